@@ -1,0 +1,107 @@
+# Antidote. `make run` boots it in QEMU; `make test` runs every test.
+# Both install what they need first (`make deps`).
+
+BUILD   := build
+CC      := gcc
+LD      := ld
+NASM    := nasm
+QEMU    := qemu-system-x86_64
+PYTHON  := /usr/bin/python3
+
+# MEM: guest RAM. ACCEL=kvm to use KVM (TCG, pure emulation, is the default).
+MEM     ?= 128M
+ACCEL   ?= tcg
+
+CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
+           -mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-80387 \
+           -fno-stack-protector -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
+           -O2 -g -Wall -Wextra -Werror -I.
+LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T linker.ld
+
+KERNEL_C   := $(wildcard kernel/*.c mm/*.c lib/*.c)
+KERNEL_ASM := $(wildcard boot/*.asm kernel/*.asm)
+OBJS := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
+
+QEMU_FLAGS := -M pc -m $(MEM) -accel $(ACCEL) -cdrom $(BUILD)/antidote.iso -boot d \
+              -net none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+.PHONY: all run gdb test unit-test system-test deps clean
+
+all: $(BUILD)/antidote.iso
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.o: %.asm
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	@$(NASM) -f elf64 -g -F dwarf $< -o $@
+
+# Changed flags in this file rebuild everything.
+$(OBJS): Makefile
+
+$(BUILD)/kernel.elf: $(OBJS) linker.ld
+	@echo "  LD      $@"
+	@$(LD) $(LDFLAGS) -o $@ $(OBJS)
+
+$(BUILD)/antidote.iso: $(BUILD)/kernel.elf boot/grub.cfg
+	@echo "  ISO     $@"
+	@mkdir -p $(BUILD)/iso/boot/grub
+	@cp $(BUILD)/kernel.elf $(BUILD)/iso/boot/kernel.elf
+	@cp boot/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
+	@grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
+		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# The serial console is this terminal; Ctrl-A X quits QEMU. poweroff
+# leaves QEMU with status 33, which is a normal exit here.
+run: deps all
+	@echo "Antidote in QEMU ($(ACCEL), $(MEM)). Quit with Ctrl-A X."
+	@$(QEMU) $(QEMU_FLAGS) -display none -serial mon:stdio; \
+		status=$$?; [ $$status -eq 0 ] || [ $$status -eq 33 ] || \
+		{ echo "QEMU exited with status $$status (35 = kernel panic)"; exit $$status; }
+
+# QEMU waits for a debugger on localhost:1234; in another terminal run
+# `gdb -x tools/gdbinit` to load the kernel's symbols and connect.
+gdb: deps all
+	@echo "QEMU is waiting for gdb: run 'gdb -x tools/gdbinit' in another terminal."
+	@$(QEMU) $(QEMU_FLAGS) -display none -serial mon:stdio -S -gdb tcp:localhost:1234 || true
+
+test: deps all
+	@$(PYTHON) tests/run_tests.py
+
+unit-test: deps
+	@$(PYTHON) tests/run_tests.py --unit-only
+
+system-test: deps all
+	@$(PYTHON) tests/run_tests.py --system-only
+
+# Debian packages, installed only when a tool is missing.
+DEB_PACKAGES := nasm qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
+                python3-pytest musl-tools e2fsprogs
+deps:
+	@missing=""; \
+	command -v nasm >/dev/null || missing=1; \
+	command -v $(QEMU) >/dev/null || missing=1; \
+	command -v grub-mkrescue >/dev/null || missing=1; \
+	[ -d /usr/lib/grub/i386-pc ] || missing=1; \
+	command -v xorriso >/dev/null || missing=1; \
+	command -v mformat >/dev/null || missing=1; \
+	command -v musl-gcc >/dev/null || missing=1; \
+	command -v mkfs.ext4 >/dev/null || missing=1; \
+	$(PYTHON) -c 'import pytest' 2>/dev/null || missing=1; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing: $(DEB_PACKAGES)"; \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y -q --no-install-recommends $(DEB_PACKAGES); \
+		else \
+			echo "Missing tools. Run: sudo apt-get install $(DEB_PACKAGES)"; exit 1; \
+		fi; \
+	fi
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(OBJS:.o=.d)

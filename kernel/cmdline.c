@@ -1,0 +1,49 @@
+#include "kernel/cmdline.h"
+#include "lib/string.h"
+
+#define CMDLINE_MAX 512
+#define MAX_WORDS 32
+
+static char text[CMDLINE_MAX];  /* the line as given, for printing */
+static char words[CMDLINE_MAX]; /* the same, cut into words in place */
+static struct {
+	const char *key, *value;
+} params[MAX_WORDS];
+static int nr_params;
+
+void cmdline_init(const char *line)
+{
+	strlcpy(text, line, sizeof(text));
+	strlcpy(words, line, sizeof(words));
+	nr_params = 0;
+	for (char *p = words; *p && nr_params < MAX_WORDS; ) {
+		while (*p == ' ')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		params[nr_params].key = p;
+		params[nr_params].value = "";
+		while (*p && *p != ' ' && *p != '=')
+			p++;
+		if (*p == '=') {
+			*p++ = '\0';
+			params[nr_params].value = p;
+			while (*p && *p != ' ')
+				p++;
+		}
+		nr_params++;
+	}
+}
+
+const char *cmdline_get(const char *key)
+{
+	for (int i = nr_params - 1; i >= 0; i--)
+		if (strcmp(params[i].key, key) == 0)
+			return params[i].value;
+	return NULL;
+}
+
+const char *cmdline_text(void)
+{
+	return text;
+}

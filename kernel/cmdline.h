@@ -1,0 +1,14 @@
+/* The kernel command line: space-separated words, each "key=value" or a
+ * bare "flag". Any subsystem may ask for its keys. */
+#ifndef KERNEL_CMDLINE_H
+#define KERNEL_CMDLINE_H
+
+#include "lib/types.h"
+
+void cmdline_init(const char *line);
+/* The value of key= (a pointer into a private copy, valid forever), "" for
+ * a bare flag, or NULL when the key is absent. The last occurrence wins. */
+const char *cmdline_get(const char *key);
+const char *cmdline_text(void);
+
+#endif

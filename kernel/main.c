@@ -1,0 +1,41 @@
+/*
+ * kmain: the first C code. boot/entry.asm calls it in 64-bit mode on the
+ * boot stack, with interrupts off and the boot page tables in place. Order
+ * matters: the serial port first (so everything after can print), GRUB's
+ * information before memory setup replaces the identity map it sits in.
+ */
+#include "kernel/backtrace.h"
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/gdt.h"
+#include "kernel/irq.h"
+#include "kernel/multiboot.h"
+#include "kernel/printk.h"
+#include "kernel/serial.h"
+#include "kernel/timer.h"
+#include "kernel/trap.h"
+#include "kernel/x86.h"
+#include "mm/mm_init.h"
+
+void kmain(uint32_t magic, phys_addr_t mbi);
+
+void kmain(uint32_t magic, phys_addr_t mbi)
+{
+	serial_init();
+	pr_notice("Antidote: a teaching kernel that survives memory errors\n");
+	gdt_init();
+	idt_init();
+	multiboot_parse(magic, mbi);
+	cmdline_init(boot_info.cmdline);
+	pr_notice("Command line: %s\n", cmdline_text());
+
+	mm_init();
+	ksyms_init();
+	pic_init();
+	timer_init();
+	serial_enable_rx_irq();
+	sti();
+
+	pr_info("Antidote is ready. Type 'help' for the commands.\n");
+	console_run();
+}

@@ -1,0 +1,44 @@
+/*
+ * printk: kernel messages with a level and a timestamp. Every message goes
+ * into the kernel log ring (console command `log`); messages at or above the
+ * console level also go to the serial console at once.
+ *
+ * As in Linux, a level is a two-byte prefix glued to the format string:
+ * printk(KERN_ERR "disk on fire\n"), or the shorter pr_err("disk on fire\n").
+ */
+#ifndef KERNEL_PRINTK_H
+#define KERNEL_PRINTK_H
+
+#include "lib/types.h"
+
+#define KERN_SOH "\001"
+#define KERN_EMERG KERN_SOH "0"   /* system is unusable */
+#define KERN_ALERT KERN_SOH "1"
+#define KERN_CRIT KERN_SOH "2"
+#define KERN_ERR KERN_SOH "3"
+#define KERN_WARNING KERN_SOH "4"
+#define KERN_NOTICE KERN_SOH "5"
+#define KERN_INFO KERN_SOH "6"
+#define KERN_DEBUG KERN_SOH "7"
+#define KERN_CONT KERN_SOH "c"    /* continue the previous line */
+
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vprintk(const char *fmt, va_list ap);
+
+#define pr_emerg(fmt, ...) printk(KERN_EMERG fmt, ##__VA_ARGS__)
+#define pr_crit(fmt, ...) printk(KERN_CRIT fmt, ##__VA_ARGS__)
+#define pr_err(fmt, ...) printk(KERN_ERR fmt, ##__VA_ARGS__)
+#define pr_warn(fmt, ...) printk(KERN_WARNING fmt, ##__VA_ARGS__)
+#define pr_notice(fmt, ...) printk(KERN_NOTICE fmt, ##__VA_ARGS__)
+#define pr_info(fmt, ...) printk(KERN_INFO fmt, ##__VA_ARGS__)
+#define pr_debug(fmt, ...) printk(KERN_DEBUG fmt, ##__VA_ARGS__)
+#define pr_cont(fmt, ...) printk(KERN_CONT fmt, ##__VA_ARGS__)
+
+/* Console output that is not a log message (command results): no
+ * timestamp, not kept in the log ring. */
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Console command `log`: print the kernel log ring. */
+int cmd_log(int argc, char **argv);
+
+#endif

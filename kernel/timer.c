@@ -1,0 +1,33 @@
+/*
+ * The 8253/8254 programmable interval timer. Channel 0 counts down from a
+ * divisor of its 1.193182 MHz input clock and raises IRQ 0 each time it
+ * reaches zero, giving HZ ticks a second.
+ */
+#include "kernel/timer.h"
+#include "kernel/irq.h"
+#include "kernel/printk.h"
+#include "kernel/x86.h"
+
+#define PIT_FREQUENCY 1193182
+#define PIT_CHANNEL0 0x40
+#define PIT_COMMAND 0x43
+#define PIT_CH0_RATE_GENERATOR 0x34 /* channel 0, lobyte/hibyte, mode 2 */
+#define TIMER_IRQ 0
+
+volatile uint64_t jiffies;
+
+static void timer_interrupt(void)
+{
+	jiffies++;
+}
+
+void timer_init(void)
+{
+	uint16_t divisor = PIT_FREQUENCY / HZ;
+
+	outb(PIT_COMMAND, PIT_CH0_RATE_GENERATOR);
+	outb(PIT_CHANNEL0, divisor & 0xff);
+	outb(PIT_CHANNEL0, divisor >> 8);
+	irq_register(TIMER_IRQ, timer_interrupt);
+	pr_info("timer: PIT at %d Hz\n", HZ);
+}

@@ -1,0 +1,144 @@
+/*
+ * Where every exception and interrupt lands. Interrupts go to their
+ * driver through kernel/irq.c. The kernel expects no exception yet (user
+ * processes and page faults come later), so any exception is fatal: we
+ * print what the CPU told us - registers, the faulting address for a page
+ * fault, a backtrace - and panic.
+ */
+#include "kernel/trap.h"
+#include "kernel/backtrace.h"
+#include "kernel/gdt.h"
+#include "kernel/irq.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/x86.h"
+
+#define NR_VECTORS 48
+#define GATE_INTERRUPT 0x8e /* present, ring 0, interrupts off on entry */
+
+struct idt_gate {
+	uint16_t offset_low;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type;
+	uint16_t offset_mid;
+	uint32_t offset_high;
+	uint32_t reserved;
+} __attribute__((packed));
+
+static struct idt_gate idt[256];
+extern const uint64_t trap_vectors[NR_VECTORS]; /* kernel/trapentry.asm */
+
+static const char *const exception_names[32] = {
+	[T_DIVIDE] = "divide error",
+	[T_DEBUG] = "debug",
+	[T_NMI] = "non-maskable interrupt",
+	[T_BREAKPOINT] = "breakpoint",
+	[T_OVERFLOW] = "overflow",
+	[T_BOUND] = "bound range exceeded",
+	[T_INVALID_OPCODE] = "invalid opcode",
+	[T_DEVICE_NA] = "device not available",
+	[T_DOUBLE_FAULT] = "double fault",
+	[9] = "coprocessor segment overrun",
+	[T_INVALID_TSS] = "invalid TSS",
+	[T_SEGMENT_NP] = "segment not present",
+	[T_STACK] = "stack segment fault",
+	[T_GP] = "general protection fault",
+	[T_PAGE_FAULT] = "page fault",
+	[15] = "reserved (15)",
+	[T_X87] = "x87 floating point error",
+	[T_ALIGNMENT] = "alignment check",
+	[T_MACHINE_CHECK] = "machine check",
+	[T_SIMD] = "SIMD floating point error",
+	[T_VIRTUALIZATION] = "virtualization exception",
+	[T_CONTROL_PROTECTION] = "control protection",
+	[22] = "reserved (22)", [23] = "reserved (23)", [24] = "reserved (24)",
+	[25] = "reserved (25)", [26] = "reserved (26)", [27] = "reserved (27)",
+	[28] = "hypervisor injection", [29] = "VMM communication",
+	[30] = "security exception", [31] = "reserved (31)",
+};
+
+const char *trap_name(uint64_t trapno)
+{
+	if (trapno < ARRAY_SIZE(exception_names))
+		return exception_names[trapno];
+	return "interrupt";
+}
+
+static void set_gate(int vector, uint64_t handler, uint8_t ist)
+{
+	idt[vector] = (struct idt_gate){
+		.offset_low = handler & 0xffff,
+		.selector = KERNEL_CS,
+		.ist = ist,
+		.type = GATE_INTERRUPT,
+		.offset_mid = (handler >> 16) & 0xffff,
+		.offset_high = handler >> 32,
+	};
+}
+
+void idt_init(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) ptr = { sizeof(idt) - 1, (uint64_t)idt };
+
+	for (int v = 0; v < NR_VECTORS; v++)
+		set_gate(v, trap_vectors[v], 0);
+	set_gate(T_DOUBLE_FAULT, trap_vectors[T_DOUBLE_FAULT], IST_DOUBLE_FAULT);
+	set_gate(T_NMI, trap_vectors[T_NMI], IST_NMI);
+	set_gate(T_MACHINE_CHECK, trap_vectors[T_MACHINE_CHECK], IST_MACHINE_CHECK);
+	__asm__ volatile("lidt %0" : : "m"(ptr));
+}
+
+/* Explain a page fault's error code the way Linux does. */
+static void show_page_fault(const struct trapframe *tf)
+{
+	uint64_t e = tf->error;
+
+	pr_emerg("BUG: unable to handle page fault for address: %016lx\n", read_cr2());
+	pr_emerg("#PF: %s %s access in %s mode\n",
+		 e & 4 ? "user" : "supervisor",
+		 e & 16 ? "instruction fetch" : e & 2 ? "write" : "read",
+		 e & 4 ? "user" : "kernel");
+	pr_emerg("#PF: error_code(0x%04lx) - %s\n", e,
+		 e & 1 ? "permissions violation" : "not-present page");
+}
+
+static void show_registers(const struct trapframe *tf)
+{
+	pr_emerg("RIP: %04lx:", tf->cs);
+	print_symbol(tf->rip);
+	pr_cont("\n");
+	pr_emerg("RSP: %04lx:%016lx EFLAGS: %08lx\n", tf->ss, tf->rsp, tf->rflags);
+	pr_emerg("RAX: %016lx RBX: %016lx RCX: %016lx\n", tf->rax, tf->rbx, tf->rcx);
+	pr_emerg("RDX: %016lx RSI: %016lx RDI: %016lx\n", tf->rdx, tf->rsi, tf->rdi);
+	pr_emerg("RBP: %016lx R08: %016lx R09: %016lx\n", tf->rbp, tf->r8, tf->r9);
+	pr_emerg("R10: %016lx R11: %016lx R12: %016lx\n", tf->r10, tf->r11, tf->r12);
+	pr_emerg("R13: %016lx R14: %016lx R15: %016lx\n", tf->r13, tf->r14, tf->r15);
+	pr_emerg("CR0: %016lx CR2: %016lx CR3: %016lx\n", read_cr0(), read_cr2(), read_cr3());
+	pr_emerg("CR4: %016lx\n", read_cr4());
+}
+
+/* An exception nobody handles: report it and stop (Linux's "oops"). */
+static void die(struct trapframe *tf)
+{
+	if (tf->trapno == T_PAGE_FAULT)
+		show_page_fault(tf);
+	pr_emerg("Oops: %s (vector %lu), error code %#lx [#1]\n",
+		 trap_name(tf->trapno), tf->trapno, tf->error);
+	show_registers(tf);
+	show_trace(tf->rip, tf->rbp);
+	oops_in_progress = true;
+	panic("Fatal exception: %s", trap_name(tf->trapno));
+}
+
+void trap(struct trapframe *tf)
+{
+	if (tf->trapno >= T_IRQ0 && tf->trapno < T_IRQ0 + NR_IRQS) {
+		irq_dispatch((int)(tf->trapno - T_IRQ0));
+		return;
+	}
+	die(tf);
+}

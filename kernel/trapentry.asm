@@ -1,0 +1,96 @@
+; Entry points for the 48 vectors we use (32 exceptions, 16 PIC interrupts).
+; Each stub makes the stack look the same - an error code (the CPU pushes one
+; only for some exceptions; we push 0 for the rest) and the vector number -
+; then saves every register and calls trap(struct trapframe *) in C.
+
+bits 64
+extern trap
+
+%macro VECTOR_NOERR 1
+vector%1:
+	push 0
+	push %1
+	jmp trap_common
+%endmacro
+
+%macro VECTOR_ERR 1
+vector%1:
+	push %1
+	jmp trap_common
+%endmacro
+
+section .text
+trap_common:
+	push rax
+	push rbx
+	push rcx
+	push rdx
+	push rsi
+	push rdi
+	push rbp
+	push r8
+	push r9
+	push r10
+	push r11
+	push r12
+	push r13
+	push r14
+	push r15
+	cld
+	mov rdi, rsp                    ; struct trapframe *
+	call trap
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rbp
+	pop rdi
+	pop rsi
+	pop rdx
+	pop rcx
+	pop rbx
+	pop rax
+	add rsp, 16                     ; vector number and error code
+	iretq
+
+; Vectors that come with a CPU-pushed error code: 8, 10-14, 17, 21.
+VECTOR_NOERR 0
+VECTOR_NOERR 1
+VECTOR_NOERR 2
+VECTOR_NOERR 3
+VECTOR_NOERR 4
+VECTOR_NOERR 5
+VECTOR_NOERR 6
+VECTOR_NOERR 7
+VECTOR_ERR   8
+VECTOR_NOERR 9
+VECTOR_ERR   10
+VECTOR_ERR   11
+VECTOR_ERR   12
+VECTOR_ERR   13
+VECTOR_ERR   14
+VECTOR_NOERR 15
+VECTOR_NOERR 16
+VECTOR_ERR   17
+VECTOR_NOERR 18
+VECTOR_NOERR 19
+VECTOR_NOERR 20
+VECTOR_ERR   21
+%assign i 22
+%rep 48 - 22
+VECTOR_NOERR i
+%assign i i + 1
+%endrep
+
+section .rodata
+global trap_vectors
+trap_vectors:
+%assign i 0
+%rep 48
+	dq vector %+ i
+%assign i i + 1
+%endrep

@@ -1,0 +1,205 @@
+/* A small vsnprintf: enough for kernel messages, checked against libc's on
+ * the host by tests/unit/test_format.c. */
+#include "lib/format.h"
+#include "lib/string.h"
+
+struct out {
+	char *buf;
+	size_t size;
+	size_t len; /* characters produced so far, stored or not */
+};
+
+struct spec {
+	bool left;     /* '-' flag */
+	bool zero;     /* '0' flag */
+	bool alt;      /* '#' flag: 0x before hexadecimal */
+	int width;
+	int precision; /* -1: none */
+	int length;    /* number of 'l' (z counts as 2) */
+};
+
+static void put(struct out *o, char c)
+{
+	if (o->len + 1 < o->size)
+		o->buf[o->len] = c;
+	o->len++;
+}
+
+static void pad(struct out *o, char c, int n)
+{
+	while (n-- > 0)
+		put(o, c);
+}
+
+static void put_str(struct out *o, const struct spec *sp, const char *s)
+{
+	int len = 0;
+
+	if (!s)
+		s = "(null)";
+	while (s[len] && (sp->precision < 0 || len < sp->precision))
+		len++;
+	if (!sp->left)
+		pad(o, ' ', sp->width - len);
+	for (int i = 0; i < len; i++)
+		put(o, s[i]);
+	if (sp->left)
+		pad(o, ' ', sp->width - len);
+}
+
+/* Digits, then sign and padding around them. */
+static void put_num(struct out *o, const struct spec *sp, unsigned long long v,
+		    bool negative, unsigned base, bool upper, const char *prefix)
+{
+	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char tmp[24];
+	int n = 0, plen = (int)strlen(prefix);
+
+	do {
+		tmp[n++] = digits[v % base];
+		v /= base;
+	} while (v);
+
+	int total = n + plen + (negative ? 1 : 0);
+	if (!sp->left && !sp->zero)
+		pad(o, ' ', sp->width - total);
+	if (negative)
+		put(o, '-');
+	while (*prefix)
+		put(o, *prefix++);
+	if (!sp->left && sp->zero)
+		pad(o, '0', sp->width - total);
+	while (n)
+		put(o, tmp[--n]);
+	if (sp->left)
+		pad(o, ' ', sp->width - total);
+}
+
+static unsigned long long get_unsigned(const struct spec *sp, va_list *ap)
+{
+	if (sp->length >= 2)
+		return va_arg(*ap, unsigned long long);
+	if (sp->length == 1)
+		return va_arg(*ap, unsigned long);
+	return va_arg(*ap, unsigned int);
+}
+
+static long long get_signed(const struct spec *sp, va_list *ap)
+{
+	if (sp->length >= 2)
+		return va_arg(*ap, long long);
+	if (sp->length == 1)
+		return va_arg(*ap, long);
+	return va_arg(*ap, int);
+}
+
+/* Parse flags, width, precision and length; return the conversion char. */
+static const char *parse_spec(const char *fmt, struct spec *sp, va_list *ap)
+{
+	*sp = (struct spec){ .precision = -1 };
+	for (;; fmt++) {
+		if (*fmt == '-')
+			sp->left = true;
+		else if (*fmt == '0')
+			sp->zero = true;
+		else if (*fmt == '#')
+			sp->alt = true;
+		else
+			break;
+	}
+	if (*fmt == '*') {
+		sp->width = va_arg(*ap, int);
+		fmt++;
+	}
+	while (*fmt >= '0' && *fmt <= '9')
+		sp->width = sp->width * 10 + (*fmt++ - '0');
+	if (*fmt == '.') {
+		sp->precision = 0;
+		for (fmt++; *fmt >= '0' && *fmt <= '9'; fmt++)
+			sp->precision = sp->precision * 10 + (*fmt - '0');
+	}
+	for (;; fmt++) {
+		if (*fmt == 'l')
+			sp->length++;
+		else if (*fmt == 'z')
+			sp->length = 2;
+		else
+			break;
+	}
+	return fmt;
+}
+
+static void convert(struct out *o, const struct spec *sp, char conv, va_list *ap)
+{
+	long long s;
+	unsigned long long u;
+	char c;
+
+	switch (conv) {
+	case 'd':
+	case 'i':
+		s = get_signed(sp, ap);
+		put_num(o, sp, s < 0 ? 0ULL - (unsigned long long)s : (unsigned long long)s,
+			s < 0, 10, false, "");
+		break;
+	case 'u':
+		put_num(o, sp, get_unsigned(sp, ap), false, 10, false, "");
+		break;
+	case 'x':
+	case 'X':
+		u = get_unsigned(sp, ap);
+		put_num(o, sp, u, false, 16, conv == 'X',
+			sp->alt && u ? (conv == 'X' ? "0X" : "0x") : "");
+		break;
+	case 'o':
+		put_num(o, sp, get_unsigned(sp, ap), false, 8, false, "");
+		break;
+	case 'p':
+		put_num(o, sp, (uintptr_t)va_arg(*ap, void *), false, 16, false, "0x");
+		break;
+	case 'c':
+		c = (char)va_arg(*ap, int);
+		put(o, c);
+		break;
+	case 's':
+		put_str(o, sp, va_arg(*ap, const char *));
+		break;
+	default: /* "%%" and unknown conversions print themselves */
+		put(o, conv);
+		break;
+	}
+}
+
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	struct out o = { buf, size, 0 };
+	struct spec sp;
+	va_list args;
+
+	va_copy(args, ap);
+	while (*fmt) {
+		if (*fmt != '%') {
+			put(&o, *fmt++);
+			continue;
+		}
+		fmt = parse_spec(fmt + 1, &sp, &args);
+		if (!*fmt)
+			break;
+		convert(&o, &sp, *fmt++, &args);
+	}
+	va_end(args);
+	if (size)
+		buf[o.len < size ? o.len : size - 1] = '\0';
+	return (int)o.len;
+}
+
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}

@@ -1,0 +1,181 @@
+/*
+ * The buddy allocator (Linux: mm/page_alloc.c).
+ *
+ * A free block is described by its first frame only: that struct page has
+ * PG_buddy set, its order in page->private, and sits on the free list of
+ * that order. The other frames of the block are plain zeroed pages.
+ *
+ * The buddy of the block of order o at pfn is at pfn ^ (1 << o): flipping
+ * that bit moves between the two halves of the block of order o+1 that
+ * contains both. Freeing merges with the buddy for as long as it is free
+ * and whole, so free memory drifts back into large blocks.
+ */
+#include "mm/buddy.h"
+#include "kernel/panic.h"
+
+struct zone zone;
+
+void buddy_init(void)
+{
+	for (int order = 0; order < MAX_ORDER; order++) {
+		INIT_LIST_HEAD(&zone.free_area[order].free_list);
+		zone.free_area[order].nr_free = 0;
+	}
+	zone.free_pages = 0;
+	zone.managed_pages = 0;
+}
+
+static void add_to_free_list(struct page *page, unsigned int order)
+{
+	page_set(page, PG_buddy);
+	page->private = order;
+	list_add(&page->lru, &zone.free_area[order].free_list);
+	zone.free_area[order].nr_free++;
+	zone.free_pages += 1UL << order;
+}
+
+static void del_from_free_list(struct page *page, unsigned int order)
+{
+	list_del(&page->lru);
+	page_clear(page, PG_buddy);
+	page->private = 0;
+	zone.free_area[order].nr_free--;
+	zone.free_pages -= 1UL << order;
+}
+
+/* Is the block at pfn a free block of exactly this order? */
+static bool is_free_block(unsigned long pfn, unsigned int order)
+{
+	if (!pfn_valid(pfn))
+		return false;
+	struct page *page = pfn_to_page(pfn);
+	return page_test(page, PG_buddy) && page->private == order;
+}
+
+/* Put a block on the free lists, merging it with its free buddies. */
+static void free_one_block(unsigned long pfn, unsigned int order)
+{
+	while (order < MAX_ORDER - 1) {
+		unsigned long buddy_pfn = pfn ^ (1UL << order);
+		if (!is_free_block(buddy_pfn, order))
+			break;
+		del_from_free_list(pfn_to_page(buddy_pfn), order);
+		pfn &= buddy_pfn; /* the merged block starts at the lower half */
+		order++;
+	}
+	add_to_free_list(pfn_to_page(pfn), order);
+}
+
+void buddy_free_range(unsigned long start_pfn, unsigned long end_pfn)
+{
+	while (start_pfn < end_pfn) {
+		/* The largest block that is aligned here and fits. */
+		unsigned int order = MAX_ORDER - 1;
+		while (order > 0 && ((start_pfn & ((1UL << order) - 1)) ||
+				     start_pfn + (1UL << order) > end_pfn))
+			order--;
+		free_one_block(start_pfn, order);
+		zone.managed_pages += 1UL << order;
+		start_pfn += 1UL << order;
+	}
+}
+
+/*
+ * We took a block of order `high` at pfn to satisfy a request of order
+ * `low`: give back the upper half again and again until the block is the
+ * size asked for.
+ */
+static void expand(unsigned long pfn, unsigned int low, unsigned int high)
+{
+	while (high > low) {
+		high--;
+		add_to_free_list(pfn_to_page(pfn + (1UL << high)), high);
+	}
+}
+
+struct page *alloc_pages(unsigned int order)
+{
+	for (unsigned int o = order; o < MAX_ORDER; o++) {
+		struct list_head *list = &zone.free_area[o].free_list;
+		if (list_empty(list))
+			continue;
+		struct page *page = list_first_entry(list, struct page, lru);
+		del_from_free_list(page, o);
+		expand(page_to_pfn(page), order, o);
+		page->refcount = 1;
+		return page;
+	}
+	return NULL;
+}
+
+struct page *alloc_page(void)
+{
+	return alloc_pages(0);
+}
+
+void free_pages(struct page *page, unsigned int order)
+{
+	unsigned long pfn = page_to_pfn(page);
+
+	if (page_test(page, PG_buddy))
+		panic("free_pages: pfn %#lx is already free", pfn);
+	if (page_test(page, PG_reserved))
+		panic("free_pages: pfn %#lx is reserved", pfn);
+	if (pfn & ((1UL << order) - 1))
+		panic("free_pages: pfn %#lx is not aligned to order %u", pfn, order);
+	page->refcount = 0;
+	free_one_block(pfn, order);
+}
+
+void free_page(struct page *page)
+{
+	free_pages(page, 0);
+}
+
+/* Split the free block [pfn, pfn + 2^order) down to the single frame
+ * `target`, putting every half that does not hold it back on the lists. */
+static void break_down_buddy_pages(unsigned long pfn, unsigned int order,
+				   unsigned long target)
+{
+	while (order > 0) {
+		order--;
+		unsigned long half = 1UL << order;
+		if (target < pfn + half) {
+			add_to_free_list(pfn_to_page(pfn + half), order);
+		} else {
+			add_to_free_list(pfn_to_page(pfn), order);
+			pfn += half;
+		}
+	}
+}
+
+struct page *buddy_free_block_of(const struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page);
+
+	/* The block's first frame is pfn rounded down to some order, and the
+	 * block is at least that large. */
+	for (unsigned int order = 0; order < MAX_ORDER; order++) {
+		struct page *head = pfn_to_page(pfn & ~((1UL << order) - 1));
+		if (page_test(head, PG_buddy) && head->private >= order)
+			return head;
+	}
+	return NULL;
+}
+
+bool take_page_off_buddy(struct page *page)
+{
+	struct page *head = buddy_free_block_of(page);
+
+	if (!head)
+		return false;
+	unsigned int order = (unsigned int)head->private;
+	del_from_free_list(head, order);
+	break_down_buddy_pages(page_to_pfn(head), order, page_to_pfn(page));
+	return true;
+}
+
+unsigned long nr_free_pages(void)
+{
+	return zone.free_pages;
+}

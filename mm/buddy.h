@@ -1,0 +1,50 @@
+/*
+ * The buddy allocator hands out physical memory in blocks of 2^order
+ * contiguous frames, order 0 (4 KiB) to MAX_ORDER-1 (4 MiB). Each order has
+ * a free list. A block's "buddy" is the neighbouring block of the same size
+ * that it was split from; when both are free they merge back into one.
+ */
+#ifndef MM_BUDDY_H
+#define MM_BUDDY_H
+
+#include "mm/page.h"
+
+#define MAX_ORDER 11
+
+struct free_area {
+	struct list_head free_list; /* first frames of free blocks (PG_buddy) */
+	unsigned long nr_free;      /* blocks on the list */
+};
+
+struct zone {
+	struct free_area free_area[MAX_ORDER];
+	unsigned long free_pages;    /* frames on the free lists */
+	unsigned long managed_pages; /* frames ever given to the allocator */
+};
+
+extern struct zone zone;
+
+void buddy_init(void);
+/* Give the frames [start_pfn, end_pfn) to the allocator (boot time). */
+void buddy_free_range(unsigned long start_pfn, unsigned long end_pfn);
+
+/* 2^order contiguous frames with refcount 1, or NULL when none is free. */
+struct page *alloc_pages(unsigned int order);
+struct page *alloc_page(void);
+void free_pages(struct page *page, unsigned int order);
+void free_page(struct page *page);
+
+/*
+ * Take one particular free frame out of the allocator for good (hwpoison:
+ * a corrupt free frame must never be handed out). The rest of its free
+ * block goes back on the free lists. False if the frame is not free.
+ */
+bool take_page_off_buddy(struct page *page);
+
+/* The first frame of the free block that holds page, or NULL if the page
+ * is not free. */
+struct page *buddy_free_block_of(const struct page *page);
+
+unsigned long nr_free_pages(void);
+
+#endif

@@ -1,0 +1,3 @@
+#include "mm/memory-failure.h"
+
+unsigned long num_poisoned_pages;

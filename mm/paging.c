@@ -1,0 +1,57 @@
+/*
+ * Four-level paging: PML4 -> PDPT -> PD -> (PT). Both of our mappings use
+ * 2 MiB pages (a PD entry with PTE_HUGE), so no PT level is needed yet.
+ * Page-table pages come from memblock while page_offset_base is still 0
+ * and the boot tables identity-map the first 4 GiB.
+ */
+#include "mm/paging.h"
+#include "kernel/printk.h"
+#include "kernel/x86.h"
+#include "mm/layout.h"
+#include "mm/memblock.h"
+
+#define HUGE_SIZE (2UL << 20)
+#define IDENTITY_LIMIT (4UL << 30) /* what the boot tables reach */
+
+static uint64_t *new_table(void)
+{
+	return __va(memblock_alloc(PAGE_SIZE, PAGE_SIZE, IDENTITY_LIMIT));
+}
+
+static unsigned index_at(uint64_t va, int shift)
+{
+	return (va >> shift) & 511;
+}
+
+/* The table an entry points to, created if missing. */
+static uint64_t *next_table(uint64_t *entry)
+{
+	if (!(*entry & PTE_PRESENT))
+		*entry = __pa(new_table()) | PTE_PRESENT | PTE_WRITE;
+	return __va(*entry & PTE_ADDR_MASK);
+}
+
+static void map_huge(uint64_t *pml4, uint64_t va, phys_addr_t pa, uint64_t flags)
+{
+	uint64_t *pdpt = next_table(&pml4[index_at(va, 39)]);
+	uint64_t *pd = next_table(&pdpt[index_at(va, 30)]);
+
+	pd[index_at(va, 21)] = pa | flags | PTE_PRESENT | PTE_HUGE;
+}
+
+void paging_init(phys_addr_t ram_end)
+{
+	uint64_t *pml4 = new_table();
+	phys_addr_t pa;
+
+	ram_end = ALIGN_UP(ram_end, HUGE_SIZE);
+	for (pa = 0; pa < ram_end; pa += HUGE_SIZE)
+		map_huge(pml4, DIRECT_MAP_BASE + pa, pa, PTE_WRITE | PTE_GLOBAL | PTE_NX);
+	for (pa = 0; pa < KERNEL_MAP_SIZE; pa += HUGE_SIZE)
+		map_huge(pml4, KERNEL_VMA + pa, pa, PTE_WRITE | PTE_GLOBAL);
+
+	write_cr3(__pa(pml4));
+	page_offset_base = DIRECT_MAP_BASE;
+	pr_info("paging: direct map of %lu MiB at %#lx, kernel at %#lx\n",
+		ram_end >> 20, DIRECT_MAP_BASE, KERNEL_VMA);
+}

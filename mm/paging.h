@@ -1,0 +1,24 @@
+/* The kernel's own page tables (see mm/layout.h for the map). */
+#ifndef MM_PAGING_H
+#define MM_PAGING_H
+
+#include "lib/types.h"
+
+/* Page-table entry bits. */
+#define PTE_PRESENT (1UL << 0)
+#define PTE_WRITE (1UL << 1)
+#define PTE_USER (1UL << 2)
+#define PTE_HUGE (1UL << 7)   /* in a PD: this entry maps 2 MiB directly */
+#define PTE_GLOBAL (1UL << 8)
+#define PTE_NX (1UL << 63)
+#define PTE_ADDR_MASK 0x000ffffffffff000UL
+
+/*
+ * Replace the boot page tables with the real ones: every byte of RAM below
+ * ram_end in the direct map, and the kernel image in the top 2 GiB. After
+ * this, page_offset_base is DIRECT_MAP_BASE and low addresses are unmapped,
+ * so a NULL pointer dereference faults.
+ */
+void paging_init(phys_addr_t ram_end);
+
+#endif

@@ -1,0 +1,138 @@
+/*
+ * Memory reports for the console, in the formats of Linux's /proc files
+ * where one exists (meminfo, buddyinfo), so that what students learn here
+ * reads the same on a Linux machine.
+ */
+#include "mm/show_mem.h"
+#include "kernel/monitor.h"
+#include "kernel/printk.h"
+#include "mm/buddy.h"
+#include "mm/memory-failure.h"
+#include "mm/slab.h"
+
+#define PAGE_MAX_COUNT 256  /* frames one `page` command may list */
+#define MEMMAP_COLUMNS 64
+#define MEMMAP_MAX_ROWS 32
+
+static unsigned long pages_to_kb(unsigned long pages)
+{
+	return pages << (PAGE_SHIFT - 10);
+}
+
+int cmd_meminfo(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	kprintf("MemTotal:       %8lu kB\n", pages_to_kb(zone.managed_pages));
+	kprintf("MemFree:        %8lu kB\n", pages_to_kb(nr_free_pages()));
+	kprintf("MemAvailable:   %8lu kB\n", pages_to_kb(nr_free_pages()));
+	kprintf("Slab:           %8lu kB\n", pages_to_kb(slab_pages()));
+	kprintf("HardwareCorrupted: %5lu kB\n", pages_to_kb(num_poisoned_pages));
+	return 0;
+}
+
+int cmd_buddyinfo(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	kprintf("Node 0, zone %8s ", "Normal");
+	for (int order = 0; order < MAX_ORDER; order++)
+		kprintf("%6lu ", zone.free_area[order].nr_free);
+	kprintf("\n");
+	return 0;
+}
+
+static void describe_page(unsigned long pfn)
+{
+	struct page *page = pfn_to_page(pfn);
+	struct page *block = buddy_free_block_of(page);
+	char flags[160];
+
+	kprintf("pfn %#07lx flags %#06lx (%s) refcount %d mapcount %d",
+		pfn, page->flags, format_page_flags(flags, sizeof(flags), page->flags),
+		page->refcount, page->mapcount);
+	if (page_test(page, PG_buddy) || page_test(page, PG_head))
+		kprintf(" order %lu", page->private);
+	if (block && block != page)
+		kprintf(" free: in the order-%lu block at pfn %#lx",
+			block->private, page_to_pfn(block));
+	kprintf("\n");
+}
+
+int cmd_page(int argc, char **argv)
+{
+	uint64_t pfn, count = 1;
+
+	if (!monitor_number("page", argv[1], &pfn))
+		return -1;
+	if (argc > 2 && !monitor_number("page", argv[2], &count))
+		return -1;
+	if (pfn >= max_pfn) {
+		kprintf("page: pfn %#lx is out of range (memory has pfns 0-%#lx)\n",
+			(unsigned long)pfn, max_pfn - 1);
+		return -1;
+	}
+	if (count < 1 || count > PAGE_MAX_COUNT) {
+		kprintf("page: COUNT must be 1 to %d\n", PAGE_MAX_COUNT);
+		return -1;
+	}
+	for (uint64_t i = 0; i < count && pfn + i < max_pfn; i++)
+		describe_page(pfn + i);
+	return 0;
+}
+
+/* What one frame is, as a memmap character; a larger rank wins when a
+ * character stands for several frames. */
+enum frame_kind { FREE, RESERVED, KERNEL, SLAB, USER, POISONED, NR_KINDS };
+static const char kind_chars[NR_KINDS] = { '.', 'R', 'K', 'S', 'U', 'X' };
+
+static enum frame_kind kind_of(const struct page *page, bool in_free_block)
+{
+	if (page_test(page, PG_hwpoison))
+		return POISONED;
+	if (in_free_block)
+		return FREE;
+	if (page_test(page, PG_anon) || page_test(page, PG_lru))
+		return USER;
+	if (page_test(page, PG_slab))
+		return SLAB;
+	if (page_test(page, PG_reserved))
+		return RESERVED;
+	return KERNEL;
+}
+
+static unsigned long frames_per_char(void)
+{
+	unsigned long per = 1;
+
+	while (max_pfn > per * MEMMAP_COLUMNS * MEMMAP_MAX_ROWS)
+		per *= 2;
+	return per;
+}
+
+int cmd_memmap(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	unsigned long per = frames_per_char();
+	unsigned long free_left = 0; /* frames left in the free block we are in */
+	enum frame_kind kind = FREE;
+
+	kprintf("%lu frames, %lu per character. Legend: . free  K kernel  S slab  "
+		"U user  R reserved  X poisoned/defective\n", max_pfn, per);
+	for (unsigned long pfn = 0; pfn < max_pfn; pfn++) {
+		const struct page *page = pfn_to_page(pfn);
+		if (page_test(page, PG_buddy))
+			free_left = 1UL << page->private;
+		enum frame_kind k = kind_of(page, free_left > 0);
+		if (free_left)
+			free_left--;
+		if (pfn % per == 0)
+			kind = k;
+		kind = MAX(kind, k);
+		if (pfn % (per * MEMMAP_COLUMNS) == 0)
+			kprintf("%#07lx ", pfn);
+		if (pfn % per == per - 1 || pfn == max_pfn - 1)
+			kprintf("%c", kind_chars[kind]);
+		if (pfn % (per * MEMMAP_COLUMNS) == per * MEMMAP_COLUMNS - 1 || pfn == max_pfn - 1)
+			kprintf("\n");
+	}
+	return 0;
+}

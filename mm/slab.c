@@ -1,0 +1,181 @@
+/*
+ * Slabs are single pages (PG_slab). The struct page of a slab says which
+ * cache owns it (slab_cache), where its first free slot is (freelist) and
+ * how many slots are taken (inuse), so kfree() finds everything from the
+ * object's address alone. A slab that becomes empty goes straight back to
+ * the buddy allocator.
+ */
+#include "mm/slab.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "lib/string.h"
+#include "mm/buddy.h"
+
+static const size_t kmalloc_sizes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048 };
+static const char *const kmalloc_names[] = {
+	"kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-64", "kmalloc-96",
+	"kmalloc-128", "kmalloc-192", "kmalloc-256", "kmalloc-512",
+	"kmalloc-1k", "kmalloc-2k",
+};
+static struct kmem_cache kmalloc_caches[ARRAY_SIZE(kmalloc_sizes)];
+static unsigned long nr_slab_pages;
+
+void kmem_cache_init(struct kmem_cache *cache, const char *name, size_t size)
+{
+	size = ALIGN_UP(MAX(size, sizeof(void *)), sizeof(void *));
+	*cache = (struct kmem_cache){
+		.name = name,
+		.size = size,
+		.objs_per_slab = (unsigned int)(PAGE_SIZE / size),
+	};
+	INIT_LIST_HEAD(&cache->partial);
+	INIT_LIST_HEAD(&cache->full);
+}
+
+/* A fresh page, every slot chained on its free list. */
+static struct page *new_slab(struct kmem_cache *cache)
+{
+	struct page *page = alloc_page();
+
+	if (!page)
+		return NULL;
+	char *base = page_address(page);
+	void **next = &page->freelist;
+	for (unsigned int i = 0; i < cache->objs_per_slab; i++) {
+		*next = base + i * cache->size;
+		next = (void **)*next;
+	}
+	*next = NULL;
+	page_set(page, PG_slab);
+	page->slab_cache = cache;
+	page->inuse = 0;
+	list_add(&page->lru, &cache->partial);
+	cache->nr_slabs++;
+	nr_slab_pages++;
+	return page;
+}
+
+static void discard_slab(struct kmem_cache *cache, struct page *page)
+{
+	list_del(&page->lru);
+	page_clear(page, PG_slab);
+	page->slab_cache = NULL;
+	page->freelist = NULL;
+	cache->nr_slabs--;
+	nr_slab_pages--;
+	free_page(page);
+}
+
+void *kmem_cache_alloc(struct kmem_cache *cache)
+{
+	struct page *page;
+
+	if (list_empty(&cache->partial) && !new_slab(cache))
+		return NULL;
+	page = list_first_entry(&cache->partial, struct page, lru);
+	void *obj = page->freelist;
+	page->freelist = *(void **)obj;
+	page->inuse++;
+	cache->nr_objects++;
+	if (!page->freelist) {
+		list_del(&page->lru);
+		list_add(&page->lru, &cache->full);
+	}
+	return obj;
+}
+
+void kmem_cache_free(struct kmem_cache *cache, void *obj)
+{
+	struct page *page = virt_to_page(obj);
+	size_t offset = (uintptr_t)obj & (PAGE_SIZE - 1);
+
+	if (!page_test(page, PG_slab) || page->slab_cache != cache ||
+	    offset % cache->size || offset / cache->size >= cache->objs_per_slab)
+		panic("kmem_cache_free: %p is not an object of %s", obj, cache->name);
+	if (!page->freelist) { /* was full: it has a free slot again */
+		list_del(&page->lru);
+		list_add(&page->lru, &cache->partial);
+	}
+	*(void **)obj = page->freelist;
+	page->freelist = obj;
+	page->inuse--;
+	cache->nr_objects--;
+	if (page->inuse == 0)
+		discard_slab(cache, page);
+}
+
+void kmalloc_init(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kmalloc_sizes); i++)
+		kmem_cache_init(&kmalloc_caches[i], kmalloc_names[i], kmalloc_sizes[i]);
+}
+
+/* Requests larger than any cache get whole pages: the order that fits. */
+static void *kmalloc_large(size_t size)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	if (order >= MAX_ORDER)
+		return NULL;
+	struct page *page = alloc_pages(order);
+	if (!page)
+		return NULL;
+	page_set(page, PG_head);
+	page->private = order;
+	return page_address(page);
+}
+
+void *kmalloc(size_t size)
+{
+	if (size == 0)
+		return NULL;
+	if (size > KMALLOC_MAX_CACHE_SIZE)
+		return kmalloc_large(size);
+	for (size_t i = 0;; i++)
+		if (kmalloc_sizes[i] >= size)
+			return kmem_cache_alloc(&kmalloc_caches[i]);
+}
+
+void *kzalloc(size_t size)
+{
+	void *p = kmalloc(size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+void kfree(const void *obj)
+{
+	if (!obj)
+		return;
+	struct page *page = virt_to_page(obj);
+	if (page_test(page, PG_slab)) {
+		kmem_cache_free(page->slab_cache, (void *)obj);
+		return;
+	}
+	if (!page_test(page, PG_head) || page_address(page) != obj)
+		panic("kfree: %p was not allocated by kmalloc", obj);
+	page_clear(page, PG_head);
+	free_pages(page, (unsigned int)page->private);
+}
+
+unsigned long slab_pages(void)
+{
+	return nr_slab_pages;
+}
+
+int cmd_slabinfo(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	kprintf("# name            <active_objs> <num_objs> <objsize> <objperslab> <num_slabs>\n");
+	for (size_t i = 0; i < ARRAY_SIZE(kmalloc_caches); i++) {
+		const struct kmem_cache *c = &kmalloc_caches[i];
+		kprintf("%-17s %13lu %10lu %9lu %12u %11lu\n", c->name, c->nr_objects,
+			c->nr_slabs * c->objs_per_slab, (unsigned long)c->size,
+			c->objs_per_slab, c->nr_slabs);
+	}
+	return 0;
+}
