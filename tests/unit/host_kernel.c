@@ -1,0 +1,86 @@
+#include "tests/unit/host_kernel.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "mm/buddy.h"
+
+uintptr_t page_offset_base;
+struct page *mem_map;
+unsigned long max_pfn;
+char host_last_panic[256];
+
+static jmp_buf *panic_catcher;
+static void *arena;
+
+void host_memory_init(void)
+{
+	free(mem_map);
+	free(arena);
+	mem_map = calloc(HOST_PAGES, sizeof(struct page));
+	arena = aligned_alloc(PAGE_SIZE, (size_t)HOST_PAGES * PAGE_SIZE);
+	page_offset_base = (uintptr_t)arena; /* pfn 0 is the arena's start */
+	max_pfn = HOST_PAGES;
+	for (unsigned long pfn = 0; pfn < HOST_PAGES; pfn++) {
+		page_set(&mem_map[pfn], PG_reserved);
+		INIT_LIST_HEAD(&mem_map[pfn].lru);
+	}
+	buddy_init();
+}
+
+void host_memory_give(unsigned long start_pfn, unsigned long end_pfn)
+{
+	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn++)
+		page_clear(&mem_map[pfn], PG_reserved);
+	buddy_free_range(start_pfn, end_pfn);
+}
+
+bool host_panics(void (*fn)(void))
+{
+	jmp_buf here;
+
+	host_last_panic[0] = '\0';
+	panic_catcher = &here;
+	if (setjmp(here)) {
+		panic_catcher = NULL;
+		return true;
+	}
+	fn();
+	panic_catcher = NULL;
+	return false;
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(host_last_panic, sizeof(host_last_panic), fmt, ap);
+	va_end(ap);
+	if (panic_catcher)
+		longjmp(*panic_catcher, 1);
+	fprintf(stderr, "unexpected panic: %s\n", host_last_panic);
+	abort();
+}
+
+void kprintf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+void printk(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}

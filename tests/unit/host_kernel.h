@@ -1,0 +1,25 @@
+/*
+ * What kernel code expects from the rest of the kernel, provided on the
+ * host (tests/unit/host_kernel.c): a synthetic physical memory of
+ * HOST_PAGES frames, and a panic() that a test can catch.
+ */
+#ifndef TESTS_UNIT_HOST_KERNEL_H
+#define TESTS_UNIT_HOST_KERNEL_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+
+#include "mm/page.h"
+
+#define HOST_PAGES 8192
+
+/* Every frame reserved, then [start, end) ranges handed to the buddy
+ * allocator; frames get real backing memory so slabs can use them. */
+void host_memory_init(void);
+void host_memory_give(unsigned long start_pfn, unsigned long end_pfn);
+
+/* Run fn and report whether it called panic(). */
+bool host_panics(void (*fn)(void));
+extern char host_last_panic[256];
+
+#endif

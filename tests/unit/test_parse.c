@@ -1,0 +1,52 @@
+/* Console number parsing (lib/parse.c) and the kernel command line
+ * (kernel/cmdline.c). */
+#include <string.h>
+
+#include "kernel/cmdline.h"
+#include "lib/parse.h"
+#include "tests/unit/test.h"
+
+static void test_numbers(void)
+{
+	uint64_t v = 99;
+
+	CHECK(parse_u64("0", &v) && v == 0);
+	CHECK(parse_u64("4096", &v) && v == 4096);
+	CHECK(parse_u64("0x1f", &v) && v == 31);
+	CHECK(parse_u64("0XFF", &v) && v == 255);
+	CHECK(parse_u64("18446744073709551615", &v) && v == UINT64_MAX);
+	CHECK(parse_u64("0xffffffffffffffff", &v) && v == UINT64_MAX);
+}
+
+static void test_bad_numbers_change_nothing(void)
+{
+	const char *bad[] = { "", "0x", "12x", "x12", "-1", " 1", "1 ", "0x1g",
+			      "18446744073709551616", "0x10000000000000000", "abc" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		uint64_t v = 77;
+		CHECK(!parse_u64(bad[i], &v));
+		CHECK(v == 77);
+	}
+}
+
+static void test_cmdline(void)
+{
+	cmdline_init("console=ttyS0  quiet init=/bin/sh vm.x=1 vm.x=2");
+	CHECK(strcmp(cmdline_get("console"), "ttyS0") == 0);
+	CHECK(strcmp(cmdline_get("quiet"), "") == 0);
+	CHECK(strcmp(cmdline_get("init"), "/bin/sh") == 0);
+	CHECK(strcmp(cmdline_get("vm.x"), "2") == 0); /* the last one wins */
+	CHECK(cmdline_get("missing") == NULL);
+	CHECK(cmdline_get("consol") == NULL);
+	CHECK(strcmp(cmdline_text(), "console=ttyS0  quiet init=/bin/sh vm.x=1 vm.x=2") == 0);
+	cmdline_init("");
+	CHECK(cmdline_get("console") == NULL);
+}
+
+int main(void)
+{
+	RUN(test_numbers);
+	RUN(test_bad_numbers_change_nothing);
+	RUN(test_cmdline);
+	return finish("unit parse");
+}

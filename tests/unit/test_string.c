@@ -1,0 +1,74 @@
+/* lib/string.c against the C library (kernel versions are kernel_*). */
+#include <stddef.h>
+#include <string.h>
+
+#include "tests/unit/test.h"
+
+void *kernel_memset(void *dst, int c, size_t n);
+void *kernel_memcpy(void *dst, const void *src, size_t n);
+void *kernel_memmove(void *dst, const void *src, size_t n);
+int kernel_memcmp(const void *a, const void *b, size_t n);
+size_t kernel_strlen(const char *s);
+int kernel_strcmp(const char *a, const char *b);
+int kernel_strncmp(const char *a, const char *b, size_t n);
+char *kernel_strchr(const char *s, int c);
+size_t kernel_strlcpy(char *dst, const char *src, size_t size);
+
+static int sign(int x)
+{
+	return (x > 0) - (x < 0);
+}
+
+static void test_memory(void)
+{
+	char a[32], b[32];
+
+	kernel_memset(a, 'x', sizeof(a));
+	memset(b, 'x', sizeof(b));
+	CHECK(memcmp(a, b, sizeof(a)) == 0);
+	kernel_memcpy(a, "hello", 6);
+	CHECK(strcmp(a, "hello") == 0);
+	strcpy(a, "abcdefgh");
+	kernel_memmove(a + 2, a, 6); /* overlapping, forwards */
+	CHECK(memcmp(a, "ababcdef", 8) == 0);
+	strcpy(a, "abcdefgh");
+	kernel_memmove(a, a + 2, 6); /* overlapping, backwards */
+	CHECK(memcmp(a, "cdefghgh", 8) == 0);
+	CHECK(sign(kernel_memcmp("abc", "abd", 3)) == sign(memcmp("abc", "abd", 3)));
+	CHECK(kernel_memcmp("abc", "abc", 3) == 0);
+}
+
+static void test_strings(void)
+{
+	const char *pairs[][2] = { { "a", "b" }, { "b", "a" }, { "abc", "abc" },
+				   { "ab", "abc" }, { "", "x" }, { "\xff", "a" } };
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		CHECK(sign(kernel_strcmp(pairs[i][0], pairs[i][1])) ==
+		      sign(strcmp(pairs[i][0], pairs[i][1])));
+		CHECK(sign(kernel_strncmp(pairs[i][0], pairs[i][1], 2)) ==
+		      sign(strncmp(pairs[i][0], pairs[i][1], 2)));
+	}
+	CHECK(kernel_strlen("") == 0 && kernel_strlen("four") == 4);
+	const char *s = "key=value";
+	CHECK(kernel_strchr(s, '=') == s + 3);
+	CHECK(kernel_strchr(s, '#') == NULL);
+	CHECK(kernel_strchr(s, '\0') == s + 9);
+}
+
+static void test_strlcpy(void)
+{
+	char buf[6];
+
+	CHECK(kernel_strlcpy(buf, "abc", sizeof(buf)) == 3 && strcmp(buf, "abc") == 0);
+	CHECK(kernel_strlcpy(buf, "abcdefgh", sizeof(buf)) == 8 && strcmp(buf, "abcde") == 0);
+	buf[0] = 'z';
+	CHECK(kernel_strlcpy(buf, "abc", 0) == 3 && buf[0] == 'z');
+}
+
+int main(void)
+{
+	RUN(test_memory);
+	RUN(test_strings);
+	RUN(test_strlcpy);
+	return finish("unit string");
+}
