@@ -46,7 +46,7 @@ static void describe_page(unsigned long pfn)
 	struct page *block = buddy_free_block_of(page);
 	char flags[160];
 
-	kprintf("pfn %#07lx flags %#06lx (%s) refcount %d mapcount %d",
+	kprintf("pfn 0x%05lx flags 0x%04lx (%s) refcount %d mapcount %d",
 		pfn, page->flags, format_page_flags(flags, sizeof(flags), page->flags),
 		page->refcount, page->mapcount);
 	if (page_test(page, PG_buddy) || page_test(page, PG_head))
@@ -128,7 +128,7 @@ int cmd_memmap(int argc, char **argv)
 			kind = k;
 		kind = MAX(kind, k);
 		if (pfn % (per * MEMMAP_COLUMNS) == 0)
-			kprintf("%#07lx ", pfn);
+			kprintf("0x%05lx ", pfn);
 		if (pfn % per == per - 1 || pfn == max_pfn - 1)
 			kprintf("%c", kind_chars[kind]);
 		if (pfn % (per * MEMMAP_COLUMNS) == per * MEMMAP_COLUMNS - 1 || pfn == max_pfn - 1)

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Run Antidote's tests and end with one summary line, "N passed, N failed".
+
+Unit tests are the host programs build/unit/test_* (the Makefile builds
+them); each prints "ok NAME" / "not ok NAME" and a closing count line.
+System tests are pytest modules under tests/system that boot the kernel in
+QEMU; their counts come from pytest's JUnit XML report.
+"""
+import argparse
+import glob
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+
+
+def run_unit_tests():
+    """Run every unit-test binary; return (passed, failed)."""
+    passed = failed = 0
+    binaries = sorted(glob.glob(os.path.join(BUILD, "unit", "test_*")))
+    if not binaries:
+        print("no unit tests found under build/unit (run make unit-tests)")
+        return 0, 1
+    for binary in binaries:
+        result = subprocess.run([binary], capture_output=True, text=True)
+        sys.stdout.write(result.stdout)
+        sys.stdout.write(result.stderr)
+        counts = re.search(r"(\d+) passed, (\d+) failed\s*$", result.stdout)
+        if counts:
+            passed += int(counts.group(1))
+            failed += int(counts.group(2))
+        if result.returncode != 0 and (not counts or int(counts.group(2)) == 0):
+            # A crash (sanitizer report, abort) is one more failure.
+            print(f"{binary}: stopped with exit status {result.returncode}")
+            failed += 1
+    return passed, failed
+
+
+def run_system_tests():
+    """Run pytest on tests/system; return (passed, failed)."""
+    report = os.path.join(BUILD, "system-tests.xml")
+    if os.path.exists(report):
+        os.remove(report)
+    command = [sys.executable, "-m", "pytest", os.path.join(ROOT, "tests", "system"),
+               "-q", "-p", "no:cacheprovider", f"--junitxml={report}"]
+    code = subprocess.run(command, cwd=ROOT).returncode
+    if not os.path.exists(report):
+        print(f"pytest wrote no report (exit status {code})")
+        return 0, 1
+    suite = ET.parse(report).getroot()
+    if suite.tag == "testsuites":
+        suite = suite[0]
+    total = int(suite.get("tests", 0))
+    bad = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+    skipped = int(suite.get("skipped", 0))
+    if total == 0:
+        print("pytest collected no system tests")
+        return 0, 1
+    return total - bad - skipped, bad + (1 if code != 0 and bad == 0 else 0)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--unit-only", action="store_true")
+    parser.add_argument("--system-only", action="store_true")
+    args = parser.parse_args()
+
+    passed = failed = 0
+    if not args.system_only:
+        print("== unit tests (host, ASan+UBSan) ==")
+        p, f = run_unit_tests()
+        passed, failed = passed + p, failed + f
+    if not args.unit_only:
+        print("== system tests (QEMU) ==")
+        p, f = run_system_tests()
+        passed, failed = passed + p, failed + f
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""pytest fixtures for the system tests: booted Antidote machines.
+
+    from machine import EXIT_POWEROFF
+
+    def test_meminfo(vm):                 # one machine shared by the module
+        assert "MemTotal" in vm.command("meminfo")
+
+    def test_poweroff(boot_vm):           # a fresh machine for this test only
+        m = boot_vm(mem="64M")
+        m.send("poweroff\\r")
+        m.expect_exit(EXIT_POWEROFF)
+
+When a test fails, the serial transcript of every machine it used is
+saved to build/test-logs/<test id>.log, and the failure report says where.
+"""
+import re
+import shutil
+
+import pytest
+
+from machine import DEFAULT_ISO, QEMU, REPO_ROOT, Machine, describe_exit
+
+LOG_DIR = REPO_ROOT / "build" / "test-logs"
+
+# Node ids of the tests that failed while using a module's shared `vm`,
+# kept on the module's node for the `vm` fixture's teardown.
+FAILED_VM_TESTS = pytest.StashKey[list]()
+
+
+# -- the machines ----------------------------------------------------------
+
+class MachineFactory:
+    """boot_vm(mem="128M", extra_args=[]) -> a booted Machine of your own."""
+
+    def __init__(self):
+        self.machines = []
+
+    def __call__(self, mem="128M", extra_args=()):
+        machine = Machine(mem=mem, extra_args=extra_args)
+        self.machines.append(machine)   # before boot: closed even if boot fails
+        return machine.boot()
+
+    def close_all(self):
+        for machine in self.machines:
+            machine.close()
+
+
+@pytest.fixture
+def boot_vm():
+    """Boot fresh machines for tests that power off, panic or otherwise
+    break them. All of them are killed when the test ends."""
+    factory = MachineFactory()
+    yield factory
+    factory.close_all()
+
+
+@pytest.fixture(scope="module")
+def vm(request):
+    """One booted machine shared by the tests of a module. Tests using it
+    must leave it running, at the prompt."""
+    module = request.node
+    machine = Machine()
+    try:
+        machine.boot()
+    except BaseException:
+        machine.close()
+        save_log(module.nodeid + ".vm", [machine], "the shared vm failed to boot")
+        raise
+    yield machine
+    machine.close()
+    failed = module.stash.get(FAILED_VM_TESTS, [])
+    if failed:
+        save_log(module.nodeid + ".vm", [machine],
+                 "shared vm of %s; failed: %s" % (module.nodeid, " ".join(failed)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _antidote_iso():
+    """Stop at once, with a clear message, if there is nothing to boot."""
+    if not DEFAULT_ISO.exists():
+        pytest.exit("%s is missing: run `make` first (`make test` builds it)"
+                    % DEFAULT_ISO, returncode=1)
+    if shutil.which(QEMU) is None:
+        pytest.exit("%s is not installed: run `make deps`" % QEMU, returncode=1)
+    shutil.rmtree(LOG_DIR, ignore_errors=True)   # no stale logs from a last run
+
+
+# -- saving the transcripts of failed tests ---------------------------------
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item (item.rep_setup,
+    item.rep_call) so fixtures can tell in teardown whether it failed;
+    a failed report also says where the transcripts will be saved."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, "rep_" + report.when, report)
+    if report.failed and report.when == "call" and machines_used(item):
+        report.sections.append(("serial transcripts", str(log_path(item.nodeid))))
+
+
+@pytest.fixture(autouse=True)
+def _save_transcripts_on_failure(request):
+    """After a failed test, save the transcripts of the machines it used.
+
+    Autouse fixtures are set up first and so torn down last: by now
+    boot_vm has killed its machines and their transcripts are complete.
+    """
+    yield
+    item = request.node
+    if not failed(item):
+        return
+    if "vm" in item.funcargs:
+        item.getparent(pytest.Module).stash.setdefault(
+            FAILED_VM_TESTS, []).append(item.nodeid)
+    machines = machines_used(item)
+    if machines:
+        save_log(item.nodeid, machines, "test: " + item.nodeid)
+
+
+def failed(item):
+    """Did the test's setup or body fail?"""
+    reports = [getattr(item, "rep_" + phase, None) for phase in ("setup", "call")]
+    return any(report is not None and report.failed for report in reports)
+
+
+def machines_used(item):
+    """The Machines a test asked for: `vm` and those it booted with boot_vm."""
+    machines = []
+    for value in (item.funcargs or {}).values():
+        if isinstance(value, Machine):
+            machines.append(value)
+        elif isinstance(value, MachineFactory):
+            machines.extend(value.machines)
+    return machines
+
+
+def log_path(name):
+    return LOG_DIR / (re.sub(r"[^\w.-]+", "_", name) + ".log")
+
+
+def save_log(name, machines, note):
+    """Write the transcripts of `machines` to build/test-logs/<name>.log."""
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    with open(log_path(name), "w") as f:
+        f.write(note + "\n")
+        for i, m in enumerate(machines, 1):
+            f.write("===== machine %d: %s\n" % (i, " ".join(m.args)))
+            f.write("===== QEMU %s\n" % describe_exit(m.exit_status))
+            f.write(m.transcript.replace("\r\n", "\n"))
+            f.write("\n===== what QEMU printed:\n%s\n" % m.stderr)

@@ -1,0 +1,120 @@
+"""Boot, memory accounting and the memory commands, on one shared VM."""
+import re
+
+QEMU_MEM_MB = 128  # the harness default
+
+
+def meminfo(vm):
+    """meminfo's lines as {name: kB}."""
+    out = vm.command("meminfo")
+    return {m.group(1): int(m.group(2))
+            for m in re.finditer(r"^(\w+):\s+(\d+) kB$", out, re.M)}
+
+
+def buddyinfo_counts(vm):
+    out = vm.command("buddyinfo")
+    m = re.match(r"Node 0, zone\s+Normal\s+((?:\d+\s+){11})$", out)
+    assert m, out
+    return [int(n) for n in m.group(1).split()]
+
+
+def test_boot_log_shows_memory_map_and_reaches_prompt(vm):
+    log = vm.transcript
+    assert "Command line: console=ttyS0" in log
+    assert re.search(r"BIOS-e820: \[mem 0x0000000000100000-0x[0-9a-f]{16}\] usable", log)
+    assert re.search(r"Memory: \d+K/\d+K available", log)
+    assert log.rstrip().endswith("antidote>")
+
+
+def test_memtotal_matches_qemu_memory_size(vm):
+    info = meminfo(vm)
+    total_kb = QEMU_MEM_MB * 1024
+    # The kernel image, the page array, the first MiB and the firmware's
+    # reserved ranges are not counted, and they take well under 8 MiB here.
+    assert total_kb - 8 * 1024 < info["MemTotal"] < total_kb
+    assert 0 < info["MemFree"] <= info["MemTotal"]
+    assert info["MemAvailable"] == info["MemFree"]
+    assert info["HardwareCorrupted"] == 0
+    m = re.search(r"Memory: (\d+)K/(\d+)K available", vm.transcript)
+    assert int(m.group(1)) == info["MemTotal"]
+
+
+def test_meminfo_uses_linux_layout(vm):
+    out = vm.command("meminfo")
+    assert re.search(r"^MemTotal:\s{2,}\d{1,8} kB$", out, re.M)
+    assert re.search(r"^HardwareCorrupted: {1,5}\d+ kB$", out, re.M)
+    assert len("MemTotal:       ") == out.index("kB") - 9  # 16-char label, 8-digit field
+
+
+def test_buddyinfo_agrees_with_memfree(vm):
+    counts = buddyinfo_counts(vm)
+    free_pages = sum(n << order for order, n in enumerate(counts))
+    assert free_pages * 4 == meminfo(vm)["MemFree"]
+
+
+def test_page_describes_free_and_reserved_frames(vm):
+    out = vm.command("page 0 2")
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("pfn 0x00000 ") and "(reserved)" in lines[0]
+    assert lines[1].startswith("pfn 0x00001 ")
+    # The last free order-10 block on the list starts at a multiple of 1024.
+    big = re.findall(r"pfn (0x[0-9a-f]+) flags 0x0002 \(buddy\) refcount 0 mapcount 0 order 10",
+                     vm.command("page 0x1000"))
+    assert big == ["0x01000"]
+    tail = vm.command("page 0x1001")
+    assert "free: in the order-10 block at pfn 0x1000" in tail
+
+
+def test_page_count_is_clamped_to_memory(vm):
+    last = int(re.search(r"pfns 0-(0x[0-9a-f]+)", vm.command("page 0xfffffff")).group(1), 16)
+    out = vm.command(f"page {last - 1} 10")
+    assert len(out.splitlines()) == 2
+
+
+def test_memmap_draws_every_frame(vm):
+    out = vm.command("memmap")
+    header, *rows = out.splitlines()
+    m = re.match(r"(\d+) frames, (\d+) per character", header)
+    frames, per = int(m.group(1)), int(m.group(2))
+    chars = "".join(row.split(" ", 1)[1] for row in rows)
+    assert len(chars) == -(-frames // per)
+    assert set(chars) <= set(".KSURX")
+    assert chars[0] == "R"  # the first MiB: BIOS data
+    assert chars.count(".") > len(chars) * 3 // 4  # mostly free after boot
+
+
+def test_selftest_buddy_allocates_everything_and_merges_back(vm):
+    before = buddyinfo_counts(vm)
+    out = vm.command("selftest buddy", timeout=120)
+    assert "selftest buddy: PASS" in out, out
+    m = re.search(r"allocated (\d+) of (\d+) free frames, 0 left over", out)
+    assert m and m.group(1) == m.group(2)
+    assert buddyinfo_counts(vm) == before
+
+
+def test_selftest_offline_never_hands_out_a_taken_frame(vm):
+    before = buddyinfo_counts(vm)
+    out = vm.command("selftest offline", timeout=120)
+    assert "selftest offline: PASS" in out, out
+    assert buddyinfo_counts(vm) == before
+
+
+def test_selftest_slab(vm):
+    free_before = meminfo(vm)["MemFree"]
+    out = vm.command("selftest slab", timeout=120)
+    assert "selftest slab: PASS" in out, out
+    assert meminfo(vm)["MemFree"] == free_before
+    assert meminfo(vm)["Slab"] == 0
+
+
+def test_slabinfo_lists_kmalloc_caches(vm):
+    out = vm.command("slabinfo")
+    names = re.findall(r"^(kmalloc-\w+)\s", out, re.M)
+    assert names[0] == "kmalloc-8" and names[-1] == "kmalloc-2k"
+
+
+def test_log_replays_boot_messages(vm):
+    out = vm.command("log")
+    assert re.search(r"^\[\s*\d+\.\d{6}\] Antidote: a teaching kernel", out, re.M)
+    assert "Memory: " in out

@@ -1,0 +1,87 @@
+"""The console: help, line editing, and bad input that must change nothing."""
+import re
+
+COMMANDS = ["help", "meminfo", "buddyinfo", "slabinfo", "page", "memmap",
+            "log", "selftest", "poweroff"]
+
+
+def test_help_lists_every_command(vm):
+    out = vm.command("help")
+    listed = re.findall(r"^  (\S+)", out, re.M)
+    assert listed == COMMANDS
+
+
+def test_selftest_without_name_lists_tests(vm):
+    out = vm.command("selftest")
+    assert re.findall(r"^  (\S+)", out, re.M) == ["buddy", "offline", "slab", "panic", "fault"]
+
+
+def test_backspace_edits_the_line(vm):
+    out = vm.type_and_wait_prompt(b"mem\x7f\x7f\x7fhelq\x08p\r")
+    assert "list the commands" in out
+
+
+def test_crlf_runs_one_command(vm):
+    vm.type_and_wait_prompt(b"buddyinfo\r\n")
+    # The \n of \r\n must not count as a second, empty command line: the
+    # next command's output comes right after one prompt.
+    out = vm.command("help")
+    assert out.startswith("  help")
+
+
+def test_escape_sequences_are_ignored(vm):
+    out = vm.type_and_wait_prompt(b"\x1b[Ahelp\x1b[D\r")  # arrow keys around "help"
+    assert "list the commands" in out
+
+
+def test_empty_line_just_prompts_again(vm):
+    assert vm.command("") == ""
+    assert vm.command("   ") == ""
+
+
+def test_unknown_command(vm):
+    assert vm.command("frobnicate 1 2") == \
+        "error: unknown command 'frobnicate' (type 'help' for the list)"
+
+
+def test_malformed_numbers(vm):
+    for bad in ["12x", "0x", "-1", "0xzz", "99999999999999999999999"]:
+        assert vm.command(f"page {bad}") == \
+            f"page: '{bad}' is not a number (use decimal or 0x-prefixed hex)"
+    assert "is not a number" in vm.command("page 1 lots")
+
+
+def test_pfn_out_of_range(vm):
+    out = vm.command("page 0x100000")
+    assert re.fullmatch(r"page: pfn 0x100000 is out of range \(memory has pfns 0-0x[0-9a-f]+\)", out)
+
+
+def test_bad_page_count(vm):
+    assert vm.command("page 1 0") == "page: COUNT must be 1 to 256"
+    assert vm.command("page 1 257") == "page: COUNT must be 1 to 256"
+
+
+def test_wrong_number_of_arguments(vm):
+    assert vm.command("page") == "usage: page PFN [COUNT]"
+    assert vm.command("meminfo now") == "usage: meminfo "
+    assert vm.command("selftest a b") == "usage: selftest [NAME]"
+
+
+def test_unknown_selftest(vm):
+    assert vm.command("selftest nope") == \
+        "selftest: no test named 'nope' (type 'selftest' for the list)"
+
+
+def test_too_many_words(vm):
+    assert vm.command(" ".join(["x"] * 17)) == "error: too many words (at most 16)"
+
+
+def test_overlong_line_is_rejected_whole(vm):
+    before = vm.command("meminfo")
+    out = vm.command("meminfo" + " " * 200 + "x")
+    assert out.endswith("error: line too long (at most 160 characters); ignored")
+    assert vm.command("meminfo") == before
+
+
+def test_console_still_works_after_bad_input(vm):
+    assert "MemTotal:" in vm.command("meminfo")
