@@ -3,10 +3,10 @@
 ; build temporary page tables, switch to 64-bit long mode, jump to the
 ; kernel's higher-half address and call kmain(magic, multiboot_info).
 ;
-; The temporary page tables map the first 4 GiB of physical memory twice
-; with 2 MiB pages: at virtual 0 (identity, needed while we switch and while
-; kmain reads GRUB's boot information) and the first 2 GiB at 0xffffffff80000000
-; (where the kernel is linked). mm/paging.c replaces them with the real ones.
+; The temporary page tables use 2 MiB pages to map the first 4 GiB of
+; physical memory at virtual 0 (identity: needed while we switch, and while
+; kmain reads GRUB's boot information), and the first 2 GiB again at
+; 0xffffffff80000000, where the kernel is linked. mm/paging.c replaces them.
 
 KERNEL_VMA          equ 0xffffffff80000000
 MB2_BOOT_MAGIC      equ 0x36d76289

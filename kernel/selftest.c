@@ -1,7 +1,7 @@
 /*
  * In-kernel self tests, run from the console. Each prints what it checked
- * and ends with "selftest NAME: PASS" or "selftest NAME: FAIL: why", which
- * is what the system tests look for. Two of them end the machine on
+ * (and why, if something was wrong) and ends with "selftest NAME: PASS" or
+ * "selftest NAME: FAIL", which is what the system tests look for. Two of them end the machine on
  * purpose, to show (and test) what a panic and an oops look like.
  */
 #include "kernel/selftest.h"

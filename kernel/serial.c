@@ -6,6 +6,7 @@
  */
 #include "kernel/serial.h"
 #include "kernel/irq.h"
+#include "kernel/printk.h"
 #include "kernel/x86.h"
 
 #define COM1 0x3f8
@@ -26,7 +27,7 @@
 static struct {
 	char buf[RX_RING_SIZE];
 	unsigned head, tail; /* free-running; head - tail = characters held */
-	unsigned long dropped;
+	bool overflowing;    /* dropping input: said so once already */
 } rx;
 
 void serial_init(void)
@@ -62,9 +63,12 @@ static void serial_interrupt(void)
 	while (inb(COM1 + REG_LSR) & LSR_DATA_READY) {
 		char c = (char)inb(COM1 + REG_DATA);
 		if (rx.head - rx.tail == RX_RING_SIZE) {
-			rx.dropped++;
+			if (!rx.overflowing)
+				pr_warn("serial: input buffer full, typed characters lost\n");
+			rx.overflowing = true;
 			continue;
 		}
+		rx.overflowing = false;
 		rx.buf[rx.head++ % RX_RING_SIZE] = c;
 	}
 }

@@ -117,10 +117,12 @@ void free_pages(struct page *page, unsigned int order)
 {
 	unsigned long pfn = page_to_pfn(page);
 
-	if (page_test(page, PG_buddy))
-		panic("free_pages: pfn %#lx is already free", pfn);
 	if (page_test(page, PG_reserved))
 		panic("free_pages: pfn %#lx is reserved", pfn);
+	if (page->refcount == 0)
+		panic("free_pages: pfn %#lx is already free", pfn);
+	if (page->refcount != 1)
+		panic("free_pages: pfn %#lx is still in use (refcount %d)", pfn, page->refcount);
 	if (pfn & ((1UL << order) - 1))
 		panic("free_pages: pfn %#lx is not aligned to order %u", pfn, order);
 	page->refcount = 0;
@@ -173,6 +175,11 @@ bool take_page_off_buddy(struct page *page)
 	del_from_free_list(head, order);
 	break_down_buddy_pages(page_to_pfn(head), order, page_to_pfn(page));
 	return true;
+}
+
+void put_page_back_buddy(struct page *page)
+{
+	free_one_block(page_to_pfn(page), 0);
 }
 
 unsigned long nr_free_pages(void)

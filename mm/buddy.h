@@ -41,6 +41,9 @@ void free_page(struct page *page);
  */
 bool take_page_off_buddy(struct page *page);
 
+/* Return a frame taken by take_page_off_buddy() to the free lists. */
+void put_page_back_buddy(struct page *page);
+
 /* The first frame of the free block that holds page, or NULL if the page
  * is not free. */
 struct page *buddy_free_block_of(const struct page *page);

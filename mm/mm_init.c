@@ -100,7 +100,7 @@ void mm_init(void)
 {
 	add_memory_ranges();
 	reserve_in_use();
-	paging_init(memblock_end_of_ram());
+	paging_init((phys_addr_t)max_pfn << PAGE_SHIFT);
 	alloc_mem_map();
 	mark_defective_ram();
 	memblock_dump_reserved();

@@ -203,7 +203,7 @@ int selftest_take_off_buddy(void)
 	kprintf("selftest offline: took pfn %#lx; allocating all %ld other free frames never returned it\n",
 		pfn, frames);
 
-	free_page(target);
+	put_page_back_buddy(target);
 	if (!free_lists_match(&before))
 		return fail("offline", "free lists differ after returning the frame", pfn);
 	kprintf("selftest offline: returned pfn %#lx; free lists merged back as before\n", pfn);

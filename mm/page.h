@@ -16,7 +16,7 @@ enum pageflags {
 	PG_reserved,    /* never handed out: firmware, kernel image, holes */
 	PG_buddy,       /* free: first frame of a block on a buddy free list */
 	PG_slab,        /* holds slab objects (mm/slab.c) */
-	PG_head,        /* first frame of a multi-page allocation (order in private) */
+	PG_head,        /* first frame of a kmalloc() taken whole from the buddy allocator (order in private) */
 	PG_lru,         /* on an LRU list (reclaim, later) */
 	PG_active,      /* on the active LRU list */
 	PG_referenced,  /* recently accessed */

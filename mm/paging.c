@@ -11,6 +11,7 @@
 #include "mm/memblock.h"
 
 #define HUGE_SIZE (2UL << 20)
+#define CR4_PGE (1UL << 7)
 #define IDENTITY_LIMIT (4UL << 30) /* what the boot tables reach */
 
 static uint64_t *new_table(void)
@@ -51,6 +52,7 @@ void paging_init(phys_addr_t ram_end)
 		map_huge(pml4, KERNEL_VMA + pa, pa, PTE_WRITE | PTE_GLOBAL);
 
 	write_cr3(__pa(pml4));
+	write_cr4(read_cr4() | CR4_PGE); /* keep PTE_GLOBAL entries in the TLB across CR3 loads */
 	page_offset_base = DIRECT_MAP_BASE;
 	pr_info("paging: direct map of %lu MiB at %#lx, kernel at %#lx\n",
 		ram_end >> 20, DIRECT_MAP_BASE, KERNEL_VMA);

@@ -14,8 +14,8 @@
 #define PTE_ADDR_MASK 0x000ffffffffff000UL
 
 /*
- * Replace the boot page tables with the real ones: every byte of RAM below
- * ram_end in the direct map, and the kernel image in the top 2 GiB. After
+ * Replace the boot page tables with the real ones: every frame below
+ * ram_end (RAM, defective RAM and the holes between) in the direct map, and the kernel image in the top 2 GiB. After
  * this, page_offset_base is DIRECT_MAP_BASE and low addresses are unmapped,
  * so a NULL pointer dereference faults.
  */

@@ -92,6 +92,9 @@ void kmem_cache_free(struct kmem_cache *cache, void *obj)
 	if (!page_test(page, PG_slab) || page->slab_cache != cache ||
 	    offset % cache->size || offset / cache->size >= cache->objs_per_slab)
 		panic("kmem_cache_free: %p is not an object of %s", obj, cache->name);
+	for (void *free = page->freelist; free; free = *(void **)free)
+		if (free == obj)
+			panic("kmem_cache_free: double free of %p in %s", obj, cache->name);
 	if (!page->freelist) { /* was full: it has a free slot again */
 		list_del(&page->lru);
 		list_add(&page->lru, &cache->partial);

@@ -181,8 +181,11 @@ static void test_take_page_off_buddy(void)
 	}
 	CHECK(nr_free_pages() == 0);
 	check_invariants();
-	while (nr_held)
-		free_held(nr_held - 1); /* the taken frames go back last */
+	while (nr_held > nr_taken)
+		free_held(nr_held - 1);
+	for (int i = 0; i < nr_taken; i++)
+		put_page_back_buddy(&mem_map[targets[i]]);
+	nr_held = 0;
 	CHECK(back_to_first_state());
 }
 
@@ -220,13 +223,30 @@ static void test_bad_frees_panic(void)
 	CHECK(host_panics(free_victim_order0)); /* double free */
 	CHECK(strstr(host_last_panic, "already free") != NULL);
 
+	/* A double free after the frame merged into a larger block. */
+	victim = alloc_pages(3);
+	struct page *rest = victim + 1;
+	free_pages(victim, 3);
+	victim = rest;
+	CHECK(host_panics(free_victim_order0));
+	CHECK(strstr(host_last_panic, "already free") != NULL);
+
+	victim = alloc_page();
+	victim->refcount = 2; /* someone else still holds it */
+	CHECK(host_panics(free_victim_order0));
+	CHECK(strstr(host_last_panic, "still in use (refcount 2)") != NULL);
+	victim->refcount = 1;
+	free_page(victim);
+
 	victim = &mem_map[0];
 	CHECK(host_panics(free_victim_order0)); /* reserved frame */
 	CHECK(strstr(host_last_panic, "reserved") != NULL);
 
 	victim = alloc_pages(2) + 1;
+	victim->refcount = 1; /* as if it were a block of its own */
 	CHECK(host_panics(free_victim_order1)); /* misaligned block */
 	CHECK(strstr(host_last_panic, "not aligned") != NULL);
+	victim->refcount = 0;
 	free_pages(victim - 1, 2);
 	CHECK(back_to_first_state());
 }

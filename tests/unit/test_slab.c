@@ -132,7 +132,12 @@ static void test_bad_frees_panic(void)
 	bad_pointer = obj + 8;
 	CHECK(host_panics(do_cache_free));
 	CHECK(strstr(host_last_panic, "is not an object of a") != NULL);
+	char *other = kmem_cache_alloc(&a); /* keeps the slab alive */
 	kmem_cache_free(&a, obj);
+	bad_pointer = obj;
+	CHECK(host_panics(do_cache_free)); /* obj is free already */
+	CHECK(strstr(host_last_panic, "double free") != NULL);
+	kmem_cache_free(&a, other);
 	free_page(page);
 }
 
