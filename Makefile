@@ -18,7 +18,7 @@ CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
            -O2 -g -Wall -Wextra -Werror -I.
 LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
-KERNEL_C   := $(wildcard kernel/*.c mm/*.c lib/*.c)
+KERNEL_C   := $(wildcard kernel/*.c mm/*.c mce/*.c lib/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm kernel/*.asm)
 OBJS := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
 
@@ -76,7 +76,7 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefi
 HOST_RENAMES := $(foreach f,memset memcpy memmove memcmp strlen strcmp strncmp strchr \
                 strlcpy vsnprintf snprintf,-D$(f)=kernel_$(f))
 UNIT_KERNEL_SRCS := mm/buddy.c mm/slab.c mm/page_flags.c lib/format.c lib/parse.c \
-                    lib/string.c kernel/cmdline.c
+                    lib/string.c kernel/cmdline.c mce/severity.c mce/decode.c
 UNIT_KERNEL_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/unit/%.o)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 

@@ -8,6 +8,7 @@
 #include "kernel/monitor.h"
 #include "kernel/printk.h"
 #include "kernel/serial.h"
+#include "kernel/workqueue.h"
 #include "kernel/x86.h"
 
 #define BACKSPACE 0x08
@@ -25,6 +26,7 @@ static char wait_char(void)
 	char c;
 
 	for (;;) {
+		run_pending_work(); /* e.g. memory_failure() queued by an #MC */
 		cli();
 		if (serial_getc(&c)) {
 			sti();
@@ -102,5 +104,6 @@ void console_run(void)
 			continue;
 		}
 		monitor_execute(line.text);
+		run_pending_work(); /* what the command set off, before the prompt */
 	}
 }

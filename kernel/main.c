@@ -12,9 +12,11 @@
 #include "kernel/multiboot.h"
 #include "kernel/printk.h"
 #include "kernel/serial.h"
+#include "kernel/sysctl.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "kernel/x86.h"
+#include "mce/mce.h"
 #include "mm/mm_init.h"
 
 void kmain(uint32_t magic, phys_addr_t mbi);
@@ -29,10 +31,12 @@ void kmain(uint32_t magic, phys_addr_t mbi)
 	cmdline_init(boot_info.cmdline);
 	pr_notice("Command line: %s\n", cmdline_text());
 
+	sysctl_init();
 	mm_init();
 	ksyms_init();
 	pic_init();
 	timer_init();
+	mcheck_init();
 	serial_enable_rx_irq();
 	sti();
 

@@ -10,6 +10,9 @@
 #include "kernel/selftest.h"
 #include "lib/parse.h"
 #include "lib/string.h"
+#include "kernel/sysctl.h"
+#include "mce/mce.h"
+#include "mm/memory-failure.h"
 #include "mm/show_mem.h"
 #include "mm/slab.h"
 
@@ -31,6 +34,14 @@ static const struct command commands[] = {
 	{ "page", "PFN [COUNT]", "describe page frames: flags, refcount, order", cmd_page, 1, 2 },
 	{ "memmap", "", "a picture of physical memory, one character per group of frames", cmd_memmap, 0, 0 },
 	{ "log", "", "print the kernel log", cmd_log, 0, 0 },
+	{ "mcelog", "", "the machine checks logged, decoded", cmd_mcelog, 0, 0 },
+	{ "mce-inject", "bank=N status=HEX [addr=HEX] [misc=HEX] [mcgstatus=HEX] [raise|poll]",
+	  "make bank N hold an error, then raise #MC or leave it for the poller", cmd_mce_inject, 2, 6 },
+	{ "inject", "srao|srar|ucna|ce PFN, or pcc", "inject a well-formed machine check of one kind",
+	  cmd_inject, 0, 2 },
+	{ "hwpoison", "corrupt-pfn PFN | unpoison-pfn PFN | list",
+	  "poison a page frame by software, undo it, or list poisoned frames", cmd_hwpoison, 1, 2 },
+	{ "sysctl", "[NAME[=VALUE]]", "show or set kernel settings", cmd_sysctl, 0, 1 },
 	{ "selftest", "[NAME]", "run an in-kernel self test (no NAME: list them)", cmd_selftest, 0, 1 },
 	{ "poweroff", "", "turn the machine off", cmd_poweroff, 0, 0 },
 };
@@ -40,7 +51,7 @@ static int cmd_help(int argc, char **argv)
 	(void)argc, (void)argv;
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		const struct command *c = &commands[i];
-		kprintf("  %-10s %-12s %s\n", c->name, c->args, c->help);
+		kprintf("  %s %s\n        %s\n", c->name, c->args, c->help);
 	}
 	return 0;
 }

@@ -15,10 +15,39 @@
 #define TIMER_IRQ 0
 
 volatile uint64_t jiffies;
+static struct list_head timers = { &timers, &timers }; /* soonest first */
+
+/* Keep the list sorted, so each tick looks only at its head. */
+void mod_timer(struct timer_list *timer, uint64_t expires)
+{
+	bool was_on = irq_save();
+	struct list_head *pos;
+
+	if (timer->entry.next)
+		list_del(&timer->entry);
+	timer->expires = expires;
+	for (pos = timers.next; pos != &timers; pos = pos->next)
+		if (list_entry(pos, struct timer_list, entry)->expires > expires)
+			break;
+	list_add_tail(&timer->entry, pos); /* i.e. just before pos */
+	irq_restore(was_on);
+}
+
+static void run_timers(void)
+{
+	while (!list_empty(&timers)) {
+		struct timer_list *t = list_first_entry(&timers, struct timer_list, entry);
+		if (t->expires > jiffies)
+			return;
+		list_del(&t->entry);
+		t->function(t);
+	}
+}
 
 static void timer_interrupt(void)
 {
 	jiffies++;
+	run_timers();
 }
 
 void timer_init(void)

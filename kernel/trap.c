@@ -1,7 +1,8 @@
 /*
  * Where every exception and interrupt lands. Interrupts go to their
- * driver through kernel/irq.c. The kernel expects no exception yet (user
- * processes and page faults come later), so any exception is fatal: we
+ * driver through kernel/irq.c, machine checks to mce/core.c. The kernel
+ * expects no other exception yet (user processes and page faults come
+ * later), so any other exception is fatal: we
  * print what the CPU told us - registers, the faulting address for a page
  * fault, a backtrace - and panic.
  */
@@ -12,6 +13,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/x86.h"
+#include "mce/mce.h"
 
 #define NR_VECTORS 48
 #define GATE_INTERRUPT 0x8e /* present, ring 0, interrupts off on entry */
@@ -138,6 +140,10 @@ void trap(struct trapframe *tf)
 {
 	if (tf->trapno >= T_IRQ0 && tf->trapno < T_IRQ0 + NR_IRQS) {
 		irq_dispatch((int)(tf->trapno - T_IRQ0));
+		return;
+	}
+	if (tf->trapno == T_MACHINE_CHECK) {
+		do_machine_check(tf);
 		return;
 	}
 	die(tf);

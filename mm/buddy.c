@@ -113,6 +113,23 @@ struct page *alloc_page(void)
 	return alloc_pages(0);
 }
 
+static bool block_has_poison(unsigned long pfn, unsigned int order)
+{
+	for (unsigned long i = 0; i < (1UL << order); i++)
+		if (page_test(pfn_to_page(pfn + i), PG_hwpoison))
+			return true;
+	return false;
+}
+
+/* A block being freed holds a frame found corrupt while it was in use:
+ * free the healthy frames one by one and keep the bad ones out. */
+static void free_around_poison(unsigned long pfn, unsigned int order)
+{
+	for (unsigned long i = 0; i < (1UL << order); i++)
+		if (!page_test(pfn_to_page(pfn + i), PG_hwpoison))
+			free_one_block(pfn + i, 0);
+}
+
 void free_pages(struct page *page, unsigned int order)
 {
 	unsigned long pfn = page_to_pfn(page);
@@ -126,6 +143,10 @@ void free_pages(struct page *page, unsigned int order)
 	if (pfn & ((1UL << order) - 1))
 		panic("free_pages: pfn %#lx is not aligned to order %u", pfn, order);
 	page->refcount = 0;
+	if (block_has_poison(pfn, order)) {
+		free_around_poison(pfn, order);
+		return;
+	}
 	free_one_block(pfn, order);
 }
 

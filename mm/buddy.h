@@ -31,6 +31,8 @@ void buddy_free_range(unsigned long start_pfn, unsigned long end_pfn);
 /* 2^order contiguous frames with refcount 1, or NULL when none is free. */
 struct page *alloc_pages(unsigned int order);
 struct page *alloc_page(void);
+/* Frames marked PG_hwpoison in the block are never put back on the free
+ * lists: they stay out, taken, for good. */
 void free_pages(struct page *page, unsigned int order);
 void free_page(struct page *page);
 

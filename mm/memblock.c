@@ -87,6 +87,14 @@ void memblock_dump_reserved(void)
 			reserved.regions[i].what);
 }
 
+bool memblock_is_memory(phys_addr_t addr)
+{
+	for (int i = 0; i < memory.count; i++)
+		if (addr >= memory.regions[i].base && addr < memory.regions[i].end)
+			return true;
+	return false;
+}
+
 phys_addr_t memblock_total_ram(void)
 {
 	phys_addr_t total = 0;

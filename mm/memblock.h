@@ -23,6 +23,7 @@ phys_addr_t memblock_alloc(size_t size, size_t align, phys_addr_t limit);
 phys_addr_t memblock_end_of_ram(void);
 void memblock_dump_reserved(void);
 phys_addr_t memblock_total_ram(void);
+bool memblock_is_memory(phys_addr_t addr);
 
 /* Call fn for every page-aligned range that is RAM and not reserved. */
 void memblock_for_each_free_range(void (*fn)(phys_addr_t base, phys_addr_t end));

@@ -1,3 +1,302 @@
+/*
+ * What to do with a page of memory the hardware says is corrupt.
+ *
+ * memory_failure() marks the frame PG_hwpoison (once: a second report of
+ * the same frame changes nothing), counts it, and then deals with it
+ * according to what the frame is being used for. A free frame is simply
+ * taken off the allocator's free lists for good. For a frame in use, the
+ * table error_states[] below names each state a frame can be in, the
+ * handler for it and - in the log - what the handling achieved, exactly
+ * the way Linux reports it:
+ *
+ *   Memory failure: 0x1234: recovery action for free buddy page: Recovered
+ *
+ * Kernel-owned frames (the kernel image, slab pages, other allocations)
+ * cannot be taken away from the kernel: they are only marked and counted
+ * ("Ignored"). If the kernel itself consumes the bad data, the machine
+ * check is "action required in kernel context" and mce/severity.c panics
+ * before we ever get here. User pages join the table with processes.
+ */
 #include "mm/memory-failure.h"
+#include "kernel/errno.h"
+#include "kernel/monitor.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/workqueue.h"
+#include "kernel/x86.h"
+#include "lib/string.h"
+#include "mm/buddy.h"
+#include "mm/memblock.h"
+#include "mm/slab.h"
 
+#define MF "Memory failure: "
+
+int sysctl_memory_failure_early_kill;
+int sysctl_memory_failure_recovery = 1;
 unsigned long num_poisoned_pages;
+
+/* Set once a real hardware error has been handled: from then on poison
+ * cannot be undone (Linux refuses unpoison after a real failure too). */
+static bool hw_memory_failure;
+
+enum mf_result { MF_IGNORED, MF_FAILED, MF_DELAYED, MF_RECOVERED };
+
+static const char *const action_name[] = {
+	[MF_IGNORED] = "Ignored",
+	[MF_FAILED] = "Failed",
+	[MF_DELAYED] = "Delayed",
+	[MF_RECOVERED] = "Recovered",
+};
+
+enum mf_action_page_type {
+	MF_MSG_KERNEL,
+	MF_MSG_SLAB,
+	MF_MSG_KERNEL_ALLOCATION,
+	MF_MSG_BUDDY,
+	MF_MSG_UNKNOWN,
+};
+
+static const char *const action_page_types[] = {
+	[MF_MSG_KERNEL] = "reserved kernel page",
+	[MF_MSG_SLAB] = "kernel slab page",
+	[MF_MSG_KERNEL_ALLOCATION] = "unhandlable kernel page",
+	[MF_MSG_BUDDY] = "free buddy page",
+	[MF_MSG_UNKNOWN] = "unknown page",
+};
+
+/* One poisoned frame, for `hwpoison list`. */
+struct hwpoison_record {
+	struct list_head list;
+	unsigned long pfn;
+	enum mf_action_page_type type;
+	enum mf_result result;
+	bool software;
+};
+
+static struct list_head poisoned = { &poisoned, &poisoned };
+
+static void remember(unsigned long pfn, enum mf_action_page_type type,
+		     enum mf_result result, int flags)
+{
+	struct hwpoison_record *r = kmalloc(sizeof(*r));
+
+	if (!r) {
+		pr_warn(MF "%#lx: no memory to list this page in 'hwpoison list'\n", pfn);
+		return;
+	}
+	*r = (struct hwpoison_record){ .pfn = pfn, .type = type, .result = result,
+				       .software = flags & MF_SW_SIMULATED };
+	list_add_tail(&r->list, &poisoned);
+}
+
+static int action_result(unsigned long pfn, enum mf_action_page_type type,
+			 enum mf_result result, int flags)
+{
+	pr_err(MF "%#lx: recovery action for %s: %s\n", pfn, action_page_types[type],
+	       action_name[result]);
+	remember(pfn, type, result, flags);
+	return result == MF_RECOVERED || result == MF_DELAYED ? 0 : -EBUSY;
+}
+
+/* The kernel keeps using the frame; all we can do is mark it. */
+static enum mf_result me_kernel(struct page *p, unsigned long pfn)
+{
+	(void)p, (void)pfn;
+	return MF_IGNORED;
+}
+
+static enum mf_result me_unknown(struct page *p, unsigned long pfn)
+{
+	pr_err(MF "%#lx: Unknown page state (flags %#lx)\n", pfn, p->flags);
+	return MF_IGNORED;
+}
+
+static bool is_reserved(const struct page *p)
+{
+	return page_test(p, PG_reserved);
+}
+
+static bool is_slab(const struct page *p)
+{
+	return page_test(p, PG_slab);
+}
+
+/* Handed out by alloc_pages() to the kernel itself. */
+static bool is_kernel_allocation(const struct page *p)
+{
+	return p->refcount > 0 && !page_test(p, PG_lru) && !page_test(p, PG_anon);
+}
+
+static bool any_state(const struct page *p)
+{
+	(void)p;
+	return true;
+}
+
+/* The states of a frame in use, checked in order; the first match wins. */
+static const struct page_state {
+	bool (*match)(const struct page *p);
+	enum mf_action_page_type type;
+	enum mf_result (*action)(struct page *p, unsigned long pfn);
+} error_states[] = {
+	{ is_reserved, MF_MSG_KERNEL, me_kernel },
+	{ is_slab, MF_MSG_SLAB, me_kernel },
+	{ is_kernel_allocation, MF_MSG_KERNEL_ALLOCATION, me_kernel },
+	{ any_state, MF_MSG_UNKNOWN, me_unknown },
+};
+
+/* Frames in holes of the memory map, or beyond it, are not ours. */
+static bool kernel_controls(unsigned long pfn)
+{
+	return pfn_valid(pfn) && memblock_is_memory((phys_addr_t)pfn << PAGE_SHIFT);
+}
+
+int memory_failure(unsigned long pfn, int flags)
+{
+	if (!sysctl_memory_failure_recovery)
+		panic("Memory failure on page %lx", pfn);
+	if (!(flags & MF_SW_SIMULATED))
+		hw_memory_failure = true;
+	if (!kernel_controls(pfn)) {
+		pr_err(MF "%#lx: memory outside kernel control\n", pfn);
+		return -ENXIO;
+	}
+	struct page *p = pfn_to_page(pfn);
+	if (page_test_and_set(p, PG_hwpoison)) {
+		pr_err(MF "%#lx: already hardware poisoned\n", pfn);
+		return -EHWPOISON;
+	}
+	num_poisoned_pages++;
+
+	if (take_page_off_buddy(p))
+		return action_result(pfn, MF_MSG_BUDDY, MF_RECOVERED, flags);
+	for (size_t i = 0;; i++) {
+		const struct page_state *ps = &error_states[i];
+		if (ps->match(p))
+			return action_result(pfn, ps->type, ps->action(p, pfn), flags);
+	}
+}
+
+/*
+ * The #MC handler cannot call memory_failure() itself: it may have
+ * interrupted anything, even the allocator. It leaves the frame number in
+ * this small ring and schedules the work that empties it.
+ */
+#define MF_QUEUE_SIZE 16
+
+static struct {
+	unsigned long pfn;
+	int flags;
+} mf_queue[MF_QUEUE_SIZE];
+static unsigned mf_head, mf_tail; /* free-running */
+
+static void memory_failure_work_func(struct work_struct *work)
+{
+	(void)work;
+	for (;;) {
+		bool was_on = irq_save();
+		if (mf_tail == mf_head) {
+			irq_restore(was_on);
+			return;
+		}
+		unsigned long pfn = mf_queue[mf_tail % MF_QUEUE_SIZE].pfn;
+		int flags = mf_queue[mf_tail % MF_QUEUE_SIZE].flags;
+		mf_tail++;
+		irq_restore(was_on);
+		memory_failure(pfn, flags);
+	}
+}
+
+static struct work_struct mf_work = { .func = memory_failure_work_func };
+
+void memory_failure_queue(unsigned long pfn, int flags)
+{
+	bool was_on = irq_save();
+
+	if (mf_head - mf_tail == MF_QUEUE_SIZE) {
+		pr_err(MF "buffer overflow when queuing memory failure at %#lx\n", pfn);
+	} else {
+		mf_queue[mf_head % MF_QUEUE_SIZE].pfn = pfn;
+		mf_queue[mf_head % MF_QUEUE_SIZE].flags = flags;
+		mf_head++;
+		schedule_work(&mf_work);
+	}
+	irq_restore(was_on);
+}
+
+static void forget(unsigned long pfn)
+{
+	for (struct list_head *l = poisoned.next; l != &poisoned; l = l->next) {
+		struct hwpoison_record *r = list_entry(l, struct hwpoison_record, list);
+		if (r->pfn == pfn) {
+			list_del(&r->list);
+			kfree(r);
+			return;
+		}
+	}
+}
+
+/*
+ * Only a frame poisoned by software, and no longer in use by anyone, can
+ * be given back: it was taken off the free lists (or held back when it
+ * was freed), so it goes back on them.
+ */
+int unpoison_memory(unsigned long pfn)
+{
+	if (!pfn_valid(pfn))
+		return -ENXIO;
+	struct page *p = pfn_to_page(pfn);
+	if (hw_memory_failure) {
+		pr_info("Unpoison: Disabled after HW memory failure %#lx\n", pfn);
+		return -EOPNOTSUPP;
+	}
+	if (!page_test(p, PG_hwpoison)) {
+		pr_info("Unpoison: Page was already unpoisoned %#lx\n", pfn);
+		return -EBUSY;
+	}
+	if (p->refcount > 0 || page_test(p, PG_reserved) || page_test(p, PG_slab)) {
+		pr_info("Unpoison: Someone grabs the hwpoison page %#lx\n", pfn);
+		return -EBUSY;
+	}
+	page_clear(p, PG_hwpoison);
+	num_poisoned_pages--;
+	forget(pfn);
+	put_page_back_buddy(p);
+	pr_info("Unpoison: Software-unpoisoned free page %#lx\n", pfn);
+	return 0;
+}
+
+static void list_poisoned(void)
+{
+	if (list_empty(&poisoned)) {
+		kprintf("no poisoned pages\n");
+		return;
+	}
+	kprintf("pfn      source    page was               result\n");
+	for (struct list_head *l = poisoned.next; l != &poisoned; l = l->next) {
+		const struct hwpoison_record *r = list_entry(l, struct hwpoison_record, list);
+		kprintf("%#-8lx %-9s %-22s %s\n", r->pfn, r->software ? "software" : "hardware",
+			action_page_types[r->type], action_name[r->result]);
+	}
+}
+
+int cmd_hwpoison(int argc, char **argv)
+{
+	uint64_t pfn;
+
+	if (argc == 2 && !strcmp(argv[1], "list")) {
+		list_poisoned();
+		return 0;
+	}
+	bool corrupt = argc == 3 && !strcmp(argv[1], "corrupt-pfn");
+	bool unpoison = argc == 3 && !strcmp(argv[1], "unpoison-pfn");
+	if (!corrupt && !unpoison) {
+		kprintf("usage: hwpoison corrupt-pfn PFN | unpoison-pfn PFN | list\n");
+		return -1;
+	}
+	if (!monitor_number("hwpoison", argv[2], &pfn))
+		return -1;
+	int err = corrupt ? memory_failure(pfn, MF_SW_SIMULATED) : unpoison_memory(pfn);
+	kprintf("hwpoison: %s %#lx returned %d\n", argv[1], (unsigned long)pfn, err);
+	return err ? -1 : 0;
+}

@@ -1,12 +1,33 @@
-/* Handling of hardware memory errors (hwpoison). The machine-check work
- * (issue 3) brings memory_failure(); the counter already exists so that
- * meminfo reports it. */
+/*
+ * Handling of hardware memory errors (Linux: mm/memory-failure.c, the
+ * "hwpoison" code). A page the hardware reports as corrupt is marked
+ * PG_hwpoison, counted, and taken out of use as far as its state allows.
+ */
 #ifndef MM_MEMORY_FAILURE_H
 #define MM_MEMORY_FAILURE_H
+
+/* memory_failure() flags, Linux's values. */
+#define MF_ACTION_REQUIRED (1 << 1) /* the current context consumed the data */
+#define MF_SW_SIMULATED (1 << 5)    /* injected by software, not hardware */
+
+extern int sysctl_memory_failure_early_kill;
+extern int sysctl_memory_failure_recovery;
 
 /* Frames the kernel has marked PG_hwpoison after a memory error
  * (meminfo's HardwareCorrupted). Defective RAM reported by the firmware at
  * boot is not counted: it was never in use. */
 extern unsigned long num_poisoned_pages;
+
+/* Returns 0 (recovered or delayed), -EBUSY (ignored or failed),
+ * -EHWPOISON (already poisoned) or -ENXIO (not memory we manage). */
+int memory_failure(unsigned long pfn, int flags);
+/* From the #MC handler: run memory_failure(pfn, flags) soon, in normal
+ * kernel context. */
+void memory_failure_queue(unsigned long pfn, int flags);
+/* Undo a software-injected poisoning (hwpoison-inject's unpoison-pfn). */
+int unpoison_memory(unsigned long pfn);
+
+/* Console: hwpoison corrupt-pfn PFN | unpoison-pfn PFN | list */
+int cmd_hwpoison(int argc, char **argv);
 
 #endif

@@ -67,12 +67,26 @@ void panic(const char *fmt, ...)
 	abort();
 }
 
+char host_console[65536];
+
+void host_console_clear(void)
+{
+	host_console[0] = '\0';
+}
+
+static void host_print(const char *fmt, va_list ap)
+{
+	size_t len = strlen(host_console);
+
+	vsnprintf(host_console + len, sizeof(host_console) - len, fmt, ap);
+}
+
 void kprintf(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	host_print(fmt, ap);
 	va_end(ap);
 }
 
@@ -81,6 +95,6 @@ void printk(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	host_print(fmt, ap);
 	va_end(ap);
 }

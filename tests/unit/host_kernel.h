@@ -18,6 +18,10 @@
 void host_memory_init(void);
 void host_memory_give(unsigned long start_pfn, unsigned long end_pfn);
 
+/* Everything kprintf/printk printed since the last host_console_clear(). */
+extern char host_console[65536];
+void host_console_clear(void);
+
 /* Run fn and report whether it called panic(). */
 bool host_panics(void (*fn)(void));
 extern char host_last_panic[256];

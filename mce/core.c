@@ -1,0 +1,171 @@
+/*
+ * Machine-check initialisation and the #MC handler (Linux:
+ * arch/x86/kernel/cpu/mce/core.c).
+ *
+ * The handler runs on its own IST stack (kernel/gdt.c), like an NMI: it
+ * may interrupt any code, even with interrupts off. So it does only what
+ * cannot wait - read and clear the banks, grade the errors, and panic if
+ * the machine cannot go on - and queues the page work (memory_failure) to
+ * run later in normal kernel context.
+ */
+#include "mce/mce.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/timer.h"
+#include "kernel/trap.h"
+#include "kernel/x86.h"
+#include "mm/memory-failure.h"
+
+#define CPUID_EDX_MCE (1U << 7)
+#define CPUID_EDX_MCA (1U << 14)
+#define CR4_MCE (1UL << 6)
+
+static int nr_banks;
+static uint64_t mcg_cap;
+
+int mce_nr_banks(void)
+{
+	return nr_banks;
+}
+
+uint64_t mce_cap(void)
+{
+	return mcg_cap;
+}
+
+bool mce_ser(void)
+{
+	return mcg_cap & MCG_SER_P;
+}
+
+void mce_clear_bank(int bank)
+{
+	mce_wrmsr(MSR_IA32_MCx_STATUS(bank), 0);
+}
+
+void mce_grade(struct mce *m)
+{
+	m->severity = mce_severity(m, &m->severity_msg);
+}
+
+/* Every graded error: into the mcelog ring and, briefly, the kernel log. */
+void mce_log(const struct mce *m)
+{
+	mcelog_add(m);
+	mce_print_record(m);
+}
+
+/* Errors that were already there when we started (e.g. from before a
+ * reset): log them as found and start clean. */
+static void log_boot_errors(void)
+{
+	for (int bank = 0; bank < nr_banks; bank++) {
+		struct mce m = { .bank = bank, .time = jiffies, .mcgcap = mcg_cap };
+		m.status = mce_rdmsr(MSR_IA32_MCx_STATUS(bank));
+		if (!(m.status & MCI_STATUS_VAL))
+			continue;
+		m.addr = mce_rdmsr(MSR_IA32_MCx_ADDR(bank));
+		m.misc = mce_rdmsr(MSR_IA32_MCx_MISC(bank));
+		pr_warn("mce: bank %d held an error at boot\n", bank);
+		mce_grade(&m);
+		mce_log(&m);
+		mce_clear_bank(bank);
+	}
+}
+
+void mcheck_init(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(1, &a, &b, &c, &d);
+	if (!(d & CPUID_EDX_MCE) || !(d & CPUID_EDX_MCA)) {
+		pr_warn("mce: this CPU has no machine-check architecture; errors will not be seen\n");
+		return;
+	}
+	mcg_cap = rdmsr(MSR_IA32_MCG_CAP);
+	nr_banks = (int)MIN(mcg_cap & MCG_BANKCNT_MASK, (uint64_t)MAX_NR_BANKS);
+	if (mcg_cap & MCG_CTL_P)
+		wrmsr(MSR_IA32_MCG_CTL, ~0ULL); /* report every kind of error */
+	for (int bank = 0; bank < nr_banks; bank++)
+		wrmsr(MSR_IA32_MCx_CTL(bank), ~0ULL);
+	log_boot_errors();
+	write_cr4(read_cr4() | CR4_MCE); /* without it, an #MC resets the machine */
+	mce_poll_init();
+	pr_info("mce: MCG_CAP %#lx: %d banks%s%s%s%s, CR4.MCE on, polling every %d ms\n",
+		mcg_cap, nr_banks, mcg_cap & MCG_CTL_P ? ", MCG_CTL" : "",
+		mcg_cap & MCG_SER_P ? ", SER (recovery)" : "",
+		mcg_cap & MCG_CMCI_P ? ", CMCI" : "", mcg_cap & MCG_LMCE_P ? ", LMCE" : "",
+		MCE_POLL_MS);
+}
+
+static void read_bank(struct mce *m, int bank)
+{
+	m->bank = bank;
+	m->status = mce_rdmsr(MSR_IA32_MCx_STATUS(bank));
+	if (m->status & MCI_STATUS_ADDRV)
+		m->addr = mce_rdmsr(MSR_IA32_MCx_ADDR(bank));
+	if (m->status & MCI_STATUS_MISCV)
+		m->misc = mce_rdmsr(MSR_IA32_MCx_MISC(bank));
+}
+
+/* A fatal error: say what it was, then stop. */
+static __attribute__((noreturn)) void mce_panic(const struct mce *m)
+{
+	pr_emerg("mce: [Hardware Error]: Machine check: %s\n", m->severity_msg);
+	panic("Fatal machine check: %s", m->severity_msg);
+}
+
+/* What to do after the handler for an action-optional error: the page
+ * has not been used yet, so it can be isolated at leisure. */
+static void queue_page_work(const struct mce *m)
+{
+	if (m->severity != MCE_AO_SEVERITY || !mce_usable_address(m))
+		return;
+	memory_failure_queue(mce_phys_addr(m) >> 12, 0);
+}
+
+/* With SER, an #MC is about the banks with the S bit; the others hold
+ * corrected or UCNA errors, which the poller collects. A fatal error is
+ * taken wherever it is. */
+static bool ours_to_handle(const struct mce *m)
+{
+	uint64_t signalled = mce_ser() ? MCI_STATUS_S : MCI_STATUS_UC;
+
+	return (m->status & signalled) || m->severity >= MCE_PANIC_SEVERITY;
+}
+
+/*
+ * The #MC handler: scan every bank, grade each error it holds, log and
+ * clear the ones that are ours; the worst decides what happens next.
+ */
+void do_machine_check(struct trapframe *tf)
+{
+	struct mce worst = { .severity = MCE_NO_SEVERITY };
+	struct mce m = {
+		.mcgstatus = mce_rdmsr(MSR_IA32_MCG_STATUS),
+		.ip = tf->rip, .cs = tf->cs, .user = (tf->cs & 3) == 3,
+		.in_exception = true, .time = jiffies, .mcgcap = mcg_cap,
+	};
+
+	for (int bank = 0; bank < nr_banks; bank++) {
+		read_bank(&m, bank);
+		if (!(m.status & MCI_STATUS_VAL))
+			continue;
+		mce_grade(&m);
+		if (!ours_to_handle(&m))
+			continue;
+		mce_log(&m);
+		mce_clear_bank(bank);
+		if (m.severity > worst.severity)
+			worst = m;
+		queue_page_work(&m);
+	}
+	if (worst.severity == MCE_NO_SEVERITY)
+		pr_emerg("mce: [Hardware Error]: #MC with no valid error in any bank (MCG_STATUS %#lx)\n",
+			 m.mcgstatus);
+	if (worst.severity >= MCE_PANIC_SEVERITY)
+		mce_panic(&worst);
+	/* MCIP must be clear before we return: another #MC while it is set
+	 * shuts the processor down. */
+	mce_wrmsr(MSR_IA32_MCG_STATUS, 0);
+}

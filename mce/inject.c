@@ -1,0 +1,202 @@
+/*
+ * The software injector (Linux: arch/x86/kernel/cpu/mce/inject.c). It
+ * makes one bank read as a given error (mce/msr.c) and then either raises
+ * #MC at once with `int $18` - the real vector, the real handler - or
+ * leaves the error for the poller, as hardware does with corrected ones.
+ *
+ *   mce-inject bank=N status=HEX [addr=HEX] [misc=HEX] [mcgstatus=HEX] [raise|poll]
+ *   inject srao|srar|ucna|ce PFN
+ *   inject pcc
+ *
+ * Anything malformed or self-contradictory is refused with the reason,
+ * and nothing is injected.
+ */
+#include "mce/mce.h"
+#include "kernel/printk.h"
+#include "lib/parse.h"
+#include "lib/string.h"
+
+#define VAL_EN (MCI_STATUS_VAL | MCI_STATUS_EN)
+#define ADDR_MISC (MCI_STATUS_ADDRV | MCI_STATUS_MISCV)
+#define MISC_PAGE 0x8c /* physical address, lowest valid bit 12: one page */
+#define MAX_PFN (1ULL << 40) /* 52-bit physical addresses */
+
+struct request {
+	struct mce_injection inj;
+	bool have_bank, have_status, have_addr, have_misc, have_mcgstatus, have_mode;
+};
+
+static int refuse(const char *why)
+{
+	kprintf("mce-inject: %s; nothing injected\n", why);
+	return -1;
+}
+
+/* Each word is key=value, or raise/poll. */
+static int parse_word(struct request *r, char *word)
+{
+	static const char *const keys[] = { "bank", "status", "addr", "misc", "mcgstatus" };
+	char *eq = strchr(word, '=');
+	uint64_t v;
+
+	if (!strcmp(word, "raise") || !strcmp(word, "poll")) {
+		if (r->have_mode)
+			return refuse("give raise or poll once");
+		r->have_mode = true;
+		r->inj.raise = !strcmp(word, "raise");
+		return 0;
+	}
+	if (!eq) {
+		kprintf("mce-inject: '%s' is not key=value, raise or poll; nothing injected\n", word);
+		return -1;
+	}
+	*eq = '\0';
+	if (!parse_u64(eq + 1, &v)) {
+		kprintf("mce-inject: %s: '%s' is not a number; nothing injected\n", word, eq + 1);
+		return -1;
+	}
+	bool *seen[] = { &r->have_bank, &r->have_status, &r->have_addr, &r->have_misc,
+			 &r->have_mcgstatus };
+	uint64_t *field[] = { NULL, &r->inj.status, &r->inj.addr, &r->inj.misc,
+			      &r->inj.mcgstatus };
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		if (strcmp(word, keys[i]) != 0)
+			continue;
+		if (*seen[i]) {
+			kprintf("mce-inject: %s= given twice; nothing injected\n", word);
+			return -1;
+		}
+		*seen[i] = true;
+		if (field[i])
+			*field[i] = v;
+		else
+			r->inj.bank = (int)MIN(v, (uint64_t)INT32_MAX);
+		return 0;
+	}
+	kprintf("mce-inject: unknown field '%s' (bank, status, addr, misc, mcgstatus); nothing injected\n",
+		word);
+	return -1;
+}
+
+/* The checks a real bank's contents would pass. */
+static int validate(const struct request *r)
+{
+	uint64_t s = r->inj.status;
+
+	if (mce_nr_banks() == 0)
+		return refuse("this CPU has no machine-check banks");
+	if (!r->have_bank || !r->have_status)
+		return refuse("bank= and status= are required");
+	if (r->inj.bank >= mce_nr_banks()) {
+		kprintf("mce-inject: bank %d does not exist (banks 0-%d); nothing injected\n",
+			r->inj.bank, mce_nr_banks() - 1);
+		return -1;
+	}
+	if (!(s & MCI_STATUS_VAL))
+		return refuse("status has no VAL bit (63): a bank without it holds no error");
+	if (r->have_addr != !!(s & MCI_STATUS_ADDRV))
+		return refuse(r->have_addr ? "addr= given but ADDRV (bit 58) is clear"
+					   : "ADDRV (bit 58) is set but no addr= given");
+	if (r->have_misc != !!(s & MCI_STATUS_MISCV))
+		return refuse(r->have_misc ? "misc= given but MISCV (bit 59) is clear"
+					   : "MISCV (bit 59) is set but no misc= given");
+	if (r->inj.raise && !(s & MCI_STATUS_UC))
+		return refuse("a corrected error (UC, bit 61, clear) never raises #MC: use poll");
+	if (!r->inj.raise && r->have_mcgstatus)
+		return refuse("mcgstatus= is what the #MC handler reads: it needs raise");
+	if (!r->inj.raise && (s & MCI_STATUS_UC) && (s & MCI_STATUS_S))
+		return refuse("a signalled error (UC and S set) arrives by #MC, not polling: use raise");
+	if (mce_bank_injected(r->inj.bank)) {
+		kprintf("mce-inject: bank %d still holds an injected error; nothing injected\n",
+			r->inj.bank);
+		return -1;
+	}
+	return 0;
+}
+
+static int inject(const struct mce_injection *inj)
+{
+	pr_info("mce-inject: bank %d status 0x%lx addr 0x%lx misc 0x%lx mcgstatus 0x%lx: %s\n",
+		inj->bank, inj->status, inj->addr, inj->misc, inj->mcgstatus,
+		inj->raise ? "raising #MC" : "left for the poller");
+	mce_inject_record(inj);
+	if (inj->raise)
+		__asm__ volatile("int $18"); /* T_MACHINE_CHECK */
+	return 0;
+}
+
+int cmd_mce_inject(int argc, char **argv)
+{
+	struct request r = { .inj = { .raise = true,
+				      .mcgstatus = MCG_STATUS_MCIP | MCG_STATUS_RIPV } };
+
+	for (int i = 1; i < argc; i++)
+		if (parse_word(&r, argv[i]))
+			return -1;
+	if (validate(&r))
+		return -1;
+	return inject(&r.inj);
+}
+
+/* The shorthands: well-formed records of each class, on a page. */
+static const struct shorthand {
+	const char *name;
+	bool needs_pfn;
+	bool last_bank;      /* memory-controller errors: the last bank */
+	uint64_t status, mcgstatus;
+	bool raise;
+	const char *what;
+} shorthands[] = {
+	{ "srao", true, true, VAL_EN | MCI_STATUS_UC | ADDR_MISC | MCI_STATUS_S | MCACOD_SCRUB,
+	  MCG_STATUS_MCIP | MCG_STATUS_RIPV, true,
+	  "action optional: memory scrubbing found a bad page (raises #MC)" },
+	{ "srar", true, false,
+	  VAL_EN | MCI_STATUS_UC | ADDR_MISC | MCI_STATUS_S | MCI_STATUS_AR | MCACOD_DATA,
+	  MCG_STATUS_MCIP | MCG_STATUS_EIPV, true,
+	  "action required: a data load consumed a bad page (raises #MC)" },
+	{ "ucna", true, true, VAL_EN | MCI_STATUS_UC | ADDR_MISC | 0x009f, 0, false,
+	  "uncorrected, no action required: a memory read (found by polling)" },
+	{ "ce", true, true, VAL_EN | ADDR_MISC | 0x009f, 0, false,
+	  "corrected: a memory read fixed by ECC (found by polling)" },
+	{ "pcc", false, false, VAL_EN | MCI_STATUS_UC | MCI_STATUS_PCC | 0x0400,
+	  MCG_STATUS_MCIP, true,
+	  "fatal: processor context corrupt (raises #MC, panics)" },
+};
+
+static int inject_usage(void)
+{
+	kprintf("usage: inject KIND [PFN], KIND one of:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(shorthands); i++)
+		kprintf("  %-5s %-4s %s\n", shorthands[i].name,
+			shorthands[i].needs_pfn ? "PFN" : "", shorthands[i].what);
+	return -1;
+}
+
+int cmd_inject(int argc, char **argv)
+{
+	const struct shorthand *sh = NULL;
+	uint64_t pfn = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(shorthands) && argc > 1; i++)
+		if (!strcmp(argv[1], shorthands[i].name))
+			sh = &shorthands[i];
+	if (!sh || argc != (sh->needs_pfn ? 3 : 2))
+		return inject_usage();
+	if (sh->needs_pfn && (!parse_u64(argv[2], &pfn) || pfn >= MAX_PFN)) {
+		kprintf("inject: '%s' is not a page frame number; nothing injected\n", argv[2]);
+		return -1;
+	}
+	struct request r = {
+		.inj = { .bank = sh->last_bank ? mce_nr_banks() - 1 : MIN(1, mce_nr_banks() - 1),
+			 .status = sh->status, .mcgstatus = sh->mcgstatus, .raise = sh->raise },
+		.have_bank = true, .have_status = true, .have_mcgstatus = sh->raise,
+		.have_addr = sh->needs_pfn, .have_misc = sh->needs_pfn,
+	};
+	if (sh->needs_pfn) {
+		r.inj.addr = pfn << 12;
+		r.inj.misc = MISC_PAGE;
+	}
+	if (validate(&r))
+		return -1;
+	return inject(&r.inj);
+}

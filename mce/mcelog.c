@@ -1,0 +1,40 @@
+/*
+ * The machine-check log: the most recent MCELOG_LEN records, oldest
+ * dropped first (and counted), shown decoded by the console's `mcelog`.
+ * Linux keeps a similar buffer for the mcelog daemon (/dev/mcelog).
+ */
+#include "mce/mce.h"
+#include "kernel/printk.h"
+#include "kernel/x86.h"
+
+#define MCELOG_LEN 32
+
+static struct mce records[MCELOG_LEN];
+static unsigned long logged; /* records ever added */
+
+void mcelog_add(const struct mce *m)
+{
+	bool was_on = irq_save();
+
+	records[logged % MCELOG_LEN] = *m;
+	logged++;
+	irq_restore(was_on);
+}
+
+int cmd_mcelog(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	unsigned long first = logged > MCELOG_LEN ? logged - MCELOG_LEN : 0;
+
+	if (!logged) {
+		kprintf("mcelog: no machine checks logged\n");
+		return 0;
+	}
+	kprintf("mcelog: %lu record%s", logged - first, logged - first == 1 ? "" : "s");
+	if (first)
+		kprintf(" (%lu older ones dropped: the log keeps %d)", first, MCELOG_LEN);
+	kprintf("\n");
+	for (unsigned long i = first; i < logged; i++)
+		mce_decode_record(&records[i % MCELOG_LEN]);
+	return 0;
+}
