@@ -46,12 +46,12 @@ $(BUILD)/kernel.elf: $(OBJS) linker.ld
 	@echo "  LD      $@"
 	@$(LD) $(LDFLAGS) -o $@ $(OBJS)
 
-$(BUILD)/antidote.iso: $(BUILD)/kernel.elf boot/grub.cfg
+$(BUILD)/antidote.iso: $(BUILD)/kernel.elf boot/grub.cfg Makefile
 	@echo "  ISO     $@"
 	@mkdir -p $(BUILD)/iso/boot/grub
 	@cp $(BUILD)/kernel.elf $(BUILD)/iso/boot/kernel.elf
 	@cp boot/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
-	@grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
+	@grub-mkrescue -d /usr/lib/grub/i386-pc -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # The serial console is this terminal; Ctrl-A X quits QEMU. poweroff
@@ -106,14 +106,18 @@ system-test: deps all
 	@$(PYTHON) tests/run_tests.py --system-only
 
 # Debian packages, installed only when a tool is missing.
+# grub-efi-amd64-bin and ovmf: only tests/system/test_badram.py boots
+# with UEFI, where GRUB can report defective RAM.
 DEB_PACKAGES := nasm qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
-                python3-pytest musl-tools e2fsprogs
+                python3-pytest musl-tools e2fsprogs grub-efi-amd64-bin ovmf
 deps:
 	@missing=""; \
 	command -v nasm >/dev/null || missing=1; \
 	command -v $(QEMU) >/dev/null || missing=1; \
 	command -v grub-mkrescue >/dev/null || missing=1; \
 	[ -d /usr/lib/grub/i386-pc ] || missing=1; \
+	[ -d /usr/lib/grub/x86_64-efi ] || missing=1; \
+	[ -f /usr/share/ovmf/OVMF.fd ] || missing=1; \
 	command -v xorriso >/dev/null || missing=1; \
 	command -v mformat >/dev/null || missing=1; \
 	command -v musl-gcc >/dev/null || missing=1; \

@@ -36,7 +36,7 @@ static const struct command commands[] = {
 	{ "log", "", "print the kernel log", cmd_log, 0, 0 },
 	{ "mcelog", "", "the machine checks logged, decoded", cmd_mcelog, 0, 0 },
 	{ "mce-inject", "bank=N status=HEX [addr=HEX] [misc=HEX] [mcgstatus=HEX] [raise|poll]",
-	  "make bank N hold an error, then raise #MC or leave it for the poller", cmd_mce_inject, 2, 6 },
+	  "make bank N hold an error, then raise #MC or leave it for the poller", cmd_mce_inject, 0, 6 },
 	{ "inject", "srao|srar|ucna|ce PFN, or pcc", "inject a well-formed machine check of one kind",
 	  cmd_inject, 0, 2 },
 	{ "hwpoison", "corrupt-pfn PFN | unpoison-pfn PFN | list",

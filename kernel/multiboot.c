@@ -134,7 +134,7 @@ const char *memory_type_name(uint32_t type)
 		[MEMORY_BADRAM] = "defective RAM",
 	};
 
-	if (type < ARRAY_SIZE(names) && names[type])
+	if (type < ARRAY_SIZE(names))
 		return names[type];
-	return "unknown";
+	return NULL;
 }

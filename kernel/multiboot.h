@@ -46,6 +46,7 @@ extern struct boot_info boot_info;
 /* Decode GRUB's information at physical address mbi (still identity mapped). */
 void multiboot_parse(uint32_t magic, phys_addr_t mbi);
 
+/* "usable", "reserved", ...; NULL for a type we have no name for. */
 const char *memory_type_name(uint32_t type);
 
 #endif

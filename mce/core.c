@@ -161,8 +161,8 @@ void do_machine_check(struct trapframe *tf)
 		queue_page_work(&m);
 	}
 	if (worst.severity == MCE_NO_SEVERITY)
-		pr_emerg("mce: [Hardware Error]: #MC with no valid error in any bank (MCG_STATUS %#lx)\n",
-			 m.mcgstatus);
+		pr_warn("mce: #MC, but no bank holds a signalled error (MCG_STATUS %#lx); "
+			"the poller collects any others\n", m.mcgstatus);
 	if (worst.severity >= MCE_PANIC_SEVERITY)
 		mce_panic(&worst);
 	/* MCIP must be clear before we return: another #MC while it is set

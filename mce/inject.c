@@ -35,8 +35,9 @@ static int refuse(const char *why)
 /* Each word is key=value, or raise/poll. */
 static int parse_word(struct request *r, char *word)
 {
-	static const char *const keys[] = { "bank", "status", "addr", "misc", "mcgstatus" };
 	char *eq = strchr(word, '=');
+	uint64_t *field = NULL;
+	bool *seen;
 	uint64_t v;
 
 	if (!strcmp(word, "raise") || !strcmp(word, "poll")) {
@@ -51,31 +52,39 @@ static int parse_word(struct request *r, char *word)
 		return -1;
 	}
 	*eq = '\0';
+	if (!strcmp(word, "bank")) {
+		seen = &r->have_bank;
+	} else if (!strcmp(word, "status")) {
+		seen = &r->have_status;
+		field = &r->inj.status;
+	} else if (!strcmp(word, "addr")) {
+		seen = &r->have_addr;
+		field = &r->inj.addr;
+	} else if (!strcmp(word, "misc")) {
+		seen = &r->have_misc;
+		field = &r->inj.misc;
+	} else if (!strcmp(word, "mcgstatus")) {
+		seen = &r->have_mcgstatus;
+		field = &r->inj.mcgstatus;
+	} else {
+		kprintf("mce-inject: unknown field '%s' (bank, status, addr, misc, mcgstatus); "
+			"nothing injected\n", word);
+		return -1;
+	}
+	if (*seen) {
+		kprintf("mce-inject: %s= given twice; nothing injected\n", word);
+		return -1;
+	}
 	if (!parse_u64(eq + 1, &v)) {
 		kprintf("mce-inject: %s: '%s' is not a number; nothing injected\n", word, eq + 1);
 		return -1;
 	}
-	bool *seen[] = { &r->have_bank, &r->have_status, &r->have_addr, &r->have_misc,
-			 &r->have_mcgstatus };
-	uint64_t *field[] = { NULL, &r->inj.status, &r->inj.addr, &r->inj.misc,
-			      &r->inj.mcgstatus };
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		if (strcmp(word, keys[i]) != 0)
-			continue;
-		if (*seen[i]) {
-			kprintf("mce-inject: %s= given twice; nothing injected\n", word);
-			return -1;
-		}
-		*seen[i] = true;
-		if (field[i])
-			*field[i] = v;
-		else
-			r->inj.bank = (int)MIN(v, (uint64_t)INT32_MAX);
-		return 0;
-	}
-	kprintf("mce-inject: unknown field '%s' (bank, status, addr, misc, mcgstatus); nothing injected\n",
-		word);
-	return -1;
+	*seen = true;
+	if (field)
+		*field = v;
+	else
+		r->inj.bank = (int)MIN(v, (uint64_t)INT32_MAX);
+	return 0;
 }
 
 /* The checks a real bank's contents would pass. */

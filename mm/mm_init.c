@@ -32,8 +32,12 @@ static void add_memory_ranges(void)
 
 	for (int i = 0; i < boot_info.nr_ranges; i++) {
 		const struct memory_range *r = &boot_info.ranges[i];
-		pr_info("BIOS-e820: [mem 0x%016lx-0x%016lx] %s\n", r->base,
-			r->base + r->length - 1, memory_type_name(r->type));
+		const char *name = memory_type_name(r->type);
+		pr_info("BIOS-e820: [mem 0x%016lx-0x%016lx] ", r->base, r->base + r->length - 1);
+		if (name)
+			pr_cont("%s\n", name);
+		else
+			pr_cont("type %u\n", r->type); /* as Linux prints unknown types */
 		if (r->type == MEMORY_USABLE)
 			memblock_add(r->base, r->base + r->length);
 		if (r->type == MEMORY_USABLE || r->type == MEMORY_BADRAM)

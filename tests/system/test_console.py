@@ -1,8 +1,8 @@
 """The console: help, line editing, and bad input that must change nothing."""
 import re
 
-COMMANDS = ["help", "meminfo", "buddyinfo", "slabinfo", "page", "memmap",
-            "log", "selftest", "poweroff"]
+COMMANDS = ["help", "meminfo", "buddyinfo", "slabinfo", "page", "memmap", "log",
+            "mcelog", "mce-inject", "inject", "hwpoison", "sysctl", "selftest", "poweroff"]
 
 
 def test_help_lists_every_command(vm):
