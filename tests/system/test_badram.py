@@ -13,42 +13,22 @@ Two GRUB 2.06 facts shape this:
     binary search in badram_iter overflows for any map entry above ADDR.
 """
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
 
-from machine import REPO_ROOT, Machine
+from iso import OVMF, build_iso
+from machine import Machine
 
-GRUB_EFI_DIR = Path("/usr/lib/grub/x86_64-efi")
-OVMF = Path("/usr/share/ovmf/OVMF.fd")
 BAD_START, BAD_FRAMES = 0x2000000, 4           # 16 KiB at 32 MiB
 BADRAM = "badram 0x2000000,0xffffc000"         # the 16 KiB at BAD_START
 BAD_PFNS = range(BAD_START >> 12, (BAD_START >> 12) + BAD_FRAMES)
 
-def build_iso(workdir):
-    """An EFI-bootable ISO: build/kernel.elf, boot/grub.cfg plus BADRAM.
-    `make deps` installs GRUB for UEFI (grub-efi-amd64-bin) and OVMF."""
-    assert (GRUB_EFI_DIR / "modinfo.sh").exists() and OVMF.exists(), \
-        "GRUB for UEFI or OVMF is missing: run make deps"
-    root = workdir / "iso"
-    (root / "boot" / "grub").mkdir(parents=True)
-    (root / "boot" / "kernel.elf").write_bytes(
-        (REPO_ROOT / "build" / "kernel.elf").read_bytes())
-    cfg = (REPO_ROOT / "boot" / "grub.cfg").read_text()
-    cfg = re.sub(r"^menuentry", BADRAM + "\nmenuentry", cfg, count=1, flags=re.M)
-    assert BADRAM in cfg, "boot/grub.cfg has no menuentry"
-    (root / "boot" / "grub" / "grub.cfg").write_text(cfg)
-    iso = workdir / "badram.iso"
-    subprocess.run(["grub-mkrescue", "-d", str(GRUB_EFI_DIR), "-o", str(iso), str(root)],
-                   check=True, capture_output=True, timeout=60)
-    return iso
-
 
 @pytest.fixture(scope="module")
 def badram_vm(tmp_path_factory):
-    machine = Machine(iso=build_iso(tmp_path_factory.mktemp("badram")),
-                      extra_args=["-bios", str(OVMF)])
+    assert OVMF.exists(), "OVMF is missing: run make deps"
+    iso = build_iso(tmp_path_factory.mktemp("badram"), before_menu=BADRAM, efi=True)
+    machine = Machine(iso=iso, extra_args=["-bios", str(OVMF)])
     try:
         machine.boot(timeout=60)   # OVMF under TCG is slower than SeaBIOS
         yield machine

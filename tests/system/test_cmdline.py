@@ -1,0 +1,41 @@
+"""The kernel command line: words GRUB passes reach the subsystems that
+read them. Here: sysctl.NAME=VALUE, as Linux accepts at boot."""
+import pytest
+
+from iso import build_iso
+from machine import EXIT_PANIC, Machine
+
+CMDLINE = "sysctl.vm.memory_failure_recovery=0 sysctl.vm.memory_failure_early_kill=7"
+
+
+@pytest.fixture(scope="module")
+def cmdline_vm(tmp_path_factory):
+    machine = Machine(iso=build_iso(tmp_path_factory.mktemp("cmdline"), cmdline=CMDLINE))
+    try:
+        yield machine.boot()
+    finally:
+        machine.close()
+
+
+def test_command_line_is_logged_whole(cmdline_vm):
+    assert f"Command line: console=ttyS0 {CMDLINE}\r\n" in cmdline_vm.transcript
+
+
+def test_valid_boot_sysctl_is_applied(cmdline_vm):
+    assert "sysctl: vm.memory_failure_recovery = 0 (from the command line)" in \
+        cmdline_vm.transcript
+    assert cmdline_vm.command("sysctl vm.memory_failure_recovery") == \
+        "vm.memory_failure_recovery = 0"
+
+
+def test_invalid_boot_sysctl_is_refused_and_changes_nothing(cmdline_vm):
+    assert ("sysctl: vm.memory_failure_early_kill=7 on the command line: "
+            "invalid value (keeping 0)") in cmdline_vm.transcript
+    assert cmdline_vm.command("sysctl vm.memory_failure_early_kill") == \
+        "vm.memory_failure_early_kill = 0"
+
+
+def test_recovery_disabled_at_boot_panics_on_a_memory_error(cmdline_vm):
+    cmdline_vm.send("inject srao 0x2345\r")
+    cmdline_vm.wait_for("Kernel panic - not syncing: Memory failure on page 2345")
+    assert cmdline_vm.wait_exit() == EXIT_PANIC
