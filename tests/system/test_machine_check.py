@@ -333,3 +333,13 @@ def test_unpoison_returns_software_poison_only(boot_vm, via):
     assert "Unpoison: Disabled after HW memory failure 0x2401" in \
         vm.command("hwpoison unpoison-pfn 0x2401")
     assert "(hwpoison)" in page_line(vm, 0x2401)
+
+
+def test_mcelog_keeps_the_newest_32_and_counts_the_dropped(boot_vm):
+    vm = boot_vm()
+    for i in range(35):
+        vm.command(f"inject srao {0x5000 + i:#x}")
+    out = vm.command("mcelog")
+    assert out.startswith("mcelog: 32 records (3 older ones dropped: the log keeps 32)\n")
+    addresses = re.findall(r"^CPU 0 BANK 9 STATUS 0xbd000000000000c0 ADDR (0x[0-9a-f]+)", out, re.M)
+    assert addresses == [hex((0x5000 + i) << 12) for i in range(3, 35)]
