@@ -260,6 +260,12 @@ class Machine:
         _echo, _newline, output = text.partition("\n")  # drop the echoed line
         return output.replace("\r\n", "\n").strip("\n")
 
+    def meminfo(self):
+        """The `meminfo` command's lines as {name: kB}."""
+        out = self.command("meminfo")
+        return {m.group(1): int(m.group(2))
+                for m in re.finditer(r"^(\w+):\s+(\d+) kB$", out, re.M)}
+
     # -- QMP: talking to QEMU itself --------------------------------------
 
     def _qmp_handshake(self):

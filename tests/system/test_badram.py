@@ -36,10 +36,6 @@ def badram_vm(tmp_path_factory):
         machine.close()
 
 
-def meminfo(vm):
-    return {m.group(1): int(m.group(2))
-            for m in re.finditer(r"^(\w+):\s+(\d+) kB$", vm.command("meminfo"), re.M)}
-
 
 def test_boot_log_lists_the_defective_range(badram_vm):
     log = badram_vm.transcript
@@ -74,7 +70,7 @@ def test_memtotal_counts_only_usable_ram(badram_vm):
     available_kb, total_kb = map(int, re.search(r"Memory: (\d+)K/(\d+)K available",
                                                  log).groups())
     assert total_kb == usable >> 10    # the defective range is not RAM
-    info = meminfo(badram_vm)
+    info = badram_vm.meminfo()
     assert info["MemTotal"] == available_kb
     assert info["HardwareCorrupted"] == 0   # firmware's bad RAM is no runtime failure
 
@@ -84,4 +80,4 @@ def test_buddy_selftest_never_hands_out_defective_frames(badram_vm):
     assert "selftest buddy: PASS" in out, out
     page = badram_vm.command("page %#x %d" % (BAD_PFNS[0], BAD_FRAMES))
     assert page.count("(reserved,hwpoison) refcount 0") == BAD_FRAMES, page
-    assert meminfo(badram_vm)["HardwareCorrupted"] == 0
+    assert badram_vm.meminfo()["HardwareCorrupted"] == 0

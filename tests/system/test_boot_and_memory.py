@@ -4,12 +4,6 @@ import re
 QEMU_MEM_MB = 128  # the harness default
 
 
-def meminfo(vm):
-    """meminfo's lines as {name: kB}."""
-    out = vm.command("meminfo")
-    return {m.group(1): int(m.group(2))
-            for m in re.finditer(r"^(\w+):\s+(\d+) kB$", out, re.M)}
-
 
 def buddyinfo_counts(vm):
     out = vm.command("buddyinfo")
@@ -27,7 +21,7 @@ def test_boot_log_shows_memory_map_and_reaches_prompt(vm):
 
 
 def test_memtotal_matches_qemu_memory_size(vm):
-    info = meminfo(vm)
+    info = vm.meminfo()
     total_kb = QEMU_MEM_MB * 1024
     # The kernel image, the page array, the first MiB and the firmware's
     # reserved ranges are not counted, and they take well under 8 MiB here.
@@ -49,7 +43,7 @@ def test_meminfo_uses_linux_layout(vm):
 def test_buddyinfo_agrees_with_memfree(vm):
     counts = buddyinfo_counts(vm)
     free_pages = sum(n << order for order, n in enumerate(counts))
-    assert free_pages * 4 == meminfo(vm)["MemFree"]
+    assert free_pages * 4 == vm.meminfo()["MemFree"]
 
 
 def test_page_describes_free_and_reserved_frames(vm):
@@ -101,11 +95,11 @@ def test_selftest_offline_never_hands_out_a_taken_frame(vm):
 
 
 def test_selftest_slab(vm):
-    free_before = meminfo(vm)["MemFree"]
+    free_before = vm.meminfo()["MemFree"]
     out = vm.command("selftest slab", timeout=120)
     assert "selftest slab: PASS" in out, out
-    assert meminfo(vm)["MemFree"] == free_before
-    assert meminfo(vm)["Slab"] == 0
+    assert vm.meminfo()["MemFree"] == free_before
+    assert vm.meminfo()["Slab"] == 0
 
 
 def test_slabinfo_lists_kmalloc_caches(vm):

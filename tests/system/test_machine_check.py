@@ -40,10 +40,6 @@ def scrub_error(vm, via, pfn):
     return failure_line(vm, pfn)
 
 
-def meminfo(vm):
-    return {m.group(1): int(m.group(2))
-            for m in re.finditer(r"^(\w+):\s+(\d+) kB$", vm.command("meminfo"), re.M)}
-
 
 def page_line(vm, pfn):
     return vm.command(f"page {pfn:#x}")
@@ -63,11 +59,11 @@ def test_boot_reports_machine_check_capabilities(vm):
 @pytest.mark.parametrize("via,pfn", [("console", 0x2345), ("qemu", 0x2346)])
 def test_scrub_error_on_free_page_is_recovered(vm, via, pfn):
     assert "buddy" in page_line(vm, pfn) or "free: in the order-" in page_line(vm, pfn)
-    before = meminfo(vm)
+    before = vm.meminfo()
     assert scrub_error(vm, via, pfn).endswith(
         "recovery action for free buddy page: Recovered")
     assert "(hwpoison)" in page_line(vm, pfn)
-    after = meminfo(vm)
+    after = vm.meminfo()
     assert after["HardwareCorrupted"] == before["HardwareCorrupted"] + 4
     assert after["MemFree"] <= before["MemFree"] - 4
     assert re.search(rf"^{pfn:#x}\s+hardware\s+free buddy page\s+Recovered$",
@@ -93,9 +89,9 @@ def test_memmap_marks_poisoned_frames(vm):
 
 @pytest.mark.parametrize("via", PATHS)
 def test_second_error_on_same_page_is_already_poisoned(vm, via):
-    corrupted = meminfo(vm)["HardwareCorrupted"]
+    corrupted = vm.meminfo()["HardwareCorrupted"]
     assert scrub_error(vm, via, 0x2345).endswith("already hardware poisoned")
-    assert meminfo(vm)["HardwareCorrupted"] == corrupted
+    assert vm.meminfo()["HardwareCorrupted"] == corrupted
 
 
 @pytest.mark.parametrize("via", PATHS)
@@ -141,9 +137,9 @@ def test_error_on_slab_page_is_ignored(boot_vm, via):
 
 @pytest.mark.parametrize("via", PATHS)
 def test_error_outside_ram_is_not_ours(vm, via):
-    corrupted = meminfo(vm)["HardwareCorrupted"]
+    corrupted = vm.meminfo()["HardwareCorrupted"]
     assert scrub_error(vm, via, 0x7ff0000).endswith("memory outside kernel control")
-    assert meminfo(vm)["HardwareCorrupted"] == corrupted
+    assert vm.meminfo()["HardwareCorrupted"] == corrupted
 
 
 # QEMU raises #MC for every uncorrected status, S bit or not; the handler
@@ -305,17 +301,17 @@ def test_recovery_disabled_panics_on_any_memory_failure(boot_vm, via):
 def test_unpoison_returns_software_poison_only(boot_vm, via):
     vm = boot_vm()
     buddy_before = vm.command("buddyinfo")
-    free_before = meminfo(vm)["MemFree"]
+    free_before = vm.meminfo()["MemFree"]
     out = vm.command("hwpoison corrupt-pfn 0x2400")
     assert "Memory failure: 0x2400: recovery action for free buddy page: Recovered" in out
     assert re.search(r"^0x2400\s+software\s+free buddy page", vm.command("hwpoison list"), re.M)
-    assert meminfo(vm)["HardwareCorrupted"] == 4
+    assert vm.meminfo()["HardwareCorrupted"] == 4
 
     out = vm.command("hwpoison unpoison-pfn 0x2400")
     assert "Unpoison: Software-unpoisoned free page 0x2400" in out
     assert "hwpoison" not in page_line(vm, 0x2400)
-    assert meminfo(vm)["HardwareCorrupted"] == 0
-    assert meminfo(vm)["MemFree"] == free_before
+    assert vm.meminfo()["HardwareCorrupted"] == 0
+    assert vm.meminfo()["MemFree"] == free_before
     assert vm.command("buddyinfo") == buddy_before  # merged back whole
     assert vm.command("hwpoison list") == "no poisoned pages"
     assert "Unpoison: Page was already unpoisoned 0x2400" in \
