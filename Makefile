@@ -9,8 +9,10 @@ QEMU    := qemu-system-x86_64
 PYTHON  := /usr/bin/python3
 
 # MEM: guest RAM. ACCEL=kvm to use KVM (TCG, pure emulation, is the default).
+# EXTRA=DIR: put DIR's files into the initramfs too, next to user/'s programs.
 MEM     ?= 128M
 ACCEL   ?= tcg
+EXTRA   ?=
 
 CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
            -mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-80387 \
@@ -25,7 +27,7 @@ OBJS := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
 QEMU_FLAGS := -M pc -m $(MEM) -accel $(ACCEL) -cdrom $(BUILD)/antidote.iso -boot d \
               -net none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all run gdb test unit-test unit-tests system-test deps clean
+.PHONY: all run gdb test unit-test unit-tests system-test deps clean FORCE
 
 all: $(BUILD)/antidote.iso
 
@@ -46,10 +48,60 @@ $(BUILD)/kernel.elf: $(OBJS) linker.ld
 	@echo "  LD      $@"
 	@$(LD) $(LDFLAGS) -o $@ $(OBJS)
 
-$(BUILD)/antidote.iso: $(BUILD)/kernel.elf boot/grub.cfg Makefile
+# User programs: static binaries linked with musl, one per user/*.c,
+# plus hello-pie, hello as a static PIE (loaded at an address the kernel
+# picks). Debian 12's musl-gcc ignores -static-pie: it links libc.so and
+# asks for the dynamic loader. So its link is spelled out: rcrt1.o, the
+# start file that applies the program's own relocations, and a static
+# link without an interpreter.
+MUSL_CC     := musl-gcc
+MUSL_LIB    := /usr/lib/x86_64-linux-musl
+USER_CFLAGS := -O2 -Wall -Wextra -Werror
+USER_PROGS  := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c)) $(BUILD)/user/hello-pie
+
+$(BUILD)/user/%: user/%.c Makefile
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(MUSL_CC) -static $(USER_CFLAGS) $< -o $@
+
+$(BUILD)/user/hello-pie: user/hello.c Makefile
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $< (static PIE)"
+	@$(MUSL_CC) -static-pie -fPIE $(USER_CFLAGS) -nostartfiles \
+		$(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o $$($(MUSL_CC) -print-file-name=crtbeginS.o) \
+		$< $$($(MUSL_CC) -print-file-name=crtendS.o) $(MUSL_LIB)/crtn.o \
+		-Wl,-Bstatic -Wl,--no-dynamic-linker -Wl,-z,text -o $@
+
+# The initramfs: every user program and every regular file in $(EXTRA),
+# under its bare name ("hello"), in the newc cpio format (fs/cpio.c reads
+# it). EXTRA can change from one make to the next, so the rule always runs
+# (FORCE): it packs the files into a new archive and replaces the old one
+# only if the bytes differ, so the ISO is rebuilt only when something
+# changed. For the same files cpio writes the same bytes: cp -p keeps the
+# times, --reproducible numbers inodes from 1 and leaves out devices.
+INITRAMFS := $(BUILD)/initramfs.cpio
+
+$(INITRAMFS): $(USER_PROGS) FORCE
+	@set -e; dir=$(BUILD)/initramfs.d; rm -rf $$dir; mkdir -p $$dir; \
+	cp -p $(USER_PROGS) $$dir/; \
+	if [ -n "$(EXTRA)" ]; then \
+		[ -d "$(EXTRA)" ] || { echo "EXTRA=$(EXTRA) is not a directory"; exit 1; }; \
+		find -L "$(EXTRA)" -maxdepth 1 -type f | while IFS= read -r f; do \
+			[ ! -e "$$dir/$${f##*/}" ] || \
+				{ echo "EXTRA=$(EXTRA): '$${f##*/}' has the name of a user program"; exit 1; }; \
+			cp -p "$$f" $$dir/; \
+		done; \
+	fi; \
+	(cd $$dir && ls -A | LC_ALL=C sort | cpio -o -H newc --quiet --reproducible -R 0:0) >$@.new; \
+	if cmp -s $@.new $@; then rm $@.new; else echo "  CPIO    $@"; mv $@.new $@; fi
+
+FORCE:
+
+$(BUILD)/antidote.iso: $(BUILD)/kernel.elf $(INITRAMFS) boot/grub.cfg Makefile
 	@echo "  ISO     $@"
 	@mkdir -p $(BUILD)/iso/boot/grub
 	@cp $(BUILD)/kernel.elf $(BUILD)/iso/boot/kernel.elf
+	@cp $(INITRAMFS) $(BUILD)/iso/boot/initramfs.cpio
 	@cp boot/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
 	@grub-mkrescue -d /usr/lib/grub/i386-pc -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
@@ -76,7 +128,7 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefi
 HOST_RENAMES := $(foreach f,memset memcpy memmove memcmp strlen strcmp strncmp strchr \
                 strlcpy vsnprintf snprintf,-D$(f)=kernel_$(f))
 UNIT_KERNEL_SRCS := mm/buddy.c mm/slab.c mm/page_flags.c lib/format.c lib/parse.c \
-                    lib/string.c kernel/cmdline.c mce/severity.c mce/decode.c
+                    lib/string.c kernel/cmdline.c mce/severity.c mce/decode.c fs/cpio.c
 UNIT_KERNEL_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/unit/%.o)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
@@ -109,7 +161,7 @@ system-test: deps all
 # grub-efi-amd64-bin and ovmf: only tests/system/test_badram.py boots
 # with UEFI, where GRUB can report defective RAM.
 DEB_PACKAGES := nasm qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
-                python3-pytest musl-tools e2fsprogs grub-efi-amd64-bin ovmf
+                python3-pytest musl-tools e2fsprogs grub-efi-amd64-bin ovmf cpio
 deps:
 	@missing=""; \
 	command -v nasm >/dev/null || missing=1; \
@@ -121,6 +173,7 @@ deps:
 	command -v xorriso >/dev/null || missing=1; \
 	command -v mformat >/dev/null || missing=1; \
 	command -v musl-gcc >/dev/null || missing=1; \
+	command -v cpio >/dev/null || missing=1; \
 	command -v mkfs.ext4 >/dev/null || missing=1; \
 	$(PYTHON) -c 'import pytest' 2>/dev/null || missing=1; \
 	if [ -n "$$missing" ]; then \

@@ -3,10 +3,14 @@
  * erase, and hand each finished line to the monitor. Terminals send Enter
  * as "\r", "\n" or "\r\n"; all three end exactly one line. Escape
  * sequences (arrow keys) are swallowed rather than echoed as garbage.
+ *
+ * The console is a kernel thread; programs it starts with `run` are its
+ * children, so it is also where their exit is reported.
  */
 #include "kernel/console.h"
 #include "kernel/monitor.h"
 #include "kernel/printk.h"
+#include "kernel/proc.h"
 #include "kernel/serial.h"
 #include "kernel/workqueue.h"
 #include "kernel/x86.h"
@@ -21,18 +25,20 @@ struct line {
 	bool overflow; /* more was typed than fits: reject the whole line */
 };
 
+/* Sleep until a character arrives. Checking and going to sleep happen
+ * with interrupts off, so the receive interrupt cannot slip in between. */
 static char wait_char(void)
 {
 	char c;
 
 	for (;;) {
-		run_pending_work(); /* e.g. memory_failure() queued by an #MC */
 		cli();
 		if (serial_getc(&c)) {
 			sti();
 			return c;
 		}
-		sti_hlt(); /* the receive interrupt or the next tick wakes us */
+		sleep_on(&serial_input);
+		sti();
 	}
 }
 
@@ -92,10 +98,11 @@ static bool read_line(struct line *l)
 	return !l->overflow;
 }
 
-void console_run(void)
+void console_run(void *unused)
 {
 	struct line line;
 
+	(void)unused;
 	for (;;) {
 		kprintf("%s", CONSOLE_PROMPT);
 		if (!read_line(&line)) {
@@ -104,6 +111,7 @@ void console_run(void)
 			continue;
 		}
 		monitor_execute(line.text);
-		run_pending_work(); /* what the command set off, before the prompt */
+		flush_work(); /* what the command set off, before the prompt */
+		report_finished_jobs();
 	}
 }

@@ -4,7 +4,8 @@
 #define CONSOLE_PROMPT "antidote> "
 #define CONSOLE_LINE_MAX 160 /* characters in one command line */
 
-/* Read command lines from the serial console and run them, forever. */
-__attribute__((noreturn)) void console_run(void);
+/* The console kernel thread: read command lines from the serial console
+ * and run them, forever. */
+__attribute__((noreturn)) void console_run(void *unused);
 
 #endif

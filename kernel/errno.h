@@ -4,13 +4,23 @@
 
 #define EPERM 1
 #define ENOENT 2
+#define ESRCH 3
+#define EINTR 4
 #define EIO 5
 #define ENXIO 6
+#define E2BIG 7
+#define ENOEXEC 8
+#define EBADF 9
+#define ECHILD 10
+#define EAGAIN 11
 #define ENOMEM 12
 #define EFAULT 14
 #define EBUSY 16
 #define EEXIST 17
 #define EINVAL 22
+#define ENOTTY 25
+#define ENAMETOOLONG 36
+#define ENOSYS 38
 #define EOPNOTSUPP 95
 #define EHWPOISON 133 /* memory page has hardware error */
 

@@ -37,6 +37,16 @@ static void set_tss_descriptor(void)
 	gdt[6] = base >> 32;
 }
 
+/* Where the CPU switches to when an interrupt or system call comes from
+ * user mode: the top of the running process's kernel stack. */
+uint64_t syscall_kernel_rsp; /* read by syscall_entry (kernel/trapentry.asm) */
+
+void set_kernel_stack(uint64_t top)
+{
+	tss.rsp[0] = top;
+	syscall_kernel_rsp = top;
+}
+
 void gdt_init(void)
 {
 	struct {

@@ -22,5 +22,6 @@ enum {
 };
 
 void gdt_init(void);
+void set_kernel_stack(uint64_t top);
 
 #endif

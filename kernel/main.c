@@ -4,7 +4,12 @@
  * matters: the serial port first (so everything after can print), GRUB's
  * information before memory setup replaces the identity map it sits in.
  */
+#include "fs/initramfs.h"
 #include "kernel/backtrace.h"
+#include "kernel/fpu.h"
+#include "kernel/proc.h"
+#include "kernel/syscall.h"
+#include "kernel/workqueue.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/gdt.h"
@@ -18,6 +23,7 @@
 #include "kernel/x86.h"
 #include "mce/mce.h"
 #include "mm/mm_init.h"
+#include "mm/pgtable.h"
 
 void kmain(uint32_t magic, phys_addr_t mbi);
 
@@ -37,9 +43,15 @@ void kmain(uint32_t magic, phys_addr_t mbi)
 	pic_init();
 	timer_init();
 	mcheck_init();
+	fpu_init();
+	syscall_init();
+	pgtable_init();
+	initramfs_init();
 	serial_enable_rx_irq();
-	sti();
 
+	proc_init();
+	workqueue_init();
+	kthread_create("console", console_run, NULL);
 	pr_info("Antidote is ready. Type 'help' for the commands.\n");
-	console_run();
+	scheduler(); /* this boot stack becomes the scheduler's */
 }

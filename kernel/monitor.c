@@ -5,7 +5,9 @@
  * take and what they do: `help` prints it.
  */
 #include "kernel/monitor.h"
+#include "fs/initramfs.h"
 #include "kernel/printk.h"
+#include "kernel/proc.h"
 #include "kernel/reboot.h"
 #include "kernel/selftest.h"
 #include "lib/parse.h"
@@ -42,6 +44,11 @@ static const struct command commands[] = {
 	{ "hwpoison", "corrupt-pfn PFN | unpoison-pfn PFN | list",
 	  "poison a page frame by software, undo it, or list poisoned frames", cmd_hwpoison, 1, 2 },
 	{ "sysctl", "[NAME[=VALUE]]", "show or set kernel settings", cmd_sysctl, 0, 1 },
+	{ "ls", "", "list the programs and files in the initramfs", cmd_ls, 0, 0 },
+	{ "run", "PROGRAM [ARGUMENTS] [&]", "start a program; & leaves it running in the background",
+	  cmd_run, 1, MONITOR_MAX_ARGS - 1 },
+	{ "ps", "", "list processes: pid, parent, state, resident pages, name", cmd_ps, 0, 0 },
+	{ "kill", "PID [SIGNAL]", "end a process with a signal (default 15, SIGTERM)", cmd_kill, 1, 2 },
 	{ "selftest", "[NAME]", "run an in-kernel self test (no NAME: list them)", cmd_selftest, 0, 1 },
 	{ "poweroff", "", "turn the machine off", cmd_poweroff, 0, 0 },
 };

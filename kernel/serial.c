@@ -24,6 +24,8 @@
 
 #define RX_RING_SIZE 1024 /* a power of two */
 
+struct wait_queue_head serial_input = WAIT_QUEUE_INIT(serial_input);
+
 static struct {
 	char buf[RX_RING_SIZE];
 	unsigned head, tail; /* free-running; head - tail = characters held */
@@ -71,6 +73,7 @@ static void serial_interrupt(void)
 		rx.overflowing = false;
 		rx.buf[rx.head++ % RX_RING_SIZE] = c;
 	}
+	wake_up(&serial_input);
 }
 
 bool serial_getc(char *c)

@@ -2,7 +2,11 @@
 #ifndef KERNEL_SERIAL_H
 #define KERNEL_SERIAL_H
 
+#include "kernel/waitqueue.h"
 #include "lib/types.h"
+
+/* Woken whenever characters arrive. */
+extern struct wait_queue_head serial_input;
 
 void serial_init(void);
 void serial_putc(char c);

@@ -1,8 +1,8 @@
 /*
  * Where every exception and interrupt lands. Interrupts go to their
- * driver through kernel/irq.c, machine checks to mce/core.c. The kernel
- * expects no other exception yet (user processes and page faults come
- * later), so any other exception is fatal: we
+ * driver through kernel/irq.c, machine checks to mce/core.c, page faults
+ * to mm/fault.c. A fault in a user process kills the process (signals
+ * come later); any other exception in the kernel is fatal: we
  * print what the CPU told us - registers, the faulting address for a page
  * fault, a backtrace - and panic.
  */
@@ -12,8 +12,15 @@
 #include "kernel/irq.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/proc.h"
+#include "kernel/uaccess.h"
 #include "kernel/x86.h"
 #include "mce/mce.h"
+#include "mm/fault.h"
+
+#define SIGILL 4
+#define SIGFPE 8
+#define SIGSEGV 11
 
 #define NR_VECTORS 48
 #define GATE_INTERRUPT 0x8e /* present, ring 0, interrupts off on entry */
@@ -136,15 +143,56 @@ static void die(struct trapframe *tf)
 	panic("Fatal exception: %s", trap_name(tf->trapno));
 }
 
+static bool from_user(const struct trapframe *tf)
+{
+	return (tf->cs & 3) == 3;
+}
+
+/* "hello[12]: segfault at 0 ip 401000 sp 7ffffffeef0 error 4", as Linux
+ * logs it, then the process dies of SIGSEGV. */
+static void user_fault(struct trapframe *tf, int sig, const char *what, uint64_t addr)
+{
+	pr_info("%s[%d]: %s at %lx ip %lx sp %lx error %lx\n", current->name, current->pid,
+		what, addr, tf->rip, tf->rsp, tf->error);
+	proc_kill(current, sig);
+}
+
+static void page_fault(struct trapframe *tf)
+{
+	uint64_t addr = read_cr2();
+	int si_code;
+
+	if (current && current->mm && addr < TASK_SIZE &&
+	    handle_mm_fault(current->mm, addr, (unsigned)tf->error, &si_code) == 0)
+		return; /* demand paging: the access can be retried */
+	if (from_user(tf)) {
+		user_fault(tf, SIGSEGV, "segfault", addr);
+		return;
+	}
+	uint64_t fixup = search_exception_tables(tf->rip);
+	if (fixup) { /* copy_to_user and friends: fail with -EFAULT */
+		tf->rip = fixup;
+		return;
+	}
+	die(tf);
+}
+
 void trap(struct trapframe *tf)
 {
 	if (tf->trapno >= T_IRQ0 && tf->trapno < T_IRQ0 + NR_IRQS) {
 		irq_dispatch((int)(tf->trapno - T_IRQ0));
-		return;
-	}
-	if (tf->trapno == T_MACHINE_CHECK) {
+		sched_tick(tf);
+	} else if (tf->trapno == T_MACHINE_CHECK) {
 		do_machine_check(tf);
-		return;
+	} else if (tf->trapno == T_PAGE_FAULT) {
+		page_fault(tf);
+	} else if (from_user(tf)) {
+		user_fault(tf, tf->trapno == T_DIVIDE || tf->trapno == T_SIMD ? SIGFPE :
+			       tf->trapno == T_INVALID_OPCODE ? SIGILL : SIGSEGV,
+			   trap_name(tf->trapno), tf->rip);
+	} else {
+		die(tf);
 	}
-	die(tf);
+	if (current && current->killed && from_user(tf))
+		do_exit(current->kill_signal);
 }

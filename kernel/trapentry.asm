@@ -4,7 +4,13 @@
 ; then saves every register and calls trap(struct trapframe *) in C.
 
 bits 64
+default rel
 extern trap
+extern do_syscall
+extern syscall_kernel_rsp
+USER_CS equ 0x23
+USER_DS equ 0x1b
+T_SYSCALL equ 256                       ; not a vector: marks a system call frame
 
 %macro VECTOR_NOERR 1
 vector%1:
@@ -39,6 +45,8 @@ trap_common:
 	cld
 	mov rdi, rsp                    ; struct trapframe *
 	call trap
+global trapret
+trapret:                                ; a new process starts here too
 	pop r15
 	pop r14
 	pop r13
@@ -56,6 +64,43 @@ trap_common:
 	pop rax
 	add rsp, 16                     ; vector number and error code
 	iretq
+
+; The `syscall` instruction lands here with interrupts off (FMASK), the
+; user's RIP in RCX, its RFLAGS in R11 and its stack still in RSP. Build
+; the same trapframe an interrupt from user mode would have on the
+; process's kernel stack, so one return path (trapret, iretq) serves both.
+global syscall_entry
+syscall_entry:
+	mov [syscall_user_rsp], rsp
+	mov rsp, [syscall_kernel_rsp]
+	push USER_DS                    ; ss
+	push qword [syscall_user_rsp]   ; rsp
+	push r11                        ; rflags
+	push USER_CS                    ; cs
+	push rcx                        ; rip
+	push 0                          ; error code
+	push T_SYSCALL                  ; trapno
+	push rax
+	push rbx
+	push rcx
+	push rdx
+	push rsi
+	push rdi
+	push rbp
+	push r8
+	push r9
+	push r10
+	push r11
+	push r12
+	push r13
+	push r14
+	push r15
+	cld
+	mov rdi, rsp
+	sti                             ; system calls run with interrupts on
+	call do_syscall
+	cli
+	jmp trapret
 
 ; Vectors that come with a CPU-pushed error code: 8, 10-14, 17, 21.
 VECTOR_NOERR 0
@@ -85,6 +130,9 @@ VECTOR_ERR   21
 VECTOR_NOERR i
 %assign i i + 1
 %endrep
+
+section .bss
+syscall_user_rsp: resq 1                ; one CPU: a plain scratch word
 
 section .rodata
 global trap_vectors

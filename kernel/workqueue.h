@@ -1,8 +1,7 @@
 /*
  * Deferred work: something an interrupt or exception handler wants done
  * later, in normal kernel context where it may take its time (Linux's
- * schedule_work). Until there are kernel threads, pending work runs
- * whenever the console is about to wait for input.
+ * schedule_work). The kernel thread kworker runs it.
  */
 #ifndef KERNEL_WORKQUEUE_H
 #define KERNEL_WORKQUEUE_H
@@ -17,7 +16,9 @@ struct work_struct {
 
 /* Queue work to run once; safe from any context, a no-op if queued. */
 void schedule_work(struct work_struct *work);
-/* Run everything queued so far (normal kernel context only). */
-void run_pending_work(void);
+/* Start the kworker thread. */
+void workqueue_init(void);
+/* Wait until everything queued so far has run. */
+void flush_work(void);
 
 #endif

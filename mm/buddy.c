@@ -155,6 +155,19 @@ void free_page(struct page *page)
 	free_pages(page, 0);
 }
 
+void get_page(struct page *page)
+{
+	page->refcount++;
+}
+
+void put_page(struct page *page)
+{
+	if (page->refcount == 1)
+		free_page(page);
+	else
+		page->refcount--;
+}
+
 /* Split the free block [pfn, pfn + 2^order) down to the single frame
  * `target`, putting every half that does not hold it back on the lists. */
 static void break_down_buddy_pages(unsigned long pfn, unsigned int order,

@@ -35,6 +35,9 @@ struct page *alloc_page(void);
  * lists: they stay out, taken, for good. */
 void free_pages(struct page *page, unsigned int order);
 void free_page(struct page *page);
+/* Reference counting for shared frames: the last put_page() frees it. */
+void get_page(struct page *page);
+void put_page(struct page *page);
 
 /*
  * Take one particular free frame out of the allocator for good (hwpoison:

@@ -1,7 +1,8 @@
 """Boot ISOs for tests that need a boot the default ISO cannot give: more
 words on the kernel command line, or a GRUB command before the menu entry.
-Each is build/kernel.elf with boot/grub.cfg changed, made by grub-mkrescue
-in the test's own directory (well under a second)."""
+Each is build/kernel.elf and build/initramfs.cpio with boot/grub.cfg
+changed, made by grub-mkrescue in the test's own directory (well under a
+second)."""
 import re
 import subprocess
 from pathlib import Path
@@ -34,6 +35,9 @@ def build_iso(workdir, cmdline="", before_menu="", efi=False):
     root = Path(workdir) / "iso"
     (root / "boot" / "grub").mkdir(parents=True)
     (root / "boot" / "kernel.elf").write_bytes((REPO_ROOT / "build" / "kernel.elf").read_bytes())
+    # boot/grub.cfg's module2 line loads it.
+    (root / "boot" / "initramfs.cpio").write_bytes(
+        (REPO_ROOT / "build" / "initramfs.cpio").read_bytes())
     (root / "boot" / "grub" / "grub.cfg").write_text(grub_cfg(cmdline, before_menu))
     iso = Path(workdir) / "antidote.iso"
     subprocess.run(["grub-mkrescue", "-d", str(grub_dir), "-o", str(iso), str(root)],

@@ -2,7 +2,8 @@
 import re
 
 COMMANDS = ["help", "meminfo", "buddyinfo", "slabinfo", "page", "memmap", "log",
-            "mcelog", "mce-inject", "inject", "hwpoison", "sysctl", "selftest", "poweroff"]
+            "mcelog", "mce-inject", "inject", "hwpoison", "sysctl", "ls", "run", "ps", "kill",
+            "selftest", "poweroff"]
 
 
 def test_help_lists_every_command(vm):

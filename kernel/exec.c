@@ -1,0 +1,221 @@
+/*
+ * Loading a static ELF64 executable (Linux: fs/binfmt_elf.c). Each
+ * PT_LOAD segment becomes an area of the address space, filled now from
+ * the file (there is no page cache yet to map from); then the stack gets
+ * the arguments, environment and auxiliary vector a C library's start-up
+ * code expects, laid out as Linux does:
+ *
+ *   high  strings: argv[], envp[], the program name; 16 random bytes
+ *         auxv (type, value) pairs, ending with AT_NULL
+ *         NULL, envp[envc-1] ... envp[0]
+ *         NULL, argv[argc-1] ... argv[0]
+ *   rsp-> argc                                   (rsp is 16-byte aligned)
+ */
+#include "kernel/exec.h"
+#include "fs/initramfs.h"
+#include "kernel/errno.h"
+#include "kernel/timer.h"
+#include "kernel/uaccess.h"
+#include "lib/string.h"
+#include "mm/fault.h"
+#include "mm/mmap.h"
+#include "mm/page.h"
+
+#define STACK_TOP TASK_SIZE
+#define STACK_SIZE (8UL << 20)
+#define ET_DYN_BASE 0x555555554000UL /* where Linux puts a static-PIE */
+
+#define ET_EXEC 2
+#define ET_DYN 3
+#define EM_X86_64 62
+#define PT_LOAD 1
+#define PT_INTERP 3
+#define PT_PHDR 6
+#define PF_X 1
+#define PF_W 2
+#define PF_R 4
+
+/* Auxiliary vector types, Linux's values. */
+enum {
+	AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6,
+	AT_BASE = 7, AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12,
+	AT_GID = 13, AT_EGID = 14, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25,
+	AT_EXECFN = 31,
+};
+
+struct elf64_ehdr {
+	unsigned char e_ident[16];
+	uint16_t e_type, e_machine;
+	uint32_t e_version;
+	uint64_t e_entry, e_phoff, e_shoff;
+	uint32_t e_flags;
+	uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
+};
+
+struct elf64_phdr {
+	uint32_t p_type, p_flags;
+	uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
+};
+
+static const char *const default_envp[] = { "HOME=/", "PATH=/", "TERM=vt100" };
+
+/* Write len bytes at user address va of mm (not necessarily the current
+ * address space), faulting pages in as needed. */
+static int copy_to_mm(struct mm_struct *mm, unsigned long va, const void *src, size_t len)
+{
+	while (len) {
+		struct page *page = get_user_page(mm, va);
+		if (!page)
+			return -ENOMEM;
+		size_t offset = va & ~PAGE_MASK, n = MIN(len, PAGE_SIZE - offset);
+		memcpy((char *)page_address(page) + offset, src, n);
+		va += n;
+		src = (const char *)src + n;
+		len -= n;
+	}
+	return 0;
+}
+
+static bool valid_header(const struct elf64_ehdr *eh, size_t size)
+{
+	return size >= sizeof(*eh) && !memcmp(eh->e_ident, "\177ELF", 4) &&
+	       eh->e_ident[4] == 2 /* 64-bit */ && eh->e_ident[5] == 1 /* little endian */ &&
+	       eh->e_machine == EM_X86_64 && (eh->e_type == ET_EXEC || eh->e_type == ET_DYN) &&
+	       eh->e_phentsize == sizeof(struct elf64_phdr) && eh->e_phnum > 0 &&
+	       eh->e_phoff < size && eh->e_phnum * sizeof(struct elf64_phdr) <= size - eh->e_phoff;
+}
+
+static unsigned long segment_flags(uint32_t p_flags)
+{
+	return (p_flags & PF_R ? VM_READ : 0) | (p_flags & PF_W ? VM_WRITE : 0) |
+	       (p_flags & PF_X ? VM_EXEC : 0);
+}
+
+static long load_segment(struct mm_struct *mm, const char *image, size_t size,
+			 const struct elf64_phdr *ph, unsigned long bias)
+{
+	unsigned long start = (ph->p_vaddr + bias) & PAGE_MASK;
+	unsigned long end = ALIGN_UP(ph->p_vaddr + bias + ph->p_memsz, PAGE_SIZE);
+
+	if (ph->p_filesz > ph->p_memsz || ph->p_offset > size || ph->p_filesz > size - ph->p_offset ||
+	    !access_ok(start, end - start))
+		return -ENOEXEC;
+	if (insert_vma(mm, start, end, segment_flags(ph->p_flags)))
+		return -ENOEXEC; /* overlapping segments */
+	/* The part past p_filesz (.bss) stays zero: pages come zeroed. */
+	return copy_to_mm(mm, ph->p_vaddr + bias, image + ph->p_offset, ph->p_filesz);
+}
+
+/* Where the program headers are in the new address space. */
+static unsigned long phdr_address(const struct elf64_ehdr *eh, const struct elf64_phdr *ph,
+				  unsigned long bias)
+{
+	for (int i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_PHDR)
+			return ph[i].p_vaddr + bias;
+	for (int i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD && ph[i].p_offset <= eh->e_phoff &&
+		    eh->e_phoff < ph[i].p_offset + ph[i].p_filesz)
+			return eh->e_phoff - ph[i].p_offset + ph[i].p_vaddr + bias;
+	return 0;
+}
+
+/* Push a string onto the stack being built; returns its address. */
+static unsigned long push_string(struct mm_struct *mm, unsigned long *sp, const char *s)
+{
+	size_t len = strlen(s) + 1;
+
+	*sp -= len;
+	return copy_to_mm(mm, *sp, s, len) ? 0 : *sp;
+}
+
+static uint64_t random_seed(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (((uint64_t)hi << 32) | lo) ^ (jiffies * 0x9e3779b97f4a7c15ULL);
+}
+
+static long build_stack(struct mm_struct *mm, int argc, char *const argv[], const char *name,
+			const uint64_t *aux, int naux, struct trapframe *tf)
+{
+	int envc = ARRAY_SIZE(default_envp);
+	uint64_t vec[1 + MAX_ARG_STRINGS + 1 + ARRAY_SIZE(default_envp) + 1 + 2 * 20];
+	unsigned long sp = STACK_TOP, execfn, random;
+	int n = 0;
+
+	if (insert_vma(mm, STACK_TOP - STACK_SIZE, STACK_TOP, VM_READ | VM_WRITE | VM_GROWSDOWN))
+		return -ENOMEM;
+	mm->start_stack = STACK_TOP;
+	execfn = push_string(mm, &sp, name);
+	vec[n++] = (uint64_t)argc;
+	for (int i = 0; i < argc; i++)
+		if (!(vec[n++] = push_string(mm, &sp, argv[i])))
+			return -ENOMEM;
+	vec[n++] = 0;
+	for (int i = 0; i < envc; i++)
+		if (!(vec[n++] = push_string(mm, &sp, default_envp[i])))
+			return -ENOMEM;
+	vec[n++] = 0;
+	if (!execfn)
+		return -ENOMEM;
+	uint64_t seed[2] = { random_seed(), random_seed() * 31 };
+	sp = (sp - sizeof(seed)) & ~15UL;
+	random = sp;
+	if (copy_to_mm(mm, random, seed, sizeof(seed)))
+		return -ENOMEM;
+	for (int i = 0; i < naux; i += 2) {
+		vec[n++] = aux[i];
+		vec[n++] = aux[i] == AT_RANDOM ? random : aux[i] == AT_EXECFN ? execfn : aux[i + 1];
+	}
+	sp = (sp - n * sizeof(uint64_t)) & ~15UL;
+	if (copy_to_mm(mm, sp, vec, n * sizeof(uint64_t)))
+		return -ENOMEM;
+	tf->rsp = sp;
+	return 0;
+}
+
+long exec_program(struct mm_struct *mm, const char *name, int argc, char *const argv[],
+		  struct trapframe *tf)
+{
+	const struct initramfs_file *file = initramfs_lookup(name);
+	unsigned long bias = 0, end = 0;
+	long err;
+
+	if (!file)
+		return -ENOENT;
+	if (argc > MAX_ARG_STRINGS)
+		return -E2BIG;
+	const struct elf64_ehdr *eh = file->data;
+	if (!valid_header(eh, file->size))
+		return -ENOEXEC;
+	const struct elf64_phdr *ph = (const void *)((const char *)file->data + eh->e_phoff);
+	if (eh->e_type == ET_DYN)
+		bias = ET_DYN_BASE;
+	for (int i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_INTERP)
+			return -ENOEXEC; /* needs a dynamic linker: not supported */
+	for (int i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		err = load_segment(mm, file->data, file->size, &ph[i], bias);
+		if (err)
+			return err;
+		end = MAX(end, ALIGN_UP(ph[i].p_vaddr + bias + ph[i].p_memsz, PAGE_SIZE));
+	}
+	mm->start_brk = mm->brk = end;
+	mm->mmap_base = STACK_TOP - 2 * STACK_SIZE;
+
+	const uint64_t aux[] = {
+		AT_PHDR, phdr_address(eh, ph, bias), AT_PHENT, sizeof(struct elf64_phdr),
+		AT_PHNUM, eh->e_phnum, AT_PAGESZ, PAGE_SIZE, AT_BASE, 0, AT_FLAGS, 0,
+		AT_ENTRY, eh->e_entry + bias, AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0,
+		AT_SECURE, 0, AT_CLKTCK, HZ, AT_RANDOM, 0, AT_EXECFN, 0, AT_NULL, 0,
+	};
+	err = build_stack(mm, argc, argv, name, aux, ARRAY_SIZE(aux), tf);
+	if (err)
+		return err;
+	tf->rip = eh->e_entry + bias;
+	return 0;
+}

@@ -1,0 +1,240 @@
+/*
+ * Creating, ending and reaping processes. Every process is kmalloc'ed and
+ * sits on the `all` list (for ps); pid_table maps a pid to its process
+ * in one step, so kill() and wait4() never search.
+ */
+#include "kernel/proc.h"
+#include "kernel/errno.h"
+#include "kernel/exec.h"
+#include "kernel/gdt.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/x86.h"
+#include "lib/string.h"
+#include "mm/buddy.h"
+#include "mm/mmap.h"
+#include "mm/pgtable.h"
+#include "mm/slab.h"
+
+static struct proc *pid_table[PID_MAX];
+static int last_pid;
+static struct list_head all_procs = { &all_procs, &all_procs };
+
+void trapret(void); /* kernel/trapentry.asm: pop a trapframe, iretq */
+
+struct proc *find_task_by_pid(int pid)
+{
+	return pid > 0 && pid < PID_MAX ? pid_table[pid] : NULL;
+}
+
+static int alloc_pid(void)
+{
+	for (int i = 1; i < PID_MAX; i++) {
+		int pid = (last_pid + i) % PID_MAX;
+		if (pid > 0 && !pid_table[pid])
+			return last_pid = pid;
+	}
+	return -EAGAIN;
+}
+
+/* The first time a process runs, swtch() "returns" here, with interrupts
+ * off; for a user process the next return goes to trapret. */
+static void first_run(void)
+{
+	sti();
+}
+
+static void kthread_start(void)
+{
+	sti();
+	current->thread_fn(current->thread_arg);
+	do_exit(0);
+}
+
+/*
+ * A process with a pid, a kernel stack and room for its user registers
+ * at the top of that stack, set up so that its first swtch() enters
+ * `start`, which then returns to trapret.
+ */
+static struct proc *alloc_proc(const char *name, void (*start)(void))
+{
+	struct proc *p = kzalloc(sizeof(*p));
+	struct page *stack = alloc_pages(KSTACK_ORDER);
+	int pid = alloc_pid();
+
+	if (!p || !stack || pid < 0) {
+		kfree(p);
+		if (stack)
+			free_pages(stack, KSTACK_ORDER);
+		return NULL;
+	}
+	p->pid = pid;
+	pid_table[pid] = p;
+	p->state = EMBRYO;
+	strlcpy(p->name, name, sizeof(p->name));
+	INIT_LIST_HEAD(&p->children);
+	INIT_LIST_HEAD(&p->run);
+	init_waitqueue_head(&p->child_exit);
+	p->kstack = page_address(stack);
+
+	char *sp = (char *)p->kstack + KSTACK_SIZE;
+	sp -= sizeof(struct trapframe);
+	p->tf = (struct trapframe *)sp;
+	memset(p->tf, 0, sizeof(*p->tf));
+	sp -= sizeof(uint64_t);
+	*(uint64_t *)sp = (uint64_t)trapret;
+	sp -= sizeof(struct context);
+	p->context = (struct context *)sp;
+	memset(p->context, 0, sizeof(*p->context));
+	p->context->rip = (uint64_t)start;
+
+	list_add_tail(&p->all, &all_procs);
+	if (current) {
+		p->parent = current;
+		list_add_tail(&p->sibling, &current->children);
+	} else {
+		INIT_LIST_HEAD(&p->sibling);
+	}
+	return p;
+}
+
+static void free_proc(struct proc *p)
+{
+	pid_table[p->pid] = NULL;
+	list_del(&p->all);
+	list_del(&p->sibling);
+	free_pages(virt_to_page(p->kstack), KSTACK_ORDER);
+	kfree(p);
+}
+
+struct proc *kthread_create(const char *name, void (*fn)(void *arg), void *arg)
+{
+	struct proc *p = alloc_proc(name, kthread_start);
+
+	if (!p)
+		panic("cannot create kernel thread %s", name);
+	p->thread_fn = fn;
+	p->thread_arg = arg;
+	make_runnable(p);
+	return p;
+}
+
+long spawn_user(const char *name, int argc, char *const argv[])
+{
+	struct proc *p = alloc_proc(name, first_run);
+
+	if (!p)
+		return -ENOMEM;
+	p->mm = mm_alloc();
+	long err = p->mm ? exec_program(p->mm, name, argc, argv, p->tf) : -ENOMEM;
+	if (err) {
+		if (p->mm)
+			mm_release(p->mm);
+		free_proc(p);
+		return err;
+	}
+	p->tf->cs = USER_CS;
+	p->tf->ss = USER_DS;
+	p->tf->rflags = RFLAGS_IF;
+	fpu_init_state(&p->fpu);
+	make_runnable(p);
+	return p->pid;
+}
+
+/* Children of an exiting process go to its parent (we have no init). */
+static void reparent_children(struct proc *p)
+{
+	while (!list_empty(&p->children)) {
+		struct proc *child = list_first_entry(&p->children, struct proc, sibling);
+		list_del(&child->sibling);
+		child->parent = p->parent;
+		list_add_tail(&child->sibling, &p->parent->children);
+		if (child->state == ZOMBIE)
+			wake_up(&p->parent->child_exit);
+	}
+}
+
+void do_exit(int status)
+{
+	struct proc *p = current;
+
+	if (!p->parent)
+		panic("%s (pid %d), which nobody waits for, exited", p->name, p->pid);
+	if (p->mm) {
+		switch_mm(NULL); /* off the tables we are about to free */
+		mm_release(p->mm);
+		p->mm = NULL;
+	}
+	cli();
+	reparent_children(p);
+	p->exit_status = status;
+	p->state = ZOMBIE;
+	wake_up(&p->parent->child_exit);
+	sched();
+	panic("zombie %d ran again", p->pid);
+}
+
+static bool wanted(const struct proc *child, int pid)
+{
+	return pid == -1 || child->pid == pid;
+}
+
+long kernel_wait4(int pid, int *status, char name[16], bool nohang)
+{
+	for (;;) {
+		bool have_children = false;
+		cli();
+		for (struct list_head *l = current->children.next; l != &current->children; l = l->next) {
+			struct proc *child = list_entry(l, struct proc, sibling);
+			if (!wanted(child, pid))
+				continue;
+			have_children = true;
+			if (child->state != ZOMBIE)
+				continue;
+			int child_pid = child->pid;
+			if (status)
+				*status = child->exit_status;
+			if (name)
+				strlcpy(name, child->name, 16);
+			free_proc(child);
+			sti();
+			return child_pid;
+		}
+		if (!have_children || nohang) {
+			sti();
+			return have_children ? 0 : -ECHILD;
+		}
+		if (current->killed) {
+			sti();
+			return -EINTR;
+		}
+		sleep_on(&current->child_exit);
+		sti();
+	}
+}
+
+void proc_kill(struct proc *p, int sig)
+{
+	bool was_on = irq_save();
+
+	if (!p->killed) {
+		p->killed = true;
+		p->kill_signal = sig;
+	}
+	if (p->state == SLEEPING) { /* let it see that it must go */
+		list_del(&p->run);
+		make_runnable(p);
+	}
+	irq_restore(was_on);
+}
+
+void for_each_process(void (*fn)(struct proc *p))
+{
+	for (struct list_head *l = all_procs.next; l != &all_procs; l = l->next)
+		fn(list_entry(l, struct proc, all));
+}
+
+void proc_init(void)
+{
+	last_pid = 0;
+}

@@ -1,0 +1,122 @@
+/*
+ * The scheduler: round robin over one run queue. scheduler() runs on the
+ * boot stack in a loop - take the first runnable process, switch to it;
+ * when it gives the CPU back (sched()), take the next. With nothing to
+ * run it halts until an interrupt makes something runnable.
+ *
+ * There is one CPU, and a process in the kernel is never preempted: the
+ * timer only takes the CPU away from code running in user mode. So
+ * kernel data needs no locks, only interrupts off where an interrupt
+ * handler touches the same data (run queue, wait queues).
+ */
+#include "kernel/proc.h"
+#include "kernel/gdt.h"
+#include "kernel/timer.h"
+#include "kernel/x86.h"
+#include "mm/pgtable.h"
+
+#define MSR_FS_BASE 0xc0000100
+#define SLICE_TICKS 5 /* 50 ms */
+
+struct proc *current;
+static struct list_head run_queue = { &run_queue, &run_queue };
+static struct context *scheduler_context;
+static uint64_t slice_start;
+
+void swtch(struct context **old, struct context *new); /* kernel/switch.asm */
+
+void make_runnable(struct proc *p)
+{
+	bool was_on = irq_save();
+
+	p->state = RUNNABLE;
+	list_add_tail(&p->run, &run_queue);
+	irq_restore(was_on);
+}
+
+/* Load p's world: address space, kernel stack for traps and system
+ * calls, and the user registers the kernel itself never touches. */
+static void switch_to(struct proc *p)
+{
+	switch_mm(p->mm);
+	set_kernel_stack((uint64_t)p->kstack + KSTACK_SIZE);
+	if (p->mm) {
+		fpu_restore(&p->fpu);
+		wrmsr(MSR_FS_BASE, p->fs_base);
+	}
+}
+
+void scheduler(void)
+{
+	for (;;) {
+		cli();
+		if (list_empty(&run_queue)) {
+			sti_hlt();
+			continue;
+		}
+		struct proc *p = list_first_entry(&run_queue, struct proc, run);
+		list_del(&p->run);
+		p->state = RUNNING;
+		current = p;
+		switch_to(p);
+		slice_start = jiffies;
+		swtch(&scheduler_context, p->context);
+		current = NULL; /* p gave the CPU back */
+	}
+}
+
+/* Give the CPU back to the scheduler. Interrupts must be off and
+ * current->state already say why (runnable, sleeping, zombie). */
+void sched(void)
+{
+	struct proc *p = current;
+
+	if (p->mm) {
+		fpu_save(&p->fpu);
+		p->fs_base = rdmsr(MSR_FS_BASE);
+	}
+	swtch(&p->context, scheduler_context);
+}
+
+void yield(void)
+{
+	bool was_on = irq_save();
+
+	make_runnable(current);
+	sched();
+	irq_restore(was_on);
+}
+
+/* After an interrupt: a user process whose time is up goes to the back
+ * of the queue, if anyone else is waiting. */
+void sched_tick(struct trapframe *tf)
+{
+	if (!current || (tf->cs & 3) != 3 || list_empty(&run_queue))
+		return;
+	if (jiffies - slice_start >= SLICE_TICKS)
+		yield();
+}
+
+void init_waitqueue_head(struct wait_queue_head *wq)
+{
+	INIT_LIST_HEAD(&wq->sleepers);
+}
+
+void sleep_on(struct wait_queue_head *wq)
+{
+	current->state = SLEEPING;
+	list_add_tail(&current->run, &wq->sleepers);
+	sched();
+}
+
+void wake_up(struct wait_queue_head *wq)
+{
+	bool was_on = irq_save();
+
+	while (!list_empty(&wq->sleepers)) {
+		struct proc *p = list_first_entry(&wq->sleepers, struct proc, run);
+		list_del(&p->run);
+		make_runnable(p);
+	}
+	irq_restore(was_on);
+}

@@ -1,0 +1,100 @@
+/* Process system calls: identity, exit and wait, kill, thread pointer. */
+#include "kernel/errno.h"
+#include "kernel/proc.h"
+#include "kernel/syscall.h"
+#include "kernel/uaccess.h"
+#include "kernel/x86.h"
+#include "lib/string.h"
+
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define WNOHANG 1
+#define NSIG 64
+#define MSR_FS_BASE 0xc0000100
+
+long sys_getpid(void)
+{
+	return current->pid;
+}
+
+long sys_getppid(void)
+{
+	return current->parent ? current->parent->pid : 0;
+}
+
+long sys_getuid(void)
+{
+	return 0; /* everyone is root */
+}
+
+/* exit and exit_group: one thread per process, so the same thing. */
+long sys_exit(uint64_t status)
+{
+	do_exit((int)((status & 0xff) << 8));
+}
+
+long sys_wait4(uint64_t pid, uint64_t status, uint64_t options, uint64_t rusage)
+{
+	int st = 0;
+
+	(void)rusage;
+	if (options & ~(uint64_t)WNOHANG)
+		return -EINVAL;
+	if ((int)pid < -1 || (int)pid == 0)
+		return -EINVAL; /* process groups: not yet */
+	long got = kernel_wait4((int)pid, &st, NULL, options & WNOHANG);
+	if (got > 0 && status && copy_to_user(status, &st, sizeof(st)))
+		return -EFAULT;
+	return got;
+}
+
+long sys_kill(uint64_t pid, uint64_t sig)
+{
+	struct proc *p = find_task_by_pid((int)pid);
+
+	if (sig > NSIG)
+		return -EINVAL;
+	if (!p || !p->mm)
+		return -ESRCH; /* kernel threads cannot be signalled */
+	if (sig)
+		proc_kill(p, (int)sig);
+	return 0;
+}
+
+long sys_sched_yield(void)
+{
+	yield();
+	return 0;
+}
+
+long sys_arch_prctl(uint64_t code, uint64_t addr)
+{
+	if (code == ARCH_SET_FS) {
+		if (!access_ok(addr, 0))
+			return -EPERM;
+		current->fs_base = addr;
+		wrmsr(MSR_FS_BASE, addr);
+		return 0;
+	}
+	if (code == ARCH_GET_FS)
+		return copy_to_user(addr, &current->fs_base, sizeof(uint64_t));
+	return -EINVAL;
+}
+
+long sys_set_tid_address(uint64_t tidptr)
+{
+	(void)tidptr; /* no threads: nobody to wake at exit */
+	return current->pid;
+}
+
+struct utsname {
+	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+
+long sys_uname(uint64_t buf)
+{
+	static const struct utsname uts = {
+		"Antidote", "antidote", "0.1", "#1", "x86_64", "(none)",
+	};
+	return copy_to_user(buf, &uts, sizeof(uts));
+}

@@ -1,0 +1,67 @@
+/* Time: the tick counter is the only clock (HZ ticks a second, since boot). */
+#include "kernel/errno.h"
+#include "kernel/proc.h"
+#include "kernel/syscall.h"
+#include "kernel/timer.h"
+#include "kernel/uaccess.h"
+#include "kernel/x86.h"
+
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define NSEC_PER_TICK (1000000000ULL / HZ)
+
+struct timespec {
+	int64_t tv_sec, tv_nsec;
+};
+
+long sys_clock_gettime(uint64_t clock, uint64_t tp)
+{
+	uint64_t ns = jiffies * NSEC_PER_TICK;
+	struct timespec ts = { (int64_t)(ns / 1000000000), (int64_t)(ns % 1000000000) };
+
+	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
+		return -EINVAL;
+	return copy_to_user(tp, &ts, sizeof(ts));
+}
+
+long sys_gettimeofday(uint64_t tv, uint64_t tz)
+{
+	uint64_t us = jiffies * (NSEC_PER_TICK / 1000);
+	int64_t val[2] = { (int64_t)(us / 1000000), (int64_t)(us % 1000000) };
+
+	(void)tz;
+	return tv ? copy_to_user(tv, val, sizeof(val)) : 0;
+}
+
+static struct wait_queue_head sleepers = WAIT_QUEUE_INIT(sleepers);
+static struct timer_list wakeup_timer;
+
+static void wake_sleepers(struct timer_list *t)
+{
+	(void)t;
+	wake_up(&sleepers);
+}
+
+long sys_nanosleep(uint64_t req, uint64_t rem)
+{
+	struct timespec ts;
+
+	(void)rem;
+	if (copy_from_user(&ts, req, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+		return -EINVAL;
+	uint64_t until = jiffies + (uint64_t)ts.tv_sec * HZ +
+			 ((uint64_t)ts.tv_nsec + NSEC_PER_TICK - 1) / NSEC_PER_TICK;
+	while (jiffies < until) {
+		if (current->killed)
+			return -EINTR;
+		cli();
+		wakeup_timer.function = wake_sleepers;
+		if (!wakeup_timer.entry.next || wakeup_timer.expires > until || wakeup_timer.expires <= jiffies)
+			mod_timer(&wakeup_timer, until);
+		sleep_on(&sleepers);
+		sti();
+	}
+	return 0;
+}

@@ -1,0 +1,101 @@
+/*
+ * System call entry and dispatch. `syscall` enters at syscall_entry
+ * (kernel/trapentry.asm) on the process's kernel stack; do_syscall looks
+ * the number up in syscall_table - indexed by Linux's x86-64 numbers, so
+ * unmodified Linux programs work - and returns the result, or -ENOSYS
+ * (logged once per number) for calls Antidote does not have.
+ */
+#include "kernel/syscall.h"
+#include "kernel/errno.h"
+#include "kernel/gdt.h"
+#include "kernel/printk.h"
+#include "kernel/proc.h"
+#include "kernel/x86.h"
+#include "mm/mmap.h"
+
+#define MSR_EFER 0xc0000080
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_FMASK 0xc0000084
+#define EFER_SCE 1 /* syscall/sysret enabled */
+#define RFLAGS_TF (1UL << 8)
+#define RFLAGS_DF (1UL << 10)
+#define RFLAGS_AC (1UL << 18)
+
+typedef long (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+/*
+ * Every entry is called with all six argument registers; a function that
+ * takes fewer simply ignores the rest (the x86-64 calling convention
+ * passes them in registers). The cast through void (*)(void) tells the
+ * compiler that this mismatch is on purpose.
+ */
+#define SYSCALL(name, fn) { name, (syscall_fn)(void (*)(void))(fn) }
+
+static const struct {
+	const char *name;
+	syscall_fn fn;
+} syscall_table[] = {
+	[1] = SYSCALL("write", sys_write),
+	[9] = SYSCALL("mmap", sys_mmap),
+	[11] = SYSCALL("munmap", sys_munmap),
+	[12] = SYSCALL("brk", sys_brk),
+	[16] = SYSCALL("ioctl", sys_ioctl),
+	[20] = SYSCALL("writev", sys_writev),
+	[24] = SYSCALL("sched_yield", sys_sched_yield),
+	[35] = SYSCALL("nanosleep", sys_nanosleep),
+	[39] = SYSCALL("getpid", sys_getpid),
+	[60] = SYSCALL("exit", sys_exit),
+	[61] = SYSCALL("wait4", sys_wait4),
+	[62] = SYSCALL("kill", sys_kill),
+	[63] = SYSCALL("uname", sys_uname),
+	[96] = SYSCALL("gettimeofday", sys_gettimeofday),
+	[102] = SYSCALL("getuid", sys_getuid),
+	[104] = SYSCALL("getgid", sys_getuid),
+	[107] = SYSCALL("geteuid", sys_getuid),
+	[108] = SYSCALL("getegid", sys_getuid),
+	[110] = SYSCALL("getppid", sys_getppid),
+	[158] = SYSCALL("arch_prctl", sys_arch_prctl),
+	[186] = SYSCALL("gettid", sys_getpid),
+	[218] = SYSCALL("set_tid_address", sys_set_tid_address),
+	[228] = SYSCALL("clock_gettime", sys_clock_gettime),
+	[231] = SYSCALL("exit_group", sys_exit),
+};
+
+#define NR_SYSCALLS 512
+static uint8_t enosys_logged[NR_SYSCALLS / 8];
+
+void syscall_entry(void); /* kernel/trapentry.asm */
+
+void syscall_init(void)
+{
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	/* sysret would load CS = 0x10+16 and SS = 0x10+8 (user, RPL 3);
+	 * syscall loads CS = 0x08, SS = 0x10. */
+	wrmsr(MSR_STAR, ((uint64_t)(KERNEL_DS) << 48) | ((uint64_t)KERNEL_CS << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC);
+}
+
+static long unknown_syscall(uint64_t nr)
+{
+	if (nr < NR_SYSCALLS && !(enosys_logged[nr / 8] & (1 << (nr % 8)))) {
+		enosys_logged[nr / 8] |= 1 << (nr % 8);
+		pr_warn("%s[%d]: system call %lu is not implemented (ENOSYS)\n", current->name,
+			current->pid, nr);
+	}
+	return -ENOSYS;
+}
+
+void do_syscall(struct trapframe *tf)
+{
+	uint64_t nr = tf->rax;
+
+	if (nr < ARRAY_SIZE(syscall_table) && syscall_table[nr].fn)
+		tf->rax = (uint64_t)syscall_table[nr].fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8,
+							  tf->r9);
+	else
+		tf->rax = (uint64_t)unknown_syscall(nr);
+	if (current->killed)
+		do_exit(current->kill_signal);
+}

@@ -1,0 +1,34 @@
+/* System calls: Linux x86-64 numbers, arguments and return values. */
+#ifndef KERNEL_SYSCALL_H
+#define KERNEL_SYSCALL_H
+
+#include "kernel/trap.h"
+
+void syscall_init(void);
+/* From syscall_entry (kernel/trapentry.asm): number in rax, arguments in
+ * rdi, rsi, rdx, r10, r8, r9; the result goes back in rax. */
+void do_syscall(struct trapframe *tf);
+
+/* kernel/tty.c: the console as standard input, output and error. */
+long sys_write(uint64_t fd, uint64_t buf, uint64_t count);
+long sys_writev(uint64_t fd, uint64_t iov, uint64_t iovcnt);
+long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg);
+
+/* kernel/sys_proc.c */
+long sys_getpid(void);
+long sys_getppid(void);
+long sys_exit(uint64_t status);
+long sys_wait4(uint64_t pid, uint64_t status, uint64_t options, uint64_t rusage);
+long sys_kill(uint64_t pid, uint64_t sig);
+long sys_sched_yield(void);
+long sys_arch_prctl(uint64_t code, uint64_t addr);
+long sys_set_tid_address(uint64_t tidptr);
+long sys_uname(uint64_t buf);
+long sys_getuid(void);
+
+/* kernel/sys_time.c */
+long sys_clock_gettime(uint64_t clock, uint64_t tp);
+long sys_gettimeofday(uint64_t tv, uint64_t tz);
+long sys_nanosleep(uint64_t req, uint64_t rem);
+
+#endif

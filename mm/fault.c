@@ -1,0 +1,77 @@
+/*
+ * User page faults. An access to an address inside an area, with the
+ * area's permission, that finds no page gets a fresh zeroed one ("demand
+ * zero"): that is how the stack, the heap and anonymous mmap() memory
+ * come into existence, one page at a time.
+ */
+#include "mm/fault.h"
+#include "kernel/errno.h"
+#include "lib/string.h"
+#include "mm/buddy.h"
+#include "mm/mmap.h"
+#include "mm/paging.h"
+#include "mm/pgtable.h"
+
+static bool access_permitted(const struct vm_area_struct *vma, unsigned error)
+{
+	if (error & PF_WRITE)
+		return vma->vm_flags & VM_WRITE;
+	if (error & PF_INSTR)
+		return vma->vm_flags & VM_EXEC;
+	return vma->vm_flags & (VM_READ | VM_EXEC);
+}
+
+static int do_anonymous_page(struct mm_struct *mm, struct vm_area_struct *vma,
+			     unsigned long addr)
+{
+	struct page *page = alloc_page();
+
+	if (!page)
+		return -ENOMEM;
+	memset(page_address(page), 0, PAGE_SIZE);
+	page_set(page, PG_anon);
+	page_set(page, PG_swapbacked);
+	page->index = addr >> PAGE_SHIFT;
+	if (map_user_page(mm, addr & PAGE_MASK, page, vma->vm_flags)) {
+		put_page(page);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+struct page *get_user_page(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+
+	if (!vma || addr < vma->vm_start)
+		return NULL;
+	uint64_t *pte = walk_pte(mm->pgd, addr, false);
+	if (!pte || !(*pte & PTE_PRESENT)) {
+		if (do_anonymous_page(mm, vma, addr))
+			return NULL;
+		pte = walk_pte(mm->pgd, addr, false);
+	}
+	return pfn_to_page((*pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
+}
+
+int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned error, int *si_code)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+
+	if (!vma || addr < vma->vm_start) {
+		*si_code = SEGV_MAPERR;
+		return -EFAULT;
+	}
+	if (!access_permitted(vma, error)) {
+		*si_code = SEGV_ACCERR;
+		return -EFAULT;
+	}
+	uint64_t *pte = walk_pte(mm->pgd, addr, false);
+	if (pte && (*pte & PTE_PRESENT) && (error & PF_PROT)) {
+		*si_code = SEGV_ACCERR; /* no copy-on-write yet: a real violation */
+		return -EFAULT;
+	}
+	if (pte && (*pte & PTE_PRESENT))
+		return 0; /* already there: the kernel faulted it in meanwhile */
+	return do_anonymous_page(mm, vma, addr);
+}

@@ -1,0 +1,26 @@
+#ifndef MM_FAULT_H
+#define MM_FAULT_H
+
+#include "mm/mm_types.h"
+
+/* si_code values for SIGSEGV, Linux's. */
+#define SEGV_MAPERR 1 /* no mapping at the address */
+#define SEGV_ACCERR 2 /* mapped, but not for this kind of access */
+
+/* Page-fault error code bits, as the CPU pushes them. */
+#define PF_PROT (1 << 0)  /* 0: page not present; 1: protection violation */
+#define PF_WRITE (1 << 1)
+#define PF_USER (1 << 2)
+#define PF_INSTR (1 << 4)
+
+/*
+ * Resolve a fault at addr in mm: 0 if the access may now be retried, or
+ * -EFAULT with *si_code saying why not, or -ENOMEM.
+ */
+int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned error, int *si_code);
+
+/* The page behind addr in mm, faulted in if needed, whatever the area's
+ * rights (for the kernel filling a new process); NULL if unmapped. */
+struct page *get_user_page(struct mm_struct *mm, unsigned long addr);
+
+#endif
