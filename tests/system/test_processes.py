@@ -1,0 +1,104 @@
+"""User programs: started from the console, scheduled, killed, reaped."""
+import re
+
+
+def test_ls_lists_the_user_programs(vm):
+    names = re.findall(r"^(\S+)\s+\d+$", vm.command("ls"), re.M)
+    assert {"hello", "hello-pie", "exit42", "spin"} <= set(names)
+
+
+def test_hello_prints_and_exits_zero(vm):
+    out = vm.command("run hello one two")
+    lines = out.splitlines()
+    assert lines[:4] == ["hello from user space", "argv[0] = hello", "argv[1] = one",
+                         "argv[2] = two"]
+    assert re.fullmatch(r"\[\d+\] hello exited with status 0", lines[-1])
+
+
+def test_static_pie_runs_too(vm):
+    out = vm.command("run hello-pie")
+    assert out.startswith("hello from user space\n")
+    assert out.endswith("hello-pie exited with status 0")
+
+
+def test_exit_status_reaches_the_console(vm):
+    assert vm.command("run exit42").endswith("exit42 exited with status 42")
+
+
+def test_bad_run_requests(vm):
+    assert vm.command("run nope") == "run: nope: no such program (type 'ls' for the list)"
+    assert vm.command("run &") == "usage: run PROGRAM [ARGUMENTS] [&]"
+    assert vm.command("run") == "usage: run PROGRAM [ARGUMENTS] [&]"
+
+
+def spawn_background(vm, program):
+    out = vm.command(f"run {program} &")
+    return int(re.search(rf"^\[(\d+)\] {program}$", out, re.M).group(1))
+
+
+def ps(vm):
+    """ps as {pid: (ppid, state, rss, name)}."""
+    rows = re.findall(r"^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\d+)\s+(\S+)$", vm.command("ps"), re.M)
+    return {int(pid): (int(ppid), state, int(rss), name) for pid, ppid, state, rss, name in rows}
+
+
+def test_ps_shows_kernel_threads_and_programs(vm):
+    spinner = spawn_background(vm, "spin")
+    table = ps(vm)
+    names = {row[3] for row in table.values()}
+    assert {"[kworker]", "[console]"} <= names
+    ppid, state, rss, name = table[spinner]
+    assert name == "spin" and state in ("runnable", "running") and rss > 0
+    console = next(pid for pid, row in table.items() if row[3] == "[console]")
+    assert ppid == console
+    vm.command(f"kill {spinner} 9")
+    until_reaped(vm, spinner)
+
+
+def test_programs_share_the_cpu(vm):
+    spinners = [spawn_background(vm, "spin") for _ in range(2)]
+    # Two programs that never block, and still a third one runs to the end.
+    assert vm.command("run hello").endswith("hello exited with status 0")
+    for pid in spinners:
+        vm.command(f"kill {pid} 9")
+        until_reaped(vm, pid)
+
+
+def until_reaped(vm, pid):
+    """Like a shell, the console reports a background job's end after the
+    next command it runs: run ps until pid is gone; return all it said."""
+    said = ""
+    for _ in range(100):
+        out = vm.command("ps")
+        said += out + "\n"
+        if not re.search(rf"^\s*{pid}\s", out, re.M):
+            return said
+    raise AssertionError(f"process {pid} was never reaped:\n{said}")
+
+
+def test_kill_ends_a_program_with_its_signal(vm):
+    term, kill = spawn_background(vm, "spin"), spawn_background(vm, "spin")
+    assert vm.command(f"kill {term}") == ""
+    assert f"[{term}] spin killed by signal 15 SIGTERM" in until_reaped(vm, term)
+    assert vm.command(f"kill {kill} 9") == ""
+    assert f"[{kill}] spin killed by signal 9 SIGKILL" in until_reaped(vm, kill)
+
+
+def test_bad_kill_requests(vm):
+    table = ps(vm)
+    kworker = next(pid for pid, row in table.items() if row[3] == "[kworker]")
+    assert vm.command(f"kill {kworker}") == f"kill: {kworker} is a kernel thread"
+    assert vm.command("kill 30000") == "kill: no process 30000"
+    assert vm.command("kill 1 0") == "kill: 0 is not a signal (1-64)"
+    assert vm.command("kill 1 65") == "kill: 65 is not a signal (1-64)"
+    assert vm.command("kill x") == "kill: 'x' is not a number (use decimal or 0x-prefixed hex)"
+
+
+def test_finished_programs_give_back_all_their_memory(vm):
+    before = vm.meminfo()
+    for _ in range(5):
+        vm.command("run hello")
+    pid = spawn_background(vm, "spin")
+    vm.command(f"kill {pid} 9")
+    until_reaped(vm, pid)
+    assert vm.meminfo() == before
