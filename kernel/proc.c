@@ -169,6 +169,12 @@ void do_exit(int status)
 	reparent_children(p);
 	p->exit_status = status;
 	p->state = ZOMBIE;
+	if (p->parent->mm) { /* a user parent hears of it by SIGCHLD */
+		struct sig_pending_info info = { .code = status & 0x7f ? CLD_KILLED : CLD_EXITED,
+						 .pid = p->pid, .status = status & 0x7f ?
+						 status & 0x7f : (status >> 8) & 0xff };
+		send_signal(p->parent, SIGCHLD, &info);
+	}
 	wake_up(&p->parent->child_exit);
 	sched();
 	panic("zombie %d ran again", p->pid);
@@ -204,7 +210,7 @@ long kernel_wait4(int pid, int *status, char name[16], bool nohang)
 			sti();
 			return have_children ? 0 : -ECHILD;
 		}
-		if (current->killed) {
+		if (signal_pending(current)) {
 			sti();
 			return -EINTR;
 		}
@@ -213,19 +219,24 @@ long kernel_wait4(int pid, int *status, char name[16], bool nohang)
 	}
 }
 
-void proc_kill(struct proc *p, int sig)
+void proc_wake(struct proc *p)
 {
 	bool was_on = irq_save();
 
+	if (p->state == SLEEPING) {
+		list_del(&p->run); /* off its wait queue */
+		make_runnable(p);
+	}
+	irq_restore(was_on);
+}
+
+void proc_kill(struct proc *p, int sig)
+{
 	if (!p->killed) {
 		p->killed = true;
 		p->kill_signal = sig;
 	}
-	if (p->state == SLEEPING) { /* let it see that it must go */
-		list_del(&p->run);
-		make_runnable(p);
-	}
-	irq_restore(was_on);
+	proc_wake(p);
 }
 
 void for_each_process(void (*fn)(struct proc *p))

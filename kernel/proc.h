@@ -8,6 +8,7 @@
 #define KERNEL_PROC_H
 
 #include "kernel/fpu.h"
+#include "kernel/signal.h"
 #include "kernel/trap.h"
 #include "kernel/waitqueue.h"
 #include "lib/list.h"
@@ -46,6 +47,7 @@ struct proc {
 	uint64_t fs_base;            /* thread pointer (arch_prctl) */
 	void (*thread_fn)(void *arg); /* a kernel thread's work */
 	void *thread_arg;
+	struct signal_state signal;
 	struct fpu_state fpu;
 };
 
@@ -63,7 +65,11 @@ __attribute__((noreturn)) void do_exit(int status);
  * status and name (either may be NULL); 0 if nohang and none has exited;
  * -ECHILD if there is no such child; -EINTR if we were killed. */
 long kernel_wait4(int pid, int *status, char name[16], bool nohang);
-void proc_kill(struct proc *p, int sig); /* make p exit with signal sig */
+/* Make p exit with signal sig at its next return to user mode (SIGKILL:
+ * nothing can stop it). */
+void proc_kill(struct proc *p, int sig);
+/* Take p out of an interruptible sleep; it rechecks why it slept. */
+void proc_wake(struct proc *p);
 
 /* kernel/sched.c */
 void scheduler(void) __attribute__((noreturn));

@@ -13,7 +13,6 @@
 #include "lib/string.h"
 #include "mm/mm_types.h"
 
-#define NSIG 64
 
 static const char *const signal_names[] = {
 	[1] = "SIGHUP", [2] = "SIGINT", [3] = "SIGQUIT", [4] = "SIGILL", [5] = "SIGTRAP",
@@ -124,6 +123,7 @@ int cmd_kill(int argc, char **argv)
 		kprintf("kill: %lu is a kernel thread\n", (unsigned long)pid);
 		return -1;
 	}
-	proc_kill(p, (int)sig);
+	struct sig_pending_info info = { .code = SI_USER };
+	send_signal(p, (int)sig, &info);
 	return 0;
 }

@@ -9,7 +9,6 @@
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
 #define WNOHANG 1
-#define NSIG 64
 #define MSR_FS_BASE 0xc0000100
 
 long sys_getpid(void)
@@ -52,12 +51,14 @@ long sys_kill(uint64_t pid, uint64_t sig)
 {
 	struct proc *p = find_task_by_pid((int)pid);
 
+	struct sig_pending_info info = { .code = SI_USER, .pid = current->pid };
+
 	if (sig > NSIG)
 		return -EINVAL;
-	if (!p || !p->mm)
+	if (!p || !p->mm || p->state == ZOMBIE)
 		return -ESRCH; /* kernel threads cannot be signalled */
 	if (sig)
-		proc_kill(p, (int)sig);
+		send_signal(p, (int)sig, &info);
 	return 0;
 }
 

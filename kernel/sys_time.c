@@ -54,7 +54,7 @@ long sys_nanosleep(uint64_t req, uint64_t rem)
 	uint64_t until = jiffies + (uint64_t)ts.tv_sec * HZ +
 			 ((uint64_t)ts.tv_nsec + NSEC_PER_TICK - 1) / NSEC_PER_TICK;
 	while (jiffies < until) {
-		if (current->killed)
+		if (signal_pending(current))
 			return -EINTR;
 		cli();
 		wakeup_timer.function = wake_sleepers;

@@ -10,6 +10,7 @@
 #include "kernel/gdt.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/signal.h"
 #include "kernel/x86.h"
 #include "mm/mmap.h"
 
@@ -40,6 +41,9 @@ static const struct {
 	[9] = SYSCALL("mmap", sys_mmap),
 	[11] = SYSCALL("munmap", sys_munmap),
 	[12] = SYSCALL("brk", sys_brk),
+	[13] = SYSCALL("rt_sigaction", sys_rt_sigaction),
+	[14] = SYSCALL("rt_sigprocmask", sys_rt_sigprocmask),
+	[15] = SYSCALL("rt_sigreturn", sys_rt_sigreturn),
 	[16] = SYSCALL("ioctl", sys_ioctl),
 	[20] = SYSCALL("writev", sys_writev),
 	[24] = SYSCALL("sched_yield", sys_sched_yield),
@@ -55,11 +59,14 @@ static const struct {
 	[107] = SYSCALL("geteuid", sys_getuid),
 	[108] = SYSCALL("getegid", sys_getuid),
 	[110] = SYSCALL("getppid", sys_getppid),
+	[131] = SYSCALL("sigaltstack", sys_sigaltstack),
 	[158] = SYSCALL("arch_prctl", sys_arch_prctl),
 	[186] = SYSCALL("gettid", sys_getpid),
+	[200] = SYSCALL("tkill", sys_tkill),
 	[218] = SYSCALL("set_tid_address", sys_set_tid_address),
 	[228] = SYSCALL("clock_gettime", sys_clock_gettime),
 	[231] = SYSCALL("exit_group", sys_exit),
+	[234] = SYSCALL("tgkill", sys_tgkill),
 };
 
 #define NR_SYSCALLS 512
@@ -96,6 +103,5 @@ void do_syscall(struct trapframe *tf)
 							  tf->r9);
 	else
 		tf->rax = (uint64_t)unknown_syscall(nr);
-	if (current->killed)
-		do_exit(current->kill_signal);
+	do_signal(tf);
 }

@@ -13,14 +13,13 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/signal.h"
 #include "kernel/uaccess.h"
 #include "kernel/x86.h"
 #include "mce/mce.h"
 #include "mm/fault.h"
 
-#define SIGILL 4
-#define SIGFPE 8
-#define SIGSEGV 11
+
 
 #define NR_VECTORS 48
 #define GATE_INTERRUPT 0x8e /* present, ring 0, interrupts off on entry */
@@ -149,24 +148,34 @@ static bool from_user(const struct trapframe *tf)
 }
 
 /* "hello[12]: segfault at 0 ip 401000 sp 7ffffffeef0 error 4", as Linux
- * logs it, then the process dies of SIGSEGV. */
-static void user_fault(struct trapframe *tf, int sig, const char *what, uint64_t addr)
+ * logs it; then the signal, which a handler may catch. */
+static void user_fault(struct trapframe *tf, int sig, int code, const char *what, uint64_t addr)
 {
 	pr_info("%s[%d]: %s at %lx ip %lx sp %lx error %lx\n", current->name, current->pid,
 		what, addr, tf->rip, tf->rsp, tf->error);
-	proc_kill(current, sig);
+	force_sig_fault(sig, code, addr, 0);
+}
+
+static void user_exception(struct trapframe *tf)
+{
+	if (tf->trapno == T_DIVIDE)
+		user_fault(tf, SIGFPE, FPE_INTDIV, "divide error", tf->rip);
+	else if (tf->trapno == T_INVALID_OPCODE)
+		user_fault(tf, SIGILL, ILL_ILLOPN, "invalid opcode", tf->rip);
+	else
+		user_fault(tf, SIGSEGV, SI_KERNEL, trap_name(tf->trapno), 0);
 }
 
 static void page_fault(struct trapframe *tf)
 {
 	uint64_t addr = read_cr2();
-	int si_code;
+	int si_code = SEGV_MAPERR;
 
 	if (current && current->mm && addr < TASK_SIZE &&
 	    handle_mm_fault(current->mm, addr, (unsigned)tf->error, &si_code) == 0)
 		return; /* demand paging: the access can be retried */
 	if (from_user(tf)) {
-		user_fault(tf, SIGSEGV, "segfault", addr);
+		user_fault(tf, SIGSEGV, si_code, "segfault", addr);
 		return;
 	}
 	uint64_t fixup = search_exception_tables(tf->rip);
@@ -187,12 +196,10 @@ void trap(struct trapframe *tf)
 	} else if (tf->trapno == T_PAGE_FAULT) {
 		page_fault(tf);
 	} else if (from_user(tf)) {
-		user_fault(tf, tf->trapno == T_DIVIDE || tf->trapno == T_SIMD ? SIGFPE :
-			       tf->trapno == T_INVALID_OPCODE ? SIGILL : SIGSEGV,
-			   trap_name(tf->trapno), tf->rip);
+		user_exception(tf);
 	} else {
 		die(tf);
 	}
-	if (current && current->killed && from_user(tf))
-		do_exit(current->kill_signal);
+	if (current && from_user(tf))
+		do_signal(tf);
 }

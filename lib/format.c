@@ -115,7 +115,11 @@ static const char *parse_spec(const char *fmt, struct spec *sp, va_list *ap)
 		sp->width = sp->width * 10 + (*fmt++ - '0');
 	if (*fmt == '.') {
 		sp->precision = 0;
-		for (fmt++; *fmt >= '0' && *fmt <= '9'; fmt++)
+		if (*++fmt == '*') {
+			sp->precision = va_arg(*ap, int);
+			fmt++;
+		}
+		for (; *fmt >= '0' && *fmt <= '9'; fmt++)
 			sp->precision = sp->precision * 10 + (*fmt - '0');
 	}
 	for (;; fmt++) {

@@ -6,7 +6,7 @@
 
 /*
  * Supports %d %i %u %x %X %o %c %s %p %%, the flags '-', '0' and '#', a field
- * width (number or '*'), a precision for %s, and the length modifiers
+ * width (number or '*'), a precision for %s (number or '*'), and the length modifiers
  * l, ll and z. Returns the length the full result would have, like C's.
  */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);

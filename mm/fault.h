@@ -1,11 +1,8 @@
 #ifndef MM_FAULT_H
 #define MM_FAULT_H
 
+#include "kernel/signal.h" /* SEGV_MAPERR, SEGV_ACCERR */
 #include "mm/mm_types.h"
-
-/* si_code values for SIGSEGV, Linux's. */
-#define SEGV_MAPERR 1 /* no mapping at the address */
-#define SEGV_ACCERR 2 /* mapped, but not for this kind of access */
 
 /* Page-fault error code bits, as the CPU pushes them. */
 #define PF_PROT (1 << 0)  /* 0: page not present; 1: protection violation */

@@ -102,3 +102,21 @@ def test_finished_programs_give_back_all_their_memory(vm):
     vm.command(f"kill {pid} 9")
     until_reaped(vm, pid)
     assert vm.meminfo() == before
+
+
+def test_signals_behave_as_on_linux(vm):
+    """user/signals.c: handlers with siginfo, frames, masks, altstack."""
+    out = vm.command("run signals")
+    assert "FAIL" not in out, out
+    assert "signals: 0 failed" in out
+    assert out.endswith("signals exited with status 0")
+
+
+def test_default_actions_kill_with_the_signal(vm):
+    for arg, sig, name in [("segv", 11, "SIGSEGV"), ("ill", 4, "SIGILL"), ("fpe", 8, "SIGFPE"),
+                           ("abort", 6, "SIGABRT"), ("usr1", 10, "SIGUSR1")]:
+        out = vm.command(f"run crash {arg}")
+        assert "still alive" not in out
+        assert re.search(rf"\] crash killed by signal {sig} {name}$", out), out
+    out = vm.command("run crash segv")
+    assert re.search(r"crash\[\d+\]: segfault at 8 ip [0-9a-f]+ sp [0-9a-f]+ error 6", out)

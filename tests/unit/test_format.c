@@ -45,6 +45,7 @@ static void test_strings_and_chars(void)
 	SAME("%c%c%c", 'a', 'b', 'c');
 	SAME("100%% %s", "sure");
 	SAME("%*d|%-*d", 6, 7, 6, 7);
+	SAME("[%.*s]", 2, "abcdef");
 }
 
 static void test_pointer(void)

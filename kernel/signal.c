@@ -1,0 +1,361 @@
+/*
+ * Signal delivery (Linux: kernel/signal.c, arch/x86/kernel/signal.c).
+ *
+ * A signal is first made pending. On every return to user mode,
+ * do_signal() takes the lowest pending signal that is not blocked and
+ * either does its default (ignore or die), or builds a signal frame on the
+ * user stack - the interrupted registers (ucontext), the siginfo, the FPU
+ * state - and sends the process into its handler. The handler returns
+ * into the restorer the C library registered (SA_RESTORER), which calls
+ * rt_sigreturn: the kernel reads the frame back and the process goes on
+ * where it was interrupted, or wherever the handler changed it to.
+ */
+#include "kernel/signal.h"
+#include "kernel/errno.h"
+#include "kernel/fpu.h"
+#include "kernel/gdt.h"
+#include "kernel/printk.h"
+#include "kernel/proc.h"
+#include "kernel/uaccess.h"
+#include "kernel/x86.h"
+#include "lib/string.h"
+
+#define SIG_BLOCK 0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+#define MINSIGSTKSZ 2048
+#define RED_ZONE 128
+#define UC_SIGCONTEXT_SS 0x2
+#define UC_STRICT_RESTORE_SS 0x4
+/* The flags a signal handler may change on return (Linux's FIX_EFLAGS). */
+#define FIX_EFLAGS 0x50dd5UL /* AC OF DF TF SF ZF AF PF CF RF */
+#define MXCSR_USER_BITS 0xffbfU
+#define X86_EFLAGS_TF (1UL << 8)
+#define X86_EFLAGS_DF (1UL << 10)
+
+static uint64_t bit(int sig)
+{
+	return 1ULL << (sig - 1);
+}
+
+#define UNBLOCKABLE (bit(SIGKILL) | bit(SIGSTOP))
+
+/* Linux's struct sigcontext (x86-64), ucontext and rt_sigframe. */
+struct sigcontext {
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+	uint16_t cs, gs, fs, ss;
+	uint64_t err, trapno, oldmask, cr2;
+	uint64_t fpstate; /* user address of the saved FPU state */
+	uint64_t reserved1[8];
+};
+
+struct stack_t {
+	uint64_t ss_sp;
+	int ss_flags;
+	uint64_t ss_size;
+};
+
+struct ucontext {
+	uint64_t uc_flags;
+	uint64_t uc_link;
+	struct stack_t uc_stack;
+	struct sigcontext uc_mcontext;
+	uint64_t uc_sigmask;
+};
+
+struct rt_sigframe {
+	uint64_t pretcode; /* the handler returns here: the restorer */
+	struct ucontext uc;
+	struct siginfo info;
+};
+
+void signal_init_state(struct signal_state *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+static bool default_ignored(int sig)
+{
+	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
+}
+
+bool signal_pending(const struct proc *p)
+{
+	return p->killed || (p->signal.pending & ~p->signal.blocked);
+}
+
+void send_signal(struct proc *p, int sig, const struct sig_pending_info *info)
+{
+	struct signal_state *s = &p->signal;
+	uint64_t handler = s->action[sig].handler;
+
+	if (sig == SIGKILL) {
+		proc_kill(p, SIGKILL);
+		return;
+	}
+	if (handler == SIG_IGN || (handler == SIG_DFL && default_ignored(sig)))
+		return;
+	bool was_on = irq_save();
+	if (!(s->pending & bit(sig))) { /* a standard signal is pending once */
+		s->pending |= bit(sig);
+		s->info[sig] = *info;
+	}
+	if (!(s->blocked & bit(sig)))
+		proc_wake(p); /* out of any interruptible sleep */
+	irq_restore(was_on);
+}
+
+void force_sig_fault(int sig, int code, uint64_t addr, short addr_lsb)
+{
+	struct signal_state *s = &current->signal;
+	struct sig_pending_info info = { .code = code, .addr = addr, .addr_lsb = addr_lsb };
+
+	/* Blocked or ignored, a fault signal would just fault again: make
+	 * the default action (death) happen instead. */
+	if ((s->blocked & bit(sig)) || s->action[sig].handler == SIG_IGN) {
+		s->blocked &= ~bit(sig);
+		s->action[sig].handler = SIG_DFL;
+	}
+	send_signal(current, sig, &info);
+}
+
+/* The siginfo a handler sees, laid out for the kind of signal it is. */
+static void build_siginfo(struct siginfo *si, int sig, const struct sig_pending_info *pi)
+{
+	memset(si, 0, sizeof(*si));
+	si->si_signo = sig;
+	si->si_code = pi->code;
+	if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE) {
+		si->fault.addr = pi->addr;
+		si->fault.addr_lsb = pi->addr_lsb;
+	} else {
+		si->proc.pid = pi->pid;
+		si->proc.status = pi->status;
+	}
+}
+
+static bool on_altstack(const struct signal_state *s, uint64_t sp)
+{
+	return s->altstack_size && sp > s->altstack_sp && sp <= s->altstack_sp + s->altstack_size;
+}
+
+static void save_sigcontext(struct sigcontext *sc, const struct trapframe *tf, uint64_t fpstate)
+{
+	*sc = (struct sigcontext){
+		.r8 = tf->r8, .r9 = tf->r9, .r10 = tf->r10, .r11 = tf->r11,
+		.r12 = tf->r12, .r13 = tf->r13, .r14 = tf->r14, .r15 = tf->r15,
+		.rdi = tf->rdi, .rsi = tf->rsi, .rbp = tf->rbp, .rbx = tf->rbx,
+		.rdx = tf->rdx, .rax = tf->rax, .rcx = tf->rcx, .rsp = tf->rsp,
+		.rip = tf->rip, .eflags = tf->rflags, .cs = (uint16_t)tf->cs,
+		.ss = (uint16_t)tf->ss, .err = tf->error, .trapno = tf->trapno,
+		.oldmask = current->signal.blocked, .cr2 = read_cr2(), .fpstate = fpstate,
+	};
+}
+
+static int setup_rt_frame(int sig, const struct k_sigaction *ka,
+			  const struct sig_pending_info *pi, struct trapframe *tf)
+{
+	struct signal_state *s = &current->signal;
+	struct fpu_state fpu;
+	struct rt_sigframe frame;
+	uint64_t sp = tf->rsp;
+
+	if (!(ka->flags & SA_RESTORER))
+		return -EFAULT; /* x86-64 has no default way back */
+	if ((ka->flags & SA_ONSTACK) && s->altstack_size && !on_altstack(s, sp))
+		sp = s->altstack_sp + s->altstack_size;
+	sp = ((sp - RED_ZONE - sizeof(fpu)) & ~63UL);
+	uint64_t fpstate = sp;
+	fpu_save(&fpu); /* the process's live registers: the kernel never uses them */
+	sp = ((sp - sizeof(frame)) & ~15UL) - 8; /* as if just called */
+
+	memset(&frame, 0, sizeof(frame));
+	frame.pretcode = ka->restorer;
+	frame.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
+	frame.uc.uc_stack = (struct stack_t){ s->altstack_sp,
+					      on_altstack(s, tf->rsp) ? SS_ONSTACK :
+					      s->altstack_size ? 0 : SS_DISABLE,
+					      s->altstack_size };
+	save_sigcontext(&frame.uc.uc_mcontext, tf, fpstate);
+	frame.uc.uc_sigmask = s->blocked;
+	build_siginfo(&frame.info, sig, pi);
+	if (copy_to_user(fpstate, &fpu, sizeof(fpu)) || copy_to_user(sp, &frame, sizeof(frame)))
+		return -EFAULT;
+
+	tf->rdi = (uint64_t)sig;
+	tf->rsi = sp + offsetof(struct rt_sigframe, info);
+	tf->rdx = sp + offsetof(struct rt_sigframe, uc);
+	tf->rax = 0;
+	tf->rip = ka->handler;
+	tf->rsp = sp;
+	tf->cs = USER_CS;
+	tf->ss = USER_DS;
+	tf->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_DF); /* handlers start clean */
+	return 0;
+}
+
+void do_signal(struct trapframe *tf)
+{
+	struct signal_state *s = &current->signal;
+
+	if (current->killed)
+		do_exit(current->kill_signal);
+	uint64_t ready = s->pending & ~s->blocked;
+	if (!ready)
+		return;
+	int sig = __builtin_ctzll(ready) + 1;
+	struct sig_pending_info info = s->info[sig];
+	struct k_sigaction *ka = &s->action[sig];
+	s->pending &= ~bit(sig);
+
+	if (ka->handler == SIG_IGN || (ka->handler == SIG_DFL && default_ignored(sig)))
+		return;
+	if (ka->handler == SIG_DFL)
+		do_exit(sig); /* wait status: killed by sig */
+	if (setup_rt_frame(sig, ka, &info, tf)) {
+		pr_info("%s[%d]: cannot deliver signal %d: bad stack or no restorer\n",
+			current->name, current->pid, sig);
+		do_exit(SIGSEGV);
+	}
+	s->blocked |= ka->mask & ~UNBLOCKABLE;
+	if (!(ka->flags & SA_NODEFER))
+		s->blocked |= bit(sig);
+	if (ka->flags & SA_RESETHAND)
+		ka->handler = SIG_DFL;
+}
+
+long sys_rt_sigreturn(void)
+{
+	struct trapframe *tf = current->tf;
+	struct ucontext uc;
+	struct fpu_state fpu;
+	uint64_t frame = tf->rsp - 8; /* the handler's ret popped pretcode */
+
+	if (copy_from_user(&uc, frame + offsetof(struct rt_sigframe, uc), sizeof(uc)))
+		goto bad;
+	const struct sigcontext *sc = &uc.uc_mcontext;
+	if (sc->fpstate) {
+		if (copy_from_user(&fpu, sc->fpstate, sizeof(fpu)))
+			goto bad;
+		*(uint32_t *)&fpu.fxsave[24] &= MXCSR_USER_BITS; /* else fxrstor faults */
+		fpu_restore(&fpu);
+	}
+	tf->r8 = sc->r8, tf->r9 = sc->r9, tf->r10 = sc->r10, tf->r11 = sc->r11;
+	tf->r12 = sc->r12, tf->r13 = sc->r13, tf->r14 = sc->r14, tf->r15 = sc->r15;
+	tf->rdi = sc->rdi, tf->rsi = sc->rsi, tf->rbp = sc->rbp, tf->rbx = sc->rbx;
+	tf->rdx = sc->rdx, tf->rax = sc->rax, tf->rcx = sc->rcx, tf->rsp = sc->rsp;
+	tf->rip = sc->rip;
+	tf->rflags = (tf->rflags & ~FIX_EFLAGS) | (sc->eflags & FIX_EFLAGS);
+	tf->cs = USER_CS; /* whatever the frame says: user mode only */
+	tf->ss = USER_DS;
+	current->signal.blocked = uc.uc_sigmask & ~UNBLOCKABLE;
+	return (long)tf->rax;
+bad:
+	force_sig_fault(SIGSEGV, SI_KERNEL, 0, 0);
+	return 0;
+}
+
+long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t size)
+{
+	struct k_sigaction *ka = &current->signal.action[sig < NSIG + 1 ? sig : 0];
+	struct k_sigaction new;
+
+	if (size != sizeof(uint64_t) || sig < 1 || sig > NSIG)
+		return -EINVAL;
+	if (act && (sig == SIGKILL || sig == SIGSTOP))
+		return -EINVAL;
+	if (act && copy_from_user(&new, act, sizeof(new)))
+		return -EFAULT;
+	if (oact && copy_to_user(oact, ka, sizeof(*ka)))
+		return -EFAULT;
+	if (act) {
+		*ka = new;
+		ka->mask &= ~UNBLOCKABLE;
+		if (new.handler == SIG_IGN || (new.handler == SIG_DFL && default_ignored((int)sig)))
+			current->signal.pending &= ~bit((int)sig); /* discard it */
+	}
+	return 0;
+}
+
+long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size)
+{
+	struct signal_state *s = &current->signal;
+	uint64_t mask, old = s->blocked;
+
+	if (size != sizeof(uint64_t))
+		return -EINVAL;
+	if (set) {
+		if (copy_from_user(&mask, set, sizeof(mask)))
+			return -EFAULT;
+		if (how == SIG_BLOCK)
+			s->blocked |= mask;
+		else if (how == SIG_UNBLOCK)
+			s->blocked &= ~mask;
+		else if (how == SIG_SETMASK)
+			s->blocked = mask;
+		else
+			return -EINVAL;
+		s->blocked &= ~UNBLOCKABLE;
+	}
+	if (oset && copy_to_user(oset, &old, sizeof(old))) {
+		s->blocked = old;
+		return -EFAULT;
+	}
+	return 0;
+}
+
+long sys_sigaltstack(uint64_t ss, uint64_t oss)
+{
+	struct signal_state *s = &current->signal;
+	struct stack_t old = { s->altstack_sp,
+			       on_altstack(s, current->tf->rsp) ? SS_ONSTACK :
+			       s->altstack_size ? 0 : SS_DISABLE, s->altstack_size };
+	struct stack_t new;
+
+	if (ss) {
+		if (copy_from_user(&new, ss, sizeof(new)))
+			return -EFAULT;
+		if (on_altstack(s, current->tf->rsp))
+			return -EPERM;
+		if (new.ss_flags & ~SS_DISABLE)
+			return -EINVAL;
+		if (new.ss_flags & SS_DISABLE) {
+			s->altstack_sp = s->altstack_size = 0;
+		} else {
+			if (new.ss_size < MINSIGSTKSZ)
+				return -ENOMEM;
+			s->altstack_sp = new.ss_sp;
+			s->altstack_size = new.ss_size;
+		}
+	}
+	if (oss && copy_to_user(oss, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+/* One thread per process: a thread id is a process id. */
+long sys_tkill(uint64_t tid, uint64_t sig)
+{
+	struct proc *p = find_task_by_pid((int)tid);
+	struct sig_pending_info info = { .code = SI_TKILL, .pid = current->pid };
+
+	if (sig > NSIG || (int)tid <= 0)
+		return -EINVAL;
+	if (!p || !p->mm || p->state == ZOMBIE)
+		return -ESRCH;
+	if (sig)
+		send_signal(p, (int)sig, &info);
+	return 0;
+}
+
+long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig)
+{
+	if ((int)tgid <= 0)
+		return -EINVAL;
+	if ((int)tgid != (int)tid)
+		return -ESRCH;
+	return sys_tkill(tid, sig);
+}

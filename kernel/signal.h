@@ -1,0 +1,113 @@
+/*
+ * Signals, with Linux's numbers, structures and x86-64 signal frame, so
+ * that a C library's sigaction(), handlers and siglongjmp() work as on
+ * Linux.
+ */
+#ifndef KERNEL_SIGNAL_H
+#define KERNEL_SIGNAL_H
+
+#include "kernel/trap.h"
+#include "lib/types.h"
+
+#define NSIG 64
+#define SIGHUP 1
+#define SIGINT 2
+#define SIGQUIT 3
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGABRT 6
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGUSR1 10
+#define SIGSEGV 11
+#define SIGUSR2 12
+#define SIGPIPE 13
+#define SIGALRM 14
+#define SIGTERM 15
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGURG 23
+#define SIGWINCH 28
+
+/* si_code values. */
+#define SI_USER 0
+#define SI_KERNEL 0x80
+#define ILL_ILLOPN 2
+#define FPE_INTDIV 1
+#define SI_TKILL (-6)
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_MCEERR_AR 4 /* hardware memory error consumed: action required */
+#define BUS_MCEERR_AO 5 /* hardware memory error found: action optional */
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+
+#define SIG_DFL 0UL
+#define SIG_IGN 1UL
+
+#define SA_SIGINFO 0x00000004UL
+#define SA_RESTORER 0x04000000UL
+#define SA_ONSTACK 0x08000000UL
+#define SA_RESTART 0x10000000UL
+#define SA_NODEFER 0x40000000UL
+#define SA_RESETHAND 0x80000000UL
+
+/* Linux's siginfo_t: 128 bytes; the fields used here. */
+struct siginfo {
+	int si_signo, si_errno, si_code, pad0;
+	union {
+		struct {
+			int pid;
+			unsigned uid;
+			int status; /* SIGCHLD */
+		} proc;
+		struct {
+			uint64_t addr;
+			short addr_lsb; /* BUS_MCEERR_*: log2 of the bad block's size */
+		} fault;
+		uint8_t pad[112];
+	};
+};
+
+struct k_sigaction {
+	uint64_t handler, flags, restorer, mask;
+};
+
+/* What a pending signal carries until delivery; struct siginfo is built
+ * from it then, with the layout the signal's kind calls for. */
+struct sig_pending_info {
+	int code, pid, status;
+	short addr_lsb;
+	uint64_t addr;
+};
+
+struct signal_state {
+	struct k_sigaction action[NSIG + 1];
+	uint64_t pending, blocked;      /* bit (sig - 1) */
+	struct sig_pending_info info[NSIG + 1]; /* one per signal: no rt queues */
+	uint64_t altstack_sp, altstack_size;
+};
+
+struct proc;
+
+void signal_init_state(struct signal_state *s);
+/* Queue sig for p with what its siginfo should say. */
+void send_signal(struct proc *p, int sig, const struct sig_pending_info *info);
+/* A signal that would interrupt a sleep (wait4, nanosleep: -EINTR). */
+bool signal_pending(const struct proc *p);
+/* A signal the process cannot block or ignore right now (faults): if it
+ * is blocked or ignored, the default action (death) happens anyway. */
+void force_sig_fault(int sig, int code, uint64_t addr, short addr_lsb);
+/* On every return to user mode: act on pending signals. */
+void do_signal(struct trapframe *tf);
+
+long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t size);
+long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size);
+long sys_rt_sigreturn(void);
+long sys_sigaltstack(uint64_t ss, uint64_t oss);
+long sys_tkill(uint64_t tid, uint64_t sig);
+long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig);
+
+#endif
