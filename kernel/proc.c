@@ -126,6 +126,8 @@ long spawn_user(const char *name, int argc, char *const argv[])
 	if (!p)
 		return -ENOMEM;
 	p->mm = mm_alloc();
+	if (p->mm)
+		p->mm->owner = p;
 	long err = p->mm ? exec_program(p->mm, name, argc, argv, p->tf) : -ENOMEM;
 	if (err) {
 		if (p->mm)

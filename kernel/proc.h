@@ -43,6 +43,10 @@ struct proc {
 	struct wait_queue_head child_exit; /* wait4() sleeps here */
 	int exit_status;             /* wait4() status encoding */
 	bool killed;                 /* exit at the next return to user mode */
+	bool mce_kill_me;            /* consumed corrupt data: see mce_kill_me_maybe */
+	uint64_t mce_addr;           /* ...at this physical address (0: unknown) */
+	bool mce_kill_set;           /* prctl(PR_MCE_KILL_SET) chose a policy... */
+	bool mce_kill_early;         /* ...and it is early kill */
 	int kill_signal;             /* ...with this signal */
 	uint64_t fs_base;            /* thread pointer (arch_prctl) */
 	void (*thread_fn)(void *arg); /* a kernel thread's work */

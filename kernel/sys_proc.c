@@ -62,6 +62,53 @@ long sys_kill(uint64_t pid, uint64_t sig)
 	return 0;
 }
 
+#define PR_MCE_KILL 33
+#define PR_MCE_KILL_GET 34
+#define PR_MCE_KILL_CLEAR 0
+#define PR_MCE_KILL_SET 1
+#define PR_MCE_KILL_LATE 0
+#define PR_MCE_KILL_EARLY 1
+#define PR_MCE_KILL_DEFAULT 2
+
+/* The memory-error kill policy of this process (see mm/memory-failure.c:
+ * task_early_kill), with Linux's checks on every argument. */
+static long prctl_mce_kill(uint64_t how, uint64_t mode, uint64_t arg4, uint64_t arg5)
+{
+	if (arg4 | arg5)
+		return -EINVAL;
+	if (how == PR_MCE_KILL_CLEAR) {
+		if (mode)
+			return -EINVAL;
+		current->mce_kill_set = false;
+		return 0;
+	}
+	if (how != PR_MCE_KILL_SET)
+		return -EINVAL;
+	if (mode == PR_MCE_KILL_EARLY || mode == PR_MCE_KILL_LATE) {
+		current->mce_kill_set = true;
+		current->mce_kill_early = mode == PR_MCE_KILL_EARLY;
+	} else if (mode == PR_MCE_KILL_DEFAULT) {
+		current->mce_kill_set = false;
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+long sys_prctl(uint64_t option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5)
+{
+	if (option == PR_MCE_KILL)
+		return prctl_mce_kill(arg2, arg3, arg4, arg5);
+	if (option == PR_MCE_KILL_GET) {
+		if (arg2 | arg3 | arg4 | arg5)
+			return -EINVAL;
+		if (!current->mce_kill_set)
+			return PR_MCE_KILL_DEFAULT;
+		return current->mce_kill_early ? PR_MCE_KILL_EARLY : PR_MCE_KILL_LATE;
+	}
+	return -EINVAL; /* no other prctl options yet */
+}
+
 long sys_sched_yield(void)
 {
 	yield();

@@ -14,7 +14,11 @@ long sys_write(uint64_t fd, uint64_t buf, uint64_t count);
 long sys_writev(uint64_t fd, uint64_t iov, uint64_t iovcnt);
 long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg);
 
+/* mm/madvise.c */
+long sys_madvise(uint64_t start, uint64_t len, uint64_t advice);
+
 /* kernel/sys_proc.c */
+long sys_prctl(uint64_t option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5);
 long sys_getpid(void);
 long sys_getppid(void);
 long sys_exit(uint64_t status);

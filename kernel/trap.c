@@ -15,8 +15,10 @@
 #include "kernel/proc.h"
 #include "kernel/signal.h"
 #include "kernel/uaccess.h"
+#include "kernel/errno.h"
 #include "kernel/x86.h"
 #include "mce/mce.h"
+#include "mm/layout.h"
 #include "mm/fault.h"
 
 
@@ -171,9 +173,18 @@ static void page_fault(struct trapframe *tf)
 	uint64_t addr = read_cr2();
 	int si_code = SEGV_MAPERR;
 
-	if (current && current->mm && addr < TASK_SIZE &&
-	    handle_mm_fault(current->mm, addr, (unsigned)tf->error, &si_code) == 0)
+	int err = -EFAULT;
+
+	if (current && current->mm && addr < TASK_SIZE)
+		err = handle_mm_fault(current->mm, addr, (unsigned)tf->error, &si_code);
+	if (err == 0)
 		return; /* demand paging: the access can be retried */
+	if (err == -EHWPOISON && from_user(tf)) {
+		pr_err("MCE: Killing %s:%d due to hardware memory corruption fault at %lx\n",
+		       current->name, current->pid, addr);
+		force_sig_fault(SIGBUS, BUS_MCEERR_AR, addr, PAGE_SHIFT);
+		return;
+	}
 	if (from_user(tf)) {
 		user_fault(tf, SIGSEGV, si_code, "segfault", addr);
 		return;
@@ -190,6 +201,7 @@ void trap(struct trapframe *tf)
 {
 	if (tf->trapno >= T_IRQ0 && tf->trapno < T_IRQ0 + NR_IRQS) {
 		irq_dispatch((int)(tf->trapno - T_IRQ0));
+		mce_inject_user_tick(tf);
 		sched_tick(tf);
 	} else if (tf->trapno == T_MACHINE_CHECK) {
 		do_machine_check(tf);
@@ -200,6 +212,8 @@ void trap(struct trapframe *tf)
 	} else {
 		die(tf);
 	}
+	if (current && from_user(tf) && current->mce_kill_me)
+		mce_kill_me_maybe();
 	if (current && from_user(tf))
 		do_signal(tf);
 }

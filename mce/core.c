@@ -9,7 +9,10 @@
  * run later in normal kernel context.
  */
 #include "mce/mce.h"
+#include "kernel/errno.h"
 #include "kernel/panic.h"
+#include "kernel/proc.h"
+#include "kernel/signal.h"
 #include "kernel/printk.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
@@ -115,6 +118,27 @@ static __attribute__((noreturn)) void mce_panic(const struct mce *m)
 	panic("Fatal machine check: %s", m->severity_msg);
 }
 
+/*
+ * After an #MC that hit a process in user mode (Linux: kill_me_maybe).
+ * memory_failure() with MF_ACTION_REQUIRED unmaps the page everywhere and
+ * sends the current process SIGBUS BUS_MCEERR_AR; if the page was
+ * already poisoned it sends that too. Otherwise the error cannot be
+ * contained: the process gets a plain SIGBUS.
+ */
+void mce_kill_me_maybe(void)
+{
+	uint64_t addr = current->mce_addr;
+
+	current->mce_kill_me = false;
+	if (addr) {
+		int err = memory_failure(addr >> 12, MF_ACTION_REQUIRED);
+		if (err == 0 || err == -EHWPOISON)
+			return;
+	}
+	pr_err("mce: Memory error not recovered\n");
+	force_sig_fault(SIGBUS, SI_KERNEL, 0, 0);
+}
+
 /* What to do after the handler for an action-optional error: the page
  * has not been used yet, so it can be isolated at leisure. */
 static void queue_page_work(const struct mce *m)
@@ -165,6 +189,13 @@ void do_machine_check(struct trapframe *tf)
 			"the poller collects any others\n", m.mcgstatus);
 	if (worst.severity >= MCE_PANIC_SEVERITY)
 		mce_panic(&worst);
+	if (worst.severity >= MCE_UC_SEVERITY && worst.user) {
+		/* The process consumed the data: deal with it on its way back
+		 * to user mode, where memory_failure() may take its time. */
+		current->mce_kill_me = true;
+		current->mce_addr = worst.severity == MCE_AR_SEVERITY && mce_usable_address(&worst) ?
+				    mce_phys_addr(&worst) : 0;
+	}
 	/* MCIP must be clear before we return: another #MC while it is set
 	 * shuts the processor down. */
 	mce_wrmsr(MSR_IA32_MCG_STATUS, 0);

@@ -5,14 +5,20 @@
  * leaves the error for the poller, as hardware does with corrected ones.
  *
  *   mce-inject bank=N status=HEX [addr=HEX] [misc=HEX] [mcgstatus=HEX] [raise|poll]
- *   inject srao|srar|ucna|ce PFN
- *   inject pcc
+ *              [ctx=kernel|ctx=user:PID]
+ *   inject srao|srar|ucna|ce PFN [user:PID]
+ *   inject pcc [user:PID]
+ *
+ * ctx=user:PID (user:PID for the shorthands) takes the #MC the next time
+ * PID is interrupted while running in user mode, as if that process had
+ * touched the bad memory.
  *
  * Anything malformed or self-contradictory is refused with the reason,
  * and nothing is injected.
  */
 #include "mce/mce.h"
 #include "kernel/printk.h"
+#include "kernel/proc.h"
 #include "lib/parse.h"
 #include "lib/string.h"
 
@@ -24,12 +30,33 @@
 struct request {
 	struct mce_injection inj;
 	bool have_bank, have_status, have_addr, have_misc, have_mcgstatus, have_mode;
+	int user_pid; /* ctx=user:PID: take the #MC while PID runs in user mode */
 };
+
+/* An injection waiting for its process to be running in user mode. */
+static int armed_pid;
 
 static int refuse(const char *why)
 {
 	kprintf("mce-inject: %s; nothing injected\n", why);
 	return -1;
+}
+
+/* ctx=kernel (the default: the #MC interrupts the console), or
+ * ctx=user:PID. */
+static int parse_context(struct request *r, const char *text)
+{
+	uint64_t pid;
+
+	if (!strcmp(text, "kernel"))
+		return 0;
+	if (strncmp(text, "user:", 5) || !parse_u64(text + 5, &pid) || pid >= PID_MAX)
+		return refuse("ctx is kernel or user:PID");
+	struct proc *p = find_task_by_pid((int)pid);
+	if (!p || !p->mm || p->state == ZOMBIE)
+		return refuse("ctx=user:PID needs a running user process");
+	r->user_pid = (int)pid;
+	return 0;
 }
 
 /* Each word is key=value, or raise/poll. */
@@ -52,6 +79,8 @@ static int parse_word(struct request *r, char *word)
 		return -1;
 	}
 	*eq = '\0';
+	if (!strcmp(word, "ctx"))
+		return parse_context(r, eq + 1);
 	if (!strcmp(word, "bank")) {
 		seen = &r->have_bank;
 	} else if (!strcmp(word, "status")) {
@@ -115,6 +144,10 @@ static int validate(const struct request *r)
 		return refuse("mcgstatus= is what the #MC handler reads: it needs raise");
 	if (!r->inj.raise && (s & MCI_STATUS_UC) && (s & MCI_STATUS_S))
 		return refuse("a signalled error (UC and S set) arrives by #MC, not polling: use raise");
+	if (r->user_pid && !r->inj.raise)
+		return refuse("ctx=user:PID needs raise");
+	if (r->user_pid && armed_pid)
+		return refuse("another injection is still waiting for its process");
 	if (mce_bank_injected(r->inj.bank)) {
 		kprintf("mce-inject: bank %d still holds an injected error; nothing injected\n",
 			r->inj.bank);
@@ -123,15 +156,30 @@ static int validate(const struct request *r)
 	return 0;
 }
 
-static int inject(const struct mce_injection *inj)
+static int inject(const struct request *r)
 {
+	const struct mce_injection *inj = &r->inj;
+
 	pr_info("mce-inject: bank %d status 0x%lx addr 0x%lx misc 0x%lx mcgstatus 0x%lx: %s\n",
 		inj->bank, inj->status, inj->addr, inj->misc, inj->mcgstatus,
-		inj->raise ? "raising #MC" : "left for the poller");
+		!inj->raise ? "left for the poller" :
+		r->user_pid ? "#MC when that process next runs in user mode" : "raising #MC");
 	mce_inject_record(inj);
-	if (inj->raise)
+	if (r->user_pid)
+		armed_pid = r->user_pid;
+	else if (inj->raise)
 		__asm__ volatile("int $18"); /* T_MACHINE_CHECK */
 	return 0;
+}
+
+/* From every interrupt: if an armed injection's process is the one that
+ * was running in user mode, this is its machine check. */
+void mce_inject_user_tick(struct trapframe *tf)
+{
+	if (!armed_pid || !current || current->pid != armed_pid || (tf->cs & 3) != 3)
+		return;
+	armed_pid = 0;
+	do_machine_check(tf);
 }
 
 int cmd_mce_inject(int argc, char **argv)
@@ -144,7 +192,7 @@ int cmd_mce_inject(int argc, char **argv)
 			return -1;
 	if (validate(&r))
 		return -1;
-	return inject(&r.inj);
+	return inject(&r);
 }
 
 /* The shorthands: well-formed records of each class, on a page. */
@@ -174,7 +222,7 @@ static const struct shorthand {
 
 static int inject_usage(void)
 {
-	kprintf("usage: inject KIND [PFN], KIND one of:\n");
+	kprintf("usage: inject KIND [PFN] [user:PID], KIND one of:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(shorthands); i++)
 		kprintf("  %-5s %-4s %s\n", shorthands[i].name,
 			shorthands[i].needs_pfn ? "PFN" : "", shorthands[i].what);
@@ -189,7 +237,8 @@ int cmd_inject(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(shorthands) && argc > 1; i++)
 		if (!strcmp(argv[1], shorthands[i].name))
 			sh = &shorthands[i];
-	if (!sh || argc != (sh->needs_pfn ? 3 : 2))
+	/* An optional last word user:PID, for the kinds that raise #MC. */
+	if (!sh || argc < (sh->needs_pfn ? 3 : 2) || argc > (sh->needs_pfn ? 3 : 2) + sh->raise)
 		return inject_usage();
 	if (sh->needs_pfn && (!parse_u64(argv[2], &pfn) || pfn >= MAX_PFN)) {
 		kprintf("inject: '%s' is not a page frame number; nothing injected\n", argv[2]);
@@ -205,7 +254,9 @@ int cmd_inject(int argc, char **argv)
 		r.inj.addr = pfn << 12;
 		r.inj.misc = MISC_PAGE;
 	}
+	if (argc == (sh->needs_pfn ? 4 : 3) && parse_context(&r, argv[argc - 1]))
+		return -1;
 	if (validate(&r))
 		return -1;
-	return inject(&r.inj);
+	return inject(&r);
 }

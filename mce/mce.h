@@ -99,6 +99,7 @@ bool mce_ser(void);         /* MCG_SER_P: the S/AR bits mean something */
 void mce_grade(struct mce *m);
 void mce_log(const struct mce *m);
 void mce_clear_bank(int bank);
+void mce_kill_me_maybe(void);
 
 /* mce/msr.c: every read and write of an MCA register goes through these. */
 uint64_t mce_rdmsr(uint32_t msr);
@@ -135,5 +136,6 @@ int cmd_mcelog(int argc, char **argv);
 /* mce/inject.c */
 int cmd_mce_inject(int argc, char **argv);
 int cmd_inject(int argc, char **argv);
+void mce_inject_user_tick(struct trapframe *tf);
 
 #endif

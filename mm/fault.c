@@ -11,6 +11,7 @@
 #include "mm/mmap.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
+#include "mm/rmap.h"
 
 static bool access_permitted(const struct vm_area_struct *vma, unsigned error)
 {
@@ -24,14 +25,15 @@ static bool access_permitted(const struct vm_area_struct *vma, unsigned error)
 static int do_anonymous_page(struct mm_struct *mm, struct vm_area_struct *vma,
 			     unsigned long addr)
 {
+	if (anon_vma_prepare(vma))
+		return -ENOMEM;
 	struct page *page = alloc_page();
-
 	if (!page)
 		return -ENOMEM;
 	memset(page_address(page), 0, PAGE_SIZE);
 	page_set(page, PG_anon);
 	page_set(page, PG_swapbacked);
-	page->index = addr >> PAGE_SHIFT;
+	page_add_anon_rmap(page, vma, addr & PAGE_MASK);
 	if (map_user_page(mm, addr & PAGE_MASK, page, vma->vm_flags)) {
 		put_page(page);
 		return -ENOMEM;
@@ -46,6 +48,8 @@ struct page *get_user_page(struct mm_struct *mm, unsigned long addr)
 	if (!vma || addr < vma->vm_start)
 		return NULL;
 	uint64_t *pte = walk_pte(mm->pgd, addr, false);
+	if (pte && is_hwpoison_entry(*pte))
+		return NULL;
 	if (!pte || !(*pte & PTE_PRESENT)) {
 		if (do_anonymous_page(mm, vma, addr))
 			return NULL;
@@ -67,6 +71,8 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned error, in
 		return -EFAULT;
 	}
 	uint64_t *pte = walk_pte(mm->pgd, addr, false);
+	if (pte && is_hwpoison_entry(*pte))
+		return -EHWPOISON; /* its page was corrupt: SIGBUS, not a new page */
 	if (pte && (*pte & PTE_PRESENT) && (error & PF_PROT)) {
 		*si_code = SEGV_ACCERR; /* no copy-on-write yet: a real violation */
 		return -EFAULT;

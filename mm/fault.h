@@ -12,12 +12,14 @@
 
 /*
  * Resolve a fault at addr in mm: 0 if the access may now be retried, or
- * -EFAULT with *si_code saying why not, or -ENOMEM.
+ * -EFAULT with *si_code saying why not, -EHWPOISON if the page there was
+ * taken away as corrupt, or -ENOMEM.
  */
 int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned error, int *si_code);
 
 /* The page behind addr in mm, faulted in if needed, whatever the area's
- * rights (for the kernel filling a new process); NULL if unmapped. */
+ * rights (for the kernel filling a new process, or madvise); NULL if
+ * unmapped or hwpoisoned. */
 struct page *get_user_page(struct mm_struct *mm, unsigned long addr);
 
 #endif

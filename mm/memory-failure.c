@@ -25,8 +25,13 @@
 #include "kernel/workqueue.h"
 #include "kernel/x86.h"
 #include "lib/string.h"
+#include "kernel/proc.h"
+#include "kernel/signal.h"
 #include "mm/buddy.h"
 #include "mm/memblock.h"
+#include "mm/paging.h"
+#include "mm/pgtable.h"
+#include "mm/rmap.h"
 #include "mm/slab.h"
 
 #define MF "Memory failure: "
@@ -52,14 +57,20 @@ enum mf_action_page_type {
 	MF_MSG_KERNEL,
 	MF_MSG_SLAB,
 	MF_MSG_KERNEL_ALLOCATION,
+	MF_MSG_UNMAP_FAILED,
+	MF_MSG_DIRTY_ANON,
 	MF_MSG_BUDDY,
 	MF_MSG_UNKNOWN,
 };
 
+/* Linux calls an anonymous page a "dirty LRU page": there, every user
+ * page is on an LRU list. Antidote has no LRU lists yet. */
 static const char *const action_page_types[] = {
 	[MF_MSG_KERNEL] = "reserved kernel page",
 	[MF_MSG_SLAB] = "kernel slab page",
 	[MF_MSG_KERNEL_ALLOCATION] = "unhandlable kernel page",
+	[MF_MSG_UNMAP_FAILED] = "unmapping failed page",
+	[MF_MSG_DIRTY_ANON] = "dirty anonymous page",
 	[MF_MSG_BUDDY] = "free buddy page",
 	[MF_MSG_UNKNOWN] = "unknown page",
 };
@@ -98,6 +109,14 @@ static int action_result(unsigned long pfn, enum mf_action_page_type type,
 	return result == MF_RECOVERED || result == MF_DELAYED ? 0 : -EBUSY;
 }
 
+/* Already unmapped from every process (hwpoison_user_mappings): the data
+ * is lost, but everyone who had it has been told or will be on access. */
+static enum mf_result me_anon(struct page *p, unsigned long pfn)
+{
+	(void)p, (void)pfn;
+	return MF_RECOVERED;
+}
+
 /* The kernel keeps using the frame; all we can do is mark it. */
 static enum mf_result me_kernel(struct page *p, unsigned long pfn)
 {
@@ -109,6 +128,11 @@ static enum mf_result me_unknown(struct page *p, unsigned long pfn)
 {
 	pr_err(MF "%#lx: Unknown page state (flags %#lx)\n", pfn, p->flags);
 	return MF_IGNORED;
+}
+
+static bool is_anon(const struct page *p)
+{
+	return page_test(p, PG_anon);
 }
 
 static bool is_reserved(const struct page *p)
@@ -141,9 +165,140 @@ static const struct page_state {
 } error_states[] = {
 	{ is_reserved, MF_MSG_KERNEL, me_kernel },
 	{ is_slab, MF_MSG_SLAB, me_kernel },
+	{ is_anon, MF_MSG_DIRTY_ANON, me_anon },
 	{ is_kernel_allocation, MF_MSG_KERNEL_ALLOCATION, me_kernel },
 	{ any_state, MF_MSG_UNKNOWN, me_unknown },
 };
+
+/*
+ * Who to tell. A process hears at once (early kill) if it asked for it
+ * with prctl(PR_MCE_KILL_SET, PR_MCE_KILL_EARLY), or left its choice at
+ * the default while vm.memory_failure_early_kill is 1; the process that
+ * consumed the data (action required) always hears. The others learn
+ * when they touch the address (late kill, mm/fault.c).
+ */
+static bool task_early_kill(const struct proc *t, bool force_early)
+{
+	if (force_early && t == current)
+		return true;
+	if (t->mce_kill_set)
+		return t->mce_kill_early;
+	return sysctl_memory_failure_early_kill;
+}
+
+struct to_kill {
+	struct list_head list;
+	struct proc *task;
+	unsigned long addr; /* where the page was in that process */
+};
+
+struct collect {
+	struct list_head *tokill;
+	bool force_early;
+};
+
+static void add_to_kill(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, void *arg)
+{
+	struct collect *c = arg;
+	struct proc *t = vma->vm_mm->owner;
+	struct to_kill *tk;
+
+	(void)pte;
+	if (!t || !task_early_kill(t, c->force_early) || !(tk = kmalloc(sizeof(*tk))))
+		return;
+	tk->task = t;
+	tk->addr = addr;
+	list_add_tail(&tk->list, c->tokill);
+}
+
+/* Done before unmapping: afterwards the reverse map no longer finds them. */
+static void collect_procs(struct page *p, struct list_head *tokill, bool force_early)
+{
+	struct collect c = { tokill, force_early };
+
+	rmap_walk(p, add_to_kill, &c);
+}
+
+/* Replace one mapping of the page with a hwpoison entry. */
+static void unmap_one(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, void *arg)
+{
+	struct page *p = arg;
+
+	*pte = make_hwpoison_entry(page_to_pfn(p));
+	flush_tlb_page(vma->vm_mm, addr);
+	p->mapcount--;
+	vma->vm_mm->rss--;
+	put_page(p);
+}
+
+static void kill_proc(const struct to_kill *tk, unsigned long pfn, int flags)
+{
+	struct proc *t = tk->task;
+	struct sig_pending_info info = { .code = BUS_MCEERR_AO, .addr = tk->addr,
+					 .addr_lsb = PAGE_SHIFT };
+
+	pr_err(MF "%#lx: Sending SIGBUS to %s:%d due to hardware memory corruption\n",
+	       pfn, t->name, t->pid);
+	if ((flags & MF_ACTION_REQUIRED) && t == current)
+		force_sig_fault(SIGBUS, BUS_MCEERR_AR, tk->addr, PAGE_SHIFT);
+	else
+		send_signal(t, SIGBUS, &info);
+}
+
+/* Anonymous data is always dirty: its only copy is gone, so everyone
+ * collected is told. If a mapping could not be removed, the process
+ * would go on using bad data: it is killed outright. */
+static void kill_procs(struct list_head *tokill, bool unmap_failed, unsigned long pfn, int flags)
+{
+	while (!list_empty(tokill)) {
+		struct to_kill *tk = list_first_entry(tokill, struct to_kill, list);
+		list_del(&tk->list);
+		if (unmap_failed) {
+			pr_err(MF "%#lx: forcibly killing %s:%d because of failure to unmap corrupted page\n",
+			       pfn, tk->task->name, tk->task->pid);
+			proc_kill(tk->task, SIGKILL);
+		} else {
+			kill_proc(tk, pfn, flags);
+		}
+		kfree(tk);
+	}
+}
+
+static bool hwpoison_user_mappings(struct page *p, unsigned long pfn, int flags)
+{
+	struct list_head tokill;
+
+	INIT_LIST_HEAD(&tokill);
+	collect_procs(p, &tokill, flags & MF_ACTION_REQUIRED);
+	rmap_walk(p, unmap_one, p);
+	bool unmapped = p->mapcount == 0;
+	if (!unmapped)
+		pr_err(MF "%#lx: failed to unmap page (mapcount=%d)\n", pfn, p->mapcount);
+	kill_procs(&tokill, !unmapped, pfn, flags);
+	return unmapped;
+}
+
+/* The frame was already poisoned and the current process touched it
+ * again (action required): find where, and tell it. */
+static void kill_accessing_process(unsigned long pfn)
+{
+	struct mm_struct *mm = current ? current->mm : NULL;
+
+	if (!mm)
+		return;
+	for (struct list_head *l = mm->mmap.next; l != &mm->mmap; l = l->next) {
+		struct vm_area_struct *vma = list_entry(l, struct vm_area_struct, list);
+		for (unsigned long va = vma->vm_start; va < vma->vm_end; va += PAGE_SIZE) {
+			uint64_t *pte = walk_pte(mm->pgd, va, false);
+			if (pte && (*pte & PTE_ADDR_MASK) >> PAGE_SHIFT == pfn &&
+			    (is_hwpoison_entry(*pte) || (*pte & PTE_PRESENT))) {
+				struct to_kill tk = { .task = current, .addr = va };
+				kill_proc(&tk, pfn, MF_ACTION_REQUIRED);
+				return;
+			}
+		}
+	}
+}
 
 /* Frames in holes of the memory map, or beyond it, are not ours. */
 static bool kernel_controls(unsigned long pfn)
@@ -164,12 +319,19 @@ int memory_failure(unsigned long pfn, int flags)
 	struct page *p = pfn_to_page(pfn);
 	if (page_test_and_set(p, PG_hwpoison)) {
 		pr_err(MF "%#lx: already hardware poisoned\n", pfn);
+		if (flags & MF_ACTION_REQUIRED)
+			kill_accessing_process(pfn);
 		return -EHWPOISON;
 	}
 	num_poisoned_pages++;
 
 	if (take_page_off_buddy(p))
 		return action_result(pfn, MF_MSG_BUDDY, MF_RECOVERED, flags);
+	if (page_test(p, PG_anon) && p->mapcount > 0) {
+		get_page(p); /* ours, for good: the frame never goes back to the allocator */
+		if (!hwpoison_user_mappings(p, pfn, flags))
+			return action_result(pfn, MF_MSG_UNMAP_FAILED, MF_IGNORED, flags);
+	}
 	for (size_t i = 0;; i++) {
 		const struct page_state *ps = &error_states[i];
 		if (ps->match(p))
@@ -254,15 +416,30 @@ int unpoison_memory(unsigned long pfn)
 		pr_info("Unpoison: Page was already unpoisoned %#lx\n", pfn);
 		return -EBUSY;
 	}
-	if (p->refcount > 0 || page_test(p, PG_reserved) || page_test(p, PG_slab)) {
+	if (p->mapcount > 0) {
+		pr_info("Unpoison: Someone maps the hwpoison page %#lx\n", pfn);
+		return -EBUSY;
+	}
+	/* A user page taken from its processes is held by one reference:
+	 * ours. Anything more, or a kernel page, is still in use. */
+	bool held_by_us = page_test(p, PG_anon) && p->refcount == 1;
+	if ((p->refcount > 0 && !held_by_us) || page_test(p, PG_reserved) || page_test(p, PG_slab)) {
 		pr_info("Unpoison: Someone grabs the hwpoison page %#lx\n", pfn);
 		return -EBUSY;
 	}
 	page_clear(p, PG_hwpoison);
 	num_poisoned_pages--;
 	forget(pfn);
-	put_page_back_buddy(p);
-	pr_info("Unpoison: Software-unpoisoned free page %#lx\n", pfn);
+	if (held_by_us) {
+		page_clear(p, PG_anon);
+		page_clear(p, PG_swapbacked);
+		p->mapping = NULL;
+		put_page(p);
+		pr_info("Unpoison: Software-unpoisoned page %#lx\n", pfn);
+	} else {
+		put_page_back_buddy(p);
+		pr_info("Unpoison: Software-unpoisoned free page %#lx\n", pfn);
+	}
 	return 0;
 }
 

@@ -24,6 +24,8 @@ int memory_failure(unsigned long pfn, int flags);
 /* From the #MC handler: run memory_failure(pfn, flags) soon, in normal
  * kernel context. */
 void memory_failure_queue(unsigned long pfn, int flags);
+/* Move a page's contents elsewhere and retire it (MADV_SOFT_OFFLINE). */
+int soft_offline_page(unsigned long pfn);
 /* Undo a software-injected poisoning (hwpoison-inject's unpoison-pfn). */
 int unpoison_memory(unsigned long pfn);
 

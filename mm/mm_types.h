@@ -13,11 +13,16 @@
 #define VM_GROWSDOWN 0x100UL /* the stack */
 
 /* One contiguous range of user addresses with the same rights. */
+struct anon_vma;
+struct proc;
+
 struct vm_area_struct {
 	unsigned long vm_start, vm_end; /* [vm_start, vm_end), page aligned */
 	unsigned long vm_flags;
 	struct list_head list;          /* in mm->mmap, sorted by address */
 	struct mm_struct *vm_mm;
+	struct anon_vma *anon_vma;      /* reverse map of its pages (mm/rmap.c) */
+	struct list_head anon_vma_node; /* on anon_vma->vmas */
 };
 
 struct mm_struct {
@@ -27,6 +32,7 @@ struct mm_struct {
 	unsigned long mmap_base;        /* mmap() hands out addresses below this */
 	unsigned long start_stack;
 	unsigned long rss;              /* pages mapped */
+	struct proc *owner;             /* the process using it */
 };
 
 #endif

@@ -9,6 +9,7 @@
 #include "kernel/uaccess.h"
 #include "mm/page.h"
 #include "mm/pgtable.h"
+#include "mm/rmap.h"
 #include "mm/slab.h"
 
 struct mm_struct *mm_alloc(void)
@@ -31,6 +32,7 @@ void mm_release(struct mm_struct *mm)
 	while (!list_empty(&mm->mmap)) {
 		struct vm_area_struct *vma = list_first_entry(&mm->mmap, struct vm_area_struct, list);
 		list_del(&vma->list);
+		anon_vma_unlink(vma);
 		kfree(vma);
 	}
 	pgd_free(mm); /* and every page still mapped */
@@ -68,6 +70,7 @@ static int trim_vma(struct vm_area_struct *vma, unsigned long start, unsigned lo
 {
 	if (start <= vma->vm_start && end >= vma->vm_end) {
 		list_del(&vma->list);
+		anon_vma_unlink(vma);
 		kfree(vma);
 		return 0;
 	}
@@ -78,6 +81,7 @@ static int trim_vma(struct vm_area_struct *vma, unsigned long start, unsigned lo
 		*tail = *vma;
 		tail->vm_start = end;
 		list_add(&tail->list, &vma->list); /* just after vma */
+		anon_vma_link(tail, vma); /* its pages keep their reverse map */
 		vma->vm_end = start;
 		return 0;
 	}

@@ -86,8 +86,12 @@ static void release_user_page(struct mm_struct *mm, uint64_t pte)
 
 	page->mapcount--;
 	mm->rss--;
-	if (page->refcount == 1)
+	if (page->refcount == 1) { /* the last user: it becomes a free frame */
 		page_clear(page, PG_anon);
+		page_clear(page, PG_swapbacked);
+		page->mapping = NULL;
+		page->index = 0;
+	}
 	put_page(page);
 }
 
@@ -95,11 +99,12 @@ void unmap_range(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
 		uint64_t *pte = walk_pte(mm->pgd, va, false);
-		if (!pte || !(*pte & PTE_PRESENT))
+		if (!pte || !*pte)
 			continue;
-		release_user_page(mm, *pte);
+		if (*pte & PTE_PRESENT) /* (a hwpoison entry holds no page) */
+			release_user_page(mm, *pte);
 		*pte = 0;
-		invlpg(va);
+		flush_tlb_page(mm, va);
 	}
 }
 
@@ -124,6 +129,12 @@ void pgd_free(struct mm_struct *mm)
 	free_tables(mm, mm->pgd, 3, USER_PML4_ENTRIES);
 	free_table(mm->pgd);
 	mm->pgd = NULL;
+}
+
+void flush_tlb_page(struct mm_struct *mm, unsigned long va)
+{
+	if (mm && (read_cr3() & PTE_ADDR_MASK) == __pa(mm->pgd))
+		invlpg(va);
 }
 
 void switch_mm(struct mm_struct *mm)

@@ -24,5 +24,28 @@ int map_user_page(struct mm_struct *mm, unsigned long va, struct page *page,
 void unmap_range(struct mm_struct *mm, unsigned long start, unsigned long end);
 
 void switch_mm(struct mm_struct *mm); /* NULL: the kernel's own tables */
+/* Drop a stale translation of va if mm is the address space in use. */
+void flush_tlb_page(struct mm_struct *mm, unsigned long va);
+
+/*
+ * A PTE without the present bit can still say something (Linux: swap
+ * entries). Type 1 is a hwpoison entry: the page that was here was found
+ * corrupt and taken away; any access faults, and the fault handler sends
+ * SIGBUS instead of bringing a page in. Bits 5:1 hold the type, the frame
+ * number stays where a present PTE keeps it.
+ */
+#define SWP_TYPE_SHIFT 1
+#define SWP_TYPE_MASK 0x1fUL
+#define SWP_HWPOISON 1UL
+
+static inline uint64_t make_hwpoison_entry(unsigned long pfn)
+{
+	return ((uint64_t)pfn << PAGE_SHIFT) | (SWP_HWPOISON << SWP_TYPE_SHIFT);
+}
+
+static inline bool is_hwpoison_entry(uint64_t pte)
+{
+	return !(pte & 1) && ((pte >> SWP_TYPE_SHIFT) & SWP_TYPE_MASK) == SWP_HWPOISON;
+}
 
 #endif

@@ -8,7 +8,10 @@
 #include "kernel/printk.h"
 #include "mm/buddy.h"
 #include "mm/memory-failure.h"
+#include "mm/paging.h"
+#include "mm/pgtable.h"
 #include "mm/slab.h"
+#include "kernel/proc.h"
 
 #define PAGE_MAX_COUNT 256  /* frames one `page` command may list */
 #define MEMMAP_COLUMNS 64
@@ -106,6 +109,50 @@ static unsigned long frames_per_char(void)
 	while (max_pfn > per * MEMMAP_COLUMNS * MEMMAP_MAX_ROWS)
 		per *= 2;
 	return per;
+}
+
+static void show_resident(struct mm_struct *mm, const struct vm_area_struct *vma)
+{
+	char flags[160];
+
+	for (unsigned long va = vma->vm_start; va < vma->vm_end; va += PAGE_SIZE) {
+		uint64_t *pte = walk_pte(mm->pgd, va, false);
+		if (!pte || !*pte)
+			continue;
+		unsigned long pfn = (*pte & PTE_ADDR_MASK) >> PAGE_SHIFT;
+		if (is_hwpoison_entry(*pte)) {
+			kprintf("  0x%012lx pfn 0x%05lx hwpoison entry: touching it means SIGBUS\n", va, pfn);
+			continue;
+		}
+		const struct page *page = pfn_to_page(pfn);
+		kprintf("  0x%012lx pfn 0x%05lx %s (%s) mapcount %d\n", va, pfn,
+			*pte & PTE_WRITE ? "rw" : "ro",
+			format_page_flags(flags, sizeof(flags), page->flags), page->mapcount);
+	}
+}
+
+int cmd_vm(int argc, char **argv)
+{
+	uint64_t pid;
+
+	(void)argc;
+	if (!monitor_number("vm", argv[1], &pid))
+		return -1;
+	struct proc *p = find_task_by_pid((int)MIN(pid, (uint64_t)PID_MAX));
+	if (!p || !p->mm) {
+		kprintf("vm: no user process %lu\n", (unsigned long)pid);
+		return -1;
+	}
+	struct mm_struct *mm = p->mm;
+	kprintf("%s (pid %d): %lu resident pages, brk 0x%lx\n", p->name, p->pid, mm->rss, mm->brk);
+	for (struct list_head *l = mm->mmap.next; l != &mm->mmap; l = l->next) {
+		const struct vm_area_struct *vma = list_entry(l, struct vm_area_struct, list);
+		kprintf("0x%012lx-0x%012lx %c%c%c%c\n", vma->vm_start, vma->vm_end,
+			vma->vm_flags & VM_READ ? 'r' : '-', vma->vm_flags & VM_WRITE ? 'w' : '-',
+			vma->vm_flags & VM_EXEC ? 'x' : '-', vma->vm_flags & VM_SHARED ? 's' : 'p');
+		show_resident(mm, vma);
+	}
+	return 0;
 }
 
 int cmd_memmap(int argc, char **argv)

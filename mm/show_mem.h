@@ -6,5 +6,6 @@ int cmd_meminfo(int argc, char **argv);
 int cmd_buddyinfo(int argc, char **argv);
 int cmd_page(int argc, char **argv);
 int cmd_memmap(int argc, char **argv);
+int cmd_vm(int argc, char **argv);
 
 #endif

@@ -1,0 +1,153 @@
+/*
+ * A process whose memory goes bad, for the hwpoison labs and tests.
+ *
+ *   victim MODE madvise   poison our own page (MADV_HWPOISON), then touch it
+ *   victim MODE wait      keep reading our page, sleeping in between
+ *   victim MODE spin      keep reading our page, never leaving user mode
+ *   victim MODE nohandler poison our page and touch it with no SIGBUS handler
+ *   victim prctl          check prctl(PR_MCE_KILL*) and its errors
+ *
+ * MODE is the memory-error kill policy set with prctl(PR_MCE_KILL):
+ * early, late, or default (leave it to vm.memory_failure_early_kill).
+ * Every SIGBUS is printed with its siginfo; after an action-required
+ * SIGBUS we recover with siglongjmp and go on.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MADV_HWPOISON
+#define MADV_HWPOISON 100
+#endif
+
+static sigjmp_buf recover;
+static char *page;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig, (void)uc;
+	const char *kind = si->si_code == BUS_MCEERR_AR ? "BUS_MCEERR_AR" :
+			   si->si_code == BUS_MCEERR_AO ? "BUS_MCEERR_AO" : "other";
+	/* printf is not async-signal-safe in general; fine for this test. */
+	printf("victim: SIGBUS %s si_addr=%p page+%ld addr_lsb=%d\n", kind, si->si_addr,
+	       (long)((char *)si->si_addr - page), si->si_addr_lsb);
+	fflush(stdout);
+	if (si->si_code == BUS_MCEERR_AR)
+		siglongjmp(recover, 1);
+}
+
+static void set_mode(const char *mode)
+{
+	int how = !strcmp(mode, "early") ? PR_MCE_KILL_EARLY : !strcmp(mode, "late") ? PR_MCE_KILL_LATE
+									       : PR_MCE_KILL_DEFAULT;
+	if (prctl(PR_MCE_KILL, PR_MCE_KILL_SET, how, 0, 0))
+		perror("prctl");
+}
+
+/* Touch the page; report whether it raised SIGBUS AR (we came back here). */
+static void touch(int n)
+{
+	if (sigsetjmp(recover, 1)) {
+		printf("victim: recovered from access %d\n", n);
+		return;
+	}
+	volatile char c = page[100];
+	(void)c;
+	printf("victim: access %d read the page\n", n);
+}
+
+static int checksum_fresh_memory(void)
+{
+	unsigned char *mem = malloc(64 * 1024);
+	unsigned sum = 0;
+
+	for (int i = 0; i < 64 * 1024; i++)
+		mem[i] = (unsigned char)i;
+	for (int i = 0; i < 64 * 1024; i++)
+		sum += mem[i];
+	free(mem);
+	return sum == 64 * 1024 / 256 * (255 * 256 / 2);
+}
+
+static int after_madvise(void)
+{
+	printf("victim: madvise -> %d\n", madvise(page, 4096, MADV_HWPOISON));
+	touch(1);
+	touch(2);
+	int r = madvise(page, 4096, MADV_HWPOISON);
+	printf("victim: madvise again -> %d (%s)\n", r, r ? strerror(errno) : "ok");
+	printf("victim: still running, fresh memory checksum %s\n",
+	       checksum_fresh_memory() ? "ok" : "WRONG");
+	return 0;
+}
+
+static int keep_reading(int sleep_between)
+{
+	struct timespec ten_ms = { 0, 10 * 1000 * 1000 };
+
+	if (sigsetjmp(recover, 1)) {
+		printf("victim: recovered from reading the page\n");
+		return 0;
+	}
+	for (;;) {
+		volatile char c = page[100];
+		(void)c;
+		if (sleep_between)
+			nanosleep(&ten_ms, NULL);
+	}
+}
+
+static int check_prctl(void)
+{
+	int failures = 0;
+#define EXPECT(call, want)                                                          \
+	do {                                                                        \
+		long got = (call);                                                  \
+		int ok = got == (want) && (got != -1 || errno == EINVAL);           \
+		printf("%s: %s -> %ld\n", ok ? "ok" : "FAIL", #call, got);          \
+		failures += !ok;                                                    \
+	} while (0)
+	EXPECT(prctl(PR_MCE_KILL_GET, 0, 0, 0, 0), PR_MCE_KILL_DEFAULT);
+	EXPECT(prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 0, 0), 0);
+	EXPECT(prctl(PR_MCE_KILL_GET, 0, 0, 0, 0), PR_MCE_KILL_EARLY);
+	EXPECT(prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_LATE, 0, 0), 0);
+	EXPECT(prctl(PR_MCE_KILL_GET, 0, 0, 0, 0), PR_MCE_KILL_LATE);
+	EXPECT(prctl(PR_MCE_KILL, PR_MCE_KILL_CLEAR, 0, 0, 0), 0);
+	EXPECT(prctl(PR_MCE_KILL_GET, 0, 0, 0, 0), PR_MCE_KILL_DEFAULT);
+	EXPECT(prctl(PR_MCE_KILL, PR_MCE_KILL_SET, 3, 0, 0), -1);
+	EXPECT(prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 1, 0), -1);
+	EXPECT(prctl(PR_MCE_KILL, PR_MCE_KILL_CLEAR, 1, 0, 0), -1);
+	EXPECT(prctl(PR_MCE_KILL, 7, 0, 0, 0), -1);
+	EXPECT(prctl(PR_MCE_KILL_GET, 1, 0, 0, 0), -1);
+	printf("prctl: %d failed\n", failures);
+	return failures != 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
+
+	if (argc == 2 && !strcmp(argv[1], "prctl"))
+		return check_prctl();
+	if (argc != 3) {
+		fprintf(stderr, "usage: victim early|late|default madvise|wait|spin|nohandler\n");
+		return 2;
+	}
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memset(page, 0x5a, 4096);
+	set_mode(argv[1]);
+	if (strcmp(argv[2], "nohandler"))
+		sigaction(SIGBUS, &sa, NULL);
+	printf("victim: pid %d page %p mode %s\n", getpid(), (void *)page, argv[1]);
+	fflush(stdout);
+	if (!strcmp(argv[2], "madvise") || !strcmp(argv[2], "nohandler"))
+		return after_madvise();
+	return keep_reading(!strcmp(argv[2], "wait"));
+}
