@@ -2,7 +2,7 @@
 import re
 
 COMMANDS = ["help", "meminfo", "buddyinfo", "slabinfo", "page", "memmap", "log",
-            "mcelog", "mce-inject", "inject", "hwpoison", "sysctl", "ls", "run", "ps", "kill",
+            "mcelog", "mce-inject", "inject", "hwpoison", "sysctl", "ls", "run", "ps", "kill", "vm",
             "selftest", "poweroff"]
 
 
