@@ -5,6 +5,7 @@
  *   victim MODE wait      keep reading our page, sleeping in between
  *   victim MODE spin      keep reading our page, never leaving user mode
  *   victim MODE nohandler poison our page and touch it with no SIGBUS handler
+ *   victim MODE softoffline  move our page away (MADV_SOFT_OFFLINE): no signal
  *   victim prctl          check prctl(PR_MCE_KILL*) and its errors
  *
  * MODE is the memory-error kill policy set with prctl(PR_MCE_KILL):
@@ -25,6 +26,9 @@
 
 #ifndef MADV_HWPOISON
 #define MADV_HWPOISON 100
+#endif
+#ifndef MADV_SOFT_OFFLINE
+#define MADV_SOFT_OFFLINE 101
 #endif
 
 static sigjmp_buf recover;
@@ -88,6 +92,17 @@ static int after_madvise(void)
 	return 0;
 }
 
+static int soft_offline(void)
+{
+	int r = madvise(page, 4096, MADV_SOFT_OFFLINE);
+	int intact = 1;
+
+	for (int i = 0; i < 4096; i++)
+		intact &= page[i] == 0x5a;
+	printf("victim: soft offline -> %d, data %s\n", r, intact ? "intact" : "LOST");
+	return !(r == 0 && intact);
+}
+
 static int keep_reading(int sleep_between)
 {
 	struct timespec ten_ms = { 0, 10 * 1000 * 1000 };
@@ -149,5 +164,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	if (!strcmp(argv[2], "madvise") || !strcmp(argv[2], "nohandler"))
 		return after_madvise();
+	if (!strcmp(argv[2], "softoffline"))
+		return soft_offline();
 	return keep_reading(!strcmp(argv[2], "wait"));
 }

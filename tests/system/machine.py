@@ -200,8 +200,14 @@ class Machine:
         with self._cond:
             return self._text
 
-    def wait_for(self, pattern, timeout=10):
-        """Wait until `pattern` (a regex) appears after the read position.
+    def mark(self):
+        """The current length of the transcript, for wait_for(since=...)."""
+        with self._cond:
+            return len(self._text)
+
+    def wait_for(self, pattern, timeout=10, since=None):
+        """Wait until `pattern` (a regex) appears after the read position
+        (or after `since`, a mark(), even if commands have read past it).
 
         Returns the re.Match (its .string is the whole transcript) and moves
         the read position past it, so the next wait_for looks only at newer
@@ -212,9 +218,9 @@ class Machine:
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
-                match = regex.search(self._text, self._pos)
+                match = regex.search(self._text, self._pos if since is None else since)
                 if match:
-                    self._pos = match.end()
+                    self._pos = max(self._pos, match.end())
                     return match
                 left = deadline - time.monotonic()
                 if self._eof or left <= 0:

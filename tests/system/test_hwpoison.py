@@ -1,0 +1,166 @@
+"""Poisoned anonymous memory of user processes (user/victim.c), the way
+Linux 6.1 handles it: who is told, when, with which si_code and address.
+
+Most tests share one VM; each runs its own victim and poisons its page.
+"""
+import re
+
+import pytest
+
+PAGE_OFFSET_READ = 100  # the victim reads page[100]
+
+
+def start_victim(vm, mode, what):
+    """Run victim in the background; return (pid, page address, pfn)."""
+    since = vm.mark()
+    vm.command(f"run victim {mode} {what} &")
+    m = vm.wait_for(r"victim: pid (\d+) page (0x[0-9a-f]+) mode", since=since)
+    pid, page = int(m.group(1)), int(m.group(2), 16)
+    table = vm.command(f"vm {pid}")
+    m = re.search(rf"^  0x0*{page:x} pfn (0x[0-9a-f]+) rw", table, re.M)
+    assert m, f"victim's page {page:#x} not resident:\n{table}"
+    return pid, page, int(m.group(1), 16)
+
+
+def run_victim(vm, mode, what):
+    out = vm.command(f"run victim {mode} {what}")
+    pid = int(re.search(r"victim: pid (\d+)", out).group(1))
+    return pid, out
+
+
+def sigbus_lines(out):
+    return re.findall(r"victim: SIGBUS (BUS_MCEERR_A[OR]) si_addr=\S+ page\+(\d+) addr_lsb=(\d+)",
+                      out)
+
+
+def test_madvise_poison_late_kill(vm):
+    before = vm.meminfo()["HardwareCorrupted"]
+    pid, out = run_victim(vm, "late", "madvise")
+    assert re.search(r"Injecting memory failure for pfn 0x[0-9a-f]+ at process virtual address "
+                     r"0x[0-9a-f]+", out)
+    assert re.search(r"Memory failure: 0x[0-9a-f]+: recovery action for dirty anonymous page: "
+                     r"Recovered", out)
+    assert "Sending SIGBUS" not in out  # late: nobody is told yet
+    # Every access: SIGBUS action required at the faulting address, lsb 12.
+    assert sigbus_lines(out) == [("BUS_MCEERR_AR", "100", "12")] * 2
+    assert len(re.findall(rf"MCE: Killing victim:{pid} due to hardware memory corruption "
+                          r"fault at [0-9a-f]+064", out)) == 2
+    assert "victim: madvise again -> -1 (Bad address)" in out  # already poisoned: EFAULT
+    assert "victim: still running, fresh memory checksum ok" in out
+    assert out.endswith("victim exited with status 0")
+    assert vm.meminfo()["HardwareCorrupted"] == before + 4
+
+
+def test_madvise_poison_early_kill(vm):
+    pid, out = run_victim(vm, "early", "madvise")
+    assert re.search(rf"Memory failure: 0x[0-9a-f]+: Sending SIGBUS to victim:{pid} due to "
+                     r"hardware memory corruption", out)
+    # Told at once (action optional, at the page), then again on each access.
+    assert sigbus_lines(out) == [("BUS_MCEERR_AO", "0", "12"),
+                                 ("BUS_MCEERR_AR", "100", "12"), ("BUS_MCEERR_AR", "100", "12")]
+    assert out.index("BUS_MCEERR_AO") < out.index("victim: madvise -> 0")
+    assert out.endswith("victim exited with status 0")
+
+
+@pytest.mark.parametrize("sysctl,mode,early", [
+    (1, "default", True), (0, "default", False),   # the sysctl decides
+    (1, "late", False), (0, "early", True)])       # unless the process chose
+def test_early_kill_policy(vm, sysctl, mode, early):
+    vm.command(f"sysctl vm.memory_failure_early_kill={sysctl}")
+    try:
+        _, out = run_victim(vm, mode, "madvise")
+    finally:
+        vm.command("sysctl vm.memory_failure_early_kill=0")
+    assert ("BUS_MCEERR_AO" in out) == early
+    assert sigbus_lines(out)[-1] == ("BUS_MCEERR_AR", "100", "12")
+
+
+def test_without_a_handler_the_process_dies_of_sigbus(vm):
+    _, out = run_victim(vm, "default", "nohandler")
+    assert out.endswith("victim killed by signal 7 SIGBUS")
+    assert "still running" not in out
+
+
+def test_prctl_mce_kill_as_linux(vm):
+    out = vm.command("run victim prctl")
+    assert "FAIL" not in out, out
+    assert "prctl: 0 failed" in out
+
+
+def test_soft_offline_moves_the_data_and_retires_the_page(vm):
+    before = vm.meminfo()["HardwareCorrupted"]
+    _, out = run_victim(vm, "early", "softoffline")
+    assert "victim: soft offline -> 0, data intact" in out
+    assert re.search(r"soft offline: 0x[0-9a-f]+: contents moved to 0x[0-9a-f]+", out)
+    assert "SIGBUS" not in out  # even in early mode: nothing was lost
+    assert vm.meminfo()["HardwareCorrupted"] == before + 4
+
+
+def poison_externally(vm, via, pfn):
+    if via == "hwpoison":
+        vm.command(f"hwpoison corrupt-pfn {pfn:#x}")
+    elif via == "console":
+        vm.command(f"inject srao {pfn:#x}")
+    else:
+        assert vm.hmp(f"mce 0 9 0xbd000000000000c0 0x5 {pfn << 12:#x} 0x86") == ""
+
+
+@pytest.mark.parametrize("via", ["hwpoison", "console", "qemu"])
+@pytest.mark.parametrize("mode", ["late", "early"])
+def test_poisoning_a_running_process_page(vm, via, mode):
+    pid, page, pfn = start_victim(vm, mode, "wait")
+    since = vm.mark()
+    poison_externally(vm, via, pfn)
+    vm.wait_for(rf"Memory failure: {pfn:#x}: recovery action for dirty anonymous page: "
+                "Recovered", since=since)
+    vm.wait_for("victim: recovered from reading the page", since=since)
+    vm.command("")
+    text = vm.transcript[since:]
+    told = rf"Memory failure: {pfn:#x}: Sending SIGBUS to victim:{pid} due to hardware memory"
+    assert bool(re.search(told, text)) == (mode == "early")
+    expected = [("BUS_MCEERR_AR", "100", "12")]
+    if mode == "early":
+        expected.insert(0, ("BUS_MCEERR_AO", "0", "12"))
+    assert sigbus_lines(text) == expected
+    vm.wait_for(rf"\[{pid}\] victim exited with status 0", since=since)
+
+
+def test_action_required_while_the_process_runs_in_user_mode(vm):
+    pid, page, pfn = start_victim(vm, "late", "spin")
+    since = vm.mark()
+    vm.command(f"inject srar {pfn:#x} user:{pid}")
+    vm.wait_for(r"mce: \[Hardware Error\]: RIP 23:[0-9a-f]+ \(user mode\)", since=since)
+    vm.wait_for(rf"Memory failure: {pfn:#x}: Sending SIGBUS to victim:{pid} due to hardware "
+                "memory corruption", since=since)
+    # Even in late mode the process that consumed the data is told, with
+    # the page's address.
+    m = vm.wait_for(r"victim: SIGBUS BUS_MCEERR_AR si_addr=\S+ page\+(\d+) addr_lsb=12",
+                    since=since)
+    assert m.group(1) == "0"
+    vm.wait_for("victim: recovered from reading the page", since=since)
+    assert "Action required: data load error in a user process (action required)" in \
+        vm.command("mcelog")
+
+
+def test_bad_user_context_injection(vm):
+    assert vm.command("inject srar 0x2000 user:30000") == \
+        "mce-inject: ctx=user:PID needs a running user process; nothing injected"
+    assert vm.command("inject srar 0x2000 user:1") == \
+        "mce-inject: ctx=user:PID needs a running user process; nothing injected"
+    assert vm.command("inject srar 0x2000 kernel:1") == \
+        "mce-inject: ctx is kernel or user:PID; nothing injected"
+    pid, _, _ = start_victim(vm, "late", "wait")
+    assert vm.command(f"mce-inject bank=9 status=0x9c0000000000009f addr=0 misc=0x8c poll "
+                      f"ctx=user:{pid}") == "mce-inject: ctx=user:PID needs raise; nothing injected"
+    vm.command(f"kill {pid} 9")
+
+
+def test_software_poisoned_user_page_can_be_unpoisoned(boot_vm):
+    vm = boot_vm()  # no hardware error may have happened before
+    _, out = run_victim(vm, "late", "madvise")
+    pfn = re.search(r"Injecting memory failure for pfn (0x[0-9a-f]+)", out).group(1)
+    assert vm.meminfo()["HardwareCorrupted"] == 4
+    out = vm.command(f"hwpoison unpoison-pfn {pfn}")
+    assert f"Unpoison: Software-unpoisoned page {pfn}" in out
+    assert vm.meminfo()["HardwareCorrupted"] == 0
+    assert "hwpoison" not in vm.command(f"page {pfn}")
