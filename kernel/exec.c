@@ -57,7 +57,8 @@ struct elf64_phdr {
 	uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
 };
 
-static const char *const default_envp[] = { "HOME=/", "PATH=/", "TERM=vt100" };
+/* What programs started from the console find in their environment. */
+static char *const default_envp[] = { "HOME=/", "PATH=/", "TERM=vt100" };
 
 /* Write len bytes at user address va of mm (not necessarily the current
  * address space), faulting pages in as needed. */
@@ -137,11 +138,11 @@ static uint64_t random_seed(void)
 	return (((uint64_t)hi << 32) | lo) ^ (jiffies * 0x9e3779b97f4a7c15ULL);
 }
 
-static long build_stack(struct mm_struct *mm, int argc, char *const argv[], const char *name,
-			const uint64_t *aux, int naux, struct trapframe *tf)
+static long build_stack(struct mm_struct *mm, int argc, char *const argv[], int envc,
+			char *const envp[], const char *name, const uint64_t *aux, int naux,
+			struct trapframe *tf)
 {
-	int envc = ARRAY_SIZE(default_envp);
-	uint64_t vec[1 + MAX_ARG_STRINGS + 1 + ARRAY_SIZE(default_envp) + 1 + 2 * 20];
+	uint64_t vec[1 + MAX_ARG_STRINGS + 1 + MAX_ARG_STRINGS + 1 + 2 * 20];
 	unsigned long sp = STACK_TOP, execfn, random;
 	int n = 0;
 
@@ -155,7 +156,7 @@ static long build_stack(struct mm_struct *mm, int argc, char *const argv[], cons
 			return -ENOMEM;
 	vec[n++] = 0;
 	for (int i = 0; i < envc; i++)
-		if (!(vec[n++] = push_string(mm, &sp, default_envp[i])))
+		if (!(vec[n++] = push_string(mm, &sp, envp[i])))
 			return -ENOMEM;
 	vec[n++] = 0;
 	if (!execfn)
@@ -176,8 +177,14 @@ static long build_stack(struct mm_struct *mm, int argc, char *const argv[], cons
 	return 0;
 }
 
+long exec_default_env(struct mm_struct *mm, const char *name, int argc, char *const argv[],
+		      struct trapframe *tf)
+{
+	return exec_program(mm, name, argc, argv, ARRAY_SIZE(default_envp), default_envp, tf);
+}
+
 long exec_program(struct mm_struct *mm, const char *name, int argc, char *const argv[],
-		  struct trapframe *tf)
+		  int envc, char *const envp[], struct trapframe *tf)
 {
 	const struct initramfs_file *file = initramfs_lookup(name);
 	unsigned long bias = 0, end = 0;
@@ -185,7 +192,7 @@ long exec_program(struct mm_struct *mm, const char *name, int argc, char *const 
 
 	if (!file)
 		return -ENOENT;
-	if (argc > MAX_ARG_STRINGS)
+	if (argc > MAX_ARG_STRINGS || envc > MAX_ARG_STRINGS)
 		return -E2BIG;
 	const struct elf64_ehdr *eh = file->data;
 	if (!valid_header(eh, file->size))
@@ -213,7 +220,7 @@ long exec_program(struct mm_struct *mm, const char *name, int argc, char *const 
 		AT_ENTRY, eh->e_entry + bias, AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0,
 		AT_SECURE, 0, AT_CLKTCK, HZ, AT_RANDOM, 0, AT_EXECFN, 0, AT_NULL, 0,
 	};
-	err = build_stack(mm, argc, argv, name, aux, ARRAY_SIZE(aux), tf);
+	err = build_stack(mm, argc, argv, envc, envp, name, aux, ARRAY_SIZE(aux), tf);
 	if (err)
 		return err;
 	tf->rip = eh->e_entry + bias;

@@ -15,6 +15,10 @@ struct mm_struct;
  * -ENOENT, -ENOEXEC, -E2BIG, -ENOMEM.
  */
 long exec_program(struct mm_struct *mm, const char *name, int argc, char *const argv[],
-		  struct trapframe *tf);
+		  int envc, char *const envp[], struct trapframe *tf);
+
+/* The same with the console's default environment. */
+long exec_default_env(struct mm_struct *mm, const char *name, int argc, char *const argv[],
+		      struct trapframe *tf);
 
 #endif

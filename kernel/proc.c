@@ -12,6 +12,7 @@
 #include "kernel/x86.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
+#include "mm/fork.h"
 #include "mm/mmap.h"
 #include "mm/pgtable.h"
 #include "mm/slab.h"
@@ -128,7 +129,7 @@ long spawn_user(const char *name, int argc, char *const argv[])
 	p->mm = mm_alloc();
 	if (p->mm)
 		p->mm->owner = p;
-	long err = p->mm ? exec_program(p->mm, name, argc, argv, p->tf) : -ENOMEM;
+	long err = p->mm ? exec_default_env(p->mm, name, argc, argv, p->tf) : -ENOMEM;
 	if (err) {
 		if (p->mm)
 			mm_release(p->mm);
@@ -141,6 +142,45 @@ long spawn_user(const char *name, int argc, char *const argv[])
 	fpu_init_state(&p->fpu);
 	make_runnable(p);
 	return p->pid;
+}
+
+/*
+ * fork(): a child that is a copy of the caller - registers, address space
+ * (copy-on-write, mm/fork.c), signal handlers and mask, FPU state, kill
+ * policy - except that fork returns 0 in the child.
+ */
+long sys_fork(void)
+{
+	struct proc *parent = current;
+	struct proc *child = alloc_proc(parent->name, first_run);
+
+	if (!child)
+		return -ENOMEM;
+	child->mm = dup_mm(parent->mm);
+	if (!child->mm) {
+		free_proc(child);
+		return -ENOMEM;
+	}
+	child->mm->owner = child;
+	*child->tf = *parent->tf;
+	child->tf->rax = 0;
+	child->signal = parent->signal;
+	child->signal.pending = 0;
+	child->mce_kill_set = parent->mce_kill_set;
+	child->mce_kill_early = parent->mce_kill_early;
+	child->fs_base = parent->fs_base;
+	fpu_save(&child->fpu); /* the parent's live registers */
+	make_runnable(child);
+	return child->pid;
+}
+
+/* clone() with fork's meaning only: no threads yet. */
+long sys_clone(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid, uint64_t tls)
+{
+	(void)ptid, (void)ctid, (void)tls;
+	if ((flags & ~0xffUL) || stack)
+		return -EINVAL; /* CLONE_VM, CLONE_THREAD, ...: not supported */
+	return sys_fork();
 }
 
 /* Children of an exiting process go to its parent (we have no init). */

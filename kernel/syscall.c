@@ -50,6 +50,10 @@ static const struct {
 	[28] = SYSCALL("madvise", sys_madvise),
 	[35] = SYSCALL("nanosleep", sys_nanosleep),
 	[39] = SYSCALL("getpid", sys_getpid),
+	[56] = SYSCALL("clone", sys_clone),
+	[57] = SYSCALL("fork", sys_fork),
+	[58] = SYSCALL("vfork", sys_fork), /* a full copy: allowed by POSIX */
+	[59] = SYSCALL("execve", sys_execve),
 	[60] = SYSCALL("exit", sys_exit),
 	[61] = SYSCALL("wait4", sys_wait4),
 	[62] = SYSCALL("kill", sys_kill),

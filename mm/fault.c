@@ -41,6 +41,36 @@ static int do_anonymous_page(struct mm_struct *mm, struct vm_area_struct *vma,
 	return 0;
 }
 
+/*
+ * A write to a page shared copy-on-write (after fork). If nobody else
+ * maps it any more, it simply becomes writable again; otherwise the
+ * writer gets its own copy and lets go of the shared one.
+ */
+static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
+		      uint64_t *pte)
+{
+	struct page *old = pfn_to_page((*pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
+
+	if (old->mapcount == 1 && old->refcount == 1) {
+		*pte |= PTE_WRITE;
+		flush_tlb_page(mm, addr);
+		return 0;
+	}
+	struct page *new = alloc_page();
+	if (!new)
+		return -ENOMEM;
+	memcpy(page_address(new), page_address(old), PAGE_SIZE);
+	page_set(new, PG_anon);
+	page_set(new, PG_swapbacked);
+	page_add_anon_rmap(new, vma, addr & PAGE_MASK);
+	new->mapcount = 1;
+	*pte = (*pte & ~PTE_ADDR_MASK) | ((uint64_t)page_to_pfn(new) << PAGE_SHIFT) | PTE_WRITE;
+	flush_tlb_page(mm, addr);
+	old->mapcount--;
+	put_page(old);
+	return 0;
+}
+
 struct page *get_user_page(struct mm_struct *mm, unsigned long addr)
 {
 	struct vm_area_struct *vma = find_vma(mm, addr);
@@ -73,10 +103,8 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned error, in
 	uint64_t *pte = walk_pte(mm->pgd, addr, false);
 	if (pte && is_hwpoison_entry(*pte))
 		return -EHWPOISON; /* its page was corrupt: SIGBUS, not a new page */
-	if (pte && (*pte & PTE_PRESENT) && (error & PF_PROT)) {
-		*si_code = SEGV_ACCERR; /* no copy-on-write yet: a real violation */
-		return -EFAULT;
-	}
+	if (pte && (*pte & PTE_PRESENT) && (error & PF_WRITE) && !(*pte & PTE_WRITE))
+		return do_wp_page(mm, vma, addr, pte); /* the area allows it: copy-on-write */
 	if (pte && (*pte & PTE_PRESENT))
 		return 0; /* already there: the kernel faulted it in meanwhile */
 	return do_anonymous_page(mm, vma, addr);

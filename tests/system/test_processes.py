@@ -120,3 +120,14 @@ def test_default_actions_kill_with_the_signal(vm):
         assert re.search(rf"\] crash killed by signal {sig} {name}$", out), out
     out = vm.command("run crash segv")
     assert re.search(r"crash\[\d+\]: segfault at 8 ip [0-9a-f]+ sp [0-9a-f]+ error 6", out)
+
+
+def test_fork_cow_execve_and_200_processes(vm):
+    """user/forktest.c: fork, copy-on-write, MAP_SHARED, wait4, execve,
+    and 200 processes alive at once; all their memory comes back."""
+    before = vm.meminfo()
+    out = vm.command("run forktest 200", timeout=60)
+    assert "FAIL" not in out, out
+    assert "ok: 200 processes at once: 200 started, 200 exited as expected" in out
+    assert out.endswith("forktest exited with status 0")
+    assert vm.meminfo() == before
