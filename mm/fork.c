@@ -11,6 +11,7 @@
 #include "kernel/errno.h"
 #include "kernel/x86.h"
 #include "mm/buddy.h"
+#include "mm/fault.h"
 #include "mm/mmap.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
@@ -54,9 +55,14 @@ static int copy_vma(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 	if (err)
 		return err;
 	anon_vma_link(find_vma(dst, vma->vm_start), vma);
-	for (unsigned long va = vma->vm_start; va < vma->vm_end; va += PAGE_SIZE)
+	for (unsigned long va = vma->vm_start; va < vma->vm_end; va += PAGE_SIZE) {
+		/* Without shmem, a shared page must exist before the fork to be
+		 * shared: one faulted in later would be each side's own. */
+		if ((vma->vm_flags & VM_SHARED) && !get_user_page(src, va))
+			return -ENOMEM;
 		if ((err = copy_pte(dst, src, vma, va)))
 			return err;
+	}
 	return 0;
 }
 

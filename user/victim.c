@@ -6,6 +6,10 @@
  *   victim MODE spin      keep reading our page, never leaving user mode
  *   victim MODE nohandler poison our page and touch it with no SIGBUS handler
  *   victim MODE softoffline  move our page away (MADV_SOFT_OFFLINE): no signal
+ *   victim MODE fork private|shared
+ *                         share the page with a child (copy-on-write, or
+ *                         MAP_SHARED) that asks for early kill; then the
+ *                         parent poisons it with MADV_HWPOISON and touches it
  *   victim prctl          check prctl(PR_MCE_KILL*) and its errors
  *
  * MODE is the memory-error kill policy set with prctl(PR_MCE_KILL):
@@ -21,6 +25,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,6 +38,7 @@
 
 static sigjmp_buf recover;
 static char *page;
+static volatile sig_atomic_t got_ao;
 
 static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {
@@ -40,9 +46,11 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 	const char *kind = si->si_code == BUS_MCEERR_AR ? "BUS_MCEERR_AR" :
 			   si->si_code == BUS_MCEERR_AO ? "BUS_MCEERR_AO" : "other";
 	/* printf is not async-signal-safe in general; fine for this test. */
-	printf("victim: SIGBUS %s si_addr=%p page+%ld addr_lsb=%d\n", kind, si->si_addr,
-	       (long)((char *)si->si_addr - page), si->si_addr_lsb);
+	printf("victim: SIGBUS %s si_addr=%p page+%ld addr_lsb=%d pid=%d\n", kind, si->si_addr,
+	       (long)((char *)si->si_addr - page), si->si_addr_lsb, getpid());
 	fflush(stdout);
+	if (si->si_code == BUS_MCEERR_AO)
+		got_ao = 1;
 	if (si->si_code == BUS_MCEERR_AR)
 		siglongjmp(recover, 1);
 }
@@ -119,6 +127,47 @@ static int keep_reading(int sleep_between)
 	}
 }
 
+static void sleep_10ms(void)
+{
+	struct timespec ten_ms = { 0, 10 * 1000 * 1000 };
+
+	nanosleep(&ten_ms, NULL);
+}
+
+/* The child: early kill; wait (up to 5 s) to be told, then touch. */
+static int child_early(volatile int *state)
+{
+	set_mode("early");
+	printf("victim: child %d ready (early kill)\n", getpid());
+	fflush(stdout);
+	*state = 1;
+	for (int i = 0; i < 500 && !got_ao; i++)
+		sleep_10ms();
+	touch(1);
+	return got_ao ? 0 : 1;
+}
+
+static int parent_and_child(int shared)
+{
+	volatile int *state = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (shared) {
+		page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		memset(page, 0x5a, 4096);
+	}
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(child_early(state));
+	while (*state != 1)
+		sleep_10ms();
+	printf("victim: parent madvise -> %d\n", madvise(page, 4096, MADV_HWPOISON));
+	touch(1);
+	int status;
+	waitpid(pid, &status, 0);
+	printf("victim: child exited with status %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	return 0;
+}
+
 static int check_prctl(void)
 {
 	int failures = 0;
@@ -151,8 +200,8 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && !strcmp(argv[1], "prctl"))
 		return check_prctl();
-	if (argc != 3) {
-		fprintf(stderr, "usage: victim early|late|default madvise|wait|spin|nohandler\n");
+	if (argc < 3) {
+		fprintf(stderr, "usage: victim early|late|default madvise|wait|spin|nohandler|softoffline|fork\n");
 		return 2;
 	}
 	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -166,5 +215,7 @@ int main(int argc, char **argv)
 		return after_madvise();
 	if (!strcmp(argv[2], "softoffline"))
 		return soft_offline();
+	if (!strcmp(argv[2], "fork"))
+		return parent_and_child(argc > 3 && !strcmp(argv[3], "shared"));
 	return keep_reading(!strcmp(argv[2], "wait"));
 }

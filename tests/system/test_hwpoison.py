@@ -164,3 +164,19 @@ def test_software_poisoned_user_page_can_be_unpoisoned(boot_vm):
     assert f"Unpoison: Software-unpoisoned page {pfn}" in out
     assert vm.meminfo()["HardwareCorrupted"] == 0
     assert "hwpoison" not in vm.command(f"page {pfn}")
+
+
+@pytest.mark.parametrize("sharing", ["private", "shared"])  # copy-on-write / MAP_SHARED
+def test_page_shared_by_late_parent_and_early_child(vm, sharing):
+    out = vm.command(f"run victim late fork {sharing}", timeout=20)
+    parent = int(re.search(r"victim: pid (\d+) page", out).group(1))
+    child = int(re.search(r"victim: child (\d+) ready", out).group(1))
+    told = re.findall(r"Sending SIGBUS to victim:(\d+) due to hardware memory corruption", out)
+    assert told == [str(child)]  # only the early child, at once
+    signals = re.findall(r"victim: SIGBUS (BUS_MCEERR_A[OR]) si_addr=\S+ page\+(\d+) "
+                         r"addr_lsb=12 pid=(\d+)", out)
+    assert ("BUS_MCEERR_AO", "0", str(child)) in signals
+    assert ("BUS_MCEERR_AR", "100", str(parent)) in signals  # when the parent touches it
+    assert ("BUS_MCEERR_AR", "100", str(child)) in signals
+    assert not any(kind == "BUS_MCEERR_AO" and pid == str(parent) for kind, _, pid in signals)
+    assert "victim: child exited with status 0" in out
