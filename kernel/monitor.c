@@ -47,7 +47,7 @@ static const struct command commands[] = {
 	{ "ls", "", "list the programs and files in the initramfs", cmd_ls, 0, 0 },
 	{ "run", "PROGRAM [ARGUMENTS] [&]", "start a program; & leaves it running in the background",
 	  cmd_run, 1, MONITOR_MAX_ARGS - 1 },
-	{ "ps", "", "list processes: pid, parent, state, resident pages, name", cmd_ps, 0, 0 },
+	{ "ps", "", "list processes: pid, parent, state, memory-error kill mode, resident pages, name", cmd_ps, 0, 0 },
 	{ "kill", "PID [SIGNAL]", "send a process a signal (default 15, SIGTERM)", cmd_kill, 1, 2 },
 	{ "vm", "PID", "a process's memory: its areas, then each resident page and its frame", cmd_vm, 1, 1 },
 	{ "selftest", "[NAME]", "run an in-kernel self test (no NAME: list them)", cmd_selftest, 0, 1 },

@@ -92,14 +92,16 @@ static void show_process(struct proc *p)
 		strlcpy(name, p->name, sizeof(name));
 	else
 		snprintf(name, sizeof(name), "[%s]", p->name);
-	kprintf("%5d %5d %-9s %6lu %s\n", p->pid, p->parent ? p->parent->pid : 0,
-		state_names[p->state], p->mm ? p->mm->rss : 0, name);
+	const char *mode = !p->mm ? "-" : !p->mce_kill_set ? "default" :
+			   p->mce_kill_early ? "early" : "late";
+	kprintf("%5d %5d %-9s %-8s %6lu %s\n", p->pid, p->parent ? p->parent->pid : 0,
+		state_names[p->state], mode, p->mm ? p->mm->rss : 0, name);
 }
 
 int cmd_ps(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	kprintf("  PID  PPID STATE       RSS NAME\n");
+	kprintf("  PID  PPID STATE     KILL        RSS NAME\n");
 	for_each_process(show_process);
 	return 0;
 }

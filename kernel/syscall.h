@@ -14,6 +14,12 @@ long sys_write(uint64_t fd, uint64_t buf, uint64_t count);
 long sys_writev(uint64_t fd, uint64_t iov, uint64_t iovcnt);
 long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg);
 
+/* mm/mprotect.c */
+long sys_mprotect(uint64_t start, uint64_t len, uint64_t prot);
+long sys_mlock(uint64_t start, uint64_t len);
+long sys_munlock(uint64_t start, uint64_t len);
+long sys_msync(uint64_t start, uint64_t len, uint64_t flags);
+
 /* mm/madvise.c */
 long sys_madvise(uint64_t start, uint64_t len, uint64_t advice);
 

@@ -52,18 +52,6 @@ static long inject_error(int advice, unsigned long start, unsigned long end)
 	return 0;
 }
 
-/* Every page of [start, end) lies in some area. */
-static bool range_mapped(struct mm_struct *mm, unsigned long start, unsigned long end)
-{
-	while (start < end) {
-		struct vm_area_struct *vma = find_vma(mm, start);
-		if (!vma || vma->vm_start > start)
-			return false;
-		start = vma->vm_end;
-	}
-	return true;
-}
-
 long sys_madvise(uint64_t start, uint64_t len, uint64_t advice)
 {
 	unsigned long end = start + ALIGN_UP(len, PAGE_SIZE);

@@ -11,6 +11,7 @@
 #define VM_EXEC 0x4UL
 #define VM_SHARED 0x8UL
 #define VM_GROWSDOWN 0x100UL /* the stack */
+#define VM_LOCKED 0x2000UL   /* mlock(): kept in memory */
 
 /* One contiguous range of user addresses with the same rights. */
 struct anon_vma;

@@ -12,6 +12,8 @@
 #include "mm/rmap.h"
 #include "mm/slab.h"
 
+static void remove_vma(struct vm_area_struct *vma);
+
 struct mm_struct *mm_alloc(void)
 {
 	struct mm_struct *mm = kzalloc(sizeof(*mm));
@@ -29,12 +31,8 @@ struct mm_struct *mm_alloc(void)
 
 void mm_release(struct mm_struct *mm)
 {
-	while (!list_empty(&mm->mmap)) {
-		struct vm_area_struct *vma = list_first_entry(&mm->mmap, struct vm_area_struct, list);
-		list_del(&vma->list);
-		anon_vma_unlink(vma);
-		kfree(vma);
-	}
+	while (!list_empty(&mm->mmap))
+		remove_vma(list_first_entry(&mm->mmap, struct vm_area_struct, list));
 	pgd_free(mm); /* and every page still mapped */
 	kfree(mm);
 }
@@ -65,31 +63,41 @@ int insert_vma(struct mm_struct *mm, unsigned long start, unsigned long end,
 	return 0;
 }
 
-/* Cut [start, end) out of one area: shrink it, or split it in two. */
-static int trim_vma(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+/* Make addr a boundary: vma becomes [vm_start, addr), a new area
+ * [addr, vm_end) follows it, sharing its reverse map. */
+static int split_vma(struct vm_area_struct *vma, unsigned long addr)
 {
-	if (start <= vma->vm_start && end >= vma->vm_end) {
-		list_del(&vma->list);
-		anon_vma_unlink(vma);
-		kfree(vma);
-		return 0;
-	}
-	if (start > vma->vm_start && end < vma->vm_end) {
-		struct vm_area_struct *tail = kzalloc(sizeof(*tail));
-		if (!tail)
-			return -ENOMEM;
-		*tail = *vma;
-		tail->vm_start = end;
-		list_add(&tail->list, &vma->list); /* just after vma */
-		anon_vma_link(tail, vma); /* its pages keep their reverse map */
-		vma->vm_end = start;
-		return 0;
-	}
-	if (start <= vma->vm_start)
-		vma->vm_start = end;
-	else
-		vma->vm_end = start;
+	struct vm_area_struct *tail = kzalloc(sizeof(*tail));
+
+	if (!tail)
+		return -ENOMEM;
+	*tail = *vma;
+	tail->vm_start = addr;
+	vma->vm_end = addr;
+	list_add(&tail->list, &vma->list); /* just after vma */
+	anon_vma_link(tail, vma);
 	return 0;
+}
+
+/* Split areas so that start and end fall on area boundaries. */
+static int split_at(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	struct vm_area_struct *vma = find_vma(mm, start);
+	int err = 0;
+
+	if (vma && vma->vm_start < start && vma->vm_end > start)
+		err = split_vma(vma, start);
+	vma = find_vma(mm, end);
+	if (!err && vma && vma->vm_start < end && vma->vm_end > end)
+		err = split_vma(vma, end);
+	return err;
+}
+
+static void remove_vma(struct vm_area_struct *vma)
+{
+	list_del(&vma->list);
+	anon_vma_unlink(vma);
+	kfree(vma);
 }
 
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
@@ -98,14 +106,44 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 
 	if (start & ~PAGE_MASK || !len || !access_ok(start, end - start))
 		return -EINVAL;
-	for (struct vm_area_struct *vma = find_vma(mm, start); vma && vma->vm_start < end; ) {
-		struct list_head *next = vma->list.next;
-		int err = trim_vma(vma, start, end);
-		if (err)
-			return err;
-		vma = next == &mm->mmap ? NULL : list_entry(next, struct vm_area_struct, list);
-	}
+	int err = split_at(mm, start, end);
+	if (err)
+		return err;
 	unmap_range(mm, start, end);
+	for (struct vm_area_struct *vma = find_vma(mm, start); vma && vma->vm_start < end;
+	     vma = find_vma(mm, start))
+		remove_vma(vma);
+	return 0;
+}
+
+/* Every page of [start, end) lies in some area. */
+bool range_mapped(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	while (start < end) {
+		struct vm_area_struct *vma = find_vma(mm, start);
+		if (!vma || vma->vm_start > start)
+			return false;
+		start = vma->vm_end;
+	}
+	return true;
+}
+
+/* Call fn on each area of [start, end), split to fit exactly. The range
+ * must be mapped (-ENOMEM otherwise, as Linux answers). */
+int for_each_vma_in(struct mm_struct *mm, unsigned long start, unsigned long end,
+		    void (*fn)(struct vm_area_struct *vma, void *arg), void *arg)
+{
+	if (!range_mapped(mm, start, end))
+		return -ENOMEM;
+	int err = split_at(mm, start, end);
+	if (err)
+		return err;
+	for (struct vm_area_struct *vma = find_vma(mm, start); vma && vma->vm_start < end;
+	     vma = list_entry(vma->list.next, struct vm_area_struct, list)) {
+		fn(vma, arg);
+		if (vma->list.next == &mm->mmap)
+			break;
+	}
 	return 0;
 }
 
@@ -125,7 +163,7 @@ static unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long len)
 	return top >= len + PAGE_SIZE ? top - len : 0;
 }
 
-static unsigned long prot_to_vm_flags(uint64_t prot)
+unsigned long prot_to_vm_flags(uint64_t prot)
 {
 	return (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
 	       (prot & PROT_EXEC ? VM_EXEC : 0);

@@ -24,6 +24,12 @@ int insert_vma(struct mm_struct *mm, unsigned long start, unsigned long end,
 	       unsigned long vm_flags);
 /* Remove [start, end) from every area (splitting as needed) and unmap it. */
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
+bool range_mapped(struct mm_struct *mm, unsigned long start, unsigned long end);
+/* Call fn on each area of the mapped range [start, end), split so that
+ * the areas cover exactly the range; -ENOMEM if part is unmapped. */
+int for_each_vma_in(struct mm_struct *mm, unsigned long start, unsigned long end,
+		    void (*fn)(struct vm_area_struct *vma, void *arg), void *arg);
+unsigned long prot_to_vm_flags(uint64_t prot);
 
 long sys_brk(uint64_t brk);
 long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,

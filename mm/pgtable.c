@@ -89,6 +89,7 @@ static void release_user_page(struct mm_struct *mm, uint64_t pte)
 	if (page->refcount == 1) { /* the last user: it becomes a free frame */
 		page_clear(page, PG_anon);
 		page_clear(page, PG_swapbacked);
+		page_clear(page, PG_mlocked);
 		page->mapping = NULL;
 		page->index = 0;
 	}

@@ -6,6 +6,7 @@
  *   victim MODE spin      keep reading our page, never leaving user mode
  *   victim MODE nohandler poison our page and touch it with no SIGBUS handler
  *   victim MODE softoffline  move our page away (MADV_SOFT_OFFLINE): no signal
+ *   victim MODE mlock     as madvise, with the page mlock()ed first
  *   victim MODE fork private|shared
  *                         share the page with a child (copy-on-write, or
  *                         MAP_SHARED) that asks for early kill; then the
@@ -211,7 +212,9 @@ int main(int argc, char **argv)
 		sigaction(SIGBUS, &sa, NULL);
 	printf("victim: pid %d page %p mode %s\n", getpid(), (void *)page, argv[1]);
 	fflush(stdout);
-	if (!strcmp(argv[2], "madvise") || !strcmp(argv[2], "nohandler"))
+	if (!strcmp(argv[2], "mlock") && mlock(page, 4096))
+		perror("mlock");
+	if (!strcmp(argv[2], "madvise") || !strcmp(argv[2], "nohandler") || !strcmp(argv[2], "mlock"))
 		return after_madvise();
 	if (!strcmp(argv[2], "softoffline"))
 		return soft_offline();

@@ -180,3 +180,10 @@ def test_page_shared_by_late_parent_and_early_child(vm, sharing):
     assert ("BUS_MCEERR_AR", "100", str(child)) in signals
     assert not any(kind == "BUS_MCEERR_AO" and pid == str(parent) for kind, _, pid in signals)
     assert "victim: child exited with status 0" in out
+
+
+def test_mlocked_page_behaves_the_same(vm):
+    _, out = run_victim(vm, "late", "mlock")
+    assert "Sending SIGBUS" not in out
+    assert sigbus_lines(out) == [("BUS_MCEERR_AR", "100", "12")] * 2
+    assert out.endswith("victim exited with status 0")

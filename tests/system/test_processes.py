@@ -37,9 +37,11 @@ def spawn_background(vm, program):
 
 
 def ps(vm):
-    """ps as {pid: (ppid, state, rss, name)}."""
-    rows = re.findall(r"^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\d+)\s+(\S+)$", vm.command("ps"), re.M)
-    return {int(pid): (int(ppid), state, int(rss), name) for pid, ppid, state, rss, name in rows}
+    """ps as {pid: (ppid, state, rss, name, kill mode)}."""
+    rows = re.findall(r"^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\d+)\s+(\S+)$", vm.command("ps"),
+                      re.M)
+    return {int(pid): (int(ppid), state, int(rss), name, mode)
+            for pid, ppid, state, mode, rss, name in rows}
 
 
 def test_ps_shows_kernel_threads_and_programs(vm):
@@ -47,8 +49,9 @@ def test_ps_shows_kernel_threads_and_programs(vm):
     table = ps(vm)
     names = {row[3] for row in table.values()}
     assert {"[kworker]", "[console]"} <= names
-    ppid, state, rss, name = table[spinner]
+    ppid, state, rss, name, mode = table[spinner]
     assert name == "spin" and state in ("runnable", "running") and rss > 0
+    assert mode == "default"
     console = next(pid for pid, row in table.items() if row[3] == "[console]")
     assert ppid == console
     vm.command(f"kill {spinner} 9")
@@ -131,3 +134,11 @@ def test_fork_cow_execve_and_200_processes(vm):
     assert "ok: 200 processes at once: 200 started, 200 exited as expected" in out
     assert out.endswith("forktest exited with status 0")
     assert vm.meminfo() == before
+
+
+def test_memory_calls_and_malloc_stress(vm):
+    """user/memtest.c: mmap/munmap/mprotect/mlock/msync/brk, SIGSEGV codes."""
+    out = vm.command("run memtest", timeout=60)
+    assert "FAIL" not in out, out
+    assert "memtest: 0 failed" in out
+    assert out.endswith("memtest exited with status 0")
