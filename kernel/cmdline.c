@@ -19,8 +19,8 @@ void cmdline_init(const char *line)
 	for (char *p = words; *p && nr_params < MAX_WORDS; ) {
 		while (*p == ' ')
 			*p++ = '\0';
-		if (!*p)
-			break;
+		if (!*p || (p[0] == '-' && p[1] == '-' && (p[2] == ' ' || !p[2])))
+			break; /* the rest belongs to init */
 		params[nr_params].key = p;
 		params[nr_params].value = "";
 		while (*p && *p != ' ' && *p != '=')
@@ -40,6 +40,14 @@ const char *cmdline_get(const char *key)
 	for (int i = nr_params - 1; i >= 0; i--)
 		if (strcmp(params[i].key, key) == 0)
 			return params[i].value;
+	return NULL;
+}
+
+const char *cmdline_after_dashes(void)
+{
+	for (const char *p = text; (p = strchr(p, '-')); p++)
+		if ((p == text || p[-1] == ' ') && p[1] == '-' && (p[2] == ' ' || !p[2]))
+			return p[2] ? p + 3 : p + 2;
 	return NULL;
 }
 

@@ -10,5 +10,7 @@ void cmdline_init(const char *line);
  * a bare flag, or NULL when the key is absent. The last occurrence wins. */
 const char *cmdline_get(const char *key);
 const char *cmdline_text(void);
+/* What follows a "--" word (arguments for init), or NULL. */
+const char *cmdline_after_dashes(void);
 
 #endif

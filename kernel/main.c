@@ -50,6 +50,7 @@ void kmain(uint32_t magic, phys_addr_t mbi)
 	serial_enable_rx_irq();
 
 	proc_init();
+	start_init();
 	workqueue_init();
 	kthread_create("console", console_run, NULL);
 	pr_info("Antidote is ready. Type 'help' for the commands.\n");

@@ -5,6 +5,7 @@
  */
 #include "kernel/proc.h"
 #include "kernel/errno.h"
+#include "kernel/cmdline.h"
 #include "kernel/exec.h"
 #include "kernel/gdt.h"
 #include "kernel/panic.h"
@@ -18,6 +19,7 @@
 #include "mm/slab.h"
 
 static struct proc *pid_table[PID_MAX];
+struct proc *init_task;
 static int last_pid;
 static struct list_head all_procs = { &all_procs, &all_procs };
 
@@ -183,16 +185,34 @@ long sys_clone(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid, uin
 	return sys_fork();
 }
 
-/* Children of an exiting process go to its parent (we have no init). */
+/* Tell p's parent that p has exited: SIGCHLD if it is a user process,
+ * and a wake-up for wait4. */
+static void notify_parent(struct proc *p)
+{
+	int status = p->exit_status;
+
+	if (p->parent->mm) {
+		struct sig_pending_info info = { .code = status & 0x7f ? CLD_KILLED : CLD_EXITED,
+						 .pid = p->pid,
+						 .status = status & 0x7f ? status & 0x7f : (status >> 8) & 0xff };
+		send_signal(p->parent, SIGCHLD, &info);
+	}
+	wake_up(&p->parent->child_exit);
+}
+
+/* Orphans go to init, which reaps them (to our parent if there is no init
+ * yet - only possible at boot). */
 static void reparent_children(struct proc *p)
 {
+	struct proc *reaper = init_task && init_task != p ? init_task : p->parent;
+
 	while (!list_empty(&p->children)) {
 		struct proc *child = list_first_entry(&p->children, struct proc, sibling);
 		list_del(&child->sibling);
-		child->parent = p->parent;
-		list_add_tail(&child->sibling, &p->parent->children);
+		child->parent = reaper;
+		list_add_tail(&child->sibling, &reaper->children);
 		if (child->state == ZOMBIE)
-			wake_up(&p->parent->child_exit);
+			notify_parent(child);
 	}
 }
 
@@ -200,8 +220,8 @@ void do_exit(int status)
 {
 	struct proc *p = current;
 
-	if (!p->parent)
-		panic("%s (pid %d), which nobody waits for, exited", p->name, p->pid);
+	if (p == init_task)
+		panic("Attempted to kill init! exitcode=0x%08x", status);
 	if (p->mm) {
 		switch_mm(NULL); /* off the tables we are about to free */
 		mm_release(p->mm);
@@ -211,13 +231,7 @@ void do_exit(int status)
 	reparent_children(p);
 	p->exit_status = status;
 	p->state = ZOMBIE;
-	if (p->parent->mm) { /* a user parent hears of it by SIGCHLD */
-		struct sig_pending_info info = { .code = status & 0x7f ? CLD_KILLED : CLD_EXITED,
-						 .pid = p->pid, .status = status & 0x7f ?
-						 status & 0x7f : (status >> 8) & 0xff };
-		send_signal(p->parent, SIGCHLD, &info);
-	}
-	wake_up(&p->parent->child_exit);
+	notify_parent(p);
 	sched();
 	panic("zombie %d ran again", p->pid);
 }
@@ -285,6 +299,48 @@ void for_each_process(void (*fn)(struct proc *p))
 {
 	for (struct list_head *l = all_procs.next; l != &all_procs; l = l->next)
 		fn(list_entry(l, struct proc, all));
+}
+
+/* Split the words after "--" on the kernel command line into argv. */
+static int init_arguments(char *buf, size_t size, char **argv, int max)
+{
+	const char *rest = cmdline_after_dashes();
+	int argc = 0;
+
+	strlcpy(buf, rest ? rest : "", size);
+	for (char *p = buf; *p && argc < max; ) {
+		while (*p == ' ')
+			*p++ = '\0';
+		if (*p)
+			argv[argc++] = p;
+		while (*p && *p != ' ')
+			p++;
+	}
+	return argc;
+}
+
+/*
+ * The first user process: "init" from the initramfs, or init=PROGRAM
+ * from the kernel command line; the words after "--" are its arguments.
+ * It becomes pid 1, the reaper of orphans.
+ */
+void start_init(void)
+{
+	static char args[256];
+	char *argv[MAX_ARG_STRINGS];
+	const char *name = cmdline_get("init");
+
+	if (!name || !*name)
+		name = "init";
+	if (*name == '/')
+		name++;
+	argv[0] = (char *)name;
+	int argc = 1 + init_arguments(args, sizeof(args), argv + 1, MAX_ARG_STRINGS - 1);
+	long pid = spawn_user(name, argc, argv);
+	if (pid < 0)
+		panic("No working init found (%s: error %ld). Try passing init= option to kernel.",
+		      name, pid);
+	init_task = find_task_by_pid((int)pid);
 }
 
 void proc_init(void)

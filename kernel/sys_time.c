@@ -42,6 +42,18 @@ static void wake_sleepers(struct timer_list *t)
 	wake_up(&sleepers);
 }
 
+/* pause(): sleep until a signal is delivered. */
+long sys_pause(void)
+{
+	static struct wait_queue_head never = WAIT_QUEUE_INIT(never);
+
+	cli();
+	while (!signal_pending(current))
+		sleep_on(&never); /* only a signal (proc_wake) ends this */
+	sti();
+	return -EINTR;
+}
+
 long sys_nanosleep(uint64_t req, uint64_t rem)
 {
 	struct timespec ts;

@@ -50,6 +50,7 @@ static const struct {
 	[24] = SYSCALL("sched_yield", sys_sched_yield),
 	[26] = SYSCALL("msync", sys_msync),
 	[28] = SYSCALL("madvise", sys_madvise),
+	[34] = SYSCALL("pause", sys_pause),
 	[35] = SYSCALL("nanosleep", sys_nanosleep),
 	[39] = SYSCALL("getpid", sys_getpid),
 	[56] = SYSCALL("clone", sys_clone),

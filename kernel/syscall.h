@@ -43,5 +43,6 @@ long sys_getuid(void);
 long sys_clock_gettime(uint64_t clock, uint64_t tp);
 long sys_gettimeofday(uint64_t tv, uint64_t tz);
 long sys_nanosleep(uint64_t req, uint64_t rem);
+long sys_pause(void);
 
 #endif

@@ -145,7 +145,8 @@ def test_action_required_while_the_process_runs_in_user_mode(vm):
 def test_bad_user_context_injection(vm):
     assert vm.command("inject srar 0x2000 user:30000") == \
         "mce-inject: ctx=user:PID needs a running user process; nothing injected"
-    assert vm.command("inject srar 0x2000 user:1") == \
+    kworker = re.search(r"^\s*(\d+)\s.*\[kworker\]$", vm.command("ps"), re.M).group(1)
+    assert vm.command(f"inject srar 0x2000 user:{kworker}") == \
         "mce-inject: ctx=user:PID needs a running user process; nothing injected"
     assert vm.command("inject srar 0x2000 kernel:1") == \
         "mce-inject: ctx is kernel or user:PID; nothing injected"

@@ -39,6 +39,14 @@ static void test_cmdline(void)
 	CHECK(cmdline_get("missing") == NULL);
 	CHECK(cmdline_get("consol") == NULL);
 	CHECK(strcmp(cmdline_text(), "console=ttyS0  quiet init=/bin/sh vm.x=1 vm.x=2") == 0);
+	CHECK(cmdline_after_dashes() == NULL);
+	cmdline_init("console=ttyS0 init=/usertests -- -v fast=1");
+	CHECK(strcmp(cmdline_get("init"), "/usertests") == 0);
+	CHECK(cmdline_get("fast") == NULL); /* after "--": init's, not ours */
+	CHECK(strcmp(cmdline_after_dashes(), "-v fast=1") == 0);
+	cmdline_init("a=--b --");
+	CHECK(strcmp(cmdline_get("a"), "--b") == 0);
+	CHECK(strcmp(cmdline_after_dashes(), "") == 0);
 	cmdline_init("");
 	CHECK(cmdline_get("console") == NULL);
 }
