@@ -142,3 +142,13 @@ def test_memory_calls_and_malloc_stress(vm):
     assert "FAIL" not in out, out
     assert "memtest: 0 failed" in out
     assert out.endswith("memtest exited with status 0")
+
+
+def test_bad_pointers_give_efault_never_a_crash(vm):
+    """user/badptr.c: every pointer-taking call with unmapped, kernel and
+    non-canonical pointers; bad descriptors; an unknown call."""
+    out = vm.command("run badptr")
+    assert "FAIL" not in out, out
+    assert "badptr: 0 failed" in out
+    assert out.endswith("badptr exited with status 0")
+    assert "MemTotal:" in vm.command("meminfo")  # and the kernel is fine
