@@ -188,3 +188,17 @@ def test_mlocked_page_behaves_the_same(vm):
     assert "Sending SIGBUS" not in out
     assert sigbus_lines(out) == [("BUS_MCEERR_AR", "100", "12")] * 2
     assert out.endswith("victim exited with status 0")
+
+
+def test_qemu_action_required_while_the_victim_spins(vm):
+    """QEMU's own #MC, action required, while the victim runs in user mode
+    (it only leaves user mode for the timer tick, a few hundred
+    instructions every 10 ms, so that is where the #MC lands)."""
+    pid, page, pfn = start_victim(vm, "late", "spin")
+    since = vm.mark()
+    assert vm.hmp(f"mce 0 1 0xbd80000000000134 0x6 {pfn << 12:#x} 0x86") == ""
+    vm.wait_for(r"RIP 23:[0-9a-f]+ \(user mode\)", since=since)
+    vm.wait_for(rf"Memory failure: {pfn:#x}: Sending SIGBUS to victim:{pid} due to hardware "
+                "memory corruption", since=since)
+    vm.wait_for(r"victim: SIGBUS BUS_MCEERR_AR si_addr=\S+ page\+0 addr_lsb=12", since=since)
+    vm.wait_for("victim: recovered from reading the page", since=since)
