@@ -10,7 +10,6 @@
 #include "kernel/gdt.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
-#include "kernel/signal.h"
 #include "kernel/x86.h"
 #include "mm/mmap.h"
 
@@ -114,5 +113,4 @@ void do_syscall(struct trapframe *tf)
 							  tf->r9);
 	else
 		tf->rax = (uint64_t)unknown_syscall(nr);
-	do_signal(tf);
 }

@@ -5,8 +5,9 @@
 #include "kernel/trap.h"
 
 void syscall_init(void);
-/* From syscall_entry (kernel/trapentry.asm): number in rax, arguments in
- * rdi, rsi, rdx, r10, r8, r9; the result goes back in rax. */
+/* From trap() for a `syscall` (kernel/trapentry.asm: syscall_entry):
+ * number in rax, arguments in rdi, rsi, rdx, r10, r8, r9; the result goes
+ * back in rax. */
 void do_syscall(struct trapframe *tf);
 
 /* kernel/tty.c: the console as standard input, output and error. */

@@ -14,6 +14,7 @@
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
+#include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "kernel/errno.h"
 #include "kernel/x86.h"
@@ -203,6 +204,10 @@ void trap(struct trapframe *tf)
 		irq_dispatch((int)(tf->trapno - T_IRQ0));
 		mce_inject_user_tick(tf);
 		sched_tick(tf);
+	} else if (tf->trapno == T_SYSCALL) {
+		sti(); /* system calls run with interrupts on */
+		do_syscall(tf);
+		cli();
 	} else if (tf->trapno == T_MACHINE_CHECK) {
 		do_machine_check(tf);
 	} else if (tf->trapno == T_PAGE_FAULT) {

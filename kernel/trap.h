@@ -13,6 +13,7 @@ enum {
 	T_PAGE_FAULT = 14, T_X87 = 16, T_ALIGNMENT = 17, T_MACHINE_CHECK = 18,
 	T_SIMD = 19, T_VIRTUALIZATION = 20, T_CONTROL_PROTECTION = 21,
 	T_IRQ0 = 32, /* the 16 PIC interrupts follow */
+	T_SYSCALL = 256, /* not a vector: kernel/trapentry.asm marks system calls so */
 };
 
 /* The registers saved on entry, in the order trapentry.asm pushes them

@@ -6,7 +6,6 @@
 bits 64
 default rel
 extern trap
-extern do_syscall
 extern syscall_kernel_rsp
 USER_CS equ 0x23
 USER_DS equ 0x1b
@@ -80,27 +79,7 @@ syscall_entry:
 	push rcx                        ; rip
 	push 0                          ; error code
 	push T_SYSCALL                  ; trapno
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
-	cld
-	mov rdi, rsp
-	sti                             ; system calls run with interrupts on
-	call do_syscall
-	cli
-	jmp trapret
+	jmp trap_common                 ; trap() sends it to do_syscall
 
 ; Vectors that come with a CPU-pushed error code: 8, 10-14, 17, 21.
 VECTOR_NOERR 0

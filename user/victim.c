@@ -3,7 +3,9 @@
  *
  *   victim MODE madvise   poison our own page (MADV_HWPOISON), then touch it
  *   victim MODE wait      keep reading our page, sleeping in between
- *   victim MODE spin      keep reading our page, never leaving user mode
+ *   victim MODE spin      keep reading our page, never leaving user mode;
+ *                         SIGUSR1 makes it say "victim: spinning" (from
+ *                         user space: proof that it runs there now)
  *   victim MODE nohandler poison our page and touch it with no SIGBUS handler
  *   victim MODE softoffline  move our page away (MADV_SOFT_OFFLINE): no signal
  *   victim MODE mlock     as madvise, with the page mlock()ed first
@@ -112,8 +114,17 @@ static int soft_offline(void)
 	return !(r == 0 && intact);
 }
 
+static void say_spinning(int sig)
+{
+	static const char msg[] = "victim: spinning\n";
+
+	(void)sig;
+	write(1, msg, sizeof(msg) - 1);
+}
+
 static int keep_reading(int sleep_between)
 {
+	signal(SIGUSR1, say_spinning);
 	struct timespec ten_ms = { 0, 10 * 1000 * 1000 };
 
 	if (sigsetjmp(recover, 1)) {

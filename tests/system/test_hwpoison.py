@@ -190,11 +190,27 @@ def test_mlocked_page_behaves_the_same(vm):
     assert out.endswith("victim exited with status 0")
 
 
+def wait_until_user_mode(vm, tries=200):
+    """Ask QEMU until the CPU is running user code (CPL 3) twice in a row."""
+    in_user = 0
+    for _ in range(tries):
+        in_user = in_user + 1 if "CPL=3" in vm.hmp("info registers") else 0
+        if in_user == 2:
+            return
+    raise AssertionError("the CPU never settled in user mode")
+
+
 def test_qemu_action_required_while_the_victim_spins(vm):
-    """QEMU's own #MC, action required, while the victim runs in user mode
-    (it only leaves user mode for the timer tick, a few hundred
-    instructions every 10 ms, so that is where the #MC lands)."""
+    """QEMU's own #MC, action required, while the victim runs in user mode.
+    The victim must really be there: it says so from user space once the
+    console is idle (SIGUSR1), and QEMU confirms CPL 3; after that it only
+    leaves user mode for the timer tick, a few hundred instructions every
+    10 ms, so that is where the #MC lands."""
     pid, page, pfn = start_victim(vm, "late", "spin")
+    since = vm.mark()
+    vm.command(f"kill {pid} 10")
+    vm.wait_for("victim: spinning", since=since)
+    wait_until_user_mode(vm)
     since = vm.mark()
     assert vm.hmp(f"mce 0 1 0xbd80000000000134 0x6 {pfn << 12:#x} 0x86") == ""
     vm.wait_for(r"RIP 23:[0-9a-f]+ \(user mode\)", since=since)
