@@ -6,6 +6,7 @@
  * returns to the caller unharmed.
  */
 #include "kernel/errno.h"
+#include "kernel/fpu.h"
 #include "kernel/exec.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
@@ -79,6 +80,9 @@ static void flush_old_exec(struct mm_struct *mm, const char *name)
 			current->signal.action[sig] = (struct k_sigaction){ 0 };
 	current->signal.altstack_sp = current->signal.altstack_size = 0;
 	current->fs_base = 0;
+	wrmsr(MSR_FS_BASE, 0);
+	fpu_init_state(&current->fpu); /* the old program's registers must not leak */
+	fpu_restore(&current->fpu);
 	strlcpy(current->name, name, sizeof(current->name));
 }
 

@@ -13,7 +13,9 @@ struct tss {
 } __attribute__((packed));
 
 static struct tss tss;
-static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t ist_stacks[2][IST_STACK_SIZE] __attribute__((aligned(16)));
+/* The #MC stack is in kernel/trapentry.asm, whose vector18 reads it. */
+extern uint8_t machine_check_stack_top[];
 
 /* Descriptors as the CPU reads them: flags/access bits, base and limit
  * ignored for code and data in long mode. The TSS takes two slots. */
@@ -56,7 +58,7 @@ void gdt_init(void)
 
 	tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)ist_stacks[0] + IST_STACK_SIZE;
 	tss.ist[IST_NMI - 1] = (uint64_t)ist_stacks[1] + IST_STACK_SIZE;
-	tss.ist[IST_MACHINE_CHECK - 1] = (uint64_t)ist_stacks[2] + IST_STACK_SIZE;
+	tss.ist[IST_MACHINE_CHECK - 1] = (uint64_t)machine_check_stack_top;
 	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap */
 	set_tss_descriptor();
 

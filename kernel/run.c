@@ -88,11 +88,11 @@ static void show_process(struct proc *p)
 	char name[20];
 
 	/* Kernel threads in brackets, as Linux's ps shows them. */
-	if (p->mm)
-		strlcpy(name, p->name, sizeof(name));
-	else
+	if (p->thread_fn)
 		snprintf(name, sizeof(name), "[%s]", p->name);
-	const char *mode = !p->mm ? "-" : !p->mce_kill_set ? "default" :
+	else
+		strlcpy(name, p->name, sizeof(name));
+	const char *mode = p->thread_fn ? "-" : !p->mce_kill_set ? "default" :
 			   p->mce_kill_early ? "early" : "late";
 	kprintf("%5d %5d %-9s %-8s %6lu %s\n", p->pid, p->parent ? p->parent->pid : 0,
 		state_names[p->state], mode, p->mm ? p->mm->rss : 0, name);

@@ -15,7 +15,6 @@
 #include "kernel/x86.h"
 #include "mm/pgtable.h"
 
-#define MSR_FS_BASE 0xc0000100
 #define SLICE_TICKS 5 /* 50 ms */
 
 struct proc *current;

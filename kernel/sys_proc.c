@@ -9,7 +9,6 @@
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
 #define WNOHANG 1
-#define MSR_FS_BASE 0xc0000100
 
 long sys_getpid(void)
 {

@@ -1,8 +1,9 @@
 /*
  * Where every exception and interrupt lands. Interrupts go to their
  * driver through kernel/irq.c, machine checks to mce/core.c, page faults
- * to mm/fault.c. A fault in a user process kills the process (signals
- * come later); any other exception in the kernel is fatal: we
+ * to mm/fault.c, system calls to kernel/syscall.c. A fault in a user
+ * process becomes a signal for it; any other exception in the kernel is
+ * fatal: we
  * print what the CPU told us - registers, the faulting address for a page
  * fault, a backtrace - and panic.
  */

@@ -81,6 +81,28 @@ syscall_entry:
 	push T_SYSCALL                  ; trapno
 	jmp trap_common                 ; trap() sends it to do_syscall
 
+; The machine check arrives on its own stack (IST), whatever was running.
+; If that was user code, the work that follows - memory_failure(), a
+; signal, perhaps the process's exit - belongs to the process and may
+; sleep: move the frame to the process's kernel stack (free: the process
+; was in user mode) and carry on there, as Linux does. Only rsp changes
+; before the copy; the frame's words are read from the top of the IST
+; stack, where the CPU always puts them.
+vector18:
+	push 0
+	push 18
+	test byte [rsp + 24], 3         ; CS of the interrupted code: user?
+	jz trap_common                  ; no: stay on the machine-check stack
+	mov rsp, [syscall_kernel_rsp]
+	push qword [machine_check_stack_top - 8]     ; ss
+	push qword [machine_check_stack_top - 16]    ; rsp
+	push qword [machine_check_stack_top - 24]    ; rflags
+	push qword [machine_check_stack_top - 32]    ; cs
+	push qword [machine_check_stack_top - 40]    ; rip
+	push 0
+	push 18
+	jmp trap_common
+
 ; Vectors that come with a CPU-pushed error code: 8, 10-14, 17, 21.
 VECTOR_NOERR 0
 VECTOR_NOERR 1
@@ -100,7 +122,6 @@ VECTOR_ERR   14
 VECTOR_NOERR 15
 VECTOR_NOERR 16
 VECTOR_ERR   17
-VECTOR_NOERR 18
 VECTOR_NOERR 19
 VECTOR_NOERR 20
 VECTOR_ERR   21
@@ -112,6 +133,10 @@ VECTOR_NOERR i
 
 section .bss
 syscall_user_rsp: resq 1                ; one CPU: a plain scratch word
+alignb 16
+machine_check_stack: resb 8192          ; IST stack for #MC (kernel/gdt.c)
+global machine_check_stack_top
+machine_check_stack_top:
 
 section .rodata
 global trap_vectors

@@ -104,6 +104,9 @@ static inline void write_cr4(unsigned long v)
 	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
 }
 
+/* The user thread pointer (%fs base), per process (arch_prctl). */
+#define MSR_FS_BASE 0xc0000100
+
 static inline uint64_t rdmsr(uint32_t msr)
 {
 	uint32_t lo, hi;

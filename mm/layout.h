@@ -1,7 +1,7 @@
 /*
  * The kernel's virtual address space (see docs/architecture.md):
  *
- *   0x0000000000000000 - 0x00007fffffffffff  user space (later issues)
+ *   0x0000000000000000 - 0x00007fffffffffff  user space (docs/processes.md)
  *   0xffff888000000000 - ...                 direct map of all physical RAM
  *   0xffffffff80000000 - 0xffffffffbfffffff  the kernel image (first 1 GiB
  *                                            of physical memory)

@@ -15,7 +15,8 @@
  * cannot be taken away from the kernel: they are only marked and counted
  * ("Ignored"). If the kernel itself consumes the bad data, the machine
  * check is "action required in kernel context" and mce/severity.c panics
- * before we ever get here. User pages join the table with processes.
+ * before we ever get here. A user page is first taken away from every
+ * process that maps it (hwpoison_user_mappings), and they are told.
  */
 #include "mm/memory-failure.h"
 #include "kernel/errno.h"
@@ -337,6 +338,61 @@ int memory_failure(unsigned long pfn, int flags)
 		if (ps->match(p))
 			return action_result(pfn, ps->type, ps->action(p, pfn), flags);
 	}
+}
+
+/*
+ * Soft offline (Linux: soft_offline_page): a page that is still good but
+ * suspect - e.g. it keeps having corrected errors - is retired before it
+ * goes bad: its contents move to a fresh page, every mapping follows
+ * (through the reverse map), and nobody is told, because nothing is lost.
+ */
+
+/* Move one mapping of old to new. */
+static void move_mapping(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, void *arg)
+{
+	struct page *new = arg;
+	struct page *old = pfn_to_page((*pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
+
+	*pte = (*pte & ~PTE_ADDR_MASK) | ((uint64_t)page_to_pfn(new) << PAGE_SHIFT);
+	flush_tlb_page(vma->vm_mm, addr);
+	new->mapcount++;
+	get_page(new);
+	old->mapcount--;
+	put_page(old);
+}
+
+int soft_offline_page(unsigned long pfn)
+{
+	struct page *old = pfn_to_page(pfn);
+
+	if (page_test(old, PG_hwpoison)) {
+		pr_info("soft offline: %#lx: page already poisoned\n", pfn);
+		return 0;
+	}
+	if (take_page_off_buddy(old)) {
+		page_set(old, PG_hwpoison);
+		num_poisoned_pages++;
+		remember(pfn, MF_MSG_BUDDY, MF_RECOVERED, MF_SW_SIMULATED);
+		return 0;
+	}
+	if (!page_test(old, PG_anon))
+		return -EBUSY; /* kernel memory cannot be moved */
+	struct page *new = alloc_page();
+	if (!new)
+		return -ENOMEM;
+	memcpy(page_address(new), page_address(old), PAGE_SIZE);
+	new->flags |= old->flags & ((1UL << PG_anon) | (1UL << PG_swapbacked) |
+				    (1UL << PG_dirty) | (1UL << PG_mlocked));
+	new->mapping = old->mapping;
+	new->index = old->index;
+	get_page(old); /* the retired frame stays ours */
+	rmap_walk(old, move_mapping, new);
+	put_page(new); /* alloc_page()'s reference: the mappings hold it now */
+	page_set(old, PG_hwpoison);
+	num_poisoned_pages++;
+	remember(pfn, MF_MSG_DIRTY_ANON, MF_RECOVERED, MF_SW_SIMULATED);
+	pr_info("soft offline: %#lx: contents moved to %#lx\n", pfn, page_to_pfn(new));
+	return 0;
 }
 
 /*

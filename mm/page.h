@@ -39,10 +39,10 @@ struct kmem_cache;
 struct page {
 	unsigned long flags;
 	int refcount;       /* users of the page; 0 = free */
-	int mapcount;       /* page-table entries mapping it (user pages, later) */
+	int mapcount;       /* page-table entries mapping it (user pages) */
 	struct list_head lru; /* buddy free list, slab list or LRU list */
-	void *mapping;      /* later: the anon_vma or file it belongs to */
-	unsigned long index; /* later: its offset in that mapping */
+	void *mapping;      /* user pages: the anon_vma (mm/rmap.h) */
+	unsigned long index; /* user pages: the virtual page number */
 	/* Buddy order while PG_buddy, allocation order while PG_head. */
 	unsigned long private;
 	/* Slab pages (PG_slab) only: */

@@ -3,8 +3,9 @@
  * mapped, without looking at every process.
  *
  * Each area with anonymous memory points to an anon_vma, the list of
- * areas that may hold the same pages (one area now; fork() will add the
- * child's copy of each area to its parent's list). A page points to its
+ * areas that may hold the same pages: fork() (mm/fork.c) adds the child's
+ * copy of each area to its parent's list, and splitting an area keeps
+ * both halves on it. A page points to its
  * anon_vma (page->mapping) and records its virtual page number
  * (page->index), which is the same in every area on the list - so the
  * places to look are exactly the areas on one short list.

@@ -73,7 +73,7 @@ static void touch(int n)
 		printf("victim: recovered from access %d\n", n);
 		return;
 	}
-	volatile char c = page[100];
+	volatile char c = ((volatile char *)page)[100];
 	(void)c;
 	printf("victim: access %d read the page\n", n);
 }
@@ -132,7 +132,8 @@ static int keep_reading(int sleep_between)
 		return 0;
 	}
 	for (;;) {
-		volatile char c = page[100];
+		/* volatile: read memory every time, never a register copy */
+		volatile char c = ((volatile char *)page)[100];
 		(void)c;
 		if (sleep_between)
 			nanosleep(&ten_ms, NULL);
@@ -213,7 +214,9 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "prctl"))
 		return check_prctl();
 	if (argc < 3) {
-		fprintf(stderr, "usage: victim early|late|default madvise|wait|spin|nohandler|softoffline|fork\n");
+		fprintf(stderr, "usage: victim early|late|default "
+				"madvise|wait|spin|nohandler|softoffline|mlock|fork [private|shared]\n"
+				"       victim prctl\n");
 		return 2;
 	}
 	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -94,6 +94,9 @@ def test_soft_offline_moves_the_data_and_retires_the_page(vm):
     assert re.search(r"soft offline: 0x[0-9a-f]+: contents moved to 0x[0-9a-f]+", out)
     assert "SIGBUS" not in out  # even in early mode: nothing was lost
     assert vm.meminfo()["HardwareCorrupted"] == before + 4
+    old = re.search(r"soft offline: (0x[0-9a-f]+): contents moved", out).group(1)
+    assert re.search(rf"^{old}\s+software\s+dirty anonymous page\s+Recovered$",
+                     vm.command("hwpoison list"), re.M)
 
 
 def poison_externally(vm, via, pfn):
@@ -123,6 +126,18 @@ def test_poisoning_a_running_process_page(vm, via, mode):
         expected.insert(0, ("BUS_MCEERR_AO", "0", "12"))
     assert sigbus_lines(text) == expected
     vm.wait_for(rf"\[{pid}\] victim exited with status 0", since=since)
+
+
+def test_a_spinning_process_faults_on_its_next_read(vm):
+    """Late kill, and the process never enters the kernel: the hwpoison
+    entry alone stops it at its next read of the page."""
+    pid, page, pfn = start_victim(vm, "late", "spin")
+    since = vm.mark()
+    vm.command(f"hwpoison corrupt-pfn {pfn:#x}")
+    vm.wait_for(rf"MCE: Killing victim:{pid} due to hardware memory corruption fault at "
+                rf"{page + PAGE_OFFSET_READ:x}", since=since)
+    vm.wait_for(r"victim: SIGBUS BUS_MCEERR_AR si_addr=\S+ page\+100 addr_lsb=12", since=since)
+    vm.wait_for("victim: recovered from reading the page", since=since)
 
 
 def test_action_required_while_the_process_runs_in_user_mode(vm):
