@@ -51,9 +51,11 @@ static int add_file(const struct cpio_entry *e, void *arg)
 		}
 		f = &files[nr_files++];
 		strlcpy(f->name, e->name, sizeof(f->name));
+		f->ino = INITRAMFS_ROOT_INO + nr_files;
 	}
 	f->data = e->data;
 	f->size = e->size;
+	f->mode = e->mode;
 	return 0;
 }
 

@@ -12,11 +12,14 @@
 
 #define INITRAMFS_NAME_MAX 64 /* with the NUL */
 #define INITRAMFS_MAX_FILES 128
+#define INITRAMFS_ROOT_INO 1 /* the directory "/"; files are 2, 3, ... */
 
 struct initramfs_file {
 	char name[INITRAMFS_NAME_MAX];
 	const void *data; /* in the direct map */
 	size_t size;
+	uint32_t mode;    /* type and permissions, as in st_mode */
+	unsigned int ino; /* inode number, for stat() */
 };
 
 /* Find the module and read its table of files. After mm_init (needs

@@ -17,8 +17,15 @@
 #define EFAULT 14
 #define EBUSY 16
 #define EEXIST 17
+#define ENOTDIR 20
+#define EISDIR 21
 #define EINVAL 22
+#define EMFILE 24
 #define ENOTTY 25
+#define ESPIPE 29
+#define EROFS 30
+#define EPIPE 32
+#define ERANGE 34
 #define ENAMETOOLONG 36
 #define ENOSYS 38
 #define EOPNOTSUPP 95

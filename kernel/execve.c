@@ -5,6 +5,7 @@
  * and only when that worked is the old one released - a failed execve
  * returns to the caller unharmed.
  */
+#include "fs/fdtable.h"
 #include "kernel/errno.h"
 #include "kernel/fpu.h"
 #include "kernel/exec.h"
@@ -75,6 +76,7 @@ static void flush_old_exec(struct mm_struct *mm, const char *name)
 	current->mm = mm;
 	switch_mm(mm);
 	mm_release(old);
+	files_close_on_exec(current->files);
 	for (int sig = 1; sig <= NSIG; sig++)
 		if (current->signal.action[sig].handler != SIG_IGN)
 			current->signal.action[sig] = (struct k_sigaction){ 0 };

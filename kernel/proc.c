@@ -4,6 +4,7 @@
  * in one step, so kill() and wait4() never search.
  */
 #include "kernel/proc.h"
+#include "fs/fdtable.h"
 #include "kernel/errno.h"
 #include "kernel/cmdline.h"
 #include "kernel/exec.h"
@@ -107,6 +108,7 @@ static void free_proc(struct proc *p)
 	list_del(&p->all);
 	list_del(&p->sibling);
 	free_pages(virt_to_page(p->kstack), KSTACK_ORDER);
+	files_close_all(p->files); /* a process that never ran */
 	kfree(p);
 }
 
@@ -131,7 +133,8 @@ long spawn_user(const char *name, int argc, char *const argv[])
 	p->mm = mm_alloc();
 	if (p->mm)
 		p->mm->owner = p;
-	long err = p->mm ? exec_default_env(p->mm, name, argc, argv, p->tf) : -ENOMEM;
+	p->files = files_alloc_console();
+	long err = p->mm && p->files ? exec_default_env(p->mm, name, argc, argv, p->tf) : -ENOMEM;
 	if (err) {
 		if (p->mm)
 			mm_release(p->mm);
@@ -158,6 +161,11 @@ long sys_fork(void)
 
 	if (!child)
 		return -ENOMEM;
+	child->files = files_dup(parent->files);
+	if (!child->files) {
+		free_proc(child);
+		return -ENOMEM;
+	}
 	child->mm = dup_mm(parent->mm);
 	if (!child->mm) {
 		free_proc(child);
@@ -227,6 +235,8 @@ void do_exit(int status)
 		mm_release(p->mm);
 		p->mm = NULL;
 	}
+	files_close_all(p->files); /* pipe ends close: readers see EOF */
+	p->files = NULL;
 	cli();
 	reparent_children(p);
 	p->exit_status = status;

@@ -26,6 +26,7 @@ struct context {
 };
 
 struct mm_struct;
+struct files_struct;
 
 struct proc {
 	int pid;
@@ -40,6 +41,7 @@ struct proc {
 	struct trapframe *tf;        /* user registers, top of kstack */
 	struct context *context;     /* kernel registers while switched out */
 	struct mm_struct *mm;        /* NULL for kernel threads */
+	struct files_struct *files;  /* open file descriptors; NULL for kernel threads */
 	struct wait_queue_head child_exit; /* wait4() sleeps here */
 	int exit_status;             /* wait4() status encoding */
 	bool killed;                 /* exit at the next return to user mode */

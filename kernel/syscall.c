@@ -36,7 +36,13 @@ static const struct {
 	const char *name;
 	syscall_fn fn;
 } syscall_table[] = {
+	[0] = SYSCALL("read", sys_read),
 	[1] = SYSCALL("write", sys_write),
+	[2] = SYSCALL("open", sys_open),
+	[3] = SYSCALL("close", sys_close),
+	[4] = SYSCALL("stat", sys_stat),
+	[5] = SYSCALL("fstat", sys_fstat),
+	[8] = SYSCALL("lseek", sys_lseek),
 	[9] = SYSCALL("mmap", sys_mmap),
 	[10] = SYSCALL("mprotect", sys_mprotect),
 	[11] = SYSCALL("munmap", sys_munmap),
@@ -45,10 +51,16 @@ static const struct {
 	[14] = SYSCALL("rt_sigprocmask", sys_rt_sigprocmask),
 	[15] = SYSCALL("rt_sigreturn", sys_rt_sigreturn),
 	[16] = SYSCALL("ioctl", sys_ioctl),
+	[17] = SYSCALL("pread64", sys_pread64),
+	[18] = SYSCALL("pwrite64", sys_pwrite64),
+	[19] = SYSCALL("readv", sys_readv),
 	[20] = SYSCALL("writev", sys_writev),
+	[22] = SYSCALL("pipe", sys_pipe),
 	[24] = SYSCALL("sched_yield", sys_sched_yield),
 	[26] = SYSCALL("msync", sys_msync),
 	[28] = SYSCALL("madvise", sys_madvise),
+	[32] = SYSCALL("dup", sys_dup),
+	[33] = SYSCALL("dup2", sys_dup2),
 	[34] = SYSCALL("pause", sys_pause),
 	[35] = SYSCALL("nanosleep", sys_nanosleep),
 	[39] = SYSCALL("getpid", sys_getpid),
@@ -60,6 +72,10 @@ static const struct {
 	[61] = SYSCALL("wait4", sys_wait4),
 	[62] = SYSCALL("kill", sys_kill),
 	[63] = SYSCALL("uname", sys_uname),
+	[74] = SYSCALL("fsync", sys_fsync),
+	[75] = SYSCALL("fdatasync", sys_fdatasync),
+	[79] = SYSCALL("getcwd", sys_getcwd),
+	[80] = SYSCALL("chdir", sys_chdir),
 	[96] = SYSCALL("gettimeofday", sys_gettimeofday),
 	[102] = SYSCALL("getuid", sys_getuid),
 	[104] = SYSCALL("getgid", sys_getuid),
@@ -77,6 +93,10 @@ static const struct {
 	[228] = SYSCALL("clock_gettime", sys_clock_gettime),
 	[231] = SYSCALL("exit_group", sys_exit),
 	[234] = SYSCALL("tgkill", sys_tgkill),
+	[257] = SYSCALL("openat", sys_openat),
+	[262] = SYSCALL("newfstatat", sys_newfstatat),
+	[292] = SYSCALL("dup3", sys_dup3),
+	[293] = SYSCALL("pipe2", sys_pipe2),
 };
 
 #define NR_SYSCALLS 512

@@ -10,10 +10,38 @@ void syscall_init(void);
  * back in rax. */
 void do_syscall(struct trapframe *tf);
 
-/* kernel/tty.c: the console as standard input, output and error. */
-long sys_write(uint64_t fd, uint64_t buf, uint64_t count);
-long sys_writev(uint64_t fd, uint64_t iov, uint64_t iovcnt);
+/* kernel/tty.c: the console's terminal questions. */
 long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg);
+
+/* fs/read_write.c */
+long sys_read(uint64_t fd, uint64_t buf, uint64_t count);
+long sys_write(uint64_t fd, uint64_t buf, uint64_t count);
+long sys_pread64(uint64_t fd, uint64_t buf, uint64_t count, uint64_t pos);
+long sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t count, uint64_t pos);
+long sys_readv(uint64_t fd, uint64_t iov, uint64_t iovcnt);
+long sys_writev(uint64_t fd, uint64_t iov, uint64_t iovcnt);
+long sys_lseek(uint64_t fd, uint64_t offset, uint64_t whence);
+long sys_fsync(uint64_t fd);
+long sys_fdatasync(uint64_t fd);
+
+/* fs/open.c */
+long sys_open(uint64_t path, uint64_t flags, uint64_t mode);
+long sys_openat(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t mode);
+long sys_close(uint64_t fd);
+long sys_dup(uint64_t oldfd);
+long sys_dup2(uint64_t oldfd, uint64_t newfd);
+long sys_dup3(uint64_t oldfd, uint64_t newfd, uint64_t flags);
+long sys_chdir(uint64_t path);
+long sys_getcwd(uint64_t buf, uint64_t size);
+
+/* fs/stat.c */
+long sys_stat(uint64_t path, uint64_t statbuf);
+long sys_fstat(uint64_t fd, uint64_t statbuf);
+long sys_newfstatat(uint64_t dirfd, uint64_t path, uint64_t statbuf, uint64_t flags);
+
+/* fs/pipe.c */
+long sys_pipe(uint64_t fds);
+long sys_pipe2(uint64_t fds, uint64_t flags);
 
 /* mm/mprotect.c */
 long sys_mprotect(uint64_t start, uint64_t len, uint64_t prot);

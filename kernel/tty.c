@@ -1,9 +1,17 @@
 /*
- * The console seen from user space: file descriptors 0, 1 and 2 all name
- * the serial console (there are no files yet). Output goes straight to the
- * serial port; ioctl answers the two questions a C library asks of a
- * terminal: are you one, and how big are you.
+ * The console as an open file: what descriptors 0, 1 and 2 of every
+ * program name (fs/fdtable.c: files_alloc_console). Output goes straight
+ * to the serial port. ioctl answers the two questions a C library asks
+ * of a terminal: are you one, and how big are you.
+ *
+ * Standard input is not connected yet: what is typed belongs to the
+ * console thread's line editor (kernel/console.c), so reading the console
+ * returns end of file at once.
  */
+#include "fs/fdtable.h"
+#include "fs/file.h"
+#include "fs/iov_iter.h"
+#include "fs/stat.h"
 #include "kernel/errno.h"
 #include "kernel/serial.h"
 #include "kernel/syscall.h"
@@ -12,70 +20,69 @@
 #define TCGETS 0x5401
 #define TIOCGWINSZ 0x5413
 #define CHUNK 256
+#define CONSOLE_DEV 5                /* 0:5, where Linux's devtmpfs usually is */
+#define CONSOLE_RDEV ((4 << 8) | 64) /* 4:64, ttyS0 */
 
-static bool is_console(uint64_t fd)
+static long console_read(struct file *f, struct iov_iter *to, loff_t *pos)
 {
-	return fd <= 2;
+	(void)f, (void)to, (void)pos;
+	return 0;
 }
 
-/* Write count bytes from user memory: how many were written, or -EFAULT
- * if not even the first byte could be read. */
-static long console_write(uint64_t buf, uint64_t count)
+/* How many bytes were written, or -EFAULT if not even the first byte
+ * could be read. */
+static long console_write(struct file *f, struct iov_iter *from, loff_t *pos)
 {
 	char chunk[CHUNK];
-	uint64_t done = 0;
+	size_t done = 0;
 
-	while (done < count) {
-		size_t n = MIN(count - done, (uint64_t)CHUNK);
-		if (copy_from_user(chunk, buf + done, n))
-			return done ? (long)done : -EFAULT;
+	(void)f, (void)pos;
+	while (iov_iter_count(from)) {
+		size_t n = copy_from_iter(chunk, CHUNK, from);
 		serial_write(chunk, n);
 		done += n;
+		if (n < CHUNK && iov_iter_count(from)) /* a bad address */
+			return done ? (long)done : -EFAULT;
 	}
 	return (long)done;
 }
 
-long sys_write(uint64_t fd, uint64_t buf, uint64_t count)
+static void console_stat(struct file *f, struct stat *st)
 {
-	if (!is_console(fd))
-		return -EBADF;
-	return console_write(buf, count);
+	(void)f;
+	st->st_dev = CONSOLE_DEV;
+	st->st_ino = 1;
+	st->st_nlink = 1;
+	st->st_mode = S_IFCHR | 0620;
+	st->st_rdev = CONSOLE_RDEV;
+	st->st_blksize = 1024;
 }
 
-struct iovec {
-	uint64_t iov_base, iov_len;
+/* No llseek: a terminal has no position. No fsync: a special file. */
+static const struct file_operations console_fops = {
+	.read = console_read,
+	.write = console_write,
+	.stat = console_stat,
 };
 
-long sys_writev(uint64_t fd, uint64_t iov, uint64_t iovcnt)
+struct file *console_open(void)
 {
-	struct iovec v;
-	long total = 0;
-
-	if (!is_console(fd))
-		return -EBADF;
-	if (iovcnt > 1024)
-		return -EINVAL;
-	for (uint64_t i = 0; i < iovcnt; i++) {
-		if (copy_from_user(&v, iov + i * sizeof(v), sizeof(v)))
-			return total ? total : -EFAULT;
-		long n = console_write(v.iov_base, v.iov_len);
-		if (n < 0)
-			return total ? total : n;
-		total += n;
-	}
-	return total;
+	return alloc_file(&console_fops, O_RDWR, NULL);
 }
 
 long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg)
 {
 	static const uint16_t winsize[4] = { 24, 80, 0, 0 }; /* rows, columns */
 	uint8_t termios[60] = { 0 };
+	struct file *f = fget((unsigned int)fd);
 
-	if (!is_console(fd))
+	if (!f)
 		return -EBADF;
-	if (cmd == TIOCGWINSZ)
+	if (f->f_op != &console_fops)
+		return -ENOTTY;
+	if ((unsigned int)cmd == TIOCGWINSZ)
 		return copy_to_user(arg, winsize, sizeof(winsize));
-	if (cmd == TCGETS)
+	if ((unsigned int)cmd == TCGETS)
 		return copy_to_user(arg, termios, sizeof(termios));
 	return -ENOTTY;
 }

@@ -109,13 +109,14 @@ def test_error_on_kernel_image_page_is_ignored(vm, via):
 
 def find_slab_frame(vm):
     """A frame the slab allocator holds, found through memmap and page. A
-    cell shows its busiest frame, so a slab frame may hide behind an X."""
+    cell shows its busiest frame, so a slab frame may hide behind a U or
+    an X."""
     out = vm.command("memmap")
     per = int(re.search(r"(\d+) per character", out).group(1))
     for row in out.splitlines()[1:]:
         start, cells = row.split()
         for i, cell in enumerate(cells):
-            if cell in "SX":
+            if cell in "SUX":
                 first = int(start, 16) + i * per
                 listing = vm.command(f"page {first:#x} {per}")
                 m = re.search(r"^pfn (0x[0-9a-f]+) flags \S+ \(slab\)", listing, re.M)

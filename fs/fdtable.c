@@ -1,0 +1,110 @@
+/* File descriptor tables (see fs/fdtable.h). */
+#include "fs/fdtable.h"
+#include "fs/file.h"
+#include "kernel/errno.h"
+#include "mm/slab.h"
+
+static bool is_close_on_exec(const struct files_struct *files, unsigned int fd)
+{
+	return files->close_on_exec[fd / 64] & (1ULL << (fd % 64));
+}
+
+static void set_close_on_exec(struct files_struct *files, unsigned int fd, bool on)
+{
+	if (on)
+		files->close_on_exec[fd / 64] |= 1ULL << (fd % 64);
+	else
+		files->close_on_exec[fd / 64] &= ~(1ULL << (fd % 64));
+}
+
+struct files_struct *files_alloc_console(void)
+{
+	struct files_struct *files = kzalloc(sizeof(*files));
+	struct file *console = console_open();
+
+	if (!files || !console) {
+		kfree(files);
+		if (console)
+			fput(console);
+		return NULL;
+	}
+	/* One open file shared by the three, as when Linux's init opens
+	 * /dev/console and dups it to 1 and 2: they share flags and offset. */
+	fd_install(files, console, 0);
+	for (int i = 1; i <= 2; i++) {
+		get_file(console);
+		fd_install(files, console, 0);
+	}
+	return files;
+}
+
+struct files_struct *files_dup(const struct files_struct *files)
+{
+	struct files_struct *copy = kmalloc(sizeof(*copy));
+
+	if (!copy)
+		return NULL;
+	*copy = *files;
+	for (unsigned int fd = 0; fd < NR_OPEN; fd++)
+		if (copy->fd[fd])
+			get_file(copy->fd[fd]);
+	return copy;
+}
+
+void files_close_all(struct files_struct *files)
+{
+	if (!files)
+		return;
+	for (unsigned int fd = 0; fd < NR_OPEN; fd++)
+		if (files->fd[fd])
+			fput(files->fd[fd]);
+	kfree(files);
+}
+
+void files_close_on_exec(struct files_struct *files)
+{
+	for (unsigned int fd = 0; fd < NR_OPEN; fd++)
+		if (is_close_on_exec(files, fd))
+			close_fd(files, fd);
+}
+
+int fd_install(struct files_struct *files, struct file *f, unsigned int flags)
+{
+	for (unsigned int fd = 0; fd < NR_OPEN; fd++) {
+		if (!files->fd[fd]) {
+			files->fd[fd] = f;
+			set_close_on_exec(files, fd, flags & O_CLOEXEC);
+			return (int)fd;
+		}
+	}
+	return -EMFILE;
+}
+
+void replace_fd(struct files_struct *files, unsigned int fd, struct file *f,
+		unsigned int flags)
+{
+	struct file *old = files->fd[fd];
+
+	get_file(f);
+	files->fd[fd] = f;
+	set_close_on_exec(files, fd, flags & O_CLOEXEC);
+	if (old) /* last: its release may take time, and fd is already right */
+		fput(old);
+}
+
+int close_fd(struct files_struct *files, unsigned int fd)
+{
+	struct file *f = files_lookup_fd(files, fd);
+
+	if (!f)
+		return -EBADF;
+	files->fd[fd] = NULL;
+	set_close_on_exec(files, fd, false);
+	fput(f);
+	return 0;
+}
+
+struct file *files_lookup_fd(const struct files_struct *files, unsigned int fd)
+{
+	return fd < NR_OPEN ? files->fd[fd] : NULL;
+}

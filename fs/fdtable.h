@@ -1,0 +1,59 @@
+/*
+ * A process's file descriptors: small numbers naming its open files.
+ * Each process has its own table (fork copies it, so parent and child
+ * then share the struct files, offsets included); descriptors are handed
+ * out lowest first, as POSIX requires. Close-on-exec is a property of the
+ * descriptor, not the file: dup() clears it, execve() closes those that
+ * have it.
+ *
+ * Everything here takes the table to work on, so the host unit tests can
+ * run it (tests/unit/test_fdtable.c); fget() is the system calls' way to
+ * the caller's own table.
+ */
+#ifndef FS_FDTABLE_H
+#define FS_FDTABLE_H
+
+#include "lib/types.h"
+
+#define NR_OPEN 256 /* descriptors per process: 0..255 */
+
+struct file;
+
+struct files_struct {
+	struct file *fd[NR_OPEN];              /* NULL: free */
+	uint64_t close_on_exec[NR_OPEN / 64]; /* bit per descriptor */
+};
+
+/* A new table with descriptors 0, 1 and 2 (standard input, output and
+ * error) on one open of the console; NULL when memory is short. */
+struct files_struct *files_alloc_console(void);
+/* fork(): a copy of files whose descriptors share its open files. */
+struct files_struct *files_dup(const struct files_struct *files);
+/* exit(): close every descriptor and free the table. NULL is allowed. */
+void files_close_all(struct files_struct *files);
+/* execve(): close the descriptors marked close-on-exec. */
+void files_close_on_exec(struct files_struct *files);
+
+/* Put f (the caller's reference) at the lowest free descriptor,
+ * close-on-exec if flags has O_CLOEXEC: the descriptor, or -EMFILE with
+ * the reference still the caller's. (Linux reserves the number first and
+ * installs the file later, so that another thread never sees a half-made
+ * descriptor; a process here has one thread, so one step is enough.) */
+int fd_install(struct files_struct *files, struct file *f, unsigned int flags);
+/* dup2() and dup3(): make descriptor fd (< NR_OPEN) name f, with a
+ * reference of its own, closing what it named before; close-on-exec as
+ * flags says. */
+void replace_fd(struct files_struct *files, unsigned int fd, struct file *f,
+		unsigned int flags);
+/* 0, or -EBADF if fd is not open. */
+int close_fd(struct files_struct *files, unsigned int fd);
+/* The file descriptor fd names, or NULL. No reference is taken: the
+ * table belongs to one single-threaded process, so nobody else can close
+ * fd while that process uses the file. */
+struct file *files_lookup_fd(const struct files_struct *files, unsigned int fd);
+
+/* fs/open.c: files_lookup_fd() on the calling process's table (the
+ * system calls answer NULL with -EBADF). */
+struct file *fget(unsigned int fd);
+
+#endif

@@ -1,0 +1,45 @@
+/* Copying through an iov_iter (see fs/iov_iter.h). */
+#include "fs/iov_iter.h"
+#include "kernel/uaccess.h"
+
+void iov_iter_init(struct iov_iter *i, const struct iovec *iov, size_t count)
+{
+	i->iov = iov;
+	i->iov_offset = 0;
+	i->count = count;
+}
+
+/* Copy n bytes (at most count) between buf and the user segments. */
+static size_t copy_iter(char *buf, size_t n, struct iov_iter *i, bool to_user)
+{
+	size_t done = 0;
+
+	n = MIN(n, i->count);
+	while (done < n) {
+		const struct iovec *v = i->iov;
+		size_t chunk = MIN(n - done, v->iov_len - i->iov_offset);
+		uint64_t user = v->iov_base + i->iov_offset;
+		if (chunk && (to_user ? copy_to_user(user, buf + done, chunk) :
+				        copy_from_user(buf + done, user, chunk)))
+			break;
+		done += chunk;
+		i->count -= chunk;
+		i->iov_offset += chunk;
+		if (i->iov_offset == v->iov_len) { /* also steps over empty segments */
+			i->iov++;
+			i->iov_offset = 0;
+		}
+	}
+	return done;
+}
+
+size_t copy_to_iter(const void *src, size_t n, struct iov_iter *i)
+{
+	/* copy_iter only reads buf when copying to the user. */
+	return copy_iter((char *)src, n, i, true);
+}
+
+size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i)
+{
+	return copy_iter(dst, n, i, false);
+}

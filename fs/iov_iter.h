@@ -1,0 +1,40 @@
+/*
+ * A walk over user buffers: one for read() and write(), several for
+ * readv() and writev() (Linux's iov_iter). A file's read and write
+ * operations take one, so each kind of file copies data in one place
+ * whatever system call asked for it, and a pipe can end a readv() at
+ * the first segment it cannot fill instead of blocking on the next.
+ */
+#ifndef FS_IOV_ITER_H
+#define FS_IOV_ITER_H
+
+#include "lib/types.h"
+
+/* Linux's struct iovec: a user address and a length. */
+struct iovec {
+	uint64_t iov_base;
+	uint64_t iov_len;
+};
+
+struct iov_iter {
+	const struct iovec *iov; /* the current segment (kernel copies of them) */
+	size_t iov_offset;       /* how far into it */
+	size_t count;            /* bytes left in this and the later segments */
+};
+
+/* Walk iov[], whose lengths add up to count. */
+void iov_iter_init(struct iov_iter *i, const struct iovec *iov, size_t count);
+
+static inline size_t iov_iter_count(const struct iov_iter *i)
+{
+	return i->count;
+}
+
+/* Copy up to n bytes from the kernel to the user buffers, or back, and
+ * advance: the bytes copied. Fewer than MIN(n, count) means a bad user
+ * address; the iterator then stops before the segment piece that
+ * faulted. */
+size_t copy_to_iter(const void *src, size_t n, struct iov_iter *i);
+size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i);
+
+#endif

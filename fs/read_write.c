@@ -1,0 +1,178 @@
+/*
+ * Moving data: read, write, pread64, pwrite64, readv, writev, lseek,
+ * fsync, fdatasync. What every kind of file has in common is checked
+ * here, in Linux's order - the descriptor (-EBADF), then what the file
+ * was opened for (-EBADF) and what its kind can do (-EINVAL, -ESPIPE),
+ * then the user buffers (-EFAULT) - and the rest is the file's own
+ * read or write operation, through an iov_iter.
+ */
+#include "fs/fdtable.h"
+#include "fs/file.h"
+#include "fs/iov_iter.h"
+#include "kernel/errno.h"
+#include "kernel/syscall.h"
+#include "kernel/uaccess.h"
+#include "mm/layout.h"
+#include "mm/slab.h"
+
+/* Linux's limits: one transfer moves less than 2 GiB (so its count fits
+ * the int a read may return on 32-bit systems); a vector has at most
+ * 1024 segments. */
+#define MAX_RW_COUNT (INT32_MAX & PAGE_MASK)
+#define UIO_MAXIOV 1024
+
+/* Can f be read (written) at all: 0, or why not. */
+static long rw_allowed(const struct file *f, bool write)
+{
+	if (!(f->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
+		return -EBADF;
+	if (!(write ? f->f_op->write : f->f_op->read))
+		return -EINVAL;
+	return 0;
+}
+
+static long rw_iter(struct file *f, struct iov_iter *iter, loff_t *pos, bool write)
+{
+	return write ? f->f_op->write(f, iter, pos) : f->f_op->read(f, iter, pos);
+}
+
+/* read, write, pread64 and pwrite64: one buffer. pos: where, for pread
+ * and pwrite; NULL for the file's own offset. */
+static long rw_buffer(uint64_t fd, uint64_t buf, uint64_t count, loff_t *pos, bool write)
+{
+	struct file *f = fget((unsigned int)fd);
+
+	if (!f)
+		return -EBADF;
+	if (pos && !f->f_op->llseek) /* no position to read at */
+		return -ESPIPE;
+	long err = rw_allowed(f, write);
+	if (err)
+		return err;
+	count = MIN(count, (uint64_t)MAX_RW_COUNT);
+	if (!access_ok(buf, count))
+		return -EFAULT;
+	struct iovec iov = { buf, count };
+	struct iov_iter iter;
+	iov_iter_init(&iter, &iov, count);
+	return rw_iter(f, &iter, pos ? pos : &f->f_pos, write);
+}
+
+long sys_read(uint64_t fd, uint64_t buf, uint64_t count)
+{
+	return rw_buffer(fd, buf, count, NULL, false);
+}
+
+long sys_write(uint64_t fd, uint64_t buf, uint64_t count)
+{
+	return rw_buffer(fd, buf, count, NULL, true);
+}
+
+long sys_pread64(uint64_t fd, uint64_t buf, uint64_t count, uint64_t offset)
+{
+	loff_t pos = (loff_t)offset;
+
+	if (pos < 0)
+		return -EINVAL;
+	return rw_buffer(fd, buf, count, &pos, false);
+}
+
+long sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t count, uint64_t offset)
+{
+	loff_t pos = (loff_t)offset;
+
+	if (pos < 0)
+		return -EINVAL;
+	return rw_buffer(fd, buf, count, &pos, true);
+}
+
+/*
+ * Copy the user's iovec array in and check it: 0 and *total, or -EFAULT
+ * (the array or a buffer is not in user memory), -EINVAL (a length over
+ * 2^63). Like Linux, the total is cut to MAX_RW_COUNT by shortening the
+ * segments where it is reached.
+ */
+static long import_iovec(struct iovec *iov, uint64_t uvec, size_t nr, size_t *total)
+{
+	if (copy_from_user(iov, uvec, nr * sizeof(*iov)))
+		return -EFAULT;
+	*total = 0;
+	for (size_t i = 0; i < nr; i++) {
+		if ((int64_t)iov[i].iov_len < 0)
+			return -EINVAL;
+		iov[i].iov_len = MIN(iov[i].iov_len, MAX_RW_COUNT - *total);
+		if (!access_ok(iov[i].iov_base, iov[i].iov_len))
+			return -EFAULT;
+		*total += iov[i].iov_len;
+	}
+	return 0;
+}
+
+/* readv and writev: at the file's offset, segment after segment, ending
+ * early where the file does (a short read, a full pipe). */
+static long rw_vector(uint64_t fd, uint64_t uvec, uint64_t nr, bool write)
+{
+	struct file *f = fget((unsigned int)fd);
+	size_t total;
+
+	if (!f)
+		return -EBADF;
+	long err = rw_allowed(f, write);
+	if (err)
+		return err;
+	if (nr == 0)
+		return 0;
+	if (nr > UIO_MAXIOV)
+		return -EINVAL;
+	struct iovec *iov = kmalloc(nr * sizeof(*iov));
+	if (!iov)
+		return -ENOMEM;
+	err = import_iovec(iov, uvec, nr, &total);
+	if (!err && total) {
+		struct iov_iter iter;
+		iov_iter_init(&iter, iov, total);
+		err = rw_iter(f, &iter, &f->f_pos, write);
+	}
+	kfree(iov);
+	return err;
+}
+
+long sys_readv(uint64_t fd, uint64_t iov, uint64_t iovcnt)
+{
+	return rw_vector(fd, iov, iovcnt, false);
+}
+
+long sys_writev(uint64_t fd, uint64_t iov, uint64_t iovcnt)
+{
+	return rw_vector(fd, iov, iovcnt, true);
+}
+
+long sys_lseek(uint64_t fd, uint64_t offset, uint64_t whence)
+{
+	struct file *f = fget((unsigned int)fd);
+
+	if (!f)
+		return -EBADF;
+	if ((unsigned int)whence > SEEK_HOLE)
+		return -EINVAL;
+	if (!f->f_op->llseek)
+		return -ESPIPE;
+	return f->f_op->llseek(f, (loff_t)offset, (int)whence);
+}
+
+long sys_fsync(uint64_t fd)
+{
+	struct file *f = fget((unsigned int)fd);
+
+	if (!f)
+		return -EBADF;
+	if (!f->f_op->fsync)
+		return -EINVAL;
+	return f->f_op->fsync(f);
+}
+
+/* With no metadata to leave out, the same as fsync. */
+long sys_fdatasync(uint64_t fd)
+{
+	return sys_fsync(fd);
+}

@@ -1,0 +1,36 @@
+/* What stat(), fstat() and newfstatat() return: Linux's x86-64 layout. */
+#ifndef FS_STAT_H
+#define FS_STAT_H
+
+#include "lib/types.h"
+
+#define S_IFMT 0170000
+#define S_IFIFO 0010000
+#define S_IFCHR 0020000
+#define S_IFDIR 0040000
+#define S_IFREG 0100000
+#define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
+
+/* st_dev and st_rdev hold major:minor as (major << 8) | minor, Linux's
+ * encoding for minors below 256. */
+struct stat {
+	uint64_t st_dev;
+	uint64_t st_ino;
+	uint64_t st_nlink;
+	uint32_t st_mode;
+	uint32_t st_uid;
+	uint32_t st_gid;
+	uint32_t pad0;
+	uint64_t st_rdev;
+	int64_t st_size;
+	int64_t st_blksize;
+	int64_t st_blocks;   /* in 512-byte units */
+	uint64_t st_atime, st_atime_nsec;
+	uint64_t st_mtime, st_mtime_nsec;
+	uint64_t st_ctime, st_ctime_nsec;
+	int64_t reserved[3];
+};
+
+_Static_assert(sizeof(struct stat) == 144, "Linux's x86-64 struct stat is 144 bytes");
+
+#endif
