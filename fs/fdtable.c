@@ -4,12 +4,12 @@
 #include "kernel/errno.h"
 #include "mm/slab.h"
 
-static bool is_close_on_exec(const struct files_struct *files, unsigned int fd)
+bool is_close_on_exec(const struct files_struct *files, unsigned int fd)
 {
 	return files->close_on_exec[fd / 64] & (1ULL << (fd % 64));
 }
 
-static void set_close_on_exec(struct files_struct *files, unsigned int fd, bool on)
+void set_close_on_exec(struct files_struct *files, unsigned int fd, bool on)
 {
 	if (on)
 		files->close_on_exec[fd / 64] |= 1ULL << (fd % 64);
@@ -70,7 +70,13 @@ void files_close_on_exec(struct files_struct *files)
 
 int fd_install(struct files_struct *files, struct file *f, unsigned int flags)
 {
-	for (unsigned int fd = 0; fd < NR_OPEN; fd++) {
+	return fd_install_from(files, f, flags, 0);
+}
+
+int fd_install_from(struct files_struct *files, struct file *f, unsigned int flags,
+		    unsigned int lowest)
+{
+	for (unsigned int fd = lowest; fd < NR_OPEN; fd++) {
 		if (!files->fd[fd]) {
 			files->fd[fd] = f;
 			set_close_on_exec(files, fd, flags & O_CLOEXEC);

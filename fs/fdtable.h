@@ -40,6 +40,11 @@ void files_close_on_exec(struct files_struct *files);
  * installs the file later, so that another thread never sees a half-made
  * descriptor; a process here has one thread, so one step is enough.) */
 int fd_install(struct files_struct *files, struct file *f, unsigned int flags);
+/* The same, at the lowest free descriptor >= lowest (fcntl F_DUPFD). */
+int fd_install_from(struct files_struct *files, struct file *f, unsigned int flags,
+		    unsigned int lowest);
+bool is_close_on_exec(const struct files_struct *files, unsigned int fd);
+void set_close_on_exec(struct files_struct *files, unsigned int fd, bool on);
 /* dup2() and dup3(): make descriptor fd (< NR_OPEN) name f, with a
  * reference of its own, closing what it named before; close-on-exec as
  * flags says. */

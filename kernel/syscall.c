@@ -72,6 +72,7 @@ static const struct {
 	[61] = SYSCALL("wait4", sys_wait4),
 	[62] = SYSCALL("kill", sys_kill),
 	[63] = SYSCALL("uname", sys_uname),
+	[72] = SYSCALL("fcntl", sys_fcntl),
 	[74] = SYSCALL("fsync", sys_fsync),
 	[75] = SYSCALL("fdatasync", sys_fdatasync),
 	[79] = SYSCALL("getcwd", sys_getcwd),

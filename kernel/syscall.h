@@ -34,6 +34,9 @@ long sys_dup3(uint64_t oldfd, uint64_t newfd, uint64_t flags);
 long sys_chdir(uint64_t path);
 long sys_getcwd(uint64_t buf, uint64_t size);
 
+/* fs/fcntl.c */
+long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg);
+
 /* fs/stat.c */
 long sys_stat(uint64_t path, uint64_t statbuf);
 long sys_fstat(uint64_t fd, uint64_t statbuf);

@@ -616,6 +616,29 @@ static void bad_descriptors(void)
 	check(lowest_free() == 3, "no descriptor left open by the tests");
 }
 
+static void fcntl_calls(void)
+{
+	int fd = open("/hello", O_RDONLY | O_CLOEXEC);
+
+	check(fd >= 0 && fcntl(fd, F_GETFD) == FD_CLOEXEC, "open(O_CLOEXEC): F_GETFD says FD_CLOEXEC");
+	check(fcntl(fd, F_SETFD, 0) == 0 && fcntl(fd, F_GETFD) == 0, "F_SETFD clears it");
+	check((fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY, "F_GETFL: the access mode");
+	int high = fcntl(fd, F_DUPFD, 100);
+	check(high == 100, "F_DUPFD 100: the lowest free descriptor from 100");
+	check(fcntl(fd, F_DUPFD_CLOEXEC, 100) == 101 && fcntl(101, F_GETFD) == FD_CLOEXEC,
+	      "F_DUPFD_CLOEXEC: the next one, close-on-exec");
+	int p[2];
+	pipe(p);
+	check(fcntl(p[0], F_SETFL, O_NONBLOCK) == 0 && (fcntl(p[0], F_GETFL) & O_NONBLOCK),
+	      "F_SETFL O_NONBLOCK on a pipe");
+	char c;
+	check_err(read(p[0], &c, 1), EAGAIN, "then an empty pipe read: EAGAIN");
+	check_err(fcntl(fd, F_DUPFD, NR_OPEN), EINVAL, "F_DUPFD beyond the table: EINVAL");
+	check_err(fcntl(fd, 9999), EINVAL, "an unknown fcntl command: EINVAL");
+	check_err(fcntl(300, F_GETFD), EBADF, "fcntl on a bad descriptor: EBADF");
+	close(p[0]), close(p[1]), close(fd), close(100), close(101);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "check-fds") == 0)
@@ -636,6 +659,7 @@ int main(int argc, char **argv)
 	pipe_read_interrupted();
 	bad_pointers();
 	bad_descriptors();
+	fcntl_calls();
 	printf("files: %d failed\n", failures);
 	return failures ? 1 : 0;
 }
