@@ -61,8 +61,26 @@ trapret:                                ; a new process starts here too
 	pop rcx
 	pop rbx
 	pop rax
+	cmp qword [rsp], T_SYSCALL      ; back from a system call?
+	je .sysret
+.iret:
 	add rsp, 16                     ; vector number and error code
 	iretq
+; sysret is faster than iretq, but trusts RCX and R11 to hold the user's
+; RIP and RFLAGS, and faults *in the kernel* on a non-canonical RIP - so
+; use it only when the frame says exactly that (after execve or
+; sigreturn it may not).
+.sysret:
+	cmp rcx, [rsp + 16]             ; RCX == RIP
+	jne .iret
+	cmp r11, [rsp + 32]             ; R11 == RFLAGS
+	jne .iret
+	test byte [rsp + 16 + 5], 0x80  ; RIP bit 47 ...
+	jnz .iret
+	cmp word [rsp + 16 + 6], 0      ; ... and bits 48-63 clear: canonical user
+	jne .iret
+	mov rsp, [rsp + 40]             ; the user's stack
+	o64 sysret
 
 ; The `syscall` instruction lands here with interrupts off (FMASK), the
 ; user's RIP in RCX, its RFLAGS in R11 and its stack still in RSP. Build
