@@ -45,6 +45,7 @@ struct proc {
 	struct wait_queue_head child_exit; /* wait4() sleeps here */
 	int exit_status;             /* wait4() status encoding */
 	bool killed;                 /* exit at the next return to user mode */
+	uint64_t syscall_nr;         /* the system call in progress (restarts) */
 	bool mce_kill_me;            /* consumed corrupt data: see mce_kill_me_maybe */
 	uint64_t mce_addr;           /* ...at this physical address (0: unknown) */
 	bool mce_kill_set;           /* prctl(PR_MCE_KILL_SET) chose a policy... */

@@ -155,6 +155,19 @@ static void save_sigcontext(struct sigcontext *sc, const struct trapframe *tf, u
 	};
 }
 
+/*
+ * A system call that a signal interrupted (it returned -EINTR) runs again
+ * after the handler if the handler was installed with SA_RESTART: back
+ * up over the 2-byte `syscall` instruction and put its number back in rax.
+ */
+static void restart_syscall_if_asked(struct trapframe *tf, const struct k_sigaction *ka)
+{
+	if (tf->trapno != T_SYSCALL || (int64_t)tf->rax != -EINTR || !(ka->flags & SA_RESTART))
+		return;
+	tf->rax = current->syscall_nr;
+	tf->rip -= 2;
+}
+
 static int setup_rt_frame(int sig, const struct k_sigaction *ka,
 			  const struct sig_pending_info *pi, struct trapframe *tf)
 {
@@ -215,6 +228,7 @@ void do_signal(struct trapframe *tf)
 		return;
 	if (ka->handler == SIG_DFL)
 		do_exit(sig); /* wait status: killed by sig */
+	restart_syscall_if_asked(tf, ka);
 	if (setup_rt_frame(sig, ka, &info, tf)) {
 		pr_info("%s[%d]: cannot deliver signal %d: bad stack or no restorer\n",
 			current->name, current->pid, sig);

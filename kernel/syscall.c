@@ -129,6 +129,7 @@ void do_syscall(struct trapframe *tf)
 {
 	uint64_t nr = tf->rax;
 
+	current->syscall_nr = nr; /* for restarting it after a signal handler */
 	if (nr < ARRAY_SIZE(syscall_table) && syscall_table[nr].fn)
 		tf->rax = (uint64_t)syscall_table[nr].fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8,
 							  tf->r9);

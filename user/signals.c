@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int failures;
@@ -114,6 +116,46 @@ static void reset_hand(void)
 	check(now.sa_handler == SIG_DFL, "SA_RESETHAND: back to SIG_DFL after one delivery");
 }
 
+static void sleep_ms(int ms)
+{
+	struct timespec t = { 0, ms * 1000000L };
+
+	nanosleep(&t, NULL);
+}
+
+/* A child interrupts our blocking read with a signal, then writes. */
+static ssize_t read_interrupted_by_child(int restart)
+{
+	struct sigaction sa = { .sa_sigaction = count,
+				.sa_flags = SA_SIGINFO | (restart ? SA_RESTART : 0) };
+	int p[2];
+	char c = 0;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	pipe(p);
+	pid_t parent = getpid(), pid = fork();
+	if (pid == 0) {
+		sleep_ms(50); /* most likely the parent is in read() by now */
+		kill(parent, SIGUSR1);
+		sleep_ms(50);
+		write(p[1], "x", 1);
+		_exit(0);
+	}
+	hits = 0;
+	ssize_t n = read(p[0], &c, 1);
+	waitpid(pid, NULL, 0);
+	close(p[0]), close(p[1]);
+	return n == 1 && c == 'x' ? 1 : n == -1 && errno == EINTR ? -1 : 0;
+}
+
+static void restart_after_handler(void)
+{
+	check(read_interrupted_by_child(1) == 1 && hits == 1,
+	      "SA_RESTART: a read interrupted by a handler goes on and gets the data");
+	check(read_interrupted_by_child(0) == -1 && hits == 1,
+	      "without SA_RESTART the read fails with EINTR");
+}
+
 static void bad_arguments(void)
 {
 	struct sigaction sa = { .sa_handler = SIG_IGN };
@@ -133,6 +175,7 @@ int main(void)
 	blocked_signal_waits_for_unblock();
 	alternate_stack();
 	reset_hand();
+	restart_after_handler();
 	bad_arguments();
 	printf("signals: %d failed\n", failures);
 	return failures ? 1 : 0;
