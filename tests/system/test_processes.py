@@ -125,13 +125,13 @@ def test_default_actions_kill_with_the_signal(vm):
     assert re.search(r"crash\[\d+\]: segfault at 8 ip [0-9a-f]+ sp [0-9a-f]+ error 6", out)
 
 
-def test_fork_cow_execve_and_200_processes(vm):
+def test_fork_cow_execve_and_300_processes(vm):
     """user/forktest.c: fork, copy-on-write, MAP_SHARED, wait4, execve,
-    and 200 processes alive at once; all their memory comes back."""
+    and 300 processes alive at once; all their memory comes back."""
     before = vm.meminfo()
-    out = vm.command("run forktest 200", timeout=60)
+    out = vm.command("run forktest 300", timeout=60)
     assert "FAIL" not in out, out
-    assert "ok: 200 processes at once: 200 started, 200 exited as expected" in out
+    assert "ok: 300 processes at once: 300 started, 300 exited as expected" in out
     assert out.endswith("forktest exited with status 0")
     assert vm.meminfo() == before
 
@@ -152,3 +152,10 @@ def test_bad_pointers_give_efault_never_a_crash(vm):
     assert "badptr: 0 failed" in out
     assert out.endswith("badptr exited with status 0")
     assert "MemTotal:" in vm.command("meminfo")  # and the kernel is fine
+
+
+def test_usertests_runs_every_suite(vm):
+    out = vm.command("run usertests", timeout=120)
+    assert re.findall(r"^usertests: (\w+) ok$", out, re.M) == \
+        ["signals", "forktest", "memtest", "badptr", "files"]
+    assert "usertests: all 5 suites passed" in out
