@@ -7,7 +7,8 @@
  * until all of it fits and then goes in at once, so writes from several
  * processes never interleave (POSIX's atomic writes). Writing when no
  * read end is open raises SIGPIPE and fails with -EPIPE. A sleeper that
- * gets a signal returns what it has done so far, or -EINTR.
+ * gets a signal returns what it has done so far, or -ERESTARTSYS (EINTR,
+ * or a restart: see kernel/errno.h).
  *
  * Sleeping follows kernel_wait4 (kernel/proc.c): check with interrupts
  * off, sleep, recheck - a wake_up or a signal cannot slip in between.
@@ -49,7 +50,7 @@ static unsigned int pipe_used(const struct pipe_inode_info *pipe)
 /*
  * The pipe cannot serve f yet: sleep on wq once. Called with interrupts
  * off, just after checking; turns them back on. 0 to check again,
- * -EAGAIN for a non-blocking end, -EINTR if a signal is waiting.
+ * -EAGAIN for a non-blocking end, -ERESTARTSYS if a signal is waiting.
  */
 static long pipe_wait(struct file *f, struct wait_queue_head *wq)
 {
@@ -58,7 +59,7 @@ static long pipe_wait(struct file *f, struct wait_queue_head *wq)
 	if (f->f_flags & O_NONBLOCK)
 		err = -EAGAIN;
 	else if (signal_pending(current))
-		err = -EINTR;
+		err = -ERESTARTSYS;
 	else
 		sleep_on(wq);
 	sti();

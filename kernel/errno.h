@@ -31,4 +31,10 @@
 #define EOPNOTSUPP 95
 #define EHWPOISON 133 /* memory page has hardware error */
 
+/* Never seen by user space (Linux's value): a sleep was interrupted by a
+ * signal and the system call may run again - it is restarted if the
+ * signal is ignored or its handler has SA_RESTART, else it fails with
+ * EINTR (kernel/signal.c). */
+#define ERESTARTSYS 512
+
 #endif

@@ -278,7 +278,7 @@ long kernel_wait4(int pid, int *status, char name[16], bool nohang)
 		}
 		if (signal_pending(current)) {
 			sti();
-			return -EINTR;
+			return -ERESTARTSYS;
 		}
 		sleep_on(&current->child_exit);
 		sti();

@@ -72,7 +72,7 @@ long spawn_user(const char *name, int argc, char *const argv[]);
 __attribute__((noreturn)) void do_exit(int status);
 /* Wait for a child (pid -1: any) to exit and reap it: its pid, with its
  * status and name (either may be NULL); 0 if nohang and none has exited;
- * -ECHILD if there is no such child; -EINTR if we were killed. */
+ * -ECHILD if there is no such child; -ERESTARTSYS if a signal came. */
 long kernel_wait4(int pid, int *status, char name[16], bool nohang);
 /* Make p exit with signal sig at its next return to user mode (SIGKILL:
  * nothing can stop it). */

@@ -156,14 +156,21 @@ static void save_sigcontext(struct sigcontext *sc, const struct trapframe *tf, u
 }
 
 /*
- * A system call that a signal interrupted (it returned -EINTR) runs again
- * after the handler if the handler was installed with SA_RESTART: back
- * up over the 2-byte `syscall` instruction and put its number back in rax.
+ * A system call whose sleep a signal interrupted returned -ERESTARTSYS.
+ * It runs again if no handler is about to run (ka NULL: the signal was
+ * ignored) or the handler has SA_RESTART - back up over the 2-byte
+ * `syscall` instruction and put its number back in rax; otherwise it
+ * fails with EINTR. (pause and nanosleep return EINTR themselves: never
+ * restarted, as on Linux.)
  */
-static void restart_syscall_if_asked(struct trapframe *tf, const struct k_sigaction *ka)
+static void handle_restart(struct trapframe *tf, const struct k_sigaction *ka)
 {
-	if (tf->trapno != T_SYSCALL || (int64_t)tf->rax != -EINTR || !(ka->flags & SA_RESTART))
+	if (tf->trapno != T_SYSCALL || (int64_t)tf->rax != -ERESTARTSYS)
 		return;
+	if (ka && !(ka->flags & SA_RESTART)) {
+		tf->rax = (uint64_t)-EINTR;
+		return;
+	}
 	tf->rax = current->syscall_nr;
 	tf->rip -= 2;
 }
@@ -217,18 +224,22 @@ void do_signal(struct trapframe *tf)
 	if (current->killed)
 		do_exit(current->kill_signal);
 	uint64_t ready = s->pending & ~s->blocked;
-	if (!ready)
+	if (!ready) {
+		handle_restart(tf, NULL);
 		return;
+	}
 	int sig = __builtin_ctzll(ready) + 1;
 	struct sig_pending_info info = s->info[sig];
 	struct k_sigaction *ka = &s->action[sig];
 	s->pending &= ~bit(sig);
 
-	if (ka->handler == SIG_IGN || (ka->handler == SIG_DFL && default_ignored(sig)))
+	if (ka->handler == SIG_IGN || (ka->handler == SIG_DFL && default_ignored(sig))) {
+		handle_restart(tf, NULL);
 		return;
+	}
 	if (ka->handler == SIG_DFL)
 		do_exit(sig); /* wait status: killed by sig */
-	restart_syscall_if_asked(tf, ka);
+	handle_restart(tf, ka);
 	if (setup_rt_frame(sig, ka, &info, tf)) {
 		pr_info("%s[%d]: cannot deliver signal %d: bad stack or no restorer\n",
 			current->name, current->pid, sig);
