@@ -27,17 +27,17 @@ def grub_cfg(cmdline="", before_menu=""):
     return cfg
 
 
-def build_iso(workdir, cmdline="", before_menu="", efi=False):
+def build_iso(workdir, cmdline="", before_menu="", efi=False,
+              initramfs=REPO_ROOT / "build" / "initramfs.cpio"):
     """Make workdir/antidote.iso; efi=True for a UEFI boot (run it with
-    extra_args=["-bios", str(OVMF)])."""
+    extra_args=["-bios", str(OVMF)]); initramfs: another archive."""
     grub_dir = GRUB_EFI_DIR if efi else GRUB_BIOS_DIR
     assert (grub_dir / "modinfo.sh").exists(), f"{grub_dir} is missing: run make deps"
     root = Path(workdir) / "iso"
     (root / "boot" / "grub").mkdir(parents=True)
     (root / "boot" / "kernel.elf").write_bytes((REPO_ROOT / "build" / "kernel.elf").read_bytes())
     # boot/grub.cfg's module2 line loads it.
-    (root / "boot" / "initramfs.cpio").write_bytes(
-        (REPO_ROOT / "build" / "initramfs.cpio").read_bytes())
+    (root / "boot" / "initramfs.cpio").write_bytes(Path(initramfs).read_bytes())
     (root / "boot" / "grub" / "grub.cfg").write_text(grub_cfg(cmdline, before_menu))
     iso = Path(workdir) / "antidote.iso"
     subprocess.run(["grub-mkrescue", "-d", str(grub_dir), "-o", str(iso), str(root)],

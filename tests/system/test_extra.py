@@ -1,0 +1,45 @@
+"""`make EXTRA=DIR`: how a class hands out its own programs. The Makefile's
+real initramfs rule runs in a scratch build directory; the kernel booted
+with that archive must list and run the extra program."""
+import shutil
+import subprocess
+
+import pytest
+
+from iso import build_iso
+from machine import REPO_ROOT, Machine
+
+
+def make_initramfs(build, extra):
+    return subprocess.run(["make", "-s", "-C", str(REPO_ROOT), f"BUILD={build}",
+                           f"EXTRA={extra}", f"{build}/initramfs.cpio"],
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory):
+    return tmp_path_factory.mktemp("extra")
+
+
+def test_extra_programs_are_packed_and_run(scratch):
+    extra = scratch / "lab"
+    extra.mkdir()
+    shutil.copy(REPO_ROOT / "build" / "user" / "exit42", extra / "lab1")
+    (extra / "notes.txt").write_text("read me\n")
+    result = make_initramfs(scratch / "build", extra)
+    assert result.returncode == 0, result.stdout + result.stderr
+    iso = build_iso(scratch / "iso", initramfs=scratch / "build" / "initramfs.cpio")
+    with Machine(iso=iso) as vm:
+        vm.boot()
+        listing = vm.command("ls")
+        assert "lab1" in listing and "notes.txt" in listing and "hello" in listing
+        assert vm.command("run lab1").endswith("lab1 exited with status 42")
+
+
+def test_an_extra_file_may_not_shadow_a_user_program(scratch):
+    extra = scratch / "clash"
+    extra.mkdir()
+    (extra / "hello").write_text("not the real one\n")
+    result = make_initramfs(scratch / "build", extra)
+    assert result.returncode != 0
+    assert "'hello' has the name of a user program" in result.stdout + result.stderr
