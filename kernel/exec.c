@@ -1,5 +1,6 @@
 /*
- * Loading a static ELF64 executable (Linux: fs/binfmt_elf.c). Each
+ * Loading a static ELF64 executable (Linux: fs/binfmt_elf.c) from an
+ * image in memory - wherever it came from (today: the initramfs). Each
  * PT_LOAD segment becomes an area of the address space, filled now from
  * the file (there is no page cache yet to map from); then the stack gets
  * the arguments, environment and auxiliary vector a C library's start-up
@@ -12,7 +13,6 @@
  *   rsp-> argc                                   (rsp is 16-byte aligned)
  */
 #include "kernel/exec.h"
-#include "fs/initramfs.h"
 #include "kernel/errno.h"
 #include "kernel/timer.h"
 #include "kernel/uaccess.h"
@@ -177,27 +177,25 @@ static long build_stack(struct mm_struct *mm, int argc, char *const argv[], int 
 	return 0;
 }
 
-long exec_default_env(struct mm_struct *mm, const char *name, int argc, char *const argv[],
-		      struct trapframe *tf)
+long exec_default_env(struct mm_struct *mm, const struct exec_image *image, int argc,
+		      char *const argv[], struct trapframe *tf)
 {
-	return exec_program(mm, name, argc, argv, ARRAY_SIZE(default_envp), default_envp, tf);
+	return exec_program(mm, image, argc, argv, ARRAY_SIZE(default_envp), default_envp, tf);
 }
 
-long exec_program(struct mm_struct *mm, const char *name, int argc, char *const argv[],
-		  int envc, char *const envp[], struct trapframe *tf)
+long exec_program(struct mm_struct *mm, const struct exec_image *image, int argc,
+		  char *const argv[], int envc, char *const envp[], struct trapframe *tf)
 {
-	const struct initramfs_file *file = initramfs_lookup(name);
 	unsigned long bias = 0, end = 0;
+	const char *name = image->name;
 	long err;
 
-	if (!file)
-		return -ENOENT;
 	if (argc > MAX_ARG_STRINGS || envc > MAX_ARG_STRINGS)
 		return -E2BIG;
-	const struct elf64_ehdr *eh = file->data;
-	if (!valid_header(eh, file->size))
+	const struct elf64_ehdr *eh = image->data;
+	if (!valid_header(eh, image->size))
 		return -ENOEXEC;
-	const struct elf64_phdr *ph = (const void *)((const char *)file->data + eh->e_phoff);
+	const struct elf64_phdr *ph = (const void *)((const char *)image->data + eh->e_phoff);
 	if (eh->e_type == ET_DYN)
 		bias = ET_DYN_BASE;
 	for (int i = 0; i < eh->e_phnum; i++)
@@ -206,7 +204,7 @@ long exec_program(struct mm_struct *mm, const char *name, int argc, char *const 
 	for (int i = 0; i < eh->e_phnum; i++) {
 		if (ph[i].p_type != PT_LOAD)
 			continue;
-		err = load_segment(mm, file->data, file->size, &ph[i], bias);
+		err = load_segment(mm, image->data, image->size, &ph[i], bias);
 		if (err)
 			return err;
 		end = MAX(end, ALIGN_UP(ph[i].p_vaddr + bias + ph[i].p_memsz, PAGE_SIZE));

@@ -8,17 +8,28 @@ struct mm_struct;
 #define MAX_ARG_STRINGS 64
 #define MAX_ARG_LEN 256
 
+/* A program file's contents, already in memory. */
+struct exec_image {
+	const char *name; /* for AT_EXECFN */
+	const void *data;
+	size_t size;
+};
+
+/* The program `path` ("/hello", "./hello" or "hello") from the
+ * initramfs; false if there is none. */
+bool find_program(const char *path, struct exec_image *image);
+
 /*
- * Load the static ELF executable `name` from the initramfs into the empty
- * address space mm, with its stack holding argc/argv/envp/auxv the way
+ * Load the static ELF executable `image` into the empty address space
+ * mm, with its stack holding argc/argv/envp/auxv the way
  * Linux lays them out, and set tf's rip and rsp to start it. 0, or
- * -ENOENT, -ENOEXEC, -E2BIG, -ENOMEM.
+ * -ENOEXEC, -E2BIG, -ENOMEM.
  */
-long exec_program(struct mm_struct *mm, const char *name, int argc, char *const argv[],
-		  int envc, char *const envp[], struct trapframe *tf);
+long exec_program(struct mm_struct *mm, const struct exec_image *image, int argc,
+		  char *const argv[], int envc, char *const envp[], struct trapframe *tf);
 
 /* The same with the console's default environment. */
-long exec_default_env(struct mm_struct *mm, const char *name, int argc, char *const argv[],
-		      struct trapframe *tf);
+long exec_default_env(struct mm_struct *mm, const struct exec_image *image, int argc,
+		      char *const argv[], struct trapframe *tf);
 
 #endif

@@ -6,6 +6,7 @@
  * returns to the caller unharmed.
  */
 #include "fs/fdtable.h"
+#include "fs/initramfs.h"
 #include "kernel/errno.h"
 #include "kernel/fpu.h"
 #include "kernel/exec.h"
@@ -56,14 +57,17 @@ static void free_args(struct exec_args *a)
 	kfree(a);
 }
 
-/* The program's name in the initramfs: the path without a leading "/" or "./". */
-static const char *initramfs_name(const char *path)
+bool find_program(const char *path, struct exec_image *image)
 {
 	if (path[0] == '/')
-		return path + 1;
-	if (path[0] == '.' && path[1] == '/')
-		return path + 2;
-	return path;
+		path++;
+	else if (path[0] == '.' && path[1] == '/')
+		path += 2;
+	const struct initramfs_file *file = initramfs_lookup(path);
+	if (!file)
+		return false;
+	*image = (struct exec_image){ file->name, file->data, file->size };
+	return true;
 }
 
 /* A fresh process image for current: default signal actions (ignored
@@ -105,16 +109,20 @@ long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)
 		free_args(a);
 		return err;
 	}
-	const char *name = initramfs_name(a->path);
+	struct exec_image image;
+	if (!find_program(a->path, &image)) {
+		free_args(a);
+		return -ENOENT;
+	}
 	struct mm_struct *mm = mm_alloc();
-	err = mm ? exec_program(mm, name, a->argc, a->argv, a->envc, a->envp, &regs) : -ENOMEM;
+	err = mm ? exec_program(mm, &image, a->argc, a->argv, a->envc, a->envp, &regs) : -ENOMEM;
 	if (err) {
 		if (mm)
 			mm_release(mm);
 		free_args(a);
 		return err;
 	}
-	flush_old_exec(mm, name);
+	flush_old_exec(mm, image.name);
 	free_args(a);
 	regs.cs = current->tf->cs;
 	regs.ss = current->tf->ss;

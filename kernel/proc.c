@@ -134,7 +134,9 @@ long spawn_user(const char *name, int argc, char *const argv[])
 	if (p->mm)
 		p->mm->owner = p;
 	p->files = files_alloc_console();
-	long err = p->mm && p->files ? exec_default_env(p->mm, name, argc, argv, p->tf) : -ENOMEM;
+	struct exec_image image;
+	long err = !find_program(name, &image) ? -ENOENT : !p->mm || !p->files ? -ENOMEM :
+		   exec_default_env(p->mm, &image, argc, argv, p->tf);
 	if (err) {
 		if (p->mm)
 			mm_release(p->mm);

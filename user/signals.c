@@ -156,6 +156,52 @@ static void restart_after_handler(void)
 	      "without SA_RESTART the read fails with EINTR");
 }
 
+static volatile int depth, max_depth, calls;
+
+/* Raise the signal again from its own handler, three calls in all. */
+static void nested(int sig)
+{
+	calls++;
+	depth++;
+	if (depth > max_depth)
+		max_depth = depth;
+	if (calls < 3)
+		raise(sig); /* delivered inside this handler only with SA_NODEFER */
+	depth--;
+}
+
+static void nodefer(void)
+{
+	struct sigaction sa = { .sa_handler = nested, .sa_flags = SA_NODEFER };
+
+	max_depth = depth = calls = 0;
+	sigaction(SIGUSR2, &sa, NULL);
+	raise(SIGUSR2);
+	check(calls == 3 && max_depth == 3, "SA_NODEFER: the handler is interrupted by its own signal");
+	sa.sa_flags = 0;
+	max_depth = depth = calls = 0;
+	sigaction(SIGUSR2, &sa, NULL);
+	raise(SIGUSR2);
+	check(calls == 3 && max_depth == 1, "without it, each waits until the handler has returned");
+}
+
+static void sigchld_info(void)
+{
+	struct sigaction sa = { .sa_sigaction = count, .sa_flags = SA_SIGINFO };
+
+	hits = 0;
+	sigaction(SIGCHLD, &sa, NULL);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(5);
+	while (!hits)
+		sleep_ms(5);
+	check(seen.si_signo == SIGCHLD && seen.si_code == CLD_EXITED && seen.si_pid == pid &&
+	      seen.si_status == 5, "SIGCHLD: CLD_EXITED, si_pid, si_status");
+	waitpid(pid, NULL, 0);
+	signal(SIGCHLD, SIG_DFL);
+}
+
 static void bad_arguments(void)
 {
 	struct sigaction sa = { .sa_handler = SIG_IGN };
@@ -176,6 +222,8 @@ int main(void)
 	alternate_stack();
 	reset_hand();
 	restart_after_handler();
+	nodefer();
+	sigchld_info();
 	bad_arguments();
 	printf("signals: %d failed\n", failures);
 	return failures ? 1 : 0;

@@ -7,9 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char *const suites[][3] = {
-	{ "/signals", NULL }, { "/forktest", "200", NULL }, { "/memtest", NULL },
-	{ "/badptr", NULL },  { "/files", NULL },
+static char *const suites[][4] = {
+	{ "/startup", "one", "two", NULL }, { "/signals", NULL }, { "/forktest", "200", NULL },
+	{ "/memtest", NULL }, { "/badptr", NULL }, { "/files", NULL },
 };
 
 static int run(char *const argv[])

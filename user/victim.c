@@ -203,6 +203,15 @@ static int check_prctl(void)
 	EXPECT(prctl(PR_MCE_KILL, PR_MCE_KILL_CLEAR, 1, 0, 0), -1);
 	EXPECT(prctl(PR_MCE_KILL, 7, 0, 0, 0), -1);
 	EXPECT(prctl(PR_MCE_KILL_GET, 1, 0, 0, 0), -1);
+	prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 0, 0);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(prctl(PR_MCE_KILL_GET, 0, 0, 0, 0));
+	int status;
+	waitpid(pid, &status, 0);
+	int inherited = WIFEXITED(status) && WEXITSTATUS(status) == PR_MCE_KILL_EARLY;
+	printf("%s: the policy is inherited across fork\n", inherited ? "ok" : "FAIL");
+	failures += !inherited;
 	printf("prctl: %d failed\n", failures);
 	return failures != 0;
 }

@@ -157,5 +157,12 @@ def test_bad_pointers_give_efault_never_a_crash(vm):
 def test_usertests_runs_every_suite(vm):
     out = vm.command("run usertests", timeout=120)
     assert re.findall(r"^usertests: (\w+) ok$", out, re.M) == \
-        ["signals", "forktest", "memtest", "badptr", "files"]
-    assert "usertests: all 5 suites passed" in out
+        ["startup", "signals", "forktest", "memtest", "badptr", "files"]
+    assert "usertests: all 6 suites passed" in out
+
+
+def test_startup_state_as_linux_lays_it_out(vm):
+    """user/startup.c: argv, envp and the auxiliary vector."""
+    out = vm.command("run startup one two")
+    assert "FAIL" not in out, out
+    assert out.endswith("startup exited with status 0")
