@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+extern char **environ;
+
 static char *const suites[][4] = {
 	{ "/startup", "one", "two", NULL }, { "/signals", NULL }, { "/forktest", "200", NULL },
 	{ "/memtest", NULL }, { "/badptr", NULL }, { "/files", NULL },
@@ -18,7 +20,7 @@ static int run(char *const argv[])
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		execve(argv[0], argv, NULL);
+		execve(argv[0], argv, environ);
 		perror(argv[0]);
 		_exit(127);
 	}
