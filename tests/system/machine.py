@@ -266,6 +266,18 @@ class Machine:
         _echo, _newline, output = text.partition("\n")  # drop the echoed line
         return output.replace("\r\n", "\n").strip("\n")
 
+    def run_suite(self, command, timeout=60):
+        """Run one of the user-space test suites (`run NAME [ARGS]`): each
+        prints ok/FAIL per check and "NAME: N failed". Fails unless every
+        check passed and the program exited with status 0; returns its
+        output."""
+        name = command.split()[0]
+        out = self.command(f"run {command}", timeout=timeout)
+        assert "FAIL" not in out, out
+        assert f"{name}: 0 failed" in out, out
+        assert out.endswith(f"{name} exited with status 0"), out
+        return out
+
     def meminfo(self):
         """The `meminfo` command's lines as {name: kB}."""
         out = self.command("meminfo")

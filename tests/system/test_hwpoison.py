@@ -82,7 +82,7 @@ def test_without_a_handler_the_process_dies_of_sigbus(vm):
 
 
 def test_prctl_mce_kill_as_linux(vm):
-    out = vm.command("run victim prctl")
+    out = vm.command("run victim prctl")  # a suite whose summary says "prctl"
     assert "FAIL" not in out, out
     assert "prctl: 0 failed" in out
 

@@ -109,10 +109,7 @@ def test_finished_programs_give_back_all_their_memory(vm):
 
 def test_signals_behave_as_on_linux(vm):
     """user/signals.c: handlers with siginfo, frames, masks, altstack."""
-    out = vm.command("run signals")
-    assert "FAIL" not in out, out
-    assert "signals: 0 failed" in out
-    assert out.endswith("signals exited with status 0")
+    vm.run_suite("signals")
 
 
 def test_default_actions_kill_with_the_signal(vm):
@@ -129,28 +126,20 @@ def test_fork_cow_execve_and_300_processes(vm):
     """user/forktest.c: fork, copy-on-write, MAP_SHARED, wait4, execve,
     and 300 processes alive at once; all their memory comes back."""
     before = vm.meminfo()
-    out = vm.command("run forktest 300", timeout=60)
-    assert "FAIL" not in out, out
+    out = vm.run_suite("forktest 300")
     assert "ok: 300 processes at once: 300 started, 300 exited as expected" in out
-    assert out.endswith("forktest exited with status 0")
     assert vm.meminfo() == before
 
 
 def test_memory_calls_and_malloc_stress(vm):
     """user/memtest.c: mmap/munmap/mprotect/mlock/msync/brk, SIGSEGV codes."""
-    out = vm.command("run memtest", timeout=60)
-    assert "FAIL" not in out, out
-    assert "memtest: 0 failed" in out
-    assert out.endswith("memtest exited with status 0")
+    vm.run_suite("memtest")
 
 
 def test_bad_pointers_give_efault_never_a_crash(vm):
     """user/badptr.c: every pointer-taking call with unmapped, kernel and
     non-canonical pointers; bad descriptors; an unknown call."""
-    out = vm.command("run badptr")
-    assert "FAIL" not in out, out
-    assert "badptr: 0 failed" in out
-    assert out.endswith("badptr exited with status 0")
+    vm.run_suite("badptr")
     assert "MemTotal:" in vm.command("meminfo")  # and the kernel is fine
 
 
@@ -163,6 +152,4 @@ def test_usertests_runs_every_suite(vm):
 
 def test_startup_state_as_linux_lays_it_out(vm):
     """user/startup.c: argv, envp and the auxiliary vector."""
-    out = vm.command("run startup one two")
-    assert "FAIL" not in out, out
-    assert out.endswith("startup exited with status 0")
+    vm.run_suite("startup one two")
