@@ -49,7 +49,6 @@ void kmain(uint32_t magic, phys_addr_t mbi)
 	initramfs_init();
 	serial_enable_rx_irq();
 
-	proc_init();
 	start_init();
 	workqueue_init();
 	kthread_create("console", console_run, NULL);

@@ -355,7 +355,4 @@ void start_init(void)
 	init_task = find_task_by_pid((int)pid);
 }
 
-void proc_init(void)
-{
-	last_pid = 0;
-}
+

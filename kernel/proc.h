@@ -61,7 +61,6 @@ struct proc {
 extern struct proc *current;
 extern struct proc *init_task; /* pid 1 */
 
-void proc_init(void);
 void start_init(void);
 struct proc *find_task_by_pid(int pid);
 /* A kernel thread running fn(arg); it is runnable at once. */

@@ -72,11 +72,6 @@ struct rt_sigframe {
 	struct siginfo info;
 };
 
-void signal_init_state(struct signal_state *s)
-{
-	memset(s, 0, sizeof(*s));
-}
-
 static bool default_ignored(int sig)
 {
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;

@@ -92,7 +92,6 @@ struct signal_state {
 
 struct proc;
 
-void signal_init_state(struct signal_state *s);
 /* Queue sig for p with what its siginfo should say. */
 void send_signal(struct proc *p, int sig, const struct sig_pending_info *info);
 /* A signal that would interrupt a sleep (wait4, nanosleep: -EINTR). */

@@ -106,6 +106,5 @@ static inline bool page_test_and_set(struct page *page, enum pageflags bit)
 
 /* "buddy,reserved,..." into buf; returns buf. */
 char *format_page_flags(char *buf, size_t size, unsigned long flags);
-const char *page_flag_name(enum pageflags bit);
 
 #endif

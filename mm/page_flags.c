@@ -22,11 +22,6 @@ static const char *const names[NR_PAGEFLAGS] = {
 	[PG_hwpoison] = "hwpoison",
 };
 
-const char *page_flag_name(enum pageflags bit)
-{
-	return names[bit];
-}
-
 char *format_page_flags(char *buf, size_t size, unsigned long flags)
 {
 	size_t len = 0;
