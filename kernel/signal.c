@@ -87,6 +87,10 @@ void send_signal(struct proc *p, int sig, const struct sig_pending_info *info)
 	struct signal_state *s = &p->signal;
 	uint64_t handler = s->action[sig].handler;
 
+	/* Like Linux, init is deaf to signals sent to it (kill, tkill) that
+	 * it has no handler for - even SIGKILL: its death would panic. */
+	if (p == init_task && handler == SIG_DFL && (info->code == SI_USER || info->code == SI_TKILL))
+		return;
 	if (sig == SIGKILL) {
 		proc_kill(p, SIGKILL);
 		return;

@@ -34,7 +34,7 @@ struct request {
 };
 
 /* An injection waiting for its process to be running in user mode. */
-static int armed_pid;
+static int armed_pid, armed_bank;
 
 static int refuse(const char *why)
 {
@@ -160,23 +160,38 @@ static int inject(const struct request *r)
 {
 	const struct mce_injection *inj = &r->inj;
 
-	pr_info("mce-inject: bank %d status 0x%lx addr 0x%lx misc 0x%lx mcgstatus 0x%lx: %s\n",
-		inj->bank, inj->status, inj->addr, inj->misc, inj->mcgstatus,
-		!inj->raise ? "left for the poller" :
+	pr_info("mce-inject: bank %d status 0x%lx addr 0x%lx misc 0x%lx", inj->bank, inj->status,
+		inj->addr, inj->misc);
+	if (inj->raise)
+		pr_cont(" mcgstatus 0x%lx", inj->mcgstatus);
+	pr_cont(": %s\n", !inj->raise ? "left for the poller" :
 		r->user_pid ? "#MC when that process next runs in user mode" : "raising #MC");
 	mce_inject_record(inj);
-	if (r->user_pid)
+	if (r->user_pid) {
 		armed_pid = r->user_pid;
+		armed_bank = inj->bank;
+	}
 	else if (inj->raise)
 		__asm__ volatile("int $18"); /* T_MACHINE_CHECK */
 	return 0;
 }
 
 /* From every interrupt: if an armed injection's process is the one that
- * was running in user mode, this is its machine check. */
+ * was running in user mode, this is its machine check. If that process
+ * has gone, the injection is withdrawn (else it would block the bank). */
 void mce_inject_user_tick(struct trapframe *tf)
 {
-	if (!armed_pid || !current || current->pid != armed_pid || (tf->cs & 3) != 3)
+	if (!armed_pid)
+		return;
+	struct proc *p = find_task_by_pid(armed_pid);
+	if (!p || p->state == ZOMBIE) {
+		pr_info("mce-inject: process %d is gone: injection withdrawn\n", armed_pid);
+		armed_pid = 0;
+		mce_clear_bank(armed_bank);
+		mce_wrmsr(MSR_IA32_MCG_STATUS, 0); /* drops the injected MCG_STATUS */
+		return;
+	}
+	if (p != current || (tf->cs & 3) != 3)
 		return;
 	armed_pid = 0;
 	do_machine_check(tf);

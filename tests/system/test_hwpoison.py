@@ -233,3 +233,16 @@ def test_qemu_action_required_while_the_victim_spins(vm):
                 "memory corruption", since=since)
     vm.wait_for(r"victim: SIGBUS BUS_MCEERR_AR si_addr=\S+ page\+0 addr_lsb=12", since=since)
     vm.wait_for("victim: recovered from reading the page", since=since)
+
+
+def test_injection_for_a_process_that_exits_is_withdrawn(vm):
+    """A process asleep for good never runs in user mode: its armed
+    injection must not outlive it and block the bank."""
+    pid = int(re.search(r"^\[(\d+)\] sleep$", vm.command("run sleep 1000 &"), re.M).group(1))
+    since = vm.mark()
+    assert "#MC when that process next runs in user mode" in \
+        vm.command(f"inject srar 0x3100 user:{pid}")
+    vm.command(f"kill {pid} 9")
+    vm.wait_for(rf"mce-inject: process {pid} is gone: injection withdrawn", since=since)
+    # The bank is free again.
+    assert "left for the poller" in vm.command("inject ce 0x3100")

@@ -39,3 +39,9 @@ def test_missing_init_panics_with_advice(tmp_path):
         vm.wait_for(r"Kernel panic - not syncing: No working init found \(nothing: error -2\)\. "
                     r"Try passing init= option to kernel\.", timeout=30)
         assert vm.wait_exit() == EXIT_PANIC
+
+
+def test_init_ignores_signals_it_does_not_handle(vm):
+    for sig in (15, 9):
+        assert vm.command(f"kill 1 {sig}") == ""
+    assert re.search(r"^\s*1\s+0\s+\S+\s+default\s+\d+ init$", vm.command("ps"), re.M)
