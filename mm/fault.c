@@ -31,9 +31,7 @@ static int do_anonymous_page(struct mm_struct *mm, struct vm_area_struct *vma,
 	if (!page)
 		return -ENOMEM;
 	memset(page_address(page), 0, PAGE_SIZE);
-	page_set(page, PG_anon);
-	page_set(page, PG_swapbacked);
-	page_add_anon_rmap(page, vma, addr & PAGE_MASK);
+	page_add_new_anon_rmap(page, vma, addr & PAGE_MASK);
 	if (map_user_page(mm, addr & PAGE_MASK, page, vma->vm_flags)) {
 		put_page(page);
 		return -ENOMEM;
@@ -60,9 +58,7 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned
 	if (!new)
 		return -ENOMEM;
 	memcpy(page_address(new), page_address(old), PAGE_SIZE);
-	page_set(new, PG_anon);
-	page_set(new, PG_swapbacked);
-	page_add_anon_rmap(new, vma, addr & PAGE_MASK);
+	page_add_new_anon_rmap(new, vma, addr & PAGE_MASK);
 	new->mapcount = 1;
 	*pte = (*pte & ~PTE_ADDR_MASK) | ((uint64_t)page_to_pfn(new) << PAGE_SHIFT) | PTE_WRITE;
 	flush_tlb_page(mm, addr);

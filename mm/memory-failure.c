@@ -487,9 +487,7 @@ int unpoison_memory(unsigned long pfn)
 	num_poisoned_pages--;
 	forget(pfn);
 	if (held_by_us) {
-		page_clear(p, PG_anon);
-		page_clear(p, PG_swapbacked);
-		p->mapping = NULL;
+		page_remove_anon(p);
 		put_page(p);
 		pr_info("Unpoison: Software-unpoisoned page %#lx\n", pfn);
 	} else {

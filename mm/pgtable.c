@@ -4,6 +4,7 @@
 #include "lib/string.h"
 #include "mm/buddy.h"
 #include "mm/paging.h"
+#include "mm/rmap.h"
 
 #define USER_PML4_ENTRIES 256 /* entries 0-255: the lower, user half */
 
@@ -86,13 +87,8 @@ static void release_user_page(struct mm_struct *mm, uint64_t pte)
 
 	page->mapcount--;
 	mm->rss--;
-	if (page->refcount == 1) { /* the last user: it becomes a free frame */
-		page_clear(page, PG_anon);
-		page_clear(page, PG_swapbacked);
-		page_clear(page, PG_mlocked);
-		page->mapping = NULL;
-		page->index = 0;
-	}
+	if (page->refcount == 1) /* the last user: it becomes a free frame */
+		page_remove_anon(page);
 	put_page(page);
 }
 

@@ -39,10 +39,21 @@ void anon_vma_unlink(struct vm_area_struct *vma)
 		kfree(av); /* no area left: no page can point here any more */
 }
 
-void page_add_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long addr)
+void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long addr)
 {
+	page_set(page, PG_anon);
+	page_set(page, PG_swapbacked);
 	page->mapping = vma->anon_vma;
 	page->index = addr >> PAGE_SHIFT;
+}
+
+void page_remove_anon(struct page *page)
+{
+	page_clear(page, PG_anon);
+	page_clear(page, PG_swapbacked);
+	page_clear(page, PG_mlocked);
+	page->mapping = NULL;
+	page->index = 0;
 }
 
 void rmap_walk(struct page *page,

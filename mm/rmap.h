@@ -27,8 +27,11 @@ int anon_vma_prepare(struct vm_area_struct *vma);
 void anon_vma_link(struct vm_area_struct *copy, struct vm_area_struct *vma);
 void anon_vma_unlink(struct vm_area_struct *vma);
 
-/* Record that page is vma's page at addr. */
-void page_add_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long addr);
+/* A fresh page becomes vma's anonymous page at addr (Linux's
+ * page_add_new_anon_rmap). */
+void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long addr);
+/* The page stops being anyone's anonymous page (its last user let go). */
+void page_remove_anon(struct page *page);
 
 /* Call fn for every (area, address, PTE) that maps page. */
 void rmap_walk(struct page *page,
