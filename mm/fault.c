@@ -22,9 +22,10 @@ static bool access_permitted(const struct vm_area_struct *vma, unsigned error)
 	return vma->vm_flags & (VM_READ | VM_EXEC);
 }
 
-static int do_anonymous_page(struct mm_struct *mm, struct vm_area_struct *vma,
-			     unsigned long addr)
+static int do_anonymous_page(struct vm_area_struct *vma, unsigned long addr)
 {
+	struct mm_struct *mm = vma->vm_mm;
+
 	if (anon_vma_prepare(vma))
 		return -ENOMEM;
 	struct page *page = alloc_page();
@@ -38,6 +39,11 @@ static int do_anonymous_page(struct mm_struct *mm, struct vm_area_struct *vma,
 	}
 	return 0;
 }
+
+const struct vm_operations_struct anon_vm_ops = {
+	.name = "anon",
+	.fault = do_anonymous_page,
+};
 
 /*
  * A write to a page shared copy-on-write (after fork). If nobody else
@@ -77,7 +83,7 @@ struct page *get_user_page(struct mm_struct *mm, unsigned long addr)
 	if (pte && is_hwpoison_entry(*pte))
 		return NULL;
 	if (!pte || !(*pte & PTE_PRESENT)) {
-		if (do_anonymous_page(mm, vma, addr))
+		if (vma->vm_ops->fault(vma, addr))
 			return NULL;
 		pte = walk_pte(mm->pgd, addr, false);
 	}
@@ -103,5 +109,5 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned error, in
 		return do_wp_page(mm, vma, addr, pte); /* the area allows it: copy-on-write */
 	if (pte && (*pte & PTE_PRESENT))
 		return 0; /* already there: the kernel faulted it in meanwhile */
-	return do_anonymous_page(mm, vma, addr);
+	return vma->vm_ops->fault(vma, addr);
 }

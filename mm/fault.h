@@ -10,6 +10,9 @@
 #define PF_USER (1 << 2)
 #define PF_INSTR (1 << 4)
 
+/* Anonymous memory: a missing page is a fresh zeroed one. */
+extern const struct vm_operations_struct anon_vm_ops;
+
 /*
  * Resolve a fault at addr in mm: 0 if the access may now be retried, or
  * -EFAULT with *si_code saying why not, -EHWPOISON if the page there was

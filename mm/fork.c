@@ -54,7 +54,11 @@ static int copy_vma(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 
 	if (err)
 		return err;
-	anon_vma_link(find_vma(dst, vma->vm_start), vma);
+	struct vm_area_struct *copy = find_vma(dst, vma->vm_start);
+	copy->vm_pgoff = vma->vm_pgoff;
+	copy->vm_file = vma->vm_file;
+	copy->vm_ops = vma->vm_ops;
+	anon_vma_link(copy, vma);
 	for (unsigned long va = vma->vm_start; va < vma->vm_end; va += PAGE_SIZE) {
 		/* Without shmem, a shared page must exist before the fork to be
 		 * shared: one faulted in later would be each side's own. */

@@ -15,11 +15,31 @@
 
 /* One contiguous range of user addresses with the same rights. */
 struct anon_vma;
+struct file;
 struct proc;
+struct vm_area_struct;
+
+/*
+ * What kind of memory an area holds, as a table of operations (Linux's
+ * vm_operations_struct): the fault handler brings in the page behind a
+ * missing PTE. Anonymous areas (mm/fault.c) give a zeroed page; file and
+ * shmem areas will read it from their page cache.
+ */
+struct vm_operations_struct {
+	const char *name; /* for reports: "anon", later "file", "shmem" */
+	int (*fault)(struct vm_area_struct *vma, unsigned long addr);
+};
 
 struct vm_area_struct {
 	unsigned long vm_start, vm_end; /* [vm_start, vm_end), page aligned */
 	unsigned long vm_flags;
+	/* The area's first page is page vm_pgoff of what it maps: of the file
+	 * (vm_file), or for anonymous memory of the address space itself
+	 * (vm_start >> PAGE_SHIFT when created, kept by splits, so a page's
+	 * index names the same page in every area that shares it). */
+	unsigned long vm_pgoff;
+	struct file *vm_file;           /* the mapped file; NULL for anonymous memory */
+	const struct vm_operations_struct *vm_ops;
 	struct list_head list;          /* in mm->mmap, sorted by address */
 	struct mm_struct *vm_mm;
 	struct anon_vma *anon_vma;      /* reverse map of its pages (mm/rmap.c) */

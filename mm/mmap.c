@@ -7,6 +7,7 @@
 #include "kernel/errno.h"
 #include "kernel/proc.h"
 #include "kernel/uaccess.h"
+#include "mm/fault.h"
 #include "mm/page.h"
 #include "mm/pgtable.h"
 #include "mm/rmap.h"
@@ -58,7 +59,8 @@ int insert_vma(struct mm_struct *mm, unsigned long start, unsigned long end,
 	if (!vma)
 		return -ENOMEM;
 	*vma = (struct vm_area_struct){ .vm_start = start, .vm_end = end,
-					.vm_flags = vm_flags, .vm_mm = mm };
+					.vm_flags = vm_flags, .vm_mm = mm,
+					.vm_pgoff = start >> PAGE_SHIFT, .vm_ops = &anon_vm_ops };
 	list_add_tail(&vma->list, next ? &next->list : &mm->mmap); /* before next */
 	return 0;
 }
@@ -73,6 +75,7 @@ static int split_vma(struct vm_area_struct *vma, unsigned long addr)
 		return -ENOMEM;
 	*tail = *vma;
 	tail->vm_start = addr;
+	tail->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
 	vma->vm_end = addr;
 	list_add(&tail->list, &vma->list); /* just after vma */
 	anon_vma_link(tail, vma);

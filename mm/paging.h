@@ -8,6 +8,8 @@
 #define PTE_PRESENT (1UL << 0)
 #define PTE_WRITE (1UL << 1)
 #define PTE_USER (1UL << 2)
+#define PTE_ACCESSED (1UL << 5) /* set by the CPU on any access */
+#define PTE_DIRTY (1UL << 6)    /* set by the CPU on a write */
 #define PTE_HUGE (1UL << 7)   /* in a PD: this entry maps 2 MiB directly */
 #define PTE_GLOBAL (1UL << 8)
 #define PTE_NX (1UL << 63)

@@ -8,6 +8,7 @@
 
 #include "mm/mm_types.h"
 #include "mm/page.h"
+#include "mm/paging.h"
 
 void pgtable_init(void);          /* remember the kernel's PML4 */
 uint64_t *pgd_alloc(void);        /* a PML4 with the kernel half filled in */
@@ -29,23 +30,90 @@ void flush_tlb_page(struct mm_struct *mm, unsigned long va);
 
 /*
  * A PTE without the present bit can still say something (Linux: swap
- * entries). Type 1 is a hwpoison entry: the page that was here was found
- * corrupt and taken away; any access faults, and the fault handler sends
- * SIGBUS instead of bringing a page in. Bits 5:1 hold the type, the frame
- * number stays where a present PTE keeps it.
+ * entries, include/linux/swapops.h). Such an entry is a type and an
+ * offset:
+ *
+ *   bit 0      0 (not present)
+ *   bits 1-5   type: 0..MAX_SWAPFILES-1 a swap device (the offset is the
+ *              slot), then migration entries, then hwpoison
+ *   bits 12-51 offset: the swap slot, or the frame number
+ *
+ * A hwpoison entry says that the page that was here was found corrupt and
+ * taken away: any access faults, and the fault handler sends SIGBUS
+ * instead of bringing a page in. Its type is 26, the number Debian's
+ * Linux 6.1 shows for it in /proc/PID/pagemap. Swap slot 0 holds the swap
+ * header and is never used, so no entry is the all-zero "nothing here".
  */
 #define SWP_TYPE_SHIFT 1
 #define SWP_TYPE_MASK 0x1fUL
-#define SWP_HWPOISON 1UL
+#define MAX_SWAPFILES 23
+#define SWP_MIGRATION_READ 23
+#define SWP_MIGRATION_READ_EXCLUSIVE 24
+#define SWP_MIGRATION_WRITE 25
+#define SWP_HWPOISON 26
+
+typedef struct {
+	uint64_t val;
+} swp_entry_t;
+
+static inline swp_entry_t swp_entry(unsigned type, unsigned long offset)
+{
+	return (swp_entry_t){ ((uint64_t)offset << PAGE_SHIFT) | ((uint64_t)type << SWP_TYPE_SHIFT) };
+}
+
+static inline unsigned swp_type(swp_entry_t e)
+{
+	return (unsigned)((e.val >> SWP_TYPE_SHIFT) & SWP_TYPE_MASK);
+}
+
+static inline unsigned long swp_offset(swp_entry_t e)
+{
+	return (unsigned long)((e.val & PTE_ADDR_MASK) >> PAGE_SHIFT);
+}
+
+/* Neither empty nor present: a swap, migration or hwpoison entry. */
+static inline bool is_swap_pte(uint64_t pte)
+{
+	return pte && !(pte & PTE_PRESENT);
+}
+
+static inline swp_entry_t pte_to_swp_entry(uint64_t pte)
+{
+	return (swp_entry_t){ pte };
+}
+
+static inline uint64_t swp_entry_to_pte(swp_entry_t e)
+{
+	return e.val;
+}
 
 static inline uint64_t make_hwpoison_entry(unsigned long pfn)
 {
-	return ((uint64_t)pfn << PAGE_SHIFT) | (SWP_HWPOISON << SWP_TYPE_SHIFT);
+	return swp_entry_to_pte(swp_entry(SWP_HWPOISON, pfn));
 }
 
 static inline bool is_hwpoison_entry(uint64_t pte)
 {
-	return !(pte & 1) && ((pte >> SWP_TYPE_SHIFT) & SWP_TYPE_MASK) == SWP_HWPOISON;
+	return is_swap_pte(pte) && swp_type(pte_to_swp_entry(pte)) == SWP_HWPOISON;
+}
+
+/* The frame a present PTE maps. */
+static inline unsigned long pte_pfn(uint64_t pte)
+{
+	return (unsigned long)((pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
+}
+
+/* The CPU sets these in a present PTE: accessed on any use, dirty on a
+ * write. The kernel reads and clears them for dirty tracking and for
+ * aging pages on the LRU lists. */
+static inline bool pte_young(uint64_t pte)
+{
+	return pte & PTE_ACCESSED;
+}
+
+static inline bool pte_dirty(uint64_t pte)
+{
+	return pte & PTE_DIRTY;
 }
 
 #endif
