@@ -155,8 +155,11 @@ test: deps all unit-tests
 unit-test: deps unit-tests
 	@$(PYTHON) tests/run_tests.py --unit-only
 
+# ORDER=reverse or ORDER=shuffle:SEED: every test must pass in any order
+# (.ci/run checks reverse order too).
+ORDER ?= file
 system-test: deps all
-	@$(PYTHON) tests/run_tests.py --system-only
+	@$(PYTHON) tests/run_tests.py --system-only --order=$(ORDER)
 
 # Debian packages, installed only when a tool is missing.
 # grub-efi-amd64-bin and ovmf: only tests/system/test_badram.py boots

@@ -14,6 +14,7 @@
 #include "kernel/printk.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
+#include "mm/filemap.h"
 #include "mm/memblock.h"
 #include "mm/paging.h"
 #include "mm/slab.h"
@@ -111,6 +112,7 @@ void mm_init(void)
 	buddy_init();
 	memblock_for_each_free_range(release_free_range);
 	kmalloc_init();
+	page_wait_table_init();
 
 	unsigned long total_kb = memblock_total_ram() >> 10;
 	unsigned long avail_kb = zone.managed_pages << (PAGE_SHIFT - 10);

@@ -13,6 +13,7 @@
 When a test fails, the serial transcript of every machine it used is
 saved to build/test-logs/<test id>.log, and the failure report says where.
 """
+import random
 import re
 import shutil
 
@@ -27,16 +28,47 @@ LOG_DIR = REPO_ROOT / "build" / "test-logs"
 FAILED_VM_TESTS = pytest.StashKey[list]()
 
 
+# -- the order of the tests -------------------------------------------------
+
+def pytest_addoption(parser):
+    parser.addoption("--order", default="file",
+                     help="file (as written), reverse, or shuffle:SEED; every test "
+                          "must pass alone and in any order, and CI checks reverse")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Reorder the tests, keeping each module's tests together so that its
+    shared `vm` is still booted once."""
+    order = config.getoption("--order")
+    if order == "file":
+        return
+    modules = {}
+    for item in items:
+        modules.setdefault(item.module.__name__, []).append(item)
+    groups = list(modules.values())
+    if order == "reverse":
+        groups = [group[::-1] for group in groups[::-1]]
+    elif order.startswith("shuffle:"):
+        rng = random.Random(order.partition(":")[2])
+        rng.shuffle(groups)
+        for group in groups:
+            rng.shuffle(group)
+    else:
+        raise pytest.UsageError("--order is file, reverse or shuffle:SEED, not %r" % order)
+    items[:] = [item for group in groups for item in group]
+
+
 # -- the machines ----------------------------------------------------------
 
 class MachineFactory:
-    """boot_vm(mem="128M", extra_args=[]) -> a booted Machine of your own."""
+    """boot_vm(mem="128M", extra_args=[], iso=DEFAULT_ISO) -> a booted
+    Machine of your own."""
 
     def __init__(self):
         self.machines = []
 
-    def __call__(self, mem="128M", extra_args=()):
-        machine = Machine(mem=mem, extra_args=extra_args)
+    def __call__(self, mem="128M", extra_args=(), iso=DEFAULT_ISO):
+        machine = Machine(mem=mem, extra_args=extra_args, iso=iso)
         self.machines.append(machine)   # before boot: closed even if boot fails
         return machine.boot()
 

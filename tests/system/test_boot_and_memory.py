@@ -103,6 +103,19 @@ def test_selftest_slab(vm):
     assert after["Slab"] == before["Slab"]
 
 
+def test_selftest_locks_keeps_contending_threads_apart(vm):
+    before = vm.meminfo()
+    out = vm.command("selftest locks", timeout=60)
+    assert "selftest locks: PASS" in out, out
+    for lock in ("mutex", "page lock", "rwsem"):
+        assert re.search(rf"^selftest locks: {lock}: 3 threads x \d+ rounds, 0 violations$",
+                         out, re.M), out
+    # The threads are gone again: their stacks and the test page are free.
+    assert vm.meminfo()["MemFree"] == before["MemFree"]
+    ps = vm.command("ps")
+    assert not re.search(r"\[(mutex|page lock|rwsem)\]", ps), ps
+
+
 def test_slabinfo_lists_kmalloc_caches(vm):
     out = vm.command("slabinfo")
     names = re.findall(r"^(kmalloc-\w+)\s", out, re.M)
