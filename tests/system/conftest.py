@@ -16,6 +16,7 @@ saved to build/test-logs/<test id>.log, and the failure report says where.
 import random
 import re
 import shutil
+import time
 
 import pytest
 
@@ -104,6 +105,33 @@ def vm(request):
     if failed:
         save_log(module.nodeid + ".vm", [machine],
                  "shared vm of %s; failed: %s" % (module.nodeid, " ".join(failed)))
+
+
+@pytest.fixture(autouse=True)
+def _shared_vm_left_quiet(request):
+    """After each test on the module's shared `vm`: no job of the test is
+    still running, and every job's end has been reported. Otherwise the
+    next test would read that report in the middle of its own output, and
+    the outcome would depend on the order of the tests."""
+    yield
+    if "vm" not in request.fixturenames or failed(request.node):
+        return
+    vm = request.getfixturevalue("vm")
+    if vm.exit_status is not None:
+        return
+    for pid in user_jobs(vm):
+        vm.command(f"kill {pid} 9")
+    deadline = time.monotonic() + 10
+    while vm.command("") or user_jobs(vm):   # "" once every report is out
+        assert time.monotonic() < deadline, "jobs still running:\n" + vm.command("ps")
+
+
+def user_jobs(vm):
+    """The pids of the console's user jobs (everything but init and the
+    kernel threads, which ps shows in brackets)."""
+    return [int(m.group(1)) for m in re.finditer(r"^\s*(\d+)\s+\d+\s.*\s(\S+)$",
+                                                 vm.command("ps"), re.M)
+            if int(m.group(1)) != 1 and not m.group(2).startswith("[")]
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -244,5 +244,7 @@ def test_injection_for_a_process_that_exits_is_withdrawn(vm):
         vm.command(f"inject srar 0x3100 user:{pid}")
     vm.command(f"kill {pid} 9")
     vm.wait_for(rf"mce-inject: process {pid} is gone: injection withdrawn", since=since)
-    # The bank is free again.
+    # The bank is free again; the poller empties it once more.
+    since = vm.mark()
     assert "left for the poller" in vm.command("inject ce 0x3100")
+    vm.wait_for(r"Machine Check: 0 Bank 9: 9c0000000000009f", timeout=5, since=since)
