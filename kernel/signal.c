@@ -121,6 +121,19 @@ void force_sig_fault(int sig, int code, uint64_t addr, short addr_lsb)
 	send_signal(current, sig, &info);
 }
 
+/*
+ * The signal frame for sig could not be set up (Linux: force_sigsegv).
+ * If sig was SIGSEGV itself, its handler cannot be reached: SIGSEGV's
+ * default action (death) happens. Any other signal's failure becomes a
+ * SIGSEGV the process may still catch.
+ */
+static void force_sigsegv(int sig)
+{
+	if (sig == SIGSEGV)
+		current->signal.action[SIGSEGV].handler = SIG_DFL;
+	force_sig_fault(SIGSEGV, SI_KERNEL, 0, 0);
+}
+
 /* The siginfo a handler sees, laid out for the kind of signal it is. */
 static void build_siginfo(struct siginfo *si, int sig, const struct sig_pending_info *pi)
 {
@@ -174,22 +187,48 @@ static void handle_restart(struct trapframe *tf, const struct k_sigaction *ka)
 	tf->rip -= 2;
 }
 
+/*
+ * Where the frame goes (Linux: get_sigframe): below the interrupted stack
+ * pointer, or at the top of the alternate stack for a SA_ONSTACK handler
+ * that is not on it yet. A frame that would not fit on the alternate
+ * stack - a handler that keeps faulting with SA_NODEFER pushes one frame
+ * after another - is refused: the process dies of SIGSEGV instead of
+ * overwriting whatever lies below the stack, or looping forever.
+ * Returns the frame's address and the FPU state's in *fpstate, or 0.
+ */
+static uint64_t get_sigframe(const struct k_sigaction *ka, uint64_t sp, uint64_t *fpstate)
+{
+	struct signal_state *s = &current->signal;
+	bool nested_altstack = on_altstack(s, sp), entering_altstack = false;
+
+	if ((ka->flags & SA_ONSTACK) && s->altstack_size && !nested_altstack) {
+		sp = s->altstack_sp + s->altstack_size;
+		entering_altstack = true;
+	}
+	sp = ((sp - RED_ZONE - sizeof(struct fpu_state)) & ~63UL);
+	*fpstate = sp;
+	sp = ((sp - sizeof(struct rt_sigframe)) & ~15UL) - 8; /* as if just called */
+	if ((nested_altstack || entering_altstack) && !on_altstack(s, sp)) {
+		pr_info("%s[%d] overflowed sigaltstack\n", current->name, current->pid);
+		return 0;
+	}
+	return sp;
+}
+
 static int setup_rt_frame(int sig, const struct k_sigaction *ka,
 			  const struct sig_pending_info *pi, struct trapframe *tf)
 {
 	struct signal_state *s = &current->signal;
 	struct fpu_state fpu;
 	struct rt_sigframe frame;
-	uint64_t sp = tf->rsp;
+	uint64_t fpstate, sp;
 
 	if (!(ka->flags & SA_RESTORER))
 		return -EFAULT; /* x86-64 has no default way back */
-	if ((ka->flags & SA_ONSTACK) && s->altstack_size && !on_altstack(s, sp))
-		sp = s->altstack_sp + s->altstack_size;
-	sp = ((sp - RED_ZONE - sizeof(fpu)) & ~63UL);
-	uint64_t fpstate = sp;
+	sp = get_sigframe(ka, tf->rsp, &fpstate);
+	if (!sp)
+		return -EFAULT;
 	fpu_save(&fpu); /* the process's live registers: the kernel never uses them */
-	sp = ((sp - sizeof(frame)) & ~15UL) - 8; /* as if just called */
 
 	memset(&frame, 0, sizeof(frame));
 	frame.pretcode = ka->restorer;
@@ -240,9 +279,9 @@ void do_signal(struct trapframe *tf)
 		do_exit(sig); /* wait status: killed by sig */
 	handle_restart(tf, ka);
 	if (setup_rt_frame(sig, ka, &info, tf)) {
-		pr_info("%s[%d]: cannot deliver signal %d: bad stack or no restorer\n",
-			current->name, current->pid, sig);
-		do_exit(SIGSEGV);
+		force_sigsegv(sig);
+		do_signal(tf); /* now, not at the next entry to the kernel */
+		return;
 	}
 	s->blocked |= ka->mask & ~UNBLOCKABLE;
 	if (!(ka->flags & SA_NODEFER))
