@@ -84,6 +84,9 @@ void scheduler(void) __attribute__((noreturn));
 void make_runnable(struct proc *p);
 void sched(void);
 void yield(void);
+/* For long loops in the kernel, which nothing preempts: give the CPU to
+ * whoever waits if our slice is over (Linux's cond_resched). */
+void cond_resched(void);
 void sched_tick(struct trapframe *tf);
 
 /* kernel/run.c: the console's process commands. */

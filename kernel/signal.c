@@ -82,6 +82,20 @@ bool signal_pending(const struct proc *p)
 	return p->killed || (p->signal.pending & ~p->signal.blocked);
 }
 
+bool fatal_signal_pending(const struct proc *p)
+{
+	return p->killed;
+}
+
+/* Delivering sig would kill p (Linux: sig_fatal). */
+static bool sig_fatal(const struct proc *p, int sig)
+{
+	const struct signal_state *s = &p->signal;
+
+	return s->action[sig].handler == SIG_DFL && !default_ignored(sig) &&
+	       !(s->blocked & bit(sig));
+}
+
 void send_signal(struct proc *p, int sig, const struct sig_pending_info *info)
 {
 	struct signal_state *s = &p->signal;
@@ -91,8 +105,10 @@ void send_signal(struct proc *p, int sig, const struct sig_pending_info *info)
 	 * it has no handler for - even SIGKILL: its death would panic. */
 	if (p == init_task && handler == SIG_DFL && (info->code == SI_USER || info->code == SI_TKILL))
 		return;
-	if (sig == SIGKILL) {
-		proc_kill(p, SIGKILL);
+	/* Like Linux's complete_signal: a signal that will kill p anyway
+	 * kills it now, so that a long system call notices and ends. */
+	if (sig == SIGKILL || sig_fatal(p, sig)) {
+		proc_kill(p, sig);
 		return;
 	}
 	if (handler == SIG_IGN || (handler == SIG_DFL && default_ignored(sig)))

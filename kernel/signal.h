@@ -96,6 +96,9 @@ struct proc;
 void send_signal(struct proc *p, int sig, const struct sig_pending_info *info);
 /* A signal that would interrupt a sleep (wait4, nanosleep: -EINTR). */
 bool signal_pending(const struct proc *p);
+/* p is going to die (SIGKILL, or a signal whose default action kills and
+ * that nothing blocks or catches): long loops in the kernel stop early. */
+bool fatal_signal_pending(const struct proc *p);
 /* A signal the process cannot block or ignore right now (faults): if it
  * is blocked or ignored, the default action (death) happens anyway. */
 void force_sig_fault(int sig, int code, uint64_t addr, short addr_lsb);

@@ -31,9 +31,11 @@ def test_bad_run_requests(vm):
     assert vm.command("run") == "usage: run PROGRAM [ARGUMENTS] [&]"
 
 
-def spawn_background(vm, program):
-    out = vm.command(f"run {program} &")
-    return int(re.search(rf"^\[(\d+)\] {program}$", out, re.M).group(1))
+def spawn_background(vm, command):
+    """`run COMMAND &`: the new process's pid."""
+    out = vm.command(f"run {command} &")
+    name = command.split()[0]
+    return int(re.search(rf"^\[(\d+)\] {name}$", out, re.M).group(1))
 
 
 def ps(vm):
@@ -153,3 +155,28 @@ def test_usertests_runs_every_suite(vm):
 def test_startup_state_as_linux_lays_it_out(vm):
     """user/startup.c: argv, envp and the auxiliary vector."""
     vm.run_suite("startup one two")
+
+
+def test_a_huge_console_write_leaves_the_console_answering_and_dies_of_sigkill(vm):
+    """write(1, buf, 2 GiB) takes far longer than anyone waits: meanwhile
+    the console answers, and SIGKILL ends the write and the process."""
+    before = vm.meminfo()
+    pid = spawn_background(vm, "bigwrite")
+    assert ps(vm)[pid][3] == "bigwrite"
+    assert vm.command(f"kill {pid} 9").replace("\0", "") == ""
+    assert f"[{pid}] bigwrite killed by signal 9 SIGKILL" in until_reaped(vm, pid)
+    assert vm.meminfo() == before
+
+
+def test_a_signal_ends_a_huge_console_write_with_a_short_count(vm):
+    """A caught signal ends the write early (the count so far, as a Linux
+    terminal does); a default-action SIGTERM kills the writer."""
+    pid = spawn_background(vm, "bigwrite handler")
+    vm.command(f"kill {pid} 10")
+    said = until_reaped(vm, pid).replace("\0", "")
+    count = int(re.search(r"bigwrite: wrote (\d+) bytes", said).group(1))
+    assert 0 < count < 0x80000000
+    assert f"[{pid}] bigwrite exited with status 0" in said
+    pid = spawn_background(vm, "bigwrite")
+    vm.command(f"kill {pid}")
+    assert f"[{pid}] bigwrite killed by signal 15 SIGTERM" in until_reaped(vm, pid)
