@@ -195,19 +195,37 @@ long sys_clone(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid, uin
 	return sys_fork();
 }
 
-/* Tell p's parent that p has exited: SIGCHLD if it is a user process,
- * and a wake-up for wait4. */
-static void notify_parent(struct proc *p)
+/* A wait4 exit status as waitid tells it: si_code and si_status. */
+static void decode_exit_status(int status, int *code, int *si_status)
 {
-	int status = p->exit_status;
+	*code = status & 0x7f ? CLD_KILLED : CLD_EXITED;
+	*si_status = status & 0x7f ? status & 0x7f : (status >> 8) & 0xff;
+}
 
-	if (p->parent->mm) {
-		struct sig_pending_info info = { .code = status & 0x7f ? CLD_KILLED : CLD_EXITED,
-						 .pid = p->pid,
-						 .status = status & 0x7f ? status & 0x7f : (status >> 8) & 0xff };
-		send_signal(p->parent, SIGCHLD, &info);
+/*
+ * Tell p's parent that p exited, stopped or continued (why: CLD_*):
+ * SIGCHLD if the parent is a user process - for a stop or a continue
+ * only if its SIGCHLD action lacks SA_NOCLDSTOP - and always a wake-up
+ * for wait.
+ */
+static void notify_parent(struct proc *p, int why, int si_status)
+{
+	struct proc *parent = p->parent;
+	bool nocldstop = parent->signal.action[SIGCHLD].flags & SA_NOCLDSTOP;
+
+	if (parent->mm && !(why != CLD_EXITED && why != CLD_KILLED && nocldstop)) {
+		struct sig_pending_info info = { .code = why, .pid = p->pid, .status = si_status };
+		send_signal(parent, SIGCHLD, &info);
 	}
-	wake_up(&p->parent->child_exit);
+	wake_up(&parent->child_exit);
+}
+
+static void notify_parent_exit(struct proc *p)
+{
+	int code, si_status;
+
+	decode_exit_status(p->exit_status, &code, &si_status);
+	notify_parent(p, code, si_status);
 }
 
 /* Orphans go to init, which reaps them (to our parent if there is no init
@@ -222,7 +240,7 @@ static void reparent_children(struct proc *p)
 		child->parent = reaper;
 		list_add_tail(&child->sibling, &reaper->children);
 		if (child->state == ZOMBIE)
-			notify_parent(child);
+			notify_parent_exit(child);
 	}
 }
 
@@ -243,7 +261,7 @@ void do_exit(int status)
 	reparent_children(p);
 	p->exit_status = status;
 	p->state = ZOMBIE;
-	notify_parent(p);
+	notify_parent_exit(p);
 	sched();
 	panic("zombie %d ran again", p->pid);
 }
@@ -253,7 +271,38 @@ static bool wanted(const struct proc *child, int pid)
 	return pid == -1 || child->pid == pid;
 }
 
-long kernel_wait4(int pid, int *status, char name[16], bool nohang)
+/* What child has to tell a wait with these options, in *res: its exit,
+ * a stop or a continue not yet reported; false if nothing. */
+static bool wait_consider(struct proc *child, int options, struct wait_result *res)
+{
+	bool consume = !(options & WNOWAIT);
+
+	if (child->state == ZOMBIE) {
+		if (!(options & WEXITED))
+			return false;
+		res->status = child->exit_status;
+		decode_exit_status(child->exit_status, &res->code, &res->si_status);
+	} else if (child->state == STOPPED && child->stop_code && (options & WSTOPPED)) {
+		res->status = (child->stop_code << 8) | 0x7f;
+		res->code = CLD_STOPPED;
+		res->si_status = child->stop_code;
+		if (consume)
+			child->stop_code = 0;
+	} else if (child->continued && (options & WCONTINUED)) {
+		res->status = 0xffff;
+		res->code = CLD_CONTINUED;
+		res->si_status = SIGCONT;
+		if (consume)
+			child->continued = false;
+	} else {
+		return false;
+	}
+	res->pid = child->pid;
+	strlcpy(res->name, child->name, sizeof(res->name));
+	return true;
+}
+
+long do_wait(int pid, int options, struct wait_result *res)
 {
 	for (;;) {
 		bool have_children = false;
@@ -263,18 +312,14 @@ long kernel_wait4(int pid, int *status, char name[16], bool nohang)
 			if (!wanted(child, pid))
 				continue;
 			have_children = true;
-			if (child->state != ZOMBIE)
+			if (!wait_consider(child, options, res))
 				continue;
-			int child_pid = child->pid;
-			if (status)
-				*status = child->exit_status;
-			if (name)
-				strlcpy(name, child->name, 16);
-			free_proc(child);
+			if (child->state == ZOMBIE && !(options & WNOWAIT))
+				free_proc(child);
 			sti();
-			return child_pid;
+			return res->pid;
 		}
-		if (!have_children || nohang) {
+		if (!have_children || (options & WNOHANG)) {
 			sti();
 			return have_children ? 0 : -ECHILD;
 		}
@@ -285,6 +330,32 @@ long kernel_wait4(int pid, int *status, char name[16], bool nohang)
 		sleep_on(&current->child_exit);
 		sti();
 	}
+}
+
+void do_signal_stop(int sig)
+{
+	struct proc *p = current;
+	bool was_on = irq_save();
+
+	p->state = STOPPED;
+	p->stop_code = sig;
+	p->continued = false;
+	notify_parent(p, CLD_STOPPED, sig);
+	sched(); /* until proc_continue or proc_kill */
+	irq_restore(was_on);
+}
+
+void proc_continue(struct proc *p)
+{
+	bool was_on = irq_save();
+
+	if (p->state == STOPPED) {
+		p->stop_code = 0; /* a stop not yet reported never will be */
+		p->continued = true;
+		make_runnable(p);
+		notify_parent(p, CLD_CONTINUED, SIGCONT);
+	}
+	irq_restore(was_on);
 }
 
 void proc_wake(struct proc *p)
@@ -300,11 +371,18 @@ void proc_wake(struct proc *p)
 
 void proc_kill(struct proc *p, int sig)
 {
+	bool was_on = irq_save();
+
 	if (!p->killed) {
 		p->killed = true;
 		p->kill_signal = sig;
 	}
+	if (p->state == STOPPED) { /* SIGKILL wakes even a stopped process */
+		p->stop_code = 0;
+		make_runnable(p);
+	}
 	proc_wake(p);
+	irq_restore(was_on);
 }
 
 void for_each_process(void (*fn)(struct proc *p))

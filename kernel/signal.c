@@ -77,6 +77,14 @@ static bool default_ignored(int sig)
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
 
+#define STOP_SIGNALS (bit(SIGSTOP) | bit(SIGTSTP) | bit(SIGTTIN) | bit(SIGTTOU))
+
+/* Linux's sig_kernel_stop: the default action is to stop. */
+static bool default_stops(int sig)
+{
+	return STOP_SIGNALS & bit(sig);
+}
+
 bool signal_pending(const struct proc *p)
 {
 	return p->killed || (p->signal.pending & ~p->signal.blocked);
@@ -92,8 +100,23 @@ static bool sig_fatal(const struct proc *p, int sig)
 {
 	const struct signal_state *s = &p->signal;
 
-	return s->action[sig].handler == SIG_DFL && !default_ignored(sig) &&
+	return s->action[sig].handler == SIG_DFL && !default_ignored(sig) && !default_stops(sig) &&
 	       !(s->blocked & bit(sig));
+}
+
+/*
+ * What sending sig does before it is even queued, whatever its action
+ * (Linux: prepare_signal): a stop signal cancels a pending SIGCONT, and
+ * SIGCONT cancels pending stop signals and resumes a stopped process.
+ */
+static void prepare_signal(struct proc *p, int sig)
+{
+	if (default_stops(sig)) {
+		p->signal.pending &= ~bit(SIGCONT);
+	} else if (sig == SIGCONT) {
+		p->signal.pending &= ~STOP_SIGNALS;
+		proc_continue(p);
+	}
 }
 
 void send_signal(struct proc *p, int sig, const struct sig_pending_info *info)
@@ -105,13 +128,19 @@ void send_signal(struct proc *p, int sig, const struct sig_pending_info *info)
 	 * it has no handler for - even SIGKILL: its death would panic. */
 	if (p == init_task && handler == SIG_DFL && (info->code == SI_USER || info->code == SI_TKILL))
 		return;
+	prepare_signal(p, sig);
 	/* Like Linux's complete_signal: a signal that will kill p anyway
-	 * kills it now, so that a long system call notices and ends. */
-	if (sig == SIGKILL || sig_fatal(p, sig)) {
+	 * kills it now, so that a long system call notices and ends. A
+	 * stopped process keeps it pending until SIGCONT; only SIGKILL
+	 * wakes it. */
+	if (sig == SIGKILL || (sig_fatal(p, sig) && p->state != STOPPED)) {
 		proc_kill(p, sig);
 		return;
 	}
-	if (handler == SIG_IGN || (handler == SIG_DFL && default_ignored(sig)))
+	/* An ignored signal is dropped - unless it is blocked: the action
+	 * may change before it is unblocked (Linux: sig_ignored). */
+	if (!(s->blocked & bit(sig)) &&
+	    (handler == SIG_IGN || (handler == SIG_DFL && default_ignored(sig))))
 		return;
 	bool was_on = irq_save();
 	if (!(s->pending & bit(sig))) { /* a standard signal is pending once */
@@ -271,39 +300,48 @@ static int setup_rt_frame(int sig, const struct k_sigaction *ka,
 	return 0;
 }
 
+/*
+ * Take pending signals that are not blocked, lowest first, until one
+ * has a handler to run (its frame is then set up) or none is left:
+ * ignored ones are dropped, a stop signal stops the process here until
+ * SIGCONT, any other default action kills it.
+ */
 void do_signal(struct trapframe *tf)
 {
 	struct signal_state *s = &current->signal;
 
-	if (current->killed)
-		do_exit(current->kill_signal);
-	uint64_t ready = s->pending & ~s->blocked;
-	if (!ready) {
-		handle_restart(tf, NULL);
-		return;
-	}
-	int sig = __builtin_ctzll(ready) + 1;
-	struct sig_pending_info info = s->info[sig];
-	struct k_sigaction *ka = &s->action[sig];
-	s->pending &= ~bit(sig);
+	for (;;) {
+		if (current->killed)
+			do_exit(current->kill_signal);
+		uint64_t ready = s->pending & ~s->blocked;
+		if (!ready)
+			break;
+		int sig = __builtin_ctzll(ready) + 1;
+		struct sig_pending_info info = s->info[sig];
+		struct k_sigaction *ka = &s->action[sig];
+		s->pending &= ~bit(sig);
 
-	if (ka->handler == SIG_IGN || (ka->handler == SIG_DFL && default_ignored(sig))) {
-		handle_restart(tf, NULL);
+		if (ka->handler == SIG_IGN || (ka->handler == SIG_DFL && default_ignored(sig)))
+			continue;
+		if (ka->handler == SIG_DFL && default_stops(sig)) {
+			do_signal_stop(sig);
+			continue;
+		}
+		if (ka->handler == SIG_DFL)
+			do_exit(sig); /* wait status: killed by sig */
+		handle_restart(tf, ka);
+		if (setup_rt_frame(sig, ka, &info, tf)) {
+			force_sigsegv(sig); /* taken on the next turn */
+			continue;
+		}
+		s->blocked |= ka->mask & ~UNBLOCKABLE;
+		if (!(ka->flags & SA_NODEFER))
+			s->blocked |= bit(sig);
+		if (ka->flags & SA_RESETHAND)
+			ka->handler = SIG_DFL;
 		return;
 	}
-	if (ka->handler == SIG_DFL)
-		do_exit(sig); /* wait status: killed by sig */
-	handle_restart(tf, ka);
-	if (setup_rt_frame(sig, ka, &info, tf)) {
-		force_sigsegv(sig);
-		do_signal(tf); /* now, not at the next entry to the kernel */
-		return;
-	}
-	s->blocked |= ka->mask & ~UNBLOCKABLE;
-	if (!(ka->flags & SA_NODEFER))
-		s->blocked |= bit(sig);
-	if (ka->flags & SA_RESETHAND)
-		ka->handler = SIG_DFL;
+	handle_restart(tf, NULL);
 }
 
 long sys_rt_sigreturn(void)
@@ -384,6 +422,16 @@ long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size
 		return -EFAULT;
 	}
 	return 0;
+}
+
+/* The signals that are pending because they are blocked. */
+long sys_rt_sigpending(uint64_t set, uint64_t size)
+{
+	uint64_t pending = current->signal.pending & current->signal.blocked;
+
+	if (size > sizeof(pending))
+		return -EINVAL;
+	return copy_to_user(set, &pending, size);
 }
 
 long sys_sigaltstack(uint64_t ss, uint64_t oss)

@@ -63,6 +63,7 @@ long sys_clone(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid, uin
 long sys_execve(uint64_t path, uint64_t argv, uint64_t envp);
 long sys_getppid(void);
 long sys_exit(uint64_t status);
+long sys_waitid(uint64_t idtype, uint64_t id, uint64_t infop, uint64_t options, uint64_t rusage);
 long sys_wait4(uint64_t pid, uint64_t status, uint64_t options, uint64_t rusage);
 long sys_kill(uint64_t pid, uint64_t sig);
 long sys_sched_yield(void);

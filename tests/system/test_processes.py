@@ -38,12 +38,15 @@ def spawn_background(vm, command):
     return int(re.search(rf"^\[(\d+)\] {name}$", out, re.M).group(1))
 
 
-def ps(vm):
-    """ps as {pid: (ppid, state, rss, name, kill mode)}."""
-    rows = re.findall(r"^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\d+)\s+(\S+)$", vm.command("ps"),
-                      re.M)
+def ps_rows(out):
+    """ps's output as {pid: (ppid, state, rss, name, kill mode)}."""
+    rows = re.findall(r"^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\d+)\s+(\S+)$", out, re.M)
     return {int(pid): (int(ppid), state, int(rss), name, mode)
             for pid, ppid, state, mode, rss, name in rows}
+
+
+def ps(vm):
+    return ps_rows(vm.command("ps"))
 
 
 def test_ps_shows_kernel_threads_and_programs(vm):
@@ -180,3 +183,48 @@ def test_a_signal_ends_a_huge_console_write_with_a_short_count(vm):
     pid = spawn_background(vm, "bigwrite")
     vm.command(f"kill {pid}")
     assert f"[{pid}] bigwrite killed by signal 15 SIGTERM" in until_reaped(vm, pid)
+
+
+def test_stop_and_continue_as_on_linux(vm):
+    """user/stoptest.c: stop signals, SIGCONT, SIGKILL of a stopped child,
+    SIGCHLD with CLD_STOPPED/CLD_CONTINUED, wait4 and waitid reporting."""
+    vm.run_suite("stoptest")
+
+
+def until_state(vm, pid, states):
+    """Run ps until pid is in one of states; return all the console said."""
+    said = ""
+    for _ in range(100):
+        out = vm.command("ps")
+        said += out + "\n"
+        row = ps_rows(out).get(pid)
+        if row and row[1] in states:
+            return said
+    raise AssertionError(f"process {pid} never got to {states}:\n{said}")
+
+
+def test_the_console_stops_and_continues_a_job(vm):
+    pid = spawn_background(vm, "spin")
+    vm.command(f"kill {pid} 19")
+    said = until_state(vm, pid, ("stopped",))
+    said += vm.command("ps")
+    assert f"[{pid}] spin stopped by signal 19 SIGSTOP" in said
+    said = vm.command(f"kill {pid} 18")
+    said += until_state(vm, pid, ("runnable", "running"))
+    assert f"[{pid}] spin continued" in said
+    vm.command(f"kill {pid} 19")
+    until_state(vm, pid, ("stopped",))
+    vm.command(f"kill {pid} 9")  # SIGKILL ends even a stopped process
+    assert f"[{pid}] spin killed by signal 9 SIGKILL" in until_reaped(vm, pid)
+
+
+def test_a_foreground_job_that_stops_gives_the_console_back(vm):
+    out = vm.command("run stoptest self")
+    pid = int(re.fullmatch(r"\[(\d+)\] stoptest stopped by signal 19 SIGSTOP", out).group(1))
+    assert ps(vm)[pid][1] == "stopped"
+    start = len(vm.transcript)
+    said = vm.command(f"kill {pid} 18")
+    said += until_reaped(vm, pid)
+    # It prints while the console waits for input: look in the transcript.
+    assert "stoptest: continued" in vm.transcript[start:]
+    assert f"[{pid}] stoptest exited with status 0" in said
