@@ -79,6 +79,7 @@ static struct proc *alloc_proc(const char *name, void (*start)(void))
 	INIT_LIST_HEAD(&p->children);
 	INIT_LIST_HEAD(&p->run);
 	init_waitqueue_head(&p->child_exit);
+	init_waitqueue_head(&p->vfork_done);
 	p->kstack = page_address(stack);
 
 	char *sp = (char *)p->kstack + KSTACK_SIZE;
@@ -151,12 +152,57 @@ long spawn_user(const char *name, int argc, char *const argv[])
 	return p->pid;
 }
 
+#define CSIGNAL 0x000000ffUL     /* the signal the parent gets at our exit */
+#define CLONE_VM 0x00000100UL
+#define CLONE_VFORK 0x00004000UL
+
+static struct mm_struct *mmget(struct mm_struct *mm)
+{
+	mm->mm_users++;
+	return mm;
+}
+
+void mmput(struct mm_struct *mm)
+{
+	if (--mm->mm_users == 0)
+		mm_release(mm);
+}
+
+void complete_vfork_done(struct proc *p)
+{
+	if (!p->in_vfork)
+		return;
+	p->in_vfork = false;
+	wake_up(&p->parent->vfork_done);
+}
+
 /*
- * fork(): a child that is a copy of the caller - registers, address space
- * (copy-on-write, mm/fork.c), signal handlers and mask, FPU state, kill
- * policy - except that fork returns 0 in the child.
+ * CLONE_VFORK: the parent sleeps until the child no longer uses their
+ * shared address space - it has exec'ed or exited. Only a fatal signal
+ * ends the wait early (Linux: wait_for_vfork_done); the dying parent
+ * then leaves the address space to the child.
  */
-long sys_fork(void)
+static void wait_for_vfork_done(struct proc *child)
+{
+	cli();
+	while (child->in_vfork && !fatal_signal_pending(current))
+		sleep_on(&current->vfork_done);
+	if (child->in_vfork) {
+		child->in_vfork = false;
+		child->mm->owner = child;
+	}
+	sti();
+}
+
+/*
+ * fork(), vfork() and clone(): a child that is a copy of the caller -
+ * registers, signal handlers and mask, FPU state, kill policy - except
+ * that the call returns 0 in the child. Its address space is a
+ * copy-on-write copy (mm/fork.c), or with CLONE_VM the caller's own,
+ * borrowed until the child execs or exits (mm->owner stays the caller).
+ * With a stack the child starts on it.
+ */
+static long kernel_clone(uint64_t flags, uint64_t stack)
 {
 	struct proc *parent = current;
 	struct proc *child = alloc_proc(parent->name, first_run);
@@ -168,31 +214,54 @@ long sys_fork(void)
 		free_proc(child);
 		return -ENOMEM;
 	}
-	child->mm = dup_mm(parent->mm);
+	child->mm = flags & CLONE_VM ? mmget(parent->mm) : dup_mm(parent->mm);
 	if (!child->mm) {
 		free_proc(child);
 		return -ENOMEM;
 	}
-	child->mm->owner = child;
+	if (!(flags & CLONE_VM))
+		child->mm->owner = child;
 	*child->tf = *parent->tf;
 	child->tf->rax = 0;
+	if (stack)
+		child->tf->rsp = stack;
 	child->signal = parent->signal;
 	child->signal.pending = 0;
 	child->mce_kill_set = parent->mce_kill_set;
 	child->mce_kill_early = parent->mce_kill_early;
 	child->fs_base = parent->fs_base;
+	child->in_vfork = flags & CLONE_VFORK;
 	fpu_save(&child->fpu); /* the parent's live registers */
+	long pid = child->pid;
 	make_runnable(child);
-	return child->pid;
+	if (flags & CLONE_VFORK)
+		wait_for_vfork_done(child);
+	return pid;
 }
 
-/* clone() with fork's meaning only: no threads yet. */
+long sys_fork(void)
+{
+	return kernel_clone(0, 0);
+}
+
+/* The child runs on the caller's stack, which is safe only because the
+ * caller sleeps until the child execs or exits. */
+long sys_vfork(void)
+{
+	return kernel_clone(CLONE_VM | CLONE_VFORK, 0);
+}
+
+/* clone() as fork and vfork use it (what musl's posix_spawn needs). A
+ * CLONE_VM child must be a vfork child for now: sharing an address space
+ * with a running parent is what threads do, and they come later. */
 long sys_clone(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid, uint64_t tls)
 {
 	(void)ptid, (void)ctid, (void)tls;
-	if ((flags & ~0xffUL) || stack)
-		return -EINVAL; /* CLONE_VM, CLONE_THREAD, ...: not supported */
-	return sys_fork();
+	if (flags & ~(CSIGNAL | CLONE_VM | CLONE_VFORK))
+		return -EINVAL; /* CLONE_THREAD, CLONE_FILES, CLONE_SETTLS, ...: not supported */
+	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
+		return -EINVAL;
+	return kernel_clone(flags, stack);
 }
 
 /* A wait4 exit status as waitid tells it: si_code and si_status. */
@@ -251,10 +320,11 @@ void do_exit(int status)
 	if (p == init_task)
 		panic("Attempted to kill init! exitcode=0x%08x", status);
 	if (p->mm) {
-		switch_mm(NULL); /* off the tables we are about to free */
-		mm_release(p->mm);
+		switch_mm(NULL); /* off the tables we may be about to free */
+		mmput(p->mm);
 		p->mm = NULL;
 	}
+	complete_vfork_done(p);
 	files_close_all(p->files); /* pipe ends close: readers see EOF */
 	p->files = NULL;
 	cli();

@@ -44,6 +44,8 @@ struct proc {
 	struct mm_struct *mm;        /* NULL for kernel threads */
 	struct files_struct *files;  /* open file descriptors; NULL for kernel threads */
 	struct wait_queue_head child_exit; /* wait4() sleeps here */
+	struct wait_queue_head vfork_done; /* a CLONE_VFORK parent sleeps here */
+	bool in_vfork;               /* our parent sleeps until we exec or exit */
 	int exit_status;             /* wait4() status encoding */
 	int stop_code;               /* stopped by this signal, not yet reported to a wait */
 	bool continued;              /* continued by SIGCONT, not yet reported to a wait */
@@ -72,6 +74,10 @@ struct proc *kthread_create(const char *name, void (*fn)(void *arg), void *arg);
  * parent is the caller. Returns the process or a negative errno. */
 long spawn_user(const char *name, int argc, char *const argv[]);
 __attribute__((noreturn)) void do_exit(int status);
+/* A process lets go of its address space: the last user frees it. */
+void mmput(struct mm_struct *mm);
+/* A vfork child has exec'ed or exits: its parent may go on. */
+void complete_vfork_done(struct proc *p);
 /* wait4 and waitid options, Linux's values. */
 #define WNOHANG 0x00000001
 #define WUNTRACED 0x00000002 /* wait4's name for WSTOPPED */

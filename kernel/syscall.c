@@ -66,7 +66,7 @@ static const struct {
 	[39] = SYSCALL("getpid", sys_getpid),
 	[56] = SYSCALL("clone", sys_clone),
 	[57] = SYSCALL("fork", sys_fork),
-	[58] = SYSCALL("vfork", sys_fork), /* a full copy: allowed by POSIX */
+	[58] = SYSCALL("vfork", sys_vfork),
 	[59] = SYSCALL("execve", sys_execve),
 	[60] = SYSCALL("exit", sys_exit),
 	[61] = SYSCALL("wait4", sys_wait4),

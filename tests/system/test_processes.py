@@ -228,3 +228,13 @@ def test_a_foreground_job_that_stops_gives_the_console_back(vm):
     # It prints while the console waits for input: look in the transcript.
     assert "stoptest: continued" in vm.transcript[start:]
     assert f"[{pid}] stoptest exited with status 0" in said
+
+
+def test_vfork_posix_spawn_system_and_popen(vm):
+    """user/spawntest.c: vfork shares memory and holds the parent until
+    the child execs or exits; musl's posix_spawn(p) (clone with CLONE_VM,
+    CLONE_VFORK and a stack) runs programs; system() and popen() fail
+    cleanly with ENOENT since there is no /bin/sh. No memory leaks."""
+    before = vm.meminfo()
+    vm.run_suite("spawntest")
+    assert vm.meminfo() == before
