@@ -54,6 +54,8 @@ struct mm_struct {
 	unsigned long start_stack;
 	unsigned long rss;              /* pages mapped */
 	struct proc *owner;             /* the process using it */
+	int mm_users;                   /* processes using it: 1, more while a vfork child
+					 * borrows it (kernel/proc.c: mmget, mmput) */
 };
 
 #endif

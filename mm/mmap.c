@@ -27,6 +27,7 @@ struct mm_struct *mm_alloc(void)
 		return NULL;
 	}
 	INIT_LIST_HEAD(&mm->mmap);
+	mm->mm_users = 1;
 	return mm;
 }
 
