@@ -34,6 +34,7 @@
 #include "mm/pgtable.h"
 #include "mm/rmap.h"
 #include "mm/slab.h"
+#include "mm/swap.h"
 
 #define MF "Memory failure: "
 
@@ -385,7 +386,10 @@ int soft_offline_page(unsigned long pfn)
 				    (1UL << PG_dirty) | (1UL << PG_mlocked));
 	new->mapping = old->mapping;
 	new->index = old->index;
-	get_page(old); /* the retired frame stays ours */
+	lru_cache_add(new);
+	get_page(old); /* the retired frame stays ours, off the LRU lists */
+	if (page_test(old, PG_lru))
+		del_page_from_lru_list(old);
 	rmap_walk(old, move_mapping, new);
 	put_page(new); /* alloc_page()'s reference: the mappings hold it now */
 	page_set(old, PG_hwpoison);

@@ -52,8 +52,12 @@ static void describe_page(unsigned long pfn)
 	kprintf("pfn 0x%05lx flags 0x%04lx (%s) refcount %d mapcount %d",
 		pfn, page->flags, format_page_flags(flags, sizeof(flags), page->flags),
 		page->refcount, page->mapcount);
-	if (page_test(page, PG_buddy) || page_test(page, PG_head))
+	if (page_test(page, PG_buddy))
 		kprintf(" order %lu", page->private);
+	if (page_test(page, PG_head))
+		kprintf(" compound order %u", compound_order(page));
+	if (PageTail(page))
+		kprintf(" tail of pfn %#lx", page_to_pfn(compound_head(page)));
 	if (block && block != page)
 		kprintf(" free: in the order-%lu block at pfn %#lx",
 			block->private, page_to_pfn(block));

@@ -106,7 +106,7 @@ def test_selftest_slab(vm):
 def test_slabinfo_lists_kmalloc_caches(vm):
     out = vm.command("slabinfo")
     names = re.findall(r"^(kmalloc-\w+)\s", out, re.M)
-    assert names[0] == "kmalloc-8" and names[-1] == "kmalloc-2k"
+    assert names[0] == "kmalloc-8" and names[-1] == "kmalloc-4k"
 
 
 def test_log_replays_boot_messages(vm):
