@@ -142,10 +142,16 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c tests/unit/host_kernel.c $(UNIT_KERNEL
 	@echo "  HOSTLD  $@"
 	@$(CC) $(UNIT_CFLAGS) $^ -o $@
 
+# Code that needs page tables is linked only into its own tests, which
+# fake them (tests/unit/fake_pgtable.h).
+$(BUILD)/unit/test_rmap: $(BUILD)/unit/mm/rmap.o
+$(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o
+UNIT_EXTRA_OBJS := $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o
+
 unit-tests: $(UNIT_TESTS)
 
 # Keep the host objects between runs (make would delete them as intermediates).
-.SECONDARY: $(UNIT_KERNEL_OBJS)
+.SECONDARY: $(UNIT_KERNEL_OBJS) $(UNIT_EXTRA_OBJS)
 
 # `make test`: every unit test, then the system tests in QEMU, then one
 # summary line. tests/run_tests.py says what each part found.
@@ -190,4 +196,4 @@ deps:
 clean:
 	rm -rf $(BUILD)
 
--include $(OBJS:.o=.d) $(UNIT_KERNEL_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(UNIT_KERNEL_OBJS:.o=.d) $(UNIT_EXTRA_OBJS:.o=.d)

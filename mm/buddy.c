@@ -45,6 +45,21 @@ static void del_from_free_list(struct page *page, unsigned int order)
 	zone.free_pages -= 1UL << order;
 }
 
+/* Linux marks a frame that poison took off the free lists this way, in
+ * page->private (its order while it was free). */
+#define MAGIC_HWPOISON 0x48575053UL /* "HWPS" */
+
+static void SetPageHWPoisonTakenOff(struct page *page)
+{
+	page->private = MAGIC_HWPOISON;
+}
+
+bool PageHWPoisonTakenOff(const struct page *page)
+{
+	return page->refcount == 0 && !page_test(page, PG_buddy) &&
+	       page->private == MAGIC_HWPOISON;
+}
+
 /* Is the block at pfn a free block of exactly this order? */
 static bool is_free_block(unsigned long pfn, unsigned int order)
 {
@@ -140,12 +155,17 @@ static bool block_has_poison(unsigned long pfn, unsigned int order)
 }
 
 /* A block being freed holds a frame found corrupt while it was in use:
- * free the healthy frames one by one and keep the bad ones out. */
+ * free the healthy frames one by one and keep the bad ones out, marked as
+ * kept out by poison (so that unpoison may give them back). */
 static void free_around_poison(unsigned long pfn, unsigned int order)
 {
-	for (unsigned long i = 0; i < (1UL << order); i++)
-		if (!page_test(pfn_to_page(pfn + i), PG_hwpoison))
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		struct page *page = pfn_to_page(pfn + i);
+		if (page_test(page, PG_hwpoison))
+			SetPageHWPoisonTakenOff(page);
+		else
 			free_one_block(pfn + i, 0);
+	}
 }
 
 /* Flags no page may carry into the free lists: whoever used the page
@@ -154,7 +174,8 @@ static void free_around_poison(unsigned long pfn, unsigned int order)
 #define PAGE_FLAGS_CHECK_AT_FREE                                                      \
 	(1UL << PG_lru | 1UL << PG_locked | 1UL << PG_writeback | 1UL << PG_slab |   \
 	 1UL << PG_active | 1UL << PG_unevictable | 1UL << PG_mlocked |              \
-	 1UL << PG_anon | 1UL << PG_swapbacked | 1UL << PG_swapcache | 1UL << PG_buddy)
+	 1UL << PG_anon | 1UL << PG_swapbacked | 1UL << PG_swapcache | 1UL << PG_buddy | \
+	 1UL << PG_pgtable)
 
 /* What is wrong with a page about to be freed, or NULL (Linux:
  * page_bad_reason; as there, the last reason found is the one told). */
@@ -288,12 +309,17 @@ bool take_page_off_buddy(struct page *page)
 	unsigned int order = (unsigned int)head->private;
 	del_from_free_list(head, order);
 	break_down_buddy_pages(page_to_pfn(head), order, page_to_pfn(page));
+	SetPageHWPoisonTakenOff(page);
 	return true;
 }
 
-void put_page_back_buddy(struct page *page)
+bool put_page_back_buddy(struct page *page)
 {
+	if (!PageHWPoisonTakenOff(page))
+		return false;
+	page->private = 0;
 	free_one_block(page_to_pfn(page), 0);
+	return true;
 }
 
 unsigned long nr_free_pages(void)

@@ -57,8 +57,11 @@ void put_page(struct page *page);
  */
 bool take_page_off_buddy(struct page *page);
 
-/* Return a frame taken by take_page_off_buddy() to the free lists. */
-void put_page_back_buddy(struct page *page);
+/* Poison took this frame off the free lists, or kept it off them when its
+ * block was freed: nobody holds it. */
+bool PageHWPoisonTakenOff(const struct page *page);
+/* Return such a frame to the free lists; false if it is not one. */
+bool put_page_back_buddy(struct page *page);
 
 /* The first frame of the free block that holds page, or NULL if the page
  * is not free. */
