@@ -3,6 +3,7 @@
 #include "mm/paging.h"
 #include "mm/pgtable.h"
 #include "mm/slab.h"
+#include "mm/swap.h"
 
 int anon_vma_prepare(struct vm_area_struct *vma)
 {
@@ -65,6 +66,10 @@ void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsig
 
 void page_remove_anon(struct page *page)
 {
+	/* First off its LRU list: which list it is on depends on the
+	 * PG_swapbacked about to be cleared. */
+	if (page_test(page, PG_lru))
+		del_page_from_lru_list(page);
 	page_clear(page, PG_anon);
 	page_clear(page, PG_swapbacked);
 	page_clear(page, PG_mlocked);

@@ -5,9 +5,12 @@
  * i_mmap - and nowhere else.
  */
 #include "kernel/errno.h"
+#include <string.h>
+
 #include "mm/buddy.h"
 #include "mm/rmap.h"
 #include "mm/slab.h"
+#include "mm/swap.h"
 #include "tests/unit/fake_pgtable.h"
 #include "tests/unit/host_kernel.h"
 #include "tests/unit/test.h"
@@ -194,6 +197,33 @@ static void test_kernel_pages_are_not_walked(void)
 	CHECK(seen.n == 0);
 }
 
+/* A user page's life on the LRU lists: on the inactive anon list from
+ * its first mapping, off it when its last user lets go, counts back to
+ * where they were. */
+static void test_anon_page_leaves_its_lru_list(void)
+{
+	static struct fake_mm f;
+	struct vm_area_struct vma;
+	unsigned long before[NR_LRU_LISTS];
+
+	setup();
+	memcpy(before, lruvec.nr_pages, sizeof(before));
+	fake_mm_init(&f);
+	fake_vma_init(&vma, &f, FAKE_BASE, FAKE_BASE + 8 * PAGE_SIZE);
+	CHECK(anon_vma_prepare(&vma) == 0);
+	struct page *page = alloc_page();
+	page_add_new_anon_rmap(page, &vma, FAKE_BASE);
+	lru_cache_add(page);
+	CHECK(page_test(page, PG_lru) && page_lru(page) == LRU_INACTIVE_ANON);
+	CHECK(lruvec.nr_pages[LRU_INACTIVE_ANON] == before[LRU_INACTIVE_ANON] + 1);
+	/* As mm/pgtable.c releases a page whose last mapping goes. */
+	page_remove_anon(page);
+	put_page(page);
+	CHECK(memcmp(before, lruvec.nr_pages, sizeof(before)) == 0);
+	CHECK(buddy_free_block_of(page) != NULL);
+	anon_vma_unlink(&vma);
+}
+
 int main(void)
 {
 	RUN(test_page_shared_after_fork_is_found_in_both);
@@ -201,5 +231,6 @@ int main(void)
 	RUN(test_hwpoison_entries_only_when_asked);
 	RUN(test_file_page_through_i_mmap);
 	RUN(test_kernel_pages_are_not_walked);
+	RUN(test_anon_page_leaves_its_lru_list);
 	return finish("unit rmap");
 }
