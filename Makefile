@@ -127,7 +127,7 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefi
                -fno-sanitize-recover=all -fno-omit-frame-pointer -I.
 HOST_RENAMES := $(foreach f,memset memcpy memmove memcmp strlen strcmp strncmp strchr \
                 strlcpy vsnprintf snprintf,-D$(f)=kernel_$(f))
-UNIT_KERNEL_SRCS := mm/buddy.c mm/slab.c mm/page_flags.c lib/format.c lib/parse.c \
+UNIT_KERNEL_SRCS := mm/buddy.c mm/swap.c mm/slab.c mm/page_flags.c lib/format.c lib/parse.c \
                     lib/string.c kernel/cmdline.c mce/severity.c mce/decode.c fs/cpio.c \
                     fs/namei.c fs/file.c fs/fdtable.c fs/seq_file.c
 UNIT_KERNEL_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/unit/%.o)
@@ -142,10 +142,16 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c tests/unit/host_kernel.c $(UNIT_KERNEL
 	@echo "  HOSTLD  $@"
 	@$(CC) $(UNIT_CFLAGS) $^ -o $@
 
+# Code that needs page tables is linked only into its own tests, which
+# fake them (tests/unit/fake_pgtable.h).
+$(BUILD)/unit/test_rmap: $(BUILD)/unit/mm/rmap.o
+$(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o
+UNIT_EXTRA_OBJS := $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o
+
 unit-tests: $(UNIT_TESTS)
 
 # Keep the host objects between runs (make would delete them as intermediates).
-.SECONDARY: $(UNIT_KERNEL_OBJS)
+.SECONDARY: $(UNIT_KERNEL_OBJS) $(UNIT_EXTRA_OBJS)
 
 # `make test`: every unit test, then the system tests in QEMU, then one
 # summary line. tests/run_tests.py says what each part found.
@@ -193,4 +199,4 @@ deps:
 clean:
 	rm -rf $(BUILD)
 
--include $(OBJS:.o=.d) $(UNIT_KERNEL_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(UNIT_KERNEL_OBJS:.o=.d) $(UNIT_EXTRA_OBJS:.o=.d)

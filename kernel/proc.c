@@ -63,7 +63,7 @@ static void kthread_start(void)
 static struct proc *alloc_proc(const char *name, void (*start)(void))
 {
 	struct proc *p = kzalloc(sizeof(*p));
-	struct page *stack = alloc_pages(KSTACK_ORDER);
+	struct page *stack = alloc_pages(GFP_KERNEL | __GFP_COMP, KSTACK_ORDER);
 	int pid = alloc_pid();
 
 	if (!p || !stack || pid < 0) {

@@ -18,6 +18,7 @@
 #include "mm/memblock.h"
 #include "mm/paging.h"
 #include "mm/slab.h"
+#include "mm/swap.h"
 
 #define LOW_MEMORY_END 0x100000 /* BIOS data area, EBDA, video memory, ROMs */
 
@@ -110,6 +111,7 @@ void mm_init(void)
 	mark_defective_ram();
 	memblock_dump_reserved();
 	buddy_init();
+	lruvec_init();
 	memblock_for_each_free_range(release_free_range);
 	kmalloc_init();
 	page_wait_table_init();

@@ -44,6 +44,7 @@ struct vm_area_struct {
 	struct mm_struct *vm_mm;
 	struct anon_vma *anon_vma;      /* reverse map of its pages (mm/rmap.c) */
 	struct list_head anon_vma_node; /* on anon_vma->vmas */
+	struct list_head shared;        /* on vm_file's mapping->i_mmap (mm/rmap.h) */
 };
 
 struct mm_struct {

@@ -9,11 +9,13 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "mm/buddy.h"
+#include "mm/swap.h"
 
 uintptr_t page_offset_base;
 struct page *mem_map;
 unsigned long max_pfn;
 char host_last_panic[256];
+struct proc *current; /* no process: reports say "swapper" */
 
 static jmp_buf *panic_catcher;
 static void *arena;
@@ -31,6 +33,7 @@ void host_memory_init(void)
 		INIT_LIST_HEAD(&mem_map[pfn].lru);
 	}
 	buddy_init();
+	lruvec_init();
 }
 
 void host_memory_give(unsigned long start_pfn, unsigned long end_pfn)
