@@ -92,9 +92,11 @@ static int contend(const char *what, void (*const fn[THREADS])(void *))
 	t.violations = 0;
 	for (int i = 0; i < THREADS; i++)
 		pids[i] = kthread_create(what, fn[i], NULL)->pid;
-	for (int i = 0; i < THREADS; i++)
-		while (kernel_wait4(pids[i], NULL, NULL, false) != pids[i])
+	for (int i = 0; i < THREADS; i++) {
+		struct wait_result res;
+		while (do_wait(pids[i], WEXITED, &res) != pids[i])
 			;
+	}
 	kprintf("selftest locks: %s: %d threads x %d rounds, %d violations\n", what, THREADS,
 		ROUNDS, t.violations);
 	return t.violations;
