@@ -8,6 +8,7 @@
 
 #include "fs/seq_file.h"
 #include "kernel/errno.h"
+#include "mm/slab.h"
 #include "tests/unit/host_kernel.h"
 #include "tests/unit/test.h"
 
@@ -111,6 +112,7 @@ int main(void)
 {
 	host_memory_init();
 	host_memory_give(1, HOST_PAGES);
+	kmalloc_init();
 	RUN(test_short_report);
 	RUN(test_long_report_grows_the_buffer);
 	RUN(test_report_too_long_is_cut_on_a_line);
