@@ -9,6 +9,8 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "mm/buddy.h"
+#include "mm/fault.h"
+#include "mm/rmap.h"
 
 uintptr_t page_offset_base;
 struct page *mem_map;
@@ -107,4 +109,18 @@ static const struct file_operations host_console_fops;
 struct file *console_open(void)
 {
 	return alloc_file(&host_console_fops, O_RDWR, NULL);
+}
+
+/* The areas (mm/vma.c) link their reverse map and name their fault
+ * handler; the host tests of areas and page walks need neither. */
+const struct vm_operations_struct anon_vm_ops = { .name = "anon" };
+
+void anon_vma_link(struct vm_area_struct *copy, struct vm_area_struct *vma)
+{
+	copy->anon_vma = vma->anon_vma;
+}
+
+void anon_vma_unlink(struct vm_area_struct *vma)
+{
+	vma->anon_vma = NULL;
 }
