@@ -183,7 +183,7 @@ static bool refused(struct mm_struct *mm, unsigned long start, unsigned long end
 }
 
 /* The checks in Linux's order (do_madvise): advice, alignment, a length
- * that wraps, an empty range. */
+ * that wraps (even one that rounds up to 0), an empty range. */
 long sys_madvise(uint64_t start, uint64_t len, uint64_t advice)
 {
 	const struct madvice *m = find_advice(advice);
@@ -193,7 +193,8 @@ long sys_madvise(uint64_t start, uint64_t len, uint64_t advice)
 
 	if (!m && !inject)
 		return -EINVAL;
-	if (start & ~PAGE_MASK || !range_end(start, len, &end) || !access_ok(start, end - start))
+	if (start & ~PAGE_MASK || (len && !ALIGN_UP(len, PAGE_SIZE)) || !range_end(start, len, &end) ||
+	    !access_ok(start, end - start))
 		return -EINVAL;
 	if (end == start)
 		return 0;

@@ -44,8 +44,8 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 {
 	unsigned long end = start + ALIGN_UP(len, PAGE_SIZE);
 
-	if (start & ~PAGE_MASK || !len || !access_ok(start, end - start))
-		return -EINVAL;
+	if (start & ~PAGE_MASK || !access_ok(start, len) || end == start)
+		return -EINVAL; /* (len 0, or one that rounds up to 0) */
 	int err = split_at(mm, start, end);
 	if (err)
 		return err;

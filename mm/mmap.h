@@ -17,15 +17,15 @@
 #define MAP_ANONYMOUS 0x20
 
 /*
- * The end of the range [start, start + len) a memory call names, with
- * len rounded up to pages. False if that wraps around the top of the
- * address space (each call has its own answer for it: EINVAL or ENOMEM,
- * as in Linux).
+ * The end of the range a memory call names: start + len with len rounded
+ * up to pages. False if that wraps around the top of the address space.
+ * (A len within a page of 2^64 rounds up to 0; each call has its own
+ * answer to both, as in Linux.)
  */
 static inline bool range_end(unsigned long start, unsigned long len, unsigned long *end)
 {
 	*end = start + ALIGN_UP(len, PAGE_SIZE);
-	return (len == 0 || ALIGN_UP(len, PAGE_SIZE) != 0) && *end >= start;
+	return *end >= start;
 }
 
 /* SIGKILL is on its way: a call that faults in page after page gives up

@@ -53,7 +53,7 @@ long sys_mprotect(uint64_t start, uint64_t len, uint64_t prot)
 		return -EINVAL;
 	if (!len)
 		return 0;
-	if (!range_end(start, len, &end))
+	if (!range_end(start, len, &end) || end == start)
 		return -ENOMEM; /* as Linux: a range past the end has no areas */
 	return for_each_vma_in(current->mm, start, end, protect_vma, &flags);
 }
@@ -99,6 +99,8 @@ static long mlock_range(uint64_t start, uint64_t len, bool lock)
 
 	if (!range_end(aligned, len + (start - aligned), &end) || !access_ok(aligned, end - aligned))
 		return -EINVAL;
+	if (end == aligned)
+		return 0; /* (a len that rounds up to 0, too, as in Linux) */
 	return for_each_vma_in(current->mm, aligned, end, lock ? mlock_vma : munlock_vma, NULL);
 }
 
@@ -117,12 +119,10 @@ long sys_msync(uint64_t start, uint64_t len, uint64_t flags)
 {
 	unsigned long end;
 
-	if (start & ~PAGE_MASK)
+	if (start & ~PAGE_MASK || flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
 		return -EINVAL;
 	if (!range_end(start, len, &end))
 		return -ENOMEM;
-	if (flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC) ||
-	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
-		return -EINVAL;
 	return range_mapped(current->mm, start, end) ? 0 : -ENOMEM;
 }
