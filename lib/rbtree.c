@@ -7,6 +7,11 @@
  *
  * Each fix-up has a case and its mirror image; `dir` names the side
  * (0 left, 1 right) so that one piece of code handles both.
+ *
+ * An augmented tree keeps in each node a summary of its subtree (the
+ * areas keep their largest gap). Whatever changes a subtree - a new or
+ * removed node below, a rotation - calls the user's update function on
+ * the nodes concerned, lowest first; update is NULL for a plain tree.
  */
 #include "lib/rbtree.h"
 
@@ -33,7 +38,7 @@ static void replace_child(struct rb_root *root, struct rb_node *old, struct rb_n
  * place and node becomes that child's dir-side child. dir 0 is the usual
  * "rotate left". The in-order sequence does not change.
  */
-static void rotate(struct rb_root *root, struct rb_node *node, int dir)
+static void rotate(struct rb_root *root, struct rb_node *node, int dir, rb_update_fn update)
 {
 	struct rb_node *up = node->rb_child[!dir];
 
@@ -43,11 +48,29 @@ static void rotate(struct rb_root *root, struct rb_node *node, int dir)
 	replace_child(root, node, up);
 	up->rb_child[dir] = node;
 	node->rb_parent = up;
+	if (update) { /* node is now below up */
+		update(node);
+		update(up);
+	}
+}
+
+void rb_augment_propagate(struct rb_node *node, rb_update_fn update)
+{
+	for (; node; node = node->rb_parent)
+		update(node);
 }
 
 void rb_insert_color(struct rb_node *node, struct rb_root *root)
 {
+	rb_insert_augmented(node, root, NULL);
+}
+
+void rb_insert_augmented(struct rb_node *node, struct rb_root *root, rb_update_fn update)
+{
 	struct rb_node *parent;
+
+	if (update)
+		rb_augment_propagate(node, update);
 
 	/* node is red; the only broken rule can be a red parent. */
 	while ((parent = node->rb_parent) && parent->rb_red) {
@@ -62,13 +85,13 @@ void rb_insert_color(struct rb_node *node, struct rb_root *root)
 			continue;
 		}
 		if (node == parent->rb_child[!dir]) { /* zig-zag: make it a straight line */
-			rotate(root, parent, dir);
+			rotate(root, parent, dir, update);
 			node = parent;
 			parent = node->rb_parent;
 		}
 		parent->rb_red = false;
 		gparent->rb_red = true;
-		rotate(root, gparent, !dir);
+		rotate(root, gparent, !dir, update);
 		break;
 	}
 	root->rb_node->rb_red = false;
@@ -76,7 +99,8 @@ void rb_insert_color(struct rb_node *node, struct rb_root *root)
 
 /* A black node was removed above `node` (maybe an empty slot) under
  * parent: that side has one black too few. */
-static void erase_fixup(struct rb_root *root, struct rb_node *node, struct rb_node *parent)
+static void erase_fixup(struct rb_root *root, struct rb_node *node, struct rb_node *parent,
+			rb_update_fn update)
 {
 	while (node != root->rb_node && !is_red(node)) {
 		int dir = parent->rb_left != node; /* node's side */
@@ -85,7 +109,7 @@ static void erase_fixup(struct rb_root *root, struct rb_node *node, struct rb_no
 		if (sibling->rb_red) { /* make the sibling black */
 			sibling->rb_red = false;
 			parent->rb_red = true;
-			rotate(root, parent, dir);
+			rotate(root, parent, dir, update);
 			sibling = parent->rb_child[!dir];
 		}
 		if (!is_red(sibling->rb_left) && !is_red(sibling->rb_right)) {
@@ -97,13 +121,13 @@ static void erase_fixup(struct rb_root *root, struct rb_node *node, struct rb_no
 		if (!is_red(sibling->rb_child[!dir])) { /* its red child is on the near side */
 			sibling->rb_child[dir]->rb_red = false;
 			sibling->rb_red = true;
-			rotate(root, sibling, !dir);
+			rotate(root, sibling, !dir, update);
 			sibling = parent->rb_child[!dir];
 		}
 		sibling->rb_red = parent->rb_red;
 		parent->rb_red = false;
 		sibling->rb_child[!dir]->rb_red = false;
-		rotate(root, parent, dir);
+		rotate(root, parent, dir, update);
 		node = root->rb_node;
 	}
 	if (node)
@@ -111,6 +135,11 @@ static void erase_fixup(struct rb_root *root, struct rb_node *node, struct rb_no
 }
 
 void rb_erase(struct rb_node *node, struct rb_root *root)
+{
+	rb_erase_augmented(node, root, NULL);
+}
+
+void rb_erase_augmented(struct rb_node *node, struct rb_root *root, rb_update_fn update)
 {
 	struct rb_node *child, *parent;
 	bool removed_red;
@@ -139,8 +168,10 @@ void rb_erase(struct rb_node *node, struct rb_root *root)
 		next->rb_left->rb_parent = next;
 		next->rb_red = node->rb_red;
 	}
+	if (update) /* from the lowest node whose subtree lost a node */
+		rb_augment_propagate(parent, update);
 	if (!removed_red)
-		erase_fixup(root, child, parent);
+		erase_fixup(root, child, parent, update);
 }
 
 /* The far end of the subtree below node in direction dir. */

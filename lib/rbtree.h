@@ -50,6 +50,19 @@ void rb_insert_color(struct rb_node *node, struct rb_root *root);
 /* Take node out of the tree and rebalance. */
 void rb_erase(struct rb_node *node, struct rb_root *root);
 
+/*
+ * Augmented trees: each node also keeps a summary of its subtree (for
+ * the areas: the largest free gap below any of them), which update
+ * recomputes for one node from the node and its children. These keep
+ * the summaries right through insertion, removal and rebalancing; after
+ * changing a node's own data, rb_augment_propagate updates it and every
+ * node above it.
+ */
+typedef void (*rb_update_fn)(struct rb_node *node);
+void rb_insert_augmented(struct rb_node *node, struct rb_root *root, rb_update_fn update);
+void rb_erase_augmented(struct rb_node *node, struct rb_root *root, rb_update_fn update);
+void rb_augment_propagate(struct rb_node *node, rb_update_fn update);
+
 /* In-order iteration: the smallest and largest nodes, and a node's
  * neighbours (NULL past either end). */
 struct rb_node *rb_first(const struct rb_root *root);

@@ -44,6 +44,9 @@ struct vm_area_struct {
 	struct file *vm_file;           /* the mapped file; NULL for anonymous memory */
 	const struct vm_operations_struct *vm_ops;
 	struct rb_node vm_rb;           /* in mm->mm_rb, keyed by address (mm/vma.c) */
+	/* The largest free gap below any area in this one's subtree of
+	 * mm->mm_rb (mm/vma.c keeps it, for get_unmapped_area). */
+	unsigned long rb_subtree_gap;
 	struct list_head list;          /* in mm->mmap, sorted by address */
 	struct mm_struct *vm_mm;
 	struct anon_vma *anon_vma;      /* reverse map of its pages (mm/rmap.c) */
@@ -54,7 +57,6 @@ struct mm_struct {
 	uint64_t *pgd;                  /* the top-level page table (PML4) */
 	struct rb_root mm_rb;           /* the areas, to find one by address */
 	struct list_head mmap;          /* the same areas, lowest address first */
-	int map_count;                  /* how many */
 	unsigned long start_brk, brk;   /* the heap: [start_brk, brk) */
 	unsigned long mmap_base;        /* mmap() hands out addresses below this */
 	unsigned long start_stack;

@@ -109,7 +109,7 @@ long sys_brk(uint64_t brk)
 		if (next && next->vm_start < new_end)
 			return (long)mm->brk; /* would run into another area */
 		if (heap && heap->vm_end == old_end && heap->vm_start == ALIGN_UP(mm->start_brk, PAGE_SIZE))
-			heap->vm_end = new_end;
+			vma_set_end(mm, heap, new_end);
 		else if (insert_vma(mm, old_end, new_end, VM_READ | VM_WRITE))
 			return (long)mm->brk;
 	}

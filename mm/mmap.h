@@ -48,6 +48,8 @@ struct vm_area_struct *vma_next(struct mm_struct *mm, struct vm_area_struct *vma
 /* Add [start, end) as a new area; -EEXIST if it overlaps one, -ENOMEM. */
 int insert_vma(struct mm_struct *mm, unsigned long start, unsigned long end,
 	       unsigned long vm_flags);
+/* Move vma's end (the heap grows): the gap after it changes. */
+void vma_set_end(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long end);
 /* Split areas so that start and end fall on area boundaries. */
 int split_at(struct mm_struct *mm, unsigned long start, unsigned long end);
 void remove_vma(struct mm_struct *mm, struct vm_area_struct *vma);
@@ -60,7 +62,8 @@ bool range_mapped(struct mm_struct *mm, unsigned long start, unsigned long end);
  * if part of the range is unmapped (as Linux answers). */
 int for_each_vma_in(struct mm_struct *mm, unsigned long start, unsigned long end,
 		    int (*fn)(struct vm_area_struct *vma, void *arg), void *arg);
-/* The highest free range of len bytes below mm->mmap_base; 0 if none. */
+/* The highest free range of len bytes below mm->mmap_base, in O(log n);
+ * 0 if none. */
 unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long len);
 
 /* Remove [start, end) from every area (splitting as needed) and unmap it. */

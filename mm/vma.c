@@ -5,6 +5,11 @@
  * (mm->mmap), so that walking a range of areas in order is one step per
  * area. Linux kept the same pair until 6.1 replaced both by a maple tree.
  * Areas never overlap, so ordering them by start or by end is the same.
+ *
+ * The tree is augmented, as Linux's was: each area also keeps the largest
+ * free gap below any area of its subtree (the gap below an area reaches
+ * down to the end of the area before it). So get_unmapped_area finds the
+ * highest gap that fits in O(log n), skipping every subtree without one.
  */
 #include "kernel/errno.h"
 #include "mm/fault.h"
@@ -37,22 +42,70 @@ struct vm_area_struct *vma_next(struct mm_struct *mm, struct vm_area_struct *vma
 					   : list_entry(vma->list.next, struct vm_area_struct, list);
 }
 
-/* Put vma (not overlapping any other) into the tree and the list. */
+static struct vm_area_struct *vma_prev(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	return vma->list.prev == &mm->mmap ? NULL
+					   : list_entry(vma->list.prev, struct vm_area_struct, list);
+}
+
+/* Where the free gap below vma starts: the end of the area before it. */
+static unsigned long gap_start(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct vm_area_struct *prev = vma_prev(mm, vma);
+
+	return prev ? prev->vm_end : 0;
+}
+
+static unsigned long subtree_gap(const struct rb_node *node)
+{
+	return node ? rb_entry(node, struct vm_area_struct, vm_rb)->rb_subtree_gap : 0;
+}
+
+/* The tree's update function (lib/rbtree.h): the largest gap of the
+ * subtree, from the area's own and its children's. */
+static void update_subtree_gap(struct rb_node *node)
+{
+	struct vm_area_struct *vma = rb_entry(node, struct vm_area_struct, vm_rb);
+	unsigned long gap = vma->vm_start - gap_start(vma->vm_mm, vma);
+
+	gap = MAX(gap, subtree_gap(node->rb_left));
+	vma->rb_subtree_gap = MAX(gap, subtree_gap(node->rb_right));
+}
+
+/* The gap below the area after vma changed with vma (vma == NULL: the
+ * first area's did). */
+static void next_gap_changed(struct vm_area_struct *next)
+{
+	if (next)
+		rb_augment_propagate(&next->vm_rb, update_subtree_gap);
+}
+
+/* Put vma (not overlapping any other) into the list and the tree. */
 static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct rb_node **link = &mm->mm_rb.rb_node, *parent = NULL;
+	struct vm_area_struct *prev = NULL; /* the area just below vma */
 
 	while (*link) {
 		parent = *link;
 		struct vm_area_struct *here = rb_entry(parent, struct vm_area_struct, vm_rb);
-		link = vma->vm_start < here->vm_start ? &parent->rb_left : &parent->rb_right;
+		if (vma->vm_start < here->vm_start) {
+			link = &parent->rb_left;
+		} else {
+			prev = here;
+			link = &parent->rb_right;
+		}
 	}
+	list_add(&vma->list, prev ? &prev->list : &mm->mmap); /* first: gaps need it */
 	rb_link_node(&vma->vm_rb, parent, link);
-	rb_insert_color(&vma->vm_rb, &mm->mm_rb);
-	struct rb_node *next = rb_next(&vma->vm_rb);
-	list_add_tail(&vma->list, /* just before the next area, or at the end */
-		      next ? &rb_entry(next, struct vm_area_struct, vm_rb)->list : &mm->mmap);
-	mm->map_count++;
+	rb_insert_augmented(&vma->vm_rb, &mm->mm_rb, update_subtree_gap);
+	next_gap_changed(vma_next(mm, vma));
+}
+
+void vma_set_end(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long end)
+{
+	vma->vm_end = end;
+	next_gap_changed(vma_next(mm, vma));
 }
 
 int insert_vma(struct mm_struct *mm, unsigned long start, unsigned long end,
@@ -84,7 +137,7 @@ static int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned 
 	tail->vm_start = addr;
 	tail->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
 	vma->vm_end = addr; /* its place in the tree stays right: nothing lies between */
-	vma_link(mm, tail);
+	vma_link(mm, tail); /* no gap changes but tail's own, 0 */
 	anon_vma_link(tail, vma);
 	return 0;
 }
@@ -104,9 +157,11 @@ int split_at(struct mm_struct *mm, unsigned long start, unsigned long end)
 
 void remove_vma(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	rb_erase(&vma->vm_rb, &mm->mm_rb);
+	struct vm_area_struct *next = vma_next(mm, vma);
+
 	list_del(&vma->list);
-	mm->map_count--;
+	rb_erase_augmented(&vma->vm_rb, &mm->mm_rb, update_subtree_gap);
+	next_gap_changed(next);
 	anon_vma_unlink(vma);
 	kfree(vma);
 }
@@ -145,28 +200,39 @@ int for_each_vma_in(struct mm_struct *mm, unsigned long start, unsigned long end
 	return err;
 }
 
-static struct vm_area_struct *vma_prev(struct mm_struct *mm, struct vm_area_struct *vma)
+/*
+ * The highest address a with [a, a + len) free, a >= PAGE_SIZE and
+ * a + len <= top, in a gap below an area of node's subtree; 0 if none.
+ * Subtrees whose largest gap is too small are skipped, and so are right
+ * subtrees lying wholly above top: the search follows O(log n) paths.
+ */
+static unsigned long highest_fit(struct mm_struct *mm, struct rb_node *node, unsigned long len,
+				 unsigned long top)
 {
-	return vma->list.prev == &mm->mmap ? NULL
-					   : list_entry(vma->list.prev, struct vm_area_struct, list);
+	if (!node || subtree_gap(node) < len)
+		return 0;
+	struct vm_area_struct *vma = rb_entry(node, struct vm_area_struct, vm_rb);
+	unsigned long addr = 0;
+	if (vma->vm_end <= top - len) /* higher areas, whose gaps start above vm_end */
+		addr = highest_fit(mm, node->rb_right, len, top);
+	if (addr)
+		return addr;
+	unsigned long start = MAX(gap_start(mm, vma), PAGE_SIZE), end = MIN(vma->vm_start, top);
+	if (end >= start && end - start >= len)
+		return end - len;
+	return highest_fit(mm, node->rb_left, len, top);
 }
 
-/*
- * A free range of len bytes, as high as possible below mmap_base. The
- * tree finds the area at the top at once; from there the search steps
- * down through the areas whose gaps are too small. (Linux also keeps the
- * largest gap of each subtree in the tree, to skip those in O(log n).)
- */
+/* A free range of len bytes, as high as possible below mmap_base: above
+ * the last area, or else in the highest gap between areas that fits. */
 unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long len)
 {
 	unsigned long top = mm->mmap_base;
-	struct vm_area_struct *vma = find_vma(mm, top);
 
-	if (!vma)
-		vma = list_empty(&mm->mmap) ? NULL : list_entry(mm->mmap.prev, struct vm_area_struct, list);
-	else if (vma->vm_start >= top)
-		vma = vma_prev(mm, vma);
-	for (; vma && vma->vm_end + len > top; vma = vma_prev(mm, vma))
-		top = vma->vm_start;
-	return top >= len + PAGE_SIZE ? top - len : 0;
+	if (len > top - PAGE_SIZE || top < PAGE_SIZE)
+		return 0;
+	if (list_empty(&mm->mmap) ||
+	    list_entry(mm->mmap.prev, struct vm_area_struct, list)->vm_end <= top - len)
+		return top - len;
+	return highest_fit(mm, mm->mm_rb.rb_node, len, top);
 }

@@ -50,11 +50,29 @@ static int black_height(const struct rb_node *node, const struct rb_node *parent
 	return left + !node->rb_red;
 }
 
+/* Every area's rb_subtree_gap is the largest gap below an area of its
+ * subtree; returns that largest gap, or -1 if one is wrong. */
+static long check_gaps(const struct rb_node *node)
+{
+	if (!node)
+		return 0;
+	const struct vm_area_struct *vma = rb_entry(node, struct vm_area_struct, vm_rb);
+	const struct rb_node *prev = rb_prev(node);
+	long gap = (long)(vma->vm_start -
+			  (prev ? rb_entry(prev, struct vm_area_struct, vm_rb)->vm_end : 0));
+	long left = check_gaps(node->rb_left), right = check_gaps(node->rb_right);
+	if (left < 0 || right < 0)
+		return -1;
+	gap = gap > left ? gap : left;
+	gap = gap > right ? gap : right;
+	return (unsigned long)gap == vma->rb_subtree_gap ? gap : -1;
+}
+
 /* The tree, the list and the model agree. */
 static bool consistent(void)
 {
 	const struct rb_node *root = mm.mm_rb.rb_node;
-	if (black_height(root, NULL) < 0 || (root && root->rb_red))
+	if (black_height(root, NULL) < 0 || (root && root->rb_red) || check_gaps(root) < 0)
 		return false;
 	struct rb_node *node = rb_first(&mm.mm_rb);
 	int count = 0;
@@ -74,7 +92,7 @@ static bool consistent(void)
 	int model_count = 0;
 	for (int p = 0; p < NPAGES; p++)
 		model_count += starts[p];
-	return !node && count == model_count && count == mm.map_count;
+	return !node && count == model_count;
 }
 
 /* find_vma as the model answers it: the first area ending above page. */
@@ -114,12 +132,34 @@ static void model_split(int page)
 		starts[page] = true;
 }
 
+/* The highest free run of n pages ending at or below mmap_base (the top
+ * of the window); the pages below the window are all free. */
+static unsigned long model_unmapped_area(int n)
+{
+	int p = NPAGES - n;
+
+	while (p >= 0 && !model_free(p, p + n))
+		p--;
+	if (p < 0) { /* in the gap reaching down from the lowest area */
+		int lowest = 0;
+		while (lowest < NPAGES && !mapped[lowest])
+			lowest++;
+		p = lowest - n;
+	}
+	return BASE + (unsigned long)((long)p * (long)PAGE_SIZE);
+}
+
 static void random_step(void)
 {
 	int first = rand() % NPAGES, last = first + 1 + rand() % 16;
 
 	last = last > NPAGES ? NPAGES : last;
-	switch (rand() % 4) {
+	switch (rand() % 5) {
+	case 4: { /* get_unmapped_area */
+		int n = 1 + rand() % 24;
+		CHECK(get_unmapped_area(&mm, (unsigned long)n * PAGE_SIZE) == model_unmapped_area(n));
+		break;
+	}
 	case 0: { /* insert */
 		int err = insert_vma(&mm, addr_of(first), addr_of(last), VM_READ);
 		bool fits = model_free(first, last);
@@ -158,7 +198,7 @@ static void test_random_insert_split_remove_match_the_model(void)
 		CHECK(find_vma_agrees(rand() % NPAGES));
 	}
 	remove_vmas(&mm, addr_of(0), addr_of(NPAGES));
-	CHECK(mm.mm_rb.rb_node == NULL && list_empty(&mm.mmap) && mm.map_count == 0);
+	CHECK(mm.mm_rb.rb_node == NULL && list_empty(&mm.mmap));
 }
 
 /* Thousands of areas in address order and in reverse: the tree stays
@@ -182,7 +222,6 @@ static void test_tree_stays_balanced(void)
 		CHECK(insert_vma(&mm, addr_of(p), addr_of(p + 1), VM_READ) == 0);
 		mapped[p] = starts[p] = true;
 	}
-	CHECK(mm.map_count == NPAGES);
 	CHECK(height(mm.mm_rb.rb_node) <= 2 * 11); /* 2 log2(n + 1) */
 	CHECK(consistent());
 	for (int p = 0; p < NPAGES; p++)
