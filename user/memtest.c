@@ -7,6 +7,10 @@
  *   memtest shared-poison-fork  poison a MAP_SHARED page, then fork: the
  *                               child inherits the loss (one frame is
  *                               poisoned for good)
+ *   memtest dirty-hold          write one of two MAP_SHARED pages, fork, and
+ *                               unmap both: the child, left holding them
+ *                               until killed, prints where they are, and
+ *                               the written one's frame should say dirty
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -327,13 +331,37 @@ static void shared_poison_fork(void)
 	check(in_child(read_byte, m + 4096) == 9, "fork works again");
 }
 
+/* The parent's PTE of m[0] is dirty (written), of m[4096] clean (read);
+ * the child's start clean. Unmapping ours must leave the news on the
+ * page, for the console's `vm CHILD` to show. */
+static void dirty_hold(void)
+{
+	char *m = map_anon(2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED);
+	volatile char v = m[4096];
+	pid_t pid;
+
+	(void)v;
+	m[0] = 1;
+	if ((pid = fork()) == 0) {
+		for (;;)
+			pause();
+	}
+	check(pid > 0, "fork");
+	check(munmap(m, 2 * 4096) == 0, "unmap the pages we wrote and read");
+	printf("memtest: pid %d holds 0x%lx written, 0x%lx read\n", pid, (unsigned long)m,
+	       (unsigned long)m + 4096);
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_sigaction = on_segv, .sa_flags = SA_SIGINFO };
 
 	sigaction(SIGSEGV, &sa, NULL);
-	if (argc > 1 && !strcmp(argv[1], "shared-poison-fork")) {
-		shared_poison_fork();
+	if (argc > 1 && (!strcmp(argv[1], "shared-poison-fork") || !strcmp(argv[1], "dirty-hold"))) {
+		if (!strcmp(argv[1], "dirty-hold"))
+			dirty_hold();
+		else
+			shared_poison_fork();
 		printf("memtest: %d failed\n", failures);
 		return failures ? 1 : 0;
 	}

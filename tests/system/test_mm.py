@@ -33,3 +33,20 @@ def test_fork_after_a_shared_page_is_poisoned(vm):
     assert "ok: fork works" in out
     assert re.search(r"MCE: Killing memtest:\d+ due to hardware memory corruption fault at", out)
     assert vm.meminfo()["HardwareCorrupted"] == before + 4
+
+
+def test_unmapping_a_written_page_marks_it_dirty(vm):
+    """The CPU marks a PTE dirty on a write; unmapping it hands that to
+    the page (PG_dirty, as Linux's zap_pte_range does), which the child
+    still maps. The page that was only read stays clean."""
+    out = vm.run_suite("memtest dirty-hold")
+    m = re.search(r"memtest: pid (\d+) holds (0x[0-9a-f]+) written, (0x[0-9a-f]+) read", out)
+    pid, written, read = m.group(1), int(m.group(2), 16), int(m.group(3), 16)
+    try:
+        table = vm.command(f"vm {pid}")
+        flags = {int(a, 16): f for a, f in
+                 re.findall(r"^  (0x[0-9a-f]+) pfn 0x[0-9a-f]+ \w+ \(([^)]*)\)", table, re.M)}
+        assert "dirty" in flags[written].split(","), table
+        assert "dirty" not in flags[read].split(","), table
+    finally:
+        vm.command(f"kill {pid} 9")
