@@ -11,6 +11,7 @@
 #include "mm/buddy.h"
 #include "mm/fault.h"
 #include "mm/rmap.h"
+#include "mm/slab.h"
 
 uintptr_t page_offset_base;
 struct page *mem_map;
@@ -123,4 +124,14 @@ void anon_vma_link(struct vm_area_struct *copy, struct vm_area_struct *vma)
 void anon_vma_unlink(struct vm_area_struct *vma)
 {
 	vma->anon_vma = NULL;
+}
+
+void host_mm_init(struct mm_struct *mm)
+{
+	host_memory_init();
+	host_memory_give(1, HOST_PAGES);
+	kmalloc_init();
+	memset(mm, 0, sizeof(*mm));
+	mm->mm_rb = RB_ROOT;
+	INIT_LIST_HEAD(&mm->mmap);
 }

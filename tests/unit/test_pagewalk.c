@@ -29,12 +29,7 @@ static uint64_t *new_table(void)
 
 static void setup(void)
 {
-	host_memory_init();
-	host_memory_give(1, HOST_PAGES);
-	kmalloc_init();
-	memset(&mm, 0, sizeof(mm));
-	mm.mm_rb = RB_ROOT;
-	INIT_LIST_HEAD(&mm.mmap);
+	host_mm_init(&mm);
 	mm.pgd = new_table();
 }
 

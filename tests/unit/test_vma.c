@@ -26,12 +26,7 @@ static unsigned long addr_of(int page)
 
 static void setup(void)
 {
-	host_memory_init();
-	host_memory_give(1, HOST_PAGES);
-	kmalloc_init();
-	memset(&mm, 0, sizeof(mm));
-	mm.mm_rb = RB_ROOT;
-	INIT_LIST_HEAD(&mm.mmap);
+	host_mm_init(&mm);
 	mm.mmap_base = addr_of(NPAGES);
 	memset(mapped, 0, sizeof(mapped));
 	memset(starts, 0, sizeof(starts));
