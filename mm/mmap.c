@@ -1,16 +1,14 @@
 /*
  * Creating and destroying address spaces and their areas: brk, mmap and
- * munmap (the areas themselves are kept by mm/vma.c). Memory in an area is not allocated when the area is created: the first
- * touch of each page faults, and mm/fault.c gives it a zeroed frame.
+ * munmap (the areas themselves are kept by mm/vma.c). Memory in an area
+ * is not allocated when the area is created: the first touch of each
+ * page faults, and mm/fault.c gives it a zeroed frame.
  */
 #include "mm/mmap.h"
 #include "kernel/errno.h"
 #include "kernel/proc.h"
 #include "kernel/uaccess.h"
-#include "mm/fault.h"
-#include "mm/page.h"
 #include "mm/pgtable.h"
-#include "mm/rmap.h"
 #include "mm/slab.h"
 
 struct mm_struct *mm_alloc(void)

@@ -77,15 +77,22 @@ static int munlock_vma(struct vm_area_struct *vma, void *arg)
 	return walk_page_range(vma->vm_mm, vma->vm_start, vma->vm_end, &munlock_ops, NULL);
 }
 
-/* mlock: every page present now, and marked so. */
+/*
+ * mlock: every page present now, and marked so. As in Linux, a PROT_NONE
+ * area is locked but not populated, and a page that cannot be had (no
+ * memory, poisoned) ends the area's population without failing the call.
+ */
 static int mlock_vma(struct vm_area_struct *vma, void *arg)
 {
 	(void)arg;
 	vma->vm_flags |= VM_LOCKED;
+	if (!(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		return 0;
 	for (unsigned long va = vma->vm_start; va < vma->vm_end; va += PAGE_SIZE) {
 		struct page *page = get_user_page(vma->vm_mm, va);
-		if (page)
-			page_set(page, PG_mlocked);
+		if (!page)
+			return 0;
+		page_set(page, PG_mlocked);
 		if (sigkill_pending(current))
 			return -EINTR;
 	}
