@@ -3,6 +3,7 @@
 #define MM_MM_TYPES_H
 
 #include "lib/list.h"
+#include "lib/rbtree.h"
 #include "lib/types.h"
 
 /* vm_flags, Linux's values. */
@@ -12,6 +13,8 @@
 #define VM_SHARED 0x8UL
 #define VM_GROWSDOWN 0x100UL /* the stack */
 #define VM_LOCKED 0x2000UL   /* mlock(): kept in memory */
+#define VM_DONTCOPY 0x20000UL /* madvise(MADV_DONTFORK): a child has no such area */
+#define VM_WIPEONFORK 0x2000000UL /* MADV_WIPEONFORK: a child's area starts empty */
 
 /* One contiguous range of user addresses with the same rights. */
 struct anon_vma;
@@ -40,6 +43,10 @@ struct vm_area_struct {
 	unsigned long vm_pgoff;
 	struct file *vm_file;           /* the mapped file; NULL for anonymous memory */
 	const struct vm_operations_struct *vm_ops;
+	struct rb_node vm_rb;           /* in mm->mm_rb, keyed by address (mm/vma.c) */
+	/* The largest free gap below any area in this one's subtree of
+	 * mm->mm_rb (mm/vma.c keeps it, for get_unmapped_area). */
+	unsigned long rb_subtree_gap;
 	struct list_head list;          /* in mm->mmap, sorted by address */
 	struct mm_struct *vm_mm;
 	struct anon_vma *anon_vma;      /* reverse map of its pages (mm/rmap.c) */
@@ -49,7 +56,8 @@ struct vm_area_struct {
 
 struct mm_struct {
 	uint64_t *pgd;                  /* the top-level page table (PML4) */
-	struct list_head mmap;          /* the areas, lowest address first */
+	struct rb_root mm_rb;           /* the areas, to find one by address */
+	struct list_head mmap;          /* the same areas, lowest address first */
 	unsigned long start_brk, brk;   /* the heap: [start_brk, brk) */
 	unsigned long mmap_base;        /* mmap() hands out addresses below this */
 	unsigned long start_stack;

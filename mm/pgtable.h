@@ -18,10 +18,15 @@ void pgd_free(struct mm_struct *mm);
 /* The PTE for va, creating missing tables if create; NULL if absent (or
  * out of memory). */
 uint64_t *walk_pte(uint64_t *pgd, unsigned long va, bool create);
+/* The PTE bits that give user mode an area's rights (Linux:
+ * vm_get_page_prot). An area without any (PROT_NONE) keeps its pages
+ * present, but without PTE_USER: every user access faults, and the fault
+ * handler answers SEGV_ACCERR. */
+uint64_t vm_page_prot(unsigned long vm_flags);
 /* Map page at va with PTE bits from vm_flags; -ENOMEM if no table. */
 int map_user_page(struct mm_struct *mm, unsigned long va, struct page *page,
 		  unsigned long vm_flags);
-/* Unmap and release the user pages in [start, end). */
+/* Unmap and release the user pages of the areas in [start, end). */
 void unmap_range(struct mm_struct *mm, unsigned long start, unsigned long end);
 
 void switch_mm(struct mm_struct *mm); /* NULL: the kernel's own tables */
@@ -97,6 +102,16 @@ static inline bool is_hwpoison_entry(uint64_t pte)
 	return is_swap_pte(pte) && swp_type(pte_to_swp_entry(pte)) == SWP_HWPOISON;
 }
 
+static inline bool pte_none(uint64_t pte)
+{
+	return !pte;
+}
+
+static inline bool pte_present(uint64_t pte)
+{
+	return pte & PTE_PRESENT;
+}
+
 /* The frame a present PTE maps. */
 static inline unsigned long pte_pfn(uint64_t pte)
 {
@@ -114,6 +129,21 @@ static inline bool pte_young(uint64_t pte)
 static inline bool pte_dirty(uint64_t pte)
 {
 	return pte & PTE_DIRTY;
+}
+
+static inline uint64_t pte_mkold(uint64_t pte)
+{
+	return pte & ~PTE_ACCESSED;
+}
+
+static inline uint64_t pte_mkclean(uint64_t pte)
+{
+	return pte & ~PTE_DIRTY;
+}
+
+static inline uint64_t pte_wrprotect(uint64_t pte)
+{
+	return pte & ~PTE_WRITE;
 }
 
 #endif

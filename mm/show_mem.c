@@ -8,6 +8,7 @@
 #include "kernel/printk.h"
 #include "mm/buddy.h"
 #include "mm/memory-failure.h"
+#include "mm/pagewalk.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
 #include "mm/slab.h"
@@ -120,24 +121,23 @@ static unsigned long frames_per_char(void)
 	return per;
 }
 
-static void show_resident(struct mm_struct *mm, const struct vm_area_struct *vma)
+static int show_pte(uint64_t *pte, unsigned long va, unsigned long next, struct mm_walk *walk)
 {
 	char flags[160];
 
-	for (unsigned long va = vma->vm_start; va < vma->vm_end; va += PAGE_SIZE) {
-		uint64_t *pte = walk_pte(mm->pgd, va, false);
-		if (!pte || !*pte)
-			continue;
-		unsigned long pfn = (*pte & PTE_ADDR_MASK) >> PAGE_SHIFT;
-		if (is_hwpoison_entry(*pte)) {
-			kprintf("  0x%012lx pfn 0x%05lx hwpoison entry: touching it means SIGBUS\n", va, pfn);
-			continue;
-		}
-		const struct page *page = pfn_to_page(pfn);
-		kprintf("  0x%012lx pfn 0x%05lx %s (%s) mapcount %d\n", va, pfn,
-			*pte & PTE_WRITE ? "rw" : "ro",
-			format_page_flags(flags, sizeof(flags), page->flags), page->mapcount);
+	(void)next, (void)walk;
+	if (pte_none(*pte))
+		return 0;
+	unsigned long pfn = pte_pfn(*pte);
+	if (is_hwpoison_entry(*pte)) {
+		kprintf("  0x%012lx pfn 0x%05lx hwpoison entry: touching it means SIGBUS\n", va, pfn);
+		return 0;
 	}
+	const struct page *page = pfn_to_page(pfn);
+	const char *rights = !(*pte & PTE_USER) ? "none" : *pte & PTE_WRITE ? "rw" : "ro";
+	kprintf("  0x%012lx pfn 0x%05lx %s (%s) mapcount %d\n", va, pfn, rights,
+		format_page_flags(flags, sizeof(flags), page->flags), page->mapcount);
+	return 0;
 }
 
 /* The frames of the kernel allocation that holds addr (a compound page,
@@ -149,6 +149,8 @@ static void show_kernel_block(const char *what, const void *addr)
 
 	kprintf("%s: pfn %#lx-%#lx\n", what, pfn, pfn + (1UL << compound_order(head)) - 1);
 }
+
+static const struct mm_walk_ops show_ops = { .pte_entry = show_pte };
 
 int cmd_vm(int argc, char **argv)
 {
@@ -168,11 +170,11 @@ int cmd_vm(int argc, char **argv)
 	show_kernel_block("kernel stack", p->kstack);
 	show_kernel_block("page table root", mm->pgd);
 	for (struct list_head *l = mm->mmap.next; l != &mm->mmap; l = l->next) {
-		const struct vm_area_struct *vma = list_entry(l, struct vm_area_struct, list);
+		struct vm_area_struct *vma = list_entry(l, struct vm_area_struct, list);
 		kprintf("0x%012lx-0x%012lx %c%c%c%c\n", vma->vm_start, vma->vm_end,
 			vma->vm_flags & VM_READ ? 'r' : '-', vma->vm_flags & VM_WRITE ? 'w' : '-',
 			vma->vm_flags & VM_EXEC ? 'x' : '-', vma->vm_flags & VM_SHARED ? 's' : 'p');
-		show_resident(mm, vma);
+		walk_page_range(mm, vma->vm_start, vma->vm_end, &show_ops, NULL);
 	}
 	return 0;
 }
