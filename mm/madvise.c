@@ -8,6 +8,7 @@
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "mm/fault.h"
@@ -99,7 +100,7 @@ static int madvise_populate(struct mm_struct *mm, unsigned long start, unsigned 
 			return -EINVAL;
 		if (err)
 			return err;
-		if (sigkill_pending(current))
+		if (fatal_signal_pending(current))
 			return -EINTR;
 	}
 	return 0;

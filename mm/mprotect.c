@@ -4,6 +4,7 @@
  */
 #include "kernel/errno.h"
 #include "kernel/proc.h"
+#include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "mm/fault.h"
@@ -93,7 +94,7 @@ static int mlock_vma(struct vm_area_struct *vma, void *arg)
 		if (!page)
 			return 0;
 		page_set(page, PG_mlocked);
-		if (sigkill_pending(current))
+		if (fatal_signal_pending(current))
 			return -EINTR;
 	}
 	return 0;

@@ -247,7 +247,7 @@ def test_injection_for_a_process_that_exits_is_withdrawn(vm):
     # The bank is free again; the poller empties it once more.
     since = vm.mark()
     assert "left for the poller" in vm.command("inject ce 0x3100")
-    vm.wait_for(r"Machine Check: 0 Bank 9: 9c0000000000009f", timeout=5, since=since)
+    vm.wait_for(r"Machine Check: 0 Bank 9: 9c0000000000009f", timeout=15, since=since)
 
 
 def test_action_required_on_a_poisoned_frame_the_process_never_mapped(vm):

@@ -119,12 +119,14 @@ struct file *console_open(void)
  * handler; the host tests of areas and page walks need neither. */
 const struct vm_operations_struct anon_vm_ops = { .name = "anon" };
 
-void anon_vma_link(struct vm_area_struct *copy, struct vm_area_struct *vma)
+/* Weak: tests that link the real mm/rmap.c (test_rmap, test_memory_failure)
+ * get its versions instead. */
+__attribute__((weak)) void anon_vma_link(struct vm_area_struct *copy, struct vm_area_struct *vma)
 {
 	copy->anon_vma = vma->anon_vma;
 }
 
-void anon_vma_unlink(struct vm_area_struct *vma)
+__attribute__((weak)) void anon_vma_unlink(struct vm_area_struct *vma)
 {
 	vma->anon_vma = NULL;
 }
