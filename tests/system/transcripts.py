@@ -1,0 +1,204 @@
+"""Replay the console transcripts that docs/ shows, so the docs cannot
+drift from what the kernel does.
+
+A transcript is a code block (indented by four spaces, or fenced with
+```) whose first line starts with the prompt "antidote> ". Each prompt
+line is one command, typed as shown; the lines after it, up to the next
+prompt, are what the doc claims that command prints. "(qemu) LINE" is a
+command for QEMU's monitor. "..." stands for lines the doc leaves out.
+
+What varies from run to run is masked: timestamps, and every number
+(decimal or hexadecimal). A claimed line must then appear, in order,
+in what the kernel printed after the command: at once, or within a
+timeout (kernel messages may come after the prompt). Frame numbers and
+pids the doc shows in an output and then types in a later command are
+learned: the replay types the number this run printed instead.
+
+An HTML comment just before a block steers the replay:
+
+    <!-- replay: fresh -->            boot a new machine for this block
+    <!-- replay: setup CMD; CMD -->   run these commands first, unchecked
+    <!-- replay: panic -->            the block ends in a kernel panic
+    <!-- replay: skip WHY -->         not replayed, and why
+
+Every "## " section of a doc starts on a freshly booted machine, as the
+labs tell students to do.
+"""
+import re
+from dataclasses import dataclass, field
+
+from machine import EXIT_PANIC, PROMPT
+
+WAIT = 15   # seconds a claimed line may take to appear
+
+NUMBER = re.compile(r"0x[0-9a-fA-F]+|\b[0-9a-f]*[0-9][0-9a-f]*\b")
+TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\] ")
+
+
+@dataclass
+class Step:
+    command: str                 # as the doc types it
+    qemu: bool                   # a QEMU monitor command
+    claims: list = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    line: int                    # where it starts in the doc, for messages
+    steps: list
+    directives: dict
+
+
+@dataclass
+class Section:
+    title: str
+    blocks: list
+
+
+def code_blocks(text):
+    """(first line number, lines, the directive comment before it) for each
+    code block of a markdown text."""
+    lines = text.split("\n")
+    i, comment = 0, ""
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("```"):
+            j = i + 1
+            while j < len(lines) and not lines[j].startswith("```"):
+                j += 1
+            yield i + 1, lines[i + 1:j], comment
+            i, comment = j + 1, ""
+            continue
+        if line.startswith("    ") and (i == 0 or not lines[i - 1].strip()):
+            j = i
+            while j < len(lines) and (lines[j].startswith("    ") or not lines[j].strip()):
+                j += 1
+            body = [l[4:] for l in lines[i:j]]
+            while body and not body[-1].strip():
+                body.pop()
+            yield i + 1, body, comment
+            i, comment = j, ""
+            continue
+        m = re.match(r"<!-- replay: (.*) -->$", line.strip())
+        if m:
+            comment = m.group(1)
+        elif line.strip():
+            comment = ""
+        i += 1
+
+
+def parse_directives(comment):
+    directives = {}
+    for part in filter(None, (p.strip() for p in comment.split(" | "))):
+        word, _, rest = part.partition(" ")
+        directives[word] = rest.strip()
+    return directives
+
+
+def parse_steps(lines):
+    steps = []
+    for line in lines:
+        if line.startswith(PROMPT.rstrip()):
+            steps.append(Step(line[len(PROMPT):].strip(), qemu=False))
+        elif line.startswith("(qemu) "):
+            steps.append(Step(line[len("(qemu) "):].strip(), qemu=True))
+        elif steps and line.strip():
+            steps[-1].claims.append(line.rstrip())
+    return steps
+
+
+def parse(path):
+    """The sections of a doc with their transcripts."""
+    sections, current = [], Section("(top)", [])
+    text = path.read_text()
+    headings = [(m.start(), m.group(1)) for m in re.finditer(r"^## (.*)$", text, re.M)]
+    for number, lines, comment in code_blocks(text):
+        offset = len("\n".join(text.split("\n")[:number - 1]))
+        title = next((t for start, t in reversed(headings) if start <= offset), "(top)")
+        if title != current.title:
+            current = Section(title, [])
+            sections.append(current)
+        if lines and lines[0].startswith(PROMPT.rstrip()):
+            current.blocks.append(Block(number, parse_steps(lines), parse_directives(comment)))
+    return [s for s in sections if s.blocks]
+
+
+def claim_regex(claim):
+    """A claimed line as a regex: numbers and timestamps masked (each
+    number a group, to learn what this run printed), spaces stretchy."""
+    claim = TIMESTAMP.sub("", claim)
+    parts, pos = [r"(?:\[\s*\d+\.\d+\] )?"], 0
+    for m in NUMBER.finditer(claim):
+        parts.append(spaces(re.escape(claim[pos:m.start()])))
+        parts.append(r"(0x[0-9a-fA-F]+)" if m.group().startswith("0x") else r"([0-9a-f]+)")
+        pos = m.end()
+    parts.append(spaces(re.escape(claim[pos:])))
+    return "".join(parts).rstrip() + r"[ \t]*\r?\n"
+
+
+def spaces(escaped):
+    return re.sub(r"(\\ )+", r"[ \\t]+", escaped)
+
+
+class Replay:
+    """One machine replaying one section; learns numbers as it goes."""
+
+    def __init__(self, vm):
+        self.vm = vm
+        self.frames = {}   # a hex number the doc showed -> this run's
+        self.pids = {}     # a pid the doc showed -> this run's
+        self.outputs = []  # (command as typed, what came back), in order
+
+    def learn(self, claim, match):
+        claim = TIMESTAMP.sub("", claim)
+        for m, actual in zip(NUMBER.finditer(claim), match.groups()):
+            shown = m.group()
+            before = claim[:m.start()]
+            if shown.startswith("0x") and int(shown, 16) >= 0x100:
+                self.frames[int(shown, 16)] = int(actual, 16)
+            elif shown.isdigit() and re.search(r"(\[|pid |\w:)$", before):
+                self.pids[shown] = actual
+
+    def substitute(self, command):
+        def number(m):
+            text = m.group()
+            if text.startswith("0x"):
+                value = int(text, 16)
+                if value in self.frames:
+                    return "0x%0*x" % (len(text) - 2, self.frames[value])
+                if value & 0xfff == 0 and value >> 12 in self.frames:
+                    return "0x%0*x" % (len(text) - 2, self.frames[value >> 12] << 12)
+                return text
+            return self.pids.get(text, text)
+        return NUMBER.sub(number, command)
+
+    def step(self, step, last_panics=False):
+        command = self.substitute(step.command)
+        start = self.vm.mark()
+        if step.qemu:
+            answer = self.vm.hmp(command)
+            assert answer == "", "QEMU refused %r: %s" % (command, answer)
+            output = ""
+        elif last_panics:
+            self.vm.send(command + "\r")
+            output = ""
+        else:
+            output = self.vm.command(command, timeout=120)
+        self.outputs.append((command, output))
+        since = start
+        for claim in step.claims:
+            if claim.strip() == "...":
+                continue
+            match = self.vm.wait_for(claim_regex(claim), timeout=WAIT, since=since)
+            self.learn(claim, match)
+            since = match.end()
+
+    def block(self, block):
+        for command in filter(None, (c.strip() for c in
+                                     block.directives.get("setup", "").split(";"))):
+            self.outputs.append((command, self.vm.command(command, timeout=120)))
+        panics = "panic" in block.directives
+        for i, step in enumerate(block.steps):
+            self.step(step, last_panics=panics and i == len(block.steps) - 1)
+        if panics:
+            self.vm.expect_exit(EXIT_PANIC)
