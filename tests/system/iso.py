@@ -1,8 +1,8 @@
 """Boot ISOs for tests that need a boot the default ISO cannot give: more
-words on the kernel command line, or a GRUB command before the menu entry.
-Each is build/kernel.elf and build/initramfs.cpio with boot/grub.cfg
-changed, made by grub-mkrescue in the test's own directory (well under a
-second)."""
+words on the kernel command line, a GRUB command before the menu entry,
+or an initramfs with a class's own programs (make EXTRA=DIR). Each is
+build/kernel.elf and an initramfs with boot/grub.cfg changed, made by
+grub-mkrescue in the test's own directory (well under a second)."""
 import re
 import subprocess
 from pathlib import Path
@@ -25,6 +25,14 @@ def grub_cfg(cmdline="", before_menu=""):
         cfg, n = re.subn(r"^menuentry", before_menu + "\nmenuentry", cfg, count=1, flags=re.M)
         assert n == 1, "boot/grub.cfg has no menuentry"
     return cfg
+
+
+def make_initramfs(build, extra):
+    """Run the Makefile's real initramfs rule, with EXTRA=extra, in a
+    scratch build directory; the archive is build/initramfs.cpio."""
+    return subprocess.run(["make", "-s", "-C", str(REPO_ROOT), f"BUILD={build}",
+                           f"EXTRA={extra}", f"{build}/initramfs.cpio"],
+                          capture_output=True, text=True, timeout=300)
 
 
 def build_iso(workdir, cmdline="", before_menu="", efi=False,

@@ -2,18 +2,11 @@
 real initramfs rule runs in a scratch build directory; the kernel booted
 with that archive must list and run the extra program."""
 import shutil
-import subprocess
 
 import pytest
 
-from iso import build_iso
+from iso import build_iso, make_initramfs
 from machine import REPO_ROOT, Machine
-
-
-def make_initramfs(build, extra):
-    return subprocess.run(["make", "-s", "-C", str(REPO_ROOT), f"BUILD={build}",
-                           f"EXTRA={extra}", f"{build}/initramfs.cpio"],
-                          capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,12 @@ What varies from run to run is masked: timestamps, and every number
 (decimal or hexadecimal). A claimed line must then appear, in order,
 in what the kernel printed after the command: at once, or within a
 timeout (kernel messages may come after the prompt). Frame numbers and
-pids the doc shows in an output and then types in a later command are
-learned: the replay types the number this run printed instead.
+pids the doc shows are learned: the replay types the number this run
+printed wherever the doc types the number it showed, and where the doc
+shows that number again, this run must print the same one again. An
+empty command (Enter alone) is typed again until its claims appear, as a
+student presses Enter to see a job that has just ended; what it claims
+may also have come just before it, after the previous claims.
 
 An HTML comment just before a block steers the replay:
 
@@ -20,6 +24,10 @@ An HTML comment just before a block steers the replay:
     <!-- replay: setup CMD; CMD -->   run these commands first, unchecked
     <!-- replay: panic -->            the block ends in a kernel panic
     <!-- replay: skip WHY -->         not replayed, and why
+    <!-- replay: source NAME.c -->    (before a C block) the program NAME
+    <!-- replay: extra NAME.c ... --> boot a new machine whose initramfs
+                                      also holds these programs, built as
+                                      the doc builds them (make EXTRA=DIR)
 
 Every "## " section of a doc starts on a freshly booted machine, as the
 labs tell students to do.
@@ -53,6 +61,7 @@ class Block:
 class Section:
     title: str
     blocks: list
+    sources: dict = field(default_factory=dict)   # NAME.c -> its text
 
 
 def code_blocks(text):
@@ -118,19 +127,28 @@ def parse(path):
         if title != current.title:
             current = Section(title, [])
             sections.append(current)
-        if lines and lines[0].startswith(PROMPT.rstrip()):
-            current.blocks.append(Block(number, parse_steps(lines), parse_directives(comment)))
+        directives = parse_directives(comment)
+        if "source" in directives:
+            current.sources[directives["source"]] = "\n".join(lines) + "\n"
+        elif lines and lines[0].startswith(PROMPT.rstrip()):
+            current.blocks.append(Block(number, parse_steps(lines), directives))
     return [s for s in sections if s.blocks]
 
 
-def claim_regex(claim):
-    """A claimed line as a regex: numbers and timestamps masked (each
-    number a group, to learn what this run printed), spaces stretchy."""
+def claim_regex(claim, known=lambda shown, before: None):
+    """A claimed line as a regex: timestamps masked, and each number a
+    group, to learn what this run printed: masked, or the number this
+    run printed before where known(shown, text before it) says so.
+    Spaces are stretchy."""
     claim = TIMESTAMP.sub("", claim)
     parts, pos = [r"(?:\[\s*\d+\.\d+\] )?"], 0
     for m in NUMBER.finditer(claim):
         parts.append(spaces(re.escape(claim[pos:m.start()])))
-        parts.append(r"(0x[0-9a-fA-F]+)" if m.group().startswith("0x") else r"([0-9a-f]+)")
+        actual = known(m.group(), claim[:m.start()])
+        if actual is not None:
+            parts.append("(%s)" % actual)
+        else:
+            parts.append(r"(0x[0-9a-fA-F]+)" if m.group().startswith("0x") else r"([0-9a-f]+)")
         pos = m.end()
     parts.append(spaces(re.escape(claim[pos:])))
     return "".join(parts).rstrip() + r"[ \t]*\r?\n"
@@ -138,6 +156,14 @@ def claim_regex(claim):
 
 def spaces(escaped):
     return re.sub(r"(\\ )+", r"[ \\t]+", escaped)
+
+
+def is_frame(shown):
+    return shown.startswith("0x") and int(shown, 16) >= 0x100
+
+
+def is_pid(shown, before):
+    return shown.isdigit() and re.search(r"(\[|pid |\w:)$", before) is not None
 
 
 class Replay:
@@ -148,16 +174,26 @@ class Replay:
         self.frames = {}   # a hex number the doc showed -> this run's
         self.pids = {}     # a pid the doc showed -> this run's
         self.outputs = []  # (command as typed, what came back), in order
+        self.claimed = 0   # where the last claim matched, in the transcript
 
     def learn(self, claim, match):
         claim = TIMESTAMP.sub("", claim)
         for m, actual in zip(NUMBER.finditer(claim), match.groups()):
             shown = m.group()
             before = claim[:m.start()]
-            if shown.startswith("0x") and int(shown, 16) >= 0x100:
+            if is_frame(shown):
                 self.frames[int(shown, 16)] = int(actual, 16)
-            elif shown.isdigit() and re.search(r"(\[|pid |\w:)$", before):
+            elif is_pid(shown, before):
                 self.pids[shown] = actual
+
+    def known(self, shown, before):
+        """A regex for the number this run printed where the doc showed
+        `shown` before, or None if it is to be masked."""
+        if is_frame(shown) and int(shown, 16) in self.frames:
+            return "0x0*%x" % self.frames[int(shown, 16)]
+        if is_pid(shown, before) and shown in self.pids:
+            return self.pids[shown]
+        return None
 
     def substitute(self, command):
         def number(m):
@@ -178,20 +214,32 @@ class Replay:
         if step.qemu:
             answer = self.vm.hmp(command)
             assert answer == "", "QEMU refused %r: %s" % (command, answer)
-            output = ""
         elif last_panics:
             self.vm.send(command + "\r")
-            output = ""
         else:
-            output = self.vm.command(command, timeout=120)
-        self.outputs.append((command, output))
-        since = start
+            self.vm.command(command, timeout=120)
+        end = self.vm.mark()
+        since = self.claimed if command == "" else start
         for claim in step.claims:
             if claim.strip() == "...":
                 continue
-            match = self.vm.wait_for(claim_regex(claim), timeout=WAIT, since=since)
+            match = self.wait_for_claim(claim, since, again=command == "")
             self.learn(claim, match)
-            since = match.end()
+            since = self.claimed = match.end()
+        # What it printed: to the next prompt, or on to its last claim.
+        text = self.vm.transcript[min(start, since):max(end, since)]
+        self.outputs.append((command, text.replace("\r\n", "\n").strip()))
+
+    def wait_for_claim(self, claim, since, again):
+        regex = claim_regex(claim, self.known)
+        if not again:
+            return self.vm.wait_for(regex, timeout=WAIT, since=since)
+        for _ in range(WAIT - 1):
+            try:
+                return self.vm.wait_for(regex, timeout=1, since=since)
+            except AssertionError:
+                self.vm.command("")
+        return self.vm.wait_for(regex, timeout=1, since=since)
 
     def block(self, block):
         for command in filter(None, (c.strip() for c in
