@@ -169,11 +169,13 @@ def is_pid(shown, before):
 class Replay:
     """One machine replaying one section; learns numbers as it goes."""
 
-    def __init__(self, vm):
+    def __init__(self, vm, outputs=None):
         self.vm = vm
         self.frames = {}   # a hex number the doc showed -> this run's
         self.pids = {}     # a pid the doc showed -> this run's
-        self.outputs = []  # (command as typed, what came back), in order
+        # (command as typed, what came back), in order; may be shared
+        # by the replays of one section
+        self.outputs = [] if outputs is None else outputs
         self.claimed = 0   # where the last claim matched, in the transcript
 
     def learn(self, claim, match):
@@ -227,8 +229,11 @@ class Replay:
             self.learn(claim, match)
             since = self.claimed = match.end()
         # What it printed: to the next prompt, or on to its last claim.
-        text = self.vm.transcript[min(start, since):max(end, since)]
-        self.outputs.append((command, text.replace("\r\n", "\n").strip()))
+        text = self.vm.transcript[min(start, since):max(end, since)].replace("\r\n", "\n")
+        text = text.rstrip()
+        if text.endswith(PROMPT.rstrip()):
+            text = text[:-len(PROMPT.rstrip())]
+        self.outputs.append((command, text.strip()))
 
     def wait_for_claim(self, claim, since, again):
         regex = claim_regex(claim, self.known)
