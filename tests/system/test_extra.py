@@ -2,6 +2,7 @@
 real initramfs rule runs in a scratch build directory; the kernel booted
 with that archive must list and run the extra program."""
 import shutil
+import subprocess
 
 import pytest
 
@@ -36,3 +37,20 @@ def test_an_extra_file_may_not_shadow_a_user_program(scratch):
     result = make_initramfs(scratch / "build", extra)
     assert result.returncode != 0
     assert "'hello' has the name of a user program" in result.stdout + result.stderr
+
+
+def test_a_program_built_without_static_is_refused(scratch):
+    """docs/labs.md, Lab 5: musl-gcc without -static links libc.so, and the
+    kernel has no dynamic loader."""
+    extra = scratch / "dynamic"
+    extra.mkdir()
+    built = subprocess.run(["musl-gcc", "-O2", "-o", str(extra / "poke"),
+                            str(REPO_ROOT / "user" / "hello.c")],
+                           capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    result = make_initramfs(scratch / "build-dynamic", extra)
+    assert result.returncode == 0, result.stdout + result.stderr
+    iso = build_iso(scratch / "iso-dynamic", initramfs=scratch / "build-dynamic" / "initramfs.cpio")
+    with Machine(iso=iso) as vm:
+        vm.boot()
+        assert vm.command("run poke") == "run: poke: not a static x86-64 ELF executable"
