@@ -1,6 +1,7 @@
 /*
  * The machine-check severity table (mce/severity.c), one case per rule,
- * and the bank decoder (mce/decode.c), on real status values.
+ * the bank decoder (mce/decode.c), on real status values, and reading a
+ * bank (mce/bank.c).
  */
 #include <string.h>
 
@@ -156,6 +157,40 @@ static void test_decode_names_bits_codes_and_severity(void)
 				   "instruction, level 0)") != NULL);
 }
 
+static void set_bank(int bank, uint64_t status, uint64_t addr, uint64_t misc)
+{
+	host_msr[MSR_IA32_MCx_STATUS(bank)] = status;
+	host_msr[MSR_IA32_MCx_ADDR(bank)] = addr;
+	host_msr[MSR_IA32_MCx_MISC(bank)] = misc;
+}
+
+/* The #MC handler reads every bank into one struct mce: a bank whose ADDR
+ * is not valid must not show the address an earlier bank held (issue 7,
+ * bug 7), nor an invalid MISC the earlier MISC. */
+static void test_read_bank_keeps_nothing_from_the_last_bank(void)
+{
+	struct mce template = { .mcgstatus = MCIP | RIPV, .ip = 0x401000, .cs = 0x23,
+				.user = true, .in_exception = true, .time = 42,
+				.mcgcap = SER_CAP };
+	struct mce m;
+
+	set_bank(2, 0xbd000000000000c0, 0x1234000, 0x86); /* ADDRV and MISCV */
+	set_bank(5, 0xb9000000000000c0, 0xdead000, 0x8c); /* MISCV, no ADDRV */
+	set_bank(7, 0xb5000000000000c0, 0xbeef000, 0x8c); /* ADDRV, no MISCV */
+	mce_read_bank(&m, &template, 2);
+	CHECK(m.bank == 2 && m.status == 0xbd000000000000c0 && m.addr == 0x1234000 &&
+	      m.misc == 0x86);
+	CHECK(m.mcgstatus == (MCIP | RIPV) && m.ip == 0x401000 && m.cs == 0x23 && m.user &&
+	      m.in_exception && m.time == 42 && m.mcgcap == SER_CAP);
+	mce_read_bank(&m, &template, 5);
+	CHECK(m.bank == 5 && m.addr == 0 && m.misc == 0x8c);
+	mce_read_bank(&m, &template, 7);
+	CHECK(m.bank == 7 && m.addr == 0xbeef000 && m.misc == 0);
+	mce_read_bank(&m, &template, 3); /* empty: nothing but the template */
+	CHECK(m.bank == 3 && m.status == 0 && m.addr == 0 && m.misc == 0);
+	memset(host_msr, 0, sizeof(host_msr));
+}
+
 int main(void)
 {
 	RUN(test_every_severity_rule);
@@ -163,5 +198,6 @@ int main(void)
 	RUN(test_usable_address);
 	RUN(test_error_classes);
 	RUN(test_decode_names_bits_codes_and_severity);
+	RUN(test_read_bank_keeps_nothing_from_the_last_bank);
 	return finish("unit mce");
 }
