@@ -203,7 +203,7 @@ void trap(struct trapframe *tf)
 {
 	if (tf->trapno >= T_IRQ0 && tf->trapno < T_IRQ0 + NR_IRQS) {
 		irq_dispatch((int)(tf->trapno - T_IRQ0));
-		mce_inject_user_tick(tf);
+		mce_inject_check(tf);
 		/* An interrupt arrives only with interrupts on, so it never
 		 * cuts into an irq_save() section: a safe point for what the
 		 * #MC handler left (Linux: irq_work at the end of an IRQ). */
@@ -224,7 +224,8 @@ void trap(struct trapframe *tf)
 	}
 	if (!current || !from_user(tf))
 		return;
-	mce_irq_work_run(); /* on the way to user mode the kernel holds nothing */
+	mce_inject_check(tf); /* a user:PID injection fires as its process goes back */
+	mce_irq_work_run();   /* on the way to user mode the kernel holds nothing */
 	if (current->mce_kill_me)
 		mce_kill_me_maybe();
 	do_signal(tf);

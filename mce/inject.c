@@ -221,10 +221,11 @@ static int inject(struct request *r)
 	return 0;
 }
 
-/* From every interrupt: if an armed injection's process is the one that
- * was running in user mode, this is its machine check. If that process
- * has gone, the injection is withdrawn (else it would block the bank). */
-void mce_inject_user_tick(struct trapframe *tf)
+/* From every interrupt and every return to user mode: if an armed
+ * injection's process is the one running (or about to run) in user mode,
+ * this is its machine check, as if its next instruction had read the bad
+ * data. If that process has gone, the injection is withdrawn. */
+void mce_inject_check(struct trapframe *tf)
 {
 	if (!armed_pid)
 		return;

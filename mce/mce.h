@@ -155,6 +155,6 @@ int cmd_mcelog(int argc, char **argv);
 /* mce/inject.c */
 int cmd_mce_inject(int argc, char **argv);
 int cmd_inject(int argc, char **argv);
-void mce_inject_user_tick(struct trapframe *tf);
+void mce_inject_check(struct trapframe *tf);
 
 #endif
