@@ -235,7 +235,8 @@ void mce_inject_check(struct trapframe *tf)
 		armed_pid = 0;
 		return;
 	}
-	if (p != current || (tf->cs & 3) != 3)
+	/* A process being killed never runs in user mode again. */
+	if (p != current || (tf->cs & 3) != 3 || p->killed)
 		return;
 	armed_pid = 0;
 	raise_machine_check(&armed, tf);
