@@ -1,7 +1,8 @@
 /*
  * The machine-check severity table (mce/severity.c), one case per rule,
- * the bank decoder (mce/decode.c), on real status values, and reading a
- * bank (mce/bank.c).
+ * the bank decoder (mce/decode.c), on real status values, reading a
+ * bank (mce/bank.c) and the pool of records the #MC handler leaves for
+ * later (mce/genpool.c).
  */
 #include <string.h>
 
@@ -191,6 +192,33 @@ static void test_read_bank_keeps_nothing_from_the_last_bank(void)
 	memset(host_msr, 0, sizeof(host_msr));
 }
 
+/* mce/genpool.c hands each record to mce/core.c at the safe point; the
+ * pool's own order and limits are tested here, without a safe point. */
+void mce_handle_record(const struct mce *m)
+{
+	(void)m;
+}
+
+static void test_record_pool_is_first_in_first_out_and_bounded(void)
+{
+	struct mce m = { .status = 0xbd000000000000c0 };
+	struct mce got;
+	int n = 0;
+
+	CHECK(!mce_gen_pool_take(&got)); /* empty */
+	for (m.addr = 0; mce_gen_pool_add(&m); m.addr += 0x1000)
+		n++;
+	CHECK(n == 32); /* full: the next record is dropped, not overwritten */
+	for (int i = 0; i < n; i++)
+		CHECK(mce_gen_pool_take(&got) && got.addr == (uint64_t)i * 0x1000);
+	CHECK(!mce_gen_pool_take(&got));
+	for (int round = 0; round < 100; round++) { /* the ring wraps around */
+		m.addr = (uint64_t)round;
+		CHECK(mce_gen_pool_add(&m));
+		CHECK(mce_gen_pool_take(&got) && got.addr == (uint64_t)round);
+	}
+}
+
 int main(void)
 {
 	RUN(test_every_severity_rule);
@@ -199,5 +227,6 @@ int main(void)
 	RUN(test_error_classes);
 	RUN(test_decode_names_bits_codes_and_severity);
 	RUN(test_read_bank_keeps_nothing_from_the_last_bank);
+	RUN(test_record_pool_is_first_in_first_out_and_bounded);
 	return finish("unit mce");
 }
