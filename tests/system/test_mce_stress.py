@@ -9,8 +9,6 @@ neither crashes nor hangs, and that every page is handled exactly once
 import re
 import time
 
-from machine import PROMPT
-
 SCRUB = 0xbd000000000000c0  # VAL UC EN MISCV ADDRV S, memory scrub: action optional
 MISC_PAGE = 0x8c
 
@@ -48,7 +46,8 @@ def test_real_machine_check_inside_the_injectors_own(boot_vm):
         qemu_scrub(vm, 2, qemu_pfn)
         handled(vm, console_pfn, since)
         handled(vm, qemu_pfn, since)
-        vm.wait_for(re.escape(PROMPT), since=since)
+        # (No wait for the prompt: the QEMU #MC's log lines may land in
+        # the middle of it, as kernel messages do in a shell's prompt.)
     vm.command("")
     text = vm.transcript
     for i in range(rounds):
