@@ -387,7 +387,8 @@ def test_a_waiting_injection_is_not_taken_by_another_machine_check(vm):
     pid, pfn, since = arm_a_sleeper(vm)
     assert scrub_error(vm, "console", 0x2a00).endswith(
         "recovery action for free buddy page: Recovered")
-    assert f"[{pid}] sleep" not in vm.transcript[since:].split("inject srao")[1]
+    srao = vm.transcript[since:].split("inject srao 0x2a00")[1].split("Memory failure: 0x2a00")[0]
+    assert "Bank 9: bd000000000000c0" in srao and "Bank 1" not in srao, srao
     expect_action_required_kill(vm, pid, pfn, since)
 
 
