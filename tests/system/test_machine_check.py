@@ -442,12 +442,13 @@ def test_unpoison_refuses_frames_the_kernel_still_uses(boot_vm):
 
 def arm_a_sleeper(vm):
     """`run sleep 2 &`, and an action-required injection on one of its
-    data pages for when it next runs in user mode - which is not before
+    pages for when it next runs in user mode - which is not before
     its nanosleep returns. Returns (pid, pfn, mark)."""
     since = vm.mark()
     pid = int(re.search(r"\[(\d+)\] sleep", vm.command("run sleep 2 &")).group(1))
-    pfn = int(re.search(r"^  0x[0-9a-f]+ pfn (0x[0-9a-f]+) rw", vm.command(f"vm {pid}"),
-                        re.M).group(1), 16)
+    # Its stack page: one it has written to itself, so a dirty LRU page.
+    pfn = int(re.findall(r"^  0x[0-9a-f]+ pfn (0x[0-9a-f]+) rw", vm.command(f"vm {pid}"),
+                         re.M)[-1], 16)
     assert vm.command(f"inject srar {pfn:#x} user:{pid}").endswith(
         "#MC when that process next runs in user mode")
     return pid, pfn, since
