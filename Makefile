@@ -127,9 +127,9 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefi
                -fno-sanitize-recover=all -fno-omit-frame-pointer -I.
 HOST_RENAMES := $(foreach f,memset memcpy memmove memcmp strlen strcmp strncmp strchr \
                 strlcpy vsnprintf snprintf,-D$(f)=kernel_$(f))
-UNIT_KERNEL_SRCS := mm/buddy.c mm/slab.c mm/page_flags.c lib/format.c lib/parse.c \
+UNIT_KERNEL_SRCS := mm/buddy.c mm/swap.c mm/slab.c mm/page_flags.c lib/format.c lib/parse.c \
                     lib/string.c kernel/cmdline.c mce/severity.c mce/decode.c fs/cpio.c \
-                    fs/namei.c fs/file.c fs/fdtable.c lib/rbtree.c mm/vma.c mm/pagewalk.c
+                    fs/namei.c fs/file.c fs/fdtable.c fs/seq_file.c
 UNIT_KERNEL_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/unit/%.o)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
@@ -142,10 +142,22 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c tests/unit/host_kernel.c $(UNIT_KERNEL
 	@echo "  HOSTLD  $@"
 	@$(CC) $(UNIT_CFLAGS) $^ -o $@
 
+# Code that needs page tables is linked only into its own tests, which
+# fake them (tests/unit/fake_pgtable.h).
+$(BUILD)/unit/test_rmap: $(BUILD)/unit/mm/rmap.o
+$(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o
+# The areas and the page-table walker, with a stand-in for the reverse
+# map and the fault handler (tests/unit/host_mm.c).
+MM_AREA_OBJS := $(BUILD)/unit/lib/rbtree.o $(BUILD)/unit/mm/vma.o
+$(BUILD)/unit/test_vma: tests/unit/host_mm.c $(MM_AREA_OBJS)
+$(BUILD)/unit/test_pagewalk: tests/unit/host_mm.c $(MM_AREA_OBJS) $(BUILD)/unit/mm/pagewalk.o
+UNIT_EXTRA_OBJS := $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(MM_AREA_OBJS) \
+                   $(BUILD)/unit/mm/pagewalk.o
+
 unit-tests: $(UNIT_TESTS)
 
 # Keep the host objects between runs (make would delete them as intermediates).
-.SECONDARY: $(UNIT_KERNEL_OBJS)
+.SECONDARY: $(UNIT_KERNEL_OBJS) $(UNIT_EXTRA_OBJS)
 
 # `make test`: every unit test, then the system tests in QEMU, then one
 # summary line. tests/run_tests.py says what each part found.
@@ -155,8 +167,11 @@ test: deps all unit-tests
 unit-test: deps unit-tests
 	@$(PYTHON) tests/run_tests.py --unit-only
 
+# ORDER=reverse or ORDER=shuffle:SEED: every test must pass in any order
+# (.ci/run checks reverse order too).
+ORDER ?= file
 system-test: deps all
-	@$(PYTHON) tests/run_tests.py --system-only
+	@$(PYTHON) tests/run_tests.py --system-only --order=$(ORDER)
 
 # Debian packages, installed only when a tool is missing.
 # grub-efi-amd64-bin and ovmf: only tests/system/test_badram.py boots
@@ -190,4 +205,4 @@ deps:
 clean:
 	rm -rf $(BUILD)
 
--include $(OBJS:.o=.d) $(UNIT_KERNEL_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(UNIT_KERNEL_OBJS:.o=.d) $(UNIT_EXTRA_OBJS:.o=.d)

@@ -6,7 +6,9 @@
  */
 #include "kernel/monitor.h"
 #include "fs/initramfs.h"
+#include "kernel/errno.h"
 #include "kernel/printk.h"
+#include "kernel/serial.h"
 #include "kernel/proc.h"
 #include "kernel/reboot.h"
 #include "kernel/selftest.h"
@@ -27,6 +29,14 @@ struct command {
 };
 
 static int cmd_help(int argc, char **argv);
+
+/* Reports are seq_file show functions (fs/seq_file.h), which /proc will
+ * use too; the console command only prints what they show. */
+static int cmd_ls(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	return monitor_show(initramfs_show, NULL);
+}
 
 static const struct command commands[] = {
 	{ "help", "", "list the commands", cmd_help, 0, 0 },
@@ -106,6 +116,20 @@ void monitor_execute(char *line)
 		return;
 	}
 	kprintf("error: unknown command '%s' (type 'help' for the list)\n", argv[0]);
+}
+
+int monitor_show(seq_show_fn show, void *private)
+{
+	struct seq_file m;
+	int err = seq_show(&m, show, private);
+
+	if (err == -ENOMEM)
+		kprintf("error: no memory for the report\n");
+	if (err)
+		return -1;
+	serial_write(m.buf, m.count);
+	seq_release(&m);
+	return 0;
 }
 
 bool monitor_number(const char *cmd, const char *arg, uint64_t *out)

@@ -8,7 +8,14 @@
 
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
-#define WNOHANG 1
+/* Flags about threads and clone children: with one thread per process
+ * and SIGCHLD from every child they change nothing. */
+#define __WNOTHREAD 0x20000000
+#define __WALL 0x40000000
+#define __WCLONE 0x80000000U
+#define WAIT_THREAD_FLAGS (__WNOTHREAD | __WALL | __WCLONE)
+#define P_ALL 0
+#define P_PID 1
 
 long sys_getpid(void)
 {
@@ -33,17 +40,60 @@ long sys_exit(uint64_t status)
 
 long sys_wait4(uint64_t pid, uint64_t status, uint64_t options, uint64_t rusage)
 {
-	int st = 0;
+	struct wait_result res;
 
 	(void)rusage;
-	if (options & ~(uint64_t)WNOHANG)
+	if (options & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED | WAIT_THREAD_FLAGS))
 		return -EINVAL;
 	if ((int)pid < -1 || (int)pid == 0)
 		return -EINVAL; /* process groups: not yet */
-	long got = kernel_wait4((int)pid, &st, NULL, options & WNOHANG);
-	if (got > 0 && status && copy_to_user(status, &st, sizeof(st)))
+	long got = do_wait((int)pid, (int)(options & ~WAIT_THREAD_FLAGS) | WEXITED, &res);
+	if (got > 0 && status && copy_to_user(status, &res.status, sizeof(int)))
 		return -EFAULT;
 	return got;
+}
+
+/* The part of siginfo_t that waitid fills in, as Linux does. */
+struct waitid_info {
+	int si_signo, si_errno, si_code, pad;
+	int si_pid;
+	unsigned si_uid;
+	int si_status;
+};
+
+/*
+ * waitid(P_PID, pid | P_ALL, 0, infop, options): like wait4, but the
+ * caller says which changes it waits for (WEXITED, WSTOPPED,
+ * WCONTINUED: at least one), may leave the child waitable (WNOWAIT), and
+ * hears about it in a siginfo. Returns 0; with WNOHANG and nothing to
+ * report, the siginfo says si_signo 0 and si_pid 0.
+ */
+long sys_waitid(uint64_t idtype, uint64_t id, uint64_t infop, uint64_t options, uint64_t rusage)
+{
+	struct wait_result res = { 0 };
+	int pid = -1;
+
+	(void)rusage;
+	if (options & ~(uint64_t)(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED |
+				  WAIT_THREAD_FLAGS))
+		return -EINVAL;
+	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
+		return -EINVAL;
+	if (idtype == P_PID) {
+		pid = (int)id;
+		if (pid <= 0)
+			return -EINVAL;
+	} else if (idtype != P_ALL) {
+		return -EINVAL; /* P_PGID, P_PIDFD: no process groups or pidfds yet */
+	}
+	long got = do_wait(pid, (int)(options & ~WAIT_THREAD_FLAGS), &res);
+	if (got < 0)
+		return got;
+	struct waitid_info info = { .si_signo = got ? SIGCHLD : 0, .si_code = got ? res.code : 0,
+				    .si_pid = res.pid, .si_status = res.si_status };
+	if (infop && copy_to_user(infop, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
 }
 
 long sys_kill(uint64_t pid, uint64_t sig)

@@ -12,6 +12,7 @@
 #include "mm/paging.h"
 #include "mm/pgtable.h"
 #include "mm/rmap.h"
+#include "mm/swap.h"
 
 static bool access_permitted(const struct vm_area_struct *vma, unsigned error)
 {
@@ -32,11 +33,12 @@ static int do_anonymous_page(struct vm_area_struct *vma, unsigned long addr)
 	if (!page)
 		return -ENOMEM;
 	memset(page_address(page), 0, PAGE_SIZE);
-	page_add_new_anon_rmap(page, vma, addr & PAGE_MASK);
 	if (map_user_page(mm, addr & PAGE_MASK, page, vma->vm_flags)) {
-		put_page(page);
+		put_page(page); /* still a plain page: nothing to undo */
 		return -ENOMEM;
 	}
+	page_add_new_anon_rmap(page, vma, addr & PAGE_MASK);
+	lru_cache_add(page);
 	return 0;
 }
 
@@ -65,6 +67,7 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned
 		return -ENOMEM;
 	memcpy(page_address(new), page_address(old), PAGE_SIZE);
 	page_add_new_anon_rmap(new, vma, addr & PAGE_MASK);
+	lru_cache_add(new);
 	new->mapcount = 1;
 	*pte = (*pte & ~PTE_ADDR_MASK) | ((uint64_t)page_to_pfn(new) << PAGE_SHIFT) | PTE_WRITE;
 	flush_tlb_page(mm, addr);

@@ -99,7 +99,7 @@ static int madvise_populate(struct mm_struct *mm, unsigned long start, unsigned 
 			return -EINVAL;
 		if (err)
 			return err;
-		if (sigkill_pending(current))
+		if (fatal_signal_pending(current))
 			return -EINTR;
 	}
 	return 0;

@@ -51,6 +51,7 @@ struct vm_area_struct {
 	struct mm_struct *vm_mm;
 	struct anon_vma *anon_vma;      /* reverse map of its pages (mm/rmap.c) */
 	struct list_head anon_vma_node; /* on anon_vma->vmas */
+	struct list_head shared;        /* on vm_file's mapping->i_mmap (mm/rmap.h) */
 };
 
 struct mm_struct {
@@ -62,6 +63,8 @@ struct mm_struct {
 	unsigned long start_stack;
 	unsigned long rss;              /* pages mapped */
 	struct proc *owner;             /* the process using it */
+	int mm_users;                   /* processes using it: 1, more while a vfork child
+					 * borrows it (kernel/proc.c: mmget, mmput) */
 };
 
 #endif

@@ -24,6 +24,7 @@ struct mm_struct *mm_alloc(void)
 	}
 	mm->mm_rb = RB_ROOT;
 	INIT_LIST_HEAD(&mm->mmap);
+	mm->mm_users = 1;
 	return mm;
 }
 

@@ -3,7 +3,6 @@
 #ifndef MM_MMAP_H
 #define MM_MMAP_H
 
-#include "kernel/proc.h"
 #include "mm/layout.h"
 #include "mm/mm_types.h"
 
@@ -26,14 +25,6 @@ static inline bool range_end(unsigned long start, unsigned long len, unsigned lo
 {
 	*end = start + ALIGN_UP(len, PAGE_SIZE);
 	return *end >= start;
-}
-
-/* SIGKILL is on its way: a call that faults in page after page gives up
- * (Linux: fatal_signal_pending, which the signals work adds to
- * kernel/signal.h; this is it until then). */
-static inline bool sigkill_pending(const struct proc *p)
-{
-	return p->killed || (p->signal.pending & (1ULL << (SIGKILL - 1)));
 }
 
 struct mm_struct *mm_alloc(void);

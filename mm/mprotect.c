@@ -93,7 +93,7 @@ static int mlock_vma(struct vm_area_struct *vma, void *arg)
 		if (!page)
 			return 0;
 		page_set(page, PG_mlocked);
-		if (sigkill_pending(current))
+		if (fatal_signal_pending(current))
 			return -EINTR;
 	}
 	return 0;

@@ -12,6 +12,7 @@
 #include "mm/paging.h"
 #include "mm/pgtable.h"
 #include "mm/slab.h"
+#include "mm/swap.h"
 #include "kernel/proc.h"
 
 #define PAGE_MAX_COUNT 256  /* frames one `page` command may list */
@@ -29,6 +30,10 @@ int cmd_meminfo(int argc, char **argv)
 	kprintf("MemTotal:       %8lu kB\n", pages_to_kb(zone.managed_pages));
 	kprintf("MemFree:        %8lu kB\n", pages_to_kb(nr_free_pages()));
 	kprintf("MemAvailable:   %8lu kB\n", pages_to_kb(nr_free_pages()));
+	kprintf("Active(anon):   %8lu kB\n", pages_to_kb(lruvec.nr_pages[LRU_ACTIVE_ANON]));
+	kprintf("Inactive(anon): %8lu kB\n", pages_to_kb(lruvec.nr_pages[LRU_INACTIVE_ANON]));
+	kprintf("Active(file):   %8lu kB\n", pages_to_kb(lruvec.nr_pages[LRU_ACTIVE_FILE]));
+	kprintf("Inactive(file): %8lu kB\n", pages_to_kb(lruvec.nr_pages[LRU_INACTIVE_FILE]));
 	kprintf("Slab:           %8lu kB\n", pages_to_kb(slab_pages()));
 	kprintf("HardwareCorrupted: %5lu kB\n", pages_to_kb(num_poisoned_pages));
 	return 0;
@@ -53,8 +58,12 @@ static void describe_page(unsigned long pfn)
 	kprintf("pfn 0x%05lx flags 0x%04lx (%s) refcount %d mapcount %d",
 		pfn, page->flags, format_page_flags(flags, sizeof(flags), page->flags),
 		page->refcount, page->mapcount);
-	if (page_test(page, PG_buddy) || page_test(page, PG_head))
+	if (page_test(page, PG_buddy))
 		kprintf(" order %lu", page->private);
+	if (page_test(page, PG_head))
+		kprintf(" compound order %u", compound_order(page));
+	if (PageTail(page))
+		kprintf(" tail of pfn %#lx", page_to_pfn(compound_head(page)));
 	if (block && block != page)
 		kprintf(" free: in the order-%lu block at pfn %#lx",
 			block->private, page_to_pfn(block));
@@ -133,6 +142,16 @@ static int show_pte(uint64_t *pte, unsigned long va, unsigned long next, struct 
 
 static const struct mm_walk_ops show_ops = { .pte_entry = show_pte };
 
+/* The frames of the kernel allocation that holds addr (a compound page,
+ * or a single frame), so that tests and students can find them. */
+static void show_kernel_block(const char *what, const void *addr)
+{
+	const struct page *head = compound_head(virt_to_page(addr));
+	unsigned long pfn = page_to_pfn(head);
+
+	kprintf("%s: pfn %#lx-%#lx\n", what, pfn, pfn + (1UL << compound_order(head)) - 1);
+}
+
 int cmd_vm(int argc, char **argv)
 {
 	uint64_t pid;
@@ -147,6 +166,9 @@ int cmd_vm(int argc, char **argv)
 	}
 	struct mm_struct *mm = p->mm;
 	kprintf("%s (pid %d): %lu resident pages, brk 0x%lx\n", p->name, p->pid, mm->rss, mm->brk);
+	show_kernel_block("struct proc", p);
+	show_kernel_block("kernel stack", p->kstack);
+	show_kernel_block("page table root", mm->pgd);
 	for (struct list_head *l = mm->mmap.next; l != &mm->mmap; l = l->next) {
 		struct vm_area_struct *vma = list_entry(l, struct vm_area_struct, list);
 		kprintf("0x%012lx-0x%012lx %c%c%c%c\n", vma->vm_start, vma->vm_end,

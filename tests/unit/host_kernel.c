@@ -9,14 +9,13 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "mm/buddy.h"
-#include "mm/fault.h"
-#include "mm/rmap.h"
-#include "mm/slab.h"
+#include "mm/swap.h"
 
 uintptr_t page_offset_base;
 struct page *mem_map;
 unsigned long max_pfn;
 char host_last_panic[256];
+struct proc *current; /* no process: reports say "swapper" */
 
 static jmp_buf *panic_catcher;
 static void *arena;
@@ -34,6 +33,7 @@ void host_memory_init(void)
 		INIT_LIST_HEAD(&mem_map[pfn].lru);
 	}
 	buddy_init();
+	lruvec_init();
 }
 
 void host_memory_give(unsigned long start_pfn, unsigned long end_pfn)
@@ -112,26 +112,3 @@ struct file *console_open(void)
 	return alloc_file(&host_console_fops, O_RDWR, NULL);
 }
 
-/* The areas (mm/vma.c) link their reverse map and name their fault
- * handler; the host tests of areas and page walks need neither. */
-const struct vm_operations_struct anon_vm_ops = { .name = "anon" };
-
-void anon_vma_link(struct vm_area_struct *copy, struct vm_area_struct *vma)
-{
-	copy->anon_vma = vma->anon_vma;
-}
-
-void anon_vma_unlink(struct vm_area_struct *vma)
-{
-	vma->anon_vma = NULL;
-}
-
-void host_mm_init(struct mm_struct *mm)
-{
-	host_memory_init();
-	host_memory_give(1, HOST_PAGES);
-	kmalloc_init();
-	memset(mm, 0, sizeof(*mm));
-	mm->mm_rb = RB_ROOT;
-	INIT_LIST_HEAD(&mm->mmap);
-}

@@ -18,11 +18,6 @@
 void host_memory_init(void);
 void host_memory_give(unsigned long start_pfn, unsigned long end_pfn);
 
-/* host_memory_init, all frames to the buddy allocator, kmalloc, and mm
- * an empty address space (no page tables). */
-struct mm_struct;
-void host_mm_init(struct mm_struct *mm);
-
 /* Everything kprintf/printk printed since the last host_console_clear(). */
 extern char host_console[65536];
 void host_console_clear(void);
