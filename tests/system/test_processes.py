@@ -174,7 +174,9 @@ def test_a_huge_console_write_leaves_the_console_answering_and_dies_of_sigkill(v
 def test_a_signal_ends_a_huge_console_write_with_a_short_count(vm):
     """A caught signal ends the write early (the count so far, as a Linux
     terminal does); a default-action SIGTERM kills the writer."""
+    since = vm.mark()
     pid = spawn_background(vm, "bigwrite handler")
+    vm.wait_for("\0", since=since)  # writing: its handler is in place
     vm.command(f"kill {pid} 10")
     said = until_reaped(vm, pid).replace("\0", "")
     count = int(re.search(r"bigwrite: wrote (\d+) bytes", said).group(1))
