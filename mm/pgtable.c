@@ -69,11 +69,10 @@ uint64_t *walk_pte(uint64_t *pgd, unsigned long va, bool create)
 
 uint64_t vm_page_prot(unsigned long vm_flags)
 {
-	uint64_t prot = PTE_PRESENT | (vm_flags & VM_EXEC ? 0 : PTE_NX);
-
-	if (vm_flags & (VM_READ | VM_WRITE | VM_EXEC))
-		prot |= PTE_USER;
-	return prot | (vm_flags & VM_WRITE ? PTE_WRITE : 0);
+	if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		return PTE_PROTNONE;
+	return PTE_PRESENT | PTE_USER | (vm_flags & VM_WRITE ? PTE_WRITE : 0) |
+	       (vm_flags & VM_EXEC ? 0 : PTE_NX);
 }
 
 int map_user_page(struct mm_struct *mm, unsigned long va, struct page *page,

@@ -145,8 +145,14 @@ static void prot_none(void)
 	check(mprotect(m, 2 * 4096, PROT_NONE) == 0, "mprotect two present pages PROT_NONE");
 	check(try_read(m, &v) == SEGV_ACCERR && fault_addr == m, "reading one: SIGSEGV SEGV_ACCERR");
 	check(try_write(m + 4096) == SEGV_ACCERR, "writing the other: SIGSEGV SEGV_ACCERR");
+	int fds[2];
+	check(pipe(fds) == 0 && write(fds[1], m, 16) == -1 && errno == EFAULT,
+	      "the kernel cannot read it either: write() from it is EFAULT");
 	check(mprotect(m, 2 * 4096, PROT_READ) == 0 && try_read(m, &v) == 0 && v == 42 &&
 	      m[4096] == 43, "mprotect PROT_READ: the old data is back");
+	check(write(fds[1], m, 16) == 16, "and write() from it works");
+	close(fds[0]);
+	close(fds[1]);
 	check(try_write(m) == SEGV_ACCERR, "and still read-only");
 	munmap(m, 2 * 4096);
 }

@@ -54,3 +54,22 @@ def test_unmapping_a_written_page_marks_it_dirty(vm):
         assert pages[none][0] == "none", table  # present, for the kernel only
     finally:
         vm.command(f"kill {pid} 9")
+
+
+def test_a_poisoned_prot_none_page_is_found_and_unmapped(vm):
+    """Poisons one frame. A PROT_NONE page's PTE is not present for the
+    CPU, but it maps the page: memory_failure finds it through the reverse
+    map and leaves a hwpoison entry there, as for any other mapping."""
+    out = vm.run_suite("memtest dirty-hold")
+    m = re.search(r"memtest: pid (\d+) holds .* (0x[0-9a-f]+) PROT_NONE", out)
+    pid, none = m.group(1), int(m.group(2), 16)
+    try:
+        table = vm.command(f"vm {pid}")
+        m = re.search(rf"^  0x0*{none:x} pfn (0x[0-9a-f]+) none ", table, re.M)
+        assert m, table
+        out = vm.command(f"hwpoison corrupt-pfn {m.group(1)}")
+        assert "Recovered" in out, out
+        table = vm.command(f"vm {pid}")
+        assert re.search(rf"^  0x0*{none:x} pfn {m.group(1)} hwpoison entry", table, re.M), table
+    finally:
+        vm.command(f"kill {pid} 9")
