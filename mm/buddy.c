@@ -251,6 +251,10 @@ void free_pages(struct page *page, unsigned int order)
 	}
 	if (page_test(page, PG_head) && !destroy_compound_page(page, order))
 		return;
+	/* What the last user knew about the contents (dirty, uptodate...) is
+	 * not the next user's; only poison stays (Linux: the flags cleared
+	 * by free_pages_prepare). */
+	page->flags &= 1UL << PG_hwpoison;
 	page->refcount = 0;
 	if (block_has_poison(pfn, order)) {
 		free_around_poison(pfn, order);

@@ -103,10 +103,8 @@ static void zap_pte(struct mm_struct *mm, uint64_t pte)
 		page_set(page, PG_dirty);
 	page->mapcount--;
 	mm->rss--;
-	if (page->refcount == 1) { /* the last user: it becomes a free frame */
-		page_clear(page, PG_dirty);
-		page_remove_anon(page);
-	}
+	if (page->refcount == 1) /* the last user: it becomes a free frame (and */
+		page_remove_anon(page); /* free_pages clears PG_dirty with the rest) */
 	put_page(page);
 }
 

@@ -140,8 +140,6 @@ static int show_pte(uint64_t *pte, unsigned long va, unsigned long next, struct 
 	return 0;
 }
 
-static const struct mm_walk_ops show_ops = { .pte_entry = show_pte };
-
 /* The frames of the kernel allocation that holds addr (a compound page,
  * or a single frame), so that tests and students can find them. */
 static void show_kernel_block(const char *what, const void *addr)
@@ -151,6 +149,8 @@ static void show_kernel_block(const char *what, const void *addr)
 
 	kprintf("%s: pfn %#lx-%#lx\n", what, pfn, pfn + (1UL << compound_order(head)) - 1);
 }
+
+static const struct mm_walk_ops show_ops = { .pte_entry = show_pte };
 
 int cmd_vm(int argc, char **argv)
 {

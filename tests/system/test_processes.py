@@ -176,7 +176,7 @@ def test_a_signal_ends_a_huge_console_write_with_a_short_count(vm):
     terminal does); a default-action SIGTERM kills the writer."""
     since = vm.mark()
     pid = spawn_background(vm, "bigwrite handler")
-    vm.wait_for("\0", since=since)  # writing: its handler is in place
+    vm.wait_for("\0", since=since)  # the write has begun: the handler is in place
     vm.command(f"kill {pid} 10")
     said = until_reaped(vm, pid).replace("\0", "")
     count = int(re.search(r"bigwrite: wrote (\d+) bytes", said).group(1))

@@ -310,6 +310,7 @@ static void test_unpoison_gives_back_only_unused_frames(void)
 	CHECK(unpoison(user, "Software-unpoisoned page") == 0);
 	CHECK(strstr(host_console, "Bad page state") == NULL);
 	CHECK(buddy_free_block_of(user) != NULL && user->mapping == NULL);
+	CHECK(!page_test(user, PG_dirty)); /* not even what its last life knew */
 
 	CHECK(unpoison(user, "Page was already unpoisoned") == -EBUSY);
 }

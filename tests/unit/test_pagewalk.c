@@ -12,7 +12,6 @@
 #include "mm/paging.h"
 #include "mm/slab.h"
 #include "tests/unit/host_kernel.h"
-#include "tests/unit/host_mm.h"
 #include "tests/unit/test.h"
 
 #define HUGE_SIZE (2UL << 20)

@@ -10,7 +10,6 @@
 #include "mm/mmap.h"
 #include "mm/slab.h"
 #include "tests/unit/host_kernel.h"
-#include "tests/unit/host_mm.h"
 #include "tests/unit/test.h"
 
 #define BASE 0x10000000UL
