@@ -11,6 +11,7 @@
 #include "kernel/gdt.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/wait.h"
 #include "kernel/x86.h"
 #include "lib/string.h"
 #include "mm/buddy.h"

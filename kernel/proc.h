@@ -78,14 +78,6 @@ __attribute__((noreturn)) void do_exit(int status);
 void mmput(struct mm_struct *mm);
 /* A vfork child has exec'ed or exits: its parent may go on. */
 void complete_vfork_done(struct proc *p);
-/* wait4 and waitid options, Linux's values. */
-#define WNOHANG 0x00000001
-#define WUNTRACED 0x00000002 /* wait4's name for WSTOPPED */
-#define WSTOPPED 0x00000002
-#define WEXITED 0x00000004
-#define WCONTINUED 0x00000008
-#define WNOWAIT 0x01000000
-
 /* What a wait found (Linux: struct waitid_info, plus the wait4 status). */
 struct wait_result {
 	int pid;
@@ -96,7 +88,8 @@ struct wait_result {
 };
 
 /*
- * Wait for a child (pid -1: any) to change state as `options` asks -
+ * Wait for a child (pid -1: any) to change state as `options`
+ * (kernel/wait.h) asks -
  * exit (WEXITED: it is reaped, unless WNOWAIT), stop (WSTOPPED) or
  * continue (WCONTINUED) - and say how in *res. Returns its pid; 0 if
  * WNOHANG and none has; -ECHILD if there is no such child; -ERESTARTSYS

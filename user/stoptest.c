@@ -313,6 +313,12 @@ static void waitid_reports_each_change(void)
 	check(waitid(P_PID, 0, &si, WEXITED) == -1 && errno == EINVAL, "waitid(P_PID, 0): EINVAL");
 	check(waitid(7, 1, &si, WEXITED) == -1 && errno == EINVAL, "waitid with idtype 7: EINVAL");
 	check(waitpid(-1, NULL, 0x100) == -1 && errno == EINVAL, "wait4 with an unknown option: EINVAL");
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	check(waitpid(-1, NULL, __WCLONE) == -1 && errno == ECHILD,
+	      "wait4(__WCLONE): no child signals other than SIGCHLD");
+	check(waitpid(-1, NULL, __WALL) == pid, "wait4(__WALL) waits for every child");
 }
 
 int main(int argc, char **argv)

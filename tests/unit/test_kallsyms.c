@@ -83,5 +83,5 @@ int main(void)
 	RUN(test_return_addresses_name_the_caller);
 	RUN(test_outside_the_text_is_a_bare_address);
 	RUN(test_an_empty_table_names_nothing);
-	return finish("kallsyms");
+	return finish("unit kallsyms");
 }
