@@ -128,9 +128,9 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefi
 HOST_RENAMES := $(foreach f,memset memcpy memmove memcmp strlen strcmp strncmp strchr \
                 strlcpy vsnprintf snprintf,-D$(f)=kernel_$(f))
 UNIT_KERNEL_SRCS := mm/buddy.c mm/swap.c mm/slab.c mm/page_flags.c lib/format.c lib/parse.c \
-                    lib/string.c kernel/cmdline.c mce/severity.c mce/decode.c fs/cpio.c \
+                    lib/string.c kernel/cmdline.c mce/severity.c mce/decode.c mce/bank.c fs/cpio.c \
                     fs/namei.c fs/file.c fs/fdtable.c fs/seq_file.c lib/rbtree.c mm/vma.c \
-                    mm/pagewalk.c
+                    mm/pagewalk.c kernel/kallsyms.c
 UNIT_KERNEL_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/unit/%.o)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
@@ -147,7 +147,10 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c tests/unit/host_kernel.c $(UNIT_KERNEL
 # fake them (tests/unit/fake_pgtable.h).
 $(BUILD)/unit/test_rmap: $(BUILD)/unit/mm/rmap.o
 $(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o
-UNIT_EXTRA_OBJS := $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o
+UNIT_EXTRA_OBJS := $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mce/genpool.o
+# The machine-check record pool is linked into its own test only: it calls
+# back into mce/core.c, which that test stands in for.
+$(BUILD)/unit/test_mce: $(BUILD)/unit/mce/genpool.o
 
 unit-tests: $(UNIT_TESTS)
 

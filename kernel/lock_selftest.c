@@ -8,6 +8,7 @@
 #include "kernel/mutex.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/wait.h"
 #include "mm/buddy.h"
 #include "mm/filemap.h"
 

@@ -11,6 +11,7 @@
 #include "kernel/gdt.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/wait.h"
 #include "kernel/x86.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
@@ -280,9 +281,10 @@ static void decode_exit_status(int status, int *code, int *si_status)
 static void notify_parent(struct proc *p, int why, int si_status)
 {
 	struct proc *parent = p->parent;
+	bool job_control = why == CLD_STOPPED || why == CLD_CONTINUED;
 	bool nocldstop = parent->signal.action[SIGCHLD].flags & SA_NOCLDSTOP;
 
-	if (parent->mm && !(why != CLD_EXITED && why != CLD_KILLED && nocldstop)) {
+	if (parent->mm && !(job_control && nocldstop)) {
 		struct sig_pending_info info = { .code = why, .pid = p->pid, .status = si_status };
 		send_signal(parent, SIGCHLD, &info);
 	}

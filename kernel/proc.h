@@ -51,6 +51,7 @@ struct proc {
 	bool continued;              /* continued by SIGCONT, not yet reported to a wait */
 	bool killed;                 /* exit at the next return to user mode */
 	uint64_t syscall_nr;         /* the system call in progress (restarts) */
+	struct restart_block restart_block; /* ...and how it goes on (restart_syscall) */
 	bool mce_kill_me;            /* consumed corrupt data: see mce_kill_me_maybe */
 	uint64_t mce_addr;           /* ...at this physical address (0: unknown) */
 	bool mce_kill_set;           /* prctl(PR_MCE_KILL_SET) chose a policy... */
@@ -78,14 +79,6 @@ __attribute__((noreturn)) void do_exit(int status);
 void mmput(struct mm_struct *mm);
 /* A vfork child has exec'ed or exits: its parent may go on. */
 void complete_vfork_done(struct proc *p);
-/* wait4 and waitid options, Linux's values. */
-#define WNOHANG 0x00000001
-#define WUNTRACED 0x00000002 /* wait4's name for WSTOPPED */
-#define WSTOPPED 0x00000002
-#define WEXITED 0x00000004
-#define WCONTINUED 0x00000008
-#define WNOWAIT 0x01000000
-
 /* What a wait found (Linux: struct waitid_info, plus the wait4 status). */
 struct wait_result {
 	int pid;
@@ -96,7 +89,8 @@ struct wait_result {
 };
 
 /*
- * Wait for a child (pid -1: any) to change state as `options` asks -
+ * Wait for a child (pid -1: any) to change state as `options`
+ * (kernel/wait.h) asks -
  * exit (WEXITED: it is reaped, unless WNOWAIT), stop (WSTOPPED) or
  * continue (WCONTINUED) - and say how in *res. Returns its pid; 0 if
  * WNOHANG and none has; -ECHILD if there is no such child; -ERESTARTSYS

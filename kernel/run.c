@@ -9,6 +9,7 @@
 #include "kernel/monitor.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/wait.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/mm_types.h"

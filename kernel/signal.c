@@ -212,24 +212,45 @@ static void save_sigcontext(struct sigcontext *sc, const struct trapframe *tf, u
 	};
 }
 
+#define NR_RESTART_SYSCALL 219
+
 /*
- * A system call whose sleep a signal interrupted returned -ERESTARTSYS.
- * It runs again if no handler is about to run (ka NULL: the signal was
- * ignored) or the handler has SA_RESTART - back up over the 2-byte
- * `syscall` instruction and put its number back in rax; otherwise it
- * fails with EINTR. (pause and nanosleep return EINTR themselves: never
- * restarted, as on Linux.)
+ * A system call whose sleep a signal interrupted returned -ERESTART*.
+ * With a handler about to run (ka), it fails with EINTR - except that
+ * -ERESTARTSYS runs again if the handler has SA_RESTART. With none (the
+ * signal was ignored, or stopped the process until SIGCONT) every kind
+ * runs again: back up over the 2-byte `syscall` instruction and put its
+ * number back in rax - or restart_syscall's, which goes on with what the
+ * call saved (-ERESTART_RESTARTBLOCK).
  */
 static void handle_restart(struct trapframe *tf, const struct k_sigaction *ka)
 {
-	if (tf->trapno != T_SYSCALL || (int64_t)tf->rax != -ERESTARTSYS)
+	int64_t err = (int64_t)tf->rax;
+
+	if (tf->trapno != T_SYSCALL ||
+	    (err != -ERESTARTSYS && err != -ERESTARTNOHAND && err != -ERESTART_RESTARTBLOCK))
 		return;
-	if (ka && !(ka->flags & SA_RESTART)) {
+	if (ka && (err != -ERESTARTSYS || !(ka->flags & SA_RESTART))) {
 		tf->rax = (uint64_t)-EINTR;
 		return;
 	}
-	tf->rax = current->syscall_nr;
+	tf->rax = err == -ERESTART_RESTARTBLOCK ? NR_RESTART_SYSCALL : current->syscall_nr;
 	tf->rip -= 2;
+}
+
+static long do_no_restart_syscall(struct restart_block *rb)
+{
+	(void)rb;
+	return -EINTR;
+}
+
+long sys_restart_syscall(void)
+{
+	struct restart_block *rb = &current->restart_block;
+	long (*fn)(struct restart_block *) = rb->fn ? rb->fn : do_no_restart_syscall;
+
+	rb->fn = do_no_restart_syscall; /* once */
+	return fn(rb);
 }
 
 /*

@@ -96,6 +96,13 @@ struct signal_state {
 	uint64_t altstack_sp, altstack_size;
 };
 
+/* How an interrupted system call goes on (-ERESTART_RESTARTBLOCK):
+ * restart_syscall() calls fn. Linux's struct restart_block. */
+struct restart_block {
+	long (*fn)(struct restart_block *rb);
+	uint64_t expires; /* nanosleep: the jiffy it sleeps until */
+};
+
 struct proc;
 
 /* Queue sig for p with what its siginfo should say. */
@@ -114,6 +121,7 @@ void do_signal(struct trapframe *tf);
 long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t size);
 long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size);
 long sys_rt_sigreturn(void);
+long sys_restart_syscall(void);
 long sys_rt_sigpending(uint64_t set, uint64_t size);
 long sys_sigaltstack(uint64_t ss, uint64_t oss);
 long sys_tkill(uint64_t tid, uint64_t sig);

@@ -51,7 +51,33 @@ long sys_pause(void)
 	while (!signal_pending(current))
 		sleep_on(&never); /* only a signal (proc_wake) ends this */
 	sti();
-	return -EINTR;
+	return -ERESTARTNOHAND; /* EINTR after a handler; a stop does not end it */
+}
+
+static long nanosleep_restart(struct restart_block *rb);
+
+/* Sleep until jiffy `until`. A signal ends the sleep: EINTR if a handler
+ * runs, else (a stop and SIGCONT) it goes on to the same deadline. */
+static long nanosleep_until(uint64_t until)
+{
+	while (jiffies < until) {
+		if (signal_pending(current)) {
+			current->restart_block = (struct restart_block){ nanosleep_restart, until };
+			return -ERESTART_RESTARTBLOCK;
+		}
+		cli();
+		wakeup_timer.function = wake_sleepers;
+		if (!wakeup_timer.entry.next || wakeup_timer.expires > until || wakeup_timer.expires <= jiffies)
+			mod_timer(&wakeup_timer, until);
+		sleep_on(&sleepers);
+		sti();
+	}
+	return 0;
+}
+
+static long nanosleep_restart(struct restart_block *rb)
+{
+	return nanosleep_until(rb->expires);
 }
 
 long sys_nanosleep(uint64_t req, uint64_t rem)
@@ -63,17 +89,6 @@ long sys_nanosleep(uint64_t req, uint64_t rem)
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 		return -EINVAL;
-	uint64_t until = jiffies + (uint64_t)ts.tv_sec * HZ +
-			 ((uint64_t)ts.tv_nsec + NSEC_PER_TICK - 1) / NSEC_PER_TICK;
-	while (jiffies < until) {
-		if (signal_pending(current))
-			return -EINTR;
-		cli();
-		wakeup_timer.function = wake_sleepers;
-		if (!wakeup_timer.entry.next || wakeup_timer.expires > until || wakeup_timer.expires <= jiffies)
-			mod_timer(&wakeup_timer, until);
-		sleep_on(&sleepers);
-		sti();
-	}
-	return 0;
+	return nanosleep_until(jiffies + (uint64_t)ts.tv_sec * HZ +
+			       ((uint64_t)ts.tv_nsec + NSEC_PER_TICK - 1) / NSEC_PER_TICK);
 }

@@ -92,6 +92,7 @@ static const struct {
 	[186] = SYSCALL("gettid", sys_getpid),
 	[200] = SYSCALL("tkill", sys_tkill),
 	[218] = SYSCALL("set_tid_address", sys_set_tid_address),
+	[219] = SYSCALL("restart_syscall", sys_restart_syscall),
 	[228] = SYSCALL("clock_gettime", sys_clock_gettime),
 	[231] = SYSCALL("exit_group", sys_exit),
 	[234] = SYSCALL("tgkill", sys_tgkill),

@@ -203,14 +203,18 @@ void trap(struct trapframe *tf)
 {
 	if (tf->trapno >= T_IRQ0 && tf->trapno < T_IRQ0 + NR_IRQS) {
 		irq_dispatch((int)(tf->trapno - T_IRQ0));
-		mce_inject_user_tick(tf);
+		mce_inject_check(tf);
+		/* An interrupt arrives only with interrupts on, so it never
+		 * cuts into an irq_save() section: a safe point for what the
+		 * #MC handler left (Linux: irq_work at the end of an IRQ). */
+		mce_irq_work_run();
 		sched_tick(tf);
 	} else if (tf->trapno == T_SYSCALL) {
 		sti(); /* system calls run with interrupts on */
 		do_syscall(tf);
 		cli();
 	} else if (tf->trapno == T_MACHINE_CHECK) {
-		do_machine_check(tf);
+		exc_machine_check(tf);
 	} else if (tf->trapno == T_PAGE_FAULT) {
 		page_fault(tf);
 	} else if (from_user(tf)) {
@@ -218,8 +222,11 @@ void trap(struct trapframe *tf)
 	} else {
 		die(tf);
 	}
-	if (current && from_user(tf) && current->mce_kill_me)
+	if (!current || !from_user(tf))
+		return;
+	mce_inject_check(tf); /* a user:PID injection fires as its process goes back */
+	mce_irq_work_run();   /* on the way to user mode the kernel holds nothing */
+	if (current->mce_kill_me)
 		mce_kill_me_maybe();
-	if (current && from_user(tf))
-		do_signal(tf);
+	do_signal(tf);
 }

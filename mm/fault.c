@@ -85,12 +85,12 @@ struct page *get_user_page(struct mm_struct *mm, unsigned long addr)
 	uint64_t *pte = walk_pte(mm->pgd, addr, false);
 	if (pte && is_hwpoison_entry(*pte))
 		return NULL;
-	if (!pte || !(*pte & PTE_PRESENT)) {
+	if (!pte || !pte_present(*pte)) {
 		if (vma->vm_ops->fault(vma, addr))
 			return NULL;
 		pte = walk_pte(mm->pgd, addr, false);
 	}
-	return pfn_to_page((*pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
+	return pfn_to_page(pte_pfn(*pte));
 }
 
 int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned error, int *si_code)
@@ -108,9 +108,9 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned error, in
 	uint64_t *pte = walk_pte(mm->pgd, addr, false);
 	if (pte && is_hwpoison_entry(*pte))
 		return -EHWPOISON; /* its page was corrupt: SIGBUS, not a new page */
-	if (pte && (*pte & PTE_PRESENT) && (error & PF_WRITE) && !(*pte & PTE_WRITE))
+	if (pte && pte_present(*pte) && (error & PF_WRITE) && !(*pte & PTE_WRITE))
 		return do_wp_page(mm, vma, addr, pte); /* the area allows it: copy-on-write */
-	if (pte && (*pte & PTE_PRESENT))
+	if (pte && pte_present(*pte))
 		return 0; /* already there: the kernel faulted it in meanwhile */
 	return vma->vm_ops->fault(vma, addr);
 }

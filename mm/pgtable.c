@@ -69,11 +69,10 @@ uint64_t *walk_pte(uint64_t *pgd, unsigned long va, bool create)
 
 uint64_t vm_page_prot(unsigned long vm_flags)
 {
-	uint64_t prot = PTE_PRESENT | (vm_flags & VM_EXEC ? 0 : PTE_NX);
-
-	if (vm_flags & (VM_READ | VM_WRITE | VM_EXEC))
-		prot |= PTE_USER;
-	return prot | (vm_flags & VM_WRITE ? PTE_WRITE : 0);
+	if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		return PTE_PROTNONE;
+	return PTE_PRESENT | PTE_USER | (vm_flags & VM_WRITE ? PTE_WRITE : 0) |
+	       (vm_flags & VM_EXEC ? 0 : PTE_NX);
 }
 
 int map_user_page(struct mm_struct *mm, unsigned long va, struct page *page,
@@ -104,10 +103,8 @@ static void zap_pte(struct mm_struct *mm, uint64_t pte)
 		page_set(page, PG_dirty);
 	page->mapcount--;
 	mm->rss--;
-	if (page->refcount == 1) { /* the last user: it becomes a free frame */
-		page_clear(page, PG_dirty);
-		page_remove_anon(page);
-	}
+	if (page->refcount == 1) /* the last user: it becomes a free frame (and */
+		page_remove_anon(page); /* free_pages clears PG_dirty with the rest) */
 	put_page(page);
 }
 

@@ -97,7 +97,7 @@ static uint64_t *page_vma_mapped(const struct page *page, struct vm_area_struct 
 
 	if (!pte)
 		return NULL;
-	if (*pte & PTE_PRESENT)
+	if (pte_present(*pte))
 		return pte_pfn(*pte) == pfn ? pte : NULL;
 	if (hwpoison_entries && is_hwpoison_entry(*pte) &&
 	    swp_offset(pte_to_swp_entry(*pte)) == pfn)

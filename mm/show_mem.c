@@ -134,7 +134,7 @@ static int show_pte(uint64_t *pte, unsigned long va, unsigned long next, struct 
 		return 0;
 	}
 	const struct page *page = pfn_to_page(pfn);
-	const char *rights = !(*pte & PTE_USER) ? "none" : *pte & PTE_WRITE ? "rw" : "ro";
+	const char *rights = pte_protnone(*pte) ? "none" : *pte & PTE_WRITE ? "rw" : "ro";
 	kprintf("  0x%012lx pfn 0x%05lx %s (%s) mapcount %d\n", va, pfn, rights,
 		format_page_flags(flags, sizeof(flags), page->flags), page->mapcount);
 	return 0;

@@ -229,7 +229,7 @@ unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long len)
 {
 	unsigned long top = mm->mmap_base;
 
-	if (len > top - PAGE_SIZE || top < PAGE_SIZE)
+	if (top < PAGE_SIZE || len > top - PAGE_SIZE)
 		return 0;
 	if (list_empty(&mm->mmap) ||
 	    list_entry(mm->mmap.prev, struct vm_area_struct, list)->vm_end <= top - len)

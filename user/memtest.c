@@ -11,6 +11,7 @@
  *                               unmap both: the child, left holding them
  *                               until killed, prints where they are, and
  *                               the written one's frame should say dirty
+ *                               (and it holds a present PROT_NONE page)
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -144,8 +145,14 @@ static void prot_none(void)
 	check(mprotect(m, 2 * 4096, PROT_NONE) == 0, "mprotect two present pages PROT_NONE");
 	check(try_read(m, &v) == SEGV_ACCERR && fault_addr == m, "reading one: SIGSEGV SEGV_ACCERR");
 	check(try_write(m + 4096) == SEGV_ACCERR, "writing the other: SIGSEGV SEGV_ACCERR");
+	int fds[2];
+	check(pipe(fds) == 0 && write(fds[1], m, 16) == -1 && errno == EFAULT,
+	      "the kernel cannot read it either: write() from it is EFAULT");
 	check(mprotect(m, 2 * 4096, PROT_READ) == 0 && try_read(m, &v) == 0 && v == 42 &&
 	      m[4096] == 43, "mprotect PROT_READ: the old data is back");
+	check(write(fds[1], m, 16) == 16, "and write() from it works");
+	close(fds[0]);
+	close(fds[1]);
 	check(try_write(m) == SEGV_ACCERR, "and still read-only");
 	munmap(m, 2 * 4096);
 }
@@ -337,19 +344,22 @@ static void shared_poison_fork(void)
 static void dirty_hold(void)
 {
 	char *m = map_anon(2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED);
+	char *none = map_anon(4096, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	volatile char v = m[4096];
 	pid_t pid;
 
 	(void)v;
 	m[0] = 1;
+	none[0] = 1;
+	mprotect(none, 4096, PROT_NONE); /* present, but not for user mode */
 	if ((pid = fork()) == 0) {
 		for (;;)
 			pause();
 	}
 	check(pid > 0, "fork");
 	check(munmap(m, 2 * 4096) == 0, "unmap the pages we wrote and read");
-	printf("memtest: pid %d holds 0x%lx written, 0x%lx read\n", pid, (unsigned long)m,
-	       (unsigned long)m + 4096);
+	printf("memtest: pid %d holds 0x%lx written, 0x%lx read, 0x%lx PROT_NONE\n", pid,
+	       (unsigned long)m, (unsigned long)m + 4096, (unsigned long)none);
 }
 
 int main(int argc, char **argv)

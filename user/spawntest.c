@@ -68,6 +68,37 @@ static void vfork_then_execve(void)
 	check(pid > 0 && exited_with(pid, 42), "vfork + execve: the new program runs, exit 42");
 }
 
+/*
+ * SIGKILL ends a parent that waits for its vfork child; the child goes
+ * on in the address space they shared. A middle process vforks a child
+ * that tells us its pid and pauses; we kill the middle one, check the
+ * child still answers (signal 0), then kill it too (init reaps it).
+ */
+static void sigkill_ends_a_vfork_wait(void)
+{
+	int p[2], status;
+	pid_t child = 0;
+
+	pipe(p);
+	pid_t middle = fork();
+	if (middle == 0) {
+		if (vfork() == 0) {
+			pid_t me = getpid();
+			write(p[1], &me, sizeof(me));
+			for (;;)
+				pause();
+		}
+		_exit(0); /* never reached: we are killed first */
+	}
+	read(p[0], &child, sizeof(child));
+	kill(middle, SIGKILL);
+	check(waitpid(middle, &status, 0) == middle && WIFSIGNALED(status) &&
+	      WTERMSIG(status) == SIGKILL, "SIGKILL ends a parent waiting for its vfork child");
+	check(kill(child, 0) == 0, "...and the child lives on in the memory they shared");
+	kill(child, SIGKILL);
+	close(p[0]), close(p[1]);
+}
+
 /* Run hello with posix_spawn (or posix_spawnp) and its stdout in a pipe:
  * did it print its greeting and exit 0? */
 static int spawn_hello(const char *path, int use_path)
@@ -136,6 +167,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	vfork_shares_memory_and_waits();
 	vfork_then_execve();
+	sigkill_ends_a_vfork_wait();
 	posix_spawn_runs_programs();
 	no_shell_yet();
 	threads_not_yet();

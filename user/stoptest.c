@@ -279,6 +279,39 @@ static void read_survives_stop_and_continue(void)
 	close(p[0]), close(p[1]);
 }
 
+/* Stop and continue a child that is in a sleep: its exit status says
+ * whether the sleep went on as if nothing had happened. */
+static int sleep_survives(int use_pause)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (use_pause) { /* until SIGUSR1, which the parent sends last */
+			signal(SIGUSR1, note);
+			int r = pause();
+			_exit(r == -1 && errno == EINTR && handled == SIGUSR1 ? 0 : 1);
+		}
+		struct timespec t = { 0, 200 * 1000000L };
+		_exit(nanosleep(&t, NULL) == 0 ? 0 : 1);
+	}
+	sleep_ms(30); /* most likely the child sleeps by now */
+	kill(pid, SIGSTOP);
+	waitpid(pid, &status, WUNTRACED);
+	kill(pid, SIGCONT);
+	if (use_pause) {
+		sleep_ms(30);
+		kill(pid, SIGUSR1);
+	}
+	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static void sleeps_survive_stop_and_continue(void)
+{
+	check(sleep_survives(0), "nanosleep goes on to its end after a stop and SIGCONT");
+	check(sleep_survives(1), "pause goes on after a stop and SIGCONT, until a handler runs");
+}
+
 static void waitid_reports_each_change(void)
 {
 	siginfo_t si;
@@ -313,6 +346,12 @@ static void waitid_reports_each_change(void)
 	check(waitid(P_PID, 0, &si, WEXITED) == -1 && errno == EINVAL, "waitid(P_PID, 0): EINVAL");
 	check(waitid(7, 1, &si, WEXITED) == -1 && errno == EINVAL, "waitid with idtype 7: EINVAL");
 	check(waitpid(-1, NULL, 0x100) == -1 && errno == EINVAL, "wait4 with an unknown option: EINVAL");
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	check(waitpid(-1, NULL, __WCLONE) == -1 && errno == ECHILD,
+	      "wait4(__WCLONE): no child signals other than SIGCHLD");
+	check(waitpid(-1, NULL, __WALL) == pid, "wait4(__WALL) waits for every child");
 }
 
 int main(int argc, char **argv)
@@ -335,6 +374,7 @@ int main(int argc, char **argv)
 	caught_tstp_does_not_stop();
 	sigchld_tells_stops_and_continues();
 	read_survives_stop_and_continue();
+	sleeps_survive_stop_and_continue();
 	waitid_reports_each_change();
 	printf("stoptest: %d failed\n", failures);
 	return failures ? 1 : 0;

@@ -163,8 +163,9 @@ def test_bad_user_context_injection(vm):
     kworker = re.search(r"^\s*(\d+)\s.*\[kworker\]$", vm.command("ps"), re.M).group(1)
     assert vm.command(f"inject srar 0x2000 user:{kworker}") == \
         "mce-inject: ctx=user:PID needs a running user process; nothing injected"
-    assert vm.command("inject srar 0x2000 kernel:1") == \
-        "mce-inject: ctx is kernel or user:PID; nothing injected"
+    assert vm.command("mce-inject bank=1 status=0xbd80000000000134 addr=0x2000000 misc=0x8c "
+                      "ctx=kernel:1") == "mce-inject: ctx is kernel or user:PID; nothing injected"
+    assert vm.command("inject srar 0x2000 kernel:1").startswith("usage: inject KIND [PFN]")
     pid, _, _ = start_victim(vm, "late", "wait")
     assert vm.command(f"mce-inject bank=9 status=0x9c0000000000009f addr=0 misc=0x8c poll "
                       f"ctx=user:{pid}") == "mce-inject: ctx=user:PID needs raise; nothing injected"

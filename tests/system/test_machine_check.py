@@ -194,6 +194,10 @@ BAD_INJECTIONS = [
     ("mce-inject bank=9", "bank= and status= are required"),
     ("mce-inject bank=10 status=0xbd000000000000c0 addr=0x1000 misc=0x8c",
      "bank 10 does not exist (banks 0-9)"),
+    ("mce-inject bank=2147483648 status=0xbd000000000000c0 addr=0x1000 misc=0x8c",
+     "bank 2147483648 does not exist (banks 0-9)"),
+    ("mce-inject bank=18446744073709551615 status=0xbd000000000000c0 addr=0x1000 misc=0x8c",
+     "bank 18446744073709551615 does not exist (banks 0-9)"),
     ("mce-inject bank=9 status=0x3d000000000000c0 addr=0x1000 misc=0x8c",
      "status has no VAL bit"),
     ("mce-inject bank=9 status=0xbd000000000000c0 misc=0x8c",
@@ -228,6 +232,12 @@ def test_bad_inject_shorthands(vm):
         "inject: '12x' is not a page frame number; nothing injected"
     assert vm.command("inject srao").startswith("usage: inject KIND [PFN]")
     assert vm.command("inject meteor 1").startswith("usage: inject KIND [PFN]")
+    records = mcelog_count(vm)
+    # pcc takes no PFN, and the only context word is user:PID (the
+    # console's own context is the default, not spelled "kernel").
+    for line in ("inject pcc 0x1000", "inject srao 0x3000 kernel", "inject ce 0x3000 kernel"):
+        assert vm.command(line).startswith("usage: inject KIND [PFN] [user:PID]"), line
+    assert mcelog_count(vm) == records
 
 
 def test_qemu_rejects_bad_mce_and_the_kernel_sees_nothing(vm):
@@ -428,3 +438,52 @@ def test_unpoison_refuses_frames_the_kernel_still_uses(boot_vm):
         assert "hwpoison" not in page_line(vm, pfn)
     assert vm.meminfo()["MemFree"] == free_before + 12
     assert vm.meminfo()["HardwareCorrupted"] == corrupted - 12
+
+
+def arm_a_sleeper(vm):
+    """`run sleep 2 &`, and an action-required injection on one of its
+    pages for when it next runs in user mode - which is not before
+    its nanosleep returns. Returns (pid, pfn, mark)."""
+    since = vm.mark()
+    pid = int(re.search(r"\[(\d+)\] sleep", vm.command("run sleep 2 &")).group(1))
+    # Its stack page: one it has written to itself, so a dirty LRU page.
+    pfn = int(re.findall(r"^  0x[0-9a-f]+ pfn (0x[0-9a-f]+) rw", vm.command(f"vm {pid}"),
+                         re.M)[-1], 16)
+    assert vm.command(f"inject srar {pfn:#x} user:{pid}").endswith(
+        "#MC when that process next runs in user mode")
+    return pid, pfn, since
+
+
+def expect_action_required_kill(vm, pid, pfn, since):
+    """The sleeper's own machine check, when it wakes: its page is taken
+    away and it dies of the SIGBUS (it has no handler)."""
+    vm.wait_for(r"mce: \[Hardware Error\]: CPU 0: Machine Check Exception: 6 Bank 1: "
+                r"bd80000000000134\r\n[^\n]*RIP 23:[0-9a-f]+ \(user mode\)", since=since)
+    vm.wait_for(rf"Memory failure: {pfn:#x}: Sending SIGBUS to sleep:{pid} due to hardware "
+                "memory corruption", since=since)
+    vm.wait_for(rf"Memory failure: {pfn:#x}: recovery action for dirty LRU page: "
+                "Recovered", since=since)
+    vm.command("")  # the console reports finished jobs before its prompt
+    vm.wait_for(rf"\[{pid}\] sleep killed by signal 7 SIGBUS", since=since)
+    assert len(re.findall(r"Bank 1: bd80000000000134", vm.transcript[since:])) == 1
+
+
+def test_a_waiting_injection_is_not_taken_by_another_machine_check(vm):
+    """A waiting user:PID record belongs to that process's context only:
+    another #MC (here the console's) neither sees nor clears it."""
+    pid, pfn, since = arm_a_sleeper(vm)
+    assert scrub_error(vm, "console", 0x2a00).endswith(
+        "recovery action for free buddy page: Recovered")
+    srao = vm.transcript[since:].split("inject srao 0x2a00")[1].split("Memory failure: 0x2a00")[0]
+    assert "Bank 9: bd000000000000c0" in srao and "Bank 1" not in srao, srao
+    expect_action_required_kill(vm, pid, pfn, since)
+
+
+def test_a_waiting_injection_does_not_change_what_a_real_machine_check_reads(vm):
+    """A scrub error from QEMU while a user:PID injection waits: the
+    handler reads QEMU's MCG_STATUS (RIPV), not the waiting record's
+    (EIPV only, which in the kernel would mean "no restart IP": panic)."""
+    pid, pfn, since = arm_a_sleeper(vm)
+    qemu_mce(vm, 9, SCRUB, 0x5, 0x2b00 << 12, 0x8c)
+    assert failure_line(vm, 0x2b00).endswith("recovery action for free buddy page: Recovered")
+    expect_action_required_kill(vm, pid, pfn, since)

@@ -8,6 +8,7 @@
 #include "fs/file.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "mce/mce.h"
 #include "mm/buddy.h"
 #include "mm/fault.h"
 #include "mm/rmap.h"
@@ -75,6 +76,12 @@ void panic(const char *fmt, ...)
 }
 
 char host_console[65536];
+uint64_t host_msr[HOST_MSRS];
+
+uint64_t mce_rdmsr(uint32_t msr)
+{
+	return msr < HOST_MSRS ? host_msr[msr] : 0;
+}
 
 void host_console_clear(void)
 {
