@@ -22,6 +22,7 @@
 #include "mce/mce.h"
 #include "mm/layout.h"
 #include "mm/fault.h"
+#include "mm/mmap_lock.h"
 
 
 
@@ -170,15 +171,33 @@ static void user_exception(struct trapframe *tf)
 		user_fault(tf, SIGSEGV, SI_KERNEL, trap_name(tf->trapno), 0);
 }
 
+/* A fault on a user address: resolved under the address space's read
+ * lock, and - if the faulting code ran with interrupts on (user mode, or
+ * a system call copying user memory) - with interrupts on, since finding
+ * a page may take a while (and, with disks, sleep). */
+static int user_address_fault(struct trapframe *tf, uint64_t addr, int *si_code)
+{
+	struct mm_struct *mm = current->mm;
+	bool irqs = tf->rflags & RFLAGS_IF;
+
+	if (irqs)
+		sti();
+	mmap_read_lock(mm);
+	int err = handle_mm_fault(mm, addr, (unsigned)tf->error, si_code);
+	mmap_read_unlock(mm);
+	if (irqs)
+		cli();
+	return err;
+}
+
 static void page_fault(struct trapframe *tf)
 {
-	uint64_t addr = read_cr2();
+	uint64_t addr = read_cr2(); /* before interrupts are on: another fault would change it */
 	int si_code = SEGV_MAPERR;
-
 	int err = -EFAULT;
 
 	if (current && current->mm && addr < TASK_SIZE)
-		err = handle_mm_fault(current->mm, addr, (unsigned)tf->error, &si_code);
+		err = user_address_fault(tf, addr, &si_code);
 	if (err == 0)
 		return; /* demand paging: the access can be retried */
 	if (err == -EHWPOISON && from_user(tf)) {
