@@ -64,6 +64,9 @@ $(BUILD)/user/%: user/%.c Makefile
 	@echo "  MUSLCC  $<"
 	@$(MUSL_CC) -static $(USER_CFLAGS) $< -o $@
 
+# The benchmarks (tests/bench/run.sh) share a clock and a report format.
+$(filter $(BUILD)/user/bench-%,$(USER_PROGS)): user/bench.h
+
 $(BUILD)/user/hello-pie: user/hello.c Makefile
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $< (static PIE)"
