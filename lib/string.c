@@ -1,34 +1,60 @@
-/* Byte-at-a-time string functions: simple and obviously correct. */
+/*
+ * The C string and memory functions. memset, memcpy and memmove move
+ * eight bytes at a time with the string instructions (rep stosq, rep
+ * movsq) and finish the last few bytes one by one. A byte loop would be
+ * simpler but is slow, and under QEMU's TCG every store into a frame that
+ * once held code costs a translation-cache check: fewer, wider stores
+ * matter there most. The rest stay byte-at-a-time: obviously correct and
+ * never on a hot path.
+ */
 #include "lib/string.h"
 
 void *memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
+	uint64_t pattern = (uint64_t)(unsigned char)c * 0x0101010101010101ULL;
+	void *d = dst;
+	size_t words = n / 8, bytes = n % 8;
 
-	while (n--)
-		*d++ = (unsigned char)c;
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(pattern) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(bytes) : "a"(pattern) : "memory");
 	return dst;
 }
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	void *d = dst;
+	size_t words = n / 8, bytes = n % 8;
 
-	while (n--)
-		*d++ = *s++;
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(words) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(bytes) : : "memory");
 	return dst;
 }
 
+/*
+ * A forward copy is safe whenever the destination starts below the
+ * source: each store lands on bytes already read. Otherwise, if the two
+ * overlap, copy from the end down: first the odd bytes at the top, then
+ * whole words, with the direction flag set (and cleared again, as the
+ * ABI wants it).
+ */
 void *memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
+	size_t words = n / 8, bytes = n % 8;
 
-	if (d < s)
+	if (d <= s || d >= s + n)
 		return memcpy(dst, src, n);
-	while (n--)
+	while (bytes--) {
+		n--;
 		d[n] = s[n];
+	}
+	if (!words)
+		return dst;
+	void *dw = d + n - 8;
+	const void *sw = s + n - 8;
+	__asm__ volatile("std\n\trep movsq\n\tcld"
+			 : "+D"(dw), "+S"(sw), "+c"(words) : : "memory");
 	return dst;
 }
 
