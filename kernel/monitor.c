@@ -36,6 +36,8 @@ static const struct command commands[] = {
 	{ "page", "PFN [COUNT]", "describe page frames: flags, refcount, order", cmd_page, 1, 2 },
 	{ "memmap", "", "a picture of physical memory, one character per group of frames", cmd_memmap, 0, 0 },
 	{ "log", "", "print the kernel log", cmd_log, 0, 0 },
+	{ "loglevel", "[N]", "show or set the console log level: levels below N are printed (1-8)",
+	  cmd_loglevel, 0, 1 },
 	{ "mcelog", "", "the machine checks logged, decoded", cmd_mcelog, 0, 0 },
 	{ "mce-inject", "bank=N status=HEX [addr=HEX] [misc=HEX] [mcgstatus=HEX] [raise|poll] [ctx=user:PID]",
 	  "make bank N hold an error, then raise #MC or leave it for the poller", cmd_mce_inject, 0, 7 },
