@@ -88,11 +88,16 @@ void vprintk(const char *fmt, va_list ap)
 		emit("\n", 1, line_level); /* a new message ends an unfinished line */
 	line_level = level;
 	at_line_start = at_line_start || !cont;
-	for (; *s; s++) {
+	/* A line (or the rest of the text) at a time. */
+	while (*s) {
+		size_t n = 0;
+		while (s[n] && s[n++] != '\n')
+			;
 		if (at_line_start)
 			emit_timestamp(level);
-		emit(s, 1, level);
-		at_line_start = *s == '\n';
+		emit(s, n, level);
+		at_line_start = s[n - 1] == '\n';
+		s += n;
 	}
 	irq_restore(was_on);
 }

@@ -5,7 +5,7 @@
  *
  * Output goes into a transmit ring that the same interrupt drains, a
  * FIFO's worth (16 characters) each time the UART says its transmitter
- * is empty (THRE). So printing costs a writer only the copy into the
+ * is empty (THRE), up to TX_BURST characters per interrupt. So printing costs a writer only the copy into the
  * ring, not the wait for the line. Everything that prints (printk,
  * kprintf, a program's write to the console, the echo of what is typed)
  * goes through the one ring, so output keeps its order. The output is
@@ -43,6 +43,7 @@
 
 #define RX_RING_SIZE 1024  /* a power of two */
 #define TX_RING_SIZE 16384 /* a power of two */
+#define TX_BURST 256       /* most characters one interrupt sends */
 
 struct wait_queue_head serial_input = WAIT_QUEUE_INIT(serial_input);
 
@@ -71,12 +72,17 @@ void serial_init(void)
 	outb(COM1 + REG_MCR, MCR_DTR_RTS_OUT2);
 }
 
-/* Wait until the UART takes one more character, then hand it over. */
-static void uart_put(char c)
+/* The transmitter is empty: its FIFO takes up to 16 characters now. */
+static bool uart_thr_empty(void)
 {
-	while (!(inb(COM1 + REG_LSR) & LSR_THR_EMPTY))
-		;
-	outb(COM1 + REG_DATA, (uint8_t)c);
+	return inb(COM1 + REG_LSR) & LSR_THR_EMPTY;
+}
+
+/* Hand the FIFO up to a FIFO's worth of the oldest queued characters. */
+static void tx_fill_fifo(void)
+{
+	for (unsigned i = 0; i < UART_FIFO_SIZE && tx.head != tx.tail; i++)
+		outb(COM1 + REG_DATA, (uint8_t)tx.buf[tx.tail++ % TX_RING_SIZE]);
 }
 
 static uint8_t ier_bits(void)
@@ -84,27 +90,42 @@ static uint8_t ier_bits(void)
 	return IER_RX_AVAILABLE | (tx.thri_on ? IER_THR_EMPTY : 0);
 }
 
+/* Whether the UART should interrupt when its transmitter is empty. */
 static void set_thri(bool on)
 {
 	tx.thri_on = on;
 	outb(COM1 + REG_IER, ier_bits());
 }
 
-/* Send the oldest queued characters, at most max of them, by polling. */
-static void tx_drain(unsigned max)
+/* Send everything queued, by polling: a FIFO's worth each time the
+ * transmitter is empty. */
+static void tx_drain(void)
 {
-	while (max-- && tx.head != tx.tail)
-		uart_put(tx.buf[tx.tail++ % TX_RING_SIZE]);
+	while (tx.head != tx.tail) {
+		while (!uart_thr_empty())
+			;
+		tx_fill_fifo();
+	}
 }
 
 static void tx_queue(char c)
 {
-	if (tx.head - tx.tail == TX_RING_SIZE)
-		tx_drain(1);
+	if (tx.head - tx.tail == TX_RING_SIZE) { /* full: make room */
+		while (!uart_thr_empty())
+			;
+		tx_fill_fifo();
+	}
 	tx.buf[tx.head++ % TX_RING_SIZE] = c;
 }
 
 /* A machine check or NMI came in while the ring was being changed. */
+static void uart_put(char c)
+{
+	while (!uart_thr_empty())
+		;
+	outb(COM1 + REG_DATA, (uint8_t)c);
+}
+
 static void write_direct(const char *s, size_t n)
 {
 	for (; n--; s++) {
@@ -130,7 +151,7 @@ void serial_write(const char *s, size_t n)
 		tx_queue(*s);
 	}
 	if (!tx.irq_ready || oops_in_progress)
-		tx_drain(TX_RING_SIZE);
+		tx_drain();
 	else if (!tx.thri_on && tx.head != tx.tail)
 		set_thri(true); /* the UART interrupts at once if it is idle */
 	tx.busy = false;
@@ -146,27 +167,31 @@ void serial_flush(void)
 {
 	bool was_on = irq_save();
 
-	tx_drain(TX_RING_SIZE);
+	tx_drain();
 	irq_restore(was_on);
 }
 
-/* The transmitter is empty: refill its FIFO from the ring, or, with
- * nothing left to send, stop the interrupt. */
+/* The transmitter is empty: refill its FIFO from the ring, again while
+ * it stays empty (an emulated UART sends at once), up to TX_BURST
+ * characters; with nothing left to send, stop the interrupt. */
 static void serial_tx_interrupt(void)
 {
-	if (tx.busy || !(inb(COM1 + REG_LSR) & LSR_THR_EMPTY))
+	if (tx.busy)
 		return;
 	tx.busy = true;
-	for (unsigned i = 0; i < UART_FIFO_SIZE && tx.head != tx.tail; i++)
-		outb(COM1 + REG_DATA, (uint8_t)tx.buf[tx.tail++ % TX_RING_SIZE]);
+	for (unsigned sent = 0; sent < TX_BURST && tx.head != tx.tail && uart_thr_empty();
+	     sent += UART_FIFO_SIZE)
+		tx_fill_fifo();
 	if (tx.head == tx.tail)
-		set_thri(false);
+		tx.thri_on = false; /* serial_interrupt writes IER last */
 	tx.busy = false;
 }
 
 /* IRQ 4, receive side: drain the UART's FIFO into the ring. */
 static void serial_rx_interrupt(void)
 {
+	unsigned head = rx.head;
+
 	while (inb(COM1 + REG_LSR) & LSR_DATA_READY) {
 		char c = (char)inb(COM1 + REG_DATA);
 		if (rx.head - rx.tail == RX_RING_SIZE) {
@@ -178,22 +203,24 @@ static void serial_rx_interrupt(void)
 		rx.overflowing = false;
 		rx.buf[rx.head++ % RX_RING_SIZE] = c;
 	}
-	wake_up(&serial_input);
+	if (rx.head != head)
+		wake_up(&serial_input);
 }
 
 /*
  * The 8259 PIC sees IRQ 4 by its rising edge, and the UART's line is high
  * while any of its causes (data received, transmitter empty) holds. One
  * that comes while we serve the other would leave the line high with no
- * new edge, and IRQ 4 would never come again. So the handler ends by
- * turning the UART's interrupts off and on again: the line drops, and
- * rises once more if something is still pending.
+ * new edge, and IRQ 4 would never come again. So the handler turns the
+ * UART's interrupts off first and on again last: the line drops, and
+ * rises once more if something is still pending. (Off, the UART also
+ * does not raise the line anew for each character we hand it.)
  */
 static void serial_interrupt(void)
 {
+	outb(COM1 + REG_IER, 0);
 	serial_rx_interrupt();
 	serial_tx_interrupt();
-	outb(COM1 + REG_IER, 0);
 	outb(COM1 + REG_IER, ier_bits());
 }
 
