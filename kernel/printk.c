@@ -19,6 +19,7 @@
 #include "kernel/x86.h"
 #include "lib/format.h"
 #include "lib/parse.h"
+#include "lib/ratelimit.h"
 
 #define LOG_BUF_SIZE (64 * 1024) /* a power of two */
 #define CONSOLE_LOGLEVEL_DEFAULT 7 /* print levels 0..6 on the console, not debug */
@@ -135,6 +136,14 @@ int cmd_log(int argc, char **argv)
 	for (uint64_t i = start; i < log_head; i++)
 		serial_write(&log_buf[i % LOG_BUF_SIZE], 1);
 	return 0;
+}
+
+static struct ratelimit_state printk_ratelimit_state =
+	RATELIMIT_STATE_INIT(DEFAULT_RATELIMIT_INTERVAL, DEFAULT_RATELIMIT_BURST);
+
+int __printk_ratelimit(const char *func)
+{
+	return ___ratelimit(&printk_ratelimit_state, func);
 }
 
 /* The boot flags `debug` and `quiet`, and `loglevel=N`: as in Linux, the

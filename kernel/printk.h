@@ -50,6 +50,12 @@ extern int console_printk[4];
 #define minimum_console_loglevel (console_printk[2]) /* the lowest `loglevel N` sets */
 #define default_console_loglevel (console_printk[3]) /* the level at boot */
 
+/* Linux's printk_ratelimit(): one limit shared by the messages a process
+ * can cause at will (a fault per loop iteration), 10 every 5 seconds.
+ * 1: print; 0: suppressed (lib/ratelimit.h counts them). */
+int __printk_ratelimit(const char *func);
+#define printk_ratelimit() __printk_ratelimit(__func__)
+
 /* Read `quiet`, `debug` and `loglevel=N` from the kernel command line. */
 void console_loglevel_init(void);
 /* Console command `loglevel [N]`: show or set the console log level. */

@@ -137,3 +137,32 @@ def test_loglevel_on_the_command_line_the_last_word_wins(tmp_path):
         assert "loglevel=x on the command line: not a level (0 to 15); keeping 4" in \
             machine.command("log")
         assert machine.command("loglevel").startswith("console log level 4: ")
+
+
+FAULT_LINE = re.compile(r"segfaults\[\d+\]: segfault at 8 ")
+SUPPRESSED = re.compile(r"show_signal_msg: (\d+) callbacks suppressed")
+
+
+def test_handled_faults_are_not_logged(vm):
+    out = vm.command("run segfaults handled 1000", timeout=60)
+    assert "segfaults: 1000 handled" in out
+    assert not FAULT_LINE.search(out)
+
+
+def test_fault_lines_are_rate_limited(boot_vm):
+    """Linux's printk_ratelimit: 10 lines per 5 seconds, then a count of
+    the ones left out. Every fault is either printed or counted."""
+    vm = boot_vm()
+    out = vm.command("run segfaults unhandled 300", timeout=120)
+    assert "segfaults: 301 killed by SIGSEGV" in out
+    lines = out.splitlines()
+    printed = [i for i, line in enumerate(lines) if FAULT_LINE.search(line)]
+    counts = [(i, int(m.group(1))) for i, line in enumerate(lines)
+              if (m := SUPPRESSED.search(line))]
+    assert counts, out
+    assert len(printed) + sum(n for _, n in counts) == 301
+    # At most a burst of 10 between one count line and the next.
+    edges = [-1] + [i for i, _ in counts] + [len(lines)]
+    for start, end in zip(edges, edges[1:]):
+        assert len([i for i in printed if start < i < end]) <= 10
+    assert printed[-1] > counts[-1][0]  # the last fault, after the pause

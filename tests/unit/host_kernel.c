@@ -14,6 +14,7 @@ uintptr_t page_offset_base;
 struct page *mem_map;
 unsigned long max_pfn;
 char host_last_panic[256];
+volatile uint64_t jiffies; /* kernel/timer.c's tick count: tests set it */
 
 static jmp_buf *panic_catcher;
 static void *arena;
