@@ -152,12 +152,30 @@ static bool from_user(const struct trapframe *tf)
 	return (tf->cs & 3) == 3;
 }
 
-/* "hello[12]: segfault at 0 ip 401000 sp 7ffffffeef0 error 4", as Linux
- * logs it; then the signal, which a handler may catch. */
+/* As Linux: a fault is logged only when no handler will see its signal
+ * (init's always), and within printk_ratelimit(). */
+static bool unhandled_signal(int sig)
+{
+	uint64_t handler = current->signal.action[sig].handler;
+
+	return current->pid == 1 || handler == SIG_DFL || handler == SIG_IGN;
+}
+
+/* "hello[12]: segfault at 0 ip 401000 sp 7ffffffeef0 error 4", as Linux's
+ * show_signal_msg logs it (init's at KERN_EMERG). */
+static void show_signal_msg(struct trapframe *tf, int sig, const char *what, uint64_t addr)
+{
+	if (!unhandled_signal(sig) || !printk_ratelimit())
+		return;
+	printk("%s%s[%d]: %s at %lx ip %lx sp %lx error %lx\n",
+	       current->pid > 1 ? KERN_INFO : KERN_EMERG, current->name, current->pid,
+	       what, addr, tf->rip, tf->rsp, tf->error);
+}
+
+/* Log the fault, then the signal, which a handler may catch. */
 static void user_fault(struct trapframe *tf, int sig, int code, const char *what, uint64_t addr)
 {
-	pr_info("%s[%d]: %s at %lx ip %lx sp %lx error %lx\n", current->name, current->pid,
-		what, addr, tf->rip, tf->rsp, tf->error);
+	show_signal_msg(tf, sig, what, addr);
 	force_sig_fault(sig, code, addr, 0);
 }
 
