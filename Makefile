@@ -64,6 +64,9 @@ $(BUILD)/user/%: user/%.c Makefile
 	@echo "  MUSLCC  $<"
 	@$(MUSL_CC) -static $(USER_CFLAGS) $< -o $@
 
+# The benchmarks (tests/bench/run.sh) share a clock and a report format.
+$(filter $(BUILD)/user/bench-%,$(USER_PROGS)): user/bench.h
+
 $(BUILD)/user/hello-pie: user/hello.c Makefile
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $< (static PIE)"
@@ -128,9 +131,9 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefi
 HOST_RENAMES := $(foreach f,memset memcpy memmove memcmp strlen strcmp strncmp strchr \
                 strlcpy vsnprintf snprintf,-D$(f)=kernel_$(f))
 UNIT_KERNEL_SRCS := mm/buddy.c mm/swap.c mm/slab.c mm/page_flags.c lib/format.c lib/parse.c \
-                    lib/string.c kernel/cmdline.c mce/severity.c mce/decode.c mce/bank.c fs/cpio.c \
-                    fs/namei.c fs/file.c fs/fdtable.c fs/seq_file.c lib/rbtree.c mm/vma.c \
-                    mm/pagewalk.c kernel/kallsyms.c
+                    lib/string.c lib/ratelimit.c kernel/cmdline.c mce/severity.c mce/decode.c \
+                    mce/bank.c fs/cpio.c fs/namei.c fs/file.c fs/fdtable.c fs/seq_file.c \
+                    lib/rbtree.c mm/vma.c mm/pagewalk.c kernel/kallsyms.c
 UNIT_KERNEL_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/unit/%.o)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 

@@ -59,6 +59,10 @@ void down_read(struct rw_semaphore *sem)
 {
 	bool was_on = irq_save();
 
+	if (sem->writer == current)
+		panic("down_read: %s:%d holds this lock for writing: it would wait for itself",
+		      current->name, current->pid);
+
 	while (sem->writer || sem->writers_waiting)
 		sleep_on(&sem->waiters);
 	sem->readers++;

@@ -13,6 +13,7 @@
 #include "mm/buddy.h"
 #include "mm/fault.h"
 #include "mm/mmap.h"
+#include "mm/mmap_lock.h"
 #include "mm/pagewalk.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
@@ -104,6 +105,7 @@ struct mm_struct *dup_mm(struct mm_struct *src)
 	dst->brk = src->brk;
 	dst->mmap_base = src->mmap_base;
 	dst->start_stack = src->start_stack;
+	mmap_write_lock(src); /* nobody may change its areas or tables while they are copied */
 	for (struct list_head *l = src->mmap.next; l != &src->mmap; l = l->next) {
 		if (copy_vma(dst, src, list_entry(l, struct vm_area_struct, list))) {
 			mm_release(dst);
@@ -111,6 +113,7 @@ struct mm_struct *dup_mm(struct mm_struct *src)
 			break;
 		}
 	}
+	mmap_write_unlock(src);
 	write_cr3(read_cr3()); /* the parent's PTEs lost their write bit */
 	return dst;
 }

@@ -14,6 +14,7 @@
 #include "mm/fault.h"
 #include "mm/memory-failure.h"
 #include "mm/mmap.h"
+#include "mm/mmap_lock.h"
 #include "mm/page.h"
 #include "mm/pgtable.h"
 
@@ -185,11 +186,10 @@ static bool refused(struct mm_struct *mm, unsigned long start, unsigned long end
 
 /* The checks in Linux's order (do_madvise): advice, alignment, a length
  * that wraps (even one that rounds up to 0), an empty range. */
-long sys_madvise(uint64_t start, uint64_t len, uint64_t advice)
+static long do_madvise(struct mm_struct *mm, uint64_t start, uint64_t len, uint64_t advice)
 {
 	const struct madvice *m = find_advice(advice);
 	bool inject = advice == MADV_HWPOISON || advice == MADV_SOFT_OFFLINE;
-	struct mm_struct *mm = current->mm;
 	unsigned long end;
 
 	if (!m && !inject)
@@ -206,4 +206,14 @@ long sys_madvise(uint64_t start, uint64_t len, uint64_t advice)
 	if (refused(mm, start, end, m->refuse))
 		return -EINVAL;
 	return m->apply ? m->apply(mm, start, end, m) : 0;
+}
+
+long sys_madvise(uint64_t start, uint64_t len, uint64_t advice)
+{
+	struct mm_struct *mm = current->mm;
+
+	mmap_write_lock(mm);
+	long ret = do_madvise(mm, start, len, advice);
+	mmap_write_unlock(mm);
+	return ret;
 }

@@ -2,6 +2,7 @@
 #ifndef MM_MM_TYPES_H
 #define MM_MM_TYPES_H
 
+#include "kernel/mutex.h"
 #include "lib/list.h"
 #include "lib/rbtree.h"
 #include "lib/types.h"
@@ -65,6 +66,8 @@ struct mm_struct {
 	struct proc *owner;             /* the process using it */
 	int mm_users;                   /* processes using it: 1, more while a vfork child
 					 * borrows it (kernel/proc.c: mmget, mmput) */
+	struct rw_semaphore mmap_lock;  /* the areas and page tables (mm/mmap_lock.h):
+					 * faults read, calls that change the areas write */
 };
 
 #endif

@@ -8,6 +8,7 @@
 #include "kernel/errno.h"
 #include "kernel/proc.h"
 #include "kernel/uaccess.h"
+#include "mm/mmap_lock.h"
 #include "mm/pgtable.h"
 #include "mm/slab.h"
 
@@ -25,6 +26,7 @@ struct mm_struct *mm_alloc(void)
 	mm->mm_rb = RB_ROOT;
 	INIT_LIST_HEAD(&mm->mmap);
 	mm->mm_users = 1;
+	init_rwsem(&mm->mmap_lock);
 	return mm;
 }
 
@@ -59,10 +61,9 @@ unsigned long prot_to_vm_flags(uint64_t prot)
 	       (prot & PROT_EXEC ? VM_EXEC : 0);
 }
 
-long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,
-	      uint64_t off)
+static long do_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, uint64_t prot,
+		    uint64_t flags, uint64_t fd, uint64_t off)
 {
-	struct mm_struct *mm = current->mm;
 	uint64_t type = flags & (MAP_SHARED | MAP_PRIVATE);
 
 	(void)fd;
@@ -86,16 +87,31 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64
 	return err ? err : (long)addr;
 }
 
+long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,
+	      uint64_t off)
+{
+	struct mm_struct *mm = current->mm;
+
+	mmap_write_lock(mm);
+	long ret = do_mmap(mm, addr, len, prot, flags, fd, off);
+	mmap_write_unlock(mm);
+	return ret;
+}
+
 long sys_munmap(uint64_t addr, uint64_t len)
 {
-	return do_munmap(current->mm, addr, len);
+	struct mm_struct *mm = current->mm;
+
+	mmap_write_lock(mm);
+	long ret = do_munmap(mm, addr, len);
+	mmap_write_unlock(mm);
+	return ret;
 }
 
 /* The heap is one area, [start_brk, brk) rounded up to pages; brk(0) or a
  * failed request returns the current break, as Linux's brk does. */
-long sys_brk(uint64_t brk)
+static long do_brk(struct mm_struct *mm, uint64_t brk)
 {
-	struct mm_struct *mm = current->mm;
 	unsigned long old_end = ALIGN_UP(mm->brk, PAGE_SIZE), new_end = ALIGN_UP(brk, PAGE_SIZE);
 
 	if (brk < mm->start_brk || !access_ok(brk, 0))
@@ -114,4 +130,14 @@ long sys_brk(uint64_t brk)
 	}
 	mm->brk = brk;
 	return (long)brk;
+}
+
+long sys_brk(uint64_t brk)
+{
+	struct mm_struct *mm = current->mm;
+
+	mmap_write_lock(mm);
+	long ret = do_brk(mm, brk);
+	mmap_write_unlock(mm);
+	return ret;
 }

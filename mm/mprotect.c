@@ -9,6 +9,7 @@
 #include "kernel/uaccess.h"
 #include "mm/fault.h"
 #include "mm/mmap.h"
+#include "mm/mmap_lock.h"
 #include "mm/pagewalk.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
@@ -56,7 +57,10 @@ long sys_mprotect(uint64_t start, uint64_t len, uint64_t prot)
 		return 0;
 	if (!range_end(start, len, &end) || end == start)
 		return -ENOMEM; /* as Linux: a range past the end has no areas */
-	return for_each_vma_in(current->mm, start, end, protect_vma, &flags);
+	mmap_write_lock(current->mm);
+	long ret = for_each_vma_in(current->mm, start, end, protect_vma, &flags);
+	mmap_write_unlock(current->mm);
+	return ret;
 }
 
 static int munlock_pte(uint64_t *pte, unsigned long addr, unsigned long next,
@@ -109,7 +113,10 @@ static long mlock_range(uint64_t start, uint64_t len, bool lock)
 		return -EINVAL;
 	if (end == aligned)
 		return 0; /* (a len that rounds up to 0, too, as in Linux) */
-	return for_each_vma_in(current->mm, aligned, end, lock ? mlock_vma : munlock_vma, NULL);
+	mmap_write_lock(current->mm);
+	long ret = for_each_vma_in(current->mm, aligned, end, lock ? mlock_vma : munlock_vma, NULL);
+	mmap_write_unlock(current->mm);
+	return ret;
 }
 
 long sys_mlock(uint64_t start, uint64_t len)
@@ -132,5 +139,8 @@ long sys_msync(uint64_t start, uint64_t len, uint64_t flags)
 		return -EINVAL;
 	if (!range_end(start, len, &end))
 		return -ENOMEM;
-	return range_mapped(current->mm, start, end) ? 0 : -ENOMEM;
+	mmap_read_lock(current->mm);
+	bool mapped = range_mapped(current->mm, start, end);
+	mmap_read_unlock(current->mm);
+	return mapped ? 0 : -ENOMEM;
 }

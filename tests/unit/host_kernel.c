@@ -20,6 +20,7 @@ struct page *mem_map;
 unsigned long max_pfn;
 char host_last_panic[256];
 struct proc *current; /* no process: reports say "swapper" */
+volatile uint64_t jiffies; /* kernel/timer.c's tick count: tests set it */
 
 static jmp_buf *panic_catcher;
 static void *arena;
