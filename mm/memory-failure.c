@@ -636,18 +636,19 @@ int unpoison_memory(unsigned long pfn)
 	return 0;
 }
 
-static void list_poisoned(void)
+static int hwpoison_list_show(struct seq_file *m)
 {
 	if (list_empty(&poisoned)) {
-		kprintf("no poisoned pages\n");
-		return;
+		seq_puts(m, "no poisoned pages\n");
+		return 0;
 	}
-	kprintf("pfn      source    page was               result\n");
+	seq_puts(m, "pfn      source    page was               result\n");
 	for (struct list_head *l = poisoned.next; l != &poisoned; l = l->next) {
 		const struct hwpoison_record *r = list_entry(l, struct hwpoison_record, list);
-		kprintf("%#-8lx %-9s %-22s %s\n", r->pfn, r->software ? "software" : "hardware",
-			action_page_types[r->type], action_name[r->result]);
+		seq_printf(m, "%#-8lx %-9s %-22s %s\n", r->pfn, r->software ? "software" : "hardware",
+			   action_page_types[r->type], action_name[r->result]);
 	}
+	return 0;
 }
 
 int cmd_hwpoison(int argc, char **argv)
@@ -655,8 +656,7 @@ int cmd_hwpoison(int argc, char **argv)
 	uint64_t pfn;
 
 	if (argc == 2 && !strcmp(argv[1], "list")) {
-		list_poisoned();
-		return 0;
+		return monitor_show(hwpoison_list_show, NULL);
 	}
 	bool corrupt = argc == 3 && !strcmp(argv[1], "corrupt-pfn");
 	bool unpoison = argc == 3 && !strcmp(argv[1], "unpoison-pfn");

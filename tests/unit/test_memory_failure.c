@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "kernel/errno.h"
+#include "kernel/monitor.h"
+#include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/workqueue.h"
 #include "mm/buddy.h"
@@ -80,6 +82,19 @@ bool monitor_number(const char *cmd, const char *arg, uint64_t *out)
 {
 	(void)cmd, (void)arg, (void)out;
 	return false;
+}
+
+/* The console's printing of a report (kernel/monitor.c): here into
+ * host_console, through the same seq_file. */
+int monitor_show(seq_show_fn show, void *private)
+{
+	struct seq_file m;
+
+	if (seq_show(&m, show, private))
+		return -1;
+	kprintf("%.*s", (int)m.count, m.buf);
+	seq_release(&m);
+	return 0;
 }
 
 /* --- frames in each state --- */
