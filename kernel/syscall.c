@@ -122,7 +122,7 @@ static long unknown_syscall(uint64_t nr)
 {
 	if (nr < NR_SYSCALLS && !(enosys_logged[nr / 8] & (1 << (nr % 8)))) {
 		enosys_logged[nr / 8] |= 1 << (nr % 8);
-		pr_warn("%s[%d]: system call %lu is not implemented (ENOSYS)\n", current->name,
+		pr_warn("%s[%d]: system call %lu is not implemented (ENOSYS)\n", current->comm,
 			current->pid, nr);
 	}
 	return -ENOSYS;

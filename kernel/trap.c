@@ -155,7 +155,7 @@ static bool from_user(const struct trapframe *tf)
  * logs it; then the signal, which a handler may catch. */
 static void user_fault(struct trapframe *tf, int sig, int code, const char *what, uint64_t addr)
 {
-	pr_info("%s[%d]: %s at %lx ip %lx sp %lx error %lx\n", current->name, current->pid,
+	pr_info("%s[%d]: %s at %lx ip %lx sp %lx error %lx\n", current->comm, current->pid,
 		what, addr, tf->rip, tf->rsp, tf->error);
 	force_sig_fault(sig, code, addr, 0);
 }
@@ -183,7 +183,7 @@ static void page_fault(struct trapframe *tf)
 		return; /* demand paging: the access can be retried */
 	if (err == -EHWPOISON && from_user(tf)) {
 		pr_err("MCE: Killing %s:%d due to hardware memory corruption fault at %lx\n",
-		       current->name, current->pid, addr);
+		       current->comm, current->pid, addr);
 		force_sig_fault(SIGBUS, BUS_MCEERR_AR, addr, PAGE_SHIFT);
 		return;
 	}

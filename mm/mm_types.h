@@ -62,8 +62,9 @@ struct mm_struct {
 	unsigned long mmap_base;        /* mmap() hands out addresses below this */
 	unsigned long start_stack;
 	unsigned long rss;              /* pages mapped */
-	struct proc *owner;             /* the process using it */
-	int mm_users;                   /* processes using it: 1, more while a vfork child
+	struct list_head task_list;     /* the tasks using it, through task->mm_node:
+					 * memory-failure finds a page's processes here */
+	int mm_users;                   /* tasks using it: 1, more while a vfork child
 					 * borrows it (kernel/proc.c: mmget, mmput) */
 };
 

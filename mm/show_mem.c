@@ -165,7 +165,7 @@ int cmd_vm(int argc, char **argv)
 		return -1;
 	}
 	struct mm_struct *mm = p->mm;
-	kprintf("%s (pid %d): %lu resident pages, brk 0x%lx\n", p->name, p->pid, mm->rss, mm->brk);
+	kprintf("%s (pid %d): %lu resident pages, brk 0x%lx\n", p->comm, p->pid, mm->rss, mm->brk);
 	show_kernel_block("struct proc", p);
 	show_kernel_block("kernel stack", p->kstack);
 	show_kernel_block("page table root", mm->pgd);
