@@ -1,8 +1,8 @@
 /*
- * Processes. Each has a kernel stack, on which it runs whenever it is in
- * the kernel (a system call, an interrupt, a fault); the saved user
- * registers sit at the top of that stack (tf). Kernel threads have no
- * user half (mm == NULL).
+ * Tasks (threads) and the processes they make up. Each task has a kernel
+ * stack, on which it runs whenever it is in the kernel (a system call,
+ * an interrupt, a fault); the saved user registers sit at the top of that
+ * stack (tf). Kernel threads have no user half (mm == NULL).
  */
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H

@@ -63,7 +63,10 @@ struct mm_struct {
 	unsigned long start_stack;
 	unsigned long rss;              /* pages mapped */
 	struct list_head task_list;     /* the tasks using it, through task->mm_node:
-					 * memory-failure finds a page's processes here */
+					 * memory-failure finds a page's processes here.
+					 * Changed at fork, exec and exit (kernel/proc.c),
+					 * read by memory_failure: all in process context,
+					 * never from an interrupt */
 	int mm_users;                   /* tasks using it: 1, more while a vfork child
 					 * borrows it (kernel/proc.c: mmget, mmput) */
 };
