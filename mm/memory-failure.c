@@ -255,9 +255,10 @@ static int identify_page_state(unsigned long pfn, struct page *p, int flags)
  * PR_MCE_KILL_EARLY), or left its choice at the default while
  * vm.memory_failure_early_kill is 1; the first such thread of the group,
  * leader first, is the one (Linux: find_early_kill_thread). A thread that
- * chose late kill is passed over, not its whole process. NULL: nobody
- * hears now; they learn when they touch the address (late kill,
- * mm/fault.c).
+ * chose late kill is passed over, not its whole process, and so is one
+ * that has exited (no mm: Linux would pick an exited leader, and the
+ * signal would be lost). NULL: nobody hears now; they learn when they
+ * touch the address (late kill, mm/fault.c).
  */
 static struct proc *find_early_kill_thread(struct proc *tsk)
 {
@@ -265,6 +266,8 @@ static struct proc *find_early_kill_thread(struct proc *tsk)
 
 	for (struct list_head *l = threads->next; l != threads; l = l->next) {
 		struct proc *t = list_entry(l, struct proc, thread_node);
+		if (!t->mm)
+			continue;
 		if (t->flags & PF_MCE_PROCESS) {
 			if (t->flags & PF_MCE_EARLY)
 				return t;
@@ -289,7 +292,8 @@ static struct proc *task_early_kill(struct proc *tsk, bool force_early)
 
 /* A thread to tell, found through the reverse map before the unmapping.
  * It holds a reference to the task, so the struct is still there when
- * kill_procs tells it, even if it exits meanwhile. */
+ * kill_procs tells it, even if it exits meanwhile (nothing can now, but
+ * memory_failure will sleep on page locks). */
 struct to_kill {
 	struct list_head list;
 	struct proc *tsk;
@@ -327,6 +331,13 @@ static void add_to_kill(struct proc *t, struct signal_struct *group, unsigned lo
 	list_add_tail(&tk->list, tokill);
 }
 
+/* tsk stands for its process here: it is the leader, or the leader no
+ * longer uses this mm (Linux walks leaders only: for_each_process). */
+static bool represents_group(const struct proc *tsk)
+{
+	return tsk->group_leader == tsk || tsk->group_leader->mm != tsk->mm;
+}
+
 /* One area that maps the page: the processes using its mm (one, or a
  * vfork child and its parent) - through the mm's list of tasks, never a
  * scan of every task. */
@@ -339,6 +350,8 @@ static void collect_procs_vma(struct vm_area_struct *vma, unsigned long addr, ui
 	(void)pte;
 	for (struct list_head *l = tasks->next; l != tasks; l = l->next) {
 		struct proc *tsk = list_entry(l, struct proc, mm_node);
+		if (!represents_group(tsk))
+			continue;
 		struct proc *t = task_early_kill(tsk, c->force_early);
 		if (t && !already_collected(c->tokill, t, tsk->signal))
 			add_to_kill(t, tsk->signal, addr, c->tokill);
@@ -383,21 +396,21 @@ static void kill_proc(struct proc *t, unsigned long addr, unsigned long pfn, int
 }
 
 /* Anonymous data is always dirty: its only copy is gone, so everyone
- * collected is told - unless it has exited meanwhile. If a mapping could
- * not be removed, the process would go on using bad data: it is killed
- * outright. */
+ * collected is told. (A task that has exited meanwhile is still there,
+ * held by its reference; a signal to a zombie changes nothing.) If a
+ * mapping could not be removed, the process would go on using bad data:
+ * it is killed outright. */
 static void kill_procs(struct list_head *tokill, bool unmap_failed, unsigned long pfn, int flags)
 {
 	while (!list_empty(tokill)) {
 		struct to_kill *tk = list_first_entry(tokill, struct to_kill, list);
 		struct proc *t = tk->tsk;
-		bool alive = t->state != ZOMBIE;
 		list_del(&tk->list);
-		if (alive && unmap_failed) {
+		if (unmap_failed) {
 			pr_err(MF "%#lx: forcibly killing %s:%d because of failure to unmap corrupted page\n",
 			       pfn, t->comm, t->pid);
 			proc_kill(t, SIGKILL);
-		} else if (alive) {
+		} else {
 			kill_proc(t, tk->addr, pfn, flags);
 		}
 		put_task_struct(t);

@@ -304,6 +304,16 @@ static void test_early_kill_picks_one_thread(void)
 	victim.flags = worker.flags = 0;
 	sysctl_memory_failure_early_kill = 0;
 	CHECK(poison_shared_page(0) == 0); /* default late */
+
+	/* The leader has exited (a zombie: no mm, off the mm's list): the
+	 * process is still found through its other thread, which hears. */
+	list_del(&victim.mm_node);
+	victim.mm = NULL;
+	sysctl_memory_failure_early_kill = 1;
+	CHECK(poison_shared_page(0) == 1 && last_signal.to == &worker);
+	sysctl_memory_failure_early_kill = 0;
+	victim.mm = &victim_mm.mm;
+	list_add(&victim.mm_node, &victim_mm.mm.task_list);
 	task_leave(&worker);
 	CHECK(victim.usage == 1 && worker.usage == 1);
 }
