@@ -24,9 +24,16 @@ static bool only_clone_children(unsigned int options)
 	return (options & __WCLONE) && !(options & __WALL);
 }
 
+/* The process's id: its thread group's (Linux: task_tgid_vnr). */
 long sys_getpid(void)
 {
 	return current->tgid;
+}
+
+/* This thread's own id (the same, while every process has one thread). */
+long sys_gettid(void)
+{
+	return current->pid;
 }
 
 long sys_getppid(void)

@@ -89,7 +89,7 @@ static const struct {
 	[150] = SYSCALL("munlock", sys_munlock),
 	[157] = SYSCALL("prctl", sys_prctl),
 	[158] = SYSCALL("arch_prctl", sys_arch_prctl),
-	[186] = SYSCALL("gettid", sys_getpid),
+	[186] = SYSCALL("gettid", sys_gettid),
 	[200] = SYSCALL("tkill", sys_tkill),
 	[218] = SYSCALL("set_tid_address", sys_set_tid_address),
 	[219] = SYSCALL("restart_syscall", sys_restart_syscall),
