@@ -28,6 +28,7 @@ struct files_struct *files_alloc_console(void)
 			fput(console);
 		return NULL;
 	}
+	files->count = 1;
 	/* One open file shared by the three, as when Linux's init opens
 	 * /dev/console and dups it to 1 and 2: they share flags and offset. */
 	fd_install(files, console, 0);
@@ -45,15 +46,16 @@ struct files_struct *files_dup(const struct files_struct *files)
 	if (!copy)
 		return NULL;
 	*copy = *files;
+	copy->count = 1;
 	for (unsigned int fd = 0; fd < NR_OPEN; fd++)
 		if (copy->fd[fd])
 			get_file(copy->fd[fd]);
 	return copy;
 }
 
-void files_close_all(struct files_struct *files)
+void put_files_struct(struct files_struct *files)
 {
-	if (!files)
+	if (!files || --files->count > 0)
 		return;
 	for (unsigned int fd = 0; fd < NR_OPEN; fd++)
 		if (files->fd[fd])

@@ -19,7 +19,10 @@
 
 struct file;
 
+/* Reference-counted, so that threads can share one (CLONE_FILES); the
+ * tasks using it change it, interrupts on. */
 struct files_struct {
+	int count;                             /* tasks using it; the last put closes all */
 	struct file *fd[NR_OPEN];              /* NULL: free */
 	uint64_t close_on_exec[NR_OPEN / 64]; /* bit per descriptor */
 };
@@ -29,8 +32,9 @@ struct files_struct {
 struct files_struct *files_alloc_console(void);
 /* fork(): a copy of files whose descriptors share its open files. */
 struct files_struct *files_dup(const struct files_struct *files);
-/* exit(): close every descriptor and free the table. NULL is allowed. */
-void files_close_all(struct files_struct *files);
+/* exit(): drop a reference; the last closes every descriptor and frees
+ * the table. NULL is allowed. */
+void put_files_struct(struct files_struct *files);
 /* execve(): close the descriptors marked close-on-exec. */
 void files_close_on_exec(struct files_struct *files);
 

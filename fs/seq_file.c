@@ -2,9 +2,9 @@
 #include "kernel/errno.h"
 #include "lib/format.h"
 #include "lib/string.h"
-#include "mm/slab.h"
+#include "mm/buddy.h"
 
-#define SEQ_FIRST_SIZE 4096
+#define SEQ_FIRST_SIZE PAGE_SIZE
 #define CUT_NOTE "\n(output cut: more than 4 MiB)\n"
 
 bool seq_has_overflowed(const struct seq_file *m)
@@ -60,10 +60,22 @@ static void cut(struct seq_file *m)
 	m->count = keep + sizeof(CUT_NOTE) - 2;
 }
 
+/*
+ * The buffer is whole pages from the buddy allocator, not a kmalloc
+ * slab: a report about slab pages (slabinfo, page, memmap) would
+ * otherwise see a slab page that exists only while the report runs.
+ */
+static char *seq_buf_alloc(size_t size)
+{
+	struct page *page = alloc_pages(__GFP_COMP, get_order(size));
+
+	return page ? page_address(page) : NULL;
+}
+
 int seq_show(struct seq_file *m, seq_show_fn show, void *private)
 {
 	for (size_t size = SEQ_FIRST_SIZE;; size *= 2) {
-		*m = (struct seq_file){ .buf = kmalloc(size), .size = size, .private = private };
+		*m = (struct seq_file){ .buf = seq_buf_alloc(size), .size = size, .private = private };
 		if (!m->buf)
 			return -ENOMEM;
 		int err = show(m);
@@ -83,7 +95,8 @@ int seq_show(struct seq_file *m, seq_show_fn show, void *private)
 
 void seq_release(struct seq_file *m)
 {
-	kfree(m->buf);
+	if (m->buf)
+		free_pages(virt_to_page(m->buf), get_order(m->size));
 	m->buf = NULL;
 	m->count = m->size = 0;
 }

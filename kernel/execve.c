@@ -70,27 +70,49 @@ bool find_program(const char *path, struct exec_image *image)
 	return true;
 }
 
-/* A fresh process image for current: default signal actions (ignored
- * ones stay ignored), no alternate stack, the new name. */
+/*
+ * The signal actions become the defaults (ignored ones stay ignored), in
+ * a table of our own: one we share (CLONE_SIGHAND, with threads) is
+ * copied first (Linux: unshare_sighand, in de_thread). False if memory
+ * is short - before anything changed.
+ */
+static bool unshare_sighand(void)
+{
+	struct sighand_struct *old = current->sighand;
+
+	if (old->count > 1) {
+		struct sighand_struct *copy = kmalloc(sizeof(*copy));
+		if (!copy)
+			return false;
+		*copy = *old;
+		copy->count = 1;
+		old->count--;
+		current->sighand = copy;
+	}
+	return true;
+}
+
+static void flush_signal_handlers(struct sighand_struct *sighand)
+{
+	for (int sig = 1; sig <= NSIG; sig++)
+		if (sighand->action[sig].handler != SIG_IGN)
+			sighand->action[sig] = (struct k_sigaction){ 0 };
+}
+
+/* A fresh process image for current: default signal actions, no
+ * alternate stack, the new name. */
 static void flush_old_exec(struct mm_struct *mm, const char *name)
 {
-	struct mm_struct *old = current->mm;
-
-	mm->owner = current;
-	current->mm = mm;
-	switch_mm(mm);
-	mmput(old); /* a vfork child gives its parent's back */
+	exec_mm_switch(mm);
 	complete_vfork_done(current);
 	files_close_on_exec(current->files);
-	for (int sig = 1; sig <= NSIG; sig++)
-		if (current->signal.action[sig].handler != SIG_IGN)
-			current->signal.action[sig] = (struct k_sigaction){ 0 };
-	current->signal.altstack_sp = current->signal.altstack_size = 0;
+	flush_signal_handlers(current->sighand);
+	current->sas_ss_sp = current->sas_ss_size = 0;
 	current->fs_base = 0;
 	wrmsr(MSR_FS_BASE, 0);
 	fpu_init_state(&current->fpu); /* the old program's registers must not leak */
 	fpu_restore(&current->fpu);
-	strlcpy(current->name, name, sizeof(current->name));
+	strlcpy(current->comm, name, sizeof(current->comm));
 }
 
 long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)
@@ -114,6 +136,10 @@ long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)
 	if (!find_program(a->path, &image)) {
 		free_args(a);
 		return -ENOENT;
+	}
+	if (!unshare_sighand()) {
+		free_args(a);
+		return -ENOMEM;
 	}
 	struct mm_struct *mm = mm_alloc();
 	err = mm ? exec_program(mm, &image, a->argc, a->argv, a->envc, a->envp, &regs) : -ENOMEM;

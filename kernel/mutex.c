@@ -18,7 +18,7 @@ void mutex_lock(struct mutex *m)
 	bool was_on = irq_save();
 
 	if (m->owner == current)
-		panic("mutex_lock: %s:%d takes a mutex it already holds", current->name, current->pid);
+		panic("mutex_lock: %s:%d takes a mutex it already holds", current->comm, current->pid);
 	while (m->owner)
 		sleep_on(&m->waiters);
 	m->owner = current;
@@ -39,7 +39,7 @@ bool mutex_trylock(struct mutex *m)
 void mutex_unlock(struct mutex *m)
 {
 	if (m->owner != current)
-		panic("mutex_unlock: %s:%d does not hold this mutex", current->name, current->pid);
+		panic("mutex_unlock: %s:%d does not hold this mutex", current->comm, current->pid);
 	m->owner = NULL;
 	wake_up(&m->waiters);
 }
@@ -61,7 +61,7 @@ void down_read(struct rw_semaphore *sem)
 
 	if (sem->writer == current)
 		panic("down_read: %s:%d holds this lock for writing: it would wait for itself",
-		      current->name, current->pid);
+		      current->comm, current->pid);
 
 	while (sem->writer || sem->writers_waiting)
 		sleep_on(&sem->waiters);
@@ -95,7 +95,7 @@ void down_write(struct rw_semaphore *sem)
 void up_write(struct rw_semaphore *sem)
 {
 	if (sem->writer != current)
-		panic("up_write: %s:%d does not hold the lock for writing", current->name, current->pid);
+		panic("up_write: %s:%d does not hold the lock for writing", current->comm, current->pid);
 	sem->writer = NULL;
 	wake_up(&sem->waiters);
 }

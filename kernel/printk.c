@@ -13,6 +13,7 @@
  * line.
  */
 #include "kernel/printk.h"
+#include "fs/seq_file.h"
 #include "kernel/cmdline.h"
 #include "kernel/serial.h"
 #include "kernel/timer.h"
@@ -124,9 +125,8 @@ void kprintf(const char *fmt, ...)
 	serial_write(text, MIN((size_t)n, sizeof(text) - 1));
 }
 
-int cmd_log(int argc, char **argv)
+int log_show(struct seq_file *m)
 {
-	(void)argc, (void)argv;
 	uint64_t start = log_head > LOG_BUF_SIZE ? log_head - LOG_BUF_SIZE : 0;
 
 	/* After a wrap the oldest line is cut: start at the next whole one. */
@@ -134,7 +134,7 @@ int cmd_log(int argc, char **argv)
 		while (start < log_head && log_buf[start++ % LOG_BUF_SIZE] != '\n')
 			;
 	for (uint64_t i = start; i < log_head; i++)
-		serial_write(&log_buf[i % LOG_BUF_SIZE], 1);
+		seq_putc(m, log_buf[i % LOG_BUF_SIZE]);
 	return 0;
 }
 

@@ -39,7 +39,9 @@ void vprintk(const char *fmt, va_list ap);
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Console command `log`: print the kernel log ring. */
-int cmd_log(int argc, char **argv);
+struct seq_file;
+/* The log ring, oldest whole line first (the console's `log`). */
+int log_show(struct seq_file *m);
 
 /* Linux's four printk numbers, in the order /proc/sys/kernel/printk shows
  * them. A message reaches the console when its level is below

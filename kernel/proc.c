@@ -1,7 +1,9 @@
 /*
- * Creating, ending and reaping processes. Every process is kmalloc'ed and
- * sits on the `all` list (for ps); pid_table maps a pid to its process
- * in one step, so kill() and wait4() never search.
+ * Creating, ending and reaping tasks. Every task is kmalloc'ed and sits
+ * on the `tasks` list (for ps); pid_table maps a pid to its task in one
+ * step, so kill() and wait4() never search. A task is freed when its
+ * last reference goes: the one its existence holds, dropped when it is
+ * reaped, and any that memory-failure's to_kill list holds meanwhile.
  */
 #include "kernel/proc.h"
 #include "fs/fdtable.h"
@@ -23,7 +25,7 @@
 static struct proc *pid_table[PID_MAX];
 struct proc *init_task;
 static int last_pid;
-static struct list_head all_procs = { &all_procs, &all_procs };
+static struct list_head all_tasks = { &all_tasks, &all_tasks };
 
 void trapret(void); /* kernel/trapentry.asm: pop a trapframe, iretq */
 
@@ -56,30 +58,83 @@ static void kthread_start(void)
 	do_exit(0);
 }
 
+/* The signal actions of a new task: a copy of `from`'s, or all SIG_DFL. */
+static struct sighand_struct *copy_sighand(const struct sighand_struct *from)
+{
+	struct sighand_struct *sighand = kzalloc(sizeof(*sighand));
+
+	if (!sighand)
+		return NULL;
+	if (from)
+		memcpy(sighand->action, from->action, sizeof(sighand->action));
+	sighand->count = 1;
+	return sighand;
+}
+
+static void put_sighand(struct sighand_struct *sighand)
+{
+	if (sighand && --sighand->count == 0)
+		kfree(sighand);
+}
+
+/* A new thread group whose only thread is p (Linux: copy_signal). */
+static struct signal_struct *alloc_signal(struct proc *p)
+{
+	struct signal_struct *sig = kzalloc(sizeof(*sig));
+
+	if (!sig)
+		return NULL;
+	sig->sigcnt = 1;
+	sig->nr_threads = 1;
+	INIT_LIST_HEAD(&sig->thread_head);
+	list_add_tail(&p->thread_node, &sig->thread_head);
+	init_waitqueue_head(&sig->wait_chldexit);
+	return sig;
+}
+
+static void put_signal(struct signal_struct *sig)
+{
+	if (sig && --sig->sigcnt == 0)
+		kfree(sig);
+}
+
 /*
- * A process with a pid, a kernel stack and room for its user registers
- * at the top of that stack, set up so that its first swtch() enters
- * `start`, which then returns to trapret.
+ * A task with a pid, a kernel stack and room for its user registers at
+ * the top of that stack, set up so that its first swtch() enters
+ * `start`, which then returns to trapret. It leads a new thread group,
+ * with signal actions copied from `handlers` (NULL: the defaults).
  */
-static struct proc *alloc_proc(const char *name, void (*start)(void))
+static struct proc *alloc_proc(const char *name, void (*start)(void),
+			       const struct sighand_struct *handlers)
 {
 	struct proc *p = kzalloc(sizeof(*p));
 	struct page *stack = alloc_pages(GFP_KERNEL | __GFP_COMP, KSTACK_ORDER);
 	int pid = alloc_pid();
 
-	if (!p || !stack || pid < 0) {
+	if (p) {
+		p->signal = alloc_signal(p);
+		p->sighand = copy_sighand(handlers);
+	}
+	if (!p || !stack || pid < 0 || !p->signal || !p->sighand) {
+		if (p) {
+			put_signal(p->signal);
+			put_sighand(p->sighand);
+		}
 		kfree(p);
 		if (stack)
 			free_pages(stack, KSTACK_ORDER);
 		return NULL;
 	}
 	p->pid = pid;
+	p->tgid = pid;
+	p->group_leader = p;
+	p->usage = 1;
 	pid_table[pid] = p;
 	p->state = EMBRYO;
-	strlcpy(p->name, name, sizeof(p->name));
+	strlcpy(p->comm, name, sizeof(p->comm));
 	INIT_LIST_HEAD(&p->children);
 	INIT_LIST_HEAD(&p->run);
-	init_waitqueue_head(&p->child_exit);
+	INIT_LIST_HEAD(&p->mm_node);
 	init_waitqueue_head(&p->vfork_done);
 	p->kstack = page_address(stack);
 
@@ -94,7 +149,7 @@ static struct proc *alloc_proc(const char *name, void (*start)(void))
 	memset(p->context, 0, sizeof(*p->context));
 	p->context->rip = (uint64_t)start;
 
-	list_add_tail(&p->all, &all_procs);
+	list_add_tail(&p->tasks, &all_tasks);
 	if (current) {
 		p->parent = current;
 		list_add_tail(&p->sibling, &current->children);
@@ -104,19 +159,74 @@ static struct proc *alloc_proc(const char *name, void (*start)(void))
 	return p;
 }
 
-static void free_proc(struct proc *p)
+void get_task_struct(struct proc *t)
+{
+	bool was_on = irq_save();
+
+	t->usage++;
+	irq_restore(was_on);
+}
+
+void put_task_struct(struct proc *t)
+{
+	bool was_on = irq_save();
+	bool last = --t->usage == 0;
+
+	irq_restore(was_on);
+	if (!last)
+		return;
+	free_pages(virt_to_page(t->kstack), KSTACK_ORDER);
+	put_sighand(t->sighand);
+	put_signal(t->signal);
+	kfree(t);
+}
+
+/*
+ * A reaped zombie, or a task that never ran, leaves every list and its
+ * pid is free again; its struct goes with the last reference (Linux:
+ * release_task).
+ */
+static void release_task(struct proc *p)
 {
 	pid_table[p->pid] = NULL;
-	list_del(&p->all);
+	list_del(&p->tasks);
 	list_del(&p->sibling);
-	free_pages(virt_to_page(p->kstack), KSTACK_ORDER);
-	files_close_all(p->files); /* a process that never ran */
-	kfree(p);
+	list_del(&p->thread_node);
+	p->signal->nr_threads--;
+	put_files_struct(p->files); /* a task that never ran */
+	p->files = NULL;
+	put_task_struct(p);
+}
+
+/* p starts using mm: it is on mm's list of tasks (memory-failure finds
+ * the processes that map a page through it). */
+static void mm_add_task(struct mm_struct *mm, struct proc *p)
+{
+	p->mm = mm;
+	list_add_tail(&p->mm_node, &mm->task_list);
+}
+
+/* p lets go of its mm (exit, exec): off the list, one user less. */
+static void mm_drop_task(struct proc *p)
+{
+	struct mm_struct *mm = p->mm;
+
+	list_del(&p->mm_node);
+	INIT_LIST_HEAD(&p->mm_node);
+	p->mm = NULL;
+	mmput(mm);
+}
+
+void exec_mm_switch(struct mm_struct *mm)
+{
+	switch_mm(mm); /* off the old tables first: they may be freed */
+	mm_drop_task(current); /* a vfork child gives its parent's back */
+	mm_add_task(mm, current);
 }
 
 struct proc *kthread_create(const char *name, void (*fn)(void *arg), void *arg)
 {
-	struct proc *p = alloc_proc(name, kthread_start);
+	struct proc *p = alloc_proc(name, kthread_start, NULL);
 
 	if (!p)
 		panic("cannot create kernel thread %s", name);
@@ -128,23 +238,22 @@ struct proc *kthread_create(const char *name, void (*fn)(void *arg), void *arg)
 
 long spawn_user(const char *name, int argc, char *const argv[])
 {
-	struct proc *p = alloc_proc(name, first_run);
+	struct proc *p = alloc_proc(name, first_run, NULL);
 
 	if (!p)
 		return -ENOMEM;
-	p->mm = mm_alloc();
-	if (p->mm)
-		p->mm->owner = p;
+	struct mm_struct *mm = mm_alloc();
 	p->files = files_alloc_console();
 	struct exec_image image;
-	long err = !find_program(name, &image) ? -ENOENT : !p->mm || !p->files ? -ENOMEM :
-		   exec_default_env(p->mm, &image, argc, argv, p->tf);
+	long err = !find_program(name, &image) ? -ENOENT : !mm || !p->files ? -ENOMEM :
+		   exec_default_env(mm, &image, argc, argv, p->tf);
 	if (err) {
-		if (p->mm)
-			mm_release(p->mm);
-		free_proc(p);
+		if (mm)
+			mm_release(mm);
+		release_task(p);
 		return err;
 	}
+	mm_add_task(mm, p);
 	p->tf->cs = USER_CS;
 	p->tf->ss = USER_DS;
 	p->tf->rflags = RFLAGS_IF;
@@ -188,48 +297,42 @@ static void wait_for_vfork_done(struct proc *child)
 	cli();
 	while (child->in_vfork && !fatal_signal_pending(current))
 		sleep_on(&current->vfork_done);
-	if (child->in_vfork) {
-		child->in_vfork = false;
-		child->mm->owner = child;
-	}
+	child->in_vfork = false;
 	sti();
 }
 
 /*
  * fork(), vfork() and clone(): a child that is a copy of the caller -
  * registers, signal handlers and mask, FPU state, kill policy - except
- * that the call returns 0 in the child. Its address space is a
- * copy-on-write copy (mm/fork.c), or with CLONE_VM the caller's own,
- * borrowed until the child execs or exits (mm->owner stays the caller).
- * With a stack the child starts on it.
+ * that the call returns 0 in the child, which leads a thread group of
+ * its own with nothing pending. Its address space is a copy-on-write
+ * copy (mm/fork.c), or with CLONE_VM the caller's own, borrowed until the
+ * child execs or exits: both are then on the mm's task list. With a
+ * stack the child starts on it.
  */
 static long kernel_clone(uint64_t flags, uint64_t stack)
 {
 	struct proc *parent = current;
-	struct proc *child = alloc_proc(parent->name, first_run);
+	struct proc *child = alloc_proc(parent->comm, first_run, parent->sighand);
 
 	if (!child)
 		return -ENOMEM;
 	child->files = files_dup(parent->files);
-	if (!child->files) {
-		free_proc(child);
+	struct mm_struct *mm = !child->files ? NULL :
+			       flags & CLONE_VM ? mmget(parent->mm) : dup_mm(parent->mm);
+	if (!mm) {
+		release_task(child);
 		return -ENOMEM;
 	}
-	child->mm = flags & CLONE_VM ? mmget(parent->mm) : dup_mm(parent->mm);
-	if (!child->mm) {
-		free_proc(child);
-		return -ENOMEM;
-	}
-	if (!(flags & CLONE_VM))
-		child->mm->owner = child;
+	mm_add_task(mm, child);
 	*child->tf = *parent->tf;
 	child->tf->rax = 0;
 	if (stack)
 		child->tf->rsp = stack;
-	child->signal = parent->signal;
-	child->signal.pending = 0;
-	child->mce_kill_set = parent->mce_kill_set;
-	child->mce_kill_early = parent->mce_kill_early;
+	child->blocked = parent->blocked;
+	child->sas_ss_sp = parent->sas_ss_sp;
+	child->sas_ss_size = parent->sas_ss_size;
+	child->flags = parent->flags & (PF_MCE_PROCESS | PF_MCE_EARLY);
 	child->fs_base = parent->fs_base;
 	child->in_vfork = flags & CLONE_VFORK;
 	fpu_save(&child->fpu); /* the parent's live registers */
@@ -282,20 +385,20 @@ static void notify_parent(struct proc *p, int why, int si_status)
 {
 	struct proc *parent = p->parent;
 	bool job_control = why == CLD_STOPPED || why == CLD_CONTINUED;
-	bool nocldstop = parent->signal.action[SIGCHLD].flags & SA_NOCLDSTOP;
+	bool nocldstop = parent->sighand->action[SIGCHLD].flags & SA_NOCLDSTOP;
 
 	if (parent->mm && !(job_control && nocldstop)) {
 		struct sig_pending_info info = { .code = why, .pid = p->pid, .status = si_status };
 		send_signal(parent, SIGCHLD, &info);
 	}
-	wake_up(&parent->child_exit);
+	wake_up(&parent->signal->wait_chldexit);
 }
 
 static void notify_parent_exit(struct proc *p)
 {
 	int code, si_status;
 
-	decode_exit_status(p->exit_status, &code, &si_status);
+	decode_exit_status(p->exit_code, &code, &si_status);
 	notify_parent(p, code, si_status);
 }
 
@@ -323,15 +426,14 @@ void do_exit(int status)
 		panic("Attempted to kill init! exitcode=0x%08x", status);
 	if (p->mm) {
 		switch_mm(NULL); /* off the tables we may be about to free */
-		mmput(p->mm);
-		p->mm = NULL;
+		mm_drop_task(p);
 	}
 	complete_vfork_done(p);
-	files_close_all(p->files); /* pipe ends close: readers see EOF */
+	put_files_struct(p->files); /* pipe ends close: readers see EOF */
 	p->files = NULL;
 	cli();
 	reparent_children(p);
-	p->exit_status = status;
+	p->exit_code = status;
 	p->state = ZOMBIE;
 	notify_parent_exit(p);
 	sched();
@@ -347,30 +449,31 @@ static bool wanted(const struct proc *child, int pid)
  * a stop or a continue not yet reported; false if nothing. */
 static bool wait_consider(struct proc *child, int options, struct wait_result *res)
 {
+	struct signal_struct *sig = child->signal;
 	bool consume = !(options & WNOWAIT);
 
 	if (child->state == ZOMBIE) {
 		if (!(options & WEXITED))
 			return false;
-		res->status = child->exit_status;
-		decode_exit_status(child->exit_status, &res->code, &res->si_status);
-	} else if (child->state == STOPPED && child->stop_code && (options & WSTOPPED)) {
-		res->status = (child->stop_code << 8) | 0x7f;
+		res->status = child->exit_code;
+		decode_exit_status(child->exit_code, &res->code, &res->si_status);
+	} else if (child->state == STOPPED && sig->stop_code && (options & WSTOPPED)) {
+		res->status = (sig->stop_code << 8) | 0x7f;
 		res->code = CLD_STOPPED;
-		res->si_status = child->stop_code;
+		res->si_status = sig->stop_code;
 		if (consume)
-			child->stop_code = 0;
-	} else if (child->continued && (options & WCONTINUED)) {
+			sig->stop_code = 0;
+	} else if ((sig->flags & SIGNAL_STOP_CONTINUED) && (options & WCONTINUED)) {
 		res->status = 0xffff;
 		res->code = CLD_CONTINUED;
 		res->si_status = SIGCONT;
 		if (consume)
-			child->continued = false;
+			sig->flags &= ~SIGNAL_STOP_CONTINUED;
 	} else {
 		return false;
 	}
 	res->pid = child->pid;
-	strlcpy(res->name, child->name, sizeof(res->name));
+	strlcpy(res->name, child->comm, sizeof(res->name));
 	return true;
 }
 
@@ -387,7 +490,7 @@ long do_wait(int pid, int options, struct wait_result *res)
 			if (!wait_consider(child, options, res))
 				continue;
 			if (child->state == ZOMBIE && !(options & WNOWAIT))
-				free_proc(child);
+				release_task(child);
 			sti();
 			return res->pid;
 		}
@@ -399,7 +502,7 @@ long do_wait(int pid, int options, struct wait_result *res)
 			sti();
 			return -ERESTARTSYS;
 		}
-		sleep_on(&current->child_exit);
+		sleep_on(&current->signal->wait_chldexit);
 		sti();
 	}
 }
@@ -410,22 +513,37 @@ void do_signal_stop(int sig)
 	bool was_on = irq_save();
 
 	p->state = STOPPED;
-	p->stop_code = sig;
-	p->continued = false;
+	p->signal->stop_code = sig;
+	p->signal->flags &= ~SIGNAL_STOP_CONTINUED;
 	notify_parent(p, CLD_STOPPED, sig);
 	sched(); /* until proc_continue or proc_kill */
 	irq_restore(was_on);
+}
+
+/* Every stopped thread of p's group runs again; true if one was. */
+static bool wake_stopped_threads(struct proc *p)
+{
+	struct list_head *threads = &p->signal->thread_head;
+	bool woke = false;
+
+	for (struct list_head *l = threads->next; l != threads; l = l->next) {
+		struct proc *t = list_entry(l, struct proc, thread_node);
+		if (t->state == STOPPED) {
+			make_runnable(t);
+			woke = true;
+		}
+	}
+	return woke;
 }
 
 void proc_continue(struct proc *p)
 {
 	bool was_on = irq_save();
 
-	if (p->state == STOPPED) {
-		p->stop_code = 0; /* a stop not yet reported never will be */
-		p->continued = true;
-		make_runnable(p);
-		notify_parent(p, CLD_CONTINUED, SIGCONT);
+	if (wake_stopped_threads(p)) {
+		p->signal->stop_code = 0; /* a stop not yet reported never will be */
+		p->signal->flags |= SIGNAL_STOP_CONTINUED;
+		notify_parent(p->group_leader, CLD_CONTINUED, SIGCONT);
 	}
 	irq_restore(was_on);
 }
@@ -441,26 +559,29 @@ void proc_wake(struct proc *p)
 	irq_restore(was_on);
 }
 
+/* The whole thread group dies of sig (Linux: complete_signal's group
+ * exit): each thread notices at its next return to user mode, or in a
+ * long loop through fatal_signal_pending. */
 void proc_kill(struct proc *p, int sig)
 {
+	struct signal_struct *s = p->signal;
 	bool was_on = irq_save();
 
-	if (!p->killed) {
-		p->killed = true;
-		p->kill_signal = sig;
+	if (!(s->flags & SIGNAL_GROUP_EXIT)) {
+		s->flags |= SIGNAL_GROUP_EXIT;
+		s->group_exit_code = sig;
 	}
-	if (p->state == STOPPED) { /* SIGKILL wakes even a stopped process */
-		p->stop_code = 0;
-		make_runnable(p);
-	}
-	proc_wake(p);
+	if (wake_stopped_threads(p)) /* SIGKILL wakes even a stopped process */
+		s->stop_code = 0;
+	for (struct list_head *l = s->thread_head.next; l != &s->thread_head; l = l->next)
+		proc_wake(list_entry(l, struct proc, thread_node));
 	irq_restore(was_on);
 }
 
 void for_each_process(void (*fn)(struct proc *p))
 {
-	for (struct list_head *l = all_procs.next; l != &all_procs; l = l->next)
-		fn(list_entry(l, struct proc, all));
+	for (struct list_head *l = all_tasks.next; l != &all_tasks; l = l->next)
+		fn(list_entry(l, struct proc, tasks));
 }
 
 /* Split the words after "--" on the kernel command line into argv. */

@@ -1,8 +1,8 @@
 /*
- * Processes. Each has a kernel stack, on which it runs whenever it is in
- * the kernel (a system call, an interrupt, a fault); the saved user
- * registers sit at the top of that stack (tf). Kernel threads have no
- * user half (mm == NULL).
+ * Tasks (threads) and the processes they make up. Each task has a kernel
+ * stack, on which it runs whenever it is in the kernel (a system call,
+ * an interrupt, a fault); the saved user registers sit at the top of that
+ * stack (tf). Kernel threads have no user half (mm == NULL).
  */
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H
@@ -29,39 +29,78 @@ struct context {
 struct mm_struct;
 struct files_struct;
 
+/* proc.flags (Linux's task->flags bits). */
+#define PF_MCE_PROCESS 0x00000080 /* prctl(PR_MCE_KILL_SET) chose a policy for this thread... */
+#define PF_MCE_EARLY 0x08000000   /* ...and it is early kill */
+
+/*
+ * A task: one thread of execution, what Linux calls a task_struct (here
+ * still struct proc). What a thread has alone is here; what the threads
+ * of a process share hangs off it, each part reference-counted:
+ *
+ *   proc --signal--> signal_struct  shared pending signals, exit, job control
+ *        --sighand-> sighand_struct the signal actions
+ *        --files---> files_struct   the descriptors (fs/fdtable.h)
+ *        --mm------> mm_struct      the address space (mm/mm_types.h)
+ *
+ * Every process has one thread for now; each part is its own, except an
+ * mm a vfork child borrows.
+ */
 struct proc {
-	int pid;
+	/* Identity: set when the task is made, read-only after (comm: the
+	 * task itself, at execve). */
+	int pid;                     /* thread id (gettid); pid_table maps it to us */
+	int tgid;                    /* thread group id: the leader's pid (getpid) */
+	struct proc *group_leader;   /* the thread group's first thread */
+	char comm[16];               /* the program's name */
+	void (*thread_fn)(void *arg); /* a kernel thread's work (NULL: a user task) */
+	void *thread_arg;
+
+	/* Life and scheduling: interrupts off (the scheduler, wake-ups). */
 	enum procstate state;
-	char name[16];
+	int usage;                   /* references: get_task_struct; the last put frees us */
+	struct list_head run;        /* on the run queue, or a wait queue */
+	struct list_head tasks;      /* on the list of every task, for ps (only ps walks it) */
+	struct wait_queue_head vfork_done; /* a CLONE_VFORK parent sleeps here (ours) */
+	bool in_vfork;               /* our parent sleeps until we exec or exit */
+	int exit_code;               /* wait4() status encoding; set by do_exit */
+
+	/* Family: changed at fork, exit and reaping, interrupts off. */
 	struct proc *parent;
 	struct list_head children;   /* our children, through their sibling */
 	struct list_head sibling;
-	struct list_head all;        /* every process, for ps */
-	struct list_head run;        /* on the run queue, or a wait queue */
+	struct list_head thread_node; /* on signal->thread_head */
+	struct list_head mm_node;    /* on mm->task_list while mm is ours */
+
+	/* The shared parts (see above); mm and files are NULL for kernel
+	 * threads and after exit. Set at fork, exec and exit by the task
+	 * itself. */
+	struct signal_struct *signal;
+	struct sighand_struct *sighand;
+	struct files_struct *files;
+	struct mm_struct *mm;
+
+	/* Signals for this thread alone: the task itself, and senders with
+	 * interrupts off. */
+	uint64_t blocked;            /* bit (sig - 1): the signal mask */
+	struct sigpending pending;   /* thread-directed signals (tkill, faults) */
+	uint64_t sas_ss_sp, sas_ss_size; /* the alternate signal stack */
+
+	/* The machine-check kill policy and a pending memory-error kill:
+	 * flags by the task itself (prctl), inherited at fork; mce_* by the
+	 * #MC handler on this CPU, read on our return to user mode. */
+	unsigned int flags;          /* PF_* */
+	bool mce_kill_me;            /* consumed corrupt data: see mce_kill_me_maybe */
+	uint64_t mce_addr;           /* ...at this physical address (0: unknown) */
+
+	/* The CPU state while we are not running: the task itself. */
 	void *kstack;                /* lowest address of the kernel stack */
 	struct trapframe *tf;        /* user registers, top of kstack */
 	struct context *context;     /* kernel registers while switched out */
-	struct mm_struct *mm;        /* NULL for kernel threads */
-	struct files_struct *files;  /* open file descriptors; NULL for kernel threads */
-	struct wait_queue_head child_exit; /* wait4() sleeps here */
-	struct wait_queue_head vfork_done; /* a CLONE_VFORK parent sleeps here */
-	bool in_vfork;               /* our parent sleeps until we exec or exit */
-	int exit_status;             /* wait4() status encoding */
-	int stop_code;               /* stopped by this signal, not yet reported to a wait */
-	bool continued;              /* continued by SIGCONT, not yet reported to a wait */
-	bool killed;                 /* exit at the next return to user mode */
+	uint64_t fs_base;            /* thread pointer (arch_prctl) */
+	struct fpu_state fpu;
 	uint64_t syscall_nr;         /* the system call in progress (restarts) */
 	struct restart_block restart_block; /* ...and how it goes on (restart_syscall) */
-	bool mce_kill_me;            /* consumed corrupt data: see mce_kill_me_maybe */
-	uint64_t mce_addr;           /* ...at this physical address (0: unknown) */
-	bool mce_kill_set;           /* prctl(PR_MCE_KILL_SET) chose a policy... */
-	bool mce_kill_early;         /* ...and it is early kill */
-	int kill_signal;             /* ...with this signal */
-	uint64_t fs_base;            /* thread pointer (arch_prctl) */
-	void (*thread_fn)(void *arg); /* a kernel thread's work */
-	void *thread_arg;
-	struct signal_state signal;
-	struct fpu_state fpu;
 };
 
 extern struct proc *current;
@@ -69,6 +108,10 @@ extern struct proc *init_task; /* pid 1 */
 
 void start_init(void);
 struct proc *find_task_by_pid(int pid);
+/* A reference that keeps t's struct proc (not its mm or files) from being
+ * freed; a zombie goes when it is reaped and the last reference is put. */
+void get_task_struct(struct proc *t);
+void put_task_struct(struct proc *t);
 /* A kernel thread running fn(arg); it is runnable at once. */
 struct proc *kthread_create(const char *name, void (*fn)(void *arg), void *arg);
 /* A new process running the program in the initramfs file `name`; its
@@ -77,6 +120,8 @@ long spawn_user(const char *name, int argc, char *const argv[]);
 __attribute__((noreturn)) void do_exit(int status);
 /* A process lets go of its address space: the last user frees it. */
 void mmput(struct mm_struct *mm);
+/* execve: current leaves its address space for the new one, mm. */
+void exec_mm_switch(struct mm_struct *mm);
 /* A vfork child has exec'ed or exits: its parent may go on. */
 void complete_vfork_done(struct proc *p);
 /* What a wait found (Linux: struct waitid_info, plus the wait4 status). */
@@ -122,7 +167,7 @@ int cmd_ps(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
 void report_finished_jobs(void);
-/* For ps: call fn on every process. */
+/* For ps and the console (never a recovery path): call fn on every task. */
 void for_each_process(void (*fn)(struct proc *p));
 
 #endif

@@ -102,11 +102,11 @@ static void show_process(struct proc *p)
 
 	/* Kernel threads in brackets, as Linux's ps shows them. */
 	if (p->thread_fn)
-		snprintf(name, sizeof(name), "[%s]", p->name);
+		snprintf(name, sizeof(name), "[%s]", p->comm);
 	else
-		strlcpy(name, p->name, sizeof(name));
-	const char *mode = p->thread_fn ? "-" : !p->mce_kill_set ? "default" :
-			   p->mce_kill_early ? "early" : "late";
+		strlcpy(name, p->comm, sizeof(name));
+	const char *mode = p->thread_fn ? "-" : !(p->flags & PF_MCE_PROCESS) ? "default" :
+			   p->flags & PF_MCE_EARLY ? "early" : "late";
 	kprintf("%5d %5d %-9s %-8s %6lu %s\n", p->pid, p->parent ? p->parent->pid : 0,
 		state_names[p->state], mode, p->mm ? p->mm->rss : 0, name);
 }

@@ -85,23 +85,38 @@ static bool default_stops(int sig)
 	return STOP_SIGNALS & bit(sig);
 }
 
+/* The signals pending for p: its own and its process's. */
+static uint64_t pending_signals(const struct proc *p)
+{
+	return p->pending.signal | p->signal->shared_pending.signal;
+}
+
 bool signal_pending(const struct proc *p)
 {
-	return p->killed || (p->signal.pending & ~p->signal.blocked);
+	return fatal_signal_pending(p) || (pending_signals(p) & ~p->blocked);
 }
 
 bool fatal_signal_pending(const struct proc *p)
 {
-	return p->killed;
+	return p->signal->flags & SIGNAL_GROUP_EXIT;
 }
 
 /* Delivering sig would kill p (Linux: sig_fatal). */
 static bool sig_fatal(const struct proc *p, int sig)
 {
-	const struct signal_state *s = &p->signal;
+	return p->sighand->action[sig].handler == SIG_DFL && !default_ignored(sig) &&
+	       !default_stops(sig) && !(p->blocked & bit(sig));
+}
 
-	return s->action[sig].handler == SIG_DFL && !default_ignored(sig) && !default_stops(sig) &&
-	       !(s->blocked & bit(sig));
+/* Take the signals in mask out of everything pending for p's process:
+ * the shared set and each thread's own (Linux: flush_sigqueue_mask). */
+static void flush_signals_mask(struct proc *p, uint64_t mask)
+{
+	struct list_head *threads = &p->signal->thread_head;
+
+	p->signal->shared_pending.signal &= ~mask;
+	for (struct list_head *l = threads->next; l != threads; l = l->next)
+		list_entry(l, struct proc, thread_node)->pending.signal &= ~mask;
 }
 
 /*
@@ -112,17 +127,23 @@ static bool sig_fatal(const struct proc *p, int sig)
 static void prepare_signal(struct proc *p, int sig)
 {
 	if (default_stops(sig)) {
-		p->signal.pending &= ~bit(SIGCONT);
+		flush_signals_mask(p, bit(SIGCONT));
 	} else if (sig == SIGCONT) {
-		p->signal.pending &= ~STOP_SIGNALS;
+		flush_signals_mask(p, STOP_SIGNALS);
 		proc_continue(p);
 	}
 }
 
 void send_signal(struct proc *p, int sig, const struct sig_pending_info *info)
 {
-	struct signal_state *s = &p->signal;
-	uint64_t handler = s->action[sig].handler;
+	do_send_sig_info(sig, info, p, PIDTYPE_TGID);
+}
+
+void do_send_sig_info(int sig, const struct sig_pending_info *info, struct proc *p,
+		      enum pid_type type)
+{
+	struct sigpending *q = type == PIDTYPE_PID ? &p->pending : &p->signal->shared_pending;
+	uint64_t handler = p->sighand->action[sig].handler;
 
 	/* Like Linux, init is deaf to signals sent to it (kill, tkill) that
 	 * it has no handler for - even SIGKILL: its death would panic. */
@@ -139,31 +160,34 @@ void send_signal(struct proc *p, int sig, const struct sig_pending_info *info)
 	}
 	/* An ignored signal is dropped - unless it is blocked: the action
 	 * may change before it is unblocked (Linux: sig_ignored). */
-	if (!(s->blocked & bit(sig)) &&
+	if (!(p->blocked & bit(sig)) &&
 	    (handler == SIG_IGN || (handler == SIG_DFL && default_ignored(sig))))
 		return;
 	bool was_on = irq_save();
-	if (!(s->pending & bit(sig))) { /* a standard signal is pending once */
-		s->pending |= bit(sig);
-		s->info[sig] = *info;
+	if (!(q->signal & bit(sig))) { /* a standard signal is pending once */
+		q->signal |= bit(sig);
+		q->info[sig] = *info;
 	}
-	if (!(s->blocked & bit(sig)))
-		proc_wake(p); /* out of any interruptible sleep */
+	/* Out of any interruptible sleep. (With more threads, a process's
+	 * signal will wake one that does not block it: Linux's
+	 * complete_signal.) */
+	if (!(p->blocked & bit(sig)))
+		proc_wake(p);
 	irq_restore(was_on);
 }
 
 void force_sig_fault(int sig, int code, uint64_t addr, short addr_lsb)
 {
-	struct signal_state *s = &current->signal;
+	struct k_sigaction *ka = &current->sighand->action[sig];
 	struct sig_pending_info info = { .code = code, .addr = addr, .addr_lsb = addr_lsb };
 
 	/* Blocked or ignored, a fault signal would just fault again: make
 	 * the default action (death) happen instead. */
-	if ((s->blocked & bit(sig)) || s->action[sig].handler == SIG_IGN) {
-		s->blocked &= ~bit(sig);
-		s->action[sig].handler = SIG_DFL;
+	if ((current->blocked & bit(sig)) || ka->handler == SIG_IGN) {
+		current->blocked &= ~bit(sig);
+		ka->handler = SIG_DFL;
 	}
-	send_signal(current, sig, &info);
+	do_send_sig_info(sig, &info, current, PIDTYPE_PID);
 }
 
 /*
@@ -175,7 +199,7 @@ void force_sig_fault(int sig, int code, uint64_t addr, short addr_lsb)
 static void force_sigsegv(int sig)
 {
 	if (sig == SIGSEGV)
-		current->signal.action[SIGSEGV].handler = SIG_DFL;
+		current->sighand->action[SIGSEGV].handler = SIG_DFL;
 	force_sig_fault(SIGSEGV, SI_KERNEL, 0, 0);
 }
 
@@ -194,9 +218,9 @@ static void build_siginfo(struct siginfo *si, int sig, const struct sig_pending_
 	}
 }
 
-static bool on_altstack(const struct signal_state *s, uint64_t sp)
+static bool on_altstack(const struct proc *p, uint64_t sp)
 {
-	return s->altstack_size && sp > s->altstack_sp && sp <= s->altstack_sp + s->altstack_size;
+	return p->sas_ss_size && sp > p->sas_ss_sp && sp <= p->sas_ss_sp + p->sas_ss_size;
 }
 
 static void save_sigcontext(struct sigcontext *sc, const struct trapframe *tf, uint64_t fpstate)
@@ -208,7 +232,7 @@ static void save_sigcontext(struct sigcontext *sc, const struct trapframe *tf, u
 		.rdx = tf->rdx, .rax = tf->rax, .rcx = tf->rcx, .rsp = tf->rsp,
 		.rip = tf->rip, .eflags = tf->rflags, .cs = (uint16_t)tf->cs,
 		.ss = (uint16_t)tf->ss, .err = tf->error, .trapno = tf->trapno,
-		.oldmask = current->signal.blocked, .cr2 = read_cr2(), .fpstate = fpstate,
+		.oldmask = current->blocked, .cr2 = read_cr2(), .fpstate = fpstate,
 	};
 }
 
@@ -264,18 +288,18 @@ long sys_restart_syscall(void)
  */
 static uint64_t get_sigframe(const struct k_sigaction *ka, uint64_t sp, uint64_t *fpstate)
 {
-	struct signal_state *s = &current->signal;
-	bool nested_altstack = on_altstack(s, sp), entering_altstack = false;
+	struct proc *t = current;
+	bool nested_altstack = on_altstack(t, sp), entering_altstack = false;
 
-	if ((ka->flags & SA_ONSTACK) && s->altstack_size && !nested_altstack) {
-		sp = s->altstack_sp + s->altstack_size;
+	if ((ka->flags & SA_ONSTACK) && t->sas_ss_size && !nested_altstack) {
+		sp = t->sas_ss_sp + t->sas_ss_size;
 		entering_altstack = true;
 	}
 	sp = ((sp - RED_ZONE - sizeof(struct fpu_state)) & ~63UL);
 	*fpstate = sp;
 	sp = ((sp - sizeof(struct rt_sigframe)) & ~15UL) - 8; /* as if just called */
-	if ((nested_altstack || entering_altstack) && !on_altstack(s, sp)) {
-		pr_info("%s[%d] overflowed sigaltstack\n", current->name, current->pid);
+	if ((nested_altstack || entering_altstack) && !on_altstack(t, sp)) {
+		pr_info("%s[%d] overflowed sigaltstack\n", current->comm, current->pid);
 		return 0;
 	}
 	return sp;
@@ -284,7 +308,7 @@ static uint64_t get_sigframe(const struct k_sigaction *ka, uint64_t sp, uint64_t
 static int setup_rt_frame(int sig, const struct k_sigaction *ka,
 			  const struct sig_pending_info *pi, struct trapframe *tf)
 {
-	struct signal_state *s = &current->signal;
+	struct proc *t = current;
 	struct fpu_state fpu;
 	struct rt_sigframe frame;
 	uint64_t fpstate, sp;
@@ -299,12 +323,12 @@ static int setup_rt_frame(int sig, const struct k_sigaction *ka,
 	memset(&frame, 0, sizeof(frame));
 	frame.pretcode = ka->restorer;
 	frame.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
-	frame.uc.uc_stack = (struct stack_t){ s->altstack_sp,
-					      on_altstack(s, tf->rsp) ? SS_ONSTACK :
-					      s->altstack_size ? 0 : SS_DISABLE,
-					      s->altstack_size };
+	frame.uc.uc_stack = (struct stack_t){ t->sas_ss_sp,
+					      on_altstack(t, tf->rsp) ? SS_ONSTACK :
+					      t->sas_ss_size ? 0 : SS_DISABLE,
+					      t->sas_ss_size };
 	save_sigcontext(&frame.uc.uc_mcontext, tf, fpstate);
-	frame.uc.uc_sigmask = s->blocked;
+	frame.uc.uc_sigmask = t->blocked;
 	build_siginfo(&frame.info, sig, pi);
 	if (copy_to_user(fpstate, &fpu, sizeof(fpu)) || copy_to_user(sp, &frame, sizeof(frame)))
 		return -EFAULT;
@@ -322,6 +346,26 @@ static int setup_rt_frame(int sig, const struct k_sigaction *ka,
 }
 
 /*
+ * The lowest signal pending for p that it does not block, taken off its
+ * queue with what its siginfo says: the thread's own signals first, then
+ * its process's (Linux: dequeue_signal). 0 if none.
+ */
+static int dequeue_signal(struct proc *p, struct sig_pending_info *info)
+{
+	struct sigpending *q = &p->pending;
+
+	if (!(q->signal & ~p->blocked))
+		q = &p->signal->shared_pending;
+	uint64_t ready = q->signal & ~p->blocked;
+	if (!ready)
+		return 0;
+	int sig = __builtin_ctzll(ready) + 1;
+	*info = q->info[sig];
+	q->signal &= ~bit(sig);
+	return sig;
+}
+
+/*
  * Take pending signals that are not blocked, lowest first, until one
  * has a handler to run (its frame is then set up) or none is left:
  * ignored ones are dropped, a stop signal stops the process here until
@@ -329,18 +373,16 @@ static int setup_rt_frame(int sig, const struct k_sigaction *ka,
  */
 void do_signal(struct trapframe *tf)
 {
-	struct signal_state *s = &current->signal;
+	struct proc *t = current;
 
 	for (;;) {
-		if (current->killed)
-			do_exit(current->kill_signal);
-		uint64_t ready = s->pending & ~s->blocked;
-		if (!ready)
+		if (fatal_signal_pending(t))
+			do_exit(t->signal->group_exit_code);
+		struct sig_pending_info info;
+		int sig = dequeue_signal(t, &info);
+		if (!sig)
 			break;
-		int sig = __builtin_ctzll(ready) + 1;
-		struct sig_pending_info info = s->info[sig];
-		struct k_sigaction *ka = &s->action[sig];
-		s->pending &= ~bit(sig);
+		struct k_sigaction *ka = &t->sighand->action[sig];
 
 		if (ka->handler == SIG_IGN || (ka->handler == SIG_DFL && default_ignored(sig)))
 			continue;
@@ -355,9 +397,9 @@ void do_signal(struct trapframe *tf)
 			force_sigsegv(sig); /* taken on the next turn */
 			continue;
 		}
-		s->blocked |= ka->mask & ~UNBLOCKABLE;
+		t->blocked |= ka->mask & ~UNBLOCKABLE;
 		if (!(ka->flags & SA_NODEFER))
-			s->blocked |= bit(sig);
+			t->blocked |= bit(sig);
 		if (ka->flags & SA_RESETHAND)
 			ka->handler = SIG_DFL;
 		return;
@@ -389,7 +431,7 @@ long sys_rt_sigreturn(void)
 	tf->rflags = (tf->rflags & ~FIX_EFLAGS) | (sc->eflags & FIX_EFLAGS);
 	tf->cs = USER_CS; /* whatever the frame says: user mode only */
 	tf->ss = USER_DS;
-	current->signal.blocked = uc.uc_sigmask & ~UNBLOCKABLE;
+	current->blocked = uc.uc_sigmask & ~UNBLOCKABLE;
 	return (long)tf->rax;
 bad:
 	force_sig_fault(SIGSEGV, SI_KERNEL, 0, 0);
@@ -398,7 +440,7 @@ bad:
 
 long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t size)
 {
-	struct k_sigaction *ka = &current->signal.action[sig < NSIG + 1 ? sig : 0];
+	struct k_sigaction *ka = &current->sighand->action[sig < NSIG + 1 ? sig : 0];
 	struct k_sigaction new;
 
 	if (size != sizeof(uint64_t) || sig < 1 || sig > NSIG)
@@ -413,15 +455,15 @@ long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t size)
 		*ka = new;
 		ka->mask &= ~UNBLOCKABLE;
 		if (new.handler == SIG_IGN || (new.handler == SIG_DFL && default_ignored((int)sig)))
-			current->signal.pending &= ~bit((int)sig); /* discard it */
+			flush_signals_mask(current, bit((int)sig)); /* discard it */
 	}
 	return 0;
 }
 
 long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size)
 {
-	struct signal_state *s = &current->signal;
-	uint64_t mask, old = s->blocked;
+	struct proc *t = current;
+	uint64_t mask, old = t->blocked;
 
 	if (size != sizeof(uint64_t))
 		return -EINVAL;
@@ -429,17 +471,17 @@ long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size
 		if (copy_from_user(&mask, set, sizeof(mask)))
 			return -EFAULT;
 		if (how == SIG_BLOCK)
-			s->blocked |= mask;
+			t->blocked |= mask;
 		else if (how == SIG_UNBLOCK)
-			s->blocked &= ~mask;
+			t->blocked &= ~mask;
 		else if (how == SIG_SETMASK)
-			s->blocked = mask;
+			t->blocked = mask;
 		else
 			return -EINVAL;
-		s->blocked &= ~UNBLOCKABLE;
+		t->blocked &= ~UNBLOCKABLE;
 	}
 	if (oset && copy_to_user(oset, &old, sizeof(old))) {
-		s->blocked = old;
+		t->blocked = old;
 		return -EFAULT;
 	}
 	return 0;
@@ -448,7 +490,7 @@ long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size
 /* The signals that are pending because they are blocked. */
 long sys_rt_sigpending(uint64_t set, uint64_t size)
 {
-	uint64_t pending = current->signal.pending & current->signal.blocked;
+	uint64_t pending = pending_signals(current) & current->blocked;
 
 	if (size > sizeof(pending))
 		return -EINVAL;
@@ -457,26 +499,26 @@ long sys_rt_sigpending(uint64_t set, uint64_t size)
 
 long sys_sigaltstack(uint64_t ss, uint64_t oss)
 {
-	struct signal_state *s = &current->signal;
-	struct stack_t old = { s->altstack_sp,
-			       on_altstack(s, current->tf->rsp) ? SS_ONSTACK :
-			       s->altstack_size ? 0 : SS_DISABLE, s->altstack_size };
+	struct proc *t = current;
+	struct stack_t old = { t->sas_ss_sp,
+			       on_altstack(t, current->tf->rsp) ? SS_ONSTACK :
+			       t->sas_ss_size ? 0 : SS_DISABLE, t->sas_ss_size };
 	struct stack_t new;
 
 	if (ss) {
 		if (copy_from_user(&new, ss, sizeof(new)))
 			return -EFAULT;
-		if (on_altstack(s, current->tf->rsp))
+		if (on_altstack(t, current->tf->rsp))
 			return -EPERM;
 		if (new.ss_flags & ~SS_DISABLE)
 			return -EINVAL;
 		if (new.ss_flags & SS_DISABLE) {
-			s->altstack_sp = s->altstack_size = 0;
+			t->sas_ss_sp = t->sas_ss_size = 0;
 		} else {
 			if (new.ss_size < MINSIGSTKSZ)
 				return -ENOMEM;
-			s->altstack_sp = new.ss_sp;
-			s->altstack_size = new.ss_size;
+			t->sas_ss_sp = new.ss_sp;
+			t->sas_ss_size = new.ss_size;
 		}
 	}
 	if (oss && copy_to_user(oss, &old, sizeof(old)))
@@ -484,26 +526,29 @@ long sys_sigaltstack(uint64_t ss, uint64_t oss)
 	return 0;
 }
 
-/* One thread per process: a thread id is a process id. */
-long sys_tkill(uint64_t tid, uint64_t sig)
+/* A signal for one thread; tgid < 0: of any process (tkill). */
+static long do_tkill(int tgid, int tid, uint64_t sig)
 {
-	struct proc *p = find_task_by_pid((int)tid);
-	struct sig_pending_info info = { .code = SI_TKILL, .pid = current->pid };
+	struct proc *p = find_task_by_pid(tid);
+	struct sig_pending_info info = { .code = SI_TKILL, .pid = current->tgid };
 
-	if (sig > NSIG || (int)tid <= 0)
+	if (sig > NSIG || tid <= 0)
 		return -EINVAL;
-	if (!p || !p->mm || p->state == ZOMBIE)
+	if (!p || !p->mm || p->state == ZOMBIE || (tgid > 0 && p->tgid != tgid))
 		return -ESRCH;
 	if (sig)
-		send_signal(p, (int)sig, &info);
+		do_send_sig_info((int)sig, &info, p, PIDTYPE_PID);
 	return 0;
+}
+
+long sys_tkill(uint64_t tid, uint64_t sig)
+{
+	return do_tkill(-1, (int)tid, sig);
 }
 
 long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig)
 {
 	if ((int)tgid <= 0)
 		return -EINVAL;
-	if ((int)tgid != (int)tid)
-		return -ESRCH;
-	return sys_tkill(tid, sig);
+	return do_tkill((int)tgid, (int)tid, sig);
 }

@@ -7,6 +7,8 @@
 #define KERNEL_SIGNAL_H
 
 #include "kernel/trap.h"
+#include "kernel/waitqueue.h"
+#include "lib/list.h"
 #include "lib/types.h"
 
 #define NSIG 64
@@ -89,11 +91,41 @@ struct sig_pending_info {
 	uint64_t addr;
 };
 
-struct signal_state {
+/* Signals waiting for delivery: a bit per signal (sig - 1), and what
+ * each one's siginfo will say. A standard signal is pending at most once,
+ * so one slot per signal is enough (no real-time queues). Linux's struct
+ * sigpending. */
+struct sigpending {
+	uint64_t signal;
+	struct sig_pending_info info[NSIG + 1];
+};
+
+/* The signal actions, shared by the threads of a process (CLONE_SIGHAND,
+ * with threads): fork copies them, execve resets them in a private copy.
+ * Linux's struct sighand_struct. Single-threaded now: the task itself
+ * changes it (rt_sigaction, execve, a fault forcing SIG_DFL). */
+struct sighand_struct {
+	int count;                      /* tasks using it; irq-off; the last frees it */
 	struct k_sigaction action[NSIG + 1];
-	uint64_t pending, blocked;      /* bit (sig - 1) */
-	struct sig_pending_info info[NSIG + 1]; /* one per signal: no rt queues */
-	uint64_t altstack_sp, altstack_size;
+};
+
+/* signal_struct.flags */
+#define SIGNAL_STOP_CONTINUED 0x2 /* continued by SIGCONT, not yet reported to a wait */
+#define SIGNAL_GROUP_EXIT 0x4     /* a fatal signal: every thread exits with group_exit_code */
+
+/* What the threads of one process (a thread group) share about signals,
+ * exit and job control. Linux's struct signal_struct. Everything is
+ * changed with interrupts off: signals are sent from interrupt context
+ * (the console, the machine-check kworker) too. */
+struct signal_struct {
+	int sigcnt;                     /* tasks holding it: each thread until freed */
+	int nr_threads;                 /* threads in the group, live or zombie */
+	struct list_head thread_head;   /* the threads, leader first, through task->thread_node */
+	struct sigpending shared_pending; /* process-directed signals (kill, SIGCHLD) */
+	struct wait_queue_head wait_chldexit; /* wait4() of any of our threads sleeps here */
+	unsigned int flags;             /* SIGNAL_* */
+	int group_exit_code;            /* SIGNAL_GROUP_EXIT: the signal we all die of */
+	int stop_code;                  /* stopped by this signal, not yet reported to a wait */
 };
 
 /* How an interrupted system call goes on (-ERESTART_RESTARTBLOCK):
@@ -105,7 +137,15 @@ struct restart_block {
 
 struct proc;
 
-/* Queue sig for p with what its siginfo should say. */
+/* Who a signal is for: one thread (tkill, faults, a memory error's
+ * SIGBUS) or the whole process, whose threads any may take it (kill). */
+enum pid_type { PIDTYPE_PID, PIDTYPE_TGID };
+
+/* Queue sig for p (type: for that thread, or for its process) with what
+ * its siginfo should say. */
+void do_send_sig_info(int sig, const struct sig_pending_info *info, struct proc *p,
+		      enum pid_type type);
+/* The same, for p's process (Linux: group_send_sig_info). */
 void send_signal(struct proc *p, int sig, const struct sig_pending_info *info);
 /* A signal that would interrupt a sleep (wait4, nanosleep: -EINTR). */
 bool signal_pending(const struct proc *p);

@@ -24,14 +24,21 @@ static bool only_clone_children(unsigned int options)
 	return (options & __WCLONE) && !(options & __WALL);
 }
 
+/* The process's id: its thread group's (Linux: task_tgid_vnr). */
 long sys_getpid(void)
+{
+	return current->tgid;
+}
+
+/* This thread's own id (the same, while every process has one thread). */
+long sys_gettid(void)
 {
 	return current->pid;
 }
 
 long sys_getppid(void)
 {
-	return current->parent ? current->parent->pid : 0;
+	return current->parent ? current->parent->tgid : 0;
 }
 
 long sys_getuid(void)
@@ -114,7 +121,7 @@ long sys_kill(uint64_t pid, uint64_t sig)
 {
 	struct proc *p = find_task_by_pid((int)pid);
 
-	struct sig_pending_info info = { .code = SI_USER, .pid = current->pid };
+	struct sig_pending_info info = { .code = SI_USER, .pid = current->tgid };
 
 	if (sig > NSIG)
 		return -EINVAL;
@@ -133,7 +140,7 @@ long sys_kill(uint64_t pid, uint64_t sig)
 #define PR_MCE_KILL_EARLY 1
 #define PR_MCE_KILL_DEFAULT 2
 
-/* The memory-error kill policy of this process (see mm/memory-failure.c:
+/* The memory-error kill policy of this thread (see mm/memory-failure.c:
  * task_early_kill), with Linux's checks on every argument. */
 static long prctl_mce_kill(uint64_t how, uint64_t mode, uint64_t arg4, uint64_t arg5)
 {
@@ -142,16 +149,19 @@ static long prctl_mce_kill(uint64_t how, uint64_t mode, uint64_t arg4, uint64_t 
 	if (how == PR_MCE_KILL_CLEAR) {
 		if (mode)
 			return -EINVAL;
-		current->mce_kill_set = false;
+		current->flags &= ~(PF_MCE_PROCESS | PF_MCE_EARLY);
 		return 0;
 	}
 	if (how != PR_MCE_KILL_SET)
 		return -EINVAL;
 	if (mode == PR_MCE_KILL_EARLY || mode == PR_MCE_KILL_LATE) {
-		current->mce_kill_set = true;
-		current->mce_kill_early = mode == PR_MCE_KILL_EARLY;
+		current->flags |= PF_MCE_PROCESS;
+		if (mode == PR_MCE_KILL_EARLY)
+			current->flags |= PF_MCE_EARLY;
+		else
+			current->flags &= ~PF_MCE_EARLY;
 	} else if (mode == PR_MCE_KILL_DEFAULT) {
-		current->mce_kill_set = false;
+		current->flags &= ~(PF_MCE_PROCESS | PF_MCE_EARLY);
 	} else {
 		return -EINVAL;
 	}
@@ -165,9 +175,9 @@ long sys_prctl(uint64_t option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uin
 	if (option == PR_MCE_KILL_GET) {
 		if (arg2 | arg3 | arg4 | arg5)
 			return -EINVAL;
-		if (!current->mce_kill_set)
+		if (!(current->flags & PF_MCE_PROCESS))
 			return PR_MCE_KILL_DEFAULT;
-		return current->mce_kill_early ? PR_MCE_KILL_EARLY : PR_MCE_KILL_LATE;
+		return current->flags & PF_MCE_EARLY ? PR_MCE_KILL_EARLY : PR_MCE_KILL_LATE;
 	}
 	return -EINVAL; /* no other prctl options yet */
 }

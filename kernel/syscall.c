@@ -89,7 +89,7 @@ static const struct {
 	[150] = SYSCALL("munlock", sys_munlock),
 	[157] = SYSCALL("prctl", sys_prctl),
 	[158] = SYSCALL("arch_prctl", sys_arch_prctl),
-	[186] = SYSCALL("gettid", sys_getpid),
+	[186] = SYSCALL("gettid", sys_gettid),
 	[200] = SYSCALL("tkill", sys_tkill),
 	[218] = SYSCALL("set_tid_address", sys_set_tid_address),
 	[219] = SYSCALL("restart_syscall", sys_restart_syscall),
@@ -122,7 +122,7 @@ static long unknown_syscall(uint64_t nr)
 {
 	if (nr < NR_SYSCALLS && !(enosys_logged[nr / 8] & (1 << (nr % 8)))) {
 		enosys_logged[nr / 8] |= 1 << (nr % 8);
-		pr_warn("%s[%d]: system call %lu is not implemented (ENOSYS)\n", current->name,
+		pr_warn("%s[%d]: system call %lu is not implemented (ENOSYS)\n", current->comm,
 			current->pid, nr);
 	}
 	return -ENOSYS;

@@ -58,6 +58,7 @@ long sys_madvise(uint64_t start, uint64_t len, uint64_t advice);
 /* kernel/sys_proc.c */
 long sys_prctl(uint64_t option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5);
 long sys_getpid(void);
+long sys_gettid(void);
 long sys_fork(void);
 long sys_vfork(void);
 long sys_clone(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid, uint64_t tls);

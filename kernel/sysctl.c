@@ -1,5 +1,6 @@
 #include "kernel/sysctl.h"
 #include "kernel/cmdline.h"
+#include "kernel/monitor.h"
 #include "kernel/printk.h"
 #include "lib/format.h"
 #include "lib/parse.h"
@@ -57,14 +58,17 @@ void sysctl_init(void)
 	}
 }
 
+static int sysctl_show(struct seq_file *m)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sysctls); i++)
+		seq_printf(m, "%s = %d\t# %s\n", sysctls[i].name, *sysctls[i].value, sysctls[i].help);
+	return 0;
+}
+
 int cmd_sysctl(int argc, char **argv)
 {
-	if (argc < 2) {
-		for (size_t i = 0; i < ARRAY_SIZE(sysctls); i++)
-			kprintf("%s = %d\t# %s\n", sysctls[i].name, *sysctls[i].value,
-				sysctls[i].help);
-		return 0;
-	}
+	if (argc < 2)
+		return monitor_show(sysctl_show, NULL);
 	char *eq = strchr(argv[1], '=');
 	if (eq)
 		*eq = '\0';

@@ -156,7 +156,7 @@ static bool from_user(const struct trapframe *tf)
  * (init's always), and within printk_ratelimit(). */
 static bool unhandled_signal(int sig)
 {
-	uint64_t handler = current->signal.action[sig].handler;
+	uint64_t handler = current->sighand->action[sig].handler;
 
 	return current->pid == 1 || handler == SIG_DFL || handler == SIG_IGN;
 }
@@ -168,7 +168,7 @@ static void show_signal_msg(struct trapframe *tf, int sig, const char *what, uin
 	if (!unhandled_signal(sig) || !printk_ratelimit())
 		return;
 	printk("%s%s[%d]: %s at %lx ip %lx sp %lx error %lx\n",
-	       current->pid > 1 ? KERN_INFO : KERN_EMERG, current->name, current->pid,
+	       current->pid > 1 ? KERN_INFO : KERN_EMERG, current->comm, current->pid,
 	       what, addr, tf->rip, tf->rsp, tf->error);
 }
 
@@ -220,7 +220,7 @@ static void page_fault(struct trapframe *tf)
 		return; /* demand paging: the access can be retried */
 	if (err == -EHWPOISON && from_user(tf)) {
 		pr_err("MCE: Killing %s:%d due to hardware memory corruption fault at %lx\n",
-		       current->name, current->pid, addr);
+		       current->comm, current->pid, addr);
 		force_sig_fault(SIGBUS, BUS_MCEERR_AR, addr, PAGE_SHIFT);
 		return;
 	}

@@ -4,6 +4,7 @@
  */
 #include "mce/mce.h"
 #include "kernel/printk.h"
+#include "fs/seq_file.h"
 #include "lib/format.h"
 
 static const struct {
@@ -128,30 +129,30 @@ void mce_print_record(const struct mce *m)
 }
 
 /* The long form, for the console's `mcelog`. */
-void mce_decode_record(const struct mce *m)
+void mce_decode_record(struct seq_file *s, const struct mce *m)
 {
 	char what[128];
 
-	kprintf("CPU %d BANK %d STATUS %#018lx ADDR 0x%lx MISC 0x%lx MCGSTATUS 0x%lx\n",
+	seq_printf(s, "CPU %d BANK %d STATUS %#018lx ADDR 0x%lx MISC 0x%lx MCGSTATUS 0x%lx\n",
 		m->cpu, m->bank, m->status, m->addr, m->misc, m->mcgstatus);
-	kprintf("  time %lu.%02lu s, found by %s", (unsigned long)(m->time / 100),
+	seq_printf(s, "  time %lu.%02lu s, found by %s", (unsigned long)(m->time / 100),
 		(unsigned long)(m->time % 100), m->in_exception ? "the #MC handler" : "polling");
 	if (m->in_exception)
-		kprintf(" in %s mode at 0x%lx", m->user ? "user" : "kernel", m->ip);
-	kprintf("\n  status bits:");
+		seq_printf(s, " in %s mode at 0x%lx", m->user ? "user" : "kernel", m->ip);
+	seq_printf(s, "\n  status bits:");
 	for (size_t i = 0; i < ARRAY_SIZE(status_bits); i++)
 		if (m->status & status_bits[i].bit)
-			kprintf(" %s", status_bits[i].name);
+			seq_printf(s, " %s", status_bits[i].name);
 	describe_mcacod(MCI_STATUS_MCACOD(m->status), what, sizeof(what));
-	kprintf("\n  MCACOD 0x%04lx: %s; MSCOD 0x%04lx\n", MCI_STATUS_MCACOD(m->status), what,
+	seq_printf(s, "\n  MCACOD 0x%04lx: %s; MSCOD 0x%04lx\n", MCI_STATUS_MCACOD(m->status), what,
 		MCI_STATUS_MSCOD(m->status));
 	if (m->status & MCI_STATUS_MISCV)
-		kprintf("  address mode %lu%s, lowest valid bit %lu\n", MCI_MISC_ADDR_MODE(m->misc),
+		seq_printf(s, "  address mode %lu%s, lowest valid bit %lu\n", MCI_MISC_ADDR_MODE(m->misc),
 			MCI_MISC_ADDR_MODE(m->misc) == MCI_MISC_ADDR_PHYS ? " (physical)" : "",
 			MCI_MISC_ADDR_LSB(m->misc));
 	if (mce_usable_address(m))
-		kprintf("  physical address 0x%lx: pfn 0x%lx\n", mce_phys_addr(m),
+		seq_printf(s, "  physical address 0x%lx: pfn 0x%lx\n", mce_phys_addr(m),
 			mce_phys_addr(m) >> 12);
-	kprintf("  class: %s\n", mce_error_class(m));
-	kprintf("  severity: %s (%s)\n", m->severity_msg, mce_severity_name(m->severity));
+	seq_printf(s, "  class: %s\n", mce_error_class(m));
+	seq_printf(s, "  severity: %s (%s)\n", m->severity_msg, mce_severity_name(m->severity));
 }

@@ -236,7 +236,7 @@ void mce_inject_check(struct trapframe *tf)
 		return;
 	}
 	/* A process being killed never runs in user mode again. */
-	if (p != current || (tf->cs & 3) != 3 || p->killed)
+	if (p != current || (tf->cs & 3) != 3 || fatal_signal_pending(p))
 		return;
 	armed_pid = 0;
 	raise_machine_check(&armed, tf);

@@ -140,7 +140,8 @@ const char *mce_severity_name(int severity);
 bool mce_usable_address(const struct mce *m);
 uint64_t mce_phys_addr(const struct mce *m);
 void mce_print_record(const struct mce *m);
-void mce_decode_record(const struct mce *m);
+struct seq_file;
+void mce_decode_record(struct seq_file *s, const struct mce *m);
 const char *mce_error_class(const struct mce *m);
 
 /* mce/poll.c: corrected errors do not raise #MC; look for them this often. */
@@ -150,7 +151,7 @@ void machine_check_poll(void);
 
 /* mce/mcelog.c */
 void mcelog_add(const struct mce *m);
-int cmd_mcelog(int argc, char **argv);
+int mcelog_show(struct seq_file *m); /* the console's `mcelog` */
 
 /* mce/inject.c */
 int cmd_mce_inject(int argc, char **argv);

@@ -4,6 +4,7 @@
  * Linux keeps a similar buffer for the mcelog daemon (/dev/mcelog).
  */
 #include "mce/mce.h"
+#include "fs/seq_file.h"
 #include "kernel/printk.h"
 #include "kernel/x86.h"
 
@@ -21,20 +22,19 @@ void mcelog_add(const struct mce *m)
 	irq_restore(was_on);
 }
 
-int cmd_mcelog(int argc, char **argv)
+int mcelog_show(struct seq_file *m)
 {
-	(void)argc, (void)argv;
 	unsigned long first = logged > MCELOG_LEN ? logged - MCELOG_LEN : 0;
 
 	if (!logged) {
-		kprintf("mcelog: no machine checks logged\n");
+		seq_puts(m, "mcelog: no machine checks logged\n");
 		return 0;
 	}
-	kprintf("mcelog: %lu record%s", logged - first, logged - first == 1 ? "" : "s");
+	seq_printf(m, "mcelog: %lu record%s", logged - first, logged - first == 1 ? "" : "s");
 	if (first)
-		kprintf(" (%lu older ones dropped: the log keeps %d)", first, MCELOG_LEN);
-	kprintf("\n");
+		seq_printf(m, " (%lu older ones dropped: the log keeps %d)", first, MCELOG_LEN);
+	seq_putc(m, '\n');
 	for (unsigned long i = first; i < logged; i++)
-		mce_decode_record(&records[i % MCELOG_LEN]);
+		mce_decode_record(m, &records[i % MCELOG_LEN]);
 	return 0;
 }

@@ -203,7 +203,7 @@ static void bad_page(const struct page *page, const char *reason)
 	char flags[160];
 
 	printk(KERN_ALERT "BUG: Bad page state in process %s  pfn:%05lx\n",
-		 current ? current->name : "swapper", page_to_pfn(page));
+		 current ? current->comm : "swapper", page_to_pfn(page));
 	printk(KERN_ALERT "page:%p refcount:%d mapcount:%d mapping:%p index:%#lx pfn:%#lx\n",
 		 (const void *)page, page->refcount, page->mapcount, page->mapping,
 		 page->index, page_to_pfn(page));

@@ -36,6 +36,15 @@ typedef unsigned int gfp_t;
 /* 2^order contiguous frames with refcount 1 (on the head if __GFP_COMP),
  * or NULL when none is free. */
 struct page *alloc_pages(gfp_t gfp_mask, unsigned int order);
+/* The smallest order whose block holds size bytes (Linux's get_order). */
+static inline unsigned int get_order(size_t size)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	return order;
+}
 struct page *alloc_page(void);
 /* Frames marked PG_hwpoison in the block are never put back on the free
  * lists: they stay out, taken, for good. A page that still carries the

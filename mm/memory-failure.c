@@ -250,37 +250,68 @@ static int identify_page_state(unsigned long pfn, struct page *p, int flags)
 }
 
 /*
- * Who to tell. A process hears at once (early kill) if it asked for it
- * with prctl(PR_MCE_KILL_SET, PR_MCE_KILL_EARLY), or left its choice at
- * the default while vm.memory_failure_early_kill is 1; the process that
- * consumed the data (action required) always hears. The others learn
- * when they touch the address (late kill, mm/fault.c).
+ * Who to tell, one thread per process (thread group). A thread hears at
+ * once (early kill) if it asked for it with prctl(PR_MCE_KILL_SET,
+ * PR_MCE_KILL_EARLY), or left its choice at the default while
+ * vm.memory_failure_early_kill is 1; the first such thread of the group,
+ * leader first, is the one (Linux: find_early_kill_thread). A thread that
+ * chose late kill is passed over, not its whole process, and so is one
+ * that has exited (no mm: Linux would pick an exited leader, and the
+ * signal would be lost). NULL: nobody hears now; they learn when they
+ * touch the address (late kill, mm/fault.c).
  */
-static bool task_early_kill(const struct proc *t, bool force_early)
+static struct proc *find_early_kill_thread(struct proc *tsk)
 {
-	if (force_early && t == current)
-		return true;
-	if (t->mce_kill_set)
-		return t->mce_kill_early;
-	return sysctl_memory_failure_early_kill;
+	struct list_head *threads = &tsk->signal->thread_head;
+
+	for (struct list_head *l = threads->next; l != threads; l = l->next) {
+		struct proc *t = list_entry(l, struct proc, thread_node);
+		if (!t->mm)
+			continue;
+		if (t->flags & PF_MCE_PROCESS) {
+			if (t->flags & PF_MCE_EARLY)
+				return t;
+		} else if (sysctl_memory_failure_early_kill) {
+			return t;
+		}
+	}
+	return NULL;
 }
 
-/* A process to tell, found through the reverse map before the unmapping.
- * It holds the pid and address space, not the process: it is looked up
- * again when told, and skipped if it has exited (or exec'd) meanwhile. */
+/* The process that consumed the data (action required) always hears, in
+ * the thread that touched it - also when tsk is another process on the
+ * same mm, a vfork parent, as Linux compares the mm. */
+static struct proc *task_early_kill(struct proc *tsk, bool force_early)
+{
+	if (!tsk->mm)
+		return NULL;
+	if (force_early && current && tsk->mm == current->mm)
+		return current;
+	return find_early_kill_thread(tsk);
+}
+
+/* A thread to tell, found through the reverse map before the unmapping.
+ * It holds a reference to the task, so the struct is still there when
+ * kill_procs tells it, even if it exits meanwhile (nothing can now, but
+ * memory_failure will sleep on page locks). */
 struct to_kill {
 	struct list_head list;
-	int pid;
-	struct mm_struct *mm;
-	unsigned long addr; /* where the page was in that process */
+	struct proc *tsk;
+	struct signal_struct *group; /* the process it was chosen for */
+	unsigned long addr;          /* where the page was in that process */
 };
 
-/* The process still there, or NULL. */
-static struct proc *to_kill_task(const struct to_kill *tk)
+/* Each process and each thread is told once, however many of its areas
+ * or threads map the page (the list holds only those told). */
+static bool already_collected(const struct list_head *tokill, const struct proc *t,
+			      const struct signal_struct *group)
 {
-	struct proc *t = find_task_by_pid(tk->pid);
-
-	return t && t->mm == tk->mm ? t : NULL;
+	for (const struct list_head *l = tokill->next; l != tokill; l = l->next) {
+		const struct to_kill *tk = list_entry(l, struct to_kill, list);
+		if (tk->tsk == t || tk->group == group)
+			return true;
+	}
+	return false;
 }
 
 struct collect {
@@ -288,24 +319,50 @@ struct collect {
 	bool force_early;
 };
 
-static void add_to_kill(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, void *arg)
+static void add_to_kill(struct proc *t, struct signal_struct *group, unsigned long addr,
+			struct list_head *tokill)
+{
+	struct to_kill *tk = kmalloc(sizeof(*tk));
+
+	if (!tk)
+		return;
+	get_task_struct(t);
+	*tk = (struct to_kill){ .tsk = t, .group = group, .addr = addr };
+	list_add_tail(&tk->list, tokill);
+}
+
+/* tsk stands for its process here: it is the leader, or the leader no
+ * longer uses this mm (Linux walks leaders only: for_each_process). */
+static bool represents_group(const struct proc *tsk)
+{
+	return tsk->group_leader == tsk || tsk->group_leader->mm != tsk->mm;
+}
+
+/* One area that maps the page: the processes using its mm (one, or a
+ * vfork child and its parent) - through the mm's list of tasks, never a
+ * scan of every task. */
+static void collect_procs_vma(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte,
+			      void *arg)
 {
 	struct collect *c = arg;
-	struct proc *t = vma->vm_mm->owner;
-	struct to_kill *tk;
+	struct list_head *tasks = &vma->vm_mm->task_list;
 
 	(void)pte;
-	if (!t || !task_early_kill(t, c->force_early) || !(tk = kmalloc(sizeof(*tk))))
-		return;
-	*tk = (struct to_kill){ .pid = t->pid, .mm = vma->vm_mm, .addr = addr };
-	list_add_tail(&tk->list, c->tokill);
+	for (struct list_head *l = tasks->next; l != tasks; l = l->next) {
+		struct proc *tsk = list_entry(l, struct proc, mm_node);
+		if (!represents_group(tsk))
+			continue;
+		struct proc *t = task_early_kill(tsk, c->force_early);
+		if (t && !already_collected(c->tokill, t, tsk->signal))
+			add_to_kill(t, tsk->signal, addr, c->tokill);
+	}
 }
 
 /* Done before unmapping: afterwards the reverse map no longer finds them. */
 static void collect_procs(struct page *p, struct list_head *tokill, bool force_early)
 {
 	struct collect c = { tokill, force_early };
-	struct rmap_walk_control rwc = { .rmap_one = add_to_kill, .arg = &c };
+	struct rmap_walk_control rwc = { .rmap_one = collect_procs_vma, .arg = &c };
 
 	rmap_walk(p, &rwc);
 }
@@ -331,29 +388,32 @@ static void kill_proc(struct proc *t, unsigned long addr, unsigned long pfn, int
 					 .addr_lsb = PAGE_SHIFT };
 
 	pr_err(MF "%#lx: Sending SIGBUS to %s:%d due to hardware memory corruption\n",
-	       pfn, t->name, t->pid);
+	       pfn, t->comm, t->pid);
 	if ((flags & MF_ACTION_REQUIRED) && t == current)
 		force_sig_fault(SIGBUS, BUS_MCEERR_AR, addr, PAGE_SHIFT);
 	else
-		send_signal(t, SIGBUS, &info);
+		do_send_sig_info(SIGBUS, &info, t, PIDTYPE_PID);
 }
 
 /* Anonymous data is always dirty: its only copy is gone, so everyone
- * collected is told. If a mapping could not be removed, the process
- * would go on using bad data: it is killed outright. */
+ * collected is told. (A task that has exited meanwhile is still there,
+ * held by its reference; a signal to a zombie changes nothing.) If a
+ * mapping could not be removed, the process would go on using bad data:
+ * it is killed outright. */
 static void kill_procs(struct list_head *tokill, bool unmap_failed, unsigned long pfn, int flags)
 {
 	while (!list_empty(tokill)) {
 		struct to_kill *tk = list_first_entry(tokill, struct to_kill, list);
-		struct proc *t = to_kill_task(tk);
+		struct proc *t = tk->tsk;
 		list_del(&tk->list);
-		if (t && unmap_failed) {
+		if (unmap_failed) {
 			pr_err(MF "%#lx: forcibly killing %s:%d because of failure to unmap corrupted page\n",
-			       pfn, t->name, t->pid);
+			       pfn, t->comm, t->pid);
 			proc_kill(t, SIGKILL);
-		} else if (t) {
+		} else {
 			kill_proc(t, tk->addr, pfn, flags);
 		}
+		put_task_struct(t);
 		kfree(tk);
 	}
 }
@@ -636,18 +696,19 @@ int unpoison_memory(unsigned long pfn)
 	return 0;
 }
 
-static void list_poisoned(void)
+static int hwpoison_list_show(struct seq_file *m)
 {
 	if (list_empty(&poisoned)) {
-		kprintf("no poisoned pages\n");
-		return;
+		seq_puts(m, "no poisoned pages\n");
+		return 0;
 	}
-	kprintf("pfn      source    page was               result\n");
+	seq_puts(m, "pfn      source    page was               result\n");
 	for (struct list_head *l = poisoned.next; l != &poisoned; l = l->next) {
 		const struct hwpoison_record *r = list_entry(l, struct hwpoison_record, list);
-		kprintf("%#-8lx %-9s %-22s %s\n", r->pfn, r->software ? "software" : "hardware",
-			action_page_types[r->type], action_name[r->result]);
+		seq_printf(m, "%#-8lx %-9s %-22s %s\n", r->pfn, r->software ? "software" : "hardware",
+			   action_page_types[r->type], action_name[r->result]);
 	}
+	return 0;
 }
 
 int cmd_hwpoison(int argc, char **argv)
@@ -655,8 +716,7 @@ int cmd_hwpoison(int argc, char **argv)
 	uint64_t pfn;
 
 	if (argc == 2 && !strcmp(argv[1], "list")) {
-		list_poisoned();
-		return 0;
+		return monitor_show(hwpoison_list_show, NULL);
 	}
 	bool corrupt = argc == 3 && !strcmp(argv[1], "corrupt-pfn");
 	bool unpoison = argc == 3 && !strcmp(argv[1], "unpoison-pfn");

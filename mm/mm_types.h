@@ -63,8 +63,12 @@ struct mm_struct {
 	unsigned long mmap_base;        /* mmap() hands out addresses below this */
 	unsigned long start_stack;
 	unsigned long rss;              /* pages mapped */
-	struct proc *owner;             /* the process using it */
-	int mm_users;                   /* processes using it: 1, more while a vfork child
+	struct list_head task_list;     /* the tasks using it, through task->mm_node:
+					 * memory-failure finds a page's processes here.
+					 * Changed at fork, exec and exit (kernel/proc.c),
+					 * read by memory_failure: all in process context,
+					 * never from an interrupt */
+	int mm_users;                   /* tasks using it: 1, more while a vfork child
 					 * borrows it (kernel/proc.c: mmget, mmput) */
 	struct rw_semaphore mmap_lock;  /* the areas and page tables (mm/mmap_lock.h):
 					 * faults read, calls that change the areas write */

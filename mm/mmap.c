@@ -25,6 +25,7 @@ struct mm_struct *mm_alloc(void)
 	}
 	mm->mm_rb = RB_ROOT;
 	INIT_LIST_HEAD(&mm->mmap);
+	INIT_LIST_HEAD(&mm->task_list);
 	mm->mm_users = 1;
 	init_rwsem(&mm->mmap_lock);
 	return mm;

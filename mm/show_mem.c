@@ -177,7 +177,7 @@ int vm_show(struct seq_file *m)
 	struct mm_struct *mm = p->mm;
 
 	mmap_read_lock(mm);
-	seq_printf(m, "%s (pid %d): %lu resident pages, brk 0x%lx\n", p->name, p->pid, mm->rss,
+	seq_printf(m, "%s (pid %d): %lu resident pages, brk 0x%lx\n", p->comm, p->pid, mm->rss,
 		   mm->brk);
 	show_kernel_block(m, "struct proc", p);
 	show_kernel_block(m, "kernel stack", p->kstack);

@@ -6,6 +6,7 @@
  * the buddy allocator.
  */
 #include "mm/slab.h"
+#include "fs/seq_file.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
@@ -119,10 +120,8 @@ void kmalloc_init(void)
  * and memory_failure() find the whole block from any of its frames. */
 static void *kmalloc_large(size_t size)
 {
-	unsigned int order = 1;
+	unsigned int order = MAX(1u, get_order(size));
 
-	while ((PAGE_SIZE << order) < size)
-		order++;
 	if (order >= MAX_ORDER)
 		return NULL;
 	struct page *page = alloc_pages(GFP_KERNEL | __GFP_COMP, order);
@@ -170,15 +169,14 @@ unsigned long slab_pages(void)
 	return nr_slab_pages;
 }
 
-int cmd_slabinfo(int argc, char **argv)
+int slabinfo_show(struct seq_file *m)
 {
-	(void)argc, (void)argv;
-	kprintf("# name            <active_objs> <num_objs> <objsize> <objperslab> <num_slabs>\n");
+	seq_puts(m, "# name            <active_objs> <num_objs> <objsize> <objperslab> <num_slabs>\n");
 	for (size_t i = 0; i < ARRAY_SIZE(kmalloc_caches); i++) {
 		const struct kmem_cache *c = &kmalloc_caches[i];
-		kprintf("%-17s %13lu %10lu %9lu %12u %11lu\n", c->name, c->nr_objects,
-			c->nr_slabs * c->objs_per_slab, (unsigned long)c->size,
-			c->objs_per_slab, c->nr_slabs);
+		seq_printf(m, "%-17s %13lu %10lu %9lu %12u %11lu\n", c->name, c->nr_objects,
+			   c->nr_slabs * c->objs_per_slab, (unsigned long)c->size,
+			   c->objs_per_slab, c->nr_slabs);
 	}
 	return 0;
 }

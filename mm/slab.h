@@ -36,6 +36,7 @@ void kfree(const void *obj);
 /* Pages the slab caches hold (meminfo's "Slab:"). */
 unsigned long slab_pages(void);
 /* Console command `slabinfo`. */
-int cmd_slabinfo(int argc, char **argv);
+struct seq_file;
+int slabinfo_show(struct seq_file *m); /* /proc/slabinfo */
 
 #endif

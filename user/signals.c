@@ -202,6 +202,23 @@ static void sigchld_info(void)
 	signal(SIGCHLD, SIG_DFL);
 }
 
+/* A signal for one thread: tgkill names the thread and its process. */
+static void thread_directed(void)
+{
+	struct sigaction sa = { .sa_sigaction = count, .sa_flags = SA_SIGINFO };
+	long tid = syscall(SYS_gettid);
+
+	check(tid == getpid(), "gettid: the only thread's id is the process's");
+	hits = 0;
+	sigaction(SIGUSR1, &sa, NULL);
+	check(syscall(SYS_tgkill, getpid(), tid, SIGUSR1) == 0 && hits == 1 &&
+	      seen.si_code == SI_TKILL && seen.si_pid == getpid(),
+	      "tgkill(self) runs the handler once: si_code SI_TKILL, si_pid");
+	check(syscall(SYS_tgkill, getpid() + 1, tid, SIGUSR1) == -1 && errno == ESRCH && hits == 1,
+	      "tgkill with another process's id: ESRCH");
+	signal(SIGUSR1, SIG_DFL);
+}
+
 static void bad_arguments(void)
 {
 	struct sigaction sa = { .sa_handler = SIG_IGN };
@@ -224,6 +241,7 @@ int main(void)
 	restart_after_handler();
 	nodefer();
 	sigchld_info();
+	thread_directed();
 	bad_arguments();
 	printf("signals: %d failed\n", failures);
 	return failures ? 1 : 0;

@@ -13,6 +13,8 @@
  *                         share the page with a child (copy-on-write, or
  *                         MAP_SHARED) that asks for early kill; then the
  *                         parent poisons it with MADV_HWPOISON and touches it
+ *   victim MODE vfork     a vfork child (MODE inherited) poisons our page on
+ *                         the address space it borrows: two processes, one mm
  *   victim prctl          check prctl(PR_MCE_KILL*) and its errors
  *
  * MODE is the memory-error kill policy set with prctl(PR_MCE_KILL):
@@ -181,6 +183,25 @@ static int parent_and_child(int shared)
 	return 0;
 }
 
+/* Both processes map the page through the one mm: each that asked for
+ * early kill hears once, the child at once and the parent when vfork
+ * returns. got_ao is the parent's memory too: only the printed pid tells
+ * who heard. */
+static int vfork_poisons(void)
+{
+	pid_t pid = vfork();
+
+	if (pid == 0) {
+		madvise(page, 4096, MADV_HWPOISON);
+		_exit(got_ao ? 0 : 1);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	printf("victim: vfork child %d exited with status %d\n", pid,
+	       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	return 0;
+}
+
 static int check_prctl(void)
 {
 	int failures = 0;
@@ -224,7 +245,7 @@ int main(int argc, char **argv)
 		return check_prctl();
 	if (argc < 3) {
 		fprintf(stderr, "usage: victim early|late|default "
-				"madvise|wait|spin|nohandler|softoffline|mlock|fork [private|shared]\n"
+				"madvise|wait|spin|nohandler|softoffline|mlock|vfork|fork [private|shared]\n"
 				"       victim prctl\n");
 		return 2;
 	}
@@ -241,6 +262,8 @@ int main(int argc, char **argv)
 		return after_madvise();
 	if (!strcmp(argv[2], "softoffline"))
 		return soft_offline();
+	if (!strcmp(argv[2], "vfork"))
+		return vfork_poisons();
 	if (!strcmp(argv[2], "fork"))
 		return parent_and_child(argc > 3 && !strcmp(argv[3], "shared"));
 	return keep_reading(!strcmp(argv[2], "wait"));

@@ -183,6 +183,31 @@ def test_software_poisoned_user_page_can_be_unpoisoned(boot_vm):
     assert "hwpoison" not in vm.command(f"page {pfn}")
 
 
+@pytest.mark.parametrize("mode", ["early", "late"])
+def test_page_of_a_vfork_child_and_its_parent_each_told_once(vm, mode):
+    """A vfork child borrows its parent's mm: two processes map the page
+    through one address space (memory-failure finds both on the mm's task
+    list). Poisoned by the child with early kill, each is told once, in
+    its own thread, as Linux does; with late kill nobody is told at once."""
+    out = vm.command(f"run victim {mode} vfork", timeout=20)
+    parent = int(re.search(r"victim: pid (\d+) page", out).group(1))
+    m = re.search(r"victim: vfork child (\d+) exited with status (\d+)", out)
+    assert m, out
+    child = int(m.group(1))
+    told = re.findall(r"Sending SIGBUS to victim:(\d+) due to hardware memory corruption", out)
+    signals = re.findall(r"victim: SIGBUS (BUS_MCEERR_A[OR]) si_addr=\S+ page\+(\d+) "
+                         r"addr_lsb=12 pid=(\d+)", out)
+    if mode == "early":
+        assert sorted(told) == sorted([str(parent), str(child)])
+        assert sorted(signals) == sorted([("BUS_MCEERR_AO", "0", str(parent)),
+                                          ("BUS_MCEERR_AO", "0", str(child))])
+        assert m.group(2) == "0"
+    else:
+        assert told == [] and signals == []
+        assert m.group(2) == "1"
+    assert "exited with status 0" in out
+
+
 @pytest.mark.parametrize("sharing", ["private", "shared"])  # copy-on-write / MAP_SHARED
 def test_page_shared_by_late_parent_and_early_child(vm, sharing):
     out = vm.command(f"run victim late fork {sharing}", timeout=20)

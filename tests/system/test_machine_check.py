@@ -381,21 +381,24 @@ def wait_until_reaped(vm, pid, tries=200):
 
 
 def test_frame_inside_a_kernel_stack_or_large_kmalloc_is_that_allocation(boot_vm):
-    """A frame in the middle of a compound page is judged by its head: a
-    16 KiB kernel stack, and a struct proc (4400 bytes: a two-page
-    kmalloc_large block), are high-order kernel pages, not unknown ones."""
+    """A frame in the middle of a compound page is judged by its head: any
+    tail of a 16 KiB kernel stack is a high-order kernel page, not an
+    unknown one. (The struct proc, 2400 bytes, is a kmalloc-4k slab object:
+    its frame is a slab page.)"""
     vm = boot_vm()
     pid = start_sleeper(vm)
     blocks = kernel_blocks(vm, pid)
     stack_first, stack_last = blocks["kernel stack"]
     proc_first, proc_last = blocks["struct proc"]
-    assert (stack_last - stack_first, proc_last - proc_first) == (3, 1)
-    for head, frame in [(stack_first, stack_first + 2), (proc_first, proc_last)]:
-        assert f"tail of pfn {head:#x}" in page_line(vm, frame)
+    assert (stack_last - stack_first, proc_last - proc_first) == (3, 0)
+    for frame in [stack_first + 2, stack_last]:
+        assert f"tail of pfn {stack_first:#x}" in page_line(vm, frame)
         out = vm.command(f"hwpoison corrupt-pfn {frame:#x}")
         assert f"Memory failure: {frame:#x}: recovery action for high-order kernel page: " \
                "Ignored" in out
         assert "unknown page" not in out
+    out = vm.command(f"hwpoison corrupt-pfn {proc_last:#x}")
+    assert f"Memory failure: {proc_last:#x}: recovery action for kernel slab page: Ignored" in out
     assert "compound order 2" in page_line(vm, stack_first)
     # The process does not notice (nothing was really corrupt) and exits
     # normally; the poisoned frames stay out of the allocator.
@@ -407,18 +410,17 @@ def test_frame_inside_a_kernel_stack_or_large_kmalloc_is_that_allocation(boot_vm
 
 def test_unpoison_refuses_frames_the_kernel_still_uses(boot_vm):
     """Bug 14: unpoison gives back only frames nobody holds. A frame of a
-    kernel stack, of a large kmalloc block, a page table and a slab page
+    kernel stack (its head and its last tail), a page table and a slab page
     are refused with EBUSY while in use; once the process is gone, its
-    poisoned stack and struct proc frames are free and come back."""
+    poisoned stack frames are free and come back."""
     vm = boot_vm()
     pid = start_sleeper(vm)
     blocks = kernel_blocks(vm, pid)
     stack_first = blocks["kernel stack"][0]
-    proc_tail = blocks["struct proc"][1]
     pgd = blocks["page table root"][0]
     assert "(pgtable)" in page_line(vm, pgd)
     slab = find_slab_frame(vm)
-    in_use = [stack_first, stack_first + 3, proc_tail, pgd, slab]
+    in_use = [stack_first, stack_first + 3, pgd, slab]
     for pfn in in_use:
         vm.command(f"hwpoison corrupt-pfn {pfn:#x}")
     corrupted = vm.meminfo()["HardwareCorrupted"]
@@ -432,12 +434,12 @@ def test_unpoison_refuses_frames_the_kernel_still_uses(boot_vm):
     vm.command(f"kill {pid} 9")
     wait_until_reaped(vm, pid)
     free_before = vm.meminfo()["MemFree"]
-    for pfn in [stack_first, stack_first + 3, proc_tail]:
+    for pfn in [stack_first, stack_first + 3]:
         out = vm.command(f"hwpoison unpoison-pfn {pfn:#x}")
         assert f"Unpoison: Software-unpoisoned free page {pfn:#x}" in out
         assert "hwpoison" not in page_line(vm, pfn)
-    assert vm.meminfo()["MemFree"] == free_before + 12
-    assert vm.meminfo()["HardwareCorrupted"] == corrupted - 12
+    assert vm.meminfo()["MemFree"] == free_before + 8
+    assert vm.meminfo()["HardwareCorrupted"] == corrupted - 8
 
 
 def arm_a_sleeper(vm):

@@ -127,13 +127,22 @@ def test_default_actions_kill_with_the_signal(vm):
     assert re.search(r"crash\[\d+\]: segfault at 8 ip [0-9a-f]+ sp [0-9a-f]+ error 6", out)
 
 
+def slab_objects(vm):
+    """{cache: active objects} from `slabinfo`."""
+    return {m.group(1): int(m.group(2))
+            for m in re.finditer(r"^(kmalloc-\d+)\s+(\d+)", vm.command("slabinfo"), re.M)}
+
+
 def test_fork_cow_execve_and_300_processes(vm):
     """user/forktest.c: fork, copy-on-write, MAP_SHARED, wait4, execve,
-    and 300 processes alive at once; all their memory comes back."""
-    before = vm.meminfo()
+    and 300 processes alive at once; all their memory comes back - each
+    reaped task's struct proc, signal_struct, sighand_struct and
+    files_struct too (the kmalloc caches hold what they held before)."""
+    before, objects = vm.meminfo(), slab_objects(vm)
     out = vm.run_suite("forktest 300")
     assert "ok: 300 processes at once: 300 started, 300 exited as expected" in out
     assert vm.meminfo() == before
+    assert slab_objects(vm) == objects
 
 
 def test_memory_calls_and_malloc_stress(vm):

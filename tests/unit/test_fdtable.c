@@ -57,7 +57,7 @@ static void test_console_table(void)
 	CHECK(f->f_count == 3);
 	CHECK(f->f_mode == (FMODE_READ | FMODE_WRITE));
 	CHECK(!files_lookup_fd(files, 3));
-	files_close_all(files);
+	put_files_struct(files);
 	CHECK(all_freed());
 }
 
@@ -73,7 +73,7 @@ static void test_lowest_free_first(void)
 	CHECK(fd_install(files, new_file(), 0) == 4);
 	CHECK(fd_install(files, new_file(), 0) == 7);
 	CHECK(fd_install(files, new_file(), 0) == 10);
-	files_close_all(files);
+	put_files_struct(files);
 	CHECK(released == 11); /* every test file (the host console counts nothing) */
 	CHECK(all_freed());
 }
@@ -91,7 +91,7 @@ static void test_full_table(void)
 	CHECK(f->f_count == NR_OPEN - 3 + 1);
 	fput(f); /* the reference fd_install did not take */
 	CHECK(close_fd(files, NR_OPEN - 1) == 0 && fd_install(files, new_file(), 0) == NR_OPEN - 1);
-	files_close_all(files);
+	put_files_struct(files);
 	CHECK(released == 2);
 	CHECK(all_freed());
 }
@@ -105,7 +105,7 @@ static void test_bad_descriptors(void)
 	CHECK(close_fd(files, 0xffffffffu) == -EBADF);
 	CHECK(!files_lookup_fd(files, NR_OPEN) && !files_lookup_fd(files, 0xffffffffu));
 	CHECK(close_fd(files, 2) == 0 && close_fd(files, 2) == -EBADF);
-	files_close_all(files);
+	put_files_struct(files);
 	CHECK(all_freed());
 }
 
@@ -122,7 +122,7 @@ static void test_replace_fd(void)
 	CHECK(files_lookup_fd(files, 200) == a && a->f_count == 3);
 	CHECK(close_fd(files, (unsigned int)fa) == 0 && close_fd(files, (unsigned int)fb) == 0);
 	CHECK(released == 1 && a->f_count == 1);
-	files_close_all(files);
+	put_files_struct(files);
 	CHECK(released == 2);
 	CHECK(all_freed());
 }
@@ -143,9 +143,9 @@ static void test_fork_shares_files(void)
 	CHECK(close_fd(child, (unsigned int)fd) == 0 && released == 0);
 	CHECK(fd_install(child, new_file(), 0) == fd); /* tables are separate */
 	CHECK(files_lookup_fd(parent, (unsigned int)fd) == f);
-	files_close_all(parent);
+	put_files_struct(parent);
 	CHECK(released == 1);
-	files_close_all(child);
+	put_files_struct(child);
 	CHECK(released == 2);
 	CHECK(all_freed());
 }
@@ -169,8 +169,8 @@ static void test_close_on_exec(void)
 	CHECK(fd_install(files, new_file(), 0) == gone);
 	files_close_on_exec(files);
 	CHECK(files_lookup_fd(files, (unsigned int)gone));
-	files_close_all(files);
-	files_close_all(NULL);
+	put_files_struct(files);
+	put_files_struct(NULL);
 	CHECK(all_freed());
 }
 

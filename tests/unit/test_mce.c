@@ -8,6 +8,7 @@
 
 #include "mce/mce.h"
 #include "tests/unit/host_kernel.h"
+#include "fs/seq_file.h"
 #include "tests/unit/test.h"
 
 #define SER_CAP 0x100010aULL /* QEMU's MCG_CAP: 10 banks, MCG_CTL_P, MCG_SER_P */
@@ -122,39 +123,46 @@ static void test_error_classes(void)
 	CHECK(strcmp(class_of(0xbd000000000000c0, NO_SER_CAP), "uncorrected") == 0);
 }
 
+static const char *decoded; /* the last record decode() decoded */
+
 static void decode(uint64_t status, uint64_t addr, uint64_t misc, uint64_t mcgstatus)
 {
 	struct mce m = { .bank = 9, .status = status, .addr = addr, .misc = misc,
 			 .mcgstatus = mcgstatus, .mcgcap = SER_CAP, .in_exception = true };
+	static char text[2048];
+	struct seq_file s = { .buf = text, .size = sizeof(text) - 1 };
+
 	m.severity = mce_severity(&m, &m.severity_msg);
-	host_console_clear();
-	mce_decode_record(&m);
+	mce_decode_record(&s, &m);
+	CHECK(!seq_has_overflowed(&s));
+	text[s.count] = '\0';
+	decoded = text;
 }
 
 static void test_decode_names_bits_codes_and_severity(void)
 {
 	decode(0xbd000000000000c0, 0x1234000, 0x86, 0x5);
-	CHECK(strstr(host_console, "CPU 0 BANK 9 STATUS 0xbd000000000000c0 ADDR 0x1234000 "
+	CHECK(strstr(decoded, "CPU 0 BANK 9 STATUS 0xbd000000000000c0 ADDR 0x1234000 "
 				   "MISC 0x86 MCGSTATUS 0x5") != NULL);
-	CHECK(strstr(host_console, "status bits: VAL UC EN MISCV ADDRV S\n") != NULL);
-	CHECK(strstr(host_console, "MCACOD 0x00c0: memory scrubbing") != NULL);
-	CHECK(strstr(host_console, "lowest valid bit 6") != NULL);
-	CHECK(strstr(host_console, "pfn 0x1234") != NULL);
-	CHECK(strstr(host_console, "severity: Action optional: memory scrubbing error "
+	CHECK(strstr(decoded, "status bits: VAL UC EN MISCV ADDRV S\n") != NULL);
+	CHECK(strstr(decoded, "MCACOD 0x00c0: memory scrubbing") != NULL);
+	CHECK(strstr(decoded, "lowest valid bit 6") != NULL);
+	CHECK(strstr(decoded, "pfn 0x1234") != NULL);
+	CHECK(strstr(decoded, "severity: Action optional: memory scrubbing error "
 				   "(action optional)") != NULL);
 
 	decode(0xbd80000000000134, 0x2345000, 0x86, 0x2);
-	CHECK(strstr(host_console, "status bits: VAL UC EN MISCV ADDRV S AR\n") != NULL);
-	CHECK(strstr(host_console, "MCACOD 0x0134: data load") != NULL);
-	CHECK(strstr(host_console, "MCIP not set in MCA handler (panic)") != NULL);
+	CHECK(strstr(decoded, "status bits: VAL UC EN MISCV ADDRV S AR\n") != NULL);
+	CHECK(strstr(decoded, "MCACOD 0x0134: data load") != NULL);
+	CHECK(strstr(decoded, "MCIP not set in MCA handler (panic)") != NULL);
 
 	decode(0x9000000000000091, 0, 0, 0);
-	CHECK(strstr(host_console, "status bits: VAL EN\n") != NULL);
-	CHECK(strstr(host_console, "memory controller: memory read, channel 1") != NULL);
-	CHECK(strstr(host_console, "physical address") == NULL); /* no ADDRV */
+	CHECK(strstr(decoded, "status bits: VAL EN\n") != NULL);
+	CHECK(strstr(decoded, "memory controller: memory read, channel 1") != NULL);
+	CHECK(strstr(decoded, "physical address") == NULL); /* no ADDRV */
 
 	decode(0xb200000000000150, 0, 0, 0x4);
-	CHECK(strstr(host_console, "instruction fetch (cache hierarchy: instruction fetch, "
+	CHECK(strstr(decoded, "instruction fetch (cache hierarchy: instruction fetch, "
 				   "instruction, level 0)") != NULL);
 }
 

@@ -2,7 +2,8 @@
  * mm/memory-failure.c on the host: every state a frame can be in when it
  * is reported corrupt, and what memory_failure() does with it - the page
  * type and result it prints (Linux's exact line), what it returns, and
- * what becomes of the frame and of the processes mapping it. Then
+ * what becomes of the frame and of the processes mapping it; who is told
+ * (one thread per process, through the mm's list of tasks). Then
  * kill_accessing_process and unpoison_memory.
  *
  * Page tables are faked (fake_pgtable.h); so are the few kernel services
@@ -12,6 +13,8 @@
 #include <string.h>
 
 #include "kernel/errno.h"
+#include "kernel/monitor.h"
+#include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/workqueue.h"
 #include "mm/buddy.h"
@@ -26,7 +29,13 @@
 
 /* --- the kernel around memory-failure.c --- */
 
-static struct proc victim = { .pid = 42, .name = "victim" };
+/* The victim process (pid 42) and, sharing its address space, a second
+ * thread of it and a vfork child (a process of its own); each is on the
+ * mm's task list only while a test puts it there. */
+static struct signal_struct victim_sig, child_sig;
+static struct proc victim = { .pid = 42, .tgid = 42, .comm = "victim", .usage = 1 };
+static struct proc worker = { .pid = 43, .tgid = 42, .comm = "worker", .usage = 1 };
+static struct proc vfork_child = { .pid = 44, .tgid = 44, .comm = "child", .usage = 1 };
 static struct fake_mm victim_mm;
 
 static struct {
@@ -34,6 +43,7 @@ static struct {
 	uint64_t addr;
 	struct proc *to;
 	int count;
+	struct proc *told[4]; /* the first few, in order */
 } last_signal;
 
 bool memblock_is_memory(phys_addr_t addr)
@@ -41,9 +51,14 @@ bool memblock_is_memory(phys_addr_t addr)
 	return addr < (phys_addr_t)HOST_PAGES << PAGE_SHIFT;
 }
 
-struct proc *find_task_by_pid(int pid)
+void get_task_struct(struct proc *t)
 {
-	return pid == victim.pid ? &victim : NULL;
+	t->usage++;
+}
+
+void put_task_struct(struct proc *t)
+{
+	t->usage--;
 }
 
 static void note_signal(struct proc *to, int sig, int code, uint64_t addr)
@@ -52,7 +67,14 @@ static void note_signal(struct proc *to, int sig, int code, uint64_t addr)
 	last_signal.sig = sig;
 	last_signal.code = code;
 	last_signal.addr = addr;
+	if (last_signal.count < 4)
+		last_signal.told[last_signal.count] = to;
 	last_signal.count++;
+}
+
+static void signals_clear(void)
+{
+	memset(&last_signal, 0, sizeof(last_signal));
 }
 
 void force_sig_fault(int sig, int code, uint64_t addr, short addr_lsb)
@@ -61,8 +83,10 @@ void force_sig_fault(int sig, int code, uint64_t addr, short addr_lsb)
 	note_signal(current, sig, code, addr);
 }
 
-void send_signal(struct proc *p, int sig, const struct sig_pending_info *info)
+void do_send_sig_info(int sig, const struct sig_pending_info *info, struct proc *p,
+		      enum pid_type type)
 {
+	CHECK(type == PIDTYPE_PID); /* a memory error is news for one thread */
 	note_signal(p, sig, info->code, info->addr);
 }
 
@@ -80,6 +104,19 @@ bool monitor_number(const char *cmd, const char *arg, uint64_t *out)
 {
 	(void)cmd, (void)arg, (void)out;
 	return false;
+}
+
+/* The console's printing of a report (kernel/monitor.c): here into
+ * host_console, through the same seq_file. */
+int monitor_show(seq_show_fn show, void *private)
+{
+	struct seq_file m;
+
+	if (seq_show(&m, show, private))
+		return -1;
+	kprintf("%.*s", (int)m.count, m.buf);
+	seq_release(&m);
+	return 0;
 }
 
 /* --- frames in each state --- */
@@ -220,8 +257,8 @@ static void test_user_page_is_unmapped_and_kept(void)
 	unsigned long pfn = page_to_pfn(page);
 
 	CHECK(lruvec.nr_pages[LRU_INACTIVE_ANON] == lru_before + 1);
-	victim.mce_kill_set = victim.mce_kill_early = true;
-	last_signal.count = 0;
+	victim.flags = PF_MCE_PROCESS | PF_MCE_EARLY;
+	signals_clear();
 	CHECK(memory_failure(pfn, MF_SW_SIMULATED) == 0);
 	uint64_t pte = *walk_pte(victim_mm.mm.pgd, VICTIM_ADDR, false);
 	CHECK(is_hwpoison_entry(pte) && swp_offset(pte_to_swp_entry(pte)) == pfn);
@@ -230,7 +267,92 @@ static void test_user_page_is_unmapped_and_kept(void)
 	/* early kill: told at once, action optional, at the page */
 	CHECK(last_signal.count == 1 && last_signal.to == &victim && last_signal.sig == SIGBUS);
 	CHECK(last_signal.code == BUS_MCEERR_AO && last_signal.addr == VICTIM_ADDR);
-	victim.mce_kill_set = victim.mce_kill_early = false;
+	CHECK(victim.usage == 1); /* to_kill's reference is given back */
+	victim.flags = 0;
+}
+
+/* t joins group's thread list (the leader first) and uses the victim's mm. */
+static void task_join(struct proc *t, struct signal_struct *group, struct proc *leader)
+{
+	t->signal = group;
+	t->group_leader = leader;
+	t->mm = &victim_mm.mm;
+	list_add_tail(&t->thread_node, &group->thread_head);
+	list_add_tail(&t->mm_node, &victim_mm.mm.task_list);
+}
+
+static void task_leave(struct proc *t)
+{
+	list_del(&t->thread_node);
+	list_del(&t->mm_node);
+}
+
+/* Poison a fresh dirty page of the victim's mm; how many were told. */
+static int poison_shared_page(int flags)
+{
+	signals_clear();
+	CHECK(memory_failure(page_to_pfn(dirty_user_frame()), MF_SW_SIMULATED | flags) == 0);
+	return last_signal.count;
+}
+
+/*
+ * Linux's early-kill thread choice (find_early_kill_thread): the first
+ * thread, leader first, that chose early kill or has no choice while the
+ * sysctl says early; a thread that chose late is passed over, not its
+ * process. One signal per process.
+ */
+static void test_early_kill_picks_one_thread(void)
+{
+	task_join(&worker, &victim_sig, &victim);
+	victim.flags = PF_MCE_PROCESS; /* the leader chose late kill */
+	sysctl_memory_failure_early_kill = 1;
+	CHECK(poison_shared_page(0) == 1 && last_signal.to == &worker);
+	CHECK(last_signal.code == BUS_MCEERR_AO);
+
+	worker.flags = PF_MCE_PROCESS | PF_MCE_EARLY; /* both choose: still one signal */
+	victim.flags = PF_MCE_PROCESS | PF_MCE_EARLY;
+	CHECK(poison_shared_page(0) == 1 && last_signal.to == &victim);
+
+	victim.flags = worker.flags = PF_MCE_PROCESS; /* every thread late: nobody now */
+	CHECK(poison_shared_page(0) == 0);
+
+	victim.flags = worker.flags = 0;
+	sysctl_memory_failure_early_kill = 0;
+	CHECK(poison_shared_page(0) == 0); /* default late */
+
+	/* The leader has exited (a zombie: no mm, off the mm's list): the
+	 * process is still found through its other thread, which hears. */
+	list_del(&victim.mm_node);
+	victim.mm = NULL;
+	sysctl_memory_failure_early_kill = 1;
+	CHECK(poison_shared_page(0) == 1 && last_signal.to == &worker);
+	sysctl_memory_failure_early_kill = 0;
+	victim.mm = &victim_mm.mm;
+	list_add(&victim.mm_node, &victim_mm.mm.task_list);
+	task_leave(&worker);
+	CHECK(victim.usage == 1 && worker.usage == 1);
+}
+
+/*
+ * A vfork child borrows its parent's mm: one area, two processes. Each
+ * is told once (early kill), each in its own thread. If the child
+ * consumed the data (action required), Linux's rule compares the mm:
+ * both processes' entry is the child, told once, with AR.
+ */
+static void test_vfork_child_and_parent_each_told_once(void)
+{
+	task_join(&vfork_child, &child_sig, &vfork_child);
+	sysctl_memory_failure_early_kill = 1;
+	CHECK(poison_shared_page(0) == 2);
+	CHECK(last_signal.told[0] == &victim && last_signal.told[1] == &vfork_child);
+
+	current = &vfork_child;
+	CHECK(poison_shared_page(MF_ACTION_REQUIRED) == 1);
+	CHECK(last_signal.to == &vfork_child && last_signal.code == BUS_MCEERR_AR);
+	current = NULL;
+	sysctl_memory_failure_early_kill = 0;
+	task_leave(&vfork_child);
+	CHECK(victim.usage == 1 && vfork_child.usage == 1);
 }
 
 /* Action required on a frame already poisoned: the reverse map finds the
@@ -243,7 +365,7 @@ static void test_kill_accessing_process(void)
 
 	CHECK(memory_failure(pfn, MF_SW_SIMULATED) == 0);
 	current = &victim;
-	last_signal.count = 0;
+	signals_clear();
 	CHECK(memory_failure(pfn, MF_SW_SIMULATED | MF_ACTION_REQUIRED) == -EHWPOISON);
 	CHECK(last_signal.count == 1 && last_signal.code == BUS_MCEERR_AR &&
 	      last_signal.addr == VICTIM_ADDR);
@@ -321,13 +443,17 @@ int main(void)
 	host_memory_give(1, HOST_PAGES);
 	kmalloc_init();
 	fake_mm_init(&victim_mm);
-	victim_mm.mm.owner = &victim;
-	victim.mm = &victim_mm.mm;
+	INIT_LIST_HEAD(&victim_mm.mm.task_list);
+	INIT_LIST_HEAD(&victim_sig.thread_head);
+	INIT_LIST_HEAD(&child_sig.thread_head);
+	task_join(&victim, &victim_sig, &victim);
 	fake_vma_init(&victim_vma, &victim_mm, FAKE_BASE, FAKE_BASE + 8 * PAGE_SIZE);
 	anon_vma_prepare(&victim_vma);
 
 	RUN(test_every_page_state);
 	RUN(test_user_page_is_unmapped_and_kept);
+	RUN(test_early_kill_picks_one_thread);
+	RUN(test_vfork_child_and_parent_each_told_once);
 	RUN(test_kill_accessing_process);
 	RUN(test_outside_memory);
 	RUN(test_unpoison_gives_back_only_unused_frames);
