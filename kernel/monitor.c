@@ -72,7 +72,7 @@ static const struct command commands[] = {
 	  .run = cmd_run, .min_args = 1, .max_args = MONITOR_MAX_ARGS - 1 },
 	{ .name = "ps",
 	  .help = "list processes: pid, parent, state, memory-error kill mode, resident pages, name",
-	  .run = cmd_ps },
+	  .show = ps_show },
 	{ .name = "kill", .args = "PID [SIGNAL]",
 	  .help = "send a process a signal (default 15, SIGTERM)",
 	  .run = cmd_kill, .min_args = 1, .max_args = 2 },

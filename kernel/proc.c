@@ -578,10 +578,10 @@ void proc_kill(struct proc *p, int sig)
 	irq_restore(was_on);
 }
 
-void for_each_process(void (*fn)(struct proc *p))
+void for_each_process(void (*fn)(struct proc *p, void *arg), void *arg)
 {
 	for (struct list_head *l = all_tasks.next; l != &all_tasks; l = l->next)
-		fn(list_entry(l, struct proc, tasks));
+		fn(list_entry(l, struct proc, tasks), arg);
 }
 
 /* Split the words after "--" on the kernel command line into argv. */

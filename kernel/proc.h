@@ -163,11 +163,12 @@ void cond_resched(void);
 void sched_tick(struct trapframe *tf);
 
 /* kernel/run.c: the console's process commands. */
-int cmd_ps(int argc, char **argv);
+struct seq_file;
+int ps_show(struct seq_file *m);
 int cmd_run(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
 void report_finished_jobs(void);
 /* For ps and the console (never a recovery path): call fn on every task. */
-void for_each_process(void (*fn)(struct proc *p));
+void for_each_process(void (*fn)(struct proc *p, void *arg), void *arg);
 
 #endif

@@ -96,8 +96,9 @@ static const char *const state_names[] = {
 	[SLEEPING] = "sleeping", [STOPPED] = "stopped", [ZOMBIE] = "zombie",
 };
 
-static void show_process(struct proc *p)
+static void show_process(struct proc *p, void *arg)
 {
+	struct seq_file *m = arg;
 	char name[20];
 
 	/* Kernel threads in brackets, as Linux's ps shows them. */
@@ -107,15 +108,14 @@ static void show_process(struct proc *p)
 		strlcpy(name, p->comm, sizeof(name));
 	const char *mode = p->thread_fn ? "-" : !(p->flags & PF_MCE_PROCESS) ? "default" :
 			   p->flags & PF_MCE_EARLY ? "early" : "late";
-	kprintf("%5d %5d %-9s %-8s %6lu %s\n", p->pid, p->parent ? p->parent->pid : 0,
-		state_names[p->state], mode, p->mm ? p->mm->rss : 0, name);
+	seq_printf(m, "%5d %5d %-9s %-8s %6lu %s\n", p->pid, p->parent ? p->parent->pid : 0,
+		   state_names[p->state], mode, p->mm ? p->mm->rss : 0, name);
 }
 
-int cmd_ps(int argc, char **argv)
+int ps_show(struct seq_file *m)
 {
-	(void)argc, (void)argv;
-	kprintf("  PID  PPID STATE     KILL        RSS NAME\n");
-	for_each_process(show_process);
+	seq_puts(m, "  PID  PPID STATE     KILL        RSS NAME\n");
+	for_each_process(show_process, m);
 	return 0;
 }
 

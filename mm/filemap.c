@@ -21,22 +21,19 @@ static struct wait_queue_head *page_waitqueue(const struct page *page)
 	return &page_wait_table[(pfn * 0x9e3779b9UL >> 16) & ((1 << PAGE_WAIT_TABLE_BITS) - 1)];
 }
 
-void lock_page(struct page *page)
-{
-	bool was_on = irq_save();
-
-	while (page_test_and_set(page, PG_locked))
-		sleep_on(page_waitqueue(page));
-	irq_restore(was_on);
-}
-
+/* Page locks are taken and released in process context only, never by an
+ * interrupt handler, and the kernel is not preempted: testing and setting
+ * PG_locked needs no more than that. Only the sleep needs interrupts off
+ * (kernel/waitqueue.h). */
 bool trylock_page(struct page *page)
 {
-	bool was_on = irq_save();
-	bool was_locked = page_test_and_set(page, PG_locked);
+	return !page_test_and_set(page, PG_locked);
+}
 
-	irq_restore(was_on);
-	return !was_locked;
+void lock_page(struct page *page)
+{
+	while (!trylock_page(page))
+		wait_on_page_locked(page); /* then look again: someone else may be first */
 }
 
 void unlock_page(struct page *page)

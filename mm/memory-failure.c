@@ -30,6 +30,7 @@
 #include "kernel/proc.h"
 #include "kernel/signal.h"
 #include "mm/buddy.h"
+#include "mm/filemap.h"
 #include "mm/memblock.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
@@ -518,12 +519,16 @@ int memory_failure(unsigned long pfn, int flags)
 
 	if (take_page_off_buddy(p))
 		return action_result(pfn, MF_MSG_BUDDY, MF_RECOVERED, flags);
-	if (page_test(p, PG_anon) && p->mapcount > 0) {
-		keep_user_page(p);
-		if (!hwpoison_user_mappings(p, pfn, flags))
-			return action_result(pfn, MF_MSG_UNMAP_FAILED, MF_IGNORED, flags);
-	}
-	return identify_page_state(pfn, p, flags);
+	if (!page_test(p, PG_anon) || p->mapcount == 0)
+		return identify_page_state(pfn, p, flags);
+	/* A user page: locked while it is taken away, so that nothing else
+	 * (reclaim, I/O, later) changes what it is meanwhile. */
+	keep_user_page(p);
+	lock_page(p);
+	int ret = hwpoison_user_mappings(p, pfn, flags) ? identify_page_state(pfn, p, flags) :
+		  action_result(pfn, MF_MSG_UNMAP_FAILED, MF_IGNORED, flags);
+	unlock_page(p);
+	return ret;
 }
 
 /*

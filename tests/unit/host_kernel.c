@@ -8,6 +8,7 @@
 #include "fs/file.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/waitqueue.h"
 #include "mce/mce.h"
 #include "mm/buddy.h"
 #include "mm/fault.h"
@@ -94,6 +95,25 @@ static void host_print(const char *fmt, va_list ap)
 	size_t len = strlen(host_console);
 
 	vsnprintf(host_console + len, sizeof(host_console) - len, fmt, ap);
+}
+
+/* Wait queues (kernel/sched.c): a host test is one thread, so nothing
+ * ever has to wait - a sleep would be a test's own deadlock. */
+void sleep_on(struct wait_queue_head *wq)
+{
+	(void)wq;
+	fprintf(stderr, "sleep_on in a host test: nobody could wake it\n");
+	abort();
+}
+
+void wake_up(struct wait_queue_head *wq)
+{
+	(void)wq;
+}
+
+void init_waitqueue_head(struct wait_queue_head *wq)
+{
+	INIT_LIST_HEAD(&wq->sleepers);
 }
 
 void kprintf(const char *fmt, ...)
