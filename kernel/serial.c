@@ -35,6 +35,7 @@
 #define REG_LSR 5         /* line status */
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
+#define LSR_TEMT 0x40 /* transmitter empty: FIFO and shift register both */
 #define IER_RX_AVAILABLE 0x01
 #define IER_THR_EMPTY 0x02
 #define UART_FIFO_SIZE 16
@@ -163,11 +164,16 @@ void serial_putc(char c)
 	serial_write(&c, 1);
 }
 
+/* Everything queued goes out, and has left the UART too: the machine may
+ * stop right after (machine_exit), and what the UART still held would be
+ * lost - the end of a panic message, say. */
 void serial_flush(void)
 {
 	bool was_on = irq_save();
 
 	tx_drain();
+	while (!(inb(COM1 + REG_LSR) & LSR_TEMT))
+		;
 	irq_restore(was_on);
 }
 

@@ -261,10 +261,18 @@ def test_qemu_action_required_while_the_victim_spins(vm):
     vm.wait_for("victim: recovered from reading the page", since=since)
 
 
+def wait_until_asleep(vm, pid, tries=200):
+    for _ in range(tries):
+        if re.search(rf"^\s*{pid}\s+\d+\s+sleeping\s", vm.command("ps"), re.M):
+            return
+    raise AssertionError(f"process {pid} never went to sleep:\n" + vm.command("ps"))
+
+
 def test_injection_for_a_process_that_exits_is_withdrawn(vm):
     """A process asleep for good never runs in user mode: its armed
     injection must not outlive it and block the bank."""
     pid = int(re.search(r"^\[(\d+)\] sleep$", vm.command("run sleep 1000 &"), re.M).group(1))
+    wait_until_asleep(vm, pid)  # else it may still be on its way to nanosleep, in user mode
     since = vm.mark()
     assert "#MC when that process next runs in user mode" in \
         vm.command(f"inject srar 0x3100 user:{pid}")
