@@ -129,7 +129,7 @@ HOST_RENAMES := $(foreach f,memset memcpy memmove memcmp strlen strcmp strncmp s
                 strlcpy vsnprintf snprintf,-D$(f)=kernel_$(f))
 UNIT_KERNEL_SRCS := mm/buddy.c mm/slab.c mm/page_flags.c lib/format.c lib/parse.c \
                     lib/string.c kernel/cmdline.c mce/severity.c mce/decode.c fs/cpio.c \
-                    fs/namei.c fs/file.c fs/fdtable.c
+                    fs/namei.c fs/file.c fs/fdtable.c kernel/timerqueue.c kernel/rtc.c
 UNIT_KERNEL_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/unit/%.o)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
