@@ -40,6 +40,8 @@
 
 #define CALIBRATE_NS 20000000ULL /* 20 ms */
 #define MULT_SHIFT 32
+#define READ_MAX_NS 2000 /* 1/10000 of CALIBRATE_NS: 100 ppm */
+#define READ_TRIES 100
 
 static volatile uint32_t *lapic; /* NULL: no local APIC */
 static uint64_t counts_per_ns;   /* timer counts per ns << MULT_SHIFT */
@@ -67,13 +69,21 @@ static bool lapic_present(void)
 
 /* The timer's count and, as closely as we can tell, when it had it: the
  * middle of the clock readings around the register read (an exit to
- * QEMU's device model, or a bus cycle, of unknown length). */
+ * QEMU's device model, or a bus cycle). A read that took long - QEMU's
+ * thread lost the host CPU - is tried again, a few times. */
 static uint32_t read_count_at(uint64_t *ns)
 {
-	uint64_t before = ktime_get_ns();
-	uint32_t count = apic_read(APIC_TMCCT);
+	uint64_t before, after;
+	uint32_t count;
 
-	*ns = before + (ktime_get_ns() - before) / 2;
+	for (int i = 0; i < READ_TRIES; i++) {
+		before = ktime_get_ns();
+		count = apic_read(APIC_TMCCT);
+		after = ktime_get_ns();
+		if (after - before < READ_MAX_NS)
+			break;
+	}
+	*ns = before + (after - before) / 2;
 	return count;
 }
 

@@ -4,8 +4,8 @@
  * missed. Its rate is written nowhere we can read it (no CPUID leaf 0x15
  * on QEMU's CPU models), so we measure it at boot against a clock whose
  * rate every PC has: channel 2 of the PIT, the PC speaker's channel,
- * which the kernel can start and poll without an interrupt (Linux:
- * pit_calibrate_tsc in arch/x86/kernel/tsc.c).
+ * which the kernel can start and read without an interrupt (Linux:
+ * quick_pit_calibrate in arch/x86/kernel/tsc.c reads it the same way).
  *
  * Under QEMU's TCG the guest's TSC is the host's, at the host's rate, and
  * the emulated PIT counts host time too: calibration measures the rate
@@ -13,6 +13,7 @@
  * busy to deliver every timer tick (the PIT's jiffies then fall behind).
  */
 #include "kernel/tsc.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/timer.h"
 #include "kernel/x86.h"
@@ -20,44 +21,92 @@
 #define PIT_CH2 0x42
 #define PIT_COMMAND 0x43
 #define PIT_CH2_ONESHOT 0xb0   /* channel 2, lobyte/hibyte, mode 0: out goes high at 0 */
+#define PIT_CH2_LATCH 0x80     /* channel 2: hold the count for reading */
 #define PORT_B 0x61            /* system control port B */
 #define PORT_B_GATE2 0x01      /* channel 2 counts while this is set */
 #define PORT_B_SPEAKER 0x02    /* channel 2's output drives the speaker */
 #define PORT_B_OUT2 0x20       /* channel 2's output, read back */
-#define CALIBRATE_MS 50
-#define CALIBRATE_LATCH (PIT_FREQUENCY / (1000 / CALIBRATE_MS))
+#define CALIBRATE_TICKS 50000    /* 42 ms; the count lasts 55 */
+#define CALIBRATE_PRECISION 10000 /* 100 ppm: 9 s a day */
+#define CALIBRATE_TRIES 100
+#define SAMPLE_READS 8
 #define CYC2NS_SHIFT 32
 
 uint64_t tsc_khz;
 static uint64_t cyc2ns_mul; /* ns = cycles * cyc2ns_mul >> CYC2NS_SHIFT */
 static uint64_t tsc_boot;   /* the TSC when the clock read 0 */
 
-/*
- * Count TSC cycles while the PIT counts CALIBRATE_LATCH of its ticks.
- * The TSC is read inside the polling loop, before each look at the
- * output, so the last value read is at most one loop iteration early,
- * and no code runs for the first time between the event and its reading
- * (under TCG that would add the time to translate it).
- */
-static uint64_t pit_calibrate_cycles(void)
-{
-	uint64_t start, now;
+/* A reading of channel 2's count and when it was taken: the middle of
+ * the TSC readings around the latch command, and how far apart they were. */
+struct pit_sample {
+	uint16_t count;
+	uint64_t tsc;
+	uint64_t width;
+};
 
+static struct pit_sample pit_read_once(void)
+{
+	uint64_t before = rdtsc();
+	outb(PIT_COMMAND, PIT_CH2_LATCH); /* the count is taken here */
+	uint64_t after = rdtsc();
+	uint16_t lo = inb(PIT_CH2);
+
+	return (struct pit_sample){ (uint16_t)(lo | inb(PIT_CH2) << 8), before + (after - before) / 2,
+				    after - before };
+}
+
+/* The best of a few readings: one of them may be stretched by QEMU's
+ * thread losing the host CPU right there. */
+static struct pit_sample pit_read(void)
+{
+	struct pit_sample best = pit_read_once();
+
+	for (int i = 1; i < SAMPLE_READS; i++) {
+		struct pit_sample s = pit_read_once();
+		if (s.width < best.width)
+			best = s;
+	}
+	return best;
+}
+
+/*
+ * One measurement: the TSC's rate, from the cycles that pass while
+ * channel 2 counts at least CALIBRATE_TICKS of its ticks, down from
+ * 0xffff. Only the two readings at the ends need to be quick; whatever
+ * delays the loop between them (a loaded host) does not matter, as long
+ * as the count has not run out. Returns 0 if it has, or if the readings
+ * were too slow to trust.
+ */
+static uint64_t pit_measure_hz(void)
+{
 	outb(PORT_B, (inb(PORT_B) & ~PORT_B_SPEAKER) | PORT_B_GATE2);
 	outb(PIT_COMMAND, PIT_CH2_ONESHOT);
-	outb(PIT_CH2, CALIBRATE_LATCH & 0xff);
-	start = rdtsc();
-	outb(PIT_CH2, CALIBRATE_LATCH >> 8); /* counting starts with the high byte */
+	outb(PIT_CH2, 0xff);
+	outb(PIT_CH2, 0xff); /* counting starts now, from 0xffff */
+	struct pit_sample start = pit_read(), end;
 	do
-		now = rdtsc();
-	while (!(inb(PORT_B) & PORT_B_OUT2));
-	return now - start;
+		end = pit_read();
+	while (start.count - end.count < CALIBRATE_TICKS && !(inb(PORT_B) & PORT_B_OUT2));
+	uint64_t cycles = end.tsc - start.tsc;
+	if ((inb(PORT_B) & PORT_B_OUT2) || end.count >= start.count ||
+	    start.width + end.width > cycles / CALIBRATE_PRECISION)
+		return 0;
+	return cycles * PIT_FREQUENCY / (uint64_t)(start.count - end.count);
+}
+
+static uint64_t pit_calibrate(void)
+{
+	for (int i = 0; i < CALIBRATE_TRIES; i++) {
+		uint64_t hz = pit_measure_hz();
+		if (hz)
+			return hz;
+	}
+	panic("tsc: cannot calibrate against the PIT");
 }
 
 void tsc_init(void)
 {
-	uint64_t cycles = pit_calibrate_cycles();
-	uint64_t hz = cycles * PIT_FREQUENCY / CALIBRATE_LATCH;
+	uint64_t hz = pit_calibrate();
 
 	tsc_khz = hz / 1000;
 	cyc2ns_mul = (NSEC_PER_SEC << CYC2NS_SHIFT) / hz;
