@@ -50,5 +50,5 @@ int main(void)
 {
 	RUN(test_rtc_tm_to_time64_matches_timegm);
 	RUN(test_cmos_decode_every_mode);
-	return finish("rtc");
+	return finish("unit rtc");
 }

@@ -75,5 +75,5 @@ int main(void)
 {
 	RUN(test_random_add_and_delete);
 	RUN(test_delete_the_root_and_a_leaf);
-	return finish("timerqueue");
+	return finish("unit timerqueue");
 }
