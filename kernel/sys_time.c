@@ -37,13 +37,15 @@ struct k_clock {
 };
 
 static const struct k_clock clocks[] = {
-	[CLOCK_REALTIME] = { ktime_get_real_ns, false, true, HRTIMER_BASE_REALTIME, true },
-	[CLOCK_MONOTONIC] = { ktime_get_ns, false, true, HRTIMER_BASE_MONOTONIC, false },
-	[CLOCK_MONOTONIC_RAW] = { ktime_get_raw_ns, false, false, 0, false },
-	[CLOCK_REALTIME_COARSE] = { ktime_get_coarse_real_ns, true, false, 0, false },
-	[CLOCK_MONOTONIC_COARSE] = { ktime_get_coarse_ns, true, false, 0, false },
-	[CLOCK_BOOTTIME] = { ktime_get_boottime_ns, false, true, HRTIMER_BASE_MONOTONIC, false },
-	[CLOCK_TAI] = { ktime_get_clocktai_ns, false, true, HRTIMER_BASE_REALTIME, false },
+	[CLOCK_REALTIME] = { .get = ktime_get_real_ns, .nsleep = true,
+			     .base = HRTIMER_BASE_REALTIME, .settable = true },
+	[CLOCK_MONOTONIC] = { .get = ktime_get_ns, .nsleep = true, .base = HRTIMER_BASE_MONOTONIC },
+	[CLOCK_MONOTONIC_RAW] = { .get = ktime_get_raw_ns },
+	[CLOCK_REALTIME_COARSE] = { .get = ktime_get_coarse_real_ns, .coarse = true },
+	[CLOCK_MONOTONIC_COARSE] = { .get = ktime_get_coarse_ns, .coarse = true },
+	[CLOCK_BOOTTIME] = { .get = ktime_get_boottime_ns, .nsleep = true,
+			     .base = HRTIMER_BASE_MONOTONIC },
+	[CLOCK_TAI] = { .get = ktime_get_clocktai_ns, .nsleep = true, .base = HRTIMER_BASE_REALTIME },
 };
 
 struct timespec {
