@@ -31,9 +31,9 @@ def test_log_timestamps_have_microseconds_from_the_clock(vm):
 
 
 def test_clock_keeps_host_time_while_the_console_prints(vm):
-    """Issue 7, bug 13: QEMU drops timer ticks while the kernel is busy
-    (here: printing with interrupts off), and a clock made of ticks fell
-    3 % to 12 % behind. The TSC clock keeps the host's time. Each guest
+    """Issue 7, bug 13: QEMU drops timer ticks while it is busy (here:
+    with console output), and main's clock, made of ticks, fell 3 % to
+    12 % behind. The TSC clock keeps the host's time. Each guest
     reading lies between the host's clock readings before and after the
     command that made it, so the guest's MONOTONIC must advance, across
     10 000 lines of output, as much as the host's clock between those
