@@ -7,27 +7,11 @@
 #   ACCEL=kvm MEM=512M RUNS=9 tests/bench/boot.sh
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-ISO="$ROOT/build/antidote.iso"
 RUNS="${RUNS:-5}"
 MEM="${MEM:-128M}"
 TIMEOUT="${TIMEOUT:-60}"    # seconds allowed for one boot
-if [ "${ACCEL:-tcg}" = kvm ]; then ACCEL=kvm; else ACCEL=tcg; fi
-
-if [ ! -f "$ISO" ]; then
-	echo "boot.sh: $ISO is missing: run make first" >&2
-	exit 1
-fi
-PYTHON=/usr/bin/python3
-[ -x "$PYTHON" ] || PYTHON=python3
-
-# The same machine as the system tests (tests/system/machine.py), but the
-# serial console is QEMU's stdout, a plain pipe, and there is no QMP.
-# shellcheck disable=SC2054 # the commas are inside QEMU options
-QEMU_ARGS=(qemu-system-x86_64 -M pc -m "$MEM" -accel "$ACCEL"
-	-cdrom "$ISO" -boot d -display none -no-reboot -net none
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04
-	-serial stdio -monitor none)
+# shellcheck source=tests/bench/qemu.sh
+. "$(dirname "${BASH_SOURCE[0]}")/qemu.sh"
 
 # Python does the timing: start QEMU, read its stdout until the prompt,
 # kill it. Everything it reads waits with a deadline, so a kernel that

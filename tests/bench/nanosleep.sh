@@ -8,27 +8,12 @@
 #   RUNS=1000 SITTINGS=5 tests/bench/nanosleep.sh
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-ISO="$ROOT/build/antidote.iso"
 RUNS="${RUNS:-200}"
 SITTINGS="${SITTINGS:-3}"
 MEM="${MEM:-512M}"
 TIMEOUT="${TIMEOUT:-120}"   # seconds allowed for one boot and run
-if [ "${ACCEL:-tcg}" = kvm ]; then ACCEL=kvm; else ACCEL=tcg; fi
-
-if [ ! -f "$ISO" ]; then
-	echo "nanosleep.sh: $ISO is missing: run make first" >&2
-	exit 1
-fi
-PYTHON=/usr/bin/python3
-[ -x "$PYTHON" ] || PYTHON=python3
-
-# The machine of tests/bench/boot.sh; the console is QEMU's stdin/stdout.
-# shellcheck disable=SC2054 # the commas are inside QEMU options
-QEMU_ARGS=(qemu-system-x86_64 -M pc -m "$MEM" -accel "$ACCEL"
-	-cdrom "$ISO" -boot d -display none -no-reboot -net none
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04
-	-serial stdio -monitor none)
+# shellcheck source=tests/bench/qemu.sh
+. "$(dirname "${BASH_SOURCE[0]}")/qemu.sh"
 
 exec "$PYTHON" - "$RUNS" "$SITTINGS" "$TIMEOUT" "${QEMU_ARGS[@]}" <<'EOF_PY'
 import os, re, select, subprocess, sys, time
