@@ -46,6 +46,8 @@ struct proc {
 	int exit_status;             /* wait4() status encoding */
 	bool killed;                 /* exit at the next return to user mode */
 	uint64_t syscall_nr;         /* the system call in progress (restarts) */
+	uint64_t sum_exec_runtime;   /* ns on the CPU before exec_start (sched.c) */
+	uint64_t exec_start;         /* MONOTONIC when it last got the CPU (sched.c) */
 	bool mce_kill_me;            /* consumed corrupt data: see mce_kill_me_maybe */
 	uint64_t mce_addr;           /* ...at this physical address (0: unknown) */
 	bool mce_kill_set;           /* prctl(PR_MCE_KILL_SET) chose a policy... */
@@ -85,6 +87,8 @@ void make_runnable(struct proc *p);
 void sched(void);
 void yield(void);
 void sched_tick(struct trapframe *tf);
+/* ns p has run, user and kernel (CLOCK_PROCESS_CPUTIME_ID). */
+uint64_t task_sched_runtime(const struct proc *p);
 
 /* kernel/run.c: the console's process commands. */
 int cmd_ps(int argc, char **argv);

@@ -3,8 +3,8 @@
  * Each clock id is a row of `clocks` (Linux's k_clock table in
  * kernel/time/posix-timers.c): how to read it, whether it is tick-grained,
  * whether one can sleep on it (and on which hrtimer clock), whether it
- * can be set. Unknown ids - including the CPU-time clocks, which
- * Antidote does not account - fail with EINVAL.
+ * can be set. Unknown ids fail with EINVAL - among them Linux's clocks of
+ * other processes (negative ids) and the alarm clocks.
  */
 #include "kernel/errno.h"
 #include "kernel/hrtimer.h"
@@ -18,6 +18,8 @@
 
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
 #define CLOCK_MONOTONIC_RAW 4
 #define CLOCK_REALTIME_COARSE 5
 #define CLOCK_MONOTONIC_COARSE 6
@@ -31,15 +33,24 @@
 struct k_clock {
 	uint64_t (*get)(void);
 	bool coarse;                 /* read at the last tick: HZ resolution */
+	bool cputime;                /* a CPU-time clock: 1 ns resolution, always */
 	bool nsleep;                 /* clock_nanosleep can sleep on it... */
 	enum hrtimer_base_type base; /* ...with an hrtimer on this clock */
 	bool settable;
 };
 
+/* A process is one thread, so both CPU-time clocks are its own time. */
+static uint64_t current_cputime_ns(void)
+{
+	return task_sched_runtime(current);
+}
+
 static const struct k_clock clocks[] = {
 	[CLOCK_REALTIME] = { .get = ktime_get_real_ns, .nsleep = true,
 			     .base = HRTIMER_BASE_REALTIME, .settable = true },
 	[CLOCK_MONOTONIC] = { .get = ktime_get_ns, .nsleep = true, .base = HRTIMER_BASE_MONOTONIC },
+	[CLOCK_PROCESS_CPUTIME_ID] = { .get = current_cputime_ns, .cputime = true },
+	[CLOCK_THREAD_CPUTIME_ID] = { .get = current_cputime_ns, .cputime = true },
 	[CLOCK_MONOTONIC_RAW] = { .get = ktime_get_raw_ns },
 	[CLOCK_REALTIME_COARSE] = { .get = ktime_get_coarse_real_ns, .coarse = true },
 	[CLOCK_MONOTONIC_COARSE] = { .get = ktime_get_coarse_ns, .coarse = true },
@@ -109,6 +120,8 @@ long sys_clock_getres(uint64_t clock, uint64_t tp)
 		return -EINVAL;
 	if (!tp)
 		return 0; /* only asking whether the clock exists */
+	if (kc->cputime)
+		return put_timespec(tp, 1);
 	return put_timespec(tp, kc->coarse ? TICK_NSEC : hrtimer_resolution());
 }
 

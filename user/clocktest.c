@@ -78,6 +78,8 @@ static const struct {
 	{ CLOCK_MONOTONIC_COARSE, "MONOTONIC_COARSE", 1 },
 	{ CLOCK_BOOTTIME, "BOOTTIME", 0 },
 	{ CLOCK_TAI, "TAI", 0 },
+	{ CLOCK_PROCESS_CPUTIME_ID, "PROCESS_CPUTIME_ID", 0 },
+	{ CLOCK_THREAD_CPUTIME_ID, "THREAD_CPUTIME_ID", 0 },
 };
 #define NCLOCKS (sizeof(clocks) / sizeof(clocks[0]))
 
@@ -149,12 +151,14 @@ static void bad_times(void)
 	check(ok, "tv_nsec outside 0..999999999 or tv_sec < 0: EINVAL");
 	struct timespec ms = { 0, MS };
 	check(fails_with(sys(SYS_clock_nanosleep, CLOCK_MONOTONIC_RAW, 0, (long)&ms, 0), EOPNOTSUPP) &&
-	      fails_with(sys(SYS_clock_nanosleep, CLOCK_MONOTONIC_COARSE, 0, (long)&ms, 0), EOPNOTSUPP),
-	      "clock_nanosleep on MONOTONIC_RAW or a COARSE clock: EOPNOTSUPP");
+	      fails_with(sys(SYS_clock_nanosleep, CLOCK_MONOTONIC_COARSE, 0, (long)&ms, 0), EOPNOTSUPP) &&
+	      fails_with(sys(SYS_clock_nanosleep, CLOCK_THREAD_CPUTIME_ID, 0, (long)&ms, 0), EOPNOTSUPP),
+	      "clock_nanosleep on MONOTONIC_RAW, a COARSE or the thread's CPU clock: EOPNOTSUPP");
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	check(fails_with(sys(SYS_clock_settime, CLOCK_MONOTONIC, (long)&now, 0, 0), EINVAL),
-	      "clock_settime(MONOTONIC): EINVAL");
+	check(fails_with(sys(SYS_clock_settime, CLOCK_MONOTONIC, (long)&now, 0, 0), EINVAL) &&
+	      fails_with(sys(SYS_clock_settime, CLOCK_PROCESS_CPUTIME_ID, (long)&now, 0, 0), EINVAL),
+	      "clock_settime(MONOTONIC or PROCESS_CPUTIME_ID): EINVAL");
 	struct timespec epoch = { 0, 0 };
 	check(fails_with(sys(SYS_clock_settime, CLOCK_REALTIME, (long)&epoch, 0, 0), EINVAL),
 	      "clock_settime(REALTIME) to before the boot: EINVAL");
@@ -231,6 +235,24 @@ static void sleeps_are_never_short(void)
 	      "clock_nanosleep to a time past returns 0 at once");
 	struct timespec zero = { 0, 0 };
 	check(nanosleep(&zero, NULL) == 0, "nanosleep(0) returns 0");
+}
+
+/* CPU time grows while we compute and (almost) not while we sleep, and
+ * never faster than the wall clock. */
+static void cpu_time_is_ours(void)
+{
+	/* The CPU-time readings lie inside the wall-clock ones. */
+	int64_t wall0 = now_ns(CLOCK_MONOTONIC), cpu0 = now_ns(CLOCK_PROCESS_CPUTIME_ID);
+	while (now_ns(CLOCK_MONOTONIC) - wall0 < 20 * MS)
+		;
+	int64_t cpu1 = now_ns(CLOCK_PROCESS_CPUTIME_ID), wall1 = now_ns(CLOCK_MONOTONIC);
+	check(cpu1 - cpu0 >= 10 * MS && cpu1 - cpu0 <= wall1 - wall0,
+	      "PROCESS_CPUTIME_ID counts 20 ms of spinning (at least 10, at most the wall clock's)");
+	struct timespec req = { 0, 50 * MS };
+	nanosleep(&req, NULL);
+	int64_t cpu2 = now_ns(CLOCK_THREAD_CPUTIME_ID);
+	check(cpu2 >= cpu1 && cpu2 - cpu1 < 25 * MS, "...and not 50 ms of sleep (THREAD_CPUTIME_ID)");
+	check(clock() >= cpu2 / 1000, "clock() reads it");
 }
 
 static void on_usr1(int sig)
@@ -343,6 +365,7 @@ int main(int argc, char **argv)
 	clocks_never_go_back();
 	realtime_is_the_date(host_seconds);
 	sleeps_are_never_short();
+	cpu_time_is_ours();
 	signals_interrupt_sleeps();
 	settime_moves_realtime_and_its_sleepers();
 	printf("clocktest: %d failed\n", failures);
