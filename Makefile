@@ -64,6 +64,9 @@ $(BUILD)/user/%: user/%.c Makefile
 	@echo "  MUSLCC  $<"
 	@$(MUSL_CC) -static $(USER_CFLAGS) $< -o $@
 
+# The benchmarks (tests/bench/run.sh) share a clock and a report format.
+$(filter $(BUILD)/user/bench-%,$(USER_PROGS)): user/bench.h
+
 $(BUILD)/user/hello-pie: user/hello.c Makefile
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $< (static PIE)"
@@ -127,9 +130,11 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefi
                -fno-sanitize-recover=all -fno-omit-frame-pointer -I.
 HOST_RENAMES := $(foreach f,memset memcpy memmove memcmp strlen strcmp strncmp strchr \
                 strlcpy vsnprintf snprintf,-D$(f)=kernel_$(f))
-UNIT_KERNEL_SRCS := mm/buddy.c mm/slab.c mm/page_flags.c lib/format.c lib/parse.c \
-                    lib/string.c kernel/cmdline.c mce/severity.c mce/decode.c fs/cpio.c \
-                    fs/namei.c fs/file.c fs/fdtable.c kernel/timerqueue.c kernel/rtc.c
+UNIT_KERNEL_SRCS := mm/buddy.c mm/swap.c mm/slab.c mm/page_flags.c lib/format.c lib/parse.c \
+                    lib/string.c lib/ratelimit.c kernel/cmdline.c mce/severity.c mce/decode.c \
+                    mce/bank.c fs/cpio.c fs/namei.c fs/file.c fs/fdtable.c fs/seq_file.c \
+                    lib/rbtree.c mm/vma.c mm/pagewalk.c kernel/kallsyms.c kernel/timerqueue.c \
+                    kernel/rtc.c
 UNIT_KERNEL_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/unit/%.o)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
@@ -142,10 +147,19 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c tests/unit/host_kernel.c $(UNIT_KERNEL
 	@echo "  HOSTLD  $@"
 	@$(CC) $(UNIT_CFLAGS) $^ -o $@
 
+# Code that needs page tables is linked only into its own tests, which
+# fake them (tests/unit/fake_pgtable.h).
+$(BUILD)/unit/test_rmap: $(BUILD)/unit/mm/rmap.o
+$(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o
+UNIT_EXTRA_OBJS := $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mce/genpool.o
+# The machine-check record pool is linked into its own test only: it calls
+# back into mce/core.c, which that test stands in for.
+$(BUILD)/unit/test_mce: $(BUILD)/unit/mce/genpool.o
+
 unit-tests: $(UNIT_TESTS)
 
 # Keep the host objects between runs (make would delete them as intermediates).
-.SECONDARY: $(UNIT_KERNEL_OBJS)
+.SECONDARY: $(UNIT_KERNEL_OBJS) $(UNIT_EXTRA_OBJS)
 
 # `make test`: every unit test, then the system tests in QEMU, then one
 # summary line. tests/run_tests.py says what each part found.
@@ -155,8 +169,11 @@ test: deps all unit-tests
 unit-test: deps unit-tests
 	@$(PYTHON) tests/run_tests.py --unit-only
 
+# ORDER=reverse or ORDER=shuffle:SEED: every test must pass in any order
+# (.ci/run checks reverse order too).
+ORDER ?= file
 system-test: deps all
-	@$(PYTHON) tests/run_tests.py --system-only
+	@$(PYTHON) tests/run_tests.py --system-only --order=$(ORDER)
 
 # Debian packages, installed only when a tool is missing.
 # grub-efi-amd64-bin and ovmf: only tests/system/test_badram.py boots
@@ -190,4 +207,4 @@ deps:
 clean:
 	rm -rf $(BUILD)
 
--include $(OBJS:.o=.d) $(UNIT_KERNEL_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(UNIT_KERNEL_OBJS:.o=.d) $(UNIT_EXTRA_OBJS:.o=.d)

@@ -1,7 +1,8 @@
 /* fcntl(): the descriptor's close-on-exec flag, the file's status flags,
- * and duplicating a descriptor above a given number. */
+ * duplicating a descriptor above a given number, and a pipe's size. */
 #include "fs/fdtable.h"
 #include "fs/file.h"
+#include "fs/pipe.h"
 #include "kernel/errno.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
@@ -47,6 +48,9 @@ long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg)
 	case F_SETFL:
 		f->f_flags = (f->f_flags & ~SETFL_FLAGS) | ((unsigned int)arg & SETFL_FLAGS);
 		return 0;
+	case F_SETPIPE_SZ:
+	case F_GETPIPE_SZ:
+		return pipe_fcntl(f, (unsigned int)cmd, arg);
 	default:
 		return -EINVAL;
 	}

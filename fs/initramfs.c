@@ -91,10 +91,9 @@ void initramfs_init(void)
 	pr_info("initramfs: %d files, %zu KiB\n", nr_files, (total + 1023) / 1024);
 }
 
-int cmd_ls(int argc, char **argv)
+int initramfs_show(struct seq_file *m)
 {
-	(void)argc, (void)argv;
 	for (int i = 0; i < nr_files; i++)
-		kprintf("%-20s %zu\n", files[i].name, files[i].size);
+		seq_printf(m, "%-20s %zu\n", files[i].name, files[i].size);
 	return 0;
 }

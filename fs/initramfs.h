@@ -8,6 +8,7 @@
 #ifndef FS_INITRAMFS_H
 #define FS_INITRAMFS_H
 
+#include "fs/seq_file.h"
 #include "lib/types.h"
 
 #define INITRAMFS_NAME_MAX 64 /* with the NUL */
@@ -29,7 +30,7 @@ void initramfs_init(void);
 /* The regular file with this name, or NULL. */
 const struct initramfs_file *initramfs_lookup(const char *name);
 
-/* Console command: each file's name and size in bytes. */
-int cmd_ls(int argc, char **argv);
+/* The `ls` report: each file with its size in bytes. */
+int initramfs_show(struct seq_file *m);
 
 #endif

@@ -1,11 +1,16 @@
 /*
- * Pipes: a one-page ring buffer between a read end and a write end.
+ * Pipes: a ring buffer between a read end and a write end. It is 16
+ * pages (64 KiB) as in Linux; fcntl(F_SETPIPE_SZ) makes it any power of
+ * two number of pages up to 1 MiB (Linux's /proc/sys/fs/pipe-max-size).
+ * The pages need not be contiguous: byte offset off of the ring is in
+ * page off / PAGE_SIZE, and each copy stops at a page's end.
  *
  * A reader sleeps while the pipe is empty and some write end is still
  * open; with none open, an empty pipe reads as end of file (0). A writer
  * sleeps while there is no room; a write of at most PIPE_BUF bytes waits
  * until all of it fits and then goes in at once, so writes from several
- * processes never interleave (POSIX's atomic writes). Writing when no
+ * processes never interleave (POSIX's atomic writes). A long write
+ * stops when the process is killed (SIGKILL), as Linux's do. Writing when no
  * read end is open raises SIGPIPE and fails with -EPIPE. A sleeper that
  * gets a signal returns what it has done so far, or -ERESTARTSYS (EINTR,
  * or a restart: see kernel/errno.h).
@@ -18,6 +23,7 @@
 #include "fs/fdtable.h"
 #include "fs/file.h"
 #include "fs/iov_iter.h"
+#include "fs/pipe.h"
 #include "fs/stat.h"
 #include "kernel/errno.h"
 #include "kernel/proc.h"
@@ -26,14 +32,17 @@
 #include "kernel/uaccess.h"
 #include "kernel/x86.h"
 #include "mm/buddy.h"
+#include "lib/string.h"
 #include "mm/slab.h"
 
-#define PIPE_SIZE PAGE_SIZE
-#define PIPE_BUF PAGE_SIZE /* writes up to this many bytes are atomic */
-#define PIPEFS_DEV 12      /* 0:12, a made-up number for pipes, like Linux's pipefs */
+#define PIPE_DEF_PAGES 16           /* Linux's PIPE_DEF_BUFFERS */
+#define PIPE_MAX_SIZE (1024 * 1024) /* Linux's default /proc/sys/fs/pipe-max-size */
+#define PIPE_BUF PAGE_SIZE          /* writes up to this many bytes are atomic */
+#define PIPEFS_DEV 12               /* 0:12, a made-up number for pipes, like Linux's pipefs */
 
 struct pipe_inode_info {
-	char *buf;                  /* PIPE_SIZE bytes */
+	char **bufs;                /* nr_pages pages, each PAGE_SIZE bytes */
+	unsigned int nr_pages;      /* a power of two */
 	unsigned int head, tail;    /* free running: bytes written, bytes read */
 	int readers, writers;       /* open read ends, write ends */
 	struct wait_queue_head rd_wait, wr_wait;
@@ -42,9 +51,30 @@ struct pipe_inode_info {
 
 static unsigned long last_pipe_ino;
 
+static unsigned int pipe_size(const struct pipe_inode_info *pipe)
+{
+	return pipe->nr_pages * PAGE_SIZE;
+}
+
 static unsigned int pipe_used(const struct pipe_inode_info *pipe)
 {
 	return pipe->head - pipe->tail;
+}
+
+static unsigned int pipe_room(const struct pipe_inode_info *pipe)
+{
+	return pipe_size(pipe) - pipe_used(pipe);
+}
+
+/* Where ring position pos (free running) is, and how many bytes from
+ * there to the end of its page. The ring's size is a power of two, so
+ * pos keeps its place when the counter wraps around 2^32. */
+static char *pipe_at(const struct pipe_inode_info *pipe, unsigned int pos, size_t *to_page_end)
+{
+	unsigned int off = pos % pipe_size(pipe);
+
+	*to_page_end = PAGE_SIZE - off % PAGE_SIZE;
+	return pipe->bufs[off / PAGE_SIZE] + off % PAGE_SIZE;
 }
 
 /*
@@ -83,11 +113,12 @@ static long pipe_read(struct file *f, struct iov_iter *to, loff_t *pos)
 			return err;
 	}
 	sti();
-	/* At most two pieces: to the end of the page, then from its start. */
+	/* A piece at a time, each within one page. */
 	while (pipe_used(pipe) && iov_iter_count(to)) {
-		unsigned int off = pipe->tail % PIPE_SIZE;
-		size_t n = MIN(MIN(pipe_used(pipe), PIPE_SIZE - off), iov_iter_count(to));
-		size_t copied = copy_to_iter(pipe->buf + off, n, to);
+		size_t n;
+		char *src = pipe_at(pipe, pipe->tail, &n);
+		n = MIN(MIN(n, pipe_used(pipe)), iov_iter_count(to));
+		size_t copied = copy_to_iter(src, n, to);
 		pipe->tail += copied;
 		done += copied;
 		if (copied < n) { /* a bad buffer: what was not copied stays */
@@ -112,7 +143,7 @@ static long pipe_write(struct file *f, struct iov_iter *from, loff_t *pos)
 		long err = 0;
 		for (;;) {
 			cli();
-			if (!pipe->readers || PIPE_SIZE - pipe_used(pipe) >= need)
+			if (!pipe->readers || pipe_room(pipe) >= need)
 				break;
 			err = pipe_wait(f, &pipe->wr_wait);
 			if (err)
@@ -124,11 +155,11 @@ static long pipe_write(struct file *f, struct iov_iter *from, loff_t *pos)
 			send_signal(current, SIGPIPE, &info);
 			return done ? (long)done : -EPIPE;
 		}
-		while (PIPE_SIZE - pipe_used(pipe) && iov_iter_count(from)) {
-			unsigned int off = pipe->head % PIPE_SIZE;
-			size_t n = MIN(MIN(PIPE_SIZE - pipe_used(pipe), PIPE_SIZE - off),
-				       iov_iter_count(from));
-			size_t copied = copy_from_iter(pipe->buf + off, n, from);
+		while (pipe_room(pipe) && iov_iter_count(from)) {
+			size_t n;
+			char *dst = pipe_at(pipe, pipe->head, &n);
+			n = MIN(MIN(n, pipe_room(pipe)), iov_iter_count(from));
+			size_t copied = copy_from_iter(dst, n, from);
 			pipe->head += copied;
 			done += copied;
 			if (copied < n) {
@@ -137,6 +168,8 @@ static long pipe_write(struct file *f, struct iov_iter *from, loff_t *pos)
 			}
 		}
 		wake_up(&pipe->rd_wait);
+		if (fatal_signal_pending(current))
+			return done ? (long)done : -EINTR;
 	}
 	return (long)done;
 }
@@ -152,6 +185,32 @@ static void pipe_stat(struct file *f, struct stat *st)
 	st->st_blksize = PAGE_SIZE;
 }
 
+/* nr pages for a ring (NULL if there is no memory), and back. */
+static void free_pipe_pages(char **bufs, unsigned int nr)
+{
+	for (unsigned int i = 0; i < nr; i++)
+		if (bufs[i])
+			free_page(virt_to_page(bufs[i]));
+	kfree(bufs);
+}
+
+static char **alloc_pipe_pages(unsigned int nr)
+{
+	char **bufs = kzalloc(nr * sizeof(*bufs));
+
+	if (!bufs)
+		return NULL;
+	for (unsigned int i = 0; i < nr; i++) {
+		struct page *page = alloc_page();
+		if (!page) {
+			free_pipe_pages(bufs, nr);
+			return NULL;
+		}
+		bufs[i] = page_address(page);
+	}
+	return bufs;
+}
+
 static void pipe_release(struct file *f)
 {
 	struct pipe_inode_info *pipe = f->private_data;
@@ -161,7 +220,7 @@ static void pipe_release(struct file *f)
 	if (f->f_mode & FMODE_WRITE)
 		pipe->writers--;
 	if (!pipe->readers && !pipe->writers) {
-		free_page(virt_to_page(pipe->buf));
+		free_pipe_pages(pipe->bufs, pipe->nr_pages);
 		kfree(pipe);
 		return;
 	}
@@ -182,26 +241,75 @@ static const struct file_operations pipe_fops = {
 static long create_pipe_files(struct file *files[2], unsigned int flags)
 {
 	struct pipe_inode_info *pipe = kzalloc(sizeof(*pipe));
-	struct page *page = alloc_page();
+	char **bufs = alloc_pipe_pages(PIPE_DEF_PAGES);
 	unsigned int nonblock = flags & O_NONBLOCK;
 
 	files[0] = alloc_file(&pipe_fops, O_RDONLY | nonblock, pipe);
 	files[1] = alloc_file(&pipe_fops, O_WRONLY | nonblock, pipe);
-	if (!pipe || !page || !files[0] || !files[1]) {
+	if (!pipe || !bufs || !files[0] || !files[1]) {
 		/* Nothing is open yet: free the parts, there is nothing to release. */
 		kfree(files[0]);
 		kfree(files[1]);
 		kfree(pipe);
-		if (page)
-			free_page(page);
+		if (bufs)
+			free_pipe_pages(bufs, PIPE_DEF_PAGES);
 		return -ENOMEM;
 	}
-	pipe->buf = page_address(page);
+	pipe->bufs = bufs;
+	pipe->nr_pages = PIPE_DEF_PAGES;
 	pipe->readers = pipe->writers = 1;
 	pipe->ino = ++last_pipe_ino;
 	init_waitqueue_head(&pipe->rd_wait);
 	init_waitqueue_head(&pipe->wr_wait);
 	return 0;
+}
+
+/*
+ * F_SETPIPE_SZ: the smallest power of two number of pages holding size
+ * bytes (at least one page). As Linux: EINVAL above 2 GiB, EPERM above
+ * pipe-max-size (Linux lets root, with CAP_SYS_RESOURCE, go beyond it; we
+ * keep the cap for everyone), EBUSY when the data held would not fit.
+ * The data moves into the new pages in order, starting at offset 0.
+ */
+static long pipe_set_size(struct pipe_inode_info *pipe, uint64_t size)
+{
+	unsigned int nr = 1;
+
+	if (size > (1ULL << 31))
+		return -EINVAL;
+	if (size > PIPE_MAX_SIZE)
+		return -EPERM;
+	while ((uint64_t)nr * PAGE_SIZE < size)
+		nr *= 2;
+	if ((uint64_t)nr * PAGE_SIZE < pipe_used(pipe))
+		return -EBUSY;
+	char **bufs = alloc_pipe_pages(nr);
+	if (!bufs)
+		return -ENOMEM;
+	unsigned int used = pipe_used(pipe);
+	for (unsigned int done = 0; done < used; ) {
+		size_t n;
+		char *src = pipe_at(pipe, pipe->tail + done, &n);
+		n = MIN(MIN(n, used - done), PAGE_SIZE - done % PAGE_SIZE);
+		memcpy(bufs[done / PAGE_SIZE] + done % PAGE_SIZE, src, n);
+		done += (unsigned int)n;
+	}
+	free_pipe_pages(pipe->bufs, pipe->nr_pages);
+	pipe->bufs = bufs;
+	pipe->nr_pages = nr;
+	pipe->tail = 0;
+	pipe->head = used;
+	wake_up(&pipe->wr_wait); /* a bigger ring has room for a waiting writer */
+	return (long)pipe_size(pipe);
+}
+
+long pipe_fcntl(struct file *f, unsigned int cmd, uint64_t arg)
+{
+	if (f->f_op != &pipe_fops)
+		return -EBADF;
+	if (cmd == F_GETPIPE_SZ)
+		return pipe_size(f->private_data);
+	return pipe_set_size(f->private_data, arg);
 }
 
 long sys_pipe2(uint64_t ufds, uint64_t flags)

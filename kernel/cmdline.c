@@ -35,12 +35,19 @@ void cmdline_init(const char *line)
 	}
 }
 
-const char *cmdline_get(const char *key)
+int cmdline_position(const char *key)
 {
 	for (int i = nr_params - 1; i >= 0; i--)
 		if (strcmp(params[i].key, key) == 0)
-			return params[i].value;
-	return NULL;
+			return i;
+	return -1;
+}
+
+const char *cmdline_get(const char *key)
+{
+	int i = cmdline_position(key);
+
+	return i < 0 ? NULL : params[i].value;
 }
 
 const char *cmdline_after_dashes(void)

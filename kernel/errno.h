@@ -36,5 +36,10 @@
  * signal is ignored or its handler has SA_RESTART, else it fails with
  * EINTR (kernel/signal.c). */
 #define ERESTARTSYS 512
+/* ...restarted only if no handler runs (a stop and SIGCONT, say): pause. */
+#define ERESTARTNOHAND 514
+/* ...and then goes on through restart_syscall with what it saved in
+ * current->restart_block (nanosleep: the same deadline). */
+#define ERESTART_RESTARTBLOCK 516
 
 #endif

@@ -59,10 +59,10 @@ static void free_args(struct exec_args *a)
 
 bool find_program(const char *path, struct exec_image *image)
 {
-	if (path[0] == '/')
-		path++;
-	else if (path[0] == '.' && path[1] == '/')
+	if (path[0] == '.' && path[1] == '/')
 		path += 2;
+	while (path[0] == '/') /* "//hello" is "/hello", as a PATH of "/" makes it */
+		path++;
 	const struct initramfs_file *file = initramfs_lookup(path);
 	if (!file)
 		return false;
@@ -79,7 +79,8 @@ static void flush_old_exec(struct mm_struct *mm, const char *name)
 	mm->owner = current;
 	current->mm = mm;
 	switch_mm(mm);
-	mm_release(old);
+	mmput(old); /* a vfork child gives its parent's back */
+	complete_vfork_done(current);
 	files_close_on_exec(current->files);
 	for (int sig = 1; sig <= NSIG; sig++)
 		if (current->signal.action[sig].handler != SIG_IGN)

@@ -38,6 +38,7 @@ void kmain(uint32_t magic, phys_addr_t mbi)
 	idt_init();
 	multiboot_parse(magic, mbi);
 	cmdline_init(boot_info.cmdline);
+	console_loglevel_init();
 	pr_notice("Command line: %s\n", cmdline_text());
 	tsc_init();
 	timekeeping_init();
@@ -53,7 +54,7 @@ void kmain(uint32_t magic, phys_addr_t mbi)
 	syscall_init();
 	pgtable_init();
 	initramfs_init();
-	serial_enable_rx_irq();
+	serial_enable_irq();
 
 	start_init();
 	workqueue_init();

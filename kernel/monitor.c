@@ -6,7 +6,9 @@
  */
 #include "kernel/monitor.h"
 #include "fs/initramfs.h"
+#include "kernel/errno.h"
 #include "kernel/printk.h"
+#include "kernel/serial.h"
 #include "kernel/proc.h"
 #include "kernel/reboot.h"
 #include "kernel/selftest.h"
@@ -18,48 +20,82 @@
 #include "mm/show_mem.h"
 #include "mm/slab.h"
 
+/* A command runs (argc/argv), or - a report without arguments - shows:
+ * its text comes from a seq_file show function (fs/seq_file.h), the
+ * same that /proc uses for the same report. */
 struct command {
 	const char *name;
 	const char *args;
 	const char *help;
 	int (*run)(int argc, char **argv);
 	int min_args, max_args; /* not counting the command's name */
+	seq_show_fn show;
 };
 
 static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
-	{ "help", "", "list the commands", cmd_help, 0, 0 },
-	{ "meminfo", "", "memory usage, like /proc/meminfo", cmd_meminfo, 0, 0 },
-	{ "buddyinfo", "", "free blocks of each order, like /proc/buddyinfo", cmd_buddyinfo, 0, 0 },
-	{ "slabinfo", "", "slab caches, like /proc/slabinfo", cmd_slabinfo, 0, 0 },
-	{ "page", "PFN [COUNT]", "describe page frames: flags, refcount, order", cmd_page, 1, 2 },
-	{ "memmap", "", "a picture of physical memory, one character per group of frames", cmd_memmap, 0, 0 },
-	{ "log", "", "print the kernel log", cmd_log, 0, 0 },
-	{ "mcelog", "", "the machine checks logged, decoded", cmd_mcelog, 0, 0 },
-	{ "mce-inject", "bank=N status=HEX [addr=HEX] [misc=HEX] [mcgstatus=HEX] [raise|poll] [ctx=user:PID]",
-	  "make bank N hold an error, then raise #MC or leave it for the poller", cmd_mce_inject, 0, 7 },
-	{ "inject", "srao|srar|ucna|ce PFN [user:PID], or pcc", "inject a well-formed machine check of one kind",
-	  cmd_inject, 0, 3 },
-	{ "hwpoison", "corrupt-pfn PFN | unpoison-pfn PFN | list",
-	  "poison a page frame by software, undo it, or list poisoned frames", cmd_hwpoison, 1, 2 },
-	{ "sysctl", "[NAME[=VALUE]]", "show or set kernel settings", cmd_sysctl, 0, 1 },
-	{ "ls", "", "list the programs and files in the initramfs", cmd_ls, 0, 0 },
-	{ "run", "PROGRAM [ARGUMENTS] [&]", "start a program; & leaves it running in the background",
-	  cmd_run, 1, MONITOR_MAX_ARGS - 1 },
-	{ "ps", "", "list processes: pid, parent, state, memory-error kill mode, resident pages, name", cmd_ps, 0, 0 },
-	{ "kill", "PID [SIGNAL]", "send a process a signal (default 15, SIGTERM)", cmd_kill, 1, 2 },
-	{ "vm", "PID", "a process's memory: its areas, then each resident page and its frame", cmd_vm, 1, 1 },
-	{ "selftest", "[NAME]", "run an in-kernel self test (no NAME: list them)", cmd_selftest, 0, 1 },
-	{ "poweroff", "", "turn the machine off", cmd_poweroff, 0, 0 },
+	{ .name = "help", .help = "list the commands", .run = cmd_help },
+	{ .name = "meminfo", .help = "memory usage, like /proc/meminfo", .show = meminfo_show },
+	{ .name = "buddyinfo",
+	  .help = "free blocks of each order, like /proc/buddyinfo",
+	  .show = buddyinfo_show },
+	{ .name = "slabinfo", .help = "slab caches, like /proc/slabinfo", .run = cmd_slabinfo },
+	{ .name = "page", .args = "PFN [COUNT]",
+	  .help = "describe page frames: flags, refcount, order",
+	  .run = cmd_page, .min_args = 1, .max_args = 2 },
+	{ .name = "memmap",
+	  .help = "a picture of physical memory, one character per group of frames",
+	  .show = memmap_show },
+	{ .name = "log", .help = "print the kernel log", .run = cmd_log },
+	{ .name = "loglevel", .args = "[N]",
+	  .help = "show or set the console log level: levels below N are printed (1-8)",
+	  .run = cmd_loglevel, .max_args = 1 },
+	{ .name = "mcelog", .help = "the machine checks logged, decoded", .run = cmd_mcelog },
+	{ .name = "mce-inject", .args = "bank=N status=HEX [addr=HEX] [misc=HEX] [mcgstatus=HEX] [raise|poll] [ctx=user:PID]",
+	  .help = "make bank N hold an error, then raise #MC or leave it for the poller",
+	  .run = cmd_mce_inject, .max_args = 7 },
+	{ .name = "inject", .args = "srao|srar|ucna|ce PFN [user:PID], or pcc",
+	  .help = "inject a well-formed machine check of one kind",
+	  .run = cmd_inject, .max_args = 3 },
+	{ .name = "hwpoison", .args = "corrupt-pfn PFN | unpoison-pfn PFN | list",
+	  .help = "poison a page frame by software, undo it, or list poisoned frames",
+	  .run = cmd_hwpoison, .min_args = 1, .max_args = 2 },
+	{ .name = "sysctl", .args = "[NAME[=VALUE]]",
+	  .help = "show or set kernel settings",
+	  .run = cmd_sysctl, .max_args = 1 },
+	{ .name = "ls",
+	  .help = "list the programs and files in the initramfs",
+	  .show = initramfs_show },
+	{ .name = "run", .args = "PROGRAM [ARGUMENTS] [&]",
+	  .help = "start a program; & leaves it running in the background",
+	  .run = cmd_run, .min_args = 1, .max_args = MONITOR_MAX_ARGS - 1 },
+	{ .name = "ps",
+	  .help = "list processes: pid, parent, state, memory-error kill mode, resident pages, name",
+	  .run = cmd_ps },
+	{ .name = "kill", .args = "PID [SIGNAL]",
+	  .help = "send a process a signal (default 15, SIGTERM)",
+	  .run = cmd_kill, .min_args = 1, .max_args = 2 },
+	{ .name = "vm", .args = "PID",
+	  .help = "a process's memory: its areas, then each resident page and its frame",
+	  .run = cmd_vm, .min_args = 1, .max_args = 1 },
+	{ .name = "selftest", .args = "[NAME]",
+	  .help = "run an in-kernel self test (no NAME: list them)",
+	  .run = cmd_selftest, .max_args = 1 },
+	{ .name = "poweroff", .help = "turn the machine off", .run = cmd_poweroff },
 };
+
+static const char *args_of(const struct command *c)
+{
+	return c->args ? c->args : "";
+}
 
 static int cmd_help(int argc, char **argv)
 {
 	(void)argc, (void)argv;
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		const struct command *c = &commands[i];
-		kprintf("  %s %s\n        %s\n", c->name, c->args, c->help);
+		kprintf("  %s %s\n        %s\n", c->name, args_of(c), c->help);
 	}
 	return 0;
 }
@@ -99,13 +135,30 @@ void monitor_execute(char *line)
 		if (strcmp(argv[0], c->name) != 0)
 			continue;
 		if (argc - 1 < c->min_args || argc - 1 > c->max_args) {
-			kprintf("usage: %s %s\n", c->name, c->args);
+			kprintf("usage: %s %s\n", c->name, args_of(c));
 			return;
 		}
-		c->run(argc, argv);
+		if (c->show)
+			monitor_show(c->show, NULL);
+		else
+			c->run(argc, argv);
 		return;
 	}
 	kprintf("error: unknown command '%s' (type 'help' for the list)\n", argv[0]);
+}
+
+int monitor_show(seq_show_fn show, void *private)
+{
+	struct seq_file m;
+	int err = seq_show(&m, show, private);
+
+	if (err == -ENOMEM)
+		kprintf("error: no memory for the report\n");
+	if (err)
+		return -1;
+	serial_write(m.buf, m.count);
+	seq_release(&m);
+	return 0;
 }
 
 bool monitor_number(const char *cmd, const char *arg, uint64_t *out)

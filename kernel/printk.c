@@ -3,21 +3,41 @@
  * monotonic clock and is appended to a fixed ring of characters; when
  * the ring is full the oldest text is overwritten, so the log always holds
  * the most recent LOG_BUF_SIZE bytes.
+ *
+ * A line also goes to the console when its level is below the console
+ * log level, as in Linux: 7 prints everything but debug messages; `quiet`
+ * on the kernel command line makes it 4 (errors and worse), `loglevel=N`
+ * sets it, and so does the console command `loglevel N` (Linux's
+ * `dmesg -n N`). The serial driver queues what is printed and sends it
+ * from its interrupt (kernel/serial.c), so printing does not wait for the
+ * line.
  */
 #include "kernel/printk.h"
+#include "kernel/cmdline.h"
 #include "kernel/serial.h"
 #include "kernel/timekeeping.h"
 #include "kernel/x86.h"
 #include "lib/format.h"
+#include "lib/parse.h"
+#include "lib/ratelimit.h"
 
 #define LOG_BUF_SIZE (64 * 1024) /* a power of two */
-#define CONSOLE_LOGLEVEL 7       /* print levels 0..6 on the console, not debug */
-#define DEFAULT_LEVEL 4          /* a message without a level is a warning */
+#define CONSOLE_LOGLEVEL_DEFAULT 7 /* print levels 0..6 on the console, not debug */
+#define CONSOLE_LOGLEVEL_MIN 1     /* `loglevel 0` would silence even emergencies */
+#define CONSOLE_LOGLEVEL_QUIET 4   /* the `quiet` boot flag */
+#define CONSOLE_LOGLEVEL_DEBUG 10  /* the `debug` boot flag: everything */
+#define CONSOLE_LOGLEVEL_MOTORMOUTH 15 /* the highest level loglevel= takes */
+#define MESSAGE_LOGLEVEL_DEFAULT 4 /* a message without a level is a warning */
+
+int console_printk[4] = {
+	CONSOLE_LOGLEVEL_DEFAULT, MESSAGE_LOGLEVEL_DEFAULT,
+	CONSOLE_LOGLEVEL_MIN, CONSOLE_LOGLEVEL_DEFAULT,
+};
 
 static char log_buf[LOG_BUF_SIZE];
 static uint64_t log_head;        /* total characters ever logged */
 static bool at_line_start = true;
-static int line_level = DEFAULT_LEVEL;
+static int line_level = MESSAGE_LOGLEVEL_DEFAULT;
 
 static void log_putc(char c)
 {
@@ -28,7 +48,7 @@ static void emit(const char *s, size_t n, int level)
 {
 	for (size_t i = 0; i < n; i++)
 		log_putc(s[i]);
-	if (level < CONSOLE_LOGLEVEL)
+	if (level < console_loglevel)
 		serial_write(s, n);
 }
 
@@ -57,7 +77,7 @@ static const char *parse_level(const char *text, int *level, bool *cont)
 void vprintk(const char *fmt, va_list ap)
 {
 	char text[512];
-	int level = DEFAULT_LEVEL;
+	int level = default_message_loglevel;
 	bool cont;
 	bool was_on = irq_save();
 
@@ -69,11 +89,16 @@ void vprintk(const char *fmt, va_list ap)
 		emit("\n", 1, line_level); /* a new message ends an unfinished line */
 	line_level = level;
 	at_line_start = at_line_start || !cont;
-	for (; *s; s++) {
+	/* A line (or the rest of the text) at a time. */
+	while (*s) {
+		size_t n = 0;
+		while (s[n] && s[n++] != '\n')
+			;
 		if (at_line_start)
 			emit_timestamp(level);
-		emit(s, 1, level);
-		at_line_start = *s == '\n';
+		emit(s, n, level);
+		at_line_start = s[n - 1] == '\n';
+		s += n;
 	}
 	irq_restore(was_on);
 }
@@ -110,5 +135,71 @@ int cmd_log(int argc, char **argv)
 			;
 	for (uint64_t i = start; i < log_head; i++)
 		serial_write(&log_buf[i % LOG_BUF_SIZE], 1);
+	return 0;
+}
+
+static struct ratelimit_state printk_ratelimit_state =
+	RATELIMIT_STATE_INIT(DEFAULT_RATELIMIT_INTERVAL, DEFAULT_RATELIMIT_BURST);
+
+int __printk_ratelimit(const char *func)
+{
+	return ___ratelimit(&printk_ratelimit_state, func);
+}
+
+/* The boot flags `debug` and `quiet`, and `loglevel=N`: as in Linux, the
+ * last one on the command line wins. A malformed loglevel= is refused. */
+void console_loglevel_init(void)
+{
+	static const struct {
+		const char *flag;
+		int level;
+	} flags[] = {
+		{ "debug", CONSOLE_LOGLEVEL_DEBUG },
+		{ "quiet", CONSOLE_LOGLEVEL_QUIET },
+	};
+	int last = -1;
+	uint64_t level;
+
+	for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
+		int pos = cmdline_position(flags[i].flag);
+		if (pos > last) {
+			last = pos;
+			console_loglevel = flags[i].level;
+		}
+	}
+	int pos = cmdline_position("loglevel");
+	if (pos < 0 || pos < last)
+		return;
+	const char *text = cmdline_get("loglevel");
+	if (parse_u64(text, &level) && level <= CONSOLE_LOGLEVEL_MOTORMOUTH)
+		console_loglevel = (int)level;
+	else
+		pr_err("loglevel=%s on the command line: not a level (0 to %d); keeping %d\n",
+		       text, CONSOLE_LOGLEVEL_MOTORMOUTH, console_loglevel);
+}
+
+static void show_loglevel(void)
+{
+	kprintf("console log level %d: messages of levels 0 to %d reach the console "
+		"(kernel.printk = %d %d %d %d)\n", console_loglevel, console_loglevel - 1,
+		console_printk[0], console_printk[1], console_printk[2], console_printk[3]);
+}
+
+/* `loglevel [N]`, as Linux's dmesg -n: 1 to 8; below the minimum level
+ * counts as the minimum. */
+int cmd_loglevel(int argc, char **argv)
+{
+	uint64_t level;
+
+	if (argc < 2) {
+		show_loglevel();
+		return 0;
+	}
+	if (!parse_u64(argv[1], &level) || level < 1 || level > 8) {
+		kprintf("loglevel: '%s' is not a console log level (1 to 8)\n", argv[1]);
+		return -1;
+	}
+	console_loglevel = MAX((int)level, minimum_console_loglevel);
+	show_loglevel();
 	return 0;
 }

@@ -1,7 +1,7 @@
 /*
  * printk: kernel messages with a level and a timestamp. Every message goes
- * into the kernel log ring (console command `log`); messages at or above the
- * console level also go to the serial console at once.
+ * into the kernel log ring (console command `log`); messages more urgent
+ * than the console log level (a lower number) also go to the serial console.
  *
  * As in Linux, a level is a two-byte prefix glued to the format string:
  * printk(KERN_ERR "disk on fire\n"), or the shorter pr_err("disk on fire\n").
@@ -40,5 +40,25 @@ void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Console command `log`: print the kernel log ring. */
 int cmd_log(int argc, char **argv);
+
+/* Linux's four printk numbers, in the order /proc/sys/kernel/printk shows
+ * them. A message reaches the console when its level is below
+ * console_loglevel. */
+extern int console_printk[4];
+#define console_loglevel (console_printk[0])
+#define default_message_loglevel (console_printk[1]) /* for a message with no KERN_ level */
+#define minimum_console_loglevel (console_printk[2]) /* the lowest `loglevel N` sets */
+#define default_console_loglevel (console_printk[3]) /* the level at boot */
+
+/* Linux's printk_ratelimit(): one limit shared by the messages a process
+ * can cause at will (a fault per loop iteration), 10 every 5 seconds.
+ * 1: print; 0: suppressed (lib/ratelimit.h counts them). */
+int __printk_ratelimit(const char *func);
+#define printk_ratelimit() __printk_ratelimit(__func__)
+
+/* Read `quiet`, `debug` and `loglevel=N` from the kernel command line. */
+void console_loglevel_init(void);
+/* Console command `loglevel [N]`: show or set the console log level. */
+int cmd_loglevel(int argc, char **argv);
 
 #endif

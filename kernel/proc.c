@@ -11,6 +11,7 @@
 #include "kernel/gdt.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/wait.h"
 #include "kernel/x86.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
@@ -63,7 +64,7 @@ static void kthread_start(void)
 static struct proc *alloc_proc(const char *name, void (*start)(void))
 {
 	struct proc *p = kzalloc(sizeof(*p));
-	struct page *stack = alloc_pages(KSTACK_ORDER);
+	struct page *stack = alloc_pages(GFP_KERNEL | __GFP_COMP, KSTACK_ORDER);
 	int pid = alloc_pid();
 
 	if (!p || !stack || pid < 0) {
@@ -79,6 +80,7 @@ static struct proc *alloc_proc(const char *name, void (*start)(void))
 	INIT_LIST_HEAD(&p->children);
 	INIT_LIST_HEAD(&p->run);
 	init_waitqueue_head(&p->child_exit);
+	init_waitqueue_head(&p->vfork_done);
 	p->kstack = page_address(stack);
 
 	char *sp = (char *)p->kstack + KSTACK_SIZE;
@@ -151,12 +153,57 @@ long spawn_user(const char *name, int argc, char *const argv[])
 	return p->pid;
 }
 
+#define CSIGNAL 0x000000ffUL     /* the signal the parent gets at our exit */
+#define CLONE_VM 0x00000100UL
+#define CLONE_VFORK 0x00004000UL
+
+static struct mm_struct *mmget(struct mm_struct *mm)
+{
+	mm->mm_users++;
+	return mm;
+}
+
+void mmput(struct mm_struct *mm)
+{
+	if (--mm->mm_users == 0)
+		mm_release(mm);
+}
+
+void complete_vfork_done(struct proc *p)
+{
+	if (!p->in_vfork)
+		return;
+	p->in_vfork = false;
+	wake_up(&p->parent->vfork_done);
+}
+
 /*
- * fork(): a child that is a copy of the caller - registers, address space
- * (copy-on-write, mm/fork.c), signal handlers and mask, FPU state, kill
- * policy - except that fork returns 0 in the child.
+ * CLONE_VFORK: the parent sleeps until the child no longer uses their
+ * shared address space - it has exec'ed or exited. Only a fatal signal
+ * ends the wait early (Linux: wait_for_vfork_done); the dying parent
+ * then leaves the address space to the child.
  */
-long sys_fork(void)
+static void wait_for_vfork_done(struct proc *child)
+{
+	cli();
+	while (child->in_vfork && !fatal_signal_pending(current))
+		sleep_on(&current->vfork_done);
+	if (child->in_vfork) {
+		child->in_vfork = false;
+		child->mm->owner = child;
+	}
+	sti();
+}
+
+/*
+ * fork(), vfork() and clone(): a child that is a copy of the caller -
+ * registers, signal handlers and mask, FPU state, kill policy - except
+ * that the call returns 0 in the child. Its address space is a
+ * copy-on-write copy (mm/fork.c), or with CLONE_VM the caller's own,
+ * borrowed until the child execs or exits (mm->owner stays the caller).
+ * With a stack the child starts on it.
+ */
+static long kernel_clone(uint64_t flags, uint64_t stack)
 {
 	struct proc *parent = current;
 	struct proc *child = alloc_proc(parent->name, first_run);
@@ -168,46 +215,88 @@ long sys_fork(void)
 		free_proc(child);
 		return -ENOMEM;
 	}
-	child->mm = dup_mm(parent->mm);
+	child->mm = flags & CLONE_VM ? mmget(parent->mm) : dup_mm(parent->mm);
 	if (!child->mm) {
 		free_proc(child);
 		return -ENOMEM;
 	}
-	child->mm->owner = child;
+	if (!(flags & CLONE_VM))
+		child->mm->owner = child;
 	*child->tf = *parent->tf;
 	child->tf->rax = 0;
+	if (stack)
+		child->tf->rsp = stack;
 	child->signal = parent->signal;
 	child->signal.pending = 0;
 	child->mce_kill_set = parent->mce_kill_set;
 	child->mce_kill_early = parent->mce_kill_early;
 	child->fs_base = parent->fs_base;
+	child->in_vfork = flags & CLONE_VFORK;
 	fpu_save(&child->fpu); /* the parent's live registers */
+	long pid = child->pid;
 	make_runnable(child);
-	return child->pid;
+	if (flags & CLONE_VFORK)
+		wait_for_vfork_done(child);
+	return pid;
 }
 
-/* clone() with fork's meaning only: no threads yet. */
+long sys_fork(void)
+{
+	return kernel_clone(0, 0);
+}
+
+/* The child runs on the caller's stack, which is safe only because the
+ * caller sleeps until the child execs or exits. */
+long sys_vfork(void)
+{
+	return kernel_clone(CLONE_VM | CLONE_VFORK, 0);
+}
+
+/* clone() as fork and vfork use it (what musl's posix_spawn needs). A
+ * CLONE_VM child must be a vfork child for now: sharing an address space
+ * with a running parent is what threads do, and they come later. */
 long sys_clone(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid, uint64_t tls)
 {
 	(void)ptid, (void)ctid, (void)tls;
-	if ((flags & ~0xffUL) || stack)
-		return -EINVAL; /* CLONE_VM, CLONE_THREAD, ...: not supported */
-	return sys_fork();
+	if (flags & ~(CSIGNAL | CLONE_VM | CLONE_VFORK))
+		return -EINVAL; /* CLONE_THREAD, CLONE_FILES, CLONE_SETTLS, ...: not supported */
+	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
+		return -EINVAL;
+	return kernel_clone(flags, stack);
 }
 
-/* Tell p's parent that p has exited: SIGCHLD if it is a user process,
- * and a wake-up for wait4. */
-static void notify_parent(struct proc *p)
+/* A wait4 exit status as waitid tells it: si_code and si_status. */
+static void decode_exit_status(int status, int *code, int *si_status)
 {
-	int status = p->exit_status;
+	*code = status & 0x7f ? CLD_KILLED : CLD_EXITED;
+	*si_status = status & 0x7f ? status & 0x7f : (status >> 8) & 0xff;
+}
 
-	if (p->parent->mm) {
-		struct sig_pending_info info = { .code = status & 0x7f ? CLD_KILLED : CLD_EXITED,
-						 .pid = p->pid,
-						 .status = status & 0x7f ? status & 0x7f : (status >> 8) & 0xff };
-		send_signal(p->parent, SIGCHLD, &info);
+/*
+ * Tell p's parent that p exited, stopped or continued (why: CLD_*):
+ * SIGCHLD if the parent is a user process - for a stop or a continue
+ * only if its SIGCHLD action lacks SA_NOCLDSTOP - and always a wake-up
+ * for wait.
+ */
+static void notify_parent(struct proc *p, int why, int si_status)
+{
+	struct proc *parent = p->parent;
+	bool job_control = why == CLD_STOPPED || why == CLD_CONTINUED;
+	bool nocldstop = parent->signal.action[SIGCHLD].flags & SA_NOCLDSTOP;
+
+	if (parent->mm && !(job_control && nocldstop)) {
+		struct sig_pending_info info = { .code = why, .pid = p->pid, .status = si_status };
+		send_signal(parent, SIGCHLD, &info);
 	}
-	wake_up(&p->parent->child_exit);
+	wake_up(&parent->child_exit);
+}
+
+static void notify_parent_exit(struct proc *p)
+{
+	int code, si_status;
+
+	decode_exit_status(p->exit_status, &code, &si_status);
+	notify_parent(p, code, si_status);
 }
 
 /* Orphans go to init, which reaps them (to our parent if there is no init
@@ -222,7 +311,7 @@ static void reparent_children(struct proc *p)
 		child->parent = reaper;
 		list_add_tail(&child->sibling, &reaper->children);
 		if (child->state == ZOMBIE)
-			notify_parent(child);
+			notify_parent_exit(child);
 	}
 }
 
@@ -233,17 +322,18 @@ void do_exit(int status)
 	if (p == init_task)
 		panic("Attempted to kill init! exitcode=0x%08x", status);
 	if (p->mm) {
-		switch_mm(NULL); /* off the tables we are about to free */
-		mm_release(p->mm);
+		switch_mm(NULL); /* off the tables we may be about to free */
+		mmput(p->mm);
 		p->mm = NULL;
 	}
+	complete_vfork_done(p);
 	files_close_all(p->files); /* pipe ends close: readers see EOF */
 	p->files = NULL;
 	cli();
 	reparent_children(p);
 	p->exit_status = status;
 	p->state = ZOMBIE;
-	notify_parent(p);
+	notify_parent_exit(p);
 	sched();
 	panic("zombie %d ran again", p->pid);
 }
@@ -253,7 +343,38 @@ static bool wanted(const struct proc *child, int pid)
 	return pid == -1 || child->pid == pid;
 }
 
-long kernel_wait4(int pid, int *status, char name[16], bool nohang)
+/* What child has to tell a wait with these options, in *res: its exit,
+ * a stop or a continue not yet reported; false if nothing. */
+static bool wait_consider(struct proc *child, int options, struct wait_result *res)
+{
+	bool consume = !(options & WNOWAIT);
+
+	if (child->state == ZOMBIE) {
+		if (!(options & WEXITED))
+			return false;
+		res->status = child->exit_status;
+		decode_exit_status(child->exit_status, &res->code, &res->si_status);
+	} else if (child->state == STOPPED && child->stop_code && (options & WSTOPPED)) {
+		res->status = (child->stop_code << 8) | 0x7f;
+		res->code = CLD_STOPPED;
+		res->si_status = child->stop_code;
+		if (consume)
+			child->stop_code = 0;
+	} else if (child->continued && (options & WCONTINUED)) {
+		res->status = 0xffff;
+		res->code = CLD_CONTINUED;
+		res->si_status = SIGCONT;
+		if (consume)
+			child->continued = false;
+	} else {
+		return false;
+	}
+	res->pid = child->pid;
+	strlcpy(res->name, child->name, sizeof(res->name));
+	return true;
+}
+
+long do_wait(int pid, int options, struct wait_result *res)
 {
 	for (;;) {
 		bool have_children = false;
@@ -263,18 +384,14 @@ long kernel_wait4(int pid, int *status, char name[16], bool nohang)
 			if (!wanted(child, pid))
 				continue;
 			have_children = true;
-			if (child->state != ZOMBIE)
+			if (!wait_consider(child, options, res))
 				continue;
-			int child_pid = child->pid;
-			if (status)
-				*status = child->exit_status;
-			if (name)
-				strlcpy(name, child->name, 16);
-			free_proc(child);
+			if (child->state == ZOMBIE && !(options & WNOWAIT))
+				free_proc(child);
 			sti();
-			return child_pid;
+			return res->pid;
 		}
-		if (!have_children || nohang) {
+		if (!have_children || (options & WNOHANG)) {
 			sti();
 			return have_children ? 0 : -ECHILD;
 		}
@@ -285,6 +402,32 @@ long kernel_wait4(int pid, int *status, char name[16], bool nohang)
 		sleep_on(&current->child_exit);
 		sti();
 	}
+}
+
+void do_signal_stop(int sig)
+{
+	struct proc *p = current;
+	bool was_on = irq_save();
+
+	p->state = STOPPED;
+	p->stop_code = sig;
+	p->continued = false;
+	notify_parent(p, CLD_STOPPED, sig);
+	sched(); /* until proc_continue or proc_kill */
+	irq_restore(was_on);
+}
+
+void proc_continue(struct proc *p)
+{
+	bool was_on = irq_save();
+
+	if (p->state == STOPPED) {
+		p->stop_code = 0; /* a stop not yet reported never will be */
+		p->continued = true;
+		make_runnable(p);
+		notify_parent(p, CLD_CONTINUED, SIGCONT);
+	}
+	irq_restore(was_on);
 }
 
 void proc_wake(struct proc *p)
@@ -300,11 +443,18 @@ void proc_wake(struct proc *p)
 
 void proc_kill(struct proc *p, int sig)
 {
+	bool was_on = irq_save();
+
 	if (!p->killed) {
 		p->killed = true;
 		p->kill_signal = sig;
 	}
+	if (p->state == STOPPED) { /* SIGKILL wakes even a stopped process */
+		p->stop_code = 0;
+		make_runnable(p);
+	}
 	proc_wake(p);
+	irq_restore(was_on);
 }
 
 void for_each_process(void (*fn)(struct proc *p))

@@ -17,7 +17,8 @@
 #define KSTACK_SIZE (4096UL << KSTACK_ORDER)
 #define PID_MAX 32768
 
-enum procstate { EMBRYO, RUNNABLE, RUNNING, SLEEPING, ZOMBIE };
+/* STOPPED: by a stop signal, on no queue until SIGCONT or SIGKILL. */
+enum procstate { EMBRYO, RUNNABLE, RUNNING, SLEEPING, STOPPED, ZOMBIE };
 
 /* The registers swtch() saves (kernel/switch.asm pushes them in this
  * order, so they sit in memory bottom-up like this). */
@@ -43,11 +44,16 @@ struct proc {
 	struct mm_struct *mm;        /* NULL for kernel threads */
 	struct files_struct *files;  /* open file descriptors; NULL for kernel threads */
 	struct wait_queue_head child_exit; /* wait4() sleeps here */
+	struct wait_queue_head vfork_done; /* a CLONE_VFORK parent sleeps here */
+	bool in_vfork;               /* our parent sleeps until we exec or exit */
 	int exit_status;             /* wait4() status encoding */
+	int stop_code;               /* stopped by this signal, not yet reported to a wait */
+	bool continued;              /* continued by SIGCONT, not yet reported to a wait */
 	bool killed;                 /* exit at the next return to user mode */
 	uint64_t syscall_nr;         /* the system call in progress (restarts) */
 	uint64_t sum_exec_runtime;   /* ns on the CPU before exec_start (sched.c) */
 	uint64_t exec_start;         /* MONOTONIC when it last got the CPU (sched.c) */
+	struct restart_block restart_block; /* ...and how it goes on (restart_syscall) */
 	bool mce_kill_me;            /* consumed corrupt data: see mce_kill_me_maybe */
 	uint64_t mce_addr;           /* ...at this physical address (0: unknown) */
 	bool mce_kill_set;           /* prctl(PR_MCE_KILL_SET) chose a policy... */
@@ -71,10 +77,32 @@ struct proc *kthread_create(const char *name, void (*fn)(void *arg), void *arg);
  * parent is the caller. Returns the process or a negative errno. */
 long spawn_user(const char *name, int argc, char *const argv[]);
 __attribute__((noreturn)) void do_exit(int status);
-/* Wait for a child (pid -1: any) to exit and reap it: its pid, with its
- * status and name (either may be NULL); 0 if nohang and none has exited;
- * -ECHILD if there is no such child; -ERESTARTSYS if a signal came. */
-long kernel_wait4(int pid, int *status, char name[16], bool nohang);
+/* A process lets go of its address space: the last user frees it. */
+void mmput(struct mm_struct *mm);
+/* A vfork child has exec'ed or exits: its parent may go on. */
+void complete_vfork_done(struct proc *p);
+/* What a wait found (Linux: struct waitid_info, plus the wait4 status). */
+struct wait_result {
+	int pid;
+	int status;     /* wait4 encoding: exit<<8, sig, sig<<8|0x7f, 0xffff */
+	int code;       /* waitid si_code: CLD_EXITED, CLD_KILLED, CLD_STOPPED, CLD_CONTINUED */
+	int si_status;  /* waitid si_status: exit status or signal */
+	char name[16];
+};
+
+/*
+ * Wait for a child (pid -1: any) to change state as `options`
+ * (kernel/wait.h) asks -
+ * exit (WEXITED: it is reaped, unless WNOWAIT), stop (WSTOPPED) or
+ * continue (WCONTINUED) - and say how in *res. Returns its pid; 0 if
+ * WNOHANG and none has; -ECHILD if there is no such child; -ERESTARTSYS
+ * if a signal came.
+ */
+long do_wait(int pid, int options, struct wait_result *res);
+/* From do_signal: current stops with sig until SIGCONT or SIGKILL. */
+void do_signal_stop(int sig);
+/* SIGCONT: a stopped p runs again (its parent hears CLD_CONTINUED). */
+void proc_continue(struct proc *p);
 /* Make p exit with signal sig at its next return to user mode (SIGKILL:
  * nothing can stop it). */
 void proc_kill(struct proc *p, int sig);
@@ -86,6 +114,9 @@ void scheduler(void) __attribute__((noreturn));
 void make_runnable(struct proc *p);
 void sched(void);
 void yield(void);
+/* For long loops in the kernel, which nothing preempts: give the CPU to
+ * whoever waits if our slice is over (Linux's cond_resched). */
+void cond_resched(void);
 void sched_tick(struct trapframe *tf);
 /* ns p has run, user and kernel (CLOCK_PROCESS_CPUTIME_ID). */
 uint64_t task_sched_runtime(const struct proc *p);

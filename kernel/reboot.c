@@ -2,6 +2,7 @@
  * emulator with a status a test can read; elsewhere we simply halt. */
 #include "kernel/reboot.h"
 #include "kernel/printk.h"
+#include "kernel/serial.h"
 #include "kernel/x86.h"
 
 #define DEBUG_EXIT_PORT 0xf4
@@ -9,6 +10,7 @@
 void machine_exit(enum exit_code code)
 {
 	cli();
+	serial_flush(); /* what is still queued for the console */
 	outl(DEBUG_EXIT_PORT, code);
 	/* Still here: no isa-debug-exit device. */
 	kprintf("System halted.\n");

@@ -9,6 +9,7 @@
 #include "kernel/monitor.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/wait.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/mm_types.h"
@@ -18,30 +19,42 @@ static const char *const signal_names[] = {
 	[1] = "SIGHUP", [2] = "SIGINT", [3] = "SIGQUIT", [4] = "SIGILL", [5] = "SIGTRAP",
 	[6] = "SIGABRT", [7] = "SIGBUS", [8] = "SIGFPE", [9] = "SIGKILL", [10] = "SIGUSR1",
 	[11] = "SIGSEGV", [12] = "SIGUSR2", [13] = "SIGPIPE", [14] = "SIGALRM", [15] = "SIGTERM",
+	[16] = "SIGSTKFLT", [17] = "SIGCHLD", [18] = "SIGCONT", [19] = "SIGSTOP", [20] = "SIGTSTP",
+	[21] = "SIGTTIN", [22] = "SIGTTOU", [23] = "SIGURG", [24] = "SIGXCPU", [25] = "SIGXFSZ",
+	[26] = "SIGVTALRM", [27] = "SIGPROF", [28] = "SIGWINCH", [29] = "SIGIO", [30] = "SIGPWR",
+	[31] = "SIGSYS",
 };
 
-/* How a process ended, from its wait status (Linux's encoding). */
-static void print_status(int pid, const char *name, int status)
+static const char *signal_name(int sig)
 {
-	int sig = status & 0x7f;
-
-	if (!sig) {
-		kprintf("[%d] %s exited with status %d\n", pid, name, (status >> 8) & 0xff);
-		return;
-	}
-	const char *sname = sig < (int)ARRAY_SIZE(signal_names) && signal_names[sig] ?
-			    signal_names[sig] : "";
-	kprintf("[%d] %s killed by signal %d %s\n", pid, name, sig, sname);
+	return sig < (int)ARRAY_SIZE(signal_names) && signal_names[sig] ? signal_names[sig] : "";
 }
 
+/* What happened to a job, from its wait status (Linux's encoding, as
+ * WIFEXITED, WIFSTOPPED, WIFCONTINUED and WIFSIGNALED read it). */
+static void print_status(const struct wait_result *res)
+{
+	int status = res->status, sig = status & 0x7f;
+
+	if (!sig)
+		kprintf("[%d] %s exited with status %d\n", res->pid, res->name, (status >> 8) & 0xff);
+	else if ((status & 0xff) == 0x7f)
+		kprintf("[%d] %s stopped by signal %d %s\n", res->pid, res->name, status >> 8,
+			signal_name(status >> 8));
+	else if (status == 0xffff)
+		kprintf("[%d] %s continued\n", res->pid, res->name);
+	else
+		kprintf("[%d] %s killed by signal %d %s\n", res->pid, res->name, sig,
+			signal_name(sig));
+}
+
+/* Like a shell between commands: what became of the background jobs. */
 void report_finished_jobs(void)
 {
-	char name[16];
-	int status;
-	long pid;
+	struct wait_result res;
 
-	while ((pid = kernel_wait4(-1, &status, name, true)) > 0)
-		print_status((int)pid, name, status);
+	while (do_wait(-1, WEXITED | WSTOPPED | WCONTINUED | WNOHANG, &res) > 0)
+		print_status(&res);
 }
 
 static const char *const errors[] = {
@@ -71,16 +84,16 @@ int cmd_run(int argc, char **argv)
 		kprintf("[%ld] %s\n", pid, argv[1]);
 		return 0;
 	}
-	int status;
-	char name[16];
-	kernel_wait4((int)pid, &status, name, false);
-	print_status((int)pid, name, status);
+	/* Until it ends or stops: a stopped job goes on in the background. */
+	struct wait_result res;
+	do_wait((int)pid, WEXITED | WSTOPPED, &res);
+	print_status(&res);
 	return 0;
 }
 
 static const char *const state_names[] = {
 	[EMBRYO] = "new", [RUNNABLE] = "runnable", [RUNNING] = "running",
-	[SLEEPING] = "sleeping", [ZOMBIE] = "zombie",
+	[SLEEPING] = "sleeping", [STOPPED] = "stopped", [ZOMBIE] = "zombie",
 };
 
 static void show_process(struct proc *p)

@@ -98,13 +98,23 @@ void yield(void)
 	irq_restore(was_on);
 }
 
+/* The current process has used up its slice and someone else waits. */
+static bool need_resched(void)
+{
+	return !list_empty(&run_queue) && jiffies - slice_start >= SLICE_TICKS;
+}
+
 /* After an interrupt: a user process whose time is up goes to the back
  * of the queue, if anyone else is waiting. */
 void sched_tick(struct trapframe *tf)
 {
-	if (!current || (tf->cs & 3) != 3 || list_empty(&run_queue))
-		return;
-	if (jiffies - slice_start >= SLICE_TICKS)
+	if (current && (tf->cs & 3) == 3 && need_resched())
+		yield();
+}
+
+void cond_resched(void)
+{
+	if (need_resched())
 		yield();
 }
 

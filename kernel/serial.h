@@ -9,11 +9,15 @@
 extern struct wait_queue_head serial_input;
 
 void serial_init(void);
+/* Queue output ("\n" becomes "\r\n"); the transmit interrupt sends it. */
 void serial_putc(char c);
 void serial_write(const char *s, size_t n);
+/* Send everything queued now, by polling: before the machine stops. */
+void serial_flush(void);
 /* Take one received character; false if none is waiting. */
 bool serial_getc(char *c);
-/* Turn on the receive interrupt (after the IDT and PIC are ready). */
-void serial_enable_rx_irq(void);
+/* Turn on the receive and transmit interrupts (after the IDT and PIC
+ * are ready); until then output is written synchronously. */
+void serial_enable_irq(void);
 
 #endif

@@ -77,9 +77,46 @@ static bool default_ignored(int sig)
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
 
+#define STOP_SIGNALS (bit(SIGSTOP) | bit(SIGTSTP) | bit(SIGTTIN) | bit(SIGTTOU))
+
+/* Linux's sig_kernel_stop: the default action is to stop. */
+static bool default_stops(int sig)
+{
+	return STOP_SIGNALS & bit(sig);
+}
+
 bool signal_pending(const struct proc *p)
 {
 	return p->killed || (p->signal.pending & ~p->signal.blocked);
+}
+
+bool fatal_signal_pending(const struct proc *p)
+{
+	return p->killed;
+}
+
+/* Delivering sig would kill p (Linux: sig_fatal). */
+static bool sig_fatal(const struct proc *p, int sig)
+{
+	const struct signal_state *s = &p->signal;
+
+	return s->action[sig].handler == SIG_DFL && !default_ignored(sig) && !default_stops(sig) &&
+	       !(s->blocked & bit(sig));
+}
+
+/*
+ * What sending sig does before it is even queued, whatever its action
+ * (Linux: prepare_signal): a stop signal cancels a pending SIGCONT, and
+ * SIGCONT cancels pending stop signals and resumes a stopped process.
+ */
+static void prepare_signal(struct proc *p, int sig)
+{
+	if (default_stops(sig)) {
+		p->signal.pending &= ~bit(SIGCONT);
+	} else if (sig == SIGCONT) {
+		p->signal.pending &= ~STOP_SIGNALS;
+		proc_continue(p);
+	}
 }
 
 void send_signal(struct proc *p, int sig, const struct sig_pending_info *info)
@@ -91,11 +128,19 @@ void send_signal(struct proc *p, int sig, const struct sig_pending_info *info)
 	 * it has no handler for - even SIGKILL: its death would panic. */
 	if (p == init_task && handler == SIG_DFL && (info->code == SI_USER || info->code == SI_TKILL))
 		return;
-	if (sig == SIGKILL) {
-		proc_kill(p, SIGKILL);
+	prepare_signal(p, sig);
+	/* Like Linux's complete_signal: a signal that will kill p anyway
+	 * kills it now, so that a long system call notices and ends. A
+	 * stopped process keeps it pending until SIGCONT; only SIGKILL
+	 * wakes it. */
+	if (sig == SIGKILL || (sig_fatal(p, sig) && p->state != STOPPED)) {
+		proc_kill(p, sig);
 		return;
 	}
-	if (handler == SIG_IGN || (handler == SIG_DFL && default_ignored(sig)))
+	/* An ignored signal is dropped - unless it is blocked: the action
+	 * may change before it is unblocked (Linux: sig_ignored). */
+	if (!(s->blocked & bit(sig)) &&
+	    (handler == SIG_IGN || (handler == SIG_DFL && default_ignored(sig))))
 		return;
 	bool was_on = irq_save();
 	if (!(s->pending & bit(sig))) { /* a standard signal is pending once */
@@ -119,6 +164,19 @@ void force_sig_fault(int sig, int code, uint64_t addr, short addr_lsb)
 		s->action[sig].handler = SIG_DFL;
 	}
 	send_signal(current, sig, &info);
+}
+
+/*
+ * The signal frame for sig could not be set up (Linux: force_sigsegv).
+ * If sig was SIGSEGV itself, its handler cannot be reached: SIGSEGV's
+ * default action (death) happens. Any other signal's failure becomes a
+ * SIGSEGV the process may still catch.
+ */
+static void force_sigsegv(int sig)
+{
+	if (sig == SIGSEGV)
+		current->signal.action[SIGSEGV].handler = SIG_DFL;
+	force_sig_fault(SIGSEGV, SI_KERNEL, 0, 0);
 }
 
 /* The siginfo a handler sees, laid out for the kind of signal it is. */
@@ -154,24 +212,73 @@ static void save_sigcontext(struct sigcontext *sc, const struct trapframe *tf, u
 	};
 }
 
+#define NR_RESTART_SYSCALL 219
+
 /*
- * A system call whose sleep a signal interrupted returned -ERESTARTSYS.
- * It runs again if no handler is about to run (ka NULL: the signal was
- * ignored) or the handler has SA_RESTART - back up over the 2-byte
- * `syscall` instruction and put its number back in rax; otherwise it
- * fails with EINTR. (pause and nanosleep return EINTR themselves: never
- * restarted, as on Linux.)
+ * A system call whose sleep a signal interrupted returned -ERESTART*.
+ * With a handler about to run (ka), it fails with EINTR - except that
+ * -ERESTARTSYS runs again if the handler has SA_RESTART. With none (the
+ * signal was ignored, or stopped the process until SIGCONT) every kind
+ * runs again: back up over the 2-byte `syscall` instruction and put its
+ * number back in rax - or restart_syscall's, which goes on with what the
+ * call saved (-ERESTART_RESTARTBLOCK).
  */
 static void handle_restart(struct trapframe *tf, const struct k_sigaction *ka)
 {
-	if (tf->trapno != T_SYSCALL || (int64_t)tf->rax != -ERESTARTSYS)
+	int64_t err = (int64_t)tf->rax;
+
+	if (tf->trapno != T_SYSCALL ||
+	    (err != -ERESTARTSYS && err != -ERESTARTNOHAND && err != -ERESTART_RESTARTBLOCK))
 		return;
-	if (ka && !(ka->flags & SA_RESTART)) {
+	if (ka && (err != -ERESTARTSYS || !(ka->flags & SA_RESTART))) {
 		tf->rax = (uint64_t)-EINTR;
 		return;
 	}
-	tf->rax = current->syscall_nr;
+	tf->rax = err == -ERESTART_RESTARTBLOCK ? NR_RESTART_SYSCALL : current->syscall_nr;
 	tf->rip -= 2;
+}
+
+static long do_no_restart_syscall(struct restart_block *rb)
+{
+	(void)rb;
+	return -EINTR;
+}
+
+long sys_restart_syscall(void)
+{
+	struct restart_block *rb = &current->restart_block;
+	long (*fn)(struct restart_block *) = rb->fn ? rb->fn : do_no_restart_syscall;
+
+	rb->fn = do_no_restart_syscall; /* once */
+	return fn(rb);
+}
+
+/*
+ * Where the frame goes (Linux: get_sigframe): below the interrupted stack
+ * pointer, or at the top of the alternate stack for a SA_ONSTACK handler
+ * that is not on it yet. A frame that would not fit on the alternate
+ * stack - a handler that keeps faulting with SA_NODEFER pushes one frame
+ * after another - is refused: the process dies of SIGSEGV instead of
+ * overwriting whatever lies below the stack, or looping forever.
+ * Returns the frame's address and the FPU state's in *fpstate, or 0.
+ */
+static uint64_t get_sigframe(const struct k_sigaction *ka, uint64_t sp, uint64_t *fpstate)
+{
+	struct signal_state *s = &current->signal;
+	bool nested_altstack = on_altstack(s, sp), entering_altstack = false;
+
+	if ((ka->flags & SA_ONSTACK) && s->altstack_size && !nested_altstack) {
+		sp = s->altstack_sp + s->altstack_size;
+		entering_altstack = true;
+	}
+	sp = ((sp - RED_ZONE - sizeof(struct fpu_state)) & ~63UL);
+	*fpstate = sp;
+	sp = ((sp - sizeof(struct rt_sigframe)) & ~15UL) - 8; /* as if just called */
+	if ((nested_altstack || entering_altstack) && !on_altstack(s, sp)) {
+		pr_info("%s[%d] overflowed sigaltstack\n", current->name, current->pid);
+		return 0;
+	}
+	return sp;
 }
 
 static int setup_rt_frame(int sig, const struct k_sigaction *ka,
@@ -180,16 +287,14 @@ static int setup_rt_frame(int sig, const struct k_sigaction *ka,
 	struct signal_state *s = &current->signal;
 	struct fpu_state fpu;
 	struct rt_sigframe frame;
-	uint64_t sp = tf->rsp;
+	uint64_t fpstate, sp;
 
 	if (!(ka->flags & SA_RESTORER))
 		return -EFAULT; /* x86-64 has no default way back */
-	if ((ka->flags & SA_ONSTACK) && s->altstack_size && !on_altstack(s, sp))
-		sp = s->altstack_sp + s->altstack_size;
-	sp = ((sp - RED_ZONE - sizeof(fpu)) & ~63UL);
-	uint64_t fpstate = sp;
+	sp = get_sigframe(ka, tf->rsp, &fpstate);
+	if (!sp)
+		return -EFAULT;
 	fpu_save(&fpu); /* the process's live registers: the kernel never uses them */
-	sp = ((sp - sizeof(frame)) & ~15UL) - 8; /* as if just called */
 
 	memset(&frame, 0, sizeof(frame));
 	frame.pretcode = ka->restorer;
@@ -216,39 +321,48 @@ static int setup_rt_frame(int sig, const struct k_sigaction *ka,
 	return 0;
 }
 
+/*
+ * Take pending signals that are not blocked, lowest first, until one
+ * has a handler to run (its frame is then set up) or none is left:
+ * ignored ones are dropped, a stop signal stops the process here until
+ * SIGCONT, any other default action kills it.
+ */
 void do_signal(struct trapframe *tf)
 {
 	struct signal_state *s = &current->signal;
 
-	if (current->killed)
-		do_exit(current->kill_signal);
-	uint64_t ready = s->pending & ~s->blocked;
-	if (!ready) {
-		handle_restart(tf, NULL);
-		return;
-	}
-	int sig = __builtin_ctzll(ready) + 1;
-	struct sig_pending_info info = s->info[sig];
-	struct k_sigaction *ka = &s->action[sig];
-	s->pending &= ~bit(sig);
+	for (;;) {
+		if (current->killed)
+			do_exit(current->kill_signal);
+		uint64_t ready = s->pending & ~s->blocked;
+		if (!ready)
+			break;
+		int sig = __builtin_ctzll(ready) + 1;
+		struct sig_pending_info info = s->info[sig];
+		struct k_sigaction *ka = &s->action[sig];
+		s->pending &= ~bit(sig);
 
-	if (ka->handler == SIG_IGN || (ka->handler == SIG_DFL && default_ignored(sig))) {
-		handle_restart(tf, NULL);
+		if (ka->handler == SIG_IGN || (ka->handler == SIG_DFL && default_ignored(sig)))
+			continue;
+		if (ka->handler == SIG_DFL && default_stops(sig)) {
+			do_signal_stop(sig);
+			continue;
+		}
+		if (ka->handler == SIG_DFL)
+			do_exit(sig); /* wait status: killed by sig */
+		handle_restart(tf, ka);
+		if (setup_rt_frame(sig, ka, &info, tf)) {
+			force_sigsegv(sig); /* taken on the next turn */
+			continue;
+		}
+		s->blocked |= ka->mask & ~UNBLOCKABLE;
+		if (!(ka->flags & SA_NODEFER))
+			s->blocked |= bit(sig);
+		if (ka->flags & SA_RESETHAND)
+			ka->handler = SIG_DFL;
 		return;
 	}
-	if (ka->handler == SIG_DFL)
-		do_exit(sig); /* wait status: killed by sig */
-	handle_restart(tf, ka);
-	if (setup_rt_frame(sig, ka, &info, tf)) {
-		pr_info("%s[%d]: cannot deliver signal %d: bad stack or no restorer\n",
-			current->name, current->pid, sig);
-		do_exit(SIGSEGV);
-	}
-	s->blocked |= ka->mask & ~UNBLOCKABLE;
-	if (!(ka->flags & SA_NODEFER))
-		s->blocked |= bit(sig);
-	if (ka->flags & SA_RESETHAND)
-		ka->handler = SIG_DFL;
+	handle_restart(tf, NULL);
 }
 
 long sys_rt_sigreturn(void)
@@ -329,6 +443,16 @@ long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size
 		return -EFAULT;
 	}
 	return 0;
+}
+
+/* The signals that are pending because they are blocked. */
+long sys_rt_sigpending(uint64_t set, uint64_t size)
+{
+	uint64_t pending = current->signal.pending & current->signal.blocked;
+
+	if (size > sizeof(pending))
+		return -EINVAL;
+	return copy_to_user(set, &pending, size);
 }
 
 long sys_sigaltstack(uint64_t ss, uint64_t oss)

@@ -28,6 +28,9 @@
 #define SIGCHLD 17
 #define SIGCONT 18
 #define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
 #define SIGURG 23
 #define SIGWINCH 28
 
@@ -43,10 +46,13 @@
 #define BUS_MCEERR_AO 5 /* hardware memory error found: action optional */
 #define CLD_EXITED 1
 #define CLD_KILLED 2
+#define CLD_STOPPED 5
+#define CLD_CONTINUED 6
 
 #define SIG_DFL 0UL
 #define SIG_IGN 1UL
 
+#define SA_NOCLDSTOP 0x00000001UL /* no SIGCHLD when a child stops or continues */
 #define SA_SIGINFO 0x00000004UL
 #define SA_RESTORER 0x04000000UL
 #define SA_ONSTACK 0x08000000UL
@@ -90,12 +96,24 @@ struct signal_state {
 	uint64_t altstack_sp, altstack_size;
 };
 
+/* How an interrupted system call goes on (-ERESTART_RESTARTBLOCK):
+ * restart_syscall() calls fn. Linux's struct restart_block. */
+struct restart_block {
+	long (*fn)(struct restart_block *rb);
+	uint64_t expires; /* nanosleep: the deadline, in ns on... */
+	uint64_t clockid; /* ...this clock */
+	uint64_t rmtp;    /* ...and where to write the time left, or 0 */
+};
+
 struct proc;
 
 /* Queue sig for p with what its siginfo should say. */
 void send_signal(struct proc *p, int sig, const struct sig_pending_info *info);
 /* A signal that would interrupt a sleep (wait4, nanosleep: -EINTR). */
 bool signal_pending(const struct proc *p);
+/* p is going to die (SIGKILL, or a signal whose default action kills and
+ * that nothing blocks or catches): long loops in the kernel stop early. */
+bool fatal_signal_pending(const struct proc *p);
 /* A signal the process cannot block or ignore right now (faults): if it
  * is blocked or ignored, the default action (death) happens anyway. */
 void force_sig_fault(int sig, int code, uint64_t addr, short addr_lsb);
@@ -105,6 +123,8 @@ void do_signal(struct trapframe *tf);
 long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t size);
 long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size);
 long sys_rt_sigreturn(void);
+long sys_restart_syscall(void);
+long sys_rt_sigpending(uint64_t set, uint64_t size);
 long sys_sigaltstack(uint64_t ss, uint64_t oss);
 long sys_tkill(uint64_t tid, uint64_t sig);
 long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig);

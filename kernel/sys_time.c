@@ -183,15 +183,14 @@ long sys_pause(void)
 	while (!signal_pending(current))
 		sleep_on(&never); /* only a signal (proc_wake) ends this */
 	sti();
-	return -EINTR;
+	return -ERESTARTNOHAND; /* EINTR after a handler; a stop does not end it */
 }
 
 /*
  * Sleep until kc reads `deadline` or a signal comes. The clock, not the
  * timer, says when we are done: a REALTIME clock set back while we slept
  * sends us back to sleep. Returns 0, or -EINTR with the time left in
- * *left. A signal that is ignored never wakes us (kernel/signal.c drops
- * it), so Linux's restart of an interrupted sleep is never needed.
+ * *left.
  */
 static long do_nanosleep(const struct k_clock *kc, uint64_t deadline, uint64_t *left)
 {
@@ -225,25 +224,51 @@ static uint64_t ktime_add_safe(uint64_t a, uint64_t b)
 	return a > KTIME_MAX - b ? KTIME_MAX : a + b;
 }
 
-static long nanosleep_common(const struct k_clock *kc, bool abs, uint64_t req, uint64_t rem)
+static long nanosleep_restart(struct restart_block *rb);
+
+/*
+ * Sleep until `deadline` on clock `id` (Linux's hrtimer_nanosleep). A
+ * signal ends the sleep: EINTR if a handler runs; else (a stop and
+ * SIGCONT) it goes on to the same deadline - an absolute sleep by running
+ * again as it was, a relative one through restart_syscall. A relative
+ * sleep tells rem the time that was left, each time.
+ */
+static long nanosleep_to(uint64_t id, uint64_t deadline, bool abs, uint64_t rem)
+{
+	uint64_t left;
+
+	if (do_nanosleep(&clocks[id], deadline, &left) == 0)
+		return 0;
+	if (abs)
+		return -ERESTARTNOHAND;
+	if (rem && put_timespec(rem, left))
+		return -EFAULT;
+	current->restart_block = (struct restart_block){
+		.fn = nanosleep_restart, .expires = deadline, .clockid = id, .rmtp = rem
+	};
+	return -ERESTART_RESTARTBLOCK;
+}
+
+static long nanosleep_restart(struct restart_block *rb)
+{
+	return nanosleep_to(rb->clockid, rb->expires, false, rb->rmtp);
+}
+
+static long nanosleep_common(uint64_t id, bool abs, uint64_t req, uint64_t rem)
 {
 	struct timespec ts;
-	uint64_t left;
 
 	if (copy_from_user(&ts, req, sizeof(ts)))
 		return -EFAULT;
 	if (!timespec_valid(&ts))
 		return -EINVAL;
 	uint64_t ns = timespec_to_ns(&ts);
-	long ret = do_nanosleep(kc, abs ? ns : ktime_add_safe(kc->get(), ns), &left);
-	if (ret == -EINTR && !abs && rem && put_timespec(rem, left))
-		return -EFAULT;
-	return ret;
+	return nanosleep_to(id, abs ? ns : ktime_add_safe(clocks[id].get(), ns), abs, rem);
 }
 
 long sys_nanosleep(uint64_t req, uint64_t rem)
 {
-	return nanosleep_common(&clocks[CLOCK_MONOTONIC], false, req, rem);
+	return nanosleep_common(CLOCK_MONOTONIC, false, req, rem);
 }
 
 long sys_clock_nanosleep(uint64_t clock, uint64_t flags, uint64_t req, uint64_t rem)
@@ -254,5 +279,5 @@ long sys_clock_nanosleep(uint64_t clock, uint64_t flags, uint64_t req, uint64_t 
 		return -EINVAL;
 	if (!kc->nsleep)
 		return -EOPNOTSUPP;
-	return nanosleep_common(kc, flags & TIMER_ABSTIME, req, rem);
+	return nanosleep_common(clock, flags & TIMER_ABSTIME, req, rem);
 }

@@ -23,6 +23,7 @@
 #include "mce/mce.h"
 #include "mm/layout.h"
 #include "mm/fault.h"
+#include "mm/mmap_lock.h"
 
 
 
@@ -152,12 +153,30 @@ static bool from_user(const struct trapframe *tf)
 	return (tf->cs & 3) == 3;
 }
 
-/* "hello[12]: segfault at 0 ip 401000 sp 7ffffffeef0 error 4", as Linux
- * logs it; then the signal, which a handler may catch. */
+/* As Linux: a fault is logged only when no handler will see its signal
+ * (init's always), and within printk_ratelimit(). */
+static bool unhandled_signal(int sig)
+{
+	uint64_t handler = current->signal.action[sig].handler;
+
+	return current->pid == 1 || handler == SIG_DFL || handler == SIG_IGN;
+}
+
+/* "hello[12]: segfault at 0 ip 401000 sp 7ffffffeef0 error 4", as Linux's
+ * show_signal_msg logs it (init's at KERN_EMERG). */
+static void show_signal_msg(struct trapframe *tf, int sig, const char *what, uint64_t addr)
+{
+	if (!unhandled_signal(sig) || !printk_ratelimit())
+		return;
+	printk("%s%s[%d]: %s at %lx ip %lx sp %lx error %lx\n",
+	       current->pid > 1 ? KERN_INFO : KERN_EMERG, current->name, current->pid,
+	       what, addr, tf->rip, tf->rsp, tf->error);
+}
+
+/* Log the fault, then the signal, which a handler may catch. */
 static void user_fault(struct trapframe *tf, int sig, int code, const char *what, uint64_t addr)
 {
-	pr_info("%s[%d]: %s at %lx ip %lx sp %lx error %lx\n", current->name, current->pid,
-		what, addr, tf->rip, tf->rsp, tf->error);
+	show_signal_msg(tf, sig, what, addr);
 	force_sig_fault(sig, code, addr, 0);
 }
 
@@ -171,15 +190,33 @@ static void user_exception(struct trapframe *tf)
 		user_fault(tf, SIGSEGV, SI_KERNEL, trap_name(tf->trapno), 0);
 }
 
+/* A fault on a user address: resolved under the address space's read
+ * lock, and - if the faulting code ran with interrupts on (user mode, or
+ * a system call copying user memory) - with interrupts on, since finding
+ * a page may take a while (and, with disks, sleep). */
+static int user_address_fault(struct trapframe *tf, uint64_t addr, int *si_code)
+{
+	struct mm_struct *mm = current->mm;
+	bool irqs = tf->rflags & RFLAGS_IF;
+
+	if (irqs)
+		sti();
+	mmap_read_lock(mm);
+	int err = handle_mm_fault(mm, addr, (unsigned)tf->error, si_code);
+	mmap_read_unlock(mm);
+	if (irqs)
+		cli();
+	return err;
+}
+
 static void page_fault(struct trapframe *tf)
 {
-	uint64_t addr = read_cr2();
+	uint64_t addr = read_cr2(); /* before interrupts are on: another fault would change it */
 	int si_code = SEGV_MAPERR;
-
 	int err = -EFAULT;
 
 	if (current && current->mm && addr < TASK_SIZE)
-		err = handle_mm_fault(current->mm, addr, (unsigned)tf->error, &si_code);
+		err = user_address_fault(tf, addr, &si_code);
 	if (err == 0)
 		return; /* demand paging: the access can be retried */
 	if (err == -EHWPOISON && from_user(tf)) {
@@ -204,7 +241,11 @@ void trap(struct trapframe *tf)
 {
 	if (tf->trapno >= T_IRQ0 && tf->trapno < T_IRQ0 + NR_IRQS) {
 		irq_dispatch((int)(tf->trapno - T_IRQ0));
-		mce_inject_user_tick(tf);
+		mce_inject_check(tf);
+		/* An interrupt arrives only with interrupts on, so it never
+		 * cuts into an irq_save() section: a safe point for what the
+		 * #MC handler left (Linux: irq_work at the end of an IRQ). */
+		mce_irq_work_run();
 		sched_tick(tf);
 	} else if (tf->trapno == LOCAL_TIMER_VECTOR || tf->trapno == SPURIOUS_APIC_VECTOR) {
 		lapic_interrupt(tf->trapno);
@@ -213,7 +254,7 @@ void trap(struct trapframe *tf)
 		do_syscall(tf);
 		cli();
 	} else if (tf->trapno == T_MACHINE_CHECK) {
-		do_machine_check(tf);
+		exc_machine_check(tf);
 	} else if (tf->trapno == T_PAGE_FAULT) {
 		page_fault(tf);
 	} else if (from_user(tf)) {
@@ -221,8 +262,11 @@ void trap(struct trapframe *tf)
 	} else {
 		die(tf);
 	}
-	if (current && from_user(tf) && current->mce_kill_me)
+	if (!current || !from_user(tf))
+		return;
+	mce_inject_check(tf); /* a user:PID injection fires as its process goes back */
+	mce_irq_work_run();   /* on the way to user mode the kernel holds nothing */
+	if (current->mce_kill_me)
 		mce_kill_me_maybe();
-	if (current && from_user(tf))
-		do_signal(tf);
+	do_signal(tf);
 }

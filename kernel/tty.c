@@ -13,6 +13,7 @@
 #include "fs/iov_iter.h"
 #include "fs/stat.h"
 #include "kernel/errno.h"
+#include "kernel/proc.h"
 #include "kernel/serial.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
@@ -29,8 +30,12 @@ static long console_read(struct file *f, struct iov_iter *to, loff_t *pos)
 	return 0;
 }
 
-/* How many bytes were written, or -EFAULT if not even the first byte
- * could be read. */
+/*
+ * How many bytes were written, or -EFAULT if not even the first byte
+ * could be read. A huge write (2 GiB) takes minutes at the UART's pace:
+ * between chunks it lets others run, and a signal ends it as on Linux's
+ * terminals - with what was written so far, or -ERESTARTSYS.
+ */
 static long console_write(struct file *f, struct iov_iter *from, loff_t *pos)
 {
 	char chunk[CHUNK];
@@ -38,6 +43,9 @@ static long console_write(struct file *f, struct iov_iter *from, loff_t *pos)
 
 	(void)f, (void)pos;
 	while (iov_iter_count(from)) {
+		if (signal_pending(current))
+			return done ? (long)done : -ERESTARTSYS;
+		cond_resched();
 		size_t n = copy_from_iter(chunk, CHUNK, from);
 		serial_write(chunk, n);
 		done += n;

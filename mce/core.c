@@ -5,8 +5,9 @@
  * The handler runs on its own IST stack (kernel/gdt.c), like an NMI: it
  * may interrupt any code, even with interrupts off. So it does only what
  * cannot wait - read and clear the banks, grade the errors, and panic if
- * the machine cannot go on - and queues the page work (memory_failure) to
- * run later in normal kernel context.
+ * the machine cannot go on - and leaves each record in a lock-free pool
+ * (mce/genpool.c). At the next safe point the records are logged and the
+ * page work (memory_failure) is queued for the kworker.
  */
 #include "mce/mce.h"
 #include "kernel/errno.h"
@@ -62,13 +63,13 @@ void mce_log(const struct mce *m)
  * reset): log them as found and start clean. */
 static void log_boot_errors(void)
 {
+	struct mce template = { .time = jiffies, .mcgcap = mcg_cap };
+	struct mce m;
+
 	for (int bank = 0; bank < nr_banks; bank++) {
-		struct mce m = { .bank = bank, .time = jiffies, .mcgcap = mcg_cap };
-		m.status = mce_rdmsr(MSR_IA32_MCx_STATUS(bank));
+		mce_read_bank(&m, &template, bank);
 		if (!(m.status & MCI_STATUS_VAL))
 			continue;
-		m.addr = mce_rdmsr(MSR_IA32_MCx_ADDR(bank));
-		m.misc = mce_rdmsr(MSR_IA32_MCx_MISC(bank));
 		pr_warn("mce: bank %d held an error at boot\n", bank);
 		mce_grade(&m);
 		mce_log(&m);
@@ -101,19 +102,14 @@ void mcheck_init(void)
 		MCE_POLL_MS);
 }
 
-static void read_bank(struct mce *m, int bank)
-{
-	m->bank = bank;
-	m->status = mce_rdmsr(MSR_IA32_MCx_STATUS(bank));
-	if (m->status & MCI_STATUS_ADDRV)
-		m->addr = mce_rdmsr(MSR_IA32_MCx_ADDR(bank));
-	if (m->status & MCI_STATUS_MISCV)
-		m->misc = mce_rdmsr(MSR_IA32_MCx_MISC(bank));
-}
-
 /* A fatal error: say what it was, then stop. */
 static __attribute__((noreturn)) void mce_panic(const struct mce *m)
 {
+	struct mce found;
+
+	/* No safe point will come: show what the handler found first. */
+	while (mce_gen_pool_take(&found))
+		mce_log(&found);
 	pr_emerg("mce: [Hardware Error]: Machine check: %s\n", m->severity_msg);
 	panic("Fatal machine check: %s", m->severity_msg);
 }
@@ -148,6 +144,14 @@ static void queue_page_work(const struct mce *m)
 	memory_failure_queue(mce_phys_addr(m) >> 12, 0);
 }
 
+/* At a safe point (mce/genpool.c), each record the handler left: log it,
+ * queue its page (Linux: the mce_gen_pool notifiers, uc_decode_notifier). */
+void mce_handle_record(const struct mce *m)
+{
+	mce_log(m);
+	queue_page_work(m);
+}
+
 /* With SER, an #MC is about the banks with the S bit; the others hold
  * corrected or UCNA errors, which the poller collects. A fatal error is
  * taken wherever it is. */
@@ -159,34 +163,36 @@ static bool ours_to_handle(const struct mce *m)
 }
 
 /*
- * The #MC handler: scan every bank, grade each error it holds, log and
- * clear the ones that are ours; the worst decides what happens next.
+ * The #MC handler: scan every bank, grade each error it holds, keep and
+ * clear the ones that are ours; the worst decides what happens next. It
+ * touches no list and prints nothing (unless it panics): the records wait
+ * in the pool for a safe point. The software injector (mce/inject.c)
+ * calls it directly, on its own stack.
  */
 void do_machine_check(struct trapframe *tf)
 {
 	struct mce worst = { .severity = MCE_NO_SEVERITY };
-	struct mce m = {
+	struct mce template = {
 		.mcgstatus = mce_rdmsr(MSR_IA32_MCG_STATUS),
 		.ip = tf->rip, .cs = tf->cs, .user = (tf->cs & 3) == 3,
 		.in_exception = true, .time = jiffies, .mcgcap = mcg_cap,
 	};
+	struct mce m;
 
 	for (int bank = 0; bank < nr_banks; bank++) {
-		read_bank(&m, bank);
+		mce_read_bank(&m, &template, bank);
 		if (!(m.status & MCI_STATUS_VAL))
 			continue;
 		mce_grade(&m);
 		if (!ours_to_handle(&m))
 			continue;
-		mce_log(&m);
+		mce_gen_pool_add(&m);
 		mce_clear_bank(bank);
 		if (m.severity > worst.severity)
 			worst = m;
-		queue_page_work(&m);
 	}
 	if (worst.severity == MCE_NO_SEVERITY)
-		pr_warn("mce: #MC, but no bank holds a signalled error (MCG_STATUS %#lx); "
-			"the poller collects any others\n", m.mcgstatus);
+		mce_gen_pool_unclaimed(template.mcgstatus);
 	if (worst.severity >= MCE_PANIC_SEVERITY)
 		mce_panic(&worst);
 	if (worst.severity >= MCE_UC_SEVERITY && worst.user) {
@@ -199,4 +205,19 @@ void do_machine_check(struct trapframe *tf)
 	/* MCIP must be clear before we return: another #MC while it is set
 	 * shuts the processor down. */
 	mce_wrmsr(MSR_IA32_MCG_STATUS, 0);
+}
+
+/*
+ * Vector 18, a machine check from the CPU (Linux: exc_machine_check). It
+ * may arrive in the middle of the software injector's #MC, which runs on
+ * the kernel stack, not on this IST stack: it reads the hardware's own
+ * registers, never the injector's record, so each handler handles only
+ * its own banks.
+ */
+void exc_machine_check(struct trapframe *tf)
+{
+	bool was = mce_hardware_view(true);
+
+	do_machine_check(tf);
+	mce_hardware_view(was);
 }

@@ -1,8 +1,10 @@
 /*
  * The software injector (Linux: arch/x86/kernel/cpu/mce/inject.c). It
- * makes one bank read as a given error (mce/msr.c) and then either raises
- * #MC at once with `int $18` - the real vector, the real handler - or
- * leaves the error for the poller, as hardware does with corrected ones.
+ * makes one bank read as a given error (mce/msr.c) and then either takes
+ * the #MC at once - the real handler, called on this stack rather than
+ * through `int $18` on the #MC IST stack, so that a real #MC arriving in
+ * the middle finds that stack free - or leaves the error for the poller,
+ * as hardware does with corrected ones.
  *
  *   mce-inject bank=N status=HEX [addr=HEX] [misc=HEX] [mcgstatus=HEX] [raise|poll]
  *              [ctx=kernel|ctx=user:PID]
@@ -17,8 +19,11 @@
  * and nothing is injected.
  */
 #include "mce/mce.h"
+#include "kernel/gdt.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/trap.h"
+#include "kernel/x86.h"
 #include "lib/parse.h"
 #include "lib/string.h"
 
@@ -29,12 +34,16 @@
 
 struct request {
 	struct mce_injection inj;
+	uint64_t bank; /* as given: inj.bank once it is known to exist */
 	bool have_bank, have_status, have_addr, have_misc, have_mcgstatus, have_mode;
 	int user_pid; /* ctx=user:PID: take the #MC while PID runs in user mode */
 };
 
-/* An injection waiting for its process to be running in user mode. */
-static int armed_pid, armed_bank;
+/* An injection waiting for its process to be running in user mode. Its
+ * record stays here, out of the banks, until it fires: no other machine
+ * check may see it (or its MCG_STATUS). */
+static int armed_pid;
+static struct mce_injection armed;
 
 static int refuse(const char *why)
 {
@@ -63,7 +72,7 @@ static int parse_context(struct request *r, const char *text)
 static int parse_word(struct request *r, char *word)
 {
 	char *eq = strchr(word, '=');
-	uint64_t *field = NULL;
+	uint64_t *field;
 	bool *seen;
 	uint64_t v;
 
@@ -83,6 +92,7 @@ static int parse_word(struct request *r, char *word)
 		return parse_context(r, eq + 1);
 	if (!strcmp(word, "bank")) {
 		seen = &r->have_bank;
+		field = &r->bank;
 	} else if (!strcmp(word, "status")) {
 		seen = &r->have_status;
 		field = &r->inj.status;
@@ -109,10 +119,7 @@ static int parse_word(struct request *r, char *word)
 		return -1;
 	}
 	*seen = true;
-	if (field)
-		*field = v;
-	else
-		r->inj.bank = (int)MIN(v, (uint64_t)INT32_MAX);
+	*field = v;
 	return 0;
 }
 
@@ -125,9 +132,9 @@ static int validate(const struct request *r)
 		return refuse("this CPU has no machine-check banks");
 	if (!r->have_bank || !r->have_status)
 		return refuse("bank= and status= are required");
-	if (r->inj.bank >= mce_nr_banks()) {
-		kprintf("mce-inject: bank %d does not exist (banks 0-%d); nothing injected\n",
-			r->inj.bank, mce_nr_banks() - 1);
+	if (r->bank >= (uint64_t)mce_nr_banks()) {
+		kprintf("mce-inject: bank %lu does not exist (banks 0-%d); nothing injected\n",
+			r->bank, mce_nr_banks() - 1);
 		return -1;
 	}
 	if (!(s & MCI_STATUS_VAL))
@@ -148,17 +155,50 @@ static int validate(const struct request *r)
 		return refuse("ctx=user:PID needs raise");
 	if (r->user_pid && armed_pid)
 		return refuse("another injection is still waiting for its process");
-	if (mce_bank_injected(r->inj.bank)) {
-		kprintf("mce-inject: bank %d still holds an injected error; nothing injected\n",
-			r->inj.bank);
+	if (mce_bank_injected((int)r->bank)) {
+		kprintf("mce-inject: bank %lu still holds an injected error; nothing injected\n",
+			r->bank);
+		return -1;
+	}
+	if (armed_pid && armed.bank == (int)r->bank) {
+		kprintf("mce-inject: bank %lu is kept for the injection waiting for process %d; "
+			"nothing injected\n", r->bank, armed_pid);
 		return -1;
 	}
 	return 0;
 }
 
-static int inject(const struct request *r)
+/*
+ * Take the #MC now, with interrupts off as the CPU would, but on the
+ * current stack: a real #MC can arrive in the middle (it cannot be
+ * masked) and then runs cleanly on the IST stack. The record is in its
+ * bank only while this handler runs for it.
+ */
+static void raise_machine_check(const struct mce_injection *inj, struct trapframe *tf)
 {
-	const struct mce_injection *inj = &r->inj;
+	bool was_on = irq_save();
+
+	mce_inject_record(inj);
+	do_machine_check(tf);
+	mce_inject_done();
+	irq_restore(was_on);
+}
+
+/* The frame an #MC would push here, in the console's kernel thread. */
+static void this_kernel_frame(struct trapframe *tf)
+{
+	*tf = (struct trapframe){ .trapno = T_MACHINE_CHECK, .cs = KERNEL_CS, .ss = KERNEL_DS,
+				  .rflags = read_rflags() };
+	__asm__ volatile("lea (%%rip), %0\n mov %%rsp, %1\n mov %%rbp, %2"
+			 : "=r"(tf->rip), "=r"(tf->rsp), "=r"(tf->rbp));
+}
+
+static int inject(struct request *r)
+{
+	struct mce_injection *inj = &r->inj;
+	struct trapframe tf;
+
+	inj->bank = (int)r->bank;
 
 	pr_info("mce-inject: bank %d status 0x%lx addr 0x%lx misc 0x%lx", inj->bank, inj->status,
 		inj->addr, inj->misc);
@@ -166,20 +206,26 @@ static int inject(const struct request *r)
 		pr_cont(" mcgstatus 0x%lx", inj->mcgstatus);
 	pr_cont(": %s\n", !inj->raise ? "left for the poller" :
 		r->user_pid ? "#MC when that process next runs in user mode" : "raising #MC");
-	mce_inject_record(inj);
 	if (r->user_pid) {
+		armed = *inj;
 		armed_pid = r->user_pid;
-		armed_bank = inj->bank;
+		return 0;
 	}
-	else if (inj->raise)
-		__asm__ volatile("int $18"); /* T_MACHINE_CHECK */
+	if (!inj->raise) {
+		mce_inject_record(inj);
+		return 0;
+	}
+	this_kernel_frame(&tf);
+	raise_machine_check(inj, &tf);
+	mce_irq_work_run(); /* the console's thread is a safe point */
 	return 0;
 }
 
-/* From every interrupt: if an armed injection's process is the one that
- * was running in user mode, this is its machine check. If that process
- * has gone, the injection is withdrawn (else it would block the bank). */
-void mce_inject_user_tick(struct trapframe *tf)
+/* From every interrupt and every return to user mode: if an armed
+ * injection's process is the one running (or about to run) in user mode,
+ * this is its machine check, as if its next instruction had read the bad
+ * data. If that process has gone, the injection is withdrawn. */
+void mce_inject_check(struct trapframe *tf)
 {
 	if (!armed_pid)
 		return;
@@ -187,14 +233,13 @@ void mce_inject_user_tick(struct trapframe *tf)
 	if (!p || p->state == ZOMBIE) {
 		pr_info("mce-inject: process %d is gone: injection withdrawn\n", armed_pid);
 		armed_pid = 0;
-		mce_clear_bank(armed_bank);
-		mce_wrmsr(MSR_IA32_MCG_STATUS, 0); /* drops the injected MCG_STATUS */
 		return;
 	}
-	if (p != current || (tf->cs & 3) != 3)
+	/* A process being killed never runs in user mode again. */
+	if (p != current || (tf->cs & 3) != 3 || p->killed)
 		return;
 	armed_pid = 0;
-	do_machine_check(tf);
+	raise_machine_check(&armed, tf);
 }
 
 int cmd_mce_inject(int argc, char **argv)
@@ -260,8 +305,8 @@ int cmd_inject(int argc, char **argv)
 		return -1;
 	}
 	struct request r = {
-		.inj = { .bank = sh->last_bank ? mce_nr_banks() - 1 : MIN(1, mce_nr_banks() - 1),
-			 .status = sh->status, .mcgstatus = sh->mcgstatus, .raise = sh->raise },
+		.inj = { .status = sh->status, .mcgstatus = sh->mcgstatus, .raise = sh->raise },
+		.bank = (uint64_t)(sh->last_bank ? mce_nr_banks() - 1 : MIN(1, mce_nr_banks() - 1)),
 		.have_bank = true, .have_status = true, .have_mcgstatus = sh->raise,
 		.have_addr = sh->needs_pfn, .have_misc = sh->needs_pfn,
 	};
@@ -269,8 +314,13 @@ int cmd_inject(int argc, char **argv)
 		r.inj.addr = pfn << 12;
 		r.inj.misc = MISC_PAGE;
 	}
-	if (argc == (sh->needs_pfn ? 4 : 3) && parse_context(&r, argv[argc - 1]))
-		return -1;
+	if (argc == (sh->needs_pfn ? 4 : 3)) {
+		/* Only user:PID: the default already is the console's context. */
+		if (strncmp(argv[argc - 1], "user:", 5))
+			return inject_usage();
+		if (parse_context(&r, argv[argc - 1]))
+			return -1;
+	}
 	if (validate(&r))
 		return -1;
 	return inject(&r);

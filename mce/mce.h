@@ -92,7 +92,9 @@ enum mce_severity {
 /* mce/core.c */
 void mcheck_init(void);
 struct trapframe;
-void do_machine_check(struct trapframe *tf);
+void exc_machine_check(struct trapframe *tf); /* vector 18 */
+void do_machine_check(struct trapframe *tf);  /* the handler, also for the injector */
+void mce_handle_record(const struct mce *m);  /* at a safe point: log, queue the page */
 int mce_nr_banks(void);
 uint64_t mce_cap(void);     /* IA32_MCG_CAP as read at boot */
 bool mce_ser(void);         /* MCG_SER_P: the S/AR bits mean something */
@@ -100,6 +102,16 @@ void mce_grade(struct mce *m);
 void mce_log(const struct mce *m);
 void mce_clear_bank(int bank);
 void mce_kill_me_maybe(void);
+
+/* mce/bank.c: bank's STATUS, and ADDR and MISC where valid, into a copy
+ * of template (which says who reads and when). */
+void mce_read_bank(struct mce *m, const struct mce *template, int bank);
+
+/* mce/genpool.c: the handler's records, waiting for a safe point. */
+bool mce_gen_pool_add(const struct mce *m);
+void mce_gen_pool_unclaimed(uint64_t mcgstatus);
+bool mce_gen_pool_take(struct mce *m);
+void mce_irq_work_run(void); /* the safe point: kernel/trap.c, mce/inject.c */
 
 /* mce/msr.c: every read and write of an MCA register goes through these. */
 uint64_t mce_rdmsr(uint32_t msr);
@@ -109,9 +121,16 @@ struct mce_injection {
 	uint64_t status, addr, misc, mcgstatus;
 	bool raise; /* an #MC follows (else the poller finds it) */
 };
-/* Make bank inj->bank read as the given record until it is cleared. */
+/* Make bank inj->bank read as the given record until it is cleared; with
+ * raise, also MCG_STATUS, for the injector's own #MC only. */
 void mce_inject_record(const struct mce_injection *inj);
+/* The injector's #MC is over: what it left in its bank is an ordinary
+ * (visible) record now, and its MCG_STATUS is gone. */
+void mce_inject_done(void);
 bool mce_bank_injected(int bank);
+/* While a real #MC is handled: its handler sees only the hardware's
+ * registers (not the software #MC's). Returns the previous setting. */
+bool mce_hardware_view(bool on);
 
 /* mce/severity.c */
 int mce_severity(struct mce *m, const char **msg);
@@ -136,6 +155,6 @@ int cmd_mcelog(int argc, char **argv);
 /* mce/inject.c */
 int cmd_mce_inject(int argc, char **argv);
 int cmd_inject(int argc, char **argv);
-void mce_inject_user_tick(struct trapframe *tf);
+void mce_inject_check(struct trapframe *tf);
 
 #endif

@@ -12,19 +12,16 @@ static struct timer_list poll_timer;
 void machine_check_poll(void)
 {
 	uint64_t signalled = mce_ser() ? MCI_STATUS_S : MCI_STATUS_UC;
+	struct mce template = { .time = jiffies, .mcgcap = mce_cap() };
+	struct mce m;
 
 	for (int bank = 0; bank < mce_nr_banks(); bank++) {
-		struct mce m = { .bank = bank, .time = jiffies, .mcgcap = mce_cap() };
-		m.status = mce_rdmsr(MSR_IA32_MCx_STATUS(bank));
+		mce_read_bank(&m, &template, bank);
 		if (!(m.status & MCI_STATUS_VAL))
 			continue;
 		if ((m.status & MCI_STATUS_UC) && (m.status & signalled))
 			continue; /* an #MC is on its way for this one */
 		m.mcgstatus = mce_rdmsr(MSR_IA32_MCG_STATUS);
-		if (m.status & MCI_STATUS_ADDRV)
-			m.addr = mce_rdmsr(MSR_IA32_MCx_ADDR(bank));
-		if (m.status & MCI_STATUS_MISCV)
-			m.misc = mce_rdmsr(MSR_IA32_MCx_MISC(bank));
 		mce_grade(&m);
 		mce_log(&m);
 		mce_clear_bank(bank);

@@ -12,6 +12,8 @@
  */
 #include "mm/buddy.h"
 #include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/proc.h"
 
 struct zone zone;
 
@@ -41,6 +43,21 @@ static void del_from_free_list(struct page *page, unsigned int order)
 	page->private = 0;
 	zone.free_area[order].nr_free--;
 	zone.free_pages -= 1UL << order;
+}
+
+/* Linux marks a frame that poison took off the free lists this way, in
+ * page->private (its order while it was free). */
+#define MAGIC_HWPOISON 0x48575053UL /* "HWPS" */
+
+static void SetPageHWPoisonTakenOff(struct page *page)
+{
+	page->private = MAGIC_HWPOISON;
+}
+
+bool PageHWPoisonTakenOff(const struct page *page)
+{
+	return page->refcount == 0 && !page_test(page, PG_buddy) &&
+	       page->private == MAGIC_HWPOISON;
 }
 
 /* Is the block at pfn a free block of exactly this order? */
@@ -93,7 +110,21 @@ static void expand(unsigned long pfn, unsigned int low, unsigned int high)
 	}
 }
 
-struct page *alloc_pages(unsigned int order)
+/*
+ * Make the block a compound page (Linux: prep_compound_page): the head
+ * carries PG_head and the only refcount, every tail points at the head,
+ * and the first tail records the order, so that compound_head() and
+ * compound_order() work from any frame of it.
+ */
+static void prep_compound_page(struct page *head, unsigned int order)
+{
+	page_set(head, PG_head);
+	for (unsigned long i = 1; i < (1UL << order); i++)
+		head[i].compound_head = (unsigned long)head | 1;
+	head[1].compound_order = (unsigned char)order;
+}
+
+struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 {
 	for (unsigned int o = order; o < MAX_ORDER; o++) {
 		struct list_head *list = &zone.free_area[o].free_list;
@@ -103,6 +134,8 @@ struct page *alloc_pages(unsigned int order)
 		del_from_free_list(page, o);
 		expand(page_to_pfn(page), order, o);
 		page->refcount = 1;
+		if ((gfp_mask & __GFP_COMP) && order > 0)
+			prep_compound_page(page, order);
 		return page;
 	}
 	return NULL;
@@ -110,7 +143,7 @@ struct page *alloc_pages(unsigned int order)
 
 struct page *alloc_page(void)
 {
-	return alloc_pages(0);
+	return alloc_pages(GFP_KERNEL, 0);
 }
 
 static bool block_has_poison(unsigned long pfn, unsigned int order)
@@ -122,12 +155,81 @@ static bool block_has_poison(unsigned long pfn, unsigned int order)
 }
 
 /* A block being freed holds a frame found corrupt while it was in use:
- * free the healthy frames one by one and keep the bad ones out. */
+ * free the healthy frames one by one and keep the bad ones out, marked as
+ * kept out by poison (so that unpoison may give them back). */
 static void free_around_poison(unsigned long pfn, unsigned int order)
 {
-	for (unsigned long i = 0; i < (1UL << order); i++)
-		if (!page_test(pfn_to_page(pfn + i), PG_hwpoison))
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		struct page *page = pfn_to_page(pfn + i);
+		if (page_test(page, PG_hwpoison))
+			SetPageHWPoisonTakenOff(page);
+		else
 			free_one_block(pfn + i, 0);
+	}
+}
+
+/* Flags no page may carry into the free lists: whoever used the page
+ * must have undone them (Linux: PAGE_FLAGS_CHECK_AT_FREE, plus the
+ * anonymous-page state that Linux encodes in page->mapping). */
+#define PAGE_FLAGS_CHECK_AT_FREE                                                      \
+	(1UL << PG_lru | 1UL << PG_locked | 1UL << PG_writeback | 1UL << PG_slab |   \
+	 1UL << PG_active | 1UL << PG_unevictable | 1UL << PG_mlocked |              \
+	 1UL << PG_anon | 1UL << PG_swapbacked | 1UL << PG_swapcache | 1UL << PG_buddy | \
+	 1UL << PG_pgtable)
+
+/* What is wrong with a page about to be freed, or NULL (Linux:
+ * page_bad_reason; as there, the last reason found is the one told). */
+static const char *page_bad_reason(const struct page *page)
+{
+	const char *reason = NULL;
+
+	if (page->mapcount != 0)
+		reason = "nonzero mapcount";
+	if (page->mapping)
+		reason = "non-NULL mapping";
+	if (page->flags & PAGE_FLAGS_CHECK_AT_FREE)
+		reason = "PAGE_FLAGS_CHECK_AT_FREE flag(s) set";
+	return reason;
+}
+
+/*
+ * A page freed while something still thinks it owns it would be handed
+ * out twice. Say so the way Linux does (bad_page) and keep the page off
+ * the free lists for good: leaking one frame is better than corrupting
+ * two users.
+ */
+static void bad_page(const struct page *page, const char *reason)
+{
+	char flags[160];
+
+	printk(KERN_ALERT "BUG: Bad page state in process %s  pfn:%05lx\n",
+		 current ? current->name : "swapper", page_to_pfn(page));
+	printk(KERN_ALERT "page:%p refcount:%d mapcount:%d mapping:%p index:%#lx pfn:%#lx\n",
+		 (const void *)page, page->refcount, page->mapcount, page->mapping,
+		 page->index, page_to_pfn(page));
+	printk(KERN_ALERT "flags: %#lx(%s)\n", page->flags,
+		 format_page_flags(flags, sizeof(flags), page->flags));
+	printk(KERN_ALERT "page dumped because: %s\n", reason);
+}
+
+/* Undo prep_compound_page; false (after telling why) if a tail was not
+ * the compound page's any more. */
+static bool destroy_compound_page(struct page *head, unsigned int order)
+{
+	if (compound_order(head) != order) {
+		bad_page(head, "wrong compound order");
+		return false;
+	}
+	for (unsigned long i = 1; i < (1UL << order); i++) {
+		if (compound_head(&head[i]) != head) {
+			bad_page(&head[i], "corrupted compound_head");
+			return false;
+		}
+		head[i].compound_head = 0;
+		head[i].compound_order = 0;
+	}
+	page_clear(head, PG_head);
+	return true;
 }
 
 void free_pages(struct page *page, unsigned int order)
@@ -142,6 +244,17 @@ void free_pages(struct page *page, unsigned int order)
 		panic("free_pages: pfn %#lx is still in use (refcount %d)", pfn, page->refcount);
 	if (pfn & ((1UL << order) - 1))
 		panic("free_pages: pfn %#lx is not aligned to order %u", pfn, order);
+	const char *reason = page_bad_reason(page);
+	if (reason) {
+		bad_page(page, reason);
+		return;
+	}
+	if (page_test(page, PG_head) && !destroy_compound_page(page, order))
+		return;
+	/* What the last user knew about the contents (dirty, uptodate...) is
+	 * not the next user's; only poison stays (Linux: the flags cleared
+	 * by free_pages_prepare). */
+	page->flags &= 1UL << PG_hwpoison;
 	page->refcount = 0;
 	if (block_has_poison(pfn, order)) {
 		free_around_poison(pfn, order);
@@ -157,15 +270,7 @@ void free_page(struct page *page)
 
 void get_page(struct page *page)
 {
-	page->refcount++;
-}
-
-void put_page(struct page *page)
-{
-	if (page->refcount == 1)
-		free_page(page);
-	else
-		page->refcount--;
+	compound_head(page)->refcount++;
 }
 
 /* Split the free block [pfn, pfn + 2^order) down to the single frame
@@ -208,12 +313,17 @@ bool take_page_off_buddy(struct page *page)
 	unsigned int order = (unsigned int)head->private;
 	del_from_free_list(head, order);
 	break_down_buddy_pages(page_to_pfn(head), order, page_to_pfn(page));
+	SetPageHWPoisonTakenOff(page);
 	return true;
 }
 
-void put_page_back_buddy(struct page *page)
+bool put_page_back_buddy(struct page *page)
 {
+	if (!PageHWPoisonTakenOff(page))
+		return false;
+	page->private = 0;
 	free_one_block(page_to_pfn(page), 0);
+	return true;
 }
 
 unsigned long nr_free_pages(void)

@@ -28,14 +28,25 @@ void buddy_init(void);
 /* Give the frames [start_pfn, end_pfn) to the allocator (boot time). */
 void buddy_free_range(unsigned long start_pfn, unsigned long end_pfn);
 
-/* 2^order contiguous frames with refcount 1, or NULL when none is free. */
-struct page *alloc_pages(unsigned int order);
+/* How to allocate (Linux's gfp_t). */
+typedef unsigned int gfp_t;
+#define GFP_KERNEL 0
+#define __GFP_COMP 0x1u /* a compound page (mm/page.h) rather than 2^order single frames */
+
+/* 2^order contiguous frames with refcount 1 (on the head if __GFP_COMP),
+ * or NULL when none is free. */
+struct page *alloc_pages(gfp_t gfp_mask, unsigned int order);
 struct page *alloc_page(void);
 /* Frames marked PG_hwpoison in the block are never put back on the free
- * lists: they stay out, taken, for good. */
+ * lists: they stay out, taken, for good. A page that still carries the
+ * state of a use (mapped, anonymous, on an LRU list...) is reported as a
+ * "Bad page state" and kept out too. A compound page is freed whole,
+ * from its head, with its own order. */
 void free_pages(struct page *page, unsigned int order);
 void free_page(struct page *page);
-/* Reference counting for shared frames: the last put_page() frees it. */
+/* Reference counting for shared frames; a tail frame counts on its head.
+ * The last put_page() (mm/swap.c) takes the page off its LRU list and
+ * frees it. */
 void get_page(struct page *page);
 void put_page(struct page *page);
 
@@ -46,8 +57,11 @@ void put_page(struct page *page);
  */
 bool take_page_off_buddy(struct page *page);
 
-/* Return a frame taken by take_page_off_buddy() to the free lists. */
-void put_page_back_buddy(struct page *page);
+/* Poison took this frame off the free lists, or kept it off them when its
+ * block was freed: nobody holds it. */
+bool PageHWPoisonTakenOff(const struct page *page);
+/* Return such a frame to the free lists; false if it is not one. */
+bool put_page_back_buddy(struct page *page);
 
 /* The first frame of the free block that holds page, or NULL if the page
  * is not free. */

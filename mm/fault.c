@@ -12,6 +12,7 @@
 #include "mm/paging.h"
 #include "mm/pgtable.h"
 #include "mm/rmap.h"
+#include "mm/swap.h"
 
 static bool access_permitted(const struct vm_area_struct *vma, unsigned error)
 {
@@ -32,11 +33,12 @@ static int do_anonymous_page(struct vm_area_struct *vma, unsigned long addr)
 	if (!page)
 		return -ENOMEM;
 	memset(page_address(page), 0, PAGE_SIZE);
-	page_add_new_anon_rmap(page, vma, addr & PAGE_MASK);
 	if (map_user_page(mm, addr & PAGE_MASK, page, vma->vm_flags)) {
-		put_page(page);
+		put_page(page); /* still a plain page: nothing to undo */
 		return -ENOMEM;
 	}
+	page_add_new_anon_rmap(page, vma, addr & PAGE_MASK);
+	lru_cache_add(page);
 	return 0;
 }
 
@@ -65,6 +67,7 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned
 		return -ENOMEM;
 	memcpy(page_address(new), page_address(old), PAGE_SIZE);
 	page_add_new_anon_rmap(new, vma, addr & PAGE_MASK);
+	lru_cache_add(new);
 	new->mapcount = 1;
 	*pte = (*pte & ~PTE_ADDR_MASK) | ((uint64_t)page_to_pfn(new) << PAGE_SHIFT) | PTE_WRITE;
 	flush_tlb_page(mm, addr);
@@ -82,12 +85,12 @@ struct page *get_user_page(struct mm_struct *mm, unsigned long addr)
 	uint64_t *pte = walk_pte(mm->pgd, addr, false);
 	if (pte && is_hwpoison_entry(*pte))
 		return NULL;
-	if (!pte || !(*pte & PTE_PRESENT)) {
+	if (!pte || !pte_present(*pte)) {
 		if (vma->vm_ops->fault(vma, addr))
 			return NULL;
 		pte = walk_pte(mm->pgd, addr, false);
 	}
-	return pfn_to_page((*pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
+	return pfn_to_page(pte_pfn(*pte));
 }
 
 int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned error, int *si_code)
@@ -105,9 +108,9 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned error, in
 	uint64_t *pte = walk_pte(mm->pgd, addr, false);
 	if (pte && is_hwpoison_entry(*pte))
 		return -EHWPOISON; /* its page was corrupt: SIGBUS, not a new page */
-	if (pte && (*pte & PTE_PRESENT) && (error & PF_WRITE) && !(*pte & PTE_WRITE))
+	if (pte && pte_present(*pte) && (error & PF_WRITE) && !(*pte & PTE_WRITE))
 		return do_wp_page(mm, vma, addr, pte); /* the area allows it: copy-on-write */
-	if (pte && (*pte & PTE_PRESENT))
+	if (pte && pte_present(*pte))
 		return 0; /* already there: the kernel faulted it in meanwhile */
 	return vma->vm_ops->fault(vma, addr);
 }

@@ -13,6 +13,8 @@
 #include "mm/buddy.h"
 #include "mm/fault.h"
 #include "mm/mmap.h"
+#include "mm/mmap_lock.h"
+#include "mm/pagewalk.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
 #include "mm/rmap.h"
@@ -23,51 +25,74 @@ static bool is_cow_mapping(unsigned long vm_flags)
 	return (vm_flags & (VM_SHARED | VM_WRITE)) == VM_WRITE;
 }
 
-/* Share one PTE's page with the child (or its hwpoison entry). */
-static int copy_pte(struct mm_struct *dst, struct mm_struct *src, const struct vm_area_struct *vma,
-		    unsigned long va)
+/*
+ * Share one PTE's page with the child (Linux: copy_present_pte), or its
+ * hwpoison entry: the child inherits the loss and gets SIGBUS when it
+ * touches the page. The child's PTE starts old, and for a shared page
+ * clean: the parent's PTE still says the page was written.
+ */
+static int copy_pte(uint64_t *spte, unsigned long addr, unsigned long next,
+		    struct mm_walk *walk)
 {
-	uint64_t *spte = walk_pte(src->pgd, va, false);
+	struct mm_struct *dst = walk->private;
+	uint64_t pte = *spte;
 
-	if (!spte || !*spte)
+	(void)next;
+	if (pte_none(pte))
 		return 0;
-	uint64_t *dpte = walk_pte(dst->pgd, va, true);
+	uint64_t *dpte = walk_pte(dst->pgd, addr, true);
 	if (!dpte)
 		return -ENOMEM;
-	if (!(*spte & PTE_PRESENT)) {
-		*dpte = *spte; /* a hwpoison entry: the child inherits the loss */
+	if (!pte_present(pte)) {
+		*dpte = pte;
 		return 0;
 	}
-	if (is_cow_mapping(vma->vm_flags))
-		*spte &= ~PTE_WRITE; /* both sides now fault on write */
-	*dpte = *spte;
-	struct page *page = pfn_to_page((*spte & PTE_ADDR_MASK) >> PAGE_SHIFT);
+	if (is_cow_mapping(walk->vma->vm_flags))
+		*spte = pte = pte_wrprotect(pte); /* both sides now fault on write */
+	if (walk->vma->vm_flags & VM_SHARED)
+		pte = pte_mkclean(pte);
+	*dpte = pte_mkold(pte);
+	struct page *page = pfn_to_page(pte_pfn(pte));
 	get_page(page);
 	page->mapcount++;
 	dst->rss++;
 	return 0;
 }
 
+static const struct mm_walk_ops copy_ops = { .pte_entry = copy_pte };
+
+/* Without shmem, a shared page must exist before the fork to be shared:
+ * one faulted in later would be each side's own. A poisoned page stays
+ * what it is, a hwpoison entry. */
+static int populate_shared(struct mm_struct *src, const struct vm_area_struct *vma)
+{
+	for (unsigned long va = vma->vm_start; va < vma->vm_end; va += PAGE_SIZE) {
+		uint64_t *pte = walk_pte(src->pgd, va, false);
+		if (pte && is_hwpoison_entry(*pte))
+			continue;
+		if (!get_user_page(src, va))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int copy_vma(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma)
 {
+	if (vma->vm_flags & VM_DONTCOPY)
+		return 0;
 	int err = insert_vma(dst, vma->vm_start, vma->vm_end, vma->vm_flags);
-
 	if (err)
 		return err;
 	struct vm_area_struct *copy = find_vma(dst, vma->vm_start);
 	copy->vm_pgoff = vma->vm_pgoff;
 	copy->vm_file = vma->vm_file;
 	copy->vm_ops = vma->vm_ops;
+	if (vma->vm_flags & VM_WIPEONFORK)
+		return 0; /* the child's own, empty: faults give it zero pages */
 	anon_vma_link(copy, vma);
-	for (unsigned long va = vma->vm_start; va < vma->vm_end; va += PAGE_SIZE) {
-		/* Without shmem, a shared page must exist before the fork to be
-		 * shared: one faulted in later would be each side's own. */
-		if ((vma->vm_flags & VM_SHARED) && !get_user_page(src, va))
-			return -ENOMEM;
-		if ((err = copy_pte(dst, src, vma, va)))
-			return err;
-	}
-	return 0;
+	if ((vma->vm_flags & VM_SHARED) && (err = populate_shared(src, vma)))
+		return err;
+	return walk_page_range(src, vma->vm_start, vma->vm_end, &copy_ops, dst);
 }
 
 struct mm_struct *dup_mm(struct mm_struct *src)
@@ -80,6 +105,7 @@ struct mm_struct *dup_mm(struct mm_struct *src)
 	dst->brk = src->brk;
 	dst->mmap_base = src->mmap_base;
 	dst->start_stack = src->start_stack;
+	mmap_write_lock(src); /* nobody may change its areas or tables while they are copied */
 	for (struct list_head *l = src->mmap.next; l != &src->mmap; l = l->next) {
 		if (copy_vma(dst, src, list_entry(l, struct vm_area_struct, list))) {
 			mm_release(dst);
@@ -87,6 +113,7 @@ struct mm_struct *dup_mm(struct mm_struct *src)
 			break;
 		}
 	}
+	mmap_write_unlock(src);
 	write_cr3(read_cr3()); /* the parent's PTEs lost their write bit */
 	return dst;
 }

@@ -8,29 +8,153 @@
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "mm/fault.h"
 #include "mm/memory-failure.h"
 #include "mm/mmap.h"
+#include "mm/mmap_lock.h"
 #include "mm/page.h"
 #include "mm/pgtable.h"
 
+/* Linux's values (include/uapi/asm-generic/mman-common.h). */
 #define MADV_NORMAL 0
 #define MADV_RANDOM 1
 #define MADV_SEQUENTIAL 2
 #define MADV_WILLNEED 3
 #define MADV_DONTNEED 4
 #define MADV_FREE 8
+#define MADV_REMOVE 9
+#define MADV_DONTFORK 10
+#define MADV_DOFORK 11
+#define MADV_MERGEABLE 12
+#define MADV_UNMERGEABLE 13
+#define MADV_HUGEPAGE 14
+#define MADV_NOHUGEPAGE 15
+#define MADV_DONTDUMP 16
+#define MADV_DODUMP 17
+#define MADV_WIPEONFORK 18
+#define MADV_KEEPONFORK 19
+#define MADV_COLD 20
+#define MADV_PAGEOUT 21
+#define MADV_POPULATE_READ 22
+#define MADV_POPULATE_WRITE 23
+#define MADV_DONTNEED_LOCKED 24
 #define MADV_HWPOISON 100
 #define MADV_SOFT_OFFLINE 101
 
+struct madvice;
+typedef int (*madvise_fn)(struct mm_struct *mm, unsigned long start, unsigned long end,
+			  const struct madvice *m);
+
+/* What one piece of advice does to the areas of the range. */
+struct madvice {
+	unsigned long advice;
+	madvise_fn apply;     /* NULL: it only advises, and we have no use for it */
+	unsigned long set, clear; /* vm_flags it sets and clears in the areas */
+	unsigned long refuse; /* an area with any of these flags: EINVAL */
+};
+
+/* Drop the pages: the next touch finds fresh zero pages. MADV_FREE may
+ * keep them until memory is short; without reclaim, it drops them now. */
+static int madvise_dontneed(struct mm_struct *mm, unsigned long start, unsigned long end,
+			    const struct madvice *m)
+{
+	(void)m;
+	unmap_range(mm, start, end);
+	return 0;
+}
+
+static int madvise_update_flags(struct mm_struct *mm, unsigned long start, unsigned long end,
+				const struct madvice *m)
+{
+	int err = split_at(mm, start, end);
+
+	for (struct vm_area_struct *vma = find_vma(mm, start); !err && vma && vma->vm_start < end;
+	     vma = vma_next(mm, vma))
+		vma->vm_flags = (vma->vm_flags | m->set) & ~m->clear;
+	return err;
+}
+
+/* MADV_REMOVE frees the backing store of a shared file or shmem range.
+ * Anonymous private memory has none (Linux: EINVAL), and MAP_SHARED
+ * anonymous memory here is not shmem yet. */
+static int madvise_remove(struct mm_struct *mm, unsigned long start, unsigned long end,
+			  const struct madvice *m)
+{
+	(void)mm, (void)start, (void)end, (void)m;
+	return -EINVAL;
+}
+
+/* Fault every page in as a read (or write) from user space would; an
+ * area that does not allow it is EINVAL, a poisoned page EHWPOISON, as
+ * Linux answers. */
+static int madvise_populate(struct mm_struct *mm, unsigned long start, unsigned long end,
+			    const struct madvice *m)
+{
+	unsigned error = PF_USER | (m->advice == MADV_POPULATE_WRITE ? PF_WRITE : 0);
+
+	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
+		int si_code, err = handle_mm_fault(mm, va, error, &si_code);
+		if (err == -EFAULT)
+			return -EINVAL;
+		if (err)
+			return err;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+	}
+	return 0;
+}
+
+/* The advice Linux 6.1 accepts (madvise_behavior_valid), but for
+ * MADV_COLLAPSE: without huge pages there is nothing to collapse into. */
+static const struct madvice advice_table[] = {
+	{ .advice = MADV_NORMAL }, { .advice = MADV_RANDOM },
+	{ .advice = MADV_SEQUENTIAL }, { .advice = MADV_WILLNEED },
+	{ .advice = MADV_DONTNEED, .apply = madvise_dontneed, .refuse = VM_LOCKED },
+	{ .advice = MADV_DONTNEED_LOCKED, .apply = madvise_dontneed },
+	{ .advice = MADV_FREE, .apply = madvise_dontneed, .refuse = VM_LOCKED | VM_SHARED },
+	{ .advice = MADV_REMOVE, .apply = madvise_remove },
+	{ .advice = MADV_DONTFORK, .apply = madvise_update_flags, .set = VM_DONTCOPY },
+	{ .advice = MADV_DOFORK, .apply = madvise_update_flags, .clear = VM_DONTCOPY },
+	{ .advice = MADV_WIPEONFORK, .apply = madvise_update_flags, .set = VM_WIPEONFORK, .refuse = VM_SHARED },
+	{ .advice = MADV_KEEPONFORK, .apply = madvise_update_flags, .clear = VM_WIPEONFORK },
+	{ .advice = MADV_MERGEABLE }, { .advice = MADV_UNMERGEABLE },  /* no page merging (KSM) */
+	{ .advice = MADV_HUGEPAGE }, { .advice = MADV_NOHUGEPAGE },    /* no huge pages yet */
+	{ .advice = MADV_DONTDUMP }, { .advice = MADV_DODUMP },        /* no core dumps */
+	{ .advice = MADV_COLD, .refuse = VM_LOCKED },        /* no LRU aging yet */
+	{ .advice = MADV_PAGEOUT, .refuse = VM_LOCKED },     /* no swap yet */
+	{ .advice = MADV_POPULATE_READ, .apply = madvise_populate },
+	{ .advice = MADV_POPULATE_WRITE, .apply = madvise_populate },
+};
+
+static const struct madvice *find_advice(unsigned long advice)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(advice_table); i++)
+		if (advice_table[i].advice == advice)
+			return &advice_table[i];
+	return NULL;
+}
+
+/* The page at va as get_user_pages would give it for reading: not in an
+ * area user mode may not touch (PROT_NONE), not if it is poisoned. */
+static struct page *get_readable_page(struct mm_struct *mm, unsigned long va)
+{
+	struct vm_area_struct *vma = find_vma(mm, va);
+
+	if (!vma || va < vma->vm_start || !(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		return NULL;
+	return get_user_page(mm, va);
+}
+
 /* Each page of the range in turn; a page that cannot be had (unmapped,
- * or already poisoned) ends it with -EFAULT, as get_user_pages would. */
-static long inject_error(int advice, unsigned long start, unsigned long end)
+ * PROT_NONE or already poisoned) ends it with -EFAULT, as get_user_pages
+ * would. */
+static long inject_error(unsigned long advice, unsigned long start, unsigned long end)
 {
 	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
-		struct page *page = get_user_page(current->mm, va);
+		struct page *page = get_readable_page(current->mm, va);
 		if (!page)
 			return -EFAULT;
 		unsigned long pfn = page_to_pfn(page);
@@ -49,19 +173,47 @@ static long inject_error(int advice, unsigned long start, unsigned long end)
 	return 0;
 }
 
+/* Does any area of [start, end) have a flag the advice refuses? */
+static bool refused(struct mm_struct *mm, unsigned long start, unsigned long end,
+		    unsigned long flags)
+{
+	for (struct vm_area_struct *vma = find_vma(mm, start); vma && vma->vm_start < end;
+	     vma = vma_next(mm, vma))
+		if (vma->vm_flags & flags)
+			return true;
+	return false;
+}
+
+/* The checks in Linux's order (do_madvise): advice, alignment, a length
+ * that wraps (even one that rounds up to 0), an empty range. */
+static long do_madvise(struct mm_struct *mm, uint64_t start, uint64_t len, uint64_t advice)
+{
+	const struct madvice *m = find_advice(advice);
+	bool inject = advice == MADV_HWPOISON || advice == MADV_SOFT_OFFLINE;
+	unsigned long end;
+
+	if (!m && !inject)
+		return -EINVAL;
+	if (start & ~PAGE_MASK || (len && !ALIGN_UP(len, PAGE_SIZE)) || !range_end(start, len, &end) ||
+	    !access_ok(start, end - start))
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	if (inject)
+		return inject_error(advice, start, start + len); /* before any range check */
+	if (!range_mapped(mm, start, end))
+		return -ENOMEM;
+	if (refused(mm, start, end, m->refuse))
+		return -EINVAL;
+	return m->apply ? m->apply(mm, start, end, m) : 0;
+}
+
 long sys_madvise(uint64_t start, uint64_t len, uint64_t advice)
 {
-	unsigned long end = start + ALIGN_UP(len, PAGE_SIZE);
+	struct mm_struct *mm = current->mm;
 
-	if (start & ~PAGE_MASK || !access_ok(start, end - start))
-		return -EINVAL;
-	if (advice == MADV_HWPOISON || advice == MADV_SOFT_OFFLINE)
-		return inject_error((int)advice, start, end); /* before any range check */
-	if (advice > MADV_WILLNEED && advice != MADV_DONTNEED && advice != MADV_FREE)
-		return -EINVAL;
-	if (!range_mapped(current->mm, start, end))
-		return -ENOMEM;
-	if (advice == MADV_DONTNEED || advice == MADV_FREE)
-		unmap_range(current->mm, start, end); /* next touch: fresh zero pages */
-	return 0;
+	mmap_write_lock(mm);
+	long ret = do_madvise(mm, start, len, advice);
+	mmap_write_unlock(mm);
+	return ret;
 }

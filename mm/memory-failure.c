@@ -13,7 +13,8 @@
  *
  * Kernel-owned frames (the kernel image, slab pages, other allocations)
  * cannot be taken away from the kernel: they are only marked and counted
- * ("Ignored"). If the kernel itself consumes the bad data, the machine
+ * ("Ignored"). A frame inside a compound page (a kernel stack, a large
+ * kmalloc block) is judged by its head: it is the allocation it is part of. If the kernel itself consumes the bad data, the machine
  * check is "action required in kernel context" and mce/severity.c panics
  * before we ever get here. A user page is first taken away from every
  * process that maps it (hwpoison_user_mappings), and they are told.
@@ -34,6 +35,7 @@
 #include "mm/pgtable.h"
 #include "mm/rmap.h"
 #include "mm/slab.h"
+#include "mm/swap.h"
 
 #define MF "Memory failure: "
 
@@ -54,25 +56,34 @@ static const char *const action_name[] = {
 	[MF_RECOVERED] = "Recovered",
 };
 
+/* Linux's names and texts (include/linux/mm.h, action_page_types). */
 enum mf_action_page_type {
 	MF_MSG_KERNEL,
+	MF_MSG_KERNEL_HIGH_ORDER,
 	MF_MSG_SLAB,
-	MF_MSG_KERNEL_ALLOCATION,
 	MF_MSG_UNMAP_FAILED,
-	MF_MSG_DIRTY_ANON,
+	MF_MSG_DIRTY_MLOCKED_LRU,
+	MF_MSG_CLEAN_MLOCKED_LRU,
+	MF_MSG_DIRTY_LRU,
+	MF_MSG_CLEAN_LRU,
 	MF_MSG_BUDDY,
+	MF_MSG_KERNEL_ALLOCATION,
 	MF_MSG_UNKNOWN,
 };
 
-/* Linux calls an anonymous page a "dirty LRU page": there, every user
- * page is on an LRU list. Antidote has no LRU lists yet. */
 static const char *const action_page_types[] = {
 	[MF_MSG_KERNEL] = "reserved kernel page",
+	[MF_MSG_KERNEL_HIGH_ORDER] = "high-order kernel page",
 	[MF_MSG_SLAB] = "kernel slab page",
-	[MF_MSG_KERNEL_ALLOCATION] = "unhandlable kernel page",
 	[MF_MSG_UNMAP_FAILED] = "unmapping failed page",
-	[MF_MSG_DIRTY_ANON] = "dirty anonymous page",
+	[MF_MSG_DIRTY_MLOCKED_LRU] = "dirty mlocked LRU page",
+	[MF_MSG_CLEAN_MLOCKED_LRU] = "clean mlocked LRU page",
+	[MF_MSG_DIRTY_LRU] = "dirty LRU page",
+	[MF_MSG_CLEAN_LRU] = "clean LRU page",
 	[MF_MSG_BUDDY] = "free buddy page",
+	/* Not Linux's: Linux 6.1 says "unhandlable page." and then "unknown
+	 * page" for a single kernel page in use; we name what it is. */
+	[MF_MSG_KERNEL_ALLOCATION] = "unhandlable kernel page",
 	[MF_MSG_UNKNOWN] = "unknown page",
 };
 
@@ -110,14 +121,6 @@ static int action_result(unsigned long pfn, enum mf_action_page_type type,
 	return result == MF_RECOVERED || result == MF_DELAYED ? 0 : -EBUSY;
 }
 
-/* Already unmapped from every process (hwpoison_user_mappings): the data
- * is lost, but everyone who had it has been told or will be on access. */
-static enum mf_result me_anon(struct page *p, unsigned long pfn)
-{
-	(void)p, (void)pfn;
-	return MF_RECOVERED;
-}
-
 /* The kernel keeps using the frame; all we can do is mark it. */
 static enum mf_result me_kernel(struct page *p, unsigned long pfn)
 {
@@ -131,10 +134,32 @@ static enum mf_result me_unknown(struct page *p, unsigned long pfn)
 	return MF_IGNORED;
 }
 
-static bool is_anon(const struct page *p)
+/* The page was unmapped from every process (hwpoison_user_mappings):
+ * take it off the LRU lists, so that nothing finds it there again. The
+ * reference memory_failure took keeps it out of the allocator. An
+ * anonymous page has no other copy to drop: that is all. (A clean
+ * page-cache page will also be dropped from its file here.) */
+static enum mf_result me_pagecache_clean(struct page *p, unsigned long pfn)
 {
-	return page_test(p, PG_anon);
+	(void)pfn;
+	if (page_test(p, PG_lru))
+		del_page_from_lru_list(p);
+	return MF_RECOVERED;
 }
+
+/* The data existed only here. (A dirty page-cache page will also record
+ * the write-back error, EIO, in its file's mapping here.) */
+static enum mf_result me_pagecache_dirty(struct page *p, unsigned long pfn)
+{
+	return me_pagecache_clean(p, pfn);
+}
+
+static bool flags_are(const struct page *p, unsigned long mask, unsigned long res)
+{
+	return (p->flags & mask) == res;
+}
+
+#define F(bit) (1UL << (bit))
 
 static bool is_reserved(const struct page *p)
 {
@@ -146,10 +171,43 @@ static bool is_slab(const struct page *p)
 	return page_test(p, PG_slab);
 }
 
-/* Handed out by alloc_pages() to the kernel itself. */
-static bool is_kernel_allocation(const struct page *p)
+static bool is_dirty_mlocked(const struct page *p)
 {
-	return p->refcount > 0 && !page_test(p, PG_lru) && !page_test(p, PG_anon);
+	return flags_are(p, F(PG_mlocked) | F(PG_dirty), F(PG_mlocked) | F(PG_dirty));
+}
+
+static bool is_clean_mlocked(const struct page *p)
+{
+	return flags_are(p, F(PG_mlocked) | F(PG_dirty), F(PG_mlocked));
+}
+
+static bool is_dirty_lru(const struct page *p)
+{
+	return flags_are(p, F(PG_lru) | F(PG_dirty), F(PG_lru) | F(PG_dirty));
+}
+
+static bool is_clean_lru(const struct page *p)
+{
+	return flags_are(p, F(PG_lru) | F(PG_dirty), F(PG_lru));
+}
+
+static bool is_user_page(const struct page *p)
+{
+	return page_test(p, PG_lru) || page_test(p, PG_anon);
+}
+
+/* Part of a kernel allocation of several frames: a compound page (its
+ * head holds PG_head), or a frame of a plain block after the first (it
+ * has no refcount, yet it is not free). */
+static bool is_kernel_high_order(const struct page *head)
+{
+	return !is_user_page(head) && (page_test(head, PG_head) || head->refcount == 0);
+}
+
+/* A single frame that alloc_pages() handed to the kernel itself. */
+static bool is_kernel_allocation(const struct page *head)
+{
+	return !is_user_page(head) && head->refcount > 0;
 }
 
 static bool any_state(const struct page *p)
@@ -158,18 +216,38 @@ static bool any_state(const struct page *p)
 	return true;
 }
 
-/* The states of a frame in use, checked in order; the first match wins. */
+/*
+ * The states of a frame in use, checked in order against its head (the
+ * compound page it is part of, or itself); the first match wins. Linux's
+ * table, with the rows it handles before the table (kernel allocations,
+ * for which it prints "unknown page") just above the catch-all.
+ */
 static const struct page_state {
-	bool (*match)(const struct page *p);
+	bool (*match)(const struct page *head);
 	enum mf_action_page_type type;
 	enum mf_result (*action)(struct page *p, unsigned long pfn);
 } error_states[] = {
 	{ is_reserved, MF_MSG_KERNEL, me_kernel },
 	{ is_slab, MF_MSG_SLAB, me_kernel },
-	{ is_anon, MF_MSG_DIRTY_ANON, me_anon },
+	{ is_dirty_mlocked, MF_MSG_DIRTY_MLOCKED_LRU, me_pagecache_dirty },
+	{ is_clean_mlocked, MF_MSG_CLEAN_MLOCKED_LRU, me_pagecache_clean },
+	{ is_dirty_lru, MF_MSG_DIRTY_LRU, me_pagecache_dirty },
+	{ is_clean_lru, MF_MSG_CLEAN_LRU, me_pagecache_clean },
+	{ is_kernel_high_order, MF_MSG_KERNEL_HIGH_ORDER, me_kernel },
 	{ is_kernel_allocation, MF_MSG_KERNEL_ALLOCATION, me_kernel },
 	{ any_state, MF_MSG_UNKNOWN, me_unknown },
 };
+
+static int identify_page_state(unsigned long pfn, struct page *p, int flags)
+{
+	struct page *head = compound_head(p);
+
+	for (size_t i = 0;; i++) {
+		const struct page_state *ps = &error_states[i];
+		if (ps->match(head))
+			return action_result(pfn, ps->type, ps->action(head, pfn), flags);
+	}
+}
 
 /*
  * Who to tell. A process hears at once (early kill) if it asked for it
@@ -187,11 +265,23 @@ static bool task_early_kill(const struct proc *t, bool force_early)
 	return sysctl_memory_failure_early_kill;
 }
 
+/* A process to tell, found through the reverse map before the unmapping.
+ * It holds the pid and address space, not the process: it is looked up
+ * again when told, and skipped if it has exited (or exec'd) meanwhile. */
 struct to_kill {
 	struct list_head list;
-	struct proc *task;
+	int pid;
+	struct mm_struct *mm;
 	unsigned long addr; /* where the page was in that process */
 };
+
+/* The process still there, or NULL. */
+static struct proc *to_kill_task(const struct to_kill *tk)
+{
+	struct proc *t = find_task_by_pid(tk->pid);
+
+	return t && t->mm == tk->mm ? t : NULL;
+}
 
 struct collect {
 	struct list_head *tokill;
@@ -207,8 +297,7 @@ static void add_to_kill(struct vm_area_struct *vma, unsigned long addr, uint64_t
 	(void)pte;
 	if (!t || !task_early_kill(t, c->force_early) || !(tk = kmalloc(sizeof(*tk))))
 		return;
-	tk->task = t;
-	tk->addr = addr;
+	*tk = (struct to_kill){ .pid = t->pid, .mm = vma->vm_mm, .addr = addr };
 	list_add_tail(&tk->list, c->tokill);
 }
 
@@ -216,15 +305,19 @@ static void add_to_kill(struct vm_area_struct *vma, unsigned long addr, uint64_t
 static void collect_procs(struct page *p, struct list_head *tokill, bool force_early)
 {
 	struct collect c = { tokill, force_early };
+	struct rmap_walk_control rwc = { .rmap_one = add_to_kill, .arg = &c };
 
-	rmap_walk(p, add_to_kill, &c);
+	rmap_walk(p, &rwc);
 }
 
-/* Replace one mapping of the page with a hwpoison entry. */
+/* Replace one mapping of the page with a hwpoison entry; the page learns
+ * from the PTE whether it was written (Linux: try_to_unmap_one). */
 static void unmap_one(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, void *arg)
 {
 	struct page *p = arg;
 
+	if (pte_dirty(*pte))
+		page_set(p, PG_dirty);
 	*pte = make_hwpoison_entry(page_to_pfn(p));
 	flush_tlb_page(vma->vm_mm, addr);
 	p->mapcount--;
@@ -232,16 +325,15 @@ static void unmap_one(struct vm_area_struct *vma, unsigned long addr, uint64_t *
 	put_page(p);
 }
 
-static void kill_proc(const struct to_kill *tk, unsigned long pfn, int flags)
+static void kill_proc(struct proc *t, unsigned long addr, unsigned long pfn, int flags)
 {
-	struct proc *t = tk->task;
-	struct sig_pending_info info = { .code = BUS_MCEERR_AO, .addr = tk->addr,
+	struct sig_pending_info info = { .code = BUS_MCEERR_AO, .addr = addr,
 					 .addr_lsb = PAGE_SHIFT };
 
 	pr_err(MF "%#lx: Sending SIGBUS to %s:%d due to hardware memory corruption\n",
 	       pfn, t->name, t->pid);
 	if ((flags & MF_ACTION_REQUIRED) && t == current)
-		force_sig_fault(SIGBUS, BUS_MCEERR_AR, tk->addr, PAGE_SHIFT);
+		force_sig_fault(SIGBUS, BUS_MCEERR_AR, addr, PAGE_SHIFT);
 	else
 		send_signal(t, SIGBUS, &info);
 }
@@ -253,13 +345,14 @@ static void kill_procs(struct list_head *tokill, bool unmap_failed, unsigned lon
 {
 	while (!list_empty(tokill)) {
 		struct to_kill *tk = list_first_entry(tokill, struct to_kill, list);
+		struct proc *t = to_kill_task(tk);
 		list_del(&tk->list);
-		if (unmap_failed) {
+		if (t && unmap_failed) {
 			pr_err(MF "%#lx: forcibly killing %s:%d because of failure to unmap corrupted page\n",
-			       pfn, tk->task->name, tk->task->pid);
-			proc_kill(tk->task, SIGKILL);
-		} else {
-			kill_proc(tk, pfn, flags);
+			       pfn, t->name, t->pid);
+			proc_kill(t, SIGKILL);
+		} else if (t) {
+			kill_proc(t, tk->addr, pfn, flags);
 		}
 		kfree(tk);
 	}
@@ -268,10 +361,11 @@ static void kill_procs(struct list_head *tokill, bool unmap_failed, unsigned lon
 static bool hwpoison_user_mappings(struct page *p, unsigned long pfn, int flags)
 {
 	struct list_head tokill;
+	struct rmap_walk_control rwc = { .rmap_one = unmap_one, .arg = p };
 
 	INIT_LIST_HEAD(&tokill);
 	collect_procs(p, &tokill, flags & MF_ACTION_REQUIRED);
-	rmap_walk(p, unmap_one, p);
+	rmap_walk(p, &rwc);
 	bool unmapped = p->mapcount == 0;
 	if (!unmapped)
 		pr_err(MF "%#lx: failed to unmap page (mapcount=%d)\n", pfn, p->mapcount);
@@ -279,26 +373,62 @@ static bool hwpoison_user_mappings(struct page *p, unsigned long pfn, int flags)
 	return unmapped;
 }
 
-/* The frame was already poisoned and the current process touched it
- * again (action required): find where, and tell it. */
-static void kill_accessing_process(unsigned long pfn)
+/*
+ * A poisoned user page is ours for good: it never goes back to the
+ * allocator, and it keeps its anon_vma alive, so the reverse map still
+ * finds the hwpoison entries where processes had it. unpoison_memory()
+ * lets go of both.
+ */
+static void keep_user_page(struct page *p)
 {
-	struct mm_struct *mm = current ? current->mm : NULL;
+	get_page(p);
+	get_anon_vma(p->mapping);
+}
 
-	if (!mm)
-		return;
-	for (struct list_head *l = mm->mmap.next; l != &mm->mmap; l = l->next) {
-		struct vm_area_struct *vma = list_entry(l, struct vm_area_struct, list);
-		for (unsigned long va = vma->vm_start; va < vma->vm_end; va += PAGE_SIZE) {
-			uint64_t *pte = walk_pte(mm->pgd, va, false);
-			if (pte && (*pte & PTE_ADDR_MASK) >> PAGE_SHIFT == pfn &&
-			    (is_hwpoison_entry(*pte) || (*pte & PTE_PRESENT))) {
-				struct to_kill tk = { .task = current, .addr = va };
-				kill_proc(&tk, pfn, MF_ACTION_REQUIRED);
-				return;
-			}
-		}
+static void release_kept_user_page(struct page *p)
+{
+	put_anon_vma(p->mapping);
+	page_remove_anon(p);
+	put_page(p);
+}
+
+struct find_mm {
+	struct mm_struct *mm;
+	unsigned long addr;
+	bool found;
+};
+
+static void find_in_mm(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, void *arg)
+{
+	struct find_mm *f = arg;
+
+	(void)pte;
+	if (vma->vm_mm == f->mm && !f->found) {
+		f->addr = addr;
+		f->found = true;
 	}
+}
+
+/*
+ * The frame was already poisoned and the current process consumed it
+ * again (action required). The reverse map says where the process has
+ * the page - still mapped, or the hwpoison entry that replaced it - and
+ * the process is told there: -EHWPOISON. If the process has no such
+ * address (a kernel page, or one it never mapped) there is nothing to
+ * point it at: -EFAULT, and mce_kill_me_maybe() sends a plain SIGBUS.
+ */
+static int kill_accessing_process(struct proc *p, unsigned long pfn, int flags)
+{
+	struct find_mm f = { .mm = p->mm };
+	struct rmap_walk_control rwc = { .rmap_one = find_in_mm, .arg = &f,
+					 .hwpoison_entries = true };
+
+	if (p->mm)
+		rmap_walk(pfn_to_page(pfn), &rwc);
+	if (!f.found)
+		return -EFAULT;
+	kill_proc(p, f.addr, pfn, flags);
+	return -EHWPOISON;
 }
 
 /* Frames in holes of the memory map, or beyond it, are not ours. */
@@ -320,8 +450,8 @@ int memory_failure(unsigned long pfn, int flags)
 	struct page *p = pfn_to_page(pfn);
 	if (page_test_and_set(p, PG_hwpoison)) {
 		pr_err(MF "%#lx: already hardware poisoned\n", pfn);
-		if (flags & MF_ACTION_REQUIRED)
-			kill_accessing_process(pfn);
+		if ((flags & MF_ACTION_REQUIRED) && current)
+			return kill_accessing_process(current, pfn, flags);
 		return -EHWPOISON;
 	}
 	num_poisoned_pages++;
@@ -329,15 +459,11 @@ int memory_failure(unsigned long pfn, int flags)
 	if (take_page_off_buddy(p))
 		return action_result(pfn, MF_MSG_BUDDY, MF_RECOVERED, flags);
 	if (page_test(p, PG_anon) && p->mapcount > 0) {
-		get_page(p); /* ours, for good: the frame never goes back to the allocator */
+		keep_user_page(p);
 		if (!hwpoison_user_mappings(p, pfn, flags))
 			return action_result(pfn, MF_MSG_UNMAP_FAILED, MF_IGNORED, flags);
 	}
-	for (size_t i = 0;; i++) {
-		const struct page_state *ps = &error_states[i];
-		if (ps->match(p))
-			return action_result(pfn, ps->type, ps->action(p, pfn), flags);
-	}
+	return identify_page_state(pfn, p, flags);
 }
 
 /*
@@ -385,12 +511,16 @@ int soft_offline_page(unsigned long pfn)
 				    (1UL << PG_dirty) | (1UL << PG_mlocked));
 	new->mapping = old->mapping;
 	new->index = old->index;
-	get_page(old); /* the retired frame stays ours */
-	rmap_walk(old, move_mapping, new);
+	lru_cache_add(new);
+	keep_user_page(old); /* the retired frame stays ours, off the LRU lists */
+	if (page_test(old, PG_lru))
+		del_page_from_lru_list(old);
+	struct rmap_walk_control rwc = { .rmap_one = move_mapping, .arg = new };
+	rmap_walk(old, &rwc);
 	put_page(new); /* alloc_page()'s reference: the mappings hold it now */
 	page_set(old, PG_hwpoison);
 	num_poisoned_pages++;
-	remember(pfn, MF_MSG_DIRTY_ANON, MF_RECOVERED, MF_SW_SIMULATED);
+	remember(pfn, MF_MSG_DIRTY_LRU, MF_RECOVERED, MF_SW_SIMULATED);
 	pr_info("soft offline: %#lx: contents moved to %#lx\n", pfn, page_to_pfn(new));
 	return 0;
 }
@@ -454,10 +584,22 @@ static void forget(unsigned long pfn)
 	}
 }
 
+/* A user page memory_failure() took from its processes and kept
+ * (keep_user_page): nobody else holds or maps it. */
+static bool kept_user_page(const struct page *p)
+{
+	return page_test(p, PG_anon) && p->refcount == 1 && p->mapcount == 0;
+}
+
 /*
- * Only a frame poisoned by software, and no longer in use by anyone, can
- * be given back: it was taken off the free lists (or held back when it
- * was freed), so it goes back on them.
+ * Undo a software-injected poisoning (Linux: unpoison_memory). Only a
+ * frame nobody uses can come back: one that poison took off the free
+ * lists (or kept off them when its block was freed) goes back on them,
+ * and a user page that memory_failure() took from its processes and kept
+ * is let go. A frame the kernel still uses - reserved, a slab, a page
+ * table, a kernel stack or any other allocation, or one frame of it - or
+ * that someone maps stays poisoned: giving it back would hand it out
+ * while its owner still has it.
  */
 int unpoison_memory(unsigned long pfn)
 {
@@ -472,27 +614,24 @@ int unpoison_memory(unsigned long pfn)
 		pr_info("Unpoison: Page was already unpoisoned %#lx\n", pfn);
 		return -EBUSY;
 	}
-	if (p->mapcount > 0) {
+	if (compound_head(p)->mapcount > 0) {
 		pr_info("Unpoison: Someone maps the hwpoison page %#lx\n", pfn);
 		return -EBUSY;
 	}
-	/* A user page taken from its processes is held by one reference:
-	 * ours. Anything more, or a kernel page, is still in use. */
-	bool held_by_us = page_test(p, PG_anon) && p->refcount == 1;
-	if ((p->refcount > 0 && !held_by_us) || page_test(p, PG_reserved) || page_test(p, PG_slab)) {
+	bool free = PageHWPoisonTakenOff(p);
+	if (!free && !kept_user_page(p)) {
 		pr_info("Unpoison: Someone grabs the hwpoison page %#lx\n", pfn);
 		return -EBUSY;
 	}
 	page_clear(p, PG_hwpoison);
 	num_poisoned_pages--;
 	forget(pfn);
-	if (held_by_us) {
-		page_remove_anon(p);
-		put_page(p);
-		pr_info("Unpoison: Software-unpoisoned page %#lx\n", pfn);
-	} else {
+	if (free) {
 		put_page_back_buddy(p);
 		pr_info("Unpoison: Software-unpoisoned free page %#lx\n", pfn);
+	} else {
+		release_kept_user_page(p);
+		pr_info("Unpoison: Software-unpoisoned page %#lx\n", pfn);
 	}
 	return 0;
 }

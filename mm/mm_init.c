@@ -14,9 +14,11 @@
 #include "kernel/printk.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
+#include "mm/filemap.h"
 #include "mm/memblock.h"
 #include "mm/paging.h"
 #include "mm/slab.h"
+#include "mm/swap.h"
 
 #define LOW_MEMORY_END 0x100000 /* BIOS data area, EBDA, video memory, ROMs */
 
@@ -109,8 +111,10 @@ void mm_init(void)
 	mark_defective_ram();
 	memblock_dump_reserved();
 	buddy_init();
+	lruvec_init();
 	memblock_for_each_free_range(release_free_range);
 	kmalloc_init();
+	page_wait_table_init();
 
 	unsigned long total_kb = memblock_total_ram() >> 10;
 	unsigned long avail_kb = zone.managed_pages << (PAGE_SHIFT - 10);

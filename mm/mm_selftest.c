@@ -98,9 +98,9 @@ static long hold_all_memory(struct list_head *held)
 
 	for (;;) {
 		unsigned int order = next_random() % 4;
-		struct page *page = alloc_pages(order);
+		struct page *page = alloc_pages(GFP_KERNEL, order);
 		while (!page && order > 0)
-			page = alloc_pages(--order);
+			page = alloc_pages(GFP_KERNEL, --order);
 		if (!page)
 			return frames;
 		if (check_new_block(page, order))

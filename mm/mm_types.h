@@ -2,7 +2,9 @@
 #ifndef MM_MM_TYPES_H
 #define MM_MM_TYPES_H
 
+#include "kernel/mutex.h"
 #include "lib/list.h"
+#include "lib/rbtree.h"
 #include "lib/types.h"
 
 /* vm_flags, Linux's values. */
@@ -12,6 +14,8 @@
 #define VM_SHARED 0x8UL
 #define VM_GROWSDOWN 0x100UL /* the stack */
 #define VM_LOCKED 0x2000UL   /* mlock(): kept in memory */
+#define VM_DONTCOPY 0x20000UL /* madvise(MADV_DONTFORK): a child has no such area */
+#define VM_WIPEONFORK 0x2000000UL /* MADV_WIPEONFORK: a child's area starts empty */
 
 /* One contiguous range of user addresses with the same rights. */
 struct anon_vma;
@@ -40,20 +44,30 @@ struct vm_area_struct {
 	unsigned long vm_pgoff;
 	struct file *vm_file;           /* the mapped file; NULL for anonymous memory */
 	const struct vm_operations_struct *vm_ops;
+	struct rb_node vm_rb;           /* in mm->mm_rb, keyed by address (mm/vma.c) */
+	/* The largest free gap below any area in this one's subtree of
+	 * mm->mm_rb (mm/vma.c keeps it, for get_unmapped_area). */
+	unsigned long rb_subtree_gap;
 	struct list_head list;          /* in mm->mmap, sorted by address */
 	struct mm_struct *vm_mm;
 	struct anon_vma *anon_vma;      /* reverse map of its pages (mm/rmap.c) */
 	struct list_head anon_vma_node; /* on anon_vma->vmas */
+	struct list_head shared;        /* on vm_file's mapping->i_mmap (mm/rmap.h) */
 };
 
 struct mm_struct {
 	uint64_t *pgd;                  /* the top-level page table (PML4) */
-	struct list_head mmap;          /* the areas, lowest address first */
+	struct rb_root mm_rb;           /* the areas, to find one by address */
+	struct list_head mmap;          /* the same areas, lowest address first */
 	unsigned long start_brk, brk;   /* the heap: [start_brk, brk) */
 	unsigned long mmap_base;        /* mmap() hands out addresses below this */
 	unsigned long start_stack;
 	unsigned long rss;              /* pages mapped */
 	struct proc *owner;             /* the process using it */
+	int mm_users;                   /* processes using it: 1, more while a vfork child
+					 * borrows it (kernel/proc.c: mmget, mmput) */
+	struct rw_semaphore mmap_lock;  /* the areas and page tables (mm/mmap_lock.h):
+					 * faults read, calls that change the areas write */
 };
 
 #endif

@@ -4,10 +4,13 @@
  */
 #include "kernel/errno.h"
 #include "kernel/proc.h"
+#include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "mm/fault.h"
 #include "mm/mmap.h"
+#include "mm/mmap_lock.h"
+#include "mm/pagewalk.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
 
@@ -15,75 +18,105 @@
 #define MS_INVALIDATE 2
 #define MS_SYNC 4
 
-/* The range a call names: page-aligned start, length rounded up. */
-static long check_range(uint64_t start, uint64_t len, unsigned long *end)
+/* New PTE bits for each present page. A private page still shared
+ * after fork stays read-only: its first write must copy it. */
+static int protect_pte(uint64_t *pte, unsigned long addr, unsigned long next,
+		       struct mm_walk *walk)
 {
-	*end = start + ALIGN_UP(len, PAGE_SIZE);
-	if (start & ~PAGE_MASK || !access_ok(start, *end - start) || *end < start)
-		return -EINVAL;
+	const struct vm_area_struct *vma = walk->vma;
+
+	(void)next;
+	if (!pte_present(*pte))
+		return 0;
+	const struct page *page = pfn_to_page(pte_pfn(*pte));
+	bool shared_cow = !(vma->vm_flags & VM_SHARED) && page->mapcount > 1;
+	unsigned long vm_flags = shared_cow ? vma->vm_flags & ~VM_WRITE : vma->vm_flags;
+	uint64_t keep = *pte & (PTE_ADDR_MASK | PTE_ACCESSED | PTE_DIRTY);
+	*pte = keep | vm_page_prot(vm_flags);
+	flush_tlb_page(walk->mm, addr);
 	return 0;
 }
 
-/* New PTE bits for a present page. A private page still shared after
- * fork stays read-only: its first write must copy it. */
-static void protect_vma(struct vm_area_struct *vma, void *arg)
+static const struct mm_walk_ops protect_ops = { .pte_entry = protect_pte };
+
+static int protect_vma(struct vm_area_struct *vma, void *arg)
 {
 	unsigned long flags = *(unsigned long *)arg;
-	struct mm_struct *mm = vma->vm_mm;
 
 	vma->vm_flags = (vma->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | flags;
-	for (unsigned long va = vma->vm_start; va < vma->vm_end; va += PAGE_SIZE) {
-		uint64_t *pte = walk_pte(mm->pgd, va, false);
-		if (!pte || !(*pte & PTE_PRESENT))
-			continue;
-		const struct page *page = pfn_to_page((*pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
-		bool shared_cow = !(vma->vm_flags & VM_SHARED) && page->mapcount > 1;
-		*pte &= ~(PTE_WRITE | PTE_NX);
-		if ((flags & VM_WRITE) && !shared_cow)
-			*pte |= PTE_WRITE;
-		if (!(flags & VM_EXEC))
-			*pte |= PTE_NX;
-		flush_tlb_page(mm, va);
-	}
+	return walk_page_range(vma->vm_mm, vma->vm_start, vma->vm_end, &protect_ops, NULL);
 }
 
 long sys_mprotect(uint64_t start, uint64_t len, uint64_t prot)
 {
 	unsigned long end, flags = prot_to_vm_flags(prot);
-	long err = check_range(start, len, &end);
 
-	if (err)
-		return err;
-	if (prot & ~7UL)
+	if (start & ~PAGE_MASK || prot & ~7UL)
 		return -EINVAL;
-	return for_each_vma_in(current->mm, start, end, protect_vma, &flags);
+	if (!len)
+		return 0;
+	if (!range_end(start, len, &end) || end == start)
+		return -ENOMEM; /* as Linux: a range past the end has no areas */
+	mmap_write_lock(current->mm);
+	long ret = for_each_vma_in(current->mm, start, end, protect_vma, &flags);
+	mmap_write_unlock(current->mm);
+	return ret;
 }
 
-/* mlock: every page present now, and marked so. */
-static void lock_vma(struct vm_area_struct *vma, void *arg)
+static int munlock_pte(uint64_t *pte, unsigned long addr, unsigned long next,
+		       struct mm_walk *walk)
 {
-	bool lock = *(bool *)arg;
+	(void)addr, (void)next, (void)walk;
+	if (pte_present(*pte))
+		page_clear(pfn_to_page(pte_pfn(*pte)), PG_mlocked);
+	return 0;
+}
 
-	vma->vm_flags = lock ? vma->vm_flags | VM_LOCKED : vma->vm_flags & ~VM_LOCKED;
+static const struct mm_walk_ops munlock_ops = { .pte_entry = munlock_pte };
+
+/* munlock: the pages present are evictable again. */
+static int munlock_vma(struct vm_area_struct *vma, void *arg)
+{
+	(void)arg;
+	vma->vm_flags &= ~VM_LOCKED;
+	return walk_page_range(vma->vm_mm, vma->vm_start, vma->vm_end, &munlock_ops, NULL);
+}
+
+/*
+ * mlock: every page present now, and marked so. As in Linux, a PROT_NONE
+ * area is locked but not populated, and a page that cannot be had (no
+ * memory, poisoned) ends the area's population without failing the call.
+ */
+static int mlock_vma(struct vm_area_struct *vma, void *arg)
+{
+	(void)arg;
+	vma->vm_flags |= VM_LOCKED;
+	if (!(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		return 0;
 	for (unsigned long va = vma->vm_start; va < vma->vm_end; va += PAGE_SIZE) {
-		struct page *page = lock ? get_user_page(vma->vm_mm, va) : NULL;
-		uint64_t *pte = lock ? NULL : walk_pte(vma->vm_mm->pgd, va, false);
-		if (pte && (*pte & PTE_PRESENT))
-			page = pfn_to_page((*pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
-		if (page && lock)
-			page_set(page, PG_mlocked);
-		else if (page)
-			page_clear(page, PG_mlocked);
+		struct page *page = get_user_page(vma->vm_mm, va);
+		if (!page)
+			return 0;
+		page_set(page, PG_mlocked);
+		if (fatal_signal_pending(current))
+			return -EINTR;
 	}
+	return 0;
 }
 
 static long mlock_range(uint64_t start, uint64_t len, bool lock)
 {
 	unsigned long end;
 	uint64_t aligned = start & PAGE_MASK;
-	long err = check_range(aligned, len + (start - aligned), &end);
 
-	return err ? err : for_each_vma_in(current->mm, aligned, end, lock_vma, &lock);
+	if (!range_end(aligned, len + (start - aligned), &end) || !access_ok(aligned, end - aligned))
+		return -EINVAL;
+	if (end == aligned)
+		return 0; /* (a len that rounds up to 0, too, as in Linux) */
+	mmap_write_lock(current->mm);
+	long ret = for_each_vma_in(current->mm, aligned, end, lock ? mlock_vma : munlock_vma, NULL);
+	mmap_write_unlock(current->mm);
+	return ret;
 }
 
 long sys_mlock(uint64_t start, uint64_t len)
@@ -100,12 +133,14 @@ long sys_munlock(uint64_t start, uint64_t len)
 long sys_msync(uint64_t start, uint64_t len, uint64_t flags)
 {
 	unsigned long end;
-	long err = check_range(start, len, &end);
 
-	if (err)
-		return err;
-	if (flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC) ||
+	if (start & ~PAGE_MASK || flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC) ||
 	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
 		return -EINVAL;
-	return range_mapped(current->mm, start, end) ? 0 : -ENOMEM;
+	if (!range_end(start, len, &end))
+		return -ENOMEM;
+	mmap_read_lock(current->mm);
+	bool mapped = range_mapped(current->mm, start, end);
+	mmap_read_unlock(current->mm);
+	return mapped ? 0 : -ENOMEM;
 }

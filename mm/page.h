@@ -16,8 +16,8 @@ enum pageflags {
 	PG_reserved,    /* never handed out: firmware, kernel image, holes */
 	PG_buddy,       /* free: first frame of a block on a buddy free list */
 	PG_slab,        /* holds slab objects (mm/slab.c) */
-	PG_head,        /* first frame of a kmalloc() taken whole from the buddy allocator (order in private) */
-	PG_lru,         /* on an LRU list (reclaim, later) */
+	PG_head,        /* first frame of a compound page (its tails point here) */
+	PG_lru,         /* on an LRU list (mm/swap.c) */
 	PG_active,      /* on the active LRU list */
 	PG_referenced,  /* recently accessed */
 	PG_dirty,       /* contents differ from the backing store */
@@ -36,20 +36,58 @@ enum pageflags {
 
 struct kmem_cache;
 
+/*
+ * A frame leads one of several lives, and each life needs different
+ * fields, so (as in Linux) they share five words in a union. Which one is
+ * live is told by the flags - PG_buddy, PG_slab, PG_anon or a page-cache
+ * mapping - or, for a tail frame, by bit 0 of the first word.
+ *
+ * A compound page is a block of 2^order frames that the kernel treats as
+ * one page (kmalloc_large, kernel stacks, later huge pages): its first
+ * frame is the head (PG_head, holds the refcount), the others are tails.
+ * A tail's first word is the head's address with bit 0 set. Bit 0 of that
+ * word is never set otherwise - in every other life it is lru.next or
+ * slab_list.next, a pointer to an aligned list_head - so compound_head()
+ * works from any frame without looking at the flags.
+ */
 struct page {
-	unsigned long flags;
-	int refcount;       /* users of the page; 0 = free */
-	int mapcount;       /* page-table entries mapping it (user pages) */
-	struct list_head lru; /* buddy free list, slab list or LRU list */
-	void *mapping;      /* user pages: the anon_vma (mm/rmap.h) */
-	unsigned long index; /* user pages: the virtual page number */
-	/* Buddy order while PG_buddy, allocation order while PG_head. */
-	unsigned long private;
-	/* Slab pages (PG_slab) only: */
-	struct kmem_cache *slab_cache;
-	void *freelist;     /* first free object in this slab */
-	unsigned int inuse; /* objects handed out from this slab */
+	unsigned long flags; /* PG_* bits: changed by whoever holds the page */
+	union {
+		/* Free block (PG_buddy, mm/buddy.c) or user page (anonymous,
+		 * later page cache). */
+		struct {
+			/* PG_buddy: on a free list; PG_lru: on an LRU list (mm/swap.c) */
+			struct list_head lru;
+			/* PG_anon: the struct anon_vma; otherwise a page-cache page's
+			 * struct address_space, or NULL (mm/rmap.h) */
+			void *mapping;
+			/* page number within mapping: the virtual page number for
+			 * anonymous memory, the file page for page cache */
+			unsigned long index;
+			/* PG_buddy: the free block's order; PG_swapcache: its swap
+			 * entry (swp_entry_t.val) */
+			unsigned long private;
+		};
+		/* PG_slab: a slab of mm/slab.c. */
+		struct {
+			struct list_head slab_list;    /* the cache's partial or full list */
+			struct kmem_cache *slab_cache; /* the cache that owns it */
+			void *freelist;                /* first free object in it */
+			unsigned int inuse;            /* objects handed out from it */
+		};
+		/* Tail frame of a compound page (set by prep_compound_page). */
+		struct {
+			unsigned long compound_head;  /* the head's address | 1 */
+			unsigned char compound_order; /* first tail only: the page's order */
+		};
+	};
+	int refcount; /* references; 0 = free (or a tail: the head counts) */
+	int mapcount; /* page-table entries mapping it (user pages) */
 };
+
+/* Linux's struct page is 64 bytes; a larger one would cost memory in
+ * every frame. */
+_Static_assert(sizeof(struct page) <= 64, "struct page grew");
 
 extern struct page *mem_map;
 extern unsigned long max_pfn; /* PFNs 0 .. max_pfn-1 have a struct page */
@@ -102,6 +140,28 @@ static inline bool page_test_and_set(struct page *page, enum pageflags bit)
 
 	page_set(page, bit);
 	return was;
+}
+
+static inline bool PageTail(const struct page *page)
+{
+	return page->compound_head & 1;
+}
+
+/* The head of the compound page that holds page; page itself if it is
+ * not part of one. */
+static inline struct page *compound_head(const struct page *page)
+{
+	if (PageTail(page))
+		return (struct page *)(page->compound_head - 1);
+	return (struct page *)page;
+}
+
+/* 2^order frames in the compound page headed by head; 0 for a single page. */
+static inline unsigned int compound_order(const struct page *head)
+{
+	if (!page_test(head, PG_head))
+		return 0;
+	return head[1].compound_order;
 }
 
 /* "buddy,reserved,..." into buf; returns buf. */

@@ -3,6 +3,7 @@
 #include "kernel/x86.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
+#include "mm/pagewalk.h"
 #include "mm/paging.h"
 #include "mm/rmap.h"
 
@@ -66,6 +67,14 @@ uint64_t *walk_pte(uint64_t *pgd, unsigned long va, bool create)
 	return &table[index_at(va, 0)];
 }
 
+uint64_t vm_page_prot(unsigned long vm_flags)
+{
+	if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		return PTE_PROTNONE;
+	return PTE_PRESENT | PTE_USER | (vm_flags & VM_WRITE ? PTE_WRITE : 0) |
+	       (vm_flags & VM_EXEC ? 0 : PTE_NX);
+}
+
 int map_user_page(struct mm_struct *mm, unsigned long va, struct page *page,
 		  unsigned long vm_flags)
 {
@@ -73,57 +82,73 @@ int map_user_page(struct mm_struct *mm, unsigned long va, struct page *page,
 
 	if (!pte)
 		return -ENOMEM;
-	*pte = ((uint64_t)page_to_pfn(page) << PAGE_SHIFT) | PTE_PRESENT | PTE_USER |
-	       (vm_flags & VM_WRITE ? PTE_WRITE : 0) | (vm_flags & VM_EXEC ? 0 : PTE_NX);
+	*pte = ((uint64_t)page_to_pfn(page) << PAGE_SHIFT) | vm_page_prot(vm_flags);
 	page->mapcount++;
 	mm->rss++;
 	return 0;
 }
 
-/* Each mapping holds a reference; the page is freed with the last. */
-static void release_user_page(struct mm_struct *mm, uint64_t pte)
+/*
+ * Take one mapping of a page away (Linux: zap_pte_range). The CPU marked
+ * the PTE dirty if the page was written through it: the page keeps that
+ * news (PG_dirty) for whoever still maps it - the one thing that says its
+ * contents differ from any copy on disk. Each mapping holds a reference;
+ * the page is freed with the last, its contents and their state with it.
+ */
+static void zap_pte(struct mm_struct *mm, uint64_t pte)
 {
-	struct page *page = pfn_to_page((pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
+	struct page *page = pfn_to_page(pte_pfn(pte));
 
+	if (pte_dirty(pte))
+		page_set(page, PG_dirty);
 	page->mapcount--;
 	mm->rss--;
-	if (page->refcount == 1) /* the last user: it becomes a free frame */
-		page_remove_anon(page);
+	if (page->refcount == 1) /* the last user: it becomes a free frame (and */
+		page_remove_anon(page); /* free_pages clears PG_dirty with the rest) */
 	put_page(page);
 }
 
-void unmap_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+static int zap_pte_entry(uint64_t *pte, unsigned long addr, unsigned long next,
+			 struct mm_walk *walk)
 {
-	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
-		uint64_t *pte = walk_pte(mm->pgd, va, false);
-		if (!pte || !*pte)
-			continue;
-		if (*pte & PTE_PRESENT) /* (a hwpoison entry holds no page) */
-			release_user_page(mm, *pte);
-		*pte = 0;
-		flush_tlb_page(mm, va);
-	}
+	(void)next;
+	if (pte_none(*pte))
+		return 0;
+	if (pte_present(*pte)) /* (a hwpoison entry holds no page) */
+		zap_pte(walk->mm, *pte);
+	*pte = 0;
+	flush_tlb_page(walk->mm, addr);
+	return 0;
 }
 
-/* Free the tables below `table` at `level` (3 = PML4's children). */
-static void free_tables(struct mm_struct *mm, uint64_t *table, int level, int entries)
+static const struct mm_walk_ops zap_ops = { .pte_entry = zap_pte_entry };
+
+void unmap_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	walk_page_range(mm, start, end, &zap_ops, NULL);
+}
+
+/*
+ * Free the tables below `table` at `level` (3: the PML4's children). The
+ * pages they mapped are gone already: every user page lies in an area,
+ * and mm_release unmapped each area first (Linux: free_pgtables after
+ * unmap_vmas).
+ */
+static void free_tables(uint64_t *table, int level, int entries)
 {
 	for (int i = 0; i < entries; i++) {
 		if (!(table[i] & PTE_PRESENT))
 			continue;
-		if (level == 0) {
-			release_user_page(mm, table[i]);
-			continue;
-		}
 		uint64_t *child = __va(table[i] & PTE_ADDR_MASK);
-		free_tables(mm, child, level - 1, 512);
+		if (level > 1)
+			free_tables(child, level - 1, 512);
 		free_table(child);
 	}
 }
 
 void pgd_free(struct mm_struct *mm)
 {
-	free_tables(mm, mm->pgd, 3, USER_PML4_ENTRIES);
+	free_tables(mm->pgd, 3, USER_PML4_ENTRIES);
 	free_table(mm->pgd);
 	mm->pgd = NULL;
 }

@@ -18,10 +18,24 @@ void pgd_free(struct mm_struct *mm);
 /* The PTE for va, creating missing tables if create; NULL if absent (or
  * out of memory). */
 uint64_t *walk_pte(uint64_t *pgd, unsigned long va, bool create);
+/*
+ * A page in a PROT_NONE area stays in memory, but its PTE has the present
+ * bit clear, so that every access faults - from user mode, and the
+ * kernel's copy_from_user too - and the fault handler, finding that the
+ * area allows nothing, answers SEGV_ACCERR or -EFAULT. The frame number
+ * stays, and this bit (the global bit, which user PTEs never need: Linux's
+ * _PAGE_PROTNONE is the same) says there is a page: so the kernel asks
+ * pte_present(), never the CPU's present bit, whether a PTE maps a page.
+ */
+#define PTE_PROTNONE PTE_GLOBAL
+
+/* The PTE bits that give user mode an area's rights (Linux:
+ * vm_get_page_prot): for PROT_NONE, PTE_PROTNONE instead of present. */
+uint64_t vm_page_prot(unsigned long vm_flags);
 /* Map page at va with PTE bits from vm_flags; -ENOMEM if no table. */
 int map_user_page(struct mm_struct *mm, unsigned long va, struct page *page,
 		  unsigned long vm_flags);
-/* Unmap and release the user pages in [start, end). */
+/* Unmap and release the user pages of the areas in [start, end). */
 void unmap_range(struct mm_struct *mm, unsigned long start, unsigned long end);
 
 void switch_mm(struct mm_struct *mm); /* NULL: the kernel's own tables */
@@ -71,10 +85,10 @@ static inline unsigned long swp_offset(swp_entry_t e)
 	return (unsigned long)((e.val & PTE_ADDR_MASK) >> PAGE_SHIFT);
 }
 
-/* Neither empty nor present: a swap, migration or hwpoison entry. */
+/* Neither empty nor mapping a page: a swap, migration or hwpoison entry. */
 static inline bool is_swap_pte(uint64_t pte)
 {
-	return pte && !(pte & PTE_PRESENT);
+	return pte && !(pte & (PTE_PRESENT | PTE_PROTNONE));
 }
 
 static inline swp_entry_t pte_to_swp_entry(uint64_t pte)
@@ -97,6 +111,23 @@ static inline bool is_hwpoison_entry(uint64_t pte)
 	return is_swap_pte(pte) && swp_type(pte_to_swp_entry(pte)) == SWP_HWPOISON;
 }
 
+static inline bool pte_none(uint64_t pte)
+{
+	return !pte;
+}
+
+/* The PTE maps a page (which a PROT_NONE area's PTE does, too). */
+static inline bool pte_present(uint64_t pte)
+{
+	return pte & (PTE_PRESENT | PTE_PROTNONE);
+}
+
+/* The PTE maps a page of a PROT_NONE area: any access faults. */
+static inline bool pte_protnone(uint64_t pte)
+{
+	return (pte & (PTE_PRESENT | PTE_PROTNONE)) == PTE_PROTNONE;
+}
+
 /* The frame a present PTE maps. */
 static inline unsigned long pte_pfn(uint64_t pte)
 {
@@ -114,6 +145,21 @@ static inline bool pte_young(uint64_t pte)
 static inline bool pte_dirty(uint64_t pte)
 {
 	return pte & PTE_DIRTY;
+}
+
+static inline uint64_t pte_mkold(uint64_t pte)
+{
+	return pte & ~PTE_ACCESSED;
+}
+
+static inline uint64_t pte_mkclean(uint64_t pte)
+{
+	return pte & ~PTE_DIRTY;
+}
+
+static inline uint64_t pte_wrprotect(uint64_t pte)
+{
+	return pte & ~PTE_WRITE;
 }
 
 #endif

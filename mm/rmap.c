@@ -3,6 +3,7 @@
 #include "mm/paging.h"
 #include "mm/pgtable.h"
 #include "mm/slab.h"
+#include "mm/swap.h"
 
 int anon_vma_prepare(struct vm_area_struct *vma)
 {
@@ -35,8 +36,24 @@ void anon_vma_unlink(struct vm_area_struct *vma)
 		return;
 	list_del(&vma->anon_vma_node);
 	vma->anon_vma = NULL;
+	put_anon_vma(av);
+}
+
+void get_anon_vma(struct anon_vma *av)
+{
+	av->refcount++;
+}
+
+void put_anon_vma(struct anon_vma *av)
+{
 	if (--av->refcount == 0)
-		kfree(av); /* no area left: no page can point here any more */
+		kfree(av); /* no area and no kept page left: nothing points here */
+}
+
+/* Which page of what the area maps is at addr (Linux: linear_page_index). */
+static unsigned long linear_page_index(const struct vm_area_struct *vma, unsigned long addr)
+{
+	return ((addr - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
 }
 
 void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long addr)
@@ -44,11 +61,15 @@ void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsig
 	page_set(page, PG_anon);
 	page_set(page, PG_swapbacked);
 	page->mapping = vma->anon_vma;
-	page->index = addr >> PAGE_SHIFT;
+	page->index = linear_page_index(vma, addr);
 }
 
 void page_remove_anon(struct page *page)
 {
+	/* First off its LRU list: which list it is on depends on the
+	 * PG_swapbacked about to be cleared. */
+	if (page_test(page, PG_lru))
+		del_page_from_lru_list(page);
 	page_clear(page, PG_anon);
 	page_clear(page, PG_swapbacked);
 	page_clear(page, PG_mlocked);
@@ -56,24 +77,74 @@ void page_remove_anon(struct page *page)
 	page->index = 0;
 }
 
-void rmap_walk(struct page *page,
-	       void (*fn)(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, void *arg),
-	       void *arg)
+unsigned long vma_address(const struct page *page, const struct vm_area_struct *vma)
+{
+	unsigned long pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+
+	/* Unsigned: an index below vm_pgoff wraps round to a huge offset. */
+	if (page->index - vma->vm_pgoff >= pages)
+		return (unsigned long)-EFAULT;
+	return vma->vm_start + ((page->index - vma->vm_pgoff) << PAGE_SHIFT);
+}
+
+/* The PTE at addr if it maps page (Linux: page_vma_mapped_walk), or the
+ * hwpoison entry left there for it if the walk asked for those. */
+static uint64_t *page_vma_mapped(const struct page *page, struct vm_area_struct *vma,
+				 unsigned long addr, bool hwpoison_entries)
+{
+	uint64_t *pte = walk_pte(vma->vm_mm->pgd, addr, false);
+	unsigned long pfn = page_to_pfn(page);
+
+	if (!pte)
+		return NULL;
+	if (pte_present(*pte))
+		return pte_pfn(*pte) == pfn ? pte : NULL;
+	if (hwpoison_entries && is_hwpoison_entry(*pte) &&
+	    swp_offset(pte_to_swp_entry(*pte)) == pfn)
+		return pte;
+	return NULL;
+}
+
+static void rmap_one_vma(struct page *page, struct vm_area_struct *vma,
+			 const struct rmap_walk_control *rwc)
+{
+	unsigned long addr = vma_address(page, vma);
+
+	if (addr == (unsigned long)-EFAULT)
+		return;
+	uint64_t *pte = page_vma_mapped(page, vma, addr, rwc->hwpoison_entries);
+	if (pte)
+		rwc->rmap_one(vma, addr, pte, rwc->arg);
+}
+
+static void rmap_walk_anon(struct page *page, const struct rmap_walk_control *rwc)
 {
 	struct anon_vma *av = page->mapping;
-	unsigned long addr = page->index << PAGE_SHIFT;
-	uint64_t want = (uint64_t)page_to_pfn(page) << PAGE_SHIFT;
 
-	if (!page_test(page, PG_anon) || !av)
-		return;
-	struct list_head *l = av->vmas.next;
-	while (l != &av->vmas) {
-		struct vm_area_struct *vma = list_entry(l, struct vm_area_struct, anon_vma_node);
-		l = l->next; /* fn may change the page's mappings, not the list */
-		if (addr < vma->vm_start || addr >= vma->vm_end)
-			continue;
-		uint64_t *pte = walk_pte(vma->vm_mm->pgd, addr, false);
-		if (pte && (*pte & PTE_PRESENT) && (*pte & PTE_ADDR_MASK) == want)
-			fn(vma, addr, pte, arg);
-	}
+	for (struct list_head *l = av->vmas.next; l != &av->vmas; l = l->next)
+		rmap_one_vma(page, list_entry(l, struct vm_area_struct, anon_vma_node), rwc);
+}
+
+static void rmap_walk_file(struct page *page, const struct rmap_walk_control *rwc)
+{
+	struct address_space *mapping = page->mapping;
+
+	for (struct list_head *l = mapping->i_mmap.next; l != &mapping->i_mmap; l = l->next)
+		rmap_one_vma(page, list_entry(l, struct vm_area_struct, shared), rwc);
+}
+
+struct address_space *page_mapping(const struct page *page)
+{
+	/* A slab's slab_cache shares the word with mapping. */
+	if (page_test(page, PG_anon) || page_test(page, PG_slab))
+		return NULL;
+	return page->mapping;
+}
+
+void rmap_walk(struct page *page, const struct rmap_walk_control *rwc)
+{
+	if (page_test(page, PG_anon) && page->mapping)
+		rmap_walk_anon(page, rwc);
+	else if (page_mapping(page))
+		rmap_walk_file(page, rwc);
 }

@@ -1,14 +1,22 @@
 /*
- * The reverse map for anonymous pages: from a page to every place it is
- * mapped, without looking at every process.
+ * The reverse map: from a page to every place it is mapped, without
+ * looking at every process (Linux: mm/rmap.c).
  *
- * Each area with anonymous memory points to an anon_vma, the list of
- * areas that may hold the same pages: fork() (mm/fork.c) adds the child's
- * copy of each area to its parent's list, and splitting an area keeps
- * both halves on it. A page points to its
- * anon_vma (page->mapping) and records its virtual page number
- * (page->index), which is the same in every area on the list - so the
- * places to look are exactly the areas on one short list.
+ * A page records what it belongs to (page->mapping) and which page of it
+ * it is (page->index). The areas that may map it are on one short list
+ * kept by that owner, and in each area the page can only be at one
+ * address, vma_address(). Two kinds of owner:
+ *
+ *  - anonymous memory (PG_anon): an anon_vma, the areas that may hold the
+ *    same pages. fork() (mm/fork.c) adds the child's copy of each area to
+ *    its parent's list, and splitting an area keeps both halves on it.
+ *    page->index is the page's virtual page number, and an anonymous
+ *    area's vm_pgoff is that of its start, kept by splits and fork.
+ *  - a file's pages (the page cache, next issue): its address_space,
+ *    whose i_mmap lists the areas mapping the file; page->index is the
+ *    page's number in the file, vm_pgoff the file page an area starts at.
+ *
+ * rmap_walk() is the same walk for both: only the list differs.
  */
 #ifndef MM_RMAP_H
 #define MM_RMAP_H
@@ -18,7 +26,13 @@
 
 struct anon_vma {
 	struct list_head vmas; /* struct vm_area_struct, through anon_vma_node */
-	int refcount;          /* areas on the list */
+	int refcount;          /* areas on the list, and pages memory_failure keeps */
+};
+
+/* A file's cached pages and who maps them (Linux: include/linux/fs.h).
+ * Only the reverse map's part so far. */
+struct address_space {
+	struct list_head i_mmap; /* areas mapping the file, through vm_area_struct.shared */
 };
 
 /* Give vma an anon_vma if it has none yet (before its first page). */
@@ -26,16 +40,36 @@ int anon_vma_prepare(struct vm_area_struct *vma);
 /* Put a copy of vma (split off, or a child's) on vma's anon_vma too. */
 void anon_vma_link(struct vm_area_struct *copy, struct vm_area_struct *vma);
 void anon_vma_unlink(struct vm_area_struct *vma);
+/* Keep an anon_vma alive after its areas are gone (memory_failure keeps a
+ * poisoned page, still pointing here, for good), and let it go. */
+void get_anon_vma(struct anon_vma *av);
+void put_anon_vma(struct anon_vma *av);
 
 /* A fresh page becomes vma's anonymous page at addr (Linux's
  * page_add_new_anon_rmap). */
 void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long addr);
-/* The page stops being anyone's anonymous page (its last user let go). */
+/* The page stops being anyone's anonymous page (its last user let go),
+ * and leaves its LRU list. */
 void page_remove_anon(struct page *page);
 
-/* Call fn for every (area, address, PTE) that maps page. */
-void rmap_walk(struct page *page,
-	       void (*fn)(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, void *arg),
-	       void *arg);
+/* Where page is in vma, or -EFAULT (as an unsigned long) if it cannot be
+ * in vma at all. */
+unsigned long vma_address(const struct page *page, const struct vm_area_struct *vma);
+
+/* A page-cache page's file mapping; NULL for anonymous and kernel pages. */
+struct address_space *page_mapping(const struct page *page);
+
+/* What rmap_walk does at each mapping (Linux: struct rmap_walk_control). */
+struct rmap_walk_control {
+	void (*rmap_one)(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, void *arg);
+	void *arg;
+	/* Also visit the hwpoison entries that replaced the page's mappings
+	 * (to find where a process had it after memory_failure unmapped it). */
+	bool hwpoison_entries;
+};
+
+/* Call rwc->rmap_one for every (area, address, PTE) that maps page. It
+ * may change the PTE, not the areas. */
+void rmap_walk(struct page *page, const struct rmap_walk_control *rwc);
 
 #endif

@@ -1,17 +1,23 @@
 /*
- * Memory reports for the console, in the formats of Linux's /proc files
- * where one exists (meminfo, buddyinfo), so that what students learn here
- * reads the same on a Linux machine.
+ * Memory reports, in the formats of Linux's /proc files where one exists
+ * (meminfo, buddyinfo), so that what students learn here reads the same
+ * on a Linux machine. Each report is a seq_file show function
+ * (fs/seq_file.h); the console commands below parse their arguments and
+ * print what the report shows.
  */
 #include "mm/show_mem.h"
 #include "kernel/monitor.h"
 #include "kernel/printk.h"
 #include "mm/buddy.h"
 #include "mm/memory-failure.h"
+#include "mm/pagewalk.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
 #include "mm/slab.h"
+#include "mm/swap.h"
 #include "kernel/proc.h"
+#include "mm/mmap.h"
+#include "mm/mmap_lock.h"
 
 #define PAGE_MAX_COUNT 256  /* frames one `page` command may list */
 #define MEMMAP_COLUMNS 64
@@ -22,42 +28,62 @@ static unsigned long pages_to_kb(unsigned long pages)
 	return pages << (PAGE_SHIFT - 10);
 }
 
-int cmd_meminfo(int argc, char **argv)
+int meminfo_show(struct seq_file *m)
 {
-	(void)argc, (void)argv;
-	kprintf("MemTotal:       %8lu kB\n", pages_to_kb(zone.managed_pages));
-	kprintf("MemFree:        %8lu kB\n", pages_to_kb(nr_free_pages()));
-	kprintf("MemAvailable:   %8lu kB\n", pages_to_kb(nr_free_pages()));
-	kprintf("Slab:           %8lu kB\n", pages_to_kb(slab_pages()));
-	kprintf("HardwareCorrupted: %5lu kB\n", pages_to_kb(num_poisoned_pages));
+	seq_printf(m, "MemTotal:       %8lu kB\n", pages_to_kb(zone.managed_pages));
+	seq_printf(m, "MemFree:        %8lu kB\n", pages_to_kb(nr_free_pages()));
+	seq_printf(m, "MemAvailable:   %8lu kB\n", pages_to_kb(nr_free_pages()));
+	seq_printf(m, "Active(anon):   %8lu kB\n", pages_to_kb(lruvec.nr_pages[LRU_ACTIVE_ANON]));
+	seq_printf(m, "Inactive(anon): %8lu kB\n", pages_to_kb(lruvec.nr_pages[LRU_INACTIVE_ANON]));
+	seq_printf(m, "Active(file):   %8lu kB\n", pages_to_kb(lruvec.nr_pages[LRU_ACTIVE_FILE]));
+	seq_printf(m, "Inactive(file): %8lu kB\n", pages_to_kb(lruvec.nr_pages[LRU_INACTIVE_FILE]));
+	seq_printf(m, "Slab:           %8lu kB\n", pages_to_kb(slab_pages()));
+	seq_printf(m, "HardwareCorrupted: %5lu kB\n", pages_to_kb(num_poisoned_pages));
 	return 0;
 }
 
-int cmd_buddyinfo(int argc, char **argv)
+int buddyinfo_show(struct seq_file *m)
 {
-	(void)argc, (void)argv;
-	kprintf("Node 0, zone %8s ", "Normal");
+	seq_printf(m, "Node 0, zone %8s ", "Normal");
 	for (int order = 0; order < MAX_ORDER; order++)
-		kprintf("%6lu ", zone.free_area[order].nr_free);
-	kprintf("\n");
+		seq_printf(m, "%6lu ", zone.free_area[order].nr_free);
+	seq_putc(m, '\n');
 	return 0;
 }
 
-static void describe_page(unsigned long pfn)
+static void describe_page(struct seq_file *m, unsigned long pfn)
 {
 	struct page *page = pfn_to_page(pfn);
 	struct page *block = buddy_free_block_of(page);
 	char flags[160];
 
-	kprintf("pfn 0x%05lx flags 0x%04lx (%s) refcount %d mapcount %d",
+	seq_printf(m, "pfn 0x%05lx flags 0x%04lx (%s) refcount %d mapcount %d",
 		pfn, page->flags, format_page_flags(flags, sizeof(flags), page->flags),
 		page->refcount, page->mapcount);
-	if (page_test(page, PG_buddy) || page_test(page, PG_head))
-		kprintf(" order %lu", page->private);
+	if (page_test(page, PG_buddy))
+		seq_printf(m, " order %lu", page->private);
+	if (page_test(page, PG_head))
+		seq_printf(m, " compound order %u", compound_order(page));
+	if (PageTail(page))
+		seq_printf(m, " tail of pfn %#lx", page_to_pfn(compound_head(page)));
 	if (block && block != page)
-		kprintf(" free: in the order-%lu block at pfn %#lx",
-			block->private, page_to_pfn(block));
-	kprintf("\n");
+		seq_printf(m, " free: in the order-%lu block at pfn %#lx",
+			   block->private, page_to_pfn(block));
+	seq_putc(m, '\n');
+}
+
+/* The frames [first, first + count) of one `page` command. */
+struct page_range {
+	unsigned long first, count;
+};
+
+static int page_show(struct seq_file *m)
+{
+	const struct page_range *r = m->private;
+
+	for (unsigned long pfn = r->first; pfn < r->first + r->count && pfn < max_pfn; pfn++)
+		describe_page(m, pfn);
+	return 0;
 }
 
 int cmd_page(int argc, char **argv)
@@ -77,9 +103,8 @@ int cmd_page(int argc, char **argv)
 		kprintf("page: COUNT must be 1 to %d\n", PAGE_MAX_COUNT);
 		return -1;
 	}
-	for (uint64_t i = 0; i < count && pfn + i < max_pfn; i++)
-		describe_page(pfn + i);
-	return 0;
+	struct page_range r = { pfn, count };
+	return monitor_show(page_show, &r);
 }
 
 /* What one frame is, as a memmap character; a larger rank wins when a
@@ -111,24 +136,60 @@ static unsigned long frames_per_char(void)
 	return per;
 }
 
-static void show_resident(struct mm_struct *mm, const struct vm_area_struct *vma)
+static int show_pte(uint64_t *pte, unsigned long va, unsigned long next, struct mm_walk *walk)
 {
+	struct seq_file *m = walk->private;
 	char flags[160];
 
-	for (unsigned long va = vma->vm_start; va < vma->vm_end; va += PAGE_SIZE) {
-		uint64_t *pte = walk_pte(mm->pgd, va, false);
-		if (!pte || !*pte)
-			continue;
-		unsigned long pfn = (*pte & PTE_ADDR_MASK) >> PAGE_SHIFT;
-		if (is_hwpoison_entry(*pte)) {
-			kprintf("  0x%012lx pfn 0x%05lx hwpoison entry: touching it means SIGBUS\n", va, pfn);
-			continue;
-		}
-		const struct page *page = pfn_to_page(pfn);
-		kprintf("  0x%012lx pfn 0x%05lx %s (%s) mapcount %d\n", va, pfn,
-			*pte & PTE_WRITE ? "rw" : "ro",
-			format_page_flags(flags, sizeof(flags), page->flags), page->mapcount);
+	(void)next;
+	if (pte_none(*pte))
+		return 0;
+	unsigned long pfn = pte_pfn(*pte);
+	if (is_hwpoison_entry(*pte)) {
+		seq_printf(m, "  0x%012lx pfn 0x%05lx hwpoison entry: touching it means SIGBUS\n",
+			   va, pfn);
+		return 0;
 	}
+	const struct page *page = pfn_to_page(pfn);
+	const char *rights = pte_protnone(*pte) ? "none" : *pte & PTE_WRITE ? "rw" : "ro";
+	seq_printf(m, "  0x%012lx pfn 0x%05lx %s (%s) mapcount %d\n", va, pfn, rights,
+		   format_page_flags(flags, sizeof(flags), page->flags), page->mapcount);
+	return 0;
+}
+
+/* The frames of the kernel allocation that holds addr (a compound page,
+ * or a single frame), so that tests and students can find them. */
+static void show_kernel_block(struct seq_file *m, const char *what, const void *addr)
+{
+	const struct page *head = compound_head(virt_to_page(addr));
+	unsigned long pfn = page_to_pfn(head);
+
+	seq_printf(m, "%s: pfn %#lx-%#lx\n", what, pfn, pfn + (1UL << compound_order(head)) - 1);
+}
+
+static const struct mm_walk_ops show_ops = { .pte_entry = show_pte };
+
+/* A process's memory: its kernel allocations, then each area and its
+ * resident pages (m->private is the process). */
+int vm_show(struct seq_file *m)
+{
+	struct proc *p = m->private;
+	struct mm_struct *mm = p->mm;
+
+	mmap_read_lock(mm);
+	seq_printf(m, "%s (pid %d): %lu resident pages, brk 0x%lx\n", p->name, p->pid, mm->rss,
+		   mm->brk);
+	show_kernel_block(m, "struct proc", p);
+	show_kernel_block(m, "kernel stack", p->kstack);
+	show_kernel_block(m, "page table root", mm->pgd);
+	for (struct vm_area_struct *vma = find_vma(mm, 0); vma; vma = vma_next(mm, vma)) {
+		seq_printf(m, "0x%012lx-0x%012lx %c%c%c%c\n", vma->vm_start, vma->vm_end,
+			   vma->vm_flags & VM_READ ? 'r' : '-', vma->vm_flags & VM_WRITE ? 'w' : '-',
+			   vma->vm_flags & VM_EXEC ? 'x' : '-', vma->vm_flags & VM_SHARED ? 's' : 'p');
+		walk_page_range(mm, vma->vm_start, vma->vm_end, &show_ops, m);
+	}
+	mmap_read_unlock(mm);
+	return 0;
 }
 
 int cmd_vm(int argc, char **argv)
@@ -143,27 +204,17 @@ int cmd_vm(int argc, char **argv)
 		kprintf("vm: no user process %lu\n", (unsigned long)pid);
 		return -1;
 	}
-	struct mm_struct *mm = p->mm;
-	kprintf("%s (pid %d): %lu resident pages, brk 0x%lx\n", p->name, p->pid, mm->rss, mm->brk);
-	for (struct list_head *l = mm->mmap.next; l != &mm->mmap; l = l->next) {
-		const struct vm_area_struct *vma = list_entry(l, struct vm_area_struct, list);
-		kprintf("0x%012lx-0x%012lx %c%c%c%c\n", vma->vm_start, vma->vm_end,
-			vma->vm_flags & VM_READ ? 'r' : '-', vma->vm_flags & VM_WRITE ? 'w' : '-',
-			vma->vm_flags & VM_EXEC ? 'x' : '-', vma->vm_flags & VM_SHARED ? 's' : 'p');
-		show_resident(mm, vma);
-	}
-	return 0;
+	return monitor_show(vm_show, p);
 }
 
-int cmd_memmap(int argc, char **argv)
+int memmap_show(struct seq_file *m)
 {
-	(void)argc, (void)argv;
 	unsigned long per = frames_per_char();
 	unsigned long free_left = 0; /* frames left in the free block we are in */
 	enum frame_kind kind = FREE;
 
-	kprintf("%lu frames, %lu per character. Legend: . free  K kernel  S slab  "
-		"U user  R reserved  X poisoned/defective\n", max_pfn, per);
+	seq_printf(m, "%lu frames, %lu per character. Legend: . free  K kernel  S slab  "
+		   "U user  R reserved  X poisoned/defective\n", max_pfn, per);
 	for (unsigned long pfn = 0; pfn < max_pfn; pfn++) {
 		const struct page *page = pfn_to_page(pfn);
 		if (page_test(page, PG_buddy))
@@ -175,11 +226,11 @@ int cmd_memmap(int argc, char **argv)
 			kind = k;
 		kind = MAX(kind, k);
 		if (pfn % (per * MEMMAP_COLUMNS) == 0)
-			kprintf("0x%05lx ", pfn);
+			seq_printf(m, "0x%05lx ", pfn);
 		if (pfn % per == per - 1 || pfn == max_pfn - 1)
-			kprintf("%c", kind_chars[kind]);
+			seq_putc(m, kind_chars[kind]);
 		if (pfn % (per * MEMMAP_COLUMNS) == per * MEMMAP_COLUMNS - 1 || pfn == max_pfn - 1)
-			kprintf("\n");
+			seq_putc(m, '\n');
 	}
 	return 0;
 }

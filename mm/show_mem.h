@@ -1,11 +1,16 @@
-/* Console commands that show the state of physical memory. */
+/* Reports on physical memory and on a process's memory (seq_file show
+ * functions), and the console commands that print them. */
 #ifndef MM_SHOW_MEM_H
 #define MM_SHOW_MEM_H
 
-int cmd_meminfo(int argc, char **argv);
-int cmd_buddyinfo(int argc, char **argv);
+#include "fs/seq_file.h"
+
+int meminfo_show(struct seq_file *m);   /* /proc/meminfo */
+int buddyinfo_show(struct seq_file *m); /* /proc/buddyinfo */
+int memmap_show(struct seq_file *m);
+int vm_show(struct seq_file *m);        /* m->private: the process */
+
 int cmd_page(int argc, char **argv);
-int cmd_memmap(int argc, char **argv);
 int cmd_vm(int argc, char **argv);
 
 #endif

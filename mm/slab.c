@@ -11,11 +11,12 @@
 #include "lib/string.h"
 #include "mm/buddy.h"
 
-static const size_t kmalloc_sizes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048 };
+static const size_t kmalloc_sizes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048,
+					4096 };
 static const char *const kmalloc_names[] = {
 	"kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-64", "kmalloc-96",
 	"kmalloc-128", "kmalloc-192", "kmalloc-256", "kmalloc-512",
-	"kmalloc-1k", "kmalloc-2k",
+	"kmalloc-1k", "kmalloc-2k", "kmalloc-4k",
 };
 static struct kmem_cache kmalloc_caches[ARRAY_SIZE(kmalloc_sizes)];
 static unsigned long nr_slab_pages;
@@ -49,7 +50,7 @@ static struct page *new_slab(struct kmem_cache *cache)
 	page_set(page, PG_slab);
 	page->slab_cache = cache;
 	page->inuse = 0;
-	list_add(&page->lru, &cache->partial);
+	list_add(&page->slab_list, &cache->partial);
 	cache->nr_slabs++;
 	nr_slab_pages++;
 	return page;
@@ -57,7 +58,7 @@ static struct page *new_slab(struct kmem_cache *cache)
 
 static void discard_slab(struct kmem_cache *cache, struct page *page)
 {
-	list_del(&page->lru);
+	list_del(&page->slab_list);
 	page_clear(page, PG_slab);
 	page->slab_cache = NULL;
 	page->freelist = NULL;
@@ -72,14 +73,14 @@ void *kmem_cache_alloc(struct kmem_cache *cache)
 
 	if (list_empty(&cache->partial) && !new_slab(cache))
 		return NULL;
-	page = list_first_entry(&cache->partial, struct page, lru);
+	page = list_first_entry(&cache->partial, struct page, slab_list);
 	void *obj = page->freelist;
 	page->freelist = *(void **)obj;
 	page->inuse++;
 	cache->nr_objects++;
 	if (!page->freelist) {
-		list_del(&page->lru);
-		list_add(&page->lru, &cache->full);
+		list_del(&page->slab_list);
+		list_add(&page->slab_list, &cache->full);
 	}
 	return obj;
 }
@@ -96,8 +97,8 @@ void kmem_cache_free(struct kmem_cache *cache, void *obj)
 		if (free == obj)
 			panic("kmem_cache_free: double free of %p in %s", obj, cache->name);
 	if (!page->freelist) { /* was full: it has a free slot again */
-		list_del(&page->lru);
-		list_add(&page->lru, &cache->partial);
+		list_del(&page->slab_list);
+		list_add(&page->slab_list, &cache->partial);
 	}
 	*(void **)obj = page->freelist;
 	page->freelist = obj;
@@ -113,20 +114,20 @@ void kmalloc_init(void)
 		kmem_cache_init(&kmalloc_caches[i], kmalloc_names[i], kmalloc_sizes[i]);
 }
 
-/* Requests larger than any cache get whole pages: the order that fits. */
+/* Requests larger than any cache get a compound page of the order that
+ * fits (at least 2 pages: one page is the kmalloc-4k cache's), so kfree()
+ * and memory_failure() find the whole block from any of its frames. */
 static void *kmalloc_large(size_t size)
 {
-	unsigned int order = 0;
+	unsigned int order = 1;
 
 	while ((PAGE_SIZE << order) < size)
 		order++;
 	if (order >= MAX_ORDER)
 		return NULL;
-	struct page *page = alloc_pages(order);
+	struct page *page = alloc_pages(GFP_KERNEL | __GFP_COMP, order);
 	if (!page)
 		return NULL;
-	page_set(page, PG_head);
-	page->private = order;
 	return page_address(page);
 }
 
@@ -161,8 +162,7 @@ void kfree(const void *obj)
 	}
 	if (!page_test(page, PG_head) || page_address(page) != obj)
 		panic("kfree: %p was not allocated by kmalloc", obj);
-	page_clear(page, PG_head);
-	free_pages(page, (unsigned int)page->private);
+	free_pages(page, compound_order(page));
 }
 
 unsigned long slab_pages(void)

@@ -22,7 +22,7 @@ struct kmem_cache {
 
 /* Largest request served from a kmalloc cache; above it kmalloc takes
  * whole pages from the buddy allocator. */
-#define KMALLOC_MAX_CACHE_SIZE 2048
+#define KMALLOC_MAX_CACHE_SIZE 4096
 
 void kmem_cache_init(struct kmem_cache *cache, const char *name, size_t size);
 void *kmem_cache_alloc(struct kmem_cache *cache);

@@ -40,13 +40,13 @@ def run_unit_tests():
     return passed, failed
 
 
-def run_system_tests():
-    """Run pytest on tests/system; return (passed, failed)."""
+def run_system_tests(order):
+    """Run pytest on tests/system in the given order; return (passed, failed)."""
     report = os.path.join(BUILD, "system-tests.xml")
     if os.path.exists(report):
         os.remove(report)
     command = [sys.executable, "-m", "pytest", os.path.join(ROOT, "tests", "system"),
-               "-q", "-p", "no:cacheprovider", f"--junitxml={report}"]
+               "-q", "-p", "no:cacheprovider", f"--junitxml={report}", f"--order={order}"]
     code = subprocess.run(command, cwd=ROOT).returncode
     if not os.path.exists(report):
         print(f"pytest wrote no report (exit status {code})")
@@ -67,6 +67,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--unit-only", action="store_true")
     parser.add_argument("--system-only", action="store_true")
+    parser.add_argument("--order", default="file",
+                        help="system tests in file order, reverse, or shuffle:SEED")
     args = parser.parse_args()
 
     passed = failed = 0
@@ -75,8 +77,8 @@ def main():
         p, f = run_unit_tests()
         passed, failed = passed + p, failed + f
     if not args.unit_only:
-        print("== system tests (QEMU) ==")
-        p, f = run_system_tests()
+        print("== system tests (QEMU, %s order) ==" % args.order)
+        p, f = run_system_tests(args.order)
         passed, failed = passed + p, failed + f
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0

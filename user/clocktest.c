@@ -169,7 +169,7 @@ static void clocks_never_go_back(void)
 	int64_t last = now_ns(CLOCK_MONOTONIC), last_coarse = now_ns(CLOCK_MONOTONIC_COARSE);
 	int ok = 1, coarse_ok = 1, order_ok = 1;
 
-	for (int i = 0; i < 100000; i++) {
+	for (int i = 0; i < 20000; i++) {
 		int64_t coarse = now_ns(CLOCK_MONOTONIC_COARSE), t = now_ns(CLOCK_MONOTONIC);
 		ok = ok && t >= last;
 		coarse_ok = coarse_ok && coarse >= last_coarse;
@@ -177,7 +177,7 @@ static void clocks_never_go_back(void)
 		last = t;
 		last_coarse = coarse;
 	}
-	check(ok, "MONOTONIC never goes back over 100000 reads");
+	check(ok, "MONOTONIC never goes back over 20000 reads");
 	check(coarse_ok, "MONOTONIC_COARSE never goes back");
 	check(order_ok, "MONOTONIC_COARSE read first is <= MONOTONIC, and within 1 s of it");
 	int64_t rc = now_ns(CLOCK_REALTIME_COARSE), r = now_ns(CLOCK_REALTIME);
@@ -186,7 +186,8 @@ static void clocks_never_go_back(void)
 	check(b >= m, "BOOTTIME read later is >= MONOTONIC");
 }
 
-static void realtime_is_the_date(long host_seconds)
+/* host_seconds was the host's time when we started, at started_ns. */
+static void realtime_is_the_date(long host_seconds, int64_t started_ns)
 {
 	struct timespec ts;
 	struct timeval tv;
@@ -194,8 +195,12 @@ static void realtime_is_the_date(long host_seconds)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gettimeofday(&tv, NULL);
 	time_t t = time(NULL);
+	time_t t_syscall = sys(SYS_time, 0, 0, 0, 0);
+	struct timespec after;
+	clock_gettime(CLOCK_REALTIME, &after);
 	if (host_seconds) {
-		long off = (long)ts.tv_sec - host_seconds;
+		long host_now = host_seconds + (now_ns(CLOCK_MONOTONIC) - started_ns) / NSEC_PER_SEC;
+		long off = (long)ts.tv_sec - host_now;
 		char what[80];
 		snprintf(what, sizeof(what), "REALTIME is within 10 s of the host's (%+ld s)", off);
 		check(off > -10 && off < 10, what);
@@ -204,8 +209,7 @@ static void realtime_is_the_date(long host_seconds)
 	      tv.tv_usec < 1000000, "gettimeofday agrees with REALTIME");
 	/* time() is the coarse clock: it may still be in the last second. */
 	check(t - ts.tv_sec >= -1 && t - ts.tv_sec <= 1, "time() agrees with REALTIME");
-	check(sys(SYS_time, 0, 0, 0, 0) == t || sys(SYS_time, 0, 0, 0, 0) == t + 1,
-	      "time(NULL) returns the seconds");
+	check(t_syscall >= ts.tv_sec - 1 && t_syscall <= after.tv_sec, "time(NULL) returns the seconds");
 }
 
 static void sleeps_are_never_short(void)
@@ -246,11 +250,11 @@ static void cpu_time_is_ours(void)
 	while (now_ns(CLOCK_MONOTONIC) - wall0 < 20 * MS)
 		;
 	int64_t cpu1 = now_ns(CLOCK_PROCESS_CPUTIME_ID), wall1 = now_ns(CLOCK_MONOTONIC);
-	check(cpu1 - cpu0 >= 10 * MS && cpu1 - cpu0 <= wall1 - wall0,
-	      "PROCESS_CPUTIME_ID counts 20 ms of spinning (at least 10, at most the wall clock's)");
 	struct timespec req = { 0, 50 * MS };
 	nanosleep(&req, NULL);
-	int64_t cpu2 = now_ns(CLOCK_THREAD_CPUTIME_ID);
+	int64_t cpu2 = now_ns(CLOCK_THREAD_CPUTIME_ID); /* no printing in between: it costs CPU */
+	check(cpu1 - cpu0 >= 10 * MS && cpu1 - cpu0 <= wall1 - wall0,
+	      "PROCESS_CPUTIME_ID counts 20 ms of spinning (at least 10, at most the wall clock's)");
 	check(cpu2 >= cpu1 && cpu2 - cpu1 < 25 * MS, "...and not 50 ms of sleep (THREAD_CPUTIME_ID)");
 	check(clock() >= cpu2 / 1000, "clock() reads it");
 }
@@ -358,12 +362,13 @@ int main(int argc, char **argv)
 	if (argc > 1 && (strcmp(argv[1], "now") == 0 || strcmp(argv[1], "print") == 0))
 		return tool(argv[1], argv[2]);
 	long host_seconds = argc > 1 ? atol(argv[1]) : 0;
+	int64_t started_ns = now_ns(CLOCK_MONOTONIC);
 
 	every_clock_reads_and_has_a_resolution();
 	bad_ids_and_pointers();
 	bad_times();
 	clocks_never_go_back();
-	realtime_is_the_date(host_seconds);
+	realtime_is_the_date(host_seconds, started_ns);
 	sleeps_are_never_short();
 	cpu_time_is_ours();
 	signals_interrupt_sleeps();

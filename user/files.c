@@ -418,7 +418,7 @@ static void pipe_blocking(void)
 	int status;
 	waitpid(pid, &status, 0);
 	check(same && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	      "a 100000-byte write through a 4 KiB pipe: the writer waits for the reader");
+	      "a 100000-byte write through a 64 KiB pipe: the writer waits for the reader");
 	check(n == 0, "then end of file");
 	close(p[0]);
 }
@@ -487,7 +487,11 @@ static void pipe_broken_and_nonblocking(void)
 	check(syscall(SYS_pipe2, p, O_NONBLOCK | O_CLOEXEC) == 0, "pipe2(O_NONBLOCK | O_CLOEXEC)");
 	check_err(read(p[0], buf, 1), EAGAIN, "non-blocking read of an empty pipe: EAGAIN");
 	memset(buf, 'x', sizeof(buf));
-	check(write(p[1], buf, 4000) == 4000, "non-blocking write that fits");
+	int filled = 0;
+	for (int i = 0; i < 15; i++)
+		filled += write(p[1], buf, sizeof(buf)) == sizeof(buf);
+	check(filled == 15 && write(p[1], buf, 4000) == 4000,
+	      "non-blocking writes that fit: 64 KiB less 96 bytes");
 	check_err(write(p[1], buf, 100), EAGAIN,
 		  "non-blocking write of 100 (atomic) into 96 free bytes: EAGAIN");
 	check(write(p[1], buf, 4096 + 10) == 96,
@@ -495,6 +499,71 @@ static void pipe_broken_and_nonblocking(void)
 	close(p[0]);
 	close(p[1]);
 	check_err(syscall(SYS_pipe2, p, 0x1), EINVAL, "pipe2 with an unknown flag: EINVAL");
+}
+
+/* F_GETPIPE_SZ and F_SETPIPE_SZ with Linux's rounding and errors; the
+ * data held survives a resize, even when it wraps around the ring. */
+static void pipe_size(void)
+{
+	char in[6000], out[6000];
+	int p[2], fd = open_hello();
+
+	pipe(p);
+	check(fcntl(p[0], F_GETPIPE_SZ) == 65536 && fcntl(p[1], F_GETPIPE_SZ) == 65536,
+	      "F_GETPIPE_SZ of a new pipe: 65536, on both ends");
+	check(fcntl(p[1], F_SETPIPE_SZ, 5000) == 8192 && fcntl(p[0], F_GETPIPE_SZ) == 8192,
+	      "F_SETPIPE_SZ 5000: rounded up to two pages, 8192");
+	check(fcntl(p[1], F_SETPIPE_SZ, 0) == 4096, "F_SETPIPE_SZ 0: one page, 4096");
+	check(fcntl(p[1], F_SETPIPE_SZ, 1 << 20) == 1 << 20, "F_SETPIPE_SZ 1 MiB (pipe-max-size)");
+	check_err(fcntl(p[1], F_SETPIPE_SZ, (1 << 20) + 1), EPERM,
+		  "F_SETPIPE_SZ above pipe-max-size: EPERM");
+	check_err(fcntl(p[1], F_SETPIPE_SZ, 0x80000001UL), EINVAL,
+		  "F_SETPIPE_SZ above 2 GiB: EINVAL");
+	check(fcntl(p[0], F_GETPIPE_SZ) == 1 << 20, "a failed F_SETPIPE_SZ changes nothing");
+	check_err(fcntl(fd, F_GETPIPE_SZ), EBADF, "F_GETPIPE_SZ of a file that is no pipe: EBADF");
+
+	/* Wrap the data around the end of a two-page ring, then resize it. */
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = (char)(i % 253);
+	fcntl(p[1], F_SETPIPE_SZ, 8192);
+	write(p[1], in, sizeof(in));
+	read(p[0], out, sizeof(out));
+	write(p[1], in, sizeof(in));
+	check_err(fcntl(p[1], F_SETPIPE_SZ, 4096), EBUSY,
+		  "F_SETPIPE_SZ below the 6000 bytes held: EBUSY");
+	check(fcntl(p[1], F_SETPIPE_SZ, 16384) == 16384 && read(p[0], out, sizeof(out)) == 6000 &&
+	      memcmp(in, out, sizeof(in)) == 0, "F_SETPIPE_SZ keeps the data held, in order");
+	memset(in, 'x', sizeof(in));
+	for (int i = 0; i < 2; i++)
+		write(p[1], in, 6000);
+	check(fcntl(p[1], F_SETPIPE_SZ, 4096 * 3) == 16384 && fcntl(p[1], F_SETPIPE_SZ, 65536) == 65536,
+	      "F_SETPIPE_SZ 3 pages: rounded to 4, as full as it can be; then grown");
+	close(fd);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* SIGKILL ends a process blocked in a long write into a full pipe. */
+static void pipe_write_killed(void)
+{
+	enum { TOTAL = 1 << 20 };
+	static char buf[TOTAL];
+	int p[2], status;
+
+	pipe(p);
+	pid_t pid = fork();
+	if (pid == 0) {
+		write(p[1], buf, TOTAL);
+		_exit(0);
+	}
+	close(p[1]);
+	char c;
+	read(p[0], &c, 1); /* the writer is under way */
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	check(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+	      "SIGKILL ends a writer in the middle of a 1 MiB pipe write");
+	close(p[0]);
 }
 
 static volatile sig_atomic_t got_usr1;
@@ -657,6 +726,8 @@ int main(int argc, char **argv)
 	pipe_atomic_writes();
 	pipe_broken_and_nonblocking();
 	pipe_read_interrupted();
+	pipe_size();
+	pipe_write_killed();
 	bad_pointers();
 	bad_descriptors();
 	fcntl_calls();

@@ -13,8 +13,10 @@
 When a test fails, the serial transcript of every machine it used is
 saved to build/test-logs/<test id>.log, and the failure report says where.
 """
+import random
 import re
 import shutil
+import time
 
 import pytest
 
@@ -27,16 +29,47 @@ LOG_DIR = REPO_ROOT / "build" / "test-logs"
 FAILED_VM_TESTS = pytest.StashKey[list]()
 
 
+# -- the order of the tests -------------------------------------------------
+
+def pytest_addoption(parser):
+    parser.addoption("--order", default="file",
+                     help="file (as written), reverse, or shuffle:SEED; every test "
+                          "must pass alone and in any order, and CI checks reverse")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Reorder the tests, keeping each module's tests together so that its
+    shared `vm` is still booted once."""
+    order = config.getoption("--order")
+    if order == "file":
+        return
+    modules = {}
+    for item in items:
+        modules.setdefault(item.module.__name__, []).append(item)
+    groups = list(modules.values())
+    if order == "reverse":
+        groups = [group[::-1] for group in groups[::-1]]
+    elif order.startswith("shuffle:"):
+        rng = random.Random(order.partition(":")[2])
+        rng.shuffle(groups)
+        for group in groups:
+            rng.shuffle(group)
+    else:
+        raise pytest.UsageError("--order is file, reverse or shuffle:SEED, not %r" % order)
+    items[:] = [item for group in groups for item in group]
+
+
 # -- the machines ----------------------------------------------------------
 
 class MachineFactory:
-    """boot_vm(mem="128M", extra_args=[]) -> a booted Machine of your own."""
+    """boot_vm(mem="128M", extra_args=[], iso=DEFAULT_ISO) -> a booted
+    Machine of your own."""
 
     def __init__(self):
         self.machines = []
 
-    def __call__(self, mem="128M", extra_args=()):
-        machine = Machine(mem=mem, extra_args=extra_args)
+    def __call__(self, mem="128M", extra_args=(), iso=DEFAULT_ISO):
+        machine = Machine(mem=mem, extra_args=extra_args, iso=iso)
         self.machines.append(machine)   # before boot: closed even if boot fails
         return machine.boot()
 
@@ -72,6 +105,33 @@ def vm(request):
     if failed:
         save_log(module.nodeid + ".vm", [machine],
                  "shared vm of %s; failed: %s" % (module.nodeid, " ".join(failed)))
+
+
+@pytest.fixture(autouse=True)
+def _shared_vm_left_quiet(request):
+    """After each test on the module's shared `vm`: no job of the test is
+    still running, and every job's end has been reported. Otherwise the
+    next test would read that report in the middle of its own output, and
+    the outcome would depend on the order of the tests."""
+    yield
+    if "vm" not in request.fixturenames or failed(request.node):
+        return
+    vm = request.getfixturevalue("vm")
+    if vm.exit_status is not None:
+        return
+    for pid in user_jobs(vm):
+        vm.command(f"kill {pid} 9")
+    deadline = time.monotonic() + 10
+    while vm.command("") or user_jobs(vm):   # "" once every report is out
+        assert time.monotonic() < deadline, "jobs still running:\n" + vm.command("ps")
+
+
+def user_jobs(vm):
+    """The pids of the console's user jobs (everything but init and the
+    kernel threads, which ps shows in brackets)."""
+    return [int(m.group(1)) for m in re.finditer(r"^\s*(\d+)\s+\d+\s.*\s(\S+)$",
+                                                 vm.command("ps"), re.M)
+            if int(m.group(1)) != 1 and not m.group(2).startswith("[")]
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -282,7 +282,7 @@ class Machine:
         """The `meminfo` command's lines as {name: kB}."""
         out = self.command("meminfo")
         return {m.group(1): int(m.group(2))
-                for m in re.finditer(r"^(\w+):\s+(\d+) kB$", out, re.M)}
+                for m in re.finditer(r"^([\w()]+):\s+(\d+) kB$", out, re.M)}
 
     # -- QMP: talking to QEMU itself --------------------------------------
 

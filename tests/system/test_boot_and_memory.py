@@ -40,6 +40,25 @@ def test_meminfo_uses_linux_layout(vm):
     assert len("MemTotal:       ") == out.index("kB") - 9  # 16-char label, 8-digit field
 
 
+def test_meminfo_counts_user_pages_on_the_lru_lists(vm):
+    """Every user page is on an LRU list while it is mapped (inactive anon
+    when new), and leaves it when freed."""
+    out = vm.command("meminfo")
+    for name in ["Active(anon)", "Inactive(anon)", "Active(file)", "Inactive(file)"]:
+        assert re.search(rf"^{re.escape(name)}:\s+\d{{1,8}} kB$", out, re.M)
+    before = vm.meminfo()
+    pid = int(re.search(r"^\[(\d+)\] sleep$", vm.command("run sleep 1000 &"), re.M).group(1))
+    rss = int(re.search(rf"^\s*{pid}\s+\d+\s+\S+\s+\S+\s+(\d+) sleep$", vm.command("ps"),
+                        re.M).group(1))
+    during = vm.meminfo()
+    assert during["Inactive(anon)"] == before["Inactive(anon)"] + 4 * rss
+    vm.command(f"kill {pid} 9")
+    for _ in range(200):
+        if vm.meminfo()["Inactive(anon)"] == before["Inactive(anon)"]:
+            break
+    assert vm.meminfo() == before
+
+
 def test_buddyinfo_agrees_with_memfree(vm):
     counts = buddyinfo_counts(vm)
     free_pages = sum(n << order for order, n in enumerate(counts))
@@ -103,10 +122,23 @@ def test_selftest_slab(vm):
     assert after["Slab"] == before["Slab"]
 
 
+def test_selftest_locks_keeps_contending_threads_apart(vm):
+    before = vm.meminfo()
+    out = vm.command("selftest locks", timeout=60)
+    assert "selftest locks: PASS" in out, out
+    for lock in ("mutex", "page lock", "rwsem"):
+        assert re.search(rf"^selftest locks: {lock}: 3 threads x \d+ rounds, 0 violations$",
+                         out, re.M), out
+    # The threads are gone again: their stacks and the test page are free.
+    assert vm.meminfo()["MemFree"] == before["MemFree"]
+    ps = vm.command("ps")
+    assert not re.search(r"\[(mutex|page lock|rwsem)\]", ps), ps
+
+
 def test_slabinfo_lists_kmalloc_caches(vm):
     out = vm.command("slabinfo")
     names = re.findall(r"^(kmalloc-\w+)\s", out, re.M)
-    assert names[0] == "kmalloc-8" and names[-1] == "kmalloc-2k"
+    assert names[0] == "kmalloc-8" and names[-1] == "kmalloc-4k"
 
 
 def test_log_replays_boot_messages(vm):

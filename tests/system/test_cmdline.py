@@ -9,8 +9,13 @@ CMDLINE = "sysctl.vm.memory_failure_recovery=0 sysctl.vm.memory_failure_early_ki
 
 
 @pytest.fixture(scope="module")
-def cmdline_vm(tmp_path_factory):
-    machine = Machine(iso=build_iso(tmp_path_factory.mktemp("cmdline"), cmdline=CMDLINE))
+def cmdline_iso(tmp_path_factory):
+    return build_iso(tmp_path_factory.mktemp("cmdline"), cmdline=CMDLINE)
+
+
+@pytest.fixture(scope="module")
+def cmdline_vm(cmdline_iso):
+    machine = Machine(iso=cmdline_iso)
     try:
         yield machine.boot()
     finally:
@@ -35,7 +40,10 @@ def test_invalid_boot_sysctl_is_refused_and_changes_nothing(cmdline_vm):
         "vm.memory_failure_early_kill = 0"
 
 
-def test_recovery_disabled_at_boot_panics_on_a_memory_error(cmdline_vm):
-    cmdline_vm.send("inject srao 0x2345\r")
-    cmdline_vm.wait_for("Kernel panic - not syncing: Memory failure on page 2345")
-    assert cmdline_vm.wait_exit() == EXIT_PANIC
+def test_recovery_disabled_at_boot_panics_on_a_memory_error(boot_vm, cmdline_iso):
+    # A machine of its own: the panic ends it, and the module's other
+    # tests may run after this one.
+    vm = boot_vm(iso=cmdline_iso)
+    vm.send("inject srao 0x2345\r")
+    vm.wait_for("Kernel panic - not syncing: Memory failure on page 2345")
+    assert vm.wait_exit() == EXIT_PANIC

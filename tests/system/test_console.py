@@ -1,7 +1,10 @@
 """The console: help, line editing, and bad input that must change nothing."""
 import re
 
-COMMANDS = ["help", "meminfo", "buddyinfo", "slabinfo", "page", "memmap", "log",
+from iso import build_iso
+from machine import Machine
+
+COMMANDS = ["help", "meminfo", "buddyinfo", "slabinfo", "page", "memmap", "log", "loglevel",
             "mcelog", "mce-inject", "inject", "hwpoison", "sysctl", "ls", "run", "ps", "kill", "vm",
             "selftest", "poweroff"]
 
@@ -14,7 +17,8 @@ def test_help_lists_every_command(vm):
 
 def test_selftest_without_name_lists_tests(vm):
     out = vm.command("selftest")
-    assert re.findall(r"^  (\S+)", out, re.M) == ["buddy", "offline", "slab", "panic", "fault"]
+    assert re.findall(r"^  (\S+)", out, re.M) == ["buddy", "offline", "slab", "locks", "panic",
+                                                       "fault"]
 
 
 def test_backspace_edits_the_line(vm):
@@ -86,3 +90,80 @@ def test_overlong_line_is_rejected_whole(vm):
 
 def test_console_still_works_after_bad_input(vm):
     assert "MemTotal:" in vm.command("meminfo")
+
+
+DEFAULT_LOGLEVEL = ("console log level 7: messages of levels 0 to 6 reach the console "
+                    "(kernel.printk = 7 4 1 7)")
+SEGFAULT = re.compile(r"crash\[(\d+)\]: segfault at 8 ")
+
+
+def test_loglevel_decides_which_log_lines_reach_the_console(vm):
+    assert vm.command("loglevel") == DEFAULT_LOGLEVEL
+    try:
+        assert vm.command("loglevel 6").startswith("console log level 6: messages of levels 0 to 5")
+        out = vm.command("run crash segv")  # "segfault at" is KERN_INFO, level 6
+        pid = re.search(r"\[(\d+)\] crash killed by signal 11", out).group(1)
+        assert not SEGFAULT.search(out)
+        assert pid in SEGFAULT.findall(vm.command("log"))  # logged all the same
+    finally:
+        assert vm.command("loglevel 7") == DEFAULT_LOGLEVEL
+    assert SEGFAULT.search(vm.command("run crash segv"))
+
+
+def test_loglevel_refuses_bad_levels_and_changes_nothing(vm):
+    for bad in ["0", "9", "x", "-1"]:
+        assert vm.command(f"loglevel {bad}") == \
+            f"loglevel: '{bad}' is not a console log level (1 to 8)"
+    assert vm.command("loglevel") == DEFAULT_LOGLEVEL
+
+
+def boot_with(tmp_path, cmdline):
+    workdir = tmp_path / str(len(list(tmp_path.iterdir())))
+    return Machine(iso=build_iso(workdir, cmdline=cmdline)).boot()
+
+
+def test_quiet_boot_prints_only_errors(tmp_path):
+    with boot_with(tmp_path, "quiet") as machine:
+        assert "Antidote is ready" not in machine.transcript  # KERN_INFO
+        assert machine.command("loglevel").startswith("console log level 4: ")
+        assert "Antidote is ready" in machine.command("log")
+
+
+def test_loglevel_on_the_command_line_the_last_word_wins(tmp_path):
+    with boot_with(tmp_path, "quiet loglevel=x loglevel=2") as machine:
+        assert machine.command("loglevel").startswith("console log level 2: ")
+    with boot_with(tmp_path, "loglevel=2 quiet") as machine:
+        assert machine.command("loglevel").startswith("console log level 4: ")
+    with boot_with(tmp_path, "quiet loglevel=x") as machine:
+        assert "loglevel=x on the command line: not a level (0 to 15); keeping 4" in \
+            machine.command("log")
+        assert machine.command("loglevel").startswith("console log level 4: ")
+
+
+FAULT_LINE = re.compile(r"segfaults\[\d+\]: segfault at 8 ")
+SUPPRESSED = re.compile(r"show_signal_msg: (\d+) callbacks suppressed")
+
+
+def test_handled_faults_are_not_logged(vm):
+    out = vm.command("run segfaults handled 1000", timeout=60)
+    assert "segfaults: 1000 handled" in out
+    assert not FAULT_LINE.search(out)
+
+
+def test_fault_lines_are_rate_limited(boot_vm):
+    """Linux's printk_ratelimit: 10 lines per 5 seconds, then a count of
+    the ones left out. Every fault is either printed or counted."""
+    vm = boot_vm()
+    out = vm.command("run segfaults unhandled 300", timeout=120)
+    assert "segfaults: 301 killed by SIGSEGV" in out
+    lines = out.splitlines()
+    printed = [i for i, line in enumerate(lines) if FAULT_LINE.search(line)]
+    counts = [(i, int(m.group(1))) for i, line in enumerate(lines)
+              if (m := SUPPRESSED.search(line))]
+    assert counts, out
+    assert len(printed) + sum(n for _, n in counts) == 301
+    # At most a burst of 10 between one count line and the next.
+    edges = [-1] + [i for i, _ in counts] + [len(lines)]
+    for start, end in zip(edges, edges[1:]):
+        assert len([i for i in printed if start < i < end]) <= 10
+    assert printed[-1] > counts[-1][0]  # the last fault, after the pause

@@ -38,7 +38,7 @@ def test_madvise_poison_late_kill(vm):
     pid, out = run_victim(vm, "late", "madvise")
     assert re.search(r"Injecting memory failure for pfn 0x[0-9a-f]+ at process virtual address "
                      r"0x[0-9a-f]+", out)
-    assert re.search(r"Memory failure: 0x[0-9a-f]+: recovery action for dirty anonymous page: "
+    assert re.search(r"Memory failure: 0x[0-9a-f]+: recovery action for dirty LRU page: "
                      r"Recovered", out)
     assert "Sending SIGBUS" not in out  # late: nobody is told yet
     # Every access: SIGBUS action required at the faulting address, lsb 12.
@@ -95,7 +95,7 @@ def test_soft_offline_moves_the_data_and_retires_the_page(vm):
     assert "SIGBUS" not in out  # even in early mode: nothing was lost
     assert vm.meminfo()["HardwareCorrupted"] == before + 4
     old = re.search(r"soft offline: (0x[0-9a-f]+): contents moved", out).group(1)
-    assert re.search(rf"^{old}\s+software\s+dirty anonymous page\s+Recovered$",
+    assert re.search(rf"^{old}\s+software\s+dirty LRU page\s+Recovered$",
                      vm.command("hwpoison list"), re.M)
 
 
@@ -114,7 +114,7 @@ def test_poisoning_a_running_process_page(vm, via, mode):
     pid, page, pfn = start_victim(vm, mode, "wait")
     since = vm.mark()
     poison_externally(vm, via, pfn)
-    vm.wait_for(rf"Memory failure: {pfn:#x}: recovery action for dirty anonymous page: "
+    vm.wait_for(rf"Memory failure: {pfn:#x}: recovery action for dirty LRU page: "
                 "Recovered", since=since)
     vm.wait_for("victim: recovered from reading the page", since=since)
     vm.command("")
@@ -163,8 +163,9 @@ def test_bad_user_context_injection(vm):
     kworker = re.search(r"^\s*(\d+)\s.*\[kworker\]$", vm.command("ps"), re.M).group(1)
     assert vm.command(f"inject srar 0x2000 user:{kworker}") == \
         "mce-inject: ctx=user:PID needs a running user process; nothing injected"
-    assert vm.command("inject srar 0x2000 kernel:1") == \
-        "mce-inject: ctx is kernel or user:PID; nothing injected"
+    assert vm.command("mce-inject bank=1 status=0xbd80000000000134 addr=0x2000000 misc=0x8c "
+                      "ctx=kernel:1") == "mce-inject: ctx is kernel or user:PID; nothing injected"
+    assert vm.command("inject srar 0x2000 kernel:1").startswith("usage: inject KIND [PFN]")
     pid, _, _ = start_victim(vm, "late", "wait")
     assert vm.command(f"mce-inject bank=9 status=0x9c0000000000009f addr=0 misc=0x8c poll "
                       f"ctx=user:{pid}") == "mce-inject: ctx=user:PID needs raise; nothing injected"
@@ -244,5 +245,22 @@ def test_injection_for_a_process_that_exits_is_withdrawn(vm):
         vm.command(f"inject srar 0x3100 user:{pid}")
     vm.command(f"kill {pid} 9")
     vm.wait_for(rf"mce-inject: process {pid} is gone: injection withdrawn", since=since)
-    # The bank is free again.
+    # The bank is free again; the poller empties it once more.
+    since = vm.mark()
     assert "left for the poller" in vm.command("inject ce 0x3100")
+    vm.wait_for(r"Machine Check: 0 Bank 9: 9c0000000000009f", timeout=15, since=since)
+
+
+def test_action_required_on_a_poisoned_frame_the_process_never_mapped(vm):
+    """Bug 5: the consumed frame was poisoned before and the process has no
+    mapping of it, so there is no address to report. Linux 6.1 logs
+    "Memory error not recovered" and sends a plain SIGBUS (SI_KERNEL)."""
+    pid, page, pfn = start_victim(vm, "late", "spin")
+    other = 0x3200
+    assert "free buddy page: Recovered" in vm.command(f"hwpoison corrupt-pfn {other:#x}")
+    since = vm.mark()
+    vm.command(f"inject srar {other:#x} user:{pid}")
+    vm.wait_for(rf"Memory failure: {other:#x}: already hardware poisoned", since=since)
+    vm.wait_for(r"mce: Memory error not recovered", since=since)
+    vm.wait_for(r"victim: SIGBUS other si_addr=\S+ page\+\S+ addr_lsb=0", since=since)
+    vm.command(f"kill {pid} 9")

@@ -45,6 +45,14 @@ def page_line(vm, pfn):
     return vm.command(f"page {pfn:#x}")
 
 
+def poisoned(vm, via, pfn):
+    """pfn, poisoned by a scrub error through `via` unless an earlier test
+    of this module did it already: every test must also pass alone."""
+    if "hwpoison" not in page_line(vm, pfn):
+        scrub_error(vm, via, pfn)
+    return pfn
+
+
 def mcelog_count(vm):
     out = vm.command("mcelog")
     m = re.match(r"mcelog: (\d+) records?", out)
@@ -72,37 +80,37 @@ def test_scrub_error_on_free_page_is_recovered(vm, via, pfn):
 
 def test_poisoned_frames_are_never_allocated_again(vm):
     # selftest buddy takes every free frame and fails on a poisoned one.
+    frames = [poisoned(vm, "console", 0x2350), poisoned(vm, "qemu", 0x2351)]
     out = vm.command("selftest buddy", timeout=120)
     assert "selftest buddy: PASS" in out, out
-    for pfn in (0x2345, 0x2346):
+    for pfn in frames:
         assert "(hwpoison)" in page_line(vm, pfn)
         assert "free:" not in page_line(vm, pfn)
 
 
 def test_memmap_marks_poisoned_frames(vm):
+    pfn = poisoned(vm, "console", 0x2352)
     out = vm.command("memmap")
     per = int(re.search(r"(\d+) per character", out).group(1))
     rows = {int(row.split()[0], 16): row.split()[1] for row in out.splitlines()[1:]}
-    row_start = max(start for start in rows if start <= 0x2345)
-    assert rows[row_start][(0x2345 - row_start) // per] == "X"
+    row_start = max(start for start in rows if start <= pfn)
+    assert rows[row_start][(pfn - row_start) // per] == "X"
 
 
 @pytest.mark.parametrize("via", PATHS)
 def test_second_error_on_same_page_is_already_poisoned(vm, via):
+    pfn = poisoned(vm, via, {"console": 0x2353, "qemu": 0x2354}[via])
     corrupted = vm.meminfo()["HardwareCorrupted"]
-    assert scrub_error(vm, via, 0x2345).endswith("already hardware poisoned")
+    assert scrub_error(vm, via, pfn).endswith("already hardware poisoned")
     assert vm.meminfo()["HardwareCorrupted"] == corrupted
 
 
 @pytest.mark.parametrize("via", PATHS)
 def test_error_on_kernel_image_page_is_ignored(vm, via):
-    kernel_pfn = 0x101  # the kernel is loaded at 1 MiB
+    kernel_pfn = {"console": 0x101, "qemu": 0x102}[via]  # the kernel is loaded at 1 MiB
     assert "(reserved" in page_line(vm, kernel_pfn)
     line = scrub_error(vm, via, kernel_pfn)
-    if via == "qemu":  # the console path poisoned it first
-        assert line.endswith("already hardware poisoned")
-    else:
-        assert line.endswith("recovery action for reserved kernel page: Ignored")
+    assert line.endswith("recovery action for reserved kernel page: Ignored")
     assert "(reserved,hwpoison)" in page_line(vm, kernel_pfn)
     assert "MemTotal:" in vm.command("meminfo")  # and the kernel carries on
 
@@ -169,9 +177,10 @@ def test_unsignalled_errors_are_found_by_polling_and_logged(
 
 
 def test_mcelog_decodes_a_scrub_error(vm):
+    scrub_error(vm, "qemu", 0x2347)
     out = vm.command("mcelog")
-    record = out[out.index("CPU 0 BANK 9 STATUS 0xbd000000000000c0 ADDR 0x2346000 MISC 0x86 "
-                           "MCGSTATUS 0x5"):]
+    record = out[out.rindex("CPU 0 BANK 9 STATUS 0xbd000000000000c0 ADDR 0x2347000 MISC 0x86 "
+                            "MCGSTATUS 0x5"):]
     record = record[:record.index("severity:") + 80]
     assert "found by the #MC handler in kernel mode" in record
     assert "status bits: VAL UC EN MISCV ADDRV S\n" in record
@@ -185,6 +194,10 @@ BAD_INJECTIONS = [
     ("mce-inject bank=9", "bank= and status= are required"),
     ("mce-inject bank=10 status=0xbd000000000000c0 addr=0x1000 misc=0x8c",
      "bank 10 does not exist (banks 0-9)"),
+    ("mce-inject bank=2147483648 status=0xbd000000000000c0 addr=0x1000 misc=0x8c",
+     "bank 2147483648 does not exist (banks 0-9)"),
+    ("mce-inject bank=18446744073709551615 status=0xbd000000000000c0 addr=0x1000 misc=0x8c",
+     "bank 18446744073709551615 does not exist (banks 0-9)"),
     ("mce-inject bank=9 status=0x3d000000000000c0 addr=0x1000 misc=0x8c",
      "status has no VAL bit"),
     ("mce-inject bank=9 status=0xbd000000000000c0 misc=0x8c",
@@ -219,6 +232,12 @@ def test_bad_inject_shorthands(vm):
         "inject: '12x' is not a page frame number; nothing injected"
     assert vm.command("inject srao").startswith("usage: inject KIND [PFN]")
     assert vm.command("inject meteor 1").startswith("usage: inject KIND [PFN]")
+    records = mcelog_count(vm)
+    # pcc takes no PFN, and the only context word is user:PID (the
+    # console's own context is the default, not spelled "kernel").
+    for line in ("inject pcc 0x1000", "inject srao 0x3000 kernel", "inject ce 0x3000 kernel"):
+        assert vm.command(line).startswith("usage: inject KIND [PFN] [user:PID]"), line
+    assert mcelog_count(vm) == records
 
 
 def test_qemu_rejects_bad_mce_and_the_kernel_sees_nothing(vm):
@@ -340,3 +359,131 @@ def test_mcelog_keeps_the_newest_32_and_counts_the_dropped(boot_vm):
     assert out.startswith("mcelog: 32 records (3 older ones dropped: the log keeps 32)\n")
     addresses = re.findall(r"^CPU 0 BANK 9 STATUS 0xbd000000000000c0 ADDR (0x[0-9a-f]+)", out, re.M)
     assert addresses == [hex((0x5000 + i) << 12) for i in range(3, 35)]
+
+
+def kernel_blocks(vm, pid):
+    """{what: (first pfn, last pfn)} of a process's kernel allocations, from `vm PID`."""
+    report = vm.command(f"vm {pid}")
+    return {m.group(1): (int(m.group(2), 16), int(m.group(3), 16))
+            for m in re.finditer(r"^(struct proc|kernel stack|page table root): "
+                                 r"pfn (0x[0-9a-f]+)-(0x[0-9a-f]+)$", report, re.M)}
+
+
+def start_sleeper(vm):
+    return int(re.search(r"^\[(\d+)\] sleep$", vm.command("run sleep 1000 &"), re.M).group(1))
+
+
+def wait_until_reaped(vm, pid, tries=200):
+    for _ in range(tries):
+        if not re.search(rf"^\s*{pid}\s", vm.command("ps"), re.M):
+            return
+    raise AssertionError(f"process {pid} was never reaped")
+
+
+def test_frame_inside_a_kernel_stack_or_large_kmalloc_is_that_allocation(boot_vm):
+    """A frame in the middle of a compound page is judged by its head: a
+    16 KiB kernel stack, and a struct proc (4400 bytes: a two-page
+    kmalloc_large block), are high-order kernel pages, not unknown ones."""
+    vm = boot_vm()
+    pid = start_sleeper(vm)
+    blocks = kernel_blocks(vm, pid)
+    stack_first, stack_last = blocks["kernel stack"]
+    proc_first, proc_last = blocks["struct proc"]
+    assert (stack_last - stack_first, proc_last - proc_first) == (3, 1)
+    for head, frame in [(stack_first, stack_first + 2), (proc_first, proc_last)]:
+        assert f"tail of pfn {head:#x}" in page_line(vm, frame)
+        out = vm.command(f"hwpoison corrupt-pfn {frame:#x}")
+        assert f"Memory failure: {frame:#x}: recovery action for high-order kernel page: " \
+               "Ignored" in out
+        assert "unknown page" not in out
+    assert "compound order 2" in page_line(vm, stack_first)
+    # The process does not notice (nothing was really corrupt) and exits
+    # normally; the poisoned frames stay out of the allocator.
+    vm.command(f"kill {pid} 9")
+    wait_until_reaped(vm, pid)
+    assert "(hwpoison)" in page_line(vm, stack_first + 2)
+    assert "buddy" not in page_line(vm, proc_last)
+
+
+def test_unpoison_refuses_frames_the_kernel_still_uses(boot_vm):
+    """Bug 14: unpoison gives back only frames nobody holds. A frame of a
+    kernel stack, of a large kmalloc block, a page table and a slab page
+    are refused with EBUSY while in use; once the process is gone, its
+    poisoned stack and struct proc frames are free and come back."""
+    vm = boot_vm()
+    pid = start_sleeper(vm)
+    blocks = kernel_blocks(vm, pid)
+    stack_first = blocks["kernel stack"][0]
+    proc_tail = blocks["struct proc"][1]
+    pgd = blocks["page table root"][0]
+    assert "(pgtable)" in page_line(vm, pgd)
+    slab = find_slab_frame(vm)
+    in_use = [stack_first, stack_first + 3, proc_tail, pgd, slab]
+    for pfn in in_use:
+        vm.command(f"hwpoison corrupt-pfn {pfn:#x}")
+    corrupted = vm.meminfo()["HardwareCorrupted"]
+    for pfn in in_use:
+        out = vm.command(f"hwpoison unpoison-pfn {pfn:#x}")
+        assert f"Unpoison: Someone grabs the hwpoison page {pfn:#x}" in out
+        assert out.endswith(f"hwpoison: unpoison-pfn {pfn:#x} returned -16")
+        assert "(hwpoison)" in page_line(vm, pfn) or ",hwpoison)" in page_line(vm, pfn)
+    assert vm.meminfo()["HardwareCorrupted"] == corrupted
+
+    vm.command(f"kill {pid} 9")
+    wait_until_reaped(vm, pid)
+    free_before = vm.meminfo()["MemFree"]
+    for pfn in [stack_first, stack_first + 3, proc_tail]:
+        out = vm.command(f"hwpoison unpoison-pfn {pfn:#x}")
+        assert f"Unpoison: Software-unpoisoned free page {pfn:#x}" in out
+        assert "hwpoison" not in page_line(vm, pfn)
+    assert vm.meminfo()["MemFree"] == free_before + 12
+    assert vm.meminfo()["HardwareCorrupted"] == corrupted - 12
+
+
+def arm_a_sleeper(vm):
+    """`run sleep 2 &`, and an action-required injection on one of its
+    pages for when it next runs in user mode - which is not before
+    its nanosleep returns. Returns (pid, pfn, mark)."""
+    since = vm.mark()
+    pid = int(re.search(r"\[(\d+)\] sleep", vm.command("run sleep 2 &")).group(1))
+    # Its stack page: one it has written to itself, so a dirty LRU page.
+    pfn = int(re.findall(r"^  0x[0-9a-f]+ pfn (0x[0-9a-f]+) rw", vm.command(f"vm {pid}"),
+                         re.M)[-1], 16)
+    assert vm.command(f"inject srar {pfn:#x} user:{pid}").endswith(
+        "#MC when that process next runs in user mode")
+    return pid, pfn, since
+
+
+def expect_action_required_kill(vm, pid, pfn, since):
+    """The sleeper's own machine check, when it wakes: its page is taken
+    away and it dies of the SIGBUS (it has no handler)."""
+    vm.wait_for(r"mce: \[Hardware Error\]: CPU 0: Machine Check Exception: 6 Bank 1: "
+                r"bd80000000000134\r\n[^\n]*RIP 23:[0-9a-f]+ \(user mode\)", since=since)
+    vm.wait_for(rf"Memory failure: {pfn:#x}: Sending SIGBUS to sleep:{pid} due to hardware "
+                "memory corruption", since=since)
+    vm.wait_for(rf"Memory failure: {pfn:#x}: recovery action for dirty LRU page: "
+                "Recovered", since=since)
+    vm.command("")  # the console reports finished jobs before its prompt
+    vm.wait_for(rf"\[{pid}\] sleep killed by signal 7 SIGBUS", since=since)
+    assert len(re.findall(r"Bank 1: bd80000000000134", vm.transcript[since:])) == 1
+
+
+def test_a_waiting_injection_is_not_taken_by_another_machine_check(vm):
+    """A waiting user:PID record belongs to that process's context only:
+    another #MC (here the console's) neither sees nor clears it."""
+    pid, pfn, since = arm_a_sleeper(vm)
+    assert scrub_error(vm, "console", 0x2a00).endswith(
+        "recovery action for free buddy page: Recovered")
+    srao = vm.transcript[since:].split("inject srao 0x2a00")[1].split("Memory failure: 0x2a00")[0]
+    assert "Bank 9: bd000000000000c0" in srao and "Bank 1" not in srao, srao
+    expect_action_required_kill(vm, pid, pfn, since)
+
+
+def test_a_waiting_injection_does_not_change_what_a_real_machine_check_reads(vm):
+    """A scrub error from QEMU while a user:PID injection waits: the
+    handler reads QEMU's MCG_STATUS (RIPV), not the waiting record's
+    (EIPV only, which in the kernel would mean "no restart IP": panic)."""
+    pid, pfn, since = arm_a_sleeper(vm)
+    qemu_mce(vm, 9, SCRUB, 0x5, 0x2b00 << 12, 0x8c)
+    assert failure_line(vm, 0x2b00).endswith("recovery action for free buddy page: Recovered")
+    expect_action_required_kill(vm, pid, pfn, since)

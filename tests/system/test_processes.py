@@ -31,17 +31,22 @@ def test_bad_run_requests(vm):
     assert vm.command("run") == "usage: run PROGRAM [ARGUMENTS] [&]"
 
 
-def spawn_background(vm, program):
-    out = vm.command(f"run {program} &")
-    return int(re.search(rf"^\[(\d+)\] {program}$", out, re.M).group(1))
+def spawn_background(vm, command):
+    """`run COMMAND &`: the new process's pid."""
+    out = vm.command(f"run {command} &")
+    name = command.split()[0]
+    return int(re.search(rf"^\[(\d+)\] {name}$", out, re.M).group(1))
+
+
+def ps_rows(out):
+    """ps's output as {pid: (ppid, state, rss, name, kill mode)}."""
+    rows = re.findall(r"^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\d+)\s+(\S+)$", out, re.M)
+    return {int(pid): (int(ppid), state, int(rss), name, mode)
+            for pid, ppid, state, mode, rss, name in rows}
 
 
 def ps(vm):
-    """ps as {pid: (ppid, state, rss, name, kill mode)}."""
-    rows = re.findall(r"^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\d+)\s+(\S+)$", vm.command("ps"),
-                      re.M)
-    return {int(pid): (int(ppid), state, int(rss), name, mode)
-            for pid, ppid, state, mode, rss, name in rows}
+    return ps_rows(vm.command("ps"))
 
 
 def test_ps_shows_kernel_threads_and_programs(vm):
@@ -153,3 +158,85 @@ def test_usertests_runs_every_suite(vm):
 def test_startup_state_as_linux_lays_it_out(vm):
     """user/startup.c: argv, envp and the auxiliary vector."""
     vm.run_suite("startup one two")
+
+
+def test_a_huge_console_write_leaves_the_console_answering_and_dies_of_sigkill(vm):
+    """write(1, buf, 2 GiB) takes far longer than anyone waits: meanwhile
+    the console answers, and SIGKILL ends the write and the process."""
+    before = vm.meminfo()
+    pid = spawn_background(vm, "bigwrite")
+    assert ps(vm)[pid][3] == "bigwrite"
+    assert vm.command(f"kill {pid} 9").replace("\0", "") == ""
+    assert f"[{pid}] bigwrite killed by signal 9 SIGKILL" in until_reaped(vm, pid)
+    assert vm.meminfo() == before
+
+
+def test_a_signal_ends_a_huge_console_write_with_a_short_count(vm):
+    """A caught signal ends the write early (the count so far, as a Linux
+    terminal does); a default-action SIGTERM kills the writer."""
+    since = vm.mark()
+    pid = spawn_background(vm, "bigwrite handler")
+    vm.wait_for("\0", since=since)  # the write has begun: the handler is in place
+    vm.command(f"kill {pid} 10")
+    said = until_reaped(vm, pid).replace("\0", "")
+    count = int(re.search(r"bigwrite: wrote (\d+) bytes", said).group(1))
+    assert 0 < count < 0x80000000
+    assert f"[{pid}] bigwrite exited with status 0" in said
+    pid = spawn_background(vm, "bigwrite")
+    vm.command(f"kill {pid}")
+    assert f"[{pid}] bigwrite killed by signal 15 SIGTERM" in until_reaped(vm, pid)
+
+
+def test_stop_and_continue_as_on_linux(vm):
+    """user/stoptest.c: stop signals, SIGCONT, SIGKILL of a stopped child,
+    SIGCHLD with CLD_STOPPED/CLD_CONTINUED, wait4 and waitid reporting."""
+    vm.run_suite("stoptest")
+
+
+def until_state(vm, pid, states):
+    """Run ps until pid is in one of states; return all the console said."""
+    said = ""
+    for _ in range(100):
+        out = vm.command("ps")
+        said += out + "\n"
+        row = ps_rows(out).get(pid)
+        if row and row[1] in states:
+            return said
+    raise AssertionError(f"process {pid} never got to {states}:\n{said}")
+
+
+def test_the_console_stops_and_continues_a_job(vm):
+    pid = spawn_background(vm, "spin")
+    vm.command(f"kill {pid} 19")
+    said = until_state(vm, pid, ("stopped",))
+    said += vm.command("ps")
+    assert f"[{pid}] spin stopped by signal 19 SIGSTOP" in said
+    said = vm.command(f"kill {pid} 18")
+    said += until_state(vm, pid, ("runnable", "running"))
+    assert f"[{pid}] spin continued" in said
+    vm.command(f"kill {pid} 19")
+    until_state(vm, pid, ("stopped",))
+    vm.command(f"kill {pid} 9")  # SIGKILL ends even a stopped process
+    assert f"[{pid}] spin killed by signal 9 SIGKILL" in until_reaped(vm, pid)
+
+
+def test_a_foreground_job_that_stops_gives_the_console_back(vm):
+    out = vm.command("run stoptest self")
+    pid = int(re.fullmatch(r"\[(\d+)\] stoptest stopped by signal 19 SIGSTOP", out).group(1))
+    assert ps(vm)[pid][1] == "stopped"
+    start = len(vm.transcript)
+    said = vm.command(f"kill {pid} 18")
+    said += until_reaped(vm, pid)
+    # It prints while the console waits for input: look in the transcript.
+    assert "stoptest: continued" in vm.transcript[start:]
+    assert f"[{pid}] stoptest exited with status 0" in said
+
+
+def test_vfork_posix_spawn_system_and_popen(vm):
+    """user/spawntest.c: vfork shares memory and holds the parent until
+    the child execs or exits; musl's posix_spawn(p) (clone with CLONE_VM,
+    CLONE_VFORK and a stack) runs programs; system() and popen() fail
+    cleanly with ENOENT since there is no /bin/sh. No memory leaks."""
+    before = vm.meminfo()
+    vm.run_suite("spawntest")
+    assert vm.meminfo() == before

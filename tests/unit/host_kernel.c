@@ -8,12 +8,19 @@
 #include "fs/file.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "mce/mce.h"
 #include "mm/buddy.h"
+#include "mm/fault.h"
+#include "mm/rmap.h"
+#include "mm/slab.h"
+#include "mm/swap.h"
 
 uintptr_t page_offset_base;
 struct page *mem_map;
 unsigned long max_pfn;
 char host_last_panic[256];
+struct proc *current; /* no process: reports say "swapper" */
+volatile uint64_t jiffies; /* kernel/timer.c's tick count: tests set it */
 
 static jmp_buf *panic_catcher;
 static void *arena;
@@ -31,6 +38,7 @@ void host_memory_init(void)
 		INIT_LIST_HEAD(&mem_map[pfn].lru);
 	}
 	buddy_init();
+	lruvec_init();
 }
 
 void host_memory_give(unsigned long start_pfn, unsigned long end_pfn)
@@ -69,6 +77,12 @@ void panic(const char *fmt, ...)
 }
 
 char host_console[65536];
+uint64_t host_msr[HOST_MSRS];
+
+uint64_t mce_rdmsr(uint32_t msr)
+{
+	return msr < HOST_MSRS ? host_msr[msr] : 0;
+}
 
 void host_console_clear(void)
 {
@@ -107,4 +121,30 @@ static const struct file_operations host_console_fops;
 struct file *console_open(void)
 {
 	return alloc_file(&host_console_fops, O_RDWR, NULL);
+}
+
+/* The areas (mm/vma.c) link their reverse map and name their fault
+ * handler; the host tests of areas and page walks need neither. */
+const struct vm_operations_struct anon_vm_ops = { .name = "anon" };
+
+/* Weak: tests that link the real mm/rmap.c (test_rmap, test_memory_failure)
+ * get its versions instead. */
+__attribute__((weak)) void anon_vma_link(struct vm_area_struct *copy, struct vm_area_struct *vma)
+{
+	copy->anon_vma = vma->anon_vma;
+}
+
+__attribute__((weak)) void anon_vma_unlink(struct vm_area_struct *vma)
+{
+	vma->anon_vma = NULL;
+}
+
+void host_mm_init(struct mm_struct *mm)
+{
+	host_memory_init();
+	host_memory_give(1, HOST_PAGES);
+	kmalloc_init();
+	memset(mm, 0, sizeof(*mm));
+	mm->mm_rb = RB_ROOT;
+	INIT_LIST_HEAD(&mm->mmap);
 }

@@ -122,7 +122,7 @@ static void test_random_alloc_free(void)
 		if (nr_held < MAX_HELD && rand() % 100 < 60) {
 			unsigned int order = (unsigned int)(rand() % 6);
 			bool possible = any_free_block_of_at_least(order);
-			struct page *page = alloc_pages(order);
+			struct page *page = alloc_pages(GFP_KERNEL, order);
 			CHECK((page != NULL) == possible);
 			if (page) {
 				CHECK(page->refcount == 1);
@@ -224,7 +224,7 @@ static void test_bad_frees_panic(void)
 	CHECK(strstr(host_last_panic, "already free") != NULL);
 
 	/* A double free after the frame merged into a larger block. */
-	victim = alloc_pages(3);
+	victim = alloc_pages(GFP_KERNEL, 3);
 	struct page *rest = victim + 1;
 	free_pages(victim, 3);
 	victim = rest;
@@ -242,7 +242,7 @@ static void test_bad_frees_panic(void)
 	CHECK(host_panics(free_victim_order0)); /* reserved frame */
 	CHECK(strstr(host_last_panic, "reserved") != NULL);
 
-	victim = alloc_pages(2) + 1;
+	victim = alloc_pages(GFP_KERNEL, 2) + 1;
 	victim->refcount = 1; /* as if it were a block of its own */
 	CHECK(host_panics(free_victim_order1)); /* misaligned block */
 	CHECK(strstr(host_last_panic, "not aligned") != NULL);
@@ -255,7 +255,7 @@ static void test_orders_and_alignment(void)
 {
 	setup();
 	for (unsigned int o = 0; o < MAX_ORDER; o++) {
-		struct page *page = alloc_pages(o);
+		struct page *page = alloc_pages(GFP_KERNEL, o);
 		if (!any_free_block_of_at_least(o) && !page)
 			continue;
 		CHECK(page != NULL);
@@ -265,10 +265,60 @@ static void test_orders_and_alignment(void)
 		held[nr_held++] = (struct block){ page, o };
 		check_invariants();
 	}
-	CHECK(alloc_pages(MAX_ORDER) == NULL); /* larger than the largest order */
+	CHECK(alloc_pages(GFP_KERNEL, MAX_ORDER) == NULL); /* larger than the largest order */
 	while (nr_held)
 		free_held(0);
 	CHECK(back_to_first_state());
+}
+
+/* Every frame of a compound page leads to its head; freeing the head
+ * frees the whole block and leaves no tail marked. */
+static void test_compound_pages(void)
+{
+	setup();
+	struct page *head = alloc_pages(GFP_KERNEL | __GFP_COMP, 3);
+	CHECK(head && page_test(head, PG_head) && compound_order(head) == 3);
+	for (int i = 0; i < 8; i++)
+		CHECK(compound_head(&head[i]) == head && PageTail(&head[i]) == (i > 0));
+	get_page(&head[5]); /* a reference through a tail counts on the head */
+	CHECK(head->refcount == 2 && head[5].refcount == 0);
+	put_page(&head[5]);
+	put_page(&head[2]); /* the last reference frees all eight frames */
+	CHECK(back_to_first_state());
+	for (int i = 0; i < 8; i++)
+		CHECK(!PageTail(&head[i]) && !page_test(&head[i], PG_head));
+
+	struct page *single = alloc_pages(GFP_KERNEL, 2); /* not compound */
+	CHECK(!page_test(single, PG_head) && compound_head(&single[1]) == &single[1]);
+	free_pages(single, 2);
+	CHECK(back_to_first_state());
+}
+
+/* A page freed while it still looks used is reported, Linux's way, and
+ * never handed out again. */
+static void test_bad_page_state_keeps_the_page_out(void)
+{
+	static int some_anon_vma;
+
+	setup();
+	unsigned long before = nr_free_pages();
+	struct page *page = alloc_page();
+	page_set(page, PG_anon);
+	page_set(page, PG_swapbacked);
+	page->mapping = &some_anon_vma;
+	host_console_clear();
+	free_page(page);
+	CHECK(strstr(host_console, "BUG: Bad page state in process swapper  pfn:") != NULL);
+	CHECK(strstr(host_console, "page dumped because: PAGE_FLAGS_CHECK_AT_FREE flag(s) set") != NULL);
+	CHECK(strstr(host_console, "flags: 0x3000(swapbacked,anon)") != NULL);
+	CHECK(nr_free_pages() == before - 1);
+
+	page = alloc_page();
+	page->mapcount = 1;
+	host_console_clear();
+	free_page(page);
+	CHECK(strstr(host_console, "page dumped because: nonzero mapcount") != NULL);
+	CHECK(nr_free_pages() == before - 2);
 }
 
 int main(void)
@@ -280,5 +330,7 @@ int main(void)
 	RUN(test_take_busy_or_reserved_page_fails);
 	RUN(test_bad_frees_panic);
 	RUN(test_orders_and_alignment);
+	RUN(test_compound_pages);
+	RUN(test_bad_page_state_keeps_the_page_out);
 	return finish("unit buddy");
 }

@@ -1,6 +1,8 @@
 /*
  * The machine-check severity table (mce/severity.c), one case per rule,
- * and the bank decoder (mce/decode.c), on real status values.
+ * the bank decoder (mce/decode.c), on real status values, reading a
+ * bank (mce/bank.c) and the pool of records the #MC handler leaves for
+ * later (mce/genpool.c).
  */
 #include <string.h>
 
@@ -156,6 +158,67 @@ static void test_decode_names_bits_codes_and_severity(void)
 				   "instruction, level 0)") != NULL);
 }
 
+static void set_bank(int bank, uint64_t status, uint64_t addr, uint64_t misc)
+{
+	host_msr[MSR_IA32_MCx_STATUS(bank)] = status;
+	host_msr[MSR_IA32_MCx_ADDR(bank)] = addr;
+	host_msr[MSR_IA32_MCx_MISC(bank)] = misc;
+}
+
+/* The #MC handler reads every bank into one struct mce: a bank whose ADDR
+ * is not valid must not show the address an earlier bank held (issue 7,
+ * bug 7), nor an invalid MISC the earlier MISC. */
+static void test_read_bank_keeps_nothing_from_the_last_bank(void)
+{
+	struct mce template = { .mcgstatus = MCIP | RIPV, .ip = 0x401000, .cs = 0x23,
+				.user = true, .in_exception = true, .time = 42,
+				.mcgcap = SER_CAP };
+	struct mce m;
+
+	set_bank(2, 0xbd000000000000c0, 0x1234000, 0x86); /* ADDRV and MISCV */
+	set_bank(5, 0xb9000000000000c0, 0xdead000, 0x8c); /* MISCV, no ADDRV */
+	set_bank(7, 0xb5000000000000c0, 0xbeef000, 0x8c); /* ADDRV, no MISCV */
+	mce_read_bank(&m, &template, 2);
+	CHECK(m.bank == 2 && m.status == 0xbd000000000000c0 && m.addr == 0x1234000 &&
+	      m.misc == 0x86);
+	CHECK(m.mcgstatus == (MCIP | RIPV) && m.ip == 0x401000 && m.cs == 0x23 && m.user &&
+	      m.in_exception && m.time == 42 && m.mcgcap == SER_CAP);
+	mce_read_bank(&m, &template, 5);
+	CHECK(m.bank == 5 && m.addr == 0 && m.misc == 0x8c);
+	mce_read_bank(&m, &template, 7);
+	CHECK(m.bank == 7 && m.addr == 0xbeef000 && m.misc == 0);
+	mce_read_bank(&m, &template, 3); /* empty: nothing but the template */
+	CHECK(m.bank == 3 && m.status == 0 && m.addr == 0 && m.misc == 0);
+	memset(host_msr, 0, sizeof(host_msr));
+}
+
+/* mce/genpool.c hands each record to mce/core.c at the safe point; the
+ * pool's own order and limits are tested here, without a safe point. */
+void mce_handle_record(const struct mce *m)
+{
+	(void)m;
+}
+
+static void test_record_pool_is_first_in_first_out_and_bounded(void)
+{
+	struct mce m = { .status = 0xbd000000000000c0 };
+	struct mce got;
+	int n = 0;
+
+	CHECK(!mce_gen_pool_take(&got)); /* empty */
+	for (m.addr = 0; mce_gen_pool_add(&m); m.addr += 0x1000)
+		n++;
+	CHECK(n == 32); /* full: the next record is dropped, not overwritten */
+	for (int i = 0; i < n; i++)
+		CHECK(mce_gen_pool_take(&got) && got.addr == (uint64_t)i * 0x1000);
+	CHECK(!mce_gen_pool_take(&got));
+	for (int round = 0; round < 100; round++) { /* the ring wraps around */
+		m.addr = (uint64_t)round;
+		CHECK(mce_gen_pool_add(&m));
+		CHECK(mce_gen_pool_take(&got) && got.addr == (uint64_t)round);
+	}
+}
+
 int main(void)
 {
 	RUN(test_every_severity_rule);
@@ -163,5 +226,7 @@ int main(void)
 	RUN(test_usable_address);
 	RUN(test_error_classes);
 	RUN(test_decode_names_bits_codes_and_severity);
+	RUN(test_read_bank_keeps_nothing_from_the_last_bank);
+	RUN(test_record_pool_is_first_in_first_out_and_bounded);
 	return finish("unit mce");
 }

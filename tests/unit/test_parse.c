@@ -38,6 +38,9 @@ static void test_cmdline(void)
 	CHECK(strcmp(cmdline_get("vm.x"), "2") == 0); /* the last one wins */
 	CHECK(cmdline_get("missing") == NULL);
 	CHECK(cmdline_get("consol") == NULL);
+	CHECK(cmdline_position("console") == 0 && cmdline_position("quiet") == 1);
+	CHECK(cmdline_position("vm.x") == 4); /* the last one */
+	CHECK(cmdline_position("missing") == -1);
 	CHECK(strcmp(cmdline_text(), "console=ttyS0  quiet init=/bin/sh vm.x=1 vm.x=2") == 0);
 	CHECK(cmdline_after_dashes() == NULL);
 	cmdline_init("console=ttyS0 init=/usertests -- -v fast=1");

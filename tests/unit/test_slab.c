@@ -90,7 +90,7 @@ static void test_kmalloc_edges(void)
 	CHECK(kmalloc(PAGE_SIZE << MAX_ORDER) == NULL); /* larger than any block */
 	void *big = kmalloc(PAGE_SIZE * 3);
 	CHECK(big != NULL);
-	CHECK(page_test(virt_to_page(big), PG_head) && virt_to_page(big)->private == 2);
+	CHECK(page_test(virt_to_page(big), PG_head) && compound_order(virt_to_page(big)) == 2);
 	kfree(big);
 	CHECK(nr_free_pages() == zone.managed_pages);
 	unsigned char *z = kzalloc(300);

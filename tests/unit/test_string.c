@@ -38,6 +38,61 @@ static void test_memory(void)
 	CHECK(kernel_memcmp("abc", "abc", 3) == 0);
 }
 
+/* A buffer of recognisable bytes: byte i is (i * 7 + seed) % 251. */
+static void fill(unsigned char *buf, size_t n, unsigned seed)
+{
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (unsigned char)((i * 7 + seed) % 251);
+}
+
+#define AREA 600
+#define MAX_LEN 300
+#define MAX_ALIGN 16
+
+/* Every length up to MAX_LEN at every alignment of both ends, checked
+ * against the C library, including the bytes just outside the range. */
+static void test_memset_memcpy_sizes(void)
+{
+	static unsigned char mine[AREA], ref[AREA], src[AREA];
+	int bad = 0;
+
+	fill(src, AREA, 3);
+	for (size_t len = 0; len <= MAX_LEN; len++)
+		for (size_t da = 0; da < MAX_ALIGN; da++)
+			for (size_t sa = 0; sa < MAX_ALIGN; sa += 5) {
+				fill(mine, AREA, 1);
+				fill(ref, AREA, 1);
+				kernel_memcpy(mine + da, src + sa, len);
+				memcpy(ref + da, src + sa, len);
+				bad += memcmp(mine, ref, AREA) != 0;
+				CHECK(kernel_memset(mine + da, 0xa5 + (int)sa, len) == mine + da);
+				memset(ref + da, 0xa5 + (int)sa, len);
+				bad += memcmp(mine, ref, AREA) != 0;
+			}
+	CHECK(bad == 0);
+	CHECK(kernel_memcpy(mine + 3, src, 17) == mine + 3);
+}
+
+/* memmove with the source and destination at every distance from -40 to
+ * 40 bytes apart (overlapping both ways), every length and alignment. */
+static void test_memmove_overlaps(void)
+{
+	static unsigned char mine[AREA], ref[AREA];
+	int bad = 0;
+
+	for (size_t len = 0; len <= MAX_LEN; len += 1 + len / 16)
+		for (size_t base = 40; base < 40 + MAX_ALIGN; base++)
+			for (int dist = -40; dist <= 40; dist++) {
+				fill(mine, AREA, (unsigned)len);
+				fill(ref, AREA, (unsigned)len);
+				unsigned char *d = mine + base + dist;
+				CHECK(kernel_memmove(d, mine + base, len) == d);
+				memmove(ref + base + dist, ref + base, len);
+				bad += memcmp(mine, ref, AREA) != 0;
+			}
+	CHECK(bad == 0);
+}
+
 static void test_strings(void)
 {
 	const char *pairs[][2] = { { "a", "b" }, { "b", "a" }, { "abc", "abc" },
@@ -68,6 +123,8 @@ static void test_strlcpy(void)
 int main(void)
 {
 	RUN(test_memory);
+	RUN(test_memset_memcpy_sizes);
+	RUN(test_memmove_overlaps);
 	RUN(test_strings);
 	RUN(test_strlcpy);
 	return finish("unit string");

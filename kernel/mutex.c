@@ -1,0 +1,101 @@
+#include "kernel/mutex.h"
+#include "kernel/panic.h"
+#include "kernel/proc.h"
+#include "kernel/x86.h"
+
+/* Interrupts are off from the check to the sleep, so that the wake-up of
+ * an unlock (which may come from an interrupt's work) cannot slip in
+ * between and be lost. */
+
+void mutex_init(struct mutex *m)
+{
+	m->owner = NULL;
+	init_waitqueue_head(&m->waiters);
+}
+
+void mutex_lock(struct mutex *m)
+{
+	bool was_on = irq_save();
+
+	if (m->owner == current)
+		panic("mutex_lock: %s:%d takes a mutex it already holds", current->name, current->pid);
+	while (m->owner)
+		sleep_on(&m->waiters);
+	m->owner = current;
+	irq_restore(was_on);
+}
+
+bool mutex_trylock(struct mutex *m)
+{
+	bool was_on = irq_save();
+	bool free = !m->owner;
+
+	if (free)
+		m->owner = current;
+	irq_restore(was_on);
+	return free;
+}
+
+void mutex_unlock(struct mutex *m)
+{
+	if (m->owner != current)
+		panic("mutex_unlock: %s:%d does not hold this mutex", current->name, current->pid);
+	m->owner = NULL;
+	wake_up(&m->waiters);
+}
+
+bool mutex_is_locked(const struct mutex *m)
+{
+	return m->owner != NULL;
+}
+
+void init_rwsem(struct rw_semaphore *sem)
+{
+	*sem = (struct rw_semaphore){ 0 };
+	init_waitqueue_head(&sem->waiters);
+}
+
+void down_read(struct rw_semaphore *sem)
+{
+	bool was_on = irq_save();
+
+	if (sem->writer == current)
+		panic("down_read: %s:%d holds this lock for writing: it would wait for itself",
+		      current->name, current->pid);
+
+	while (sem->writer || sem->writers_waiting)
+		sleep_on(&sem->waiters);
+	sem->readers++;
+	irq_restore(was_on);
+}
+
+void up_read(struct rw_semaphore *sem)
+{
+	bool was_on = irq_save();
+
+	if (sem->readers <= 0)
+		panic("up_read: the lock is not held for reading");
+	if (--sem->readers == 0)
+		wake_up(&sem->waiters);
+	irq_restore(was_on);
+}
+
+void down_write(struct rw_semaphore *sem)
+{
+	bool was_on = irq_save();
+
+	sem->writers_waiting++;
+	while (sem->writer || sem->readers)
+		sleep_on(&sem->waiters);
+	sem->writers_waiting--;
+	sem->writer = current;
+	irq_restore(was_on);
+}
+
+void up_write(struct rw_semaphore *sem)
+{
+	if (sem->writer != current)
+		panic("up_write: %s:%d does not hold the lock for writing", current->name, current->pid);
+	sem->writer = NULL;
+	wake_up(&sem->waiters);
+}

@@ -1,0 +1,64 @@
+/*
+ * LRU lists and the last reference to a page (Linux: mm/swap.c). Reclaim,
+ * which takes pages off the inactive lists, comes with swap and the page
+ * cache (Linux: mm/vmscan.c).
+ */
+#include "mm/swap.h"
+#include "mm/buddy.h"
+
+struct lruvec lruvec;
+
+void lruvec_init(void)
+{
+	for (int lru = 0; lru < NR_LRU_LISTS; lru++) {
+		INIT_LIST_HEAD(&lruvec.lists[lru]);
+		lruvec.nr_pages[lru] = 0;
+	}
+}
+
+/* Anonymous and shmem pages are swap-backed; the rest is page cache. */
+static bool page_is_file_lru(const struct page *page)
+{
+	return !page_test(page, PG_swapbacked);
+}
+
+enum lru_list page_lru(const struct page *page)
+{
+	enum lru_list lru = page_is_file_lru(page) ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
+
+	return page_test(page, PG_active) ? lru + 1 : lru;
+}
+
+void lru_cache_add(struct page *page)
+{
+	enum lru_list lru = page_lru(page);
+
+	page_set(page, PG_lru);
+	list_add(&page->lru, &lruvec.lists[lru]);
+	lruvec.nr_pages[lru]++;
+}
+
+void del_page_from_lru_list(struct page *page)
+{
+	enum lru_list lru = page_lru(page);
+
+	list_del(&page->lru);
+	lruvec.nr_pages[lru]--;
+	page_clear(page, PG_lru);
+	page_clear(page, PG_active);
+}
+
+/* The last reference is gone: the page leaves its LRU list (Linux:
+ * __page_cache_release) and goes back to the allocator. */
+void put_page(struct page *page)
+{
+	struct page *head = compound_head(page);
+
+	if (head->refcount > 1) {
+		head->refcount--;
+		return;
+	}
+	if (page_test(head, PG_lru))
+		del_page_from_lru_list(head);
+	free_pages(head, compound_order(head));
+}

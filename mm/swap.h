@@ -1,0 +1,43 @@
+/*
+ * The LRU lists (Linux: include/linux/mm_inline.h, mm/swap.c). Every user
+ * page is on one of them, so that reclaim (a later issue) can find the
+ * pages that have not been used for the longest time without looking at
+ * every process. Anonymous and file pages are kept apart - they cost
+ * different things to reclaim (a swap write against a re-read or a
+ * drop) - and each kind has an active list (recently used) and an
+ * inactive one (the candidates).
+ */
+#ifndef MM_SWAP_H
+#define MM_SWAP_H
+
+#include "mm/page.h"
+
+/* Linux's order: inactive before active, anon before file. */
+enum lru_list {
+	LRU_INACTIVE_ANON,
+	LRU_ACTIVE_ANON,
+	LRU_INACTIVE_FILE,
+	LRU_ACTIVE_FILE,
+	NR_LRU_LISTS,
+};
+
+/* One node, one zone, no memory cgroups: one set of lists. */
+struct lruvec {
+	struct list_head lists[NR_LRU_LISTS]; /* struct page, through page->lru */
+	unsigned long nr_pages[NR_LRU_LISTS];
+};
+
+extern struct lruvec lruvec;
+
+void lruvec_init(void);
+
+/* Which list a page belongs on, from PG_swapbacked and PG_active. */
+enum lru_list page_lru(const struct page *page);
+
+/* A new user page joins the inactive list of its kind (PG_lru); it is
+ * promoted when it proves to be used. */
+void lru_cache_add(struct page *page);
+/* Take a page off its LRU list (PG_lru and PG_active cleared). */
+void del_page_from_lru_list(struct page *page);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * Page tables for host tests of the reverse map and memory-failure.c: an
+ * address space is one flat array of PTEs for FAKE_PAGES pages from
+ * FAKE_BASE (the real walk_pte and TLB flush need a CPU in ring 0).
+ * Include it in one test file: it defines what mm/pgtable.c would.
+ */
+#ifndef TESTS_UNIT_FAKE_PGTABLE_H
+#define TESTS_UNIT_FAKE_PGTABLE_H
+
+#include "mm/mm_types.h"
+#include "mm/pgtable.h"
+
+#define FAKE_BASE 0x400000UL
+#define FAKE_PAGES 64
+
+struct fake_mm {
+	struct mm_struct mm;
+	uint64_t ptes[FAKE_PAGES];
+};
+
+static inline void fake_mm_init(struct fake_mm *f)
+{
+	*f = (struct fake_mm){ .mm.pgd = f->ptes };
+	INIT_LIST_HEAD(&f->mm.mmap);
+}
+
+uint64_t *walk_pte(uint64_t *pgd, unsigned long va, bool create)
+{
+	(void)create;
+	if (va < FAKE_BASE || va >= FAKE_BASE + FAKE_PAGES * PAGE_SIZE)
+		return NULL;
+	return &pgd[(va - FAKE_BASE) >> PAGE_SHIFT];
+}
+
+void flush_tlb_page(struct mm_struct *mm, unsigned long va)
+{
+	(void)mm, (void)va;
+}
+
+/* An anonymous area [start, end) of mm, as mm/mmap.c makes one. */
+static inline void fake_vma_init(struct vm_area_struct *vma, struct fake_mm *f,
+				 unsigned long start, unsigned long end)
+{
+	*vma = (struct vm_area_struct){ .vm_start = start, .vm_end = end,
+					.vm_flags = VM_READ | VM_WRITE,
+					.vm_pgoff = start >> PAGE_SHIFT, .vm_mm = &f->mm };
+}
+
+/* Map page at va the way map_user_page does (no table to allocate); the
+ * mapping owns one reference, which the caller gives it. */
+static inline void fake_map(struct fake_mm *f, unsigned long va, struct page *page)
+{
+	*walk_pte(f->mm.pgd, va, false) = ((uint64_t)page_to_pfn(page) << PAGE_SHIFT) |
+					  PTE_PRESENT | PTE_WRITE | PTE_USER;
+	page->mapcount++;
+	f->mm.rss++;
+}
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * What the bench-* programs share: a clock, a median, one output line.
+ *
+ * Time is read with rdtsc, calibrated once against CLOCK_MONOTONIC: the
+ * kernel's clock may tick only every 10 ms, far too coarse for one
+ * madvise call, while the TSC counts at a fixed rate (under QEMU's TCG,
+ * the host's). The calibration waits for a tick edge, counts over one
+ * second and ends on a tick edge, so the coarse clock costs at most one
+ * tick in a hundred. The same binary runs on Linux, where it measures the
+ * same way.
+ */
+#ifndef USER_BENCH_H
+#define USER_BENCH_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define RUNS 5 /* each figure is the median of this many runs */
+
+static double tsc_per_ns;
+
+static uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+}
+
+/* The monotonic time just after its next change (a tick edge). */
+static uint64_t next_tick(void)
+{
+	uint64_t then = monotonic_ns(), now;
+
+	while ((now = monotonic_ns()) == then)
+		;
+	return now;
+}
+
+static void bench_init(void)
+{
+	uint64_t t0 = next_tick(), c0 = rdtsc();
+	uint64_t t1 = t0, c1 = c0;
+
+	while (t1 - t0 < 1000000000) {
+		t1 = next_tick();
+		c1 = rdtsc();
+	}
+	tsc_per_ns = (double)(c1 - c0) / (double)(t1 - t0);
+}
+
+static double now_ns(void)
+{
+	return (double)rdtsc() / tsc_per_ns;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* "bench NAME: MEDIAN UNIT (runs: ...)", the line tests/bench/run.sh reads. */
+static void report(const char *name, const char *unit, double runs[RUNS])
+{
+	double sorted[RUNS];
+
+	for (int i = 0; i < RUNS; i++)
+		sorted[i] = runs[i];
+	qsort(sorted, RUNS, sizeof(sorted[0]), compare_doubles);
+	printf("bench %s: %.0f %s (runs:", name, sorted[RUNS / 2], unit);
+	for (int i = 0; i < RUNS; i++)
+		printf(" %.0f", runs[i]);
+	printf(")\n");
+	fflush(stdout);
+}
+
+#endif
