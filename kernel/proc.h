@@ -51,9 +51,9 @@ struct proc {
 	bool continued;              /* continued by SIGCONT, not yet reported to a wait */
 	bool killed;                 /* exit at the next return to user mode */
 	uint64_t syscall_nr;         /* the system call in progress (restarts) */
+	struct restart_block restart_block; /* ...and how it goes on (restart_syscall) */
 	uint64_t sum_exec_runtime;   /* ns on the CPU before exec_start (sched.c) */
 	uint64_t exec_start;         /* MONOTONIC when it last got the CPU (sched.c) */
-	struct restart_block restart_block; /* ...and how it goes on (restart_syscall) */
 	bool mce_kill_me;            /* consumed corrupt data: see mce_kill_me_maybe */
 	uint64_t mce_addr;           /* ...at this physical address (0: unknown) */
 	bool mce_kill_set;           /* prctl(PR_MCE_KILL_SET) chose a policy... */
