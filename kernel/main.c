@@ -18,7 +18,10 @@
 #include "kernel/printk.h"
 #include "kernel/serial.h"
 #include "kernel/sysctl.h"
+#include "kernel/lapic.h"
+#include "kernel/timekeeping.h"
 #include "kernel/timer.h"
+#include "kernel/tsc.h"
 #include "kernel/trap.h"
 #include "kernel/x86.h"
 #include "mce/mce.h"
@@ -37,11 +40,14 @@ void kmain(uint32_t magic, phys_addr_t mbi)
 	cmdline_init(boot_info.cmdline);
 	console_loglevel_init();
 	pr_notice("Command line: %s\n", cmdline_text());
+	tsc_init();
+	timekeeping_init();
 
 	sysctl_init();
 	mm_init();
 	ksyms_init();
 	pic_init();
+	lapic_init();
 	timer_init();
 	mcheck_init();
 	fpu_init();

@@ -1,6 +1,6 @@
 /*
  * The kernel log. Each line gets a "[seconds.micros] " timestamp from the
- * timer's tick count and is appended to a fixed ring of characters; when
+ * monotonic clock and is appended to a fixed ring of characters; when
  * the ring is full the oldest text is overwritten, so the log always holds
  * the most recent LOG_BUF_SIZE bytes.
  *
@@ -16,7 +16,7 @@
 #include "fs/seq_file.h"
 #include "kernel/cmdline.h"
 #include "kernel/serial.h"
-#include "kernel/timer.h"
+#include "kernel/timekeeping.h"
 #include "kernel/x86.h"
 #include "lib/format.h"
 #include "lib/parse.h"
@@ -56,7 +56,7 @@ static void emit(const char *s, size_t n, int level)
 static void emit_timestamp(int level)
 {
 	char ts[32];
-	uint64_t us = jiffies * (1000000 / HZ);
+	uint64_t us = ktime_get_ns() / 1000;
 	int n = snprintf(ts, sizeof(ts), "[%5lu.%06lu] ",
 			 (unsigned long)(us / 1000000), (unsigned long)(us % 1000000));
 	emit(ts, (size_t)n, level);

@@ -101,6 +101,10 @@ struct proc {
 	struct fpu_state fpu;
 	uint64_t syscall_nr;         /* the system call in progress (restarts) */
 	struct restart_block restart_block; /* ...and how it goes on (restart_syscall) */
+	/* Time on the CPU (CLOCK_PROCESS_CPUTIME_ID): the scheduler, as it
+	 * switches to and from us. */
+	uint64_t sum_exec_runtime;   /* ns on the CPU before exec_start (sched.c) */
+	uint64_t exec_start;         /* MONOTONIC when it last got the CPU (sched.c) */
 };
 
 extern struct proc *current;
@@ -161,6 +165,8 @@ void yield(void);
  * whoever waits if our slice is over (Linux's cond_resched). */
 void cond_resched(void);
 void sched_tick(struct trapframe *tf);
+/* ns p has run, user and kernel (CLOCK_PROCESS_CPUTIME_ID). */
+uint64_t task_sched_runtime(const struct proc *p);
 
 /* kernel/run.c: the console's process commands. */
 struct seq_file;

@@ -11,6 +11,7 @@
  */
 #include "kernel/proc.h"
 #include "kernel/gdt.h"
+#include "kernel/timekeeping.h"
 #include "kernel/timer.h"
 #include "kernel/x86.h"
 #include "mm/pgtable.h"
@@ -59,6 +60,7 @@ void scheduler(void)
 		current = p;
 		switch_to(p);
 		slice_start = jiffies;
+		p->exec_start = ktime_get_ns();
 		swtch(&scheduler_context, p->context);
 		current = NULL; /* p gave the CPU back */
 	}
@@ -70,11 +72,21 @@ void sched(void)
 {
 	struct proc *p = current;
 
+	p->sum_exec_runtime += ktime_get_ns() - p->exec_start;
 	if (p->mm) {
 		fpu_save(&p->fpu);
 		p->fs_base = rdmsr(MSR_FS_BASE);
 	}
 	swtch(&p->context, scheduler_context);
+}
+
+uint64_t task_sched_runtime(const struct proc *p)
+{
+	bool was_on = irq_save();
+	uint64_t ns = p->sum_exec_runtime + (p == current ? ktime_get_ns() - p->exec_start : 0);
+
+	irq_restore(was_on);
+	return ns;
 }
 
 void yield(void)

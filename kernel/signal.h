@@ -132,7 +132,9 @@ struct signal_struct {
  * restart_syscall() calls fn. Linux's struct restart_block. */
 struct restart_block {
 	long (*fn)(struct restart_block *rb);
-	uint64_t expires; /* nanosleep: the jiffy it sleeps until */
+	uint64_t expires; /* nanosleep: the deadline, in ns on... */
+	uint64_t clockid; /* ...this clock */
+	uint64_t rmtp;    /* ...and where to write the time left, or 0 */
 };
 
 struct proc;

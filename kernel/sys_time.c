@@ -1,45 +1,177 @@
-/* Time: the tick counter is the only clock (HZ ticks a second, since boot). */
+/*
+ * The time system calls, with Linux's numbers, structures and errors.
+ * Each clock id is a row of `clocks` (Linux's k_clock table in
+ * kernel/time/posix-timers.c): how to read it, whether it is tick-grained,
+ * whether one can sleep on it (and on which hrtimer clock), whether it
+ * can be set. Unknown ids fail with EINVAL - among them Linux's clocks of
+ * other processes (negative ids) and the alarm clocks.
+ */
 #include "kernel/errno.h"
+#include "kernel/hrtimer.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
+#include "kernel/timekeeping.h"
 #include "kernel/timer.h"
+#include "kernel/tsc.h"
 #include "kernel/uaccess.h"
 #include "kernel/x86.h"
 
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
-#define NSEC_PER_TICK (1000000000ULL / HZ)
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+#define CLOCK_TAI 11
+#define TIMER_ABSTIME 1
+#define TICK_NSEC (NSEC_PER_SEC / HZ)
+#define KTIME_SEC_MAX (KTIME_MAX / (int64_t)NSEC_PER_SEC)
+#define TIME_UPTIME_SEC_MAX (30LL * 365 * 24 * 3600) /* settime leaves this much room */
+
+struct k_clock {
+	uint64_t (*get)(void);
+	bool coarse;                 /* read at the last tick: HZ resolution */
+	bool cputime;                /* a CPU-time clock: 1 ns resolution, always */
+	bool nsleep;                 /* clock_nanosleep can sleep on it... */
+	enum hrtimer_base_type base; /* ...with an hrtimer on this clock */
+	bool settable;
+};
+
+/* A process is one thread, so both CPU-time clocks are its own time. */
+static uint64_t current_cputime_ns(void)
+{
+	return task_sched_runtime(current);
+}
+
+static const struct k_clock clocks[] = {
+	[CLOCK_REALTIME] = { .get = ktime_get_real_ns, .nsleep = true,
+			     .base = HRTIMER_BASE_REALTIME, .settable = true },
+	[CLOCK_MONOTONIC] = { .get = ktime_get_ns, .nsleep = true, .base = HRTIMER_BASE_MONOTONIC },
+	[CLOCK_PROCESS_CPUTIME_ID] = { .get = current_cputime_ns, .cputime = true },
+	[CLOCK_THREAD_CPUTIME_ID] = { .get = current_cputime_ns, .cputime = true },
+	[CLOCK_MONOTONIC_RAW] = { .get = ktime_get_raw_ns },
+	[CLOCK_REALTIME_COARSE] = { .get = ktime_get_coarse_real_ns, .coarse = true },
+	[CLOCK_MONOTONIC_COARSE] = { .get = ktime_get_coarse_ns, .coarse = true },
+	[CLOCK_BOOTTIME] = { .get = ktime_get_boottime_ns, .nsleep = true,
+			     .base = HRTIMER_BASE_MONOTONIC },
+	[CLOCK_TAI] = { .get = ktime_get_clocktai_ns, .nsleep = true, .base = HRTIMER_BASE_REALTIME },
+};
 
 struct timespec {
 	int64_t tv_sec, tv_nsec;
 };
 
+struct timeval {
+	int64_t tv_sec, tv_usec;
+};
+
+struct timezone {
+	int tz_minuteswest, tz_dsttime; /* always 0: the clock is UTC */
+};
+
+static const struct k_clock *clockid_to_kclock(uint64_t id)
+{
+	if (id >= ARRAY_SIZE(clocks) || !clocks[id].get)
+		return NULL;
+	return &clocks[id];
+}
+
+static bool timespec_valid(const struct timespec *ts)
+{
+	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < (int64_t)NSEC_PER_SEC;
+}
+
+/* A valid timespec in ns; times beyond the year 2262 become KTIME_MAX. */
+static uint64_t timespec_to_ns(const struct timespec *ts)
+{
+	if (ts->tv_sec >= KTIME_SEC_MAX)
+		return KTIME_MAX;
+	return (uint64_t)ts->tv_sec * NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
+}
+
+static struct timespec ns_to_timespec(uint64_t ns)
+{
+	return (struct timespec){ (int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC) };
+}
+
+static long put_timespec(uint64_t uaddr, uint64_t ns)
+{
+	struct timespec ts = ns_to_timespec(ns);
+
+	return copy_to_user(uaddr, &ts, sizeof(ts));
+}
+
 long sys_clock_gettime(uint64_t clock, uint64_t tp)
 {
-	uint64_t ns = jiffies * NSEC_PER_TICK;
-	struct timespec ts = { (int64_t)(ns / 1000000000), (int64_t)(ns % 1000000000) };
+	const struct k_clock *kc = clockid_to_kclock(clock);
 
-	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
+	if (!kc)
 		return -EINVAL;
-	return copy_to_user(tp, &ts, sizeof(ts));
+	return put_timespec(tp, kc->get());
+}
+
+long sys_clock_getres(uint64_t clock, uint64_t tp)
+{
+	const struct k_clock *kc = clockid_to_kclock(clock);
+
+	if (!kc)
+		return -EINVAL;
+	if (!tp)
+		return 0; /* only asking whether the clock exists */
+	if (kc->cputime)
+		return put_timespec(tp, 1);
+	return put_timespec(tp, kc->coarse ? TICK_NSEC : hrtimer_resolution());
+}
+
+/* Only REALTIME can be set (and with it TAI), not before the boot: the
+ * date would precede the machine's own monotonic time. Every process
+ * is root here, so there is no EPERM. */
+long sys_clock_settime(uint64_t clock, uint64_t tp)
+{
+	const struct k_clock *kc = clockid_to_kclock(clock);
+	struct timespec ts;
+
+	if (!kc || !kc->settable)
+		return -EINVAL;
+	if (copy_from_user(&ts, tp, sizeof(ts)))
+		return -EFAULT;
+	if (!timespec_valid(&ts) || ts.tv_sec >= KTIME_SEC_MAX - TIME_UPTIME_SEC_MAX)
+		return -EINVAL;
+	uint64_t ns = timespec_to_ns(&ts);
+	if (ns < ktime_get_ns())
+		return -EINVAL;
+	do_settimeofday64(ns);
+	return 0;
 }
 
 long sys_gettimeofday(uint64_t tv, uint64_t tz)
 {
-	uint64_t us = jiffies * (NSEC_PER_TICK / 1000);
-	int64_t val[2] = { (int64_t)(us / 1000000), (int64_t)(us % 1000000) };
-
-	(void)tz;
-	return tv ? copy_to_user(tv, val, sizeof(val)) : 0;
+	if (tv) {
+		uint64_t ns = ktime_get_real_ns();
+		struct timeval val = { (int64_t)(ns / NSEC_PER_SEC),
+				       (int64_t)(ns % NSEC_PER_SEC / NSEC_PER_USEC) };
+		if (copy_to_user(tv, &val, sizeof(val)))
+			return -EFAULT;
+	}
+	if (tz) {
+		struct timezone zone = { 0, 0 };
+		if (copy_to_user(tz, &zone, sizeof(zone)))
+			return -EFAULT;
+	}
+	return 0;
 }
 
-static struct wait_queue_head sleepers = WAIT_QUEUE_INIT(sleepers);
-static struct timer_list wakeup_timer;
-
-static void wake_sleepers(struct timer_list *t)
+/* time(2) reads the coarse clock, as Linux's does: it may lag
+ * gettimeofday's seconds by a tick. */
+long sys_time(uint64_t tloc)
 {
-	(void)t;
-	wake_up(&sleepers);
+	int64_t secs = (int64_t)(ktime_get_coarse_real_ns() / NSEC_PER_SEC);
+
+	if (tloc && copy_to_user(tloc, &secs, sizeof(secs)))
+		return -EFAULT;
+	return secs;
 }
 
 /* pause(): sleep until a signal is delivered. */
@@ -54,41 +186,98 @@ long sys_pause(void)
 	return -ERESTARTNOHAND; /* EINTR after a handler; a stop does not end it */
 }
 
+/*
+ * Sleep until kc reads `deadline` or a signal comes. The clock, not the
+ * timer, says when we are done: a REALTIME clock set back while we slept
+ * sends us back to sleep. Returns 0, or -EINTR with the time left in
+ * *left.
+ */
+static long do_nanosleep(const struct k_clock *kc, uint64_t deadline, uint64_t *left)
+{
+	struct hrtimer_sleeper sl;
+	long ret;
+
+	hrtimer_init_sleeper(&sl, kc->base);
+	cli();
+	for (;;) {
+		uint64_t now = kc->get();
+		if (now >= deadline) {
+			ret = 0;
+			break;
+		}
+		if (signal_pending(current)) {
+			*left = deadline - now;
+			ret = -EINTR;
+			break;
+		}
+		hrtimer_start(&sl.timer, deadline);
+		sleep_on(&sl.wq);
+	}
+	hrtimer_cancel(&sl.timer);
+	sti();
+	return ret;
+}
+
+/* Saturating, so that a sleep of many centuries is "forever". */
+static uint64_t ktime_add_safe(uint64_t a, uint64_t b)
+{
+	return a > KTIME_MAX - b ? KTIME_MAX : a + b;
+}
+
 static long nanosleep_restart(struct restart_block *rb);
 
-/* Sleep until jiffy `until`. A signal ends the sleep: EINTR if a handler
- * runs, else (a stop and SIGCONT) it goes on to the same deadline. */
-static long nanosleep_until(uint64_t until)
+/*
+ * Sleep until `deadline` on clock `id` (Linux's hrtimer_nanosleep). A
+ * signal ends the sleep: EINTR if a handler runs; else (a stop and
+ * SIGCONT) it goes on to the same deadline - an absolute sleep by running
+ * again as it was, a relative one through restart_syscall. A relative
+ * sleep tells rem the time that was left, each time.
+ */
+static long nanosleep_to(uint64_t id, uint64_t deadline, bool abs, uint64_t rem)
 {
-	while (jiffies < until) {
-		if (signal_pending(current)) {
-			current->restart_block = (struct restart_block){ nanosleep_restart, until };
-			return -ERESTART_RESTARTBLOCK;
-		}
-		cli();
-		wakeup_timer.function = wake_sleepers;
-		if (!wakeup_timer.entry.next || wakeup_timer.expires > until || wakeup_timer.expires <= jiffies)
-			mod_timer(&wakeup_timer, until);
-		sleep_on(&sleepers);
-		sti();
-	}
-	return 0;
+	uint64_t left;
+
+	if (do_nanosleep(&clocks[id], deadline, &left) == 0)
+		return 0;
+	if (abs)
+		return -ERESTARTNOHAND;
+	if (rem && put_timespec(rem, left))
+		return -EFAULT;
+	current->restart_block = (struct restart_block){
+		.fn = nanosleep_restart, .expires = deadline, .clockid = id, .rmtp = rem
+	};
+	return -ERESTART_RESTARTBLOCK;
 }
 
 static long nanosleep_restart(struct restart_block *rb)
 {
-	return nanosleep_until(rb->expires);
+	return nanosleep_to(rb->clockid, rb->expires, false, rb->rmtp);
+}
+
+static long nanosleep_common(uint64_t id, bool abs, uint64_t req, uint64_t rem)
+{
+	struct timespec ts;
+
+	if (copy_from_user(&ts, req, sizeof(ts)))
+		return -EFAULT;
+	if (!timespec_valid(&ts))
+		return -EINVAL;
+	uint64_t ns = timespec_to_ns(&ts);
+	return nanosleep_to(id, abs ? ns : ktime_add_safe(clocks[id].get(), ns), abs, rem);
 }
 
 long sys_nanosleep(uint64_t req, uint64_t rem)
 {
-	struct timespec ts;
+	return nanosleep_common(CLOCK_MONOTONIC, false, req, rem);
+}
 
-	(void)rem;
-	if (copy_from_user(&ts, req, sizeof(ts)))
-		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+long sys_clock_nanosleep(uint64_t clock, uint64_t flags, uint64_t req, uint64_t rem)
+{
+	const struct k_clock *kc = clockid_to_kclock(clock);
+
+	if (!kc)
 		return -EINVAL;
-	return nanosleep_until(jiffies + (uint64_t)ts.tv_sec * HZ +
-			       ((uint64_t)ts.tv_nsec + NSEC_PER_TICK - 1) / NSEC_PER_TICK);
+	if (!kc->nsleep)
+		return -EOPNOTSUPP;
+	return nanosleep_common(clock, flags & TIMER_ABSTIME, req, rem);
 }

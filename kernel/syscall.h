@@ -76,7 +76,11 @@ long sys_getuid(void);
 
 /* kernel/sys_time.c */
 long sys_clock_gettime(uint64_t clock, uint64_t tp);
+long sys_clock_getres(uint64_t clock, uint64_t tp);
+long sys_clock_settime(uint64_t clock, uint64_t tp);
+long sys_clock_nanosleep(uint64_t clock, uint64_t flags, uint64_t req, uint64_t rem);
 long sys_gettimeofday(uint64_t tv, uint64_t tz);
+long sys_time(uint64_t tloc);
 long sys_nanosleep(uint64_t req, uint64_t rem);
 long sys_pause(void);
 

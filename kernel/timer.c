@@ -1,14 +1,17 @@
 /*
  * The 8253/8254 programmable interval timer. Channel 0 counts down from a
  * divisor of its 1.193182 MHz input clock and raises IRQ 0 each time it
- * reaches zero, giving HZ ticks a second.
+ * reaches zero, giving HZ ticks a second: the scheduler's time slices and
+ * timer_list timeouts. Each tick also moves the coarse clocks on and runs
+ * any hrtimer the local APIC has not yet run.
  */
 #include "kernel/timer.h"
+#include "kernel/hrtimer.h"
 #include "kernel/irq.h"
 #include "kernel/printk.h"
+#include "kernel/timekeeping.h"
 #include "kernel/x86.h"
 
-#define PIT_FREQUENCY 1193182
 #define PIT_CHANNEL0 0x40
 #define PIT_COMMAND 0x43
 #define PIT_CH0_RATE_GENERATOR 0x34 /* channel 0, lobyte/hibyte, mode 2 */
@@ -47,7 +50,9 @@ static void run_timers(void)
 static void timer_interrupt(void)
 {
 	jiffies++;
+	timekeeping_tick();
 	run_timers();
+	hrtimer_interrupt();
 }
 
 void timer_init(void)

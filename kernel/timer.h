@@ -1,14 +1,17 @@
-/* The periodic timer tick (PIT channel 0). */
+/* The periodic timer tick (PIT channel 0) and its jiffies. */
 #ifndef KERNEL_TIMER_H
 #define KERNEL_TIMER_H
 
 #include "lib/types.h"
 
 #define HZ 100 /* ticks per second */
+#define PIT_FREQUENCY 1193182 /* Hz: the 8254's input clock, on every PC */
 
 #include "lib/list.h"
 
-extern volatile uint64_t jiffies; /* ticks since boot */
+/* Ticks since boot. QEMU drops ticks when the host is busy, so this is
+ * no clock: time comes from kernel/timekeeping.h. */
+extern volatile uint64_t jiffies;
 
 /* A function to call from the timer interrupt once jiffies reaches
  * `expires` (Linux's struct timer_list). It runs with interrupts off. */

@@ -11,6 +11,7 @@
 #include "kernel/backtrace.h"
 #include "kernel/gdt.h"
 #include "kernel/irq.h"
+#include "kernel/lapic.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
@@ -26,7 +27,7 @@
 
 
 
-#define NR_VECTORS 48
+#define NR_VECTORS 256 /* every vector has an entry stub */
 #define GATE_INTERRUPT 0x8e /* present, ring 0, interrupts off on entry */
 
 struct idt_gate {
@@ -246,6 +247,8 @@ void trap(struct trapframe *tf)
 		 * #MC handler left (Linux: irq_work at the end of an IRQ). */
 		mce_irq_work_run();
 		sched_tick(tf);
+	} else if (tf->trapno == LOCAL_TIMER_VECTOR || tf->trapno == SPURIOUS_APIC_VECTOR) {
+		lapic_interrupt(tf->trapno);
 	} else if (tf->trapno == T_SYSCALL) {
 		sti(); /* system calls run with interrupts on */
 		do_syscall(tf);

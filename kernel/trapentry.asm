@@ -1,4 +1,5 @@
-; Entry points for the 48 vectors we use (32 exceptions, 16 PIC interrupts).
+; Entry points for all 256 vectors (32 exceptions, 16 PIC interrupts, the
+; local APIC's at 0xec and 0xff, the rest unused).
 ; Each stub makes the stack look the same - an error code (the CPU pushes one
 ; only for some exceptions; we push 0 for the rest) and the vector number -
 ; then saves every register and calls trap(struct trapframe *) in C.
@@ -144,7 +145,7 @@ VECTOR_NOERR 19
 VECTOR_NOERR 20
 VECTOR_ERR   21
 %assign i 22
-%rep 48 - 22
+%rep 256 - 22
 VECTOR_NOERR i
 %assign i i + 1
 %endrep
@@ -160,7 +161,7 @@ section .rodata
 global trap_vectors
 trap_vectors:
 %assign i 0
-%rep 48
+%rep 256
 	dq vector %+ i
 %assign i i + 1
 %endrep

@@ -13,6 +13,7 @@
 #define HUGE_SIZE (2UL << 20)
 #define CR4_PGE (1UL << 7)
 #define IDENTITY_LIMIT (4UL << 30) /* what the boot tables reach */
+#define PTE_PCD (1UL << 4) /* cache disabled: device registers */
 
 static uint64_t *new_table(void)
 {
@@ -48,6 +49,9 @@ void paging_init(phys_addr_t ram_end)
 	ram_end = ALIGN_UP(ram_end, HUGE_SIZE);
 	for (pa = 0; pa < ram_end; pa += HUGE_SIZE)
 		map_huge(pml4, DIRECT_MAP_BASE + pa, pa, PTE_WRITE | PTE_GLOBAL | PTE_NX);
+	/* Not RAM, but the local APIC's registers (kernel/lapic.c): uncached. */
+	map_huge(pml4, DIRECT_MAP_BASE + APIC_DEFAULT_PHYS_BASE, APIC_DEFAULT_PHYS_BASE,
+		 PTE_WRITE | PTE_GLOBAL | PTE_NX | PTE_PCD);
 	for (pa = 0; pa < KERNEL_MAP_SIZE; pa += HUGE_SIZE)
 		map_huge(pml4, KERNEL_VMA + pa, pa, PTE_WRITE | PTE_GLOBAL);
 

@@ -15,9 +15,12 @@
 #define PTE_NX (1UL << 63)
 #define PTE_ADDR_MASK 0x000ffffffffff000UL
 
+#define APIC_DEFAULT_PHYS_BASE 0xfee00000UL /* the local APIC, in the direct map too */
+
 /*
  * Replace the boot page tables with the real ones: every frame below
- * ram_end (RAM, defective RAM and the holes between) in the direct map, and the kernel image in the top 2 GiB. After
+ * ram_end (RAM, defective RAM and the holes between) and the local APIC's
+ * registers in the direct map, and the kernel image in the top 2 GiB. After
  * this, page_offset_base is DIRECT_MAP_BASE and low addresses are unmapped,
  * so a NULL pointer dereference faults.
  */
