@@ -11,6 +11,7 @@
  * and whole, so free memory drifts back into large blocks.
  */
 #include "mm/buddy.h"
+#include "lib/string.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
@@ -124,6 +125,21 @@ static void prep_compound_page(struct page *head, unsigned int order)
 	head[1].compound_order = (unsigned char)order;
 }
 
+/*
+ * Every block is zeroed as it is handed out (Linux's init_on_alloc=1):
+ * nobody gets the data of the block's last user. Under QEMU's TCG it
+ * matters for speed too: a frame that the firmware or GRUB ran code from
+ * still has translated code attached, and every store into such a frame
+ * takes TCG's slow path until the whole frame has been written once - a
+ * kernel stack, written only at its top, would stay slow for ever (page
+ * faults took 100 us instead of 2, depending on where the boot module
+ * ended). Writing the whole block at once drops those translations.
+ */
+static void clear_block(struct page *page, unsigned int order)
+{
+	memset(page_address(page), 0, PAGE_SIZE << order);
+}
+
 struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 {
 	for (unsigned int o = order; o < MAX_ORDER; o++) {
@@ -136,6 +152,7 @@ struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 		page->refcount = 1;
 		if ((gfp_mask & __GFP_COMP) && order > 0)
 			prep_compound_page(page, order);
+		clear_block(page, order);
 		return page;
 	}
 	return NULL;

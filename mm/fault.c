@@ -29,10 +29,9 @@ static int do_anonymous_page(struct vm_area_struct *vma, unsigned long addr)
 
 	if (anon_vma_prepare(vma))
 		return -ENOMEM;
-	struct page *page = alloc_page();
+	struct page *page = alloc_page(); /* zeroed (mm/buddy.c:clear_block) */
 	if (!page)
 		return -ENOMEM;
-	memset(page_address(page), 0, PAGE_SIZE);
 	if (map_user_page(mm, addr & PAGE_MASK, page, vma->vm_flags)) {
 		put_page(page); /* still a plain page: nothing to undo */
 		return -ENOMEM;

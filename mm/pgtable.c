@@ -23,8 +23,7 @@ static uint64_t *alloc_table(void)
 	if (!page)
 		return NULL;
 	page_set(page, PG_pgtable);
-	memset(page_address(page), 0, PAGE_SIZE);
-	return page_address(page);
+	return page_address(page); /* zeroed: no entries */
 }
 
 static void free_table(uint64_t *table)
