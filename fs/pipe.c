@@ -15,7 +15,7 @@
  * gets a signal returns what it has done so far, or -ERESTARTSYS (EINTR,
  * or a restart: see kernel/errno.h).
  *
- * Sleeping follows kernel_wait4 (kernel/proc.c): check with interrupts
+ * Sleeping follows do_wait (kernel/proc.c): check with interrupts
  * off, sleep, recheck - a wake_up or a signal cannot slip in between.
  * The kernel is never preempted, so once awake a process has the pipe to
  * itself until it sleeps again.

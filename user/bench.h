@@ -1,10 +1,11 @@
 /*
  * What the bench-* programs share: a clock, a median, one output line.
  *
- * Time is read with rdtsc, calibrated once against CLOCK_MONOTONIC: the
- * kernel's clock may tick only every 10 ms, far too coarse for one
- * madvise call, while the TSC counts at a fixed rate (under QEMU's TCG,
- * the host's). The calibration waits for a tick edge, counts over one
+ * Time is read with rdtsc, calibrated once against CLOCK_MONOTONIC: a
+ * kernel's clock may be coarse (Antidote's ticked every 10 ms when these
+ * programs were written), far too coarse for one madvise call, and a
+ * clock_gettime costs a system call, while the TSC counts at a fixed rate
+ * (under QEMU's TCG, the host's). The calibration waits for a tick edge, counts over one
  * second and ends on a tick edge, so the coarse clock costs at most one
  * tick in a hundred. The same binary runs on Linux, where it measures the
  * same way.
