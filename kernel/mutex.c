@@ -25,17 +25,6 @@ void mutex_lock(struct mutex *m)
 	irq_restore(was_on);
 }
 
-bool mutex_trylock(struct mutex *m)
-{
-	bool was_on = irq_save();
-	bool free = !m->owner;
-
-	if (free)
-		m->owner = current;
-	irq_restore(was_on);
-	return free;
-}
-
 void mutex_unlock(struct mutex *m)
 {
 	if (m->owner != current)

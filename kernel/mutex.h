@@ -24,8 +24,6 @@ struct mutex {
 
 void mutex_init(struct mutex *m);
 void mutex_lock(struct mutex *m);
-/* Take it only if it is free; true if taken. */
-bool mutex_trylock(struct mutex *m);
 void mutex_unlock(struct mutex *m);
 bool mutex_is_locked(const struct mutex *m);
 
