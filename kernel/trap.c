@@ -241,11 +241,14 @@ void trap(struct trapframe *tf)
 {
 	if (tf->trapno >= T_IRQ0 && tf->trapno < T_IRQ0 + NR_IRQS) {
 		irq_dispatch((int)(tf->trapno - T_IRQ0));
-		mce_inject_check(tf);
 		/* An interrupt arrives only with interrupts on, so it never
 		 * cuts into an irq_save() section: a safe point for what the
-		 * #MC handler left (Linux: irq_work at the end of an IRQ). */
-		mce_irq_work_run();
+		 * #MC handler left (Linux: irq_work at the end of an IRQ).
+		 * From user mode, the way back below does both. */
+		if (!from_user(tf)) {
+			mce_inject_check(tf);
+			mce_irq_work_run();
+		}
 		sched_tick(tf);
 	} else if (tf->trapno == LOCAL_TIMER_VECTOR || tf->trapno == SPURIOUS_APIC_VECTOR) {
 		lapic_interrupt(tf->trapno);
