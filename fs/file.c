@@ -30,7 +30,7 @@ void fput(struct file *f)
 	if (--f->f_count > 0)
 		return;
 	if (f->f_op->release)
-		f->f_op->release(f);
+		f->f_op->release(f->f_inode, f);
 	kfree(f);
 }
 

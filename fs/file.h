@@ -13,9 +13,8 @@
 #ifndef FS_FILE_H
 #define FS_FILE_H
 
+#include "fs/fs.h"
 #include "lib/types.h"
-
-typedef int64_t loff_t;
 
 /* open() flags: Linux's x86-64 values. */
 #define O_ACCMODE 3
@@ -41,9 +40,12 @@ typedef int64_t loff_t;
 #define SEEK_DATA 3
 #define SEEK_HOLE 4
 
+struct dir_context;
 struct file;
+struct inode;
 struct iov_iter;
 struct stat;
+struct vm_area_struct;
 
 struct file_operations {
 	/* Move up to iov_iter_count() bytes between the file at *pos and
@@ -55,13 +57,25 @@ struct file_operations {
 	 * has no position (terminal, pipe), so lseek, pread and pwrite
 	 * fail with -ESPIPE. */
 	loff_t (*llseek)(struct file *f, loff_t offset, int whence);
-	/* Fill in what fstat() reports; st arrives zeroed. */
-	void (*stat)(struct file *f, struct stat *st);
-	/* Write the file's data out: 0 or -errno. NULL: a special file,
+	/* A directory: offer its entries from ctx->pos on to ctx->actor
+	 * (getdents64). NULL: not a directory (-ENOTDIR). */
+	int (*iterate_shared)(struct file *f, struct dir_context *ctx);
+	/* Set up vma to map the file (vm_ops for its faults): 0 or -errno.
+	 * NULL: cannot be mapped (-ENODEV). */
+	int (*mmap)(struct file *f, struct vm_area_struct *vma);
+	long (*unlocked_ioctl)(struct file *f, unsigned int cmd, unsigned long arg);
+	/* Write bytes start..end (inclusive) of the file and, unless
+	 * datasync, its attributes to the disk and wait: 0 or -errno (-EIO
+	 * once per write-back error, lib/errseq.h). NULL: a special file,
 	 * which cannot be synced (-EINVAL, as on Linux). */
-	int (*fsync)(struct file *f);
+	int (*fsync)(struct file *f, loff_t start, loff_t end, int datasync);
+	/* open() found the inode: set up f (private_data). May be NULL. */
+	int (*open)(struct inode *inode, struct file *f);
 	/* The last reference is gone. May be NULL. */
-	void (*release)(struct file *f);
+	void (*release)(struct inode *inode, struct file *f);
+	/* TEMPORARY, until every kind of file has an inode: fill in what
+	 * fstat() reports; st arrives zeroed. */
+	void (*stat)(struct file *f, struct stat *st);
 };
 
 struct file {
@@ -70,7 +84,11 @@ struct file {
 	unsigned int f_flags; /* open()'s flags, without O_CLOEXEC */
 	unsigned int f_mode;  /* FMODE_READ, FMODE_WRITE */
 	loff_t f_pos;
-	void *private_data;   /* the kind's own: the initramfs file, the pipe */
+	struct path f_path;   /* where it was opened (holds mount and dentry) */
+	struct inode *f_inode; /* f_path.dentry->d_inode */
+	struct address_space *f_mapping; /* f_inode->i_mapping */
+	errseq_t f_wb_err;    /* write-back errors seen so far (lib/errseq.h) */
+	void *private_data;   /* the kind's own: the pipe, the tty, a seq_file */
 };
 
 /* A new file with one reference, or NULL when memory is short. */

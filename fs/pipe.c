@@ -211,8 +211,9 @@ static char **alloc_pipe_pages(unsigned int nr)
 	return bufs;
 }
 
-static void pipe_release(struct file *f)
+static void pipe_release(struct inode *inode, struct file *f)
 {
+	(void)inode;
 	struct pipe_inode_info *pipe = f->private_data;
 
 	if (f->f_mode & FMODE_READ)

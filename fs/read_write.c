@@ -168,7 +168,7 @@ long sys_fsync(uint64_t fd)
 		return -EBADF;
 	if (!f->f_op->fsync)
 		return -EINVAL;
-	return f->f_op->fsync(f);
+	return f->f_op->fsync(f, 0, INT64_MAX, 0);
 }
 
 /* With no metadata to leave out, the same as fsync. */

@@ -49,9 +49,9 @@ static void rootfs_stat(struct file *f, struct stat *st)
 }
 
 /* Nothing to write out: the data never changes. */
-static int rootfs_fsync(struct file *f)
+static int rootfs_fsync(struct file *f, loff_t start, loff_t end, int datasync)
 {
-	(void)f;
+	(void)f, (void)start, (void)end, (void)datasync;
 	return 0;
 }
 

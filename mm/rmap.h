@@ -23,17 +23,13 @@
 
 #include "mm/mm_types.h"
 #include "mm/page.h"
+#include "mm/pagemap.h"
 
 struct anon_vma {
 	struct list_head vmas; /* struct vm_area_struct, through anon_vma_node */
 	int refcount;          /* areas on the list, and pages memory_failure keeps */
 };
 
-/* A file's cached pages and who maps them (Linux: include/linux/fs.h).
- * Only the reverse map's part so far. */
-struct address_space {
-	struct list_head i_mmap; /* areas mapping the file, through vm_area_struct.shared */
-};
 
 /* Give vma an anon_vma if it has none yet (before its first page). */
 int anon_vma_prepare(struct vm_area_struct *vma);

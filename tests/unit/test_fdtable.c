@@ -16,9 +16,9 @@
 
 static int released;
 
-static void count_release(struct file *f)
+static void count_release(struct inode *inode, struct file *f)
 {
-	(void)f;
+	(void)inode, (void)f;
 	released++;
 }
 

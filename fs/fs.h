@@ -1,0 +1,293 @@
+/*
+ * The virtual file system's objects (Linux: include/linux/fs.h,
+ * include/linux/dcache.h, include/linux/mount.h). Every kind of file
+ * system - ext2 on a disk, tmpfs in memory, /proc, debugfs - fills the
+ * same structures and operation tables, and the system calls only talk
+ * to these:
+ *
+ *  super_block  one mounted file system: its device, its root, its inodes.
+ *  inode        one file (regular, directory, symlink, device, pipe): its
+ *               attributes and, in i_data, its page cache.
+ *  dentry       one name in a directory, pointing to its inode (or to
+ *               nothing: a "negative" dentry remembers that a name does
+ *               not exist). Dentries are cached, so a path that was walked
+ *               once is walked again without asking the file system.
+ *  vfsmount     a super_block attached somewhere in the tree of names.
+ *  path         (vfsmount, dentry): a place in that tree.
+ *  file         an open file description (fs/file.h).
+ *
+ * Reference counts: an inode is held by its dentries and open files
+ * (iget/iput, fs/inode.c); a dentry by its children, by paths and files
+ * (dget/dput, fs/dcache.c); a mount by paths (mntget/mntput,
+ * fs/namespace.c).
+ */
+#ifndef FS_FS_H
+#define FS_FS_H
+
+#include "kernel/mutex.h"
+#include "lib/list.h"
+#include "lib/types.h"
+#include "mm/pagemap.h"
+
+struct dentry;
+struct file;
+struct inode;
+struct kstat;
+struct kstatfs;
+struct page;
+struct super_block;
+struct vfsmount;
+struct vm_area_struct;
+
+/* unsigned long, not Linux's u32, so that host unit tests can include the C
+ * library's headers too (the same typedef twice is allowed). */
+typedef unsigned long dev_t;
+typedef uint32_t umode_t;
+typedef int64_t loff_t;
+
+/* Device numbers inside the kernel: 12-bit major, 20-bit minor, as Linux. */
+#define MINORBITS 20
+#define MKDEV(ma, mi) (((dev_t)(ma) << MINORBITS) | (dev_t)(mi))
+#define MAJOR(dev) ((unsigned int)((dev) >> MINORBITS))
+#define MINOR(dev) ((unsigned int)((dev) & ((1u << MINORBITS) - 1)))
+
+struct timespec64 {
+	int64_t tv_sec;
+	long tv_nsec;
+};
+
+/* ---- inodes ------------------------------------------------------- */
+
+/* i_state bits (fs/inode.c, fs/fs-writeback.c). */
+#define I_NEW 1u           /* being read in: wait, then look again */
+#define I_DIRTY_SYNC 2u    /* attributes changed (times): write the inode */
+#define I_DIRTY_DATASYNC 4u /* attributes fdatasync must write (size, blocks) */
+#define I_DIRTY_PAGES 8u   /* the page cache holds dirty pages */
+#define I_FREEING 16u      /* being evicted: nobody may take it again */
+#define I_DIRTY_INODE (I_DIRTY_SYNC | I_DIRTY_DATASYNC)
+#define I_DIRTY (I_DIRTY_INODE | I_DIRTY_PAGES)
+
+struct inode {
+	umode_t i_mode;           /* type (S_IFREG ...) and permissions */
+	unsigned int i_nlink;     /* names pointing to it; 0 = delete on last iput */
+	uint32_t i_uid, i_gid;
+	dev_t i_rdev;             /* a device file's device */
+	unsigned long i_ino;
+	loff_t i_size;            /* protected by i_rwsem (writers) */
+	uint64_t i_blocks;        /* 512-byte units allocated */
+	struct timespec64 i_atime, i_mtime, i_ctime;
+	unsigned int i_generation;
+
+	struct super_block *i_sb;
+	const struct inode_operations *i_op;
+	const struct file_operations *i_fop; /* what open() gives the file */
+	struct address_space *i_mapping;     /* normally &i_data; a block
+					      * device file's is the device's */
+	struct address_space i_data;         /* this inode's page cache */
+
+	/* The inode cache (fs/inode.c) owns these. */
+	int i_count;              /* references (iget/ihold/iput) */
+	unsigned int i_state;     /* I_* */
+	struct list_head i_hash;  /* bucket of (sb, ino) */
+	struct list_head i_sb_list; /* sb->s_inodes */
+
+	/* Write-back (fs/fs-writeback.c) owns these. */
+	struct list_head i_io_list; /* sb->s_dirty_inodes while I_DIRTY */
+	uint64_t dirtied_when;      /* jiffies-free: ktime_get_ns() when first dirtied */
+
+	struct rw_semaphore i_rwsem; /* inode_lock(): writers, directory changes */
+	struct block_device *i_bdev; /* a block device inode's device */
+	void *i_private;             /* the file system's or the device's */
+};
+
+static inline void inode_lock(struct inode *inode)
+{
+	down_write(&inode->i_rwsem);
+}
+
+static inline void inode_unlock(struct inode *inode)
+{
+	up_write(&inode->i_rwsem);
+}
+
+static inline void inode_lock_shared(struct inode *inode)
+{
+	down_read(&inode->i_rwsem);
+}
+
+static inline void inode_unlock_shared(struct inode *inode)
+{
+	up_read(&inode->i_rwsem);
+}
+
+/* setattr's request (Linux: struct iattr). */
+#define ATTR_MODE 1u
+#define ATTR_UID 2u
+#define ATTR_GID 4u
+#define ATTR_SIZE 8u
+#define ATTR_ATIME 16u
+#define ATTR_MTIME 32u
+#define ATTR_CTIME 64u
+
+struct iattr {
+	unsigned int ia_valid; /* ATTR_* */
+	umode_t ia_mode;
+	uint32_t ia_uid, ia_gid;
+	loff_t ia_size;
+	struct timespec64 ia_atime, ia_mtime, ia_ctime;
+};
+
+/* Directory operations return 0 or a negative errno. The VFS has already
+ * checked that names are not "." or "..", that the directory is a
+ * directory, and holds inode_lock(dir). */
+struct inode_operations {
+	/* Find dentry->d_name in dir: d_add() the inode (or NULL: the name
+	 * does not exist) and return NULL, or return ERR_PTR(-errno). */
+	struct dentry *(*lookup)(struct inode *dir, struct dentry *dentry, unsigned int flags);
+	int (*create)(struct inode *dir, struct dentry *dentry, umode_t mode, bool excl);
+	int (*link)(struct dentry *old_dentry, struct inode *dir, struct dentry *dentry);
+	int (*unlink)(struct inode *dir, struct dentry *dentry);
+	int (*symlink)(struct inode *dir, struct dentry *dentry, const char *target);
+	int (*mkdir)(struct inode *dir, struct dentry *dentry, umode_t mode);
+	int (*rmdir)(struct inode *dir, struct dentry *dentry);
+	int (*mknod)(struct inode *dir, struct dentry *dentry, umode_t mode, dev_t dev);
+	int (*rename)(struct inode *old_dir, struct dentry *old_dentry, struct inode *new_dir,
+		      struct dentry *new_dentry, unsigned int flags);
+	/* A symlink's target into buf (not NUL-terminated): its length, or
+	 * -errno. */
+	int (*get_link)(struct inode *inode, char *buf, int buflen);
+	/* Change attributes, ATTR_SIZE included (truncate and extend). NULL:
+	 * simple_setattr (fs/libfs.c). */
+	int (*setattr)(struct dentry *dentry, struct iattr *attr);
+	/* NULL: generic_fillattr from the inode. */
+	int (*getattr)(struct dentry *dentry, struct kstat *stat);
+};
+
+/* ---- super blocks and file system types --------------------------- */
+
+#define SB_RDONLY 1u
+
+struct super_operations {
+	struct inode *(*alloc_inode)(struct super_block *sb); /* NULL: a plain inode */
+	void (*free_inode)(struct inode *inode);
+	/* Write the inode's attributes to the disk (WB_SYNC_ALL: and wait). */
+	int (*write_inode)(struct inode *inode, struct writeback_control *wbc);
+	/* The last reference to an inode is gone: drop its pages, and if it
+	 * has no names left free it on the disk. */
+	void (*evict_inode)(struct inode *inode);
+	void (*put_super)(struct super_block *sb);
+	int (*sync_fs)(struct super_block *sb, int wait);
+	int (*statfs)(struct dentry *dentry, struct kstatfs *buf);
+	/* remount (MS_REMOUNT): new flags; 0 or -errno. */
+	int (*remount_fs)(struct super_block *sb, unsigned int *flags, char *data);
+};
+
+struct super_block {
+	dev_t s_dev;                 /* st_dev of its files */
+	unsigned long s_blocksize;
+	unsigned char s_blocksize_bits;
+	unsigned int s_flags;        /* SB_* */
+	uint64_t s_magic;            /* statfs f_type */
+	int64_t s_maxbytes;          /* largest file */
+	struct file_system_type *s_type;
+	const struct super_operations *s_op;
+	struct dentry *s_root;
+	struct block_device *s_bdev; /* NULL for in-memory file systems */
+	char s_id[32];               /* for messages: "vda", "tmpfs" */
+	void *s_fs_info;             /* the file system's own */
+
+	int s_active;                /* mounts of it (fs/super.c) */
+	struct list_head s_list;     /* all super blocks (fs/super.c) */
+	struct list_head s_inodes;   /* its inodes (fs/inode.c) */
+	struct list_head s_dirty_inodes; /* inodes with I_DIRTY (fs/fs-writeback.c) */
+	struct mutex s_umount;       /* held across mount, umount, sync */
+};
+
+#define FS_REQUIRES_DEV 1u /* mounted from a block device */
+
+struct file_system_type {
+	const char *name;            /* mount -t NAME, /proc/filesystems */
+	unsigned int fs_flags;       /* FS_* */
+	/* Read or make the super block for dev_name (a block device path
+	 * for FS_REQUIRES_DEV) with mount's flags and data: its root dentry,
+	 * or ERR_PTR(-errno) with a line in the log saying why. */
+	struct dentry *(*mount)(struct file_system_type *fs_type, unsigned int flags,
+				const char *dev_name, void *data);
+	void (*kill_sb)(struct super_block *sb);
+	struct file_system_type *next; /* fs/filesystems.c's list */
+};
+
+int register_filesystem(struct file_system_type *fs);
+struct file_system_type *get_fs_type(const char *name);
+
+/* ---- dentries ----------------------------------------------------- */
+
+struct qstr {
+	const char *name;  /* not NUL-terminated in a path walk */
+	unsigned int len;
+	unsigned int hash; /* full_name_hash(name, len) */
+};
+
+#define DNAME_INLINE_LEN 40
+#define DCACHE_MOUNTED 1u     /* something is mounted here (fs/namespace.c) */
+#define DCACHE_DISCONNECTED 2u /* not in its parent's list: unlinked */
+
+struct dentry {
+	int d_count;               /* references (dget/dput) */
+	unsigned int d_flags;      /* DCACHE_* */
+	struct dentry *d_parent;   /* holds a reference; the root is its own */
+	struct qstr d_name;        /* points into d_iname or to a kmalloc'ed name */
+	struct inode *d_inode;     /* NULL: negative, the name does not exist */
+	struct super_block *d_sb;
+	struct list_head d_hash;   /* bucket of (parent, name) (fs/dcache.c) */
+	struct list_head d_child;  /* in the parent's d_subdirs */
+	struct list_head d_subdirs; /* children (libfs readdir walks them) */
+	struct list_head d_lru;    /* unused dentries, oldest first */
+	void *d_fsdata;            /* the file system's */
+	char d_iname[DNAME_INLINE_LEN];
+};
+
+/* ---- mounts ------------------------------------------------------- */
+
+#define MNT_RDONLY 1u
+
+struct vfsmount {
+	struct dentry *mnt_root;      /* the file system's root */
+	struct super_block *mnt_sb;
+	unsigned int mnt_flags;       /* MNT_* */
+	struct vfsmount *mnt_parent;  /* mounted on: itself for "/" */
+	struct dentry *mnt_mountpoint; /* where, in mnt_parent */
+	struct list_head mnt_hash;    /* bucket of (parent, mountpoint) */
+	struct list_head mnt_list;    /* every mount, in mount order (/proc/mounts) */
+	char mnt_devname[64];         /* mount's source, as /proc/mounts shows */
+	int mnt_count;                /* paths holding it */
+};
+
+struct path {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+};
+
+/* ---- reading directories ------------------------------------------ */
+
+/* d_type values of getdents64 (DT_*). */
+#define DT_UNKNOWN 0
+#define DT_FIFO 1
+#define DT_CHR 2
+#define DT_DIR 4
+#define DT_BLK 6
+#define DT_REG 8
+#define DT_LNK 10
+#define DT_SOCK 12
+
+/* iterate_shared's consumer (getdents64, the console's ls): actor
+ * returns false when it has no room for the entry, which is then
+ * offered again next time; pos is the directory offset of the next
+ * entry, kept by the file system. */
+struct dir_context {
+	bool (*actor)(struct dir_context *ctx, const char *name, int namelen, loff_t pos,
+		      uint64_t ino, unsigned int d_type);
+	loff_t pos;
+};
+
+#endif
