@@ -290,4 +290,115 @@ struct dir_context {
 	loff_t pos;
 };
 
+/* ---- the inode cache (fs/inode.c) ---------------------------------- */
+
+/* A fresh inode of sb, not hashed, one reference, i_nlink 1 (Linux:
+ * new_inode). NULL when memory is short. */
+struct inode *new_inode(struct super_block *sb);
+/* The inode (sb, ino) with a reference: from the cache, or a new one
+ * with I_NEW set, which the caller reads in and then calls
+ * unlock_new_inode (or iget_failed). NULL when memory is short. */
+struct inode *iget_locked(struct super_block *sb, unsigned long ino);
+void unlock_new_inode(struct inode *inode);
+void iget_failed(struct inode *inode);
+/* Make new_inode's inode findable by iget_locked. */
+void insert_inode_hash(struct inode *inode);
+void ihold(struct inode *inode);
+/* Drop a reference; the last one of an inode without names evicts it
+ * (s_op->evict_inode); one with names stays cached. */
+void iput(struct inode *inode);
+/* evict_inode's last step: the inode holds nothing any more. */
+void clear_inode(struct inode *inode);
+/* Note that the inode needs writing (I_DIRTY_SYNC and so on), for
+ * write-back (fs/fs-writeback.c). */
+void __mark_inode_dirty(struct inode *inode, unsigned int flags);
+static inline void mark_inode_dirty(struct inode *inode)
+{
+	__mark_inode_dirty(inode, I_DIRTY_INODE);
+}
+static inline void mark_inode_dirty_sync(struct inode *inode)
+{
+	__mark_inode_dirty(inode, I_DIRTY_SYNC);
+}
+void set_nlink(struct inode *inode, unsigned int nlink);
+void inc_nlink(struct inode *inode);
+void drop_nlink(struct inode *inode);
+void clear_nlink(struct inode *inode);
+/* A new file's owner and mode in dir (mode includes the type). */
+void inode_init_owner(struct inode *inode, const struct inode *dir, umode_t mode);
+/* A device, FIFO or socket inode: its file operations and i_rdev. */
+void init_special_inode(struct inode *inode, umode_t mode, dev_t rdev);
+/* The time to stamp on inode, to the file system's precision. */
+struct timespec64 current_time(const struct inode *inode);
+
+static inline loff_t i_size_read(const struct inode *inode)
+{
+	return inode->i_size;
+}
+
+static inline void i_size_write(struct inode *inode, loff_t size)
+{
+	inode->i_size = size;
+}
+
+/* ---- the dentry cache (fs/dcache.c) -------------------------------- */
+
+/* A negative child of parent called name (copied), one reference. */
+struct dentry *d_alloc(struct dentry *parent, const struct qstr *name);
+struct dentry *d_alloc_name(struct dentry *parent, const char *name);
+/* The root dentry of a new super block (takes the inode's reference). */
+struct dentry *d_make_root(struct inode *root_inode);
+/* Attach inode (its reference passes to the dentry) and hash it, for
+ * lookup: d_add(dentry, NULL) records that the name does not exist. */
+void d_add(struct dentry *dentry, struct inode *inode);
+/* Attach inode to an already hashed negative dentry (create, mkdir). */
+void d_instantiate(struct dentry *dentry, struct inode *inode);
+struct dentry *dget(struct dentry *dentry);
+void dput(struct dentry *dentry);
+/* The file system removed the name: make the dentry negative (unlink). */
+void d_delete(struct dentry *dentry);
+/* Unhash: later lookups ask the file system again. */
+void d_drop(struct dentry *dentry);
+/* The cached child of parent called name, with a reference, or NULL. */
+struct dentry *d_lookup(struct dentry *parent, const struct qstr *name);
+unsigned int full_name_hash(const char *name, unsigned int len);
+
+/* ---- super blocks (fs/super.c) ------------------------------------- */
+
+/* mount for a file system on a block device: opens dev_name, reuses its
+ * super block if it is mounted already, else calls fill_super (0 or
+ * -errno, after a log line saying why). */
+struct dentry *mount_bdev(struct file_system_type *fs_type, unsigned int flags,
+			  const char *dev_name, void *data,
+			  int (*fill_super)(struct super_block *sb, void *data, int silent));
+/* mount for a file system without a device: a new super block each time
+ * (anonymous device number 0:N). */
+struct dentry *mount_nodev(struct file_system_type *fs_type, unsigned int flags, void *data,
+			   int (*fill_super)(struct super_block *sb, void *data, int silent));
+/* mount for a file system with one super block for all its mounts
+ * (debugfs, proc). */
+struct dentry *mount_single(struct file_system_type *fs_type, unsigned int flags, void *data,
+			    int (*fill_super)(struct super_block *sb, void *data, int silent));
+void kill_block_super(struct super_block *sb);
+void kill_anon_super(struct super_block *sb);
+/* kill_anon_super for file systems whose dentries pin their inodes
+ * (tmpfs, debugfs): drops them all first. */
+void kill_litter_super(struct super_block *sb);
+/* Write every dirty inode and page of sb, and wait if wait (sync, syncfs). */
+int sync_filesystem(struct super_block *sb);
+
+/* ---- helpers for simple file systems (fs/libfs.c) ------------------ */
+
+/* lookup for file systems whose dentries are all in the cache (tmpfs,
+ * debugfs, /dev): a name not in the cache does not exist. */
+struct dentry *simple_lookup(struct inode *dir, struct dentry *dentry, unsigned int flags);
+/* Directory file operations over the cached children (dcache_readdir). */
+extern const struct file_operations simple_dir_operations;
+extern const struct inode_operations simple_dir_inode_operations;
+int simple_setattr(struct dentry *dentry, struct iattr *attr);
+int simple_statfs(struct dentry *dentry, struct kstatfs *buf);
+/* llseek for files with a size: SEEK_SET/CUR/END, and SEEK_DATA/HOLE as
+ * if there were no holes. */
+loff_t generic_file_llseek(struct file *f, loff_t offset, int whence);
+
 #endif

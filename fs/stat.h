@@ -33,4 +33,32 @@ struct stat {
 
 _Static_assert(sizeof(struct stat) == 144, "Linux's x86-64 struct stat is 144 bytes");
 
+/* What a file system reports to stat, fstat and statx (Linux: struct
+ * kstat); fs/stat.c converts it to each system call's layout. */
+struct kstat {
+	uint64_t ino;
+	unsigned long dev;     /* dev_t */
+	uint32_t mode;
+	uint32_t nlink;
+	uint32_t uid, gid;
+	unsigned long rdev;    /* dev_t */
+	int64_t size;
+	int64_t atime_sec, mtime_sec, ctime_sec;
+	long atime_nsec, mtime_nsec, ctime_nsec;
+	uint32_t blksize;
+	uint64_t blocks;       /* 512-byte units */
+};
+
+/* statfs's answer (Linux: struct kstatfs). */
+struct kstatfs {
+	int64_t f_type;        /* the super block's magic */
+	int64_t f_bsize;
+	uint64_t f_blocks, f_bfree, f_bavail;
+	uint64_t f_files, f_ffree;
+	uint64_t f_fsid;
+	int64_t f_namelen;
+	int64_t f_frsize;
+	int64_t f_flags;
+};
+
 #endif
