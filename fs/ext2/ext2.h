@@ -43,6 +43,7 @@ struct page;
 #define EXT2_DYNAMIC_REV 1
 
 #define EXT2_LINK_MAX 32000
+#define EXT2_DFL_MAX_MNT_COUNT 20 /* mounts between checks, if the disk says 0 */
 #define EXT2_NAME_LEN 255
 
 /* s_state */

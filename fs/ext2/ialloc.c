@@ -1,10 +1,10 @@
 /*
  * Inode allocation (Linux: fs/ext2/ialloc.c). Each group has a bitmap of
  * its inodes. A new directory goes to a group with a fair share of free
- * inodes and the most free blocks, so that directories spread over the
- * disk; a new file goes to its directory's group, so that a directory's
- * files sit near each other (Linux's older find_group_dir and
- * find_group_other; its Orlov allocator refines the first).
+ * inodes and blocks and the fewest directories, so that directories
+ * spread over the disk; a new file goes to its directory's group, so that
+ * a directory's files sit near each other (Linux's find_group_other, and
+ * for directories a rule of its Orlov allocator).
  */
 #include "fs/ext2/ext2.h"
 
@@ -22,28 +22,6 @@ static struct page *ext2_read_inode_bitmap(struct super_block *sb, struct ext2_g
 		ext2_error(sb, __func__, "Cannot read inode bitmap - block_group = %u, inode_bitmap = %u",
 			   group, gdp->bg_inode_bitmap);
 	return page;
-}
-
-/* A directory: among the groups with at least the average of free inodes,
- * the one with the most free blocks. */
-static int find_group_dir(struct super_block *sb)
-{
-	struct ext2_sb_info *sbi = EXT2_SB(sb);
-	unsigned long avefreei = sbi->s_es->s_free_inodes_count / sbi->s_groups_count;
-	int best = -1;
-	unsigned int best_free = 0;
-
-	for (unsigned int i = 0; i < sbi->s_groups_count; i++) {
-		struct ext2_group_desc *gdp = ext2_get_group_desc(sb, i, NULL);
-
-		if (!gdp->bg_free_inodes_count || gdp->bg_free_inodes_count < avefreei)
-			continue;
-		if (best < 0 || gdp->bg_free_blocks_count > best_free) {
-			best = i;
-			best_free = gdp->bg_free_blocks_count;
-		}
-	}
-	return best;
 }
 
 /* Anything else: the parent's group if it has room, else a quadratic
@@ -70,6 +48,34 @@ static int find_group_other(struct super_block *sb, unsigned int parent_group)
 			return group;
 	}
 	return -1;
+}
+
+/* A directory: among the groups with at least the average of free inodes
+ * and of free blocks, the one with the fewest directories (then the most
+ * free blocks) - Orlov's rule for top-level directories, without its
+ * random start - so that directory trees spread over the disk. */
+static int find_group_dir(struct super_block *sb)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	unsigned long avefreei = sbi->s_es->s_free_inodes_count / sbi->s_groups_count;
+	unsigned long avefreeb = sbi->s_es->s_free_blocks_count / sbi->s_groups_count;
+	struct ext2_group_desc *best = NULL;
+	int best_group = -1;
+
+	for (unsigned int i = 0; i < sbi->s_groups_count; i++) {
+		struct ext2_group_desc *gdp = ext2_get_group_desc(sb, i, NULL);
+
+		if (!gdp->bg_free_inodes_count || gdp->bg_free_inodes_count < avefreei ||
+		    gdp->bg_free_blocks_count < avefreeb)
+			continue;
+		if (best && (gdp->bg_used_dirs_count > best->bg_used_dirs_count ||
+			     (gdp->bg_used_dirs_count == best->bg_used_dirs_count &&
+			      gdp->bg_free_blocks_count <= best->bg_free_blocks_count)))
+			continue;
+		best = gdp;
+		best_group = i;
+	}
+	return best_group >= 0 ? best_group : find_group_other(sb, 0);
 }
 
 /* Take a free inode number in group: it, or 0. */

@@ -283,6 +283,7 @@ static unsigned int ext2_setup_super(struct super_block *sb)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
 	struct ext2_super_block *es = sbi->s_es;
+	uint32_t now = (uint32_t)(ktime_get_real_ns() / 1000000000);
 
 	if (es->s_rev_level > EXT2_DYNAMIC_REV) {
 		ext2_msg(sb, KERN_ERR, "error: revision level too high, forcing read-only mode");
@@ -299,10 +300,13 @@ static unsigned int ext2_setup_super(struct super_block *sb)
 	else if (es->s_max_mnt_count >= 0 && es->s_mnt_count >= (uint16_t)es->s_max_mnt_count)
 		ext2_msg(sb, KERN_WARNING,
 			 "warning: maximal mount count reached, running e2fsck is recommended");
+	else if (es->s_checkinterval && es->s_lastcheck + es->s_checkinterval <= now)
+		ext2_msg(sb, KERN_WARNING,
+			 "warning: checktime reached, running e2fsck is recommended");
 	if (es->s_max_mnt_count == 0)
-		es->s_max_mnt_count = -1; /* Linux's EXT2_DFL_MAX_MNT_COUNT is "never" too */
+		es->s_max_mnt_count = EXT2_DFL_MAX_MNT_COUNT;
 	es->s_mnt_count++;
-	es->s_mtime = (uint32_t)(ktime_get_real_ns() / 1000000000);
+	es->s_mtime = now;
 	es->s_state &= ~EXT2_VALID_FS;
 	ext2_sync_super(sb, true);
 	return 0;

@@ -12,6 +12,7 @@
 #include "fs/ext2/ext2.h"
 #include "fs/stat.h"
 #include "lib/err.h"
+#include "mm/page.h"
 #include "tests/unit/ext2_host.h"
 #include "tests/unit/host_kernel.h"
 #include "tests/unit/test.h"
@@ -612,6 +613,8 @@ static void test_fill_until_enospc_and_free(void)
 
 /* ---- images that must be refused ---------------------------------- */
 
+
+
 struct corruption {
 	const char *what;
 	long offset;      /* byte in the image */
@@ -655,6 +658,145 @@ static void patch_image(long offset, int size, uint32_t value)
 	fseek(f, offset, SEEK_SET);
 	fwrite(&value, size, 1, f);
 	fclose(f);
+}
+
+static bool inode_in_use(struct super_block *sb, unsigned long ino)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	struct ext2_group_desc *gdp = ext2_get_group_desc(sb, (ino - 1) / sbi->s_inodes_per_group, NULL);
+	struct page *bitmap = sb_bread(sb, gdp->bg_inode_bitmap);
+	bool used = ext2_test_bit((ino - 1) % sbi->s_inodes_per_group, page_address(bitmap));
+
+	brelse(bitmap);
+	return used;
+}
+
+static void test_unlinked_file_lives_until_last_iput(void)
+{
+	struct super_block *sb;
+	struct inode *root, *inode;
+	unsigned long ino, free_before;
+
+	make_image("16M");
+	sb = mount_rw();
+	if (!sb)
+		return;
+	root = sb->s_root->d_inode;
+	free_before = EXT2_SB(sb)->s_es->s_free_blocks_count;
+	CHECK(host_create(root, "open", 0644) == 0);
+	inode = host_lookup(sb, "open"); /* an open file's reference */
+	CHECK(write_pattern(inode, 10, 0, 100000) == 0);
+	ino = inode->i_ino;
+	CHECK(host_unlink(root, "open") == 0);
+	CHECK(inode->i_nlink == 0 && inode_in_use(sb, ino));
+	CHECK(file_matches(inode, 10, 0, 100000)); /* still readable */
+	CHECK(EXT2_SB(sb)->s_es->s_free_blocks_count < free_before);
+	iput(inode);
+	CHECK(!inode_in_use(sb, ino));
+	CHECK(EXT2_SB(sb)->s_es->s_free_blocks_count == free_before);
+	host_ext2_umount(sb, image);
+	CHECK(fsck_clean());
+}
+
+static void test_corrupt_directory_block_is_an_error(void)
+{
+	struct super_block *sb;
+	struct inode *inode;
+	uint32_t block;
+	char names[512];
+
+	make_image("16M");
+	sb = mount_rw();
+	if (!sb)
+		return;
+	block = EXT2_I(sb->s_root->d_inode)->i_data[0];
+	host_ext2_umount(sb, image);
+	/* the first entry's rec_len ("."): 13 is not a multiple of 4 */
+	patch_image((long)block * 4096 + 4, 2, 13);
+	sb = mount_rw();
+	if (!sb)
+		return;
+	host_console_clear();
+	inode = host_lookup(sb, "hello.txt");
+	CHECK(inode == NULL);
+	CHECK(strstr(host_console, "EXT2-fs (vda): error: ext2_check_block: bad entry in directory "
+				   "#2: : unaligned directory entry - offset=0, inode=2, rec_len=13"));
+	CHECK(host_readdir(sb->s_root->d_inode, names, sizeof(names)) == -EUCLEAN);
+	CHECK(host_create(sb->s_root->d_inode, "new", 0644) == -EUCLEAN);
+	host_ext2_umount(sb, image);
+	/* the error is recorded for e2fsck */
+	CHECK(read_super_from_image().s_state & EXT2_ERROR_FS);
+}
+
+static void test_out_of_inodes(void)
+{
+	struct super_block *sb;
+	struct inode *root;
+	char name[32];
+	int err = 0, made = 0;
+
+	sh("rm -f %s && mke2fs -q -t ext2 -b 4096 -N 64 -d %s/src %s 8M >/dev/null", image, workdir,
+	   image);
+	sb = mount_rw();
+	if (!sb)
+		return;
+	root = sb->s_root->d_inode;
+	while (made < 1000) {
+		snprintf(name, sizeof(name), "f%d", made);
+		if ((err = host_create(root, name, 0644)))
+			break;
+		made++;
+	}
+	CHECK(err == -ENOSPC && made > 20 && made < 64);
+	CHECK(EXT2_SB(sb)->s_es->s_free_inodes_count == 0);
+	CHECK(host_unlink(root, "f0") == 0 && host_create(root, "again", 0644) == 0);
+	host_ext2_umount(sb, image);
+	CHECK(fsck_clean());
+}
+
+static void test_directories_spread_over_groups(void)
+{
+	struct super_block *sb;
+	struct inode *root, *dir;
+	char name[16];
+	unsigned int groups = 0;
+
+	make_image("384M"); /* three groups */
+	sb = mount_rw();
+	if (!sb)
+		return;
+	CHECK(EXT2_SB(sb)->s_groups_count == 3);
+	root = sb->s_root->d_inode;
+	for (int i = 0; i < 6; i++) {
+		snprintf(name, sizeof(name), "d%d", i);
+		CHECK(host_mkdir(root, name) == 0);
+		dir = host_lookup(sb, name);
+		groups |= 1u << EXT2_I(dir)->i_block_group;
+		CHECK(host_create(dir, "file", 0644) == 0);
+		iput(dir);
+	}
+	CHECK(__builtin_popcount(groups) >= 2); /* group 0, with mke2fs's files, has fewer free inodes */
+	host_ext2_umount(sb, image);
+	CHECK(fsck_clean());
+}
+
+static void test_first_large_file_sets_large_file(void)
+{
+	struct super_block *sb;
+	struct inode *inode;
+
+	make_image("16M");
+	patch_image(SB_FIELD(s_feature_ro_compat), EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER);
+	sb = mount_rw();
+	if (!sb)
+		return;
+	CHECK(host_create(sb->s_root->d_inode, "3g", 0644) == 0);
+	inode = host_lookup(sb, "3g");
+	CHECK(write_pattern(inode, 11, 3ULL << 30, 100) == 0);
+	iput(inode);
+	host_ext2_umount(sb, image);
+	CHECK(read_super_from_image().s_feature_ro_compat & EXT2_FEATURE_RO_COMPAT_LARGE_FILE);
+	CHECK(fsck_clean());
 }
 
 static void test_corrupt_images_are_refused(void)
@@ -741,6 +883,11 @@ int main(void)
 	RUN(test_symlinks_and_special_files);
 	RUN(test_large_directory);
 	RUN(test_fill_until_enospc_and_free);
+	RUN(test_unlinked_file_lives_until_last_iput);
+	RUN(test_corrupt_directory_block_is_an_error);
+	RUN(test_out_of_inodes);
+	RUN(test_directories_spread_over_groups);
+	RUN(test_first_large_file_sets_large_file);
 	RUN(test_corrupt_images_are_refused);
 	RUN(test_ro_compat_feature_mounts_read_only);
 	RUN(test_revision_too_high_forces_read_only);
