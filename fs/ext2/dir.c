@@ -213,6 +213,8 @@ int ext2_add_link(struct dentry *dentry, struct inode *inode)
 	struct page *page = NULL;
 	int err = 0;
 
+	if (name->len > EXT2_NAME_LEN)
+		return -ENAMETOOLONG;
 	for (unsigned long n = 0; n < nblocks && !de; n++) {
 		page = ext2_get_dir_block(dir, n);
 		if (IS_ERR(page))

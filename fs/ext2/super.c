@@ -457,6 +457,41 @@ static int ext2_statfs(struct dentry *dentry, struct kstatfs *buf)
 	return 0;
 }
 
+/* mount -o remount,ro or rw (Linux: ext2_remount). Going read-only
+ * leaves the disk as clean as an unmount would (the VFS has synced it);
+ * going read-write checks the features again and counts a mount. */
+static int ext2_remount(struct super_block *sb, unsigned int *flags, char *data)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+	struct ext2_super_block *es = sbi->s_es;
+	uint32_t features;
+
+	(void)data;
+	if ((*flags & SB_RDONLY) == (sb->s_flags & SB_RDONLY))
+		return 0;
+	if (*flags & SB_RDONLY) {
+		if (!(es->s_state & EXT2_VALID_FS) && (sbi->s_mount_state & EXT2_VALID_FS)) {
+			es->s_state = sbi->s_mount_state;
+			es->s_mtime = (uint32_t)(ktime_get_real_ns() / 1000000000);
+			ext2_sync_fs(sb, 1);
+		}
+		sb->s_flags |= SB_RDONLY;
+		return 0;
+	}
+	features = es->s_feature_ro_compat & ~EXT2_FEATURE_RO_COMPAT_SUPP;
+	if (features) {
+		ext2_msg(sb, KERN_WARNING,
+			 "warning: couldn't remount RDWR because of unsupported optional features (%x).",
+			 features);
+		return -EROFS;
+	}
+	sbi->s_mount_state = es->s_state;
+	sb->s_flags &= ~SB_RDONLY;
+	sb->s_flags |= ext2_setup_super(sb);
+	*flags = sb->s_flags;
+	return 0;
+}
+
 static struct inode *ext2_alloc_inode(struct super_block *sb)
 {
 	struct ext2_inode_info *ei = kzalloc(sizeof(*ei));
@@ -481,6 +516,7 @@ static const struct super_operations ext2_sops = {
 	.put_super = ext2_put_super,
 	.sync_fs = ext2_sync_fs,
 	.statfs = ext2_statfs,
+	.remount_fs = ext2_remount,
 };
 
 static struct dentry *ext2_mount(struct file_system_type *fs_type, unsigned int flags,

@@ -478,9 +478,8 @@ struct dentry *host_dentry(struct inode *dir, const char *name)
 {
 	struct host_dentry *hd = calloc(1, sizeof(*hd));
 
-	strncpy(hd->dentry.d_iname, name, DNAME_INLINE_LEN - 1);
-	hd->dentry.d_name.name = hd->dentry.d_iname;
-	hd->dentry.d_name.len = strlen(hd->dentry.d_iname);
+	hd->dentry.d_name.name = strdup(name);
+	hd->dentry.d_name.len = strlen(name);
 	hd->dentry.d_parent = &hd->parent;
 	hd->dentry.d_sb = dir->i_sb;
 	hd->parent.d_inode = dir;
@@ -492,6 +491,7 @@ void host_dput(struct dentry *dentry)
 {
 	if (dentry->d_inode)
 		iput(dentry->d_inode);
+	free((char *)dentry->d_name.name);
 	free(container_of(dentry, struct host_dentry, dentry));
 }
 
@@ -596,7 +596,7 @@ struct dentry *host_dentry_lookup(struct inode *dir, const char *name)
 struct inode *host_lookup(struct super_block *sb, const char *path)
 {
 	struct inode *inode = sb->s_root->d_inode;
-	char copy[256], *save = NULL;
+	char copy[1024], *save = NULL;
 
 	ihold(inode);
 	strncpy(copy, path, sizeof(copy) - 1);

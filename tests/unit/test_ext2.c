@@ -799,6 +799,36 @@ static void test_first_large_file_sets_large_file(void)
 	CHECK(fsck_clean());
 }
 
+static void test_remount_read_only_and_back(void)
+{
+	struct super_block *sb;
+	struct ext2_super_block es;
+	unsigned int flags = SB_RDONLY;
+	uint16_t mounts;
+	char long_name[300];
+
+	make_image("16M");
+	mounts = read_super_from_image().s_mnt_count;
+	sb = mount_rw();
+	if (!sb)
+		return;
+	memset(long_name, 'n', 256);
+	long_name[256] = '\0';
+	CHECK(host_create(sb->s_root->d_inode, long_name, 0644) == -ENAMETOOLONG);
+	long_name[255] = '\0';
+	CHECK(host_create(sb->s_root->d_inode, long_name, 0644) == 0);
+	CHECK(EXT2_SB(sb)->s_es->s_state == 0); /* in use: not clean */
+	CHECK(sb->s_op->remount_fs(sb, &flags, NULL) == 0 && (sb->s_flags & SB_RDONLY));
+	CHECK(EXT2_SB(sb)->s_es->s_state == EXT2_VALID_FS);
+	flags = 0;
+	CHECK(sb->s_op->remount_fs(sb, &flags, NULL) == 0 && !(sb->s_flags & SB_RDONLY));
+	CHECK(EXT2_SB(sb)->s_es->s_state == 0);
+	host_ext2_umount(sb, image);
+	es = read_super_from_image();
+	CHECK(es.s_mnt_count == mounts + 2 && es.s_state == EXT2_VALID_FS);
+	CHECK(fsck_clean());
+}
+
 static void test_corrupt_images_are_refused(void)
 {
 	char clean[160];
@@ -888,6 +918,7 @@ int main(void)
 	RUN(test_out_of_inodes);
 	RUN(test_directories_spread_over_groups);
 	RUN(test_first_large_file_sets_large_file);
+	RUN(test_remount_read_only_and_back);
 	RUN(test_corrupt_images_are_refused);
 	RUN(test_ro_compat_feature_mounts_read_only);
 	RUN(test_revision_too_high_forces_read_only);
