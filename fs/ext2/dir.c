@@ -115,6 +115,16 @@ static void ext2_set_de_type(struct super_block *sb, struct ext2_dir_entry_2 *de
 				? ext2_type_by_mode[(inode->i_mode & S_IFMT) >> 12] : 0;
 }
 
+/* Name inode in de, whose rec_len is set. */
+static void ext2_fill_entry(struct super_block *sb, struct ext2_dir_entry_2 *de, const char *name,
+			    unsigned int len, struct inode *inode)
+{
+	de->name_len = len;
+	memcpy(de->name, name, len);
+	de->inode = inode->i_ino;
+	ext2_set_de_type(sb, de, inode);
+}
+
 /* The directory changed: new times, and an htree index (which ext2 does
  * not keep up to date) no longer applies. */
 static void ext2_dir_changed(struct inode *dir)
@@ -241,10 +251,7 @@ int ext2_add_link(struct dentry *dentry, struct inode *inode)
 		de->rec_len = EXT2_DIR_REC_LEN(de->name_len);
 		de = de1;
 	}
-	de->name_len = name->len;
-	memcpy(de->name, name->name, name->len);
-	de->inode = inode->i_ino;
-	ext2_set_de_type(dir->i_sb, de, inode);
+	ext2_fill_entry(dir->i_sb, de, name->name, name->len, inode);
 	mark_buffer_dirty(page);
 	brelse(page);
 	ext2_dir_changed(dir);
@@ -285,17 +292,11 @@ int ext2_make_empty(struct inode *inode, struct inode *parent)
 	if (!page)
 		return err ? err : -EIO;
 	de = page_address(page);
-	de->name_len = 1;
 	de->rec_len = EXT2_DIR_REC_LEN(1);
-	memcpy(de->name, ".", 1);
-	de->inode = inode->i_ino;
-	ext2_set_de_type(inode->i_sb, de, inode);
+	ext2_fill_entry(inode->i_sb, de, ".", 1, inode);
 	de = ext2_next_entry(de);
-	de->name_len = 2;
 	de->rec_len = EXT2_BLOCK_SIZE - EXT2_DIR_REC_LEN(1);
-	memcpy(de->name, "..", 2);
-	de->inode = parent->i_ino;
-	ext2_set_de_type(inode->i_sb, de, parent);
+	ext2_fill_entry(inode->i_sb, de, "..", 2, parent);
 	mark_buffer_dirty(page);
 	brelse(page);
 	mark_inode_dirty(inode);

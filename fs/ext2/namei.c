@@ -49,7 +49,8 @@ static struct dentry *ext2_lookup(struct inode *dir, struct dentry *dentry, unsi
 	return NULL;
 }
 
-/* Name a new non-directory; on failure the inode goes away. */
+/* Name a non-directory; on failure the link (and the reference) that was
+ * taken for it goes again. */
 static int ext2_add_nondir(struct dentry *dentry, struct inode *inode)
 {
 	int err = ext2_add_link(dentry, inode);
@@ -123,7 +124,6 @@ static int ext2_symlink(struct inode *dir, struct dentry *dentry, const char *ta
 static int ext2_link(struct dentry *old_dentry, struct inode *dir, struct dentry *dentry)
 {
 	struct inode *inode = old_dentry->d_inode;
-	int err;
 
 	(void)dir; /* ext2_add_link finds it as dentry's parent */
 	if (inode->i_nlink >= EXT2_LINK_MAX)
@@ -131,14 +131,7 @@ static int ext2_link(struct dentry *old_dentry, struct inode *dir, struct dentry
 	inode->i_ctime = current_time(inode);
 	inode_inc_link_count(inode);
 	ihold(inode);
-	err = ext2_add_link(dentry, inode);
-	if (err) {
-		inode_dec_link_count(inode);
-		iput(inode);
-		return err;
-	}
-	d_instantiate(dentry, inode);
-	return 0;
+	return ext2_add_nondir(dentry, inode);
 }
 
 static int ext2_mkdir(struct inode *dir, struct dentry *dentry, umode_t mode)
