@@ -343,6 +343,9 @@ extern const struct inode_operations ext2_special_inode_operations;
 /* symlink.c */
 extern const struct inode_operations ext2_symlink_inode_operations;
 
+/* xattr.c */
+void ext2_xattr_delete_inode(struct inode *inode);
+
 /* file.c */
 extern const struct inode_operations ext2_file_inode_operations;
 extern const struct file_operations ext2_file_operations;

@@ -507,6 +507,7 @@ void ext2_evict_inode(struct inode *inode)
 		inode->i_size = 0;
 		if (inode->i_blocks)
 			ext2_truncate_blocks(inode, 0);
+		ext2_xattr_delete_inode(inode);
 		__ext2_write_inode(inode, false);
 	}
 	clear_inode(inode);

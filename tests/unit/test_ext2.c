@@ -76,6 +76,10 @@ static void make_source(void)
 	sh("printf 'inner\\n' > %s/src/sub/inner.txt", workdir);
 	sh("printf 'deep\\n' > %s/src/sub/deeper/file", workdir);
 	sh("ln -s hello.txt %s/src/fast-link", workdir);
+	/* attributes too big for the inode: mke2fs gives each file a block */
+	sh("printf 'x' > %s/src/xattr-1 && printf 'y' > %s/src/xattr-2", workdir, workdir);
+	sh("/usr/bin/python3 -c \"import os; [os.setxattr('%s/src/xattr-' + n, 'user.big', b'v' * 1500)"
+	   " for n in '12']\"", workdir);
 	sh("ln -s %0100d %s/src/slow-link", 7, workdir);
 }
 
@@ -213,7 +217,7 @@ static void test_reads_what_mke2fs_wrote(void)
 	CHECK(inode && readlink_of(inode, buf, sizeof(buf)) == 100 && strcmp(buf, want) == 0);
 	if (inode)
 		iput(inode);
-	CHECK(host_readdir(sb->s_root->d_inode, buf, sizeof(buf)) == 8);
+	CHECK(host_readdir(sb->s_root->d_inode, buf, sizeof(buf)) == 10);
 	CHECK(strstr(buf, "./") == buf && strstr(buf, "../") && strstr(buf, "lost+found/") &&
 	      strstr(buf, "big.bin/") && strstr(buf, "sub/"));
 	host_ext2_umount(sb, image);
@@ -408,15 +412,20 @@ static void test_links_unlink_rmdir(void)
 	CHECK(host_rmdir(root, "d") == 0);
 	CHECK(root->i_nlink == root_links);
 	CHECK(host_lookup(sb, "d") == NULL);
-	/* removing mke2fs's files works too */
+	/* removing mke2fs's files works too, attribute blocks and all */
 	CHECK(host_unlink(root, "big.bin") == 0);
+	inode = host_lookup(sb, "xattr-1");
+	CHECK(inode && EXT2_I(inode)->i_file_acl && inode->i_blocks == 16);
+	iput(inode);
+	CHECK(host_unlink(root, "xattr-1") == 0 && host_unlink(root, "xattr-2") == 0);
 	dir = host_lookup(sb, "sub");
 	CHECK(host_unlink(dir, "inner.txt") == 0);
 	iput(dir);
 	host_ext2_umount(sb, image);
 	CHECK(fsck_clean());
-	CHECK(read_super_from_image().s_free_blocks_count == before.s_free_blocks_count + 1281 + 3 + 1);
-	CHECK(read_super_from_image().s_free_inodes_count == before.s_free_inodes_count + 2);
+	CHECK(read_super_from_image().s_free_blocks_count ==
+	      before.s_free_blocks_count + 1281 + 3 + 1 + 2 * 2);
+	CHECK(read_super_from_image().s_free_inodes_count == before.s_free_inodes_count + 4);
 }
 
 static void test_rename(void)
