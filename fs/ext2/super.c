@@ -132,6 +132,14 @@ static bool ext2_check_descriptors(struct super_block *sb)
 	return true;
 }
 
+/* Not an ext2 file system at all (silent: mount is trying types). */
+static int ext2_cant_find(struct super_block *sb, int silent)
+{
+	if (!silent)
+		ext2_msg(sb, KERN_ERR, "error: can't find ext2 filesystem on dev %s.", sb->s_id);
+	return -EINVAL;
+}
+
 /* The superblock's fields a mount depends on, checked in Linux's order
  * with Linux's messages. Sets s_es's derived values in sbi. */
 static int ext2_check_super(struct super_block *sb, int silent)
@@ -141,11 +149,8 @@ static int ext2_check_super(struct super_block *sb, int silent)
 	uint32_t features;
 	uint64_t dev_blocks;
 
-	if (es->s_magic != EXT2_SUPER_MAGIC) {
-		if (!silent)
-			ext2_msg(sb, KERN_ERR, "error: can't find ext2 filesystem on dev %s.", sb->s_id);
-		return -EINVAL;
-	}
+	if (es->s_magic != EXT2_SUPER_MAGIC)
+		return ext2_cant_find(sb, silent);
 	if (es->s_rev_level == EXT2_GOOD_OLD_REV &&
 	    (es->s_feature_compat || es->s_feature_ro_compat || es->s_feature_incompat))
 		ext2_msg(sb, KERN_WARNING,
@@ -164,9 +169,13 @@ static int ext2_check_super(struct super_block *sb, int silent)
 			 features);
 		return -EINVAL;
 	}
-	if (es->s_log_block_size > 6 || (1024u << es->s_log_block_size) != EXT2_BLOCK_SIZE) {
+	if (es->s_log_block_size > 6) {
+		ext2_msg(sb, KERN_ERR, "Invalid log block size: %u", es->s_log_block_size);
+		return -EINVAL;
+	}
+	if ((1024u << es->s_log_block_size) != EXT2_BLOCK_SIZE) {
 		ext2_msg(sb, KERN_ERR, "error: unsupported blocksize %u (only 4096 is)",
-			 es->s_log_block_size > 6 ? 0 : 1024u << es->s_log_block_size);
+			 1024u << es->s_log_block_size);
 		return -EINVAL;
 	}
 	if (es->s_rev_level == EXT2_GOOD_OLD_REV) {
@@ -197,7 +206,9 @@ static int ext2_check_super(struct super_block *sb, int silent)
 	sbi->s_inodes_per_block = EXT2_BLOCK_SIZE / sbi->s_inode_size;
 	sbi->s_itb_per_group = sbi->s_inodes_per_group / sbi->s_inodes_per_block;
 	sbi->s_desc_per_block = EXT2_BLOCK_SIZE / sizeof(struct ext2_group_desc);
-	if (sbi->s_blocks_per_group == 0 || sbi->s_blocks_per_group > EXT2_BLOCK_SIZE * 8) {
+	if (sbi->s_blocks_per_group == 0 || sbi->s_inodes_per_group == 0)
+		return ext2_cant_find(sb, silent);
+	if (sbi->s_blocks_per_group > EXT2_BLOCK_SIZE * 8) {
 		ext2_msg(sb, KERN_ERR, "error: #blocks per group too big: %lu",
 			 sbi->s_blocks_per_group);
 		return -EINVAL;
