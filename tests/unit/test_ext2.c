@@ -1,135 +1,27 @@
 /*
- * ext2 against real images: each test makes one with Debian's mke2fs -d,
- * mounts it through tests/unit/ext2_host.c, works on it, unmounts, and
- * has the host's e2fsck -fn check it (any complaint fails the test) and
- * debugfs read back what was written.
+ * ext2's files and directories against real images: each test makes one
+ * with Debian's mke2fs -d, mounts it through tests/unit/ext2_host.c, works
+ * on it, unmounts, and has the host's e2fsck -fn check it (any complaint
+ * fails the test) and debugfs read back what was written.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fs/ext2/ext2.h"
 #include "fs/stat.h"
 #include "lib/err.h"
 #include "mm/page.h"
 #include "tests/unit/ext2_host.h"
+#include "tests/unit/ext2_image.h"
 #include "tests/unit/host_kernel.h"
 #include "tests/unit/test.h"
 
-static char workdir[64];
-static char image[128];
-
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "failed: %s\n", cmd);
-		exit(2);
-	}
-}
-
-/* The byte at offset i of test file `seed`: not zero, not repeating
- * within a block, so a misplaced block shows. */
-static unsigned char pattern(unsigned int seed, uint64_t i)
-{
-	uint64_t x = (i + 1) * 0x9E3779B97F4A7C15ULL ^ seed * 0xBF58476D1CE4E5B9ULL;
-
-	return (unsigned char)((x >> 29) | 1);
-}
-
-static void *pattern_buf(unsigned int seed, uint64_t off, size_t len)
-{
-	unsigned char *buf = malloc(len);
-
-	for (size_t i = 0; i < len; i++)
-		buf[i] = pattern(seed, off + i);
-	return buf;
-}
-
-static void write_host_file(const char *path, unsigned int seed, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	void *buf = pattern_buf(seed, 0, len);
-
-	fwrite(buf, 1, len, f);
-	fclose(f);
-	free(buf);
-}
-
-/* The source tree every image starts from. */
-static void make_source(void)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/src/sub/deeper", workdir);
-	sh("mkdir -p %s", path);
-	sh("printf 'hello, ext2\\n' > %s/src/hello.txt", workdir);
-	snprintf(path, sizeof(path), "%s/src/big.bin", workdir);
-	write_host_file(path, 1, 5 * 1024 * 1024 + 123); /* double indirect */
-	sh("printf 'inner\\n' > %s/src/sub/inner.txt", workdir);
-	sh("printf 'deep\\n' > %s/src/sub/deeper/file", workdir);
-	sh("ln -s hello.txt %s/src/fast-link", workdir);
-	/* attributes too big for the inode: mke2fs gives each file a block */
-	sh("printf 'x' > %s/src/xattr-1 && printf 'y' > %s/src/xattr-2", workdir, workdir);
-	sh("/usr/bin/python3 -c \"import os; [os.setxattr('%s/src/xattr-' + n, 'user.big', b'v' * 1500)"
-	   " for n in '12']\"", workdir);
-	sh("ln -s %0100d %s/src/slow-link", 7, workdir);
-}
-
-static void make_image(const char *size)
-{
-	sh("rm -f %s && mke2fs -q -t ext2 -b 4096 -d %s/src %s %s >/dev/null", image, workdir, image,
-	   size);
-}
-
-/* e2fsck -fn finds nothing (its output is shown if it does). */
-static bool fsck_clean(void)
-{
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "e2fsck -fn %s >%s/fsck.log 2>&1", image, workdir);
-	if (system(cmd) == 0)
-		return true;
-	snprintf(cmd, sizeof(cmd), "cat %s/fsck.log", workdir);
-	(void)system(cmd);
-	return false;
-}
-
-/* debugfs reads path back with exactly len bytes of pattern seed. */
-static bool debugfs_matches(const char *path, unsigned int seed, size_t len)
-{
-	char cmd[512];
-	FILE *p;
-	unsigned char *got = malloc(len + 1);
-	size_t n;
-	bool ok;
-
-	snprintf(cmd, sizeof(cmd), "debugfs -R 'cat %s' %s 2>/dev/null", path, image);
-	p = popen(cmd, "r");
-	n = fread(got, 1, len + 1, p);
-	pclose(p);
-	ok = n == len;
-	for (size_t i = 0; ok && i < len; i++)
-		ok = got[i] == pattern(seed, i);
-	free(got);
-	return ok;
-}
-
 static struct super_block *mount_rw(void)
 {
-	int err;
-	struct super_block *sb = host_ext2_mount(image, 0, &err);
+	struct super_block *sb = image_mount(0);
 
 	CHECK(sb != NULL);
-	if (!sb)
-		fprintf(stderr, "mount failed (%d): %s\n", err, host_console);
 	return sb;
 }
 
@@ -144,27 +36,6 @@ static bool file_matches(struct inode *inode, unsigned int seed, uint64_t off, s
 	return ok;
 }
 
-static int write_pattern(struct inode *inode, unsigned int seed, uint64_t off, size_t len)
-{
-	void *buf = pattern_buf(seed, off, len);
-	int err = host_write(inode, off, buf, len);
-
-	free(buf);
-	return err;
-}
-
-static struct ext2_super_block read_super_from_image(void)
-{
-	struct ext2_super_block es;
-	FILE *f = fopen(image, "rb");
-
-	fseek(f, EXT2_SUPER_OFFSET, SEEK_SET);
-	if (fread(&es, sizeof(es), 1, f) != 1)
-		memset(&es, 0, sizeof(es));
-	fclose(f);
-	return es;
-}
-
 static int readlink_of(struct inode *inode, char *buf, int size)
 {
 	int n = inode->i_op->get_link(inode, buf, size - 1);
@@ -173,8 +44,6 @@ static int readlink_of(struct inode *inode, char *buf, int size)
 		buf[n] = '\0';
 	return n;
 }
-
-/* ---- tests ---------------------------------------------------------- */
 
 static void test_reads_what_mke2fs_wrote(void)
 {
@@ -226,26 +95,6 @@ static void test_reads_what_mke2fs_wrote(void)
 	CHECK(after.s_state == EXT2_VALID_FS);
 	CHECK(after.s_free_blocks_count == before.s_free_blocks_count);
 	CHECK(fsck_clean());
-}
-
-static void test_statfs(void)
-{
-	struct super_block *sb;
-	struct kstatfs st;
-	struct ext2_super_block es;
-
-	make_image("16M");
-	es = read_super_from_image();
-	sb = mount_rw();
-	if (!sb)
-		return;
-	CHECK(sb->s_op->statfs(sb->s_root, &st) == 0);
-	CHECK(st.f_type == EXT2_SUPER_MAGIC && st.f_bsize == 4096 && st.f_namelen == 255);
-	CHECK(st.f_bfree == es.s_free_blocks_count);
-	CHECK(st.f_bavail == es.s_free_blocks_count - es.s_r_blocks_count);
-	CHECK(st.f_files == es.s_inodes_count && st.f_ffree == es.s_free_inodes_count);
-	CHECK(st.f_blocks < es.s_blocks_count && st.f_blocks > es.s_blocks_count * 9 / 10);
-	host_ext2_umount(sb, image);
 }
 
 static void test_write_direct_indirect_double_triple(void)
@@ -620,62 +469,6 @@ static void test_fill_until_enospc_and_free(void)
 	CHECK(fsck_clean());
 }
 
-/* ---- images that must be refused ---------------------------------- */
-
-
-
-struct corruption {
-	const char *what;
-	long offset;      /* byte in the image */
-	int size;         /* 1, 2 or 4 bytes */
-	uint32_t value;
-	const char *message;
-};
-
-#define SB_FIELD(f) (EXT2_SUPER_OFFSET + (long)offsetof(struct ext2_super_block, f)), \
-		    (int)sizeof(((struct ext2_super_block *)0)->f)
-
-static const struct corruption corruptions[] = {
-	{ "bad magic", SB_FIELD(s_magic), 0x1234,
-	  "EXT2-fs (vda): error: can't find ext2 filesystem on dev vda." },
-	{ "1 KiB blocks", SB_FIELD(s_log_block_size), 0, "error: unsupported blocksize 1024" },
-	{ "log block size 20", SB_FIELD(s_log_block_size), 20, "Invalid log block size: 20" },
-	{ "first inode 5", SB_FIELD(s_first_ino), 5,
-	  "error: invalid first inode: 5" },
-	{ "fragment size", SB_FIELD(s_log_frag_size), 1,
-	  "error: fragsize 2048 != blocksize 4096 (not supported yet)" },
-	{ "no blocks per group", SB_FIELD(s_blocks_per_group), 0,
-	  "error: can't find ext2 filesystem on dev vda." },
-	{ "inode size 100", SB_FIELD(s_inode_size), 100, "error: unsupported inode size: 100" },
-	{ "inode size 8192", SB_FIELD(s_inode_size), 8192, "error: unsupported inode size: 8192" },
-	{ "inode count", SB_FIELD(s_inodes_count), 4095, "error: invalid #inodes: 4095 vs computed" },
-	{ "blocks per group", SB_FIELD(s_blocks_per_group), 65536,
-	  "error: #blocks per group too big: 65536" },
-	{ "inodes per group", SB_FIELD(s_inodes_per_group), 3,
-	  "error: invalid #inodes per group: 3" },
-	{ "block count", SB_FIELD(s_blocks_count), 100000,
-	  "bad geometry: block count 100000 exceeds size of device (4096 blocks)" },
-	{ "incompat extents", SB_FIELD(s_feature_incompat), 0x0042,
-	  "error: couldn't mount because of unsupported optional features (40)" },
-	{ "incompat journal recovery", SB_FIELD(s_feature_incompat), 0x0006,
-	  "error: couldn't mount because of unsupported optional features (4)" },
-	{ "ro_compat huge_file", SB_FIELD(s_feature_ro_compat), 0x000b,
-	  "error: couldn't mount RDWR because of unsupported optional features (8)" },
-	{ "block bitmap outside its group", 4096 + 0, 4, 50000,
-	  "ext2_check_descriptors: Block bitmap for group 0 not in group (block 50000)!" },
-	{ "inode table outside", 4096 + 8, 4, 4090,
-	  "ext2_check_descriptors: Inode table for group 0 not in group (block 4090)!" },
-};
-
-static void patch_image(long offset, int size, uint32_t value)
-{
-	FILE *f = fopen(image, "r+b");
-
-	fseek(f, offset, SEEK_SET);
-	fwrite(&value, size, 1, f);
-	fclose(f);
-}
-
 static bool inode_in_use(struct super_block *sb, unsigned long ino)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
@@ -796,132 +589,10 @@ static void test_directories_spread_over_groups(void)
 	CHECK(fsck_clean());
 }
 
-static void test_first_large_file_sets_large_file(void)
-{
-	struct super_block *sb;
-	struct inode *inode;
-
-	make_image("16M");
-	patch_image(SB_FIELD(s_feature_ro_compat), EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER);
-	sb = mount_rw();
-	if (!sb)
-		return;
-	CHECK(host_create(sb->s_root->d_inode, "3g", 0644) == 0);
-	inode = host_lookup(sb, "3g");
-	CHECK(write_pattern(inode, 11, 3ULL << 30, 100) == 0);
-	iput(inode);
-	host_ext2_umount(sb, image);
-	CHECK(read_super_from_image().s_feature_ro_compat & EXT2_FEATURE_RO_COMPAT_LARGE_FILE);
-	CHECK(fsck_clean());
-}
-
-static void test_remount_read_only_and_back(void)
-{
-	struct super_block *sb;
-	struct ext2_super_block es;
-	unsigned int flags = SB_RDONLY;
-	uint16_t mounts;
-	char long_name[300];
-
-	make_image("16M");
-	mounts = read_super_from_image().s_mnt_count;
-	sb = mount_rw();
-	if (!sb)
-		return;
-	memset(long_name, 'n', 256);
-	long_name[256] = '\0';
-	CHECK(host_create(sb->s_root->d_inode, long_name, 0644) == -ENAMETOOLONG);
-	long_name[255] = '\0';
-	CHECK(host_create(sb->s_root->d_inode, long_name, 0644) == 0);
-	CHECK(EXT2_SB(sb)->s_es->s_state == 0); /* in use: not clean */
-	CHECK(sb->s_op->remount_fs(sb, &flags, NULL) == 0 && (sb->s_flags & SB_RDONLY));
-	CHECK(EXT2_SB(sb)->s_es->s_state == EXT2_VALID_FS);
-	flags = 0;
-	CHECK(sb->s_op->remount_fs(sb, &flags, NULL) == 0 && !(sb->s_flags & SB_RDONLY));
-	CHECK(EXT2_SB(sb)->s_es->s_state == 0);
-	host_ext2_umount(sb, image);
-	es = read_super_from_image();
-	CHECK(es.s_mnt_count == mounts + 2 && es.s_state == EXT2_VALID_FS);
-	CHECK(fsck_clean());
-}
-
-static void test_corrupt_images_are_refused(void)
-{
-	char clean[160];
-	int err;
-
-	make_image("16M");
-	snprintf(clean, sizeof(clean), "%s.clean", image);
-	sh("cp %s %s", image, clean);
-	for (size_t i = 0; i < ARRAY_SIZE(corruptions); i++) {
-		const struct corruption *c = &corruptions[i];
-
-		sh("cp %s %s", clean, image);
-		patch_image(c->offset, c->size, c->value);
-		host_console_clear();
-		if (!CHECK(host_ext2_mount(image, 0, &err) == NULL && err < 0) ||
-		    !CHECK(strstr(host_console, c->message) != NULL) ||
-		    !CHECK(host_ext2_dirtied == 0 && host_ext2_disk_unchanged(image)))
-			printf("  %s: got \"%s\"\n", c->what, host_console);
-	}
-	/* A truncated image: the superblock is fine, the disk too short. */
-	sh("cp %s %s && truncate -s 4M %s", clean, image, image);
-	host_console_clear();
-	CHECK(host_ext2_mount(image, 0, &err) == NULL);
-	CHECK(strstr(host_console, "bad geometry: block count 4096 exceeds size of device (1024 blocks)"));
-	CHECK(host_ext2_dirtied == 0 && host_ext2_disk_unchanged(image));
-	/* An image cut inside the superblock. */
-	sh("cp %s %s && truncate -s 3000 %s", clean, image, image);
-	host_console_clear();
-	CHECK(host_ext2_mount(image, 0, &err) == NULL && err == -EIO);
-	CHECK(strstr(host_console, "error: unable to read superblock"));
-	sh("rm -f %s", clean);
-}
-
-static void test_ro_compat_feature_mounts_read_only(void)
-{
-	struct super_block *sb;
-	int err;
-
-	make_image("16M");
-	patch_image(SB_FIELD(s_feature_ro_compat), 0x000b);
-	sb = host_ext2_mount(image, SB_RDONLY, &err);
-	CHECK(sb != NULL);
-	if (!sb)
-		return;
-	CHECK(host_ext2_dirtied == 0);
-	host_ext2_umount(sb, image);
-	CHECK(host_ext2_dirtied == 0);
-}
-
-static void test_revision_too_high_forces_read_only(void)
-{
-	struct super_block *sb;
-	int err;
-
-	make_image("16M");
-	patch_image(SB_FIELD(s_rev_level), 7);
-	host_console_clear();
-	sb = host_ext2_mount(image, 0, &err);
-	CHECK(sb != NULL);
-	if (!sb)
-		return;
-	CHECK(strstr(host_console, "error: revision level too high, forcing read-only mode"));
-	CHECK(sb->s_flags & SB_RDONLY);
-	host_ext2_umount(sb, image);
-	CHECK(host_ext2_dirtied == 0);
-}
-
 int main(void)
 {
-	setvbuf(stdout, NULL, _IONBF, 0); /* lines before a sanitizer's abort */
-	strcpy(workdir, "/tmp/test_ext2.XXXXXX");
-	if (!mkdtemp(workdir))
-		return 2;
-	snprintf(image, sizeof(image), "%s/disk.img", workdir);
-	make_source();
+	image_setup();
 	RUN(test_reads_what_mke2fs_wrote);
-	RUN(test_statfs);
 	RUN(test_write_direct_indirect_double_triple);
 	RUN(test_truncate_shrink_and_extend);
 	RUN(test_links_unlink_rmdir);
@@ -933,11 +604,6 @@ int main(void)
 	RUN(test_corrupt_directory_block_is_an_error);
 	RUN(test_out_of_inodes);
 	RUN(test_directories_spread_over_groups);
-	RUN(test_first_large_file_sets_large_file);
-	RUN(test_remount_read_only_and_back);
-	RUN(test_corrupt_images_are_refused);
-	RUN(test_ro_compat_feature_mounts_read_only);
-	RUN(test_revision_too_high_forces_read_only);
-	sh("rm -rf %s", workdir);
+	image_cleanup();
 	return finish("test_ext2");
 }
