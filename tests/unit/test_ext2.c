@@ -381,6 +381,64 @@ static void test_symlinks_and_special_files(void)
 	CHECK(fsck_clean());
 }
 
+/* The entries of dir's block n as "name:rec_len " (inode 0: "-:rec_len "). */
+static void block_entries(struct inode *dir, uint64_t n, char *out, size_t size)
+{
+	int err;
+	struct page *page = ext2_bread(dir, n, false, &err);
+	char *p = page ? page_address(page) : NULL;
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (unsigned int off = 0; p && off < 4096;) {
+		struct ext2_dir_entry_2 *de = (void *)(p + off);
+
+		used += snprintf(out + used, size - used, "%.*s:%u ", de->inode ? de->name_len : 1,
+				 de->inode ? de->name : "-", de->rec_len);
+		off += de->rec_len;
+	}
+	if (page)
+		brelse(page);
+}
+
+static void test_directory_entries_split_merge_and_reuse(void)
+{
+	struct super_block *sb;
+	struct inode *dir;
+	char got[8192], name[32];
+
+	make_image("16M");
+	sb = mount_rw();
+	if (!sb)
+		return;
+	CHECK(host_mkdir(sb->s_root->d_inode, "d") == 0);
+	dir = host_lookup(sb, "d");
+	CHECK(host_create(dir, "a", 0644) == 0 && host_create(dir, "b", 0644) == 0 &&
+	      host_create(dir, "c", 0644) == 0);
+	block_entries(dir, 0, got, sizeof(got));
+	CHECK(strcmp(got, ".:12 ..:12 a:12 b:12 c:4048 ") == 0);
+	CHECK(host_unlink(dir, "b") == 0);
+	block_entries(dir, 0, got, sizeof(got));
+	CHECK(strcmp(got, ".:12 ..:12 a:24 c:4048 ") == 0); /* b merged into a */
+	CHECK(host_create(dir, "bb", 0644) == 0);
+	block_entries(dir, 0, got, sizeof(got));
+	CHECK(strcmp(got, ".:12 ..:12 a:12 bb:12 c:4048 ") == 0); /* a's slack reused */
+	/* the first entry of a block has no entry before it: it is only emptied */
+	for (int i = 0; dir->i_size == 4096 && i < 1000; i++) {
+		snprintf(name, sizeof(name), "file-number-%04d", i);
+		CHECK(host_create(dir, name, 0644) == 0);
+	}
+	CHECK(dir->i_size == 8192);
+	block_entries(dir, 1, got, sizeof(got));
+	CHECK(strchr(got, ' ') && sscanf(got, "%31[^:]", name) == 1);
+	CHECK(host_unlink(dir, name) == 0);
+	block_entries(dir, 1, got, sizeof(got));
+	CHECK(strncmp(got, "-:", 2) == 0);
+	iput(dir);
+	host_ext2_umount(sb, image);
+	CHECK(fsck_clean());
+}
+
 static void test_large_directory(void)
 {
 	enum { N = 3000 };
@@ -598,6 +656,7 @@ int main(void)
 	RUN(test_links_unlink_rmdir);
 	RUN(test_rename);
 	RUN(test_symlinks_and_special_files);
+	RUN(test_directory_entries_split_merge_and_reuse);
 	RUN(test_large_directory);
 	RUN(test_fill_until_enospc_and_free);
 	RUN(test_unlinked_file_lives_until_last_iput);
