@@ -132,7 +132,7 @@ HOST_RENAMES := $(foreach f,memset memcpy memmove memcmp strlen strcmp strncmp s
                 strlcpy vsnprintf snprintf,-D$(f)=kernel_$(f))
 UNIT_KERNEL_SRCS := mm/buddy.c mm/swap.c mm/slab.c mm/page_flags.c lib/format.c lib/parse.c \
                     lib/string.c lib/ratelimit.c kernel/cmdline.c mce/severity.c mce/decode.c \
-                    mce/bank.c fs/cpio.c fs/namei.c fs/file.c fs/fdtable.c fs/seq_file.c \
+                    mce/bank.c fs/cpio.c fs/file.c fs/fdtable.c fs/seq_file.c \
                     lib/rbtree.c mm/vma.c mm/pagewalk.c kernel/kallsyms.c kernel/timerqueue.c \
                     kernel/rtc.c lib/xarray.c lib/errseq.c
 UNIT_KERNEL_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/unit/%.o)
