@@ -4,6 +4,8 @@
  * matters: the serial port first (so everything after can print), GRUB's
  * information before memory setup replaces the identity map it sits in.
  */
+#include "drivers/pci.h"
+#include "drivers/virtio_blk.h"
 #include "fs/initramfs.h"
 #include "kernel/backtrace.h"
 #include "kernel/fpu.h"
@@ -47,6 +49,8 @@ void kmain(uint32_t magic, phys_addr_t mbi)
 	mm_init();
 	ksyms_init();
 	pic_init();
+	pci_init();
+	virtio_blk_init();
 	lapic_init();
 	timer_init();
 	mcheck_init();

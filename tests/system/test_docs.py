@@ -56,8 +56,11 @@ def lab1_claims(outputs):
         "spin should take 20 frames, 80 kB: took %d frames, MemFree fell %d kB" % (
             taken, mem_before - mem_during)
     b, d = free_blocks(before), free_blocks(during)
-    assert b[5] - d[5] == 1 and b[6:] == d[6:], \
-        "spin should split one order-5 block, no bigger one: %s -> %s" % (b, d)
+    # 20 frames fit in 32: whatever the free lists held (they change with
+    # what the kernel allocated at boot, the disk's rings for one), the
+    # allocator splits the smallest blocks and never one above order 5.
+    assert b[6:] == d[6:] and b != d, \
+        "spin should take small blocks, none above order 5: %s -> %s" % (b, d)
     vm = the_output(outputs, "vm")
     stack, proc = frames_named(vm, "kernel stack"), frames_named(vm, "struct proc")
     assert stack[1] - stack[0] == 3 and proc[1] == proc[0], (stack, proc)
