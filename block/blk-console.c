@@ -54,14 +54,16 @@ static bool parse_range(char **argv, int argc, uint64_t *sector, uint64_t *count
 	return true;
 }
 
-/* Run one read or write of the bio's pages and report a failure. */
-static int do_io(struct block_device *bdev, unsigned int op, uint64_t sector, uint64_t count,
+/* Read or write count sectors from sector (a write fills them with
+ * fill), and say how it went. */
+static int do_io(struct block_device *bdev, unsigned int opf, uint64_t sector, uint64_t count,
 		 int fill)
 {
+	bool read = (opf & REQ_OP_MASK) == REQ_OP_READ;
 	struct bio bio;
 	int err = -1;
 
-	bio_init(&bio, bdev, sector, op);
+	bio_init(&bio, bdev, sector, opf);
 	if (!bio_alloc_pages(&bio, (unsigned int)count)) {
 		kprintf("blk: out of memory\n");
 		goto out;
@@ -70,7 +72,7 @@ static int do_io(struct block_device *bdev, unsigned int op, uint64_t sector, ui
 		memset(page_address(bio.bi_io_vec[i].bv_page), fill, PAGE_SIZE);
 	if (submit_bio_wait(&bio)) {
 		kprintf("blk: %s: %s of %llu sectors at %llu failed: I/O error\n", bdev->bd_name,
-			op == REQ_OP_READ ? "read" : "write", (unsigned long long)count,
+			read ? "read" : "write", (unsigned long long)count,
 			(unsigned long long)sector);
 		goto out;
 	}
@@ -78,7 +80,7 @@ static int do_io(struct block_device *bdev, unsigned int op, uint64_t sector, ui
 	for (unsigned int i = 0; i < bio.bi_vcnt; i++)
 		crc = crc32_le(crc, page_address(bio.bi_io_vec[i].bv_page), bio.bi_io_vec[i].bv_len);
 	kprintf("%s: %s %llu sectors at %llu: crc32 %08x\n", bdev->bd_name,
-		op == REQ_OP_READ ? "read" : "wrote", (unsigned long long)count,
+		read ? "read" : "wrote", (unsigned long long)count,
 		(unsigned long long)sector, ~crc);
 	err = 0;
 out:
@@ -98,15 +100,19 @@ static int blk_read(struct block_device *bdev, char **argv, int argc)
 static int blk_write(struct block_device *bdev, char **argv, int argc)
 {
 	uint64_t sector, count, byte;
+	bool fua = argc > 3;
 
 	if (!parse_range(argv, 2, &sector, &count) || !monitor_number("blk", argv[2], &byte))
 		return -1;
-	(void)argc;
 	if (byte > 0xff) {
 		kprintf("blk: BYTE must be 0 to 255\n");
 		return -1;
 	}
-	return do_io(bdev, REQ_OP_WRITE, sector, count, (int)byte);
+	if (fua && strcmp(argv[3], "fua") != 0) {
+		kprintf("blk: '%s' is not fua\n", argv[3]);
+		return -1;
+	}
+	return do_io(bdev, REQ_OP_WRITE | (fua ? REQ_FUA : 0), sector, count, (int)byte);
 }
 
 static int blk_flush(struct block_device *bdev, char **argv, int argc)
@@ -170,7 +176,7 @@ static int blk_heal(struct block_device *bdev, char **argv, int argc)
 
 static const struct blk_subcommand subcommands[] = {
 	{ "read", "DEV SECTOR [COUNT]", 1, 2, blk_read },
-	{ "write", "DEV SECTOR COUNT BYTE", 3, 3, blk_write },
+	{ "write", "DEV SECTOR COUNT BYTE [fua]", 3, 4, blk_write },
 	{ "flush", "DEV", 0, 0, blk_flush },
 	{ "fail", "DEV SECTOR COUNT [read|write|both]", 2, 3, blk_fail },
 	{ "heal", "DEV", 0, 0, blk_heal },

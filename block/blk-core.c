@@ -74,6 +74,8 @@ static void bio_endio(struct bio *bio)
 	struct blk_stats *st = &bio->bi_bdev->bd_stats;
 	unsigned int op = bio->bi_opf & REQ_OP_MASK;
 
+	if (bio->bi_postflush && !bio->bi_status)
+		st->flushes++; /* a REQ_FUA write's */
 	if (bio->bi_status)
 		st->errors++;
 	else if (op == REQ_OP_READ)

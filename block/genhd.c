@@ -53,13 +53,14 @@ static void show_one(struct block_device *bdev, void *arg)
 	unsigned int in_flight = bdev->bd_in_flight, queued = bdev->bd_nr_queued;
 
 	irq_restore(was_on);
-	seq_printf(m, "%-5s %3u:%-3u %10llu %5llu %-2s %8llu %8llu %10llu %10llu %6llu %4u %4u",
+	seq_printf(m, "%-5s %3u:%-3u %10llu %5llu %-2s %8llu %8llu %10llu %10llu %7llu %6llu %4u %4u",
 		   bdev->bd_name, MAJOR(bdev->bd_dev), MINOR(bdev->bd_dev),
 		   (unsigned long long)bdev->bd_nr_sectors,
 		   (unsigned long long)(bdev->bd_nr_sectors >> (20 - SECTOR_SHIFT)),
 		   bdev->bd_read_only ? "ro" : "rw", (unsigned long long)st.reads,
 		   (unsigned long long)st.writes, (unsigned long long)st.read_sectors,
-		   (unsigned long long)st.write_sectors, (unsigned long long)st.errors,
+		   (unsigned long long)st.write_sectors, (unsigned long long)st.flushes,
+		   (unsigned long long)st.errors,
 		   in_flight, queued);
 	if (fault.count)
 		seq_printf(m, "  failing %llu+%llu %s", (unsigned long long)fault.start,
@@ -75,9 +76,9 @@ int blkdev_show(struct seq_file *m)
 		seq_puts(m, "no block devices\n");
 		return 0;
 	}
-	seq_printf(m, "%-5s %7s %10s %5s %-2s %8s %8s %10s %10s %6s %4s %4s\n", "name",
+	seq_printf(m, "%-5s %7s %10s %5s %-2s %8s %8s %10s %10s %7s %6s %4s %4s\n", "name",
 		   "maj:min", "sectors", "MiB", "", "reads", "writes", "rd_sect", "wr_sect",
-		   "errors", "busy", "wait");
+		   "flushes", "errors", "busy", "wait");
 	blkdev_for_each(show_one, m);
 	return 0;
 }

@@ -82,7 +82,7 @@ static const struct command commands[] = {
 	  .run = cmd_vm, .min_args = 1, .max_args = 1 },
 	{ .name = "blk", .args = "[read|write|flush|fail|heal DEV ...]",
 	  .help = "list the disks; read or write sectors, flush, make sectors fail (blk help)",
-	  .run = cmd_blk, .max_args = 5 },
+	  .run = cmd_blk, .max_args = 6 },
 	{ .name = "selftest", .args = "[NAME]",
 	  .help = "run an in-kernel self test (no NAME: list them)",
 	  .run = cmd_selftest, .max_args = 1 },

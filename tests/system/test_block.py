@@ -30,8 +30,9 @@ def blk_row(vm, name):
     for line in out.splitlines()[1:]:
         words = line.split()
         if words[0] == name:
-            row = dict(zip(["name", "dev", "sectors", "MiB", "mode"] + header[4:], words))
-            row["failing"] = " ".join(words[12:]) if len(words) > 12 else ""
+            columns = ["name", "dev", "sectors", "MiB", "mode"] + header[4:]
+            row = dict(zip(columns, words))
+            row["failing"] = " ".join(words[len(columns):])
             return row
     raise AssertionError("no %s in:\n%s" % (name, out))
 
@@ -78,12 +79,18 @@ def test_write_reaches_the_host_file(boot_vm, tmp_path):
         "%08x" % zlib.crc32(pattern(9 * SECTOR, SECTOR) + b"\x5a" * 3 * SECTOR +
                             pattern(13 * SECTOR, SECTOR))
     row = blk_row(m, "vdb")
-    assert (row["writes"], row["wr_sect"], row["errors"]) == ("1", "3", "0"), row
+    assert (row["writes"], row["wr_sect"], row["flushes"], row["errors"]) == \
+        ("1", "3", "1", "0"), row
+    # A forced-unit-access write is a write, then a flush of the cache.
+    assert m.command("blk write vdb 2047 1 0x11 fua").startswith("vdb: wrote 1 sectors at 2047")
+    row = blk_row(m, "vdb")
+    assert (row["writes"], row["wr_sect"], row["flushes"]) == ("2", "4", "2"), row
     m.send("poweroff\r")
     m.expect_exit(EXIT_POWEROFF)
     data = (tmp_path / "scratch.img").read_bytes()
     expected = bytearray(pattern(0, size))
     expected[10 * SECTOR:13 * SECTOR] = b"\x5a" * 3 * SECTOR
+    expected[2047 * SECTOR:] = b"\x11" * SECTOR
     assert data == bytes(expected)
 
 
@@ -157,7 +164,8 @@ def test_bad_input_changes_nothing(vm):
         "blk fail vda 0 0": "blk: vda has sectors 0 to %d: 0+0 is not within them"
             % (DISK_SECTORS - 1),
         "blk heal": "usage: blk heal DEV",
-        "blk write vda 0 1": "usage: blk write DEV SECTOR COUNT BYTE",
+        "blk write vda 0 1": "usage: blk write DEV SECTOR COUNT BYTE [fua]",
+        "blk write vda 0 1 1 sync": "blk: 'sync' is not fua",
     }
     for line, error in cases.items():
         assert vm.command(line) == error, line
