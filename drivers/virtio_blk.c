@@ -98,8 +98,6 @@ static int virtblk_queue_bio(struct block_device *bdev, struct bio *bio)
 	uint32_t type = req_type(bio);
 	unsigned int n = 0, nr_data = type == VIRTIO_BLK_T_FLUSH ? 0 : bio->bi_vcnt;
 
-	if (nr_data > vblk->seg_max)
-		return -EIO; /* never: add_disk's limits are above BIO_MAX_VECS */
 	req->hdr.type = type;
 	req->hdr.ioprio = 0;
 	req->hdr.sector = type == VIRTIO_BLK_T_FLUSH ? 0 : bio->bi_sector;
@@ -168,9 +166,12 @@ static void negotiate(struct virtio_blk *vblk)
 }
 
 /* A disk whose limits a bio could break is refused rather than half
- * driven: every bio_vec must fit one descriptor. */
+ * driven: every bio_vec must fit one descriptor, and every bio one
+ * request. */
 static const char *unusable(const struct virtio_blk *vblk)
 {
+	if (vblk->vp.pci->irq == 0 || vblk->vp.pci->irq >= NR_IRQS)
+		return "no interrupt line";
 	if (vblk->seg_max < BIO_MAX_VECS)
 		return "seg_max below 16";
 	if (vblk->size_max < PAGE_SIZE)
