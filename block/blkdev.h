@@ -53,8 +53,8 @@ struct bio {
 	int bi_status;               /* 0, or -EIO when the device failed it */
 	unsigned short bi_vcnt;
 	struct bio_vec bi_io_vec[BIO_MAX_VECS];
-	/* Called once, from interrupt context (or from submit_bio, in the
-	 * submitter's context, when the bio fails at once). */
+	/* Called once, with interrupts off: from the completion interrupt,
+	 * or from submit_bio when the bio fails at once. It must not sleep. */
 	void (*bi_end_io)(struct bio *bio);
 	void *bi_private;            /* the submitter's */
 	/* The block layer's: */

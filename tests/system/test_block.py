@@ -5,6 +5,7 @@ read back from the host after poweroff."""
 import re
 import subprocess
 import zlib
+from pathlib import Path
 
 from machine import DEFAULT_DISK, EXIT_POWEROFF, REPO_ROOT, Disk, make_disk
 
@@ -228,3 +229,14 @@ def test_built_image_is_the_promised_ext2():
     hello = subprocess.run(["debugfs", "-R", "cat /bin/hello", str(DEFAULT_DISK)],
                            capture_output=True, timeout=30).stdout
     assert hello == (REPO_ROOT / "build" / "user" / "hello").read_bytes()
+
+
+def test_a_machine_writes_only_its_own_copy(boot_vm):
+    before = image_crc(DEFAULT_DISK, 300, 1)
+    m = boot_vm()
+    assert m.disk_path != DEFAULT_DISK and m.disk_path.parent == Path(m.tmpdir)
+    m.command("blk write vda 300 1 0xee")
+    m.send("poweroff\r")
+    m.expect_exit(EXIT_POWEROFF)
+    assert image_crc(m.disk_path, 300, 1) == "%08x" % zlib.crc32(b"\xee" * SECTOR)
+    assert image_crc(DEFAULT_DISK, 300, 1) == before
