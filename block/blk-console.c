@@ -17,7 +17,7 @@
 struct blk_subcommand {
 	const char *name;
 	const char *args;
-	int nargs_min, nargs_max; /* after the subcommand's name */
+	int nargs_min, nargs_max; /* after the device's name */
 	int (*run)(struct block_device *bdev, char **argv, int argc);
 };
 
@@ -193,6 +193,10 @@ int cmd_blk(int argc, char **argv)
 {
 	if (argc == 1)
 		return monitor_show(blkdev_show, NULL);
+	if (strcmp(argv[1], "help") == 0) {
+		usage();
+		return 0;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++) {
 		const struct blk_subcommand *sc = &subcommands[i];
 		if (strcmp(argv[1], sc->name) != 0)

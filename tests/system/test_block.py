@@ -172,6 +172,7 @@ def test_bad_input_changes_nothing(vm):
     for line, error in cases.items():
         assert vm.command(line) == error, line
     assert vm.command("blk frobnicate").startswith("blk: unknown subcommand 'frobnicate'\nusage: blk")
+    assert "blk fail DEV SECTOR COUNT [read|write|both]" in vm.command("blk help")
     assert blk_row(vm, "vda") == before
 
 
