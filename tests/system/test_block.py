@@ -241,3 +241,23 @@ def test_a_machine_writes_only_its_own_copy(boot_vm):
     m.expect_exit(EXIT_POWEROFF)
     assert image_crc(m.disk_path, 300, 1) == "%08x" % zlib.crc32(b"\xee" * SECTOR)
     assert image_crc(DEFAULT_DISK, 300, 1) == before
+
+
+def test_device_error_reaches_the_submitter(boot_vm, tmp_path):
+    # QEMU's blkdebug layer makes the host's read of sector 100 fail with
+    # EIO, and rerror=report hands that to the guest: the request comes
+    # back from the device with status IOERR (not a fault injected in the
+    # guest's block layer).
+    config = tmp_path / "blkdebug.conf"
+    config.write_text('[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "100"\n')
+    image = make_disk(tmp_path / "bad.img", 1024 * 1024, fill=pattern).path
+    m = boot_vm(disk=None, extra_args=[
+        "-drive", "file=blkdebug:%s:%s,if=none,id=bad,format=raw,rerror=report,werror=report"
+        % (config, image), "-device", "virtio-blk-pci,drive=bad"])
+    out = m.command("blk read vda 96 8")
+    assert "I/O error, dev vda, sector 96 op 0x0:(READ) flags 0x0 phys_seg 1 prio class 0" in out
+    assert out.endswith("blk: vda: read of 8 sectors at 96 failed: I/O error"), out
+    assert crc_of(m.command("blk read vda 88 8")) == "%08x" % zlib.crc32(pattern(88 * SECTOR,
+                                                                                 8 * SECTOR))
+    row = blk_row(m, "vda")
+    assert (row["reads"], row["errors"], row["busy"], row["wait"]) == ("1", "1", "0", "0"), row
