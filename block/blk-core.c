@@ -74,16 +74,18 @@ static void bio_endio(struct bio *bio)
 	struct blk_stats *st = &bio->bi_bdev->bd_stats;
 	unsigned int op = bio->bi_opf & REQ_OP_MASK;
 
-	if (bio->bi_postflush && !bio->bi_status)
-		st->flushes++; /* a REQ_FUA write's */
-	if (bio->bi_status)
+	if (bio->bi_status) {
 		st->errors++;
-	else if (op == REQ_OP_READ)
-		st->reads++, st->read_sectors += bio_sectors(bio);
-	else if (op == REQ_OP_WRITE)
-		st->writes++, st->write_sectors += bio_sectors(bio);
-	else
+	} else if (op == REQ_OP_READ) {
+		st->reads++;
+		st->read_sectors += bio_sectors(bio);
+	} else if (op == REQ_OP_WRITE) {
+		st->writes++;
+		st->write_sectors += bio_sectors(bio);
+		st->flushes += bio->bi_postflush; /* a REQ_FUA write's flush */
+	} else {
 		st->flushes++;
+	}
 	bio->bi_end_io(bio);
 }
 
