@@ -106,8 +106,7 @@ static int virtblk_queue_bio(struct block_device *bdev, struct bio *bio)
 	sg[n++] = (struct vring_sg){ __pa(&req->hdr), sizeof(req->hdr) };
 	for (unsigned int i = 0; i < nr_data; i++) {
 		const struct bio_vec *bv = &bio->bi_io_vec[i];
-		phys_addr_t pa = ((phys_addr_t)page_to_pfn(bv->bv_page) << PAGE_SHIFT) + bv->bv_offset;
-		sg[n++] = (struct vring_sg){ pa, bv->bv_len };
+		sg[n++] = (struct vring_sg){ page_to_phys(bv->bv_page) + bv->bv_offset, bv->bv_len };
 	}
 	sg[n++] = (struct vring_sg){ __pa(&req->status), sizeof(req->status) };
 	/* The device reads the header and the data of a write; it writes the
