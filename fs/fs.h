@@ -304,6 +304,9 @@ void iget_failed(struct inode *inode);
 /* Make new_inode's inode findable by iget_locked. */
 void insert_inode_hash(struct inode *inode);
 void ihold(struct inode *inode);
+/* Free an inode new_inode took from the VFS's own cache (a free_inode
+ * operation of a file system without alloc_inode ends with it). */
+void free_inode_nonrcu(struct inode *inode);
 /* Drop a reference; the last one of an inode without names evicts it
  * (s_op->evict_inode); one with names stays cached. */
 void iput(struct inode *inode);
@@ -400,5 +403,25 @@ int simple_statfs(struct dentry *dentry, struct kstatfs *buf);
 /* llseek for files with a size: SEEK_SET/CUR/END, and SEEK_DATA/HOLE as
  * if there were no holes. */
 loff_t generic_file_llseek(struct file *f, loff_t offset, int whence);
+int dcache_readdir(struct file *f, struct dir_context *ctx);
+int noop_fsync(struct file *f, loff_t start, loff_t end, int datasync);
+/* A new inode of sb with mode (a directory gets the simple directory
+ * operations), numbered in creation order, times now. */
+struct inode *simple_new_inode(struct super_block *sb, umode_t mode);
+/* Name inode (its reference passes on) in parent, pinned: the dentry,
+ * or NULL when memory is short. */
+struct dentry *simple_create_dentry(struct dentry *parent, const char *name, struct inode *inode);
+/* Directory operations for pinned-dentry file systems. */
+int simple_link(struct dentry *old_dentry, struct inode *dir, struct dentry *dentry);
+int simple_unlink(struct inode *dir, struct dentry *dentry);
+int simple_rmdir(struct inode *dir, struct dentry *dentry);
+int simple_rename(struct inode *old_dir, struct dentry *old_dentry, struct inode *new_dir,
+		  struct dentry *new_dentry, unsigned int flags);
+bool simple_empty(struct dentry *dentry);
+
+/* rename flags (renameat2) */
+#define RENAME_NOREPLACE 1u
+#define RENAME_EXCHANGE 2u
+#define RENAME_WHITEOUT 4u
 
 #endif

@@ -4,7 +4,9 @@
  * matters: the serial port first (so everything after can print), GRUB's
  * information before memory setup replaces the identity map it sits in.
  */
-#include "fs/initramfs.h"
+#include "fs/init.h"
+#include "drivers/pci.h"
+#include "drivers/virtio_blk.h"
 #include "kernel/backtrace.h"
 #include "kernel/fpu.h"
 #include "kernel/proc.h"
@@ -47,13 +49,15 @@ void kmain(uint32_t magic, phys_addr_t mbi)
 	mm_init();
 	ksyms_init();
 	pic_init();
+	pci_init();
+	virtio_blk_init();
 	lapic_init();
 	timer_init();
 	mcheck_init();
 	fpu_init();
 	syscall_init();
 	pgtable_init();
-	initramfs_init();
+	vfs_init();
 	serial_enable_irq();
 
 	start_init();

@@ -5,7 +5,8 @@
  * take and what they do: `help` prints it.
  */
 #include "kernel/monitor.h"
-#include "fs/initramfs.h"
+#include "block/blkdev.h"
+#include "fs/ls.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/serial.h"
@@ -64,9 +65,9 @@ static const struct command commands[] = {
 	{ .name = "sysctl", .args = "[NAME[=VALUE]]",
 	  .help = "show or set kernel settings",
 	  .run = cmd_sysctl, .max_args = 1 },
-	{ .name = "ls",
-	  .help = "list the programs and files in the initramfs",
-	  .show = initramfs_show },
+	{ .name = "ls", .args = "[PATH]",
+	  .help = "list a directory (default /): names and sizes in bytes",
+	  .run = cmd_ls, .max_args = 1 },
 	{ .name = "run", .args = "PROGRAM [ARGUMENTS] [&]",
 	  .help = "start a program; & leaves it running in the background",
 	  .run = cmd_run, .min_args = 1, .max_args = MONITOR_MAX_ARGS - 1 },
@@ -79,6 +80,9 @@ static const struct command commands[] = {
 	{ .name = "vm", .args = "PID",
 	  .help = "a process's memory: its areas, then each resident page and its frame",
 	  .run = cmd_vm, .min_args = 1, .max_args = 1 },
+	{ .name = "blk", .args = "[read|write|flush|fail|heal DEV ...]",
+	  .help = "list the disks; read or write sectors, flush, make sectors fail (blk help)",
+	  .run = cmd_blk, .max_args = 6 },
 	{ .name = "selftest", .args = "[NAME]",
 	  .help = "run an in-kernel self test (no NAME: list them)",
 	  .run = cmd_selftest, .max_args = 1 },

@@ -15,55 +15,10 @@ struct block_device;
 struct iov_iter;
 struct page;
 
-/* Errors Linux's ext2 returns. */
-#ifndef EFBIG
-#define EFBIG 27
-#endif
-#ifndef ENOSPC
-#define ENOSPC 28
-#endif
-#ifndef EMLINK
-#define EMLINK 31
-#endif
-#ifndef ENOTEMPTY
-#define ENOTEMPTY 39
-#endif
 #ifndef ESTALE
-#define ESTALE 116
-#endif
-#ifndef EUCLEAN
-#define EUCLEAN 117
+#define ESTALE 116 /* not in kernel/errno.h yet */
 #endif
 #define EFSCORRUPTED EUCLEAN /* Linux's name for "the disk says nonsense" */
-
-/* File types in i_mode (fs/stat.h has the first few). */
-#ifndef S_IFLNK
-#define S_IFLNK 0120000
-#endif
-#ifndef S_IFBLK
-#define S_IFBLK 0060000
-#endif
-#ifndef S_IFSOCK
-#define S_IFSOCK 0140000
-#endif
-#ifndef S_ISREG
-#define S_ISREG(m) (((m) & 0170000) == 0100000)
-#endif
-#ifndef S_ISCHR
-#define S_ISCHR(m) (((m) & 0170000) == 0020000)
-#endif
-#ifndef S_ISBLK
-#define S_ISBLK(m) (((m) & 0170000) == 0060000)
-#endif
-#ifndef S_ISLNK
-#define S_ISLNK(m) (((m) & 0170000) == 0120000)
-#endif
-
-/* rename's flags. */
-#ifndef RENAME_NOREPLACE
-#define RENAME_NOREPLACE 1u
-#define RENAME_EXCHANGE 2u
-#endif
 
 /* The buffer cache (fs/buffer.c): a block of the file system's device as
  * a page of the device's page cache (4 KiB blocks: one block, one page). */
