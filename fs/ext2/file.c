@@ -6,7 +6,6 @@
 #include "fs/ext2/ext2.h"
 
 #include "fs/file.h"
-#include "kernel/printk.h"
 
 static int ext2_readpage(struct file *file, struct page *page)
 {
@@ -34,25 +33,21 @@ const struct address_space_operations ext2_aops = {
 	.error_remove_page = generic_error_remove_page,
 };
 
-/* fsync and fdatasync: the file's pages, then its inode, then the
- * metadata blocks (indirect blocks, bitmaps, directory blocks), which
- * live in the device's cache. */
+/* fsync and fdatasync (Linux: ext2_fsync): the file's pages, its inode
+ * and a cache flush as for any block file system; then the metadata its
+ * blocks hang on - indirect blocks, bitmaps, directory blocks - which
+ * live in the device's cache, and a flush after them. */
 int ext2_fsync(struct file *file, loff_t start, loff_t end, int datasync)
 {
-	struct inode *inode = file->f_inode;
-	struct super_block *sb = inode->i_sb;
-	int err = file_write_and_wait_range(file, start, end);
+	struct super_block *sb = file->f_inode->i_sb;
+	int err = generic_file_fsync(file, start, end, datasync);
 
-	if (err)
-		return err;
-	if (!datasync || (inode->i_state & I_DIRTY_DATASYNC))
-		err = sync_inode_metadata(inode, 1);
-	if (err)
-		return err;
-	err = sync_blockdev(sb->s_bdev);
-	if (err)
-		ext2_msg(sb, KERN_ERR, "%s: detected IO error when writing metadata buffers",
-			 __func__);
+	if (!err)
+		err = sync_blockdev(sb->s_bdev);
+	if (!err)
+		err = blkdev_issue_flush(sb->s_bdev);
+	if (err == -EIO)
+		ext2_error(sb, __func__, "detected IO error when writing metadata buffers");
 	return err;
 }
 

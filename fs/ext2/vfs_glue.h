@@ -48,10 +48,11 @@ long generic_file_read_iter(struct file *f, struct iov_iter *to, loff_t *pos);
 long generic_file_write_iter(struct file *f, struct iov_iter *from, loff_t *pos);
 int generic_file_mmap(struct file *f, struct vm_area_struct *vma);
 int generic_error_remove_page(struct address_space *mapping, struct page *page);
-int file_write_and_wait_range(struct file *f, loff_t start, loff_t end);
+/* For block file systems: data pages, then the inode, then a cache flush
+ * (fs/buffer.c). */
+int generic_file_fsync(struct file *file, loff_t start, loff_t end, int datasync);
+int blkdev_issue_flush(struct block_device *bdev);
 void truncate_setsize(struct inode *inode, loff_t newsize);
 void truncate_inode_pages_final(struct address_space *mapping);
-/* Write the inode's attributes if they are dirty (fs/fs-writeback.c). */
-int sync_inode_metadata(struct inode *inode, int wait);
 
 #endif

@@ -209,9 +209,9 @@ loff_t generic_file_llseek(struct file *f, loff_t offset, int whence)
 	return -EIO;
 }
 
-int file_write_and_wait_range(struct file *f, loff_t start, loff_t end)
+int blkdev_issue_flush(struct block_device *bdev)
 {
-	(void)f, (void)start, (void)end;
+	(void)bdev;
 	return 0;
 }
 
@@ -287,12 +287,18 @@ int host_read(struct inode *inode, loff_t pos, void *buf, size_t len)
 	return 0;
 }
 
-int sync_inode_metadata(struct inode *inode, int wait)
+static int host_write_inode(struct inode *inode, int wait)
 {
 	struct writeback_control wbc = { .sync_mode = wait ? WB_SYNC_ALL : WB_SYNC_NONE };
 
 	inode->i_state &= ~I_DIRTY_INODE;
 	return inode->i_sb->s_op->write_inode(inode, &wbc);
+}
+
+int generic_file_fsync(struct file *f, loff_t start, loff_t end, int datasync)
+{
+	(void)start, (void)end, (void)datasync;
+	return host_write_inode(f->f_inode, 1);
 }
 
 /* ---- the inode cache ----------------------------------------------- */
@@ -384,7 +390,7 @@ void iput(struct inode *inode)
 	}
 	if (inode->i_nlink && !list_empty(&inode->i_hash)) {
 		if (inode->i_state & I_DIRTY_INODE)
-			sync_inode_metadata(inode, 0);
+			host_write_inode(inode, 0);
 		return;
 	}
 	host_evict(inode);
@@ -571,7 +577,7 @@ void host_ext2_umount(struct super_block *sb, const char *image)
 			abort();
 		}
 		if (inode->i_state & I_DIRTY_INODE)
-			sync_inode_metadata(inode, 1);
+			host_write_inode(inode, 1);
 		host_evict(inode);
 	}
 	sb->s_op->put_super(sb);
