@@ -471,6 +471,7 @@ static int ext2_setsize(struct inode *inode, loff_t newsize)
 int ext2_setattr(struct dentry *dentry, struct iattr *attr)
 {
 	struct inode *inode = dentry->d_inode;
+	struct iattr rest;
 	int err;
 
 	if ((attr->ia_valid & ATTR_SIZE) && attr->ia_size != i_size_read(inode)) {
@@ -478,20 +479,12 @@ int ext2_setattr(struct dentry *dentry, struct iattr *attr)
 		if (err)
 			return err;
 	}
-	if (attr->ia_valid & ATTR_MODE)
-		inode->i_mode = (inode->i_mode & S_IFMT) | (attr->ia_mode & ~S_IFMT);
-	if (attr->ia_valid & ATTR_UID)
-		inode->i_uid = attr->ia_uid;
-	if (attr->ia_valid & ATTR_GID)
-		inode->i_gid = attr->ia_gid;
-	if (attr->ia_valid & ATTR_ATIME)
-		inode->i_atime = attr->ia_atime;
-	if (attr->ia_valid & ATTR_MTIME)
-		inode->i_mtime = attr->ia_mtime;
-	if (attr->ia_valid & ATTR_CTIME)
-		inode->i_ctime = attr->ia_ctime;
+	/* The rest is copied as for any file (Linux: setattr_copy). */
+	rest = *attr;
+	rest.ia_valid &= ~ATTR_SIZE;
+	err = simple_setattr(dentry, &rest);
 	mark_inode_dirty(inode);
-	return 0;
+	return err;
 }
 
 /* The last reference is gone. An inode without names is deleted: its

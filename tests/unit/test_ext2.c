@@ -439,6 +439,36 @@ static void test_directory_entries_split_merge_and_reuse(void)
 	CHECK(fsck_clean());
 }
 
+static void test_attributes_persist(void)
+{
+	struct super_block *sb;
+	struct inode *inode;
+	struct dentry d = { 0 };
+	struct iattr attr = { .ia_valid = ATTR_MODE | ATTR_UID | ATTR_GID | ATTR_ATIME | ATTR_MTIME,
+			      .ia_mode = S_IFREG | 04711, .ia_uid = 70000, .ia_gid = 1234,
+			      .ia_atime = { 1000000000, 0 }, .ia_mtime = { 1234567890, 0 } };
+
+	make_image("16M");
+	sb = mount_rw();
+	if (!sb)
+		return;
+	inode = host_lookup(sb, "hello.txt");
+	d.d_inode = inode;
+	CHECK(inode->i_op->setattr(&d, &attr) == 0);
+	iput(inode);
+	host_ext2_umount(sb, image);
+	CHECK(fsck_clean());
+	sb = mount_rw();
+	if (!sb)
+		return;
+	inode = host_lookup(sb, "hello.txt");
+	CHECK(inode->i_mode == (S_IFREG | 04711) && inode->i_uid == 70000 && inode->i_gid == 1234);
+	CHECK(inode->i_atime.tv_sec == 1000000000 && inode->i_mtime.tv_sec == 1234567890);
+	CHECK(inode->i_size == 12); /* no ATTR_SIZE: untouched */
+	iput(inode);
+	host_ext2_umount(sb, image);
+}
+
 static void test_large_directory(void)
 {
 	enum { N = 3000 };
@@ -657,6 +687,7 @@ int main(void)
 	RUN(test_rename);
 	RUN(test_symlinks_and_special_files);
 	RUN(test_directory_entries_split_merge_and_reuse);
+	RUN(test_attributes_persist);
 	RUN(test_large_directory);
 	RUN(test_fill_until_enospc_and_free);
 	RUN(test_unlinked_file_lives_until_last_iput);
