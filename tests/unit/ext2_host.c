@@ -242,8 +242,15 @@ int host_write(struct inode *inode, loff_t pos, const void *buf, size_t len)
 		unsigned int offset = pos % PAGE_SIZE;
 		size_t n = len < PAGE_SIZE - offset ? len : PAGE_SIZE - offset;
 		uint64_t pblock;
-		int err = ext2_get_block(inode, pos / PAGE_SIZE, &pblock, true);
+		int err = ext2_get_block(inode, pos / PAGE_SIZE, &pblock, false);
 
+		/* A hole's page reads as zeros before the write (as in the page
+		 * cache), so a new block gets them around the bytes written. */
+		if (!err && !pblock) {
+			err = ext2_get_block(inode, pos / PAGE_SIZE, &pblock, true);
+			if (!err)
+				memset(disk_block(pblock), 0, PAGE_SIZE);
+		}
 		if (err)
 			return err;
 		memcpy((char *)disk_block(pblock) + offset, p, n);
@@ -722,7 +729,9 @@ int host_rename(struct inode *old_dir, const char *old, struct inode *new_dir, c
 	if (IS_ERR(od) || IS_ERR(nd) || !od->d_inode)
 		err = -ENOENT;
 	else if ((flags & RENAME_NOREPLACE) && nd->d_inode)
-		err = -EEXIST; /* the VFS's check */
+		err = -EEXIST; /* the VFS's checks */
+	else if (od->d_inode == nd->d_inode)
+		err = 0;
 	else
 		err = old_dir->i_op->rename(old_dir, od, new_dir, nd, flags);
 	if (!IS_ERR(od))
