@@ -201,6 +201,8 @@ struct super_block {
 	struct list_head s_inodes;   /* its inodes (fs/inode.c) */
 	struct list_head s_dirty_inodes; /* inodes with I_DIRTY (fs/fs-writeback.c) */
 	struct mutex s_umount;       /* held across mount, umount, sync */
+	errseq_t s_wb_err;           /* write-back errors of its files, for syncfs
+				      * (mm/page-writeback.c: mapping_set_error) */
 };
 
 #define FS_REQUIRES_DEV 1u /* mounted from a block device */
@@ -312,6 +314,9 @@ void clear_inode(struct inode *inode);
 /* Note that the inode needs writing (I_DIRTY_SYNC and so on), for
  * write-back (fs/fs-writeback.c). */
 void __mark_inode_dirty(struct inode *inode, unsigned int flags);
+/* Off the write-back list, for good (evict, before the inode is freed;
+ * i_io_list must have been initialised, empty, with the inode). */
+void inode_io_list_del(struct inode *inode);
 static inline void mark_inode_dirty(struct inode *inode)
 {
 	__mark_inode_dirty(inode, I_DIRTY_INODE);

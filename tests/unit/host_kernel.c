@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "fs/file.h"
+#include "kernel/errno.h"
+#include "kernel/mutex.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/waitqueue.h"
@@ -157,6 +159,56 @@ __attribute__((weak)) void anon_vma_link(struct vm_area_struct *copy, struct vm_
 __attribute__((weak)) void anon_vma_unlink(struct vm_area_struct *vma)
 {
 	vma->anon_vma = NULL;
+}
+
+/* Sleeping locks: a host test is one thread, so nobody ever waits. */
+void init_rwsem(struct rw_semaphore *sem)
+{
+	(void)sem;
+}
+
+void down_read(struct rw_semaphore *sem)
+{
+	(void)sem;
+}
+
+void up_read(struct rw_semaphore *sem)
+{
+	(void)sem;
+}
+
+void down_write(struct rw_semaphore *sem)
+{
+	(void)sem;
+}
+
+void up_write(struct rw_semaphore *sem)
+{
+	(void)sem;
+}
+
+/* User memory is the host's; the first page stands for a bad address. */
+int copy_to_user(uint64_t dst, const void *src, size_t n)
+{
+	if (dst < PAGE_SIZE)
+		return -EFAULT;
+	memcpy((void *)dst, src, n);
+	return 0;
+}
+
+int copy_from_user(void *dst, uint64_t src, size_t n)
+{
+	if (src < PAGE_SIZE)
+		return -EFAULT;
+	memcpy(dst, (const void *)src, n);
+	return 0;
+}
+
+uint64_t host_now_ns;
+
+uint64_t ktime_get_ns(void)
+{
+	return host_now_ns;
 }
 
 void host_mm_init(struct mm_struct *mm)
