@@ -21,6 +21,11 @@ CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
 LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
 KERNEL_C   := $(wildcard kernel/*.c mm/*.c mce/*.c fs/*.c lib/*.c)
+# The block device's page cache and the block helpers of file systems
+# need the block layer (block/), which is being written on another branch.
+ifeq ($(wildcard block/blkdev.h),)
+KERNEL_C   := $(filter-out fs/block_dev.c fs/buffer.c,$(KERNEL_C))
+endif
 KERNEL_ASM := $(wildcard boot/*.asm kernel/*.asm)
 OBJS := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
 

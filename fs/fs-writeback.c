@@ -33,8 +33,3 @@ void __mark_inode_dirty(struct inode *inode, unsigned int flags)
 	inode->dirtied_when = ktime_get_ns();
 	list_add_tail(&inode->i_io_list, &b_dirty);
 }
-
-void inode_io_list_del(struct inode *inode)
-{
-	list_del(&inode->i_io_list); /* leaves it empty (lib/list.h) */
-}

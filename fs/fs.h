@@ -314,9 +314,6 @@ void clear_inode(struct inode *inode);
 /* Note that the inode needs writing (I_DIRTY_SYNC and so on), for
  * write-back (fs/fs-writeback.c). */
 void __mark_inode_dirty(struct inode *inode, unsigned int flags);
-/* Off the write-back list, for good (evict, before the inode is freed;
- * i_io_list must have been initialised, empty, with the inode). */
-void inode_io_list_del(struct inode *inode);
 static inline void mark_inode_dirty(struct inode *inode)
 {
 	__mark_inode_dirty(inode, I_DIRTY_INODE);

@@ -31,6 +31,7 @@ enum pageflags {
 	PG_unevictable, /* cannot be reclaimed */
 	PG_pgtable,     /* a page table */
 	PG_hwpoison,    /* hardware says the contents are corrupt */
+	PG_error,       /* the last I/O on this page-cache page failed */
 	NR_PAGEFLAGS,
 };
 
