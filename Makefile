@@ -137,7 +137,7 @@ HOST_RENAMES := $(foreach f,memset memcpy memmove memcmp strlen strcmp strncmp s
                 strlcpy vsnprintf snprintf,-D$(f)=kernel_$(f))
 UNIT_KERNEL_SRCS := mm/buddy.c mm/swap.c mm/slab.c mm/page_flags.c lib/format.c lib/parse.c \
                     lib/string.c lib/ratelimit.c kernel/cmdline.c mce/severity.c mce/decode.c \
-                    mce/bank.c fs/cpio.c fs/namei.c fs/file.c fs/fdtable.c fs/seq_file.c \
+                    mce/bank.c fs/cpio.c fs/file.c fs/fdtable.c fs/seq_file.c \
                     lib/rbtree.c mm/vma.c mm/pagewalk.c kernel/kallsyms.c kernel/timerqueue.c \
                     kernel/rtc.c lib/xarray.c lib/errseq.c fs/iov_iter.c
 UNIT_KERNEL_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/unit/%.o)
@@ -158,7 +158,7 @@ $(BUILD)/unit/test_rmap: $(BUILD)/unit/mm/rmap.o
 # The page cache switches interrupts off around its index; on the host
 # (user mode, no interrupts) that is a no-op (tests/unit/host_irq.h).
 PAGECACHE_UNIT_OBJS := $(addprefix $(BUILD)/unit/,mm/filemap.o mm/page-writeback.o mm/truncate.o \
-                       fs/simple_aops.o fs/fs-writeback.o)
+                       fs/simple_aops.o)
 $(PAGECACHE_UNIT_OBJS): UNIT_CFLAGS += -include tests/unit/host_irq.h
 $(PAGECACHE_UNIT_OBJS): tests/unit/host_irq.h
 $(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o \

@@ -4,7 +4,8 @@
  * matters: the serial port first (so everything after can print), GRUB's
  * information before memory setup replaces the identity map it sits in.
  */
-#include "fs/initramfs.h"
+#include "fs/init.h"
+#include "fs/writeback.h"
 #include "kernel/backtrace.h"
 #include "kernel/fpu.h"
 #include "kernel/proc.h"
@@ -53,11 +54,12 @@ void kmain(uint32_t magic, phys_addr_t mbi)
 	fpu_init();
 	syscall_init();
 	pgtable_init();
-	initramfs_init();
+	vfs_init();
 	serial_enable_irq();
 
 	start_init();
 	workqueue_init();
+	writeback_init();
 	kthread_create("console", console_run, NULL);
 	pr_info("Antidote is ready. Type 'help' for the commands.\n");
 	scheduler(); /* this boot stack becomes the scheduler's */

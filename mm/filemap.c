@@ -10,6 +10,7 @@
 #include "mm/filemap.h"
 #include "fs/file.h"
 #include "fs/iov_iter.h"
+#include "fs/writeback.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/waitqueue.h"
@@ -333,6 +334,7 @@ long generic_perform_write(struct file *file, struct iov_iter *i, loff_t pos)
 			break;
 		pos += status;
 		written += status;
+		balance_dirty_pages_ratelimited(mapping);
 		if (copied < bytes) {
 			status = -EFAULT;
 			break;

@@ -20,6 +20,7 @@
  */
 #include "fs/file.h"
 #include "fs/fs.h"
+#include "fs/writeback.h"
 #include "kernel/errno.h"
 #include "kernel/x86.h"
 #include "mm/buddy.h"
@@ -27,6 +28,12 @@
 #include "mm/pagemap.h"
 #include "mm/rmap.h"
 #include "mm/vmstat.h"
+
+/* The vm.dirty_* sysctls (kernel/sysctl.c), Linux's defaults. */
+int dirty_background_ratio = 10;
+int vm_dirty_ratio = 20;
+int dirty_writeback_interval = 5 * 100;
+int dirty_expire_interval = 30 * 100;
 
 /* ---- dirty pages ------------------------------------------------- */
 
@@ -313,6 +320,11 @@ static void fdatawait_range(struct address_space *mapping, loff_t start, loff_t 
 	}
 }
 
+void filemap_fdatawait_keep_errors(struct address_space *mapping)
+{
+	fdatawait_range(mapping, 0, INT64_MAX);
+}
+
 int filemap_fdatawait_range(struct address_space *mapping, loff_t start, loff_t end)
 {
 	fdatawait_range(mapping, start, end);
@@ -349,4 +361,36 @@ int file_write_and_wait_range(struct file *file, loff_t start, loff_t end)
 		fdatawait_range(mapping, start, end);
 	err2 = file_check_and_advance_wb_err(file);
 	return err ? err : err2;
+}
+
+/* ---- dirty limits ------------------------------------------------- */
+
+/* Pages that could hold dirty data: free ones and the page cache
+ * (Linux: global_dirtyable_memory). */
+static unsigned long dirtyable_pages(void)
+{
+	return nr_free_pages() + global_node_page_state(NR_FILE_PAGES);
+}
+
+/* Pages a writer above vm.dirty_ratio writes of its own file before it
+ * goes on. */
+#define THROTTLE_PAGES 16
+
+void balance_dirty_pages_ratelimited(struct address_space *mapping)
+{
+	unsigned long dirty = global_node_page_state(NR_FILE_DIRTY) +
+			      global_node_page_state(NR_WRITEBACK);
+	unsigned long avail = dirtyable_pages();
+	struct writeback_control wbc = {
+		.sync_mode = WB_SYNC_NONE,
+		.nr_to_write = THROTTLE_PAGES,
+		.range_start = 0,
+		.range_end = INT64_MAX,
+	};
+
+	if (dirty * 100 <= avail * (unsigned long)dirty_background_ratio)
+		return;
+	wakeup_flusher_threads();
+	if (dirty * 100 > avail * (unsigned long)vm_dirty_ratio)
+		do_writepages(mapping, &wbc);
 }

@@ -202,6 +202,9 @@ int filemap_fdatawrite(struct address_space *mapping);
 /* Wait for the pages of bytes start..end under write-back; then
  * filemap_check_errors. */
 int filemap_fdatawait_range(struct address_space *mapping, loff_t start, loff_t end);
+/* Wait for every page under write-back, leaving the errors for fsync
+ * (sync, syncfs). */
+void filemap_fdatawait_keep_errors(struct address_space *mapping);
 int filemap_write_and_wait_range(struct address_space *mapping, loff_t start, loff_t end);
 int filemap_write_and_wait(struct address_space *mapping);
 /* What fsync does for data: write and wait for bytes start..end, then

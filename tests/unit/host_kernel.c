@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fs/file.h"
+#include "fs/writeback.h"
 #include "kernel/errno.h"
 #include "kernel/mutex.h"
 #include "kernel/panic.h"
@@ -145,6 +146,12 @@ struct file *console_open(void)
 	return alloc_file(&host_console_fops, O_RDWR, NULL);
 }
 
+/* Files opened on the host have no path (no VFS is linked). */
+void path_put(const struct path *path)
+{
+	(void)path;
+}
+
 /* The areas (mm/vma.c) link their reverse map and name their fault
  * handler; the host tests of areas and page walks need neither. */
 const struct vm_operations_struct anon_vm_ops = { .name = "anon" };
@@ -202,6 +209,17 @@ int copy_from_user(void *dst, uint64_t src, size_t n)
 		return -EFAULT;
 	memcpy(dst, (const void *)src, n);
 	return 0;
+}
+
+/* The VFS's side of the page cache (fs/inode.c, fs/fs-writeback.c):
+ * no inode lists and no flusher on the host. */
+void __mark_inode_dirty(struct inode *inode, unsigned int flags)
+{
+	inode->i_state |= flags;
+}
+
+void wakeup_flusher_threads(void)
+{
 }
 
 uint64_t host_now_ns;

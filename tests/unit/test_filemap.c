@@ -395,7 +395,7 @@ static void test_simple_aops(void)
 	CHECK(do_read(&f, back, 100, PAGE_SIZE) == 15 && back[5] == 'R' && back[4] == 0);
 	CHECK(global_node_page_state(NR_FILE_DIRTY) == 0);
 	CHECK(!xa_marked(&inode.i_data.i_pages, PAGECACHE_TAG_DIRTY));
-	CHECK(list_empty(&inode.i_io_list)); /* nothing to write it to */
+	CHECK(!(inode.i_state & I_DIRTY_PAGES)); /* nothing to write it to */
 	CHECK(file_write_and_wait_range(&f, 0, INT64_MAX) == 0);
 	CHECK(cache_emptied());
 }
