@@ -14,13 +14,14 @@
  */
 #include "block/blkdev.h"
 #include "fs/buffer_head.h"
+#include "fs/internal.h"
 #include "fs/stat.h"
 #include "kernel/errno.h"
 #include "kernel/waitqueue.h"
 #include "kernel/x86.h"
 #include "mm/filemap.h"
 #include "mm/pagemap.h"
-#include "mm/slab.h"
+#include "lib/err.h"
 
 #define SECTORS_PER_PAGE (PAGE_SIZE >> SECTOR_SHIFT)
 
@@ -138,40 +139,65 @@ static const struct address_space_operations def_blk_aops = {
 	.writepage = blkdev_writepage,
 };
 
-static const struct super_operations bdev_sops;
+/* The pseudo file system every block device inode belongs to (Linux:
+ * "bdev", mounted by bdev_cache_init): a super block like any other, so
+ * that write-back and sync find the devices' dirty inodes too. */
+static struct super_block *blockdev_superblock;
 
-/* The pseudo file system every block device inode belongs to. */
-static struct super_block blockdev_superblock = {
-	.s_blocksize = PAGE_SIZE,
-	.s_blocksize_bits = PAGE_SHIFT,
-	.s_op = &bdev_sops,
-	.s_id = "bdev",
-	.s_maxbytes = INT64_MAX,
+static int bd_fill_super(struct super_block *sb, void *data, int silent)
+{
+	struct inode *root = new_inode(sb);
+
+	(void)data, (void)silent;
+	if (!root)
+		return -ENOMEM;
+	root->i_mode = S_IFDIR | 0700;
+	sb->s_root = d_make_root(root);
+	return sb->s_root ? 0 : -ENOMEM;
+}
+
+static struct dentry *bd_mount(struct file_system_type *fs_type, unsigned int flags,
+			       const char *dev_name, void *data)
+{
+	(void)dev_name;
+	return mount_nodev(fs_type, flags, data, bd_fill_super);
+}
+
+static struct file_system_type bd_type = {
+	.name = "bdev",
+	.mount = bd_mount,
+	.kill_sb = kill_anon_super,
 };
+
+static struct super_block *bdev_superblock(void)
+{
+	if (!blockdev_superblock) {
+		struct vfsmount *mnt = vfs_kern_mount(&bd_type, 0, "bdev", NULL);
+
+		if (IS_ERR(mnt))
+			return NULL;
+		blockdev_superblock = mnt->mnt_sb;
+	}
+	return blockdev_superblock;
+}
 
 struct inode *bdget(struct block_device *bdev)
 {
-	struct inode *inode = bdev->bd_inode;
+	struct super_block *sb = bdev_superblock();
+	struct inode *inode;
 
-	if (inode)
-		return inode;
-	inode = kzalloc(sizeof(*inode));
+	if (bdev->bd_inode || !sb)
+		return bdev->bd_inode;
+	inode = new_inode(sb); /* its reference is the device's, for good */
 	if (!inode)
 		return NULL;
+	inode->i_ino = bdev->bd_dev;
 	inode->i_mode = S_IFBLK | 0600;
 	inode->i_rdev = bdev->bd_dev;
 	inode->i_size = (loff_t)(bdev->bd_nr_sectors << SECTOR_SHIFT);
-	inode->i_sb = &blockdev_superblock;
 	inode->i_bdev = bdev;
-	inode->i_count = 1; /* the device's, for good */
-	INIT_LIST_HEAD(&inode->i_hash);
-	INIT_LIST_HEAD(&inode->i_sb_list);
-	INIT_LIST_HEAD(&inode->i_io_list);
-	init_rwsem(&inode->i_rwsem);
-	address_space_init_once(&inode->i_data);
-	inode->i_data.host = inode;
 	inode->i_data.a_ops = &def_blk_aops;
-	inode->i_mapping = &inode->i_data;
+	insert_inode_hash(inode); /* hashed: __mark_inode_dirty lists it */
 	bdev->bd_inode = inode;
 	return inode;
 }
