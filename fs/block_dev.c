@@ -208,3 +208,15 @@ int sync_blockdev(struct block_device *bdev)
 		return 0;
 	return filemap_write_and_wait(bdev->bd_inode->i_mapping);
 }
+
+unsigned long nr_blockdev_pages(void)
+{
+	unsigned long pages = 0;
+	struct super_block *sb = blockdev_superblock;
+
+	if (!sb)
+		return 0;
+	for (struct list_head *e = sb->s_inodes.next; e != &sb->s_inodes; e = e->next)
+		pages += list_entry(e, struct inode, i_sb_list)->i_data.nrpages;
+	return pages;
+}

@@ -7,6 +7,8 @@
  */
 #include "block/blkdev.h"
 #include "fs/buffer_head.h"
+#include "fs/file.h"
+#include "fs/writeback.h"
 #include "kernel/errno.h"
 #include "lib/err.h"
 #include "lib/string.h"
@@ -201,4 +203,26 @@ int generic_write_end(struct file *file, struct address_space *mapping, loff_t p
 	if (i_size_read(inode) != old_size)
 		mark_inode_dirty(inode); /* the new size must reach the disk */
 	return (int)copied;
+}
+
+int generic_file_fsync(struct file *file, loff_t start, loff_t end, int datasync)
+{
+	struct inode *inode = file->f_mapping->host;
+	int err = file_write_and_wait_range(file, start, end);
+	int ret = 0;
+
+	if (err)
+		return err;
+	inode_lock(inode);
+	if ((inode->i_state & I_DIRTY_INODE) &&
+	    !(datasync && !(inode->i_state & I_DIRTY_DATASYNC)))
+		ret = sync_inode_metadata(inode, 1);
+	inode_unlock(inode);
+	/* Again: the inode's write may have failed a data page meanwhile. */
+	err = file_check_and_advance_wb_err(file);
+	if (!ret)
+		ret = err;
+	if (!ret)
+		ret = blkdev_issue_flush(inode->i_sb->s_bdev);
+	return ret;
 }

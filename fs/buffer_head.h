@@ -25,6 +25,8 @@ struct page;
 struct inode *bdget(struct block_device *bdev);
 /* Write the device's dirty pages and wait: 0 or -EIO. */
 int sync_blockdev(struct block_device *bdev);
+/* Pages in the block devices' caches (meminfo's Buffers). */
+unsigned long nr_blockdev_pages(void);
 
 /* Page I/O for a_ops, 8 sectors a page, asynchronous: a read unlocks the
  * page when done (uptodate, or PG_error); a write needs
@@ -64,6 +66,11 @@ int block_write_full_page(struct page *page, get_block_t *get_block,
  * covers only part of it. */
 int block_write_begin(struct address_space *mapping, loff_t pos, unsigned int len,
 		      struct page **pagep, get_block_t *get_block);
+/* file_operations.fsync of a block file system (Linux's, fs/libfs.c):
+ * the data of start..end, then the inode unless datasync and only times
+ * changed, then the disk's write cache; 0, or the write-back error this
+ * open file has not seen yet. */
+int generic_file_fsync(struct file *file, loff_t start, loff_t end, int datasync);
 /* a_ops->write_end: dirty the page, grow i_size (marking the inode
  * dirty), unlock and release it. */
 int generic_write_end(struct file *file, struct address_space *mapping, loff_t pos,

@@ -127,6 +127,22 @@ int write_inode_now(struct inode *inode, int sync)
 	return writeback_single_inode(inode, &wbc);
 }
 
+int sync_inode_metadata(struct inode *inode, int wait)
+{
+	struct writeback_control wbc = {
+		.sync_mode = wait ? WB_SYNC_ALL : WB_SYNC_NONE,
+		.nr_to_write = 0, /* metadata only */
+	};
+	unsigned int dirty = inode->i_state & I_DIRTY_INODE;
+
+	if (!dirty)
+		return 0;
+	inode->i_state &= ~dirty;
+	if (!(inode->i_state & I_DIRTY))
+		list_del(&inode->i_io_list);
+	return write_inode(inode, &wbc);
+}
+
 /* ---- the flusher -------------------------------------------------- */
 
 static struct wait_queue_head flusher_wait = WAIT_QUEUE_INIT(flusher_wait);

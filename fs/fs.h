@@ -332,6 +332,9 @@ void inode_init_owner(struct inode *inode, const struct inode *dir, umode_t mode
 void init_special_inode(struct inode *inode, umode_t mode, dev_t rdev);
 /* The time to stamp on inode, to the file system's precision. */
 struct timespec64 current_time(const struct inode *inode);
+/* A write changes the file: mtime and ctime become now (mm/filemap.c;
+ * Linux has it in fs/inode.c). */
+void file_update_time(struct file *file);
 
 static inline loff_t i_size_read(const struct inode *inode)
 {

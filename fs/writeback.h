@@ -25,6 +25,12 @@ void writeback_inodes_sb(struct super_block *sb);
 void sync_inodes_sb(struct super_block *sb);
 /* Write inode's pages and attributes, waiting if sync: 0 or -errno. */
 int write_inode_now(struct inode *inode, int sync);
+/* Write only the attributes, if dirty (fsync after its data). */
+int sync_inode_metadata(struct inode *inode, int wait);
+
+/* Drop every clean, unmapped page-cache page (drop_caches 1): how many
+ * (fs/drop_caches.c). */
+unsigned long drop_pagecache(void);
 
 /* A writer dirtied a page of mapping: above vm.dirty_ratio it writes
  * some of it itself, above vm.dirty_background_ratio the flusher is

@@ -343,6 +343,18 @@ long generic_perform_write(struct file *file, struct iov_iter *i, loff_t pos)
 	return written ? written : status;
 }
 
+void file_update_time(struct file *file)
+{
+	struct inode *inode = file->f_mapping->host;
+	struct timespec64 now = current_time(inode);
+
+	if (inode->i_mtime.tv_sec == now.tv_sec && inode->i_mtime.tv_nsec == now.tv_nsec &&
+	    inode->i_ctime.tv_sec == now.tv_sec && inode->i_ctime.tv_nsec == now.tv_nsec)
+		return;
+	inode->i_mtime = inode->i_ctime = now;
+	mark_inode_dirty_sync(inode);
+}
+
 long generic_file_write_iter(struct file *file, struct iov_iter *from, loff_t *pos)
 {
 	struct inode *inode = file->f_mapping->host;
@@ -362,6 +374,7 @@ long generic_file_write_iter(struct file *file, struct iov_iter *from, loff_t *p
 	}
 	if ((int64_t)iov_iter_count(from) > limit - *pos)
 		from->count = (size_t)(limit - *pos);
+	file_update_time(file);
 	written = generic_perform_write(file, from, *pos);
 	if (written > 0)
 		*pos += written;
@@ -415,6 +428,7 @@ static int filemap_page_mkwrite(struct vm_area_struct *vma, struct page *page)
 	}
 	set_page_dirty(page);
 	unlock_page(page);
+	file_update_time(vma->vm_file);
 	return 0;
 }
 
