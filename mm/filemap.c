@@ -114,6 +114,20 @@ static struct page *find_get_entry(struct address_space *mapping, unsigned long 
 	return page;
 }
 
+struct page *pagecache_next_page(struct address_space *mapping, unsigned long *index,
+				 unsigned long end, unsigned int filter)
+{
+	bool was_on = irq_save();
+	struct page *page = xa_find(&mapping->i_pages, index, end, filter);
+
+	if (page) {
+		get_page(page);
+		(*index)++;
+	}
+	irq_restore(was_on);
+	return page;
+}
+
 int add_to_page_cache_lru(struct page *page, struct address_space *mapping, unsigned long index)
 {
 	bool was_on;

@@ -191,22 +191,6 @@ int file_check_and_advance_wb_err(struct file *file)
 
 /* ---- writing ----------------------------------------------------- */
 
-/* The next page from *index to end tagged tag, with a reference; *index
- * moves past it. */
-static struct page *next_tagged_page(struct address_space *mapping, unsigned long *index,
-				     unsigned long end, xa_mark_t tag)
-{
-	bool was_on = irq_save();
-	struct page *page = xa_find(&mapping->i_pages, index, end, tag);
-
-	if (page) {
-		get_page(page);
-		(*index)++;
-	}
-	irq_restore(was_on);
-	return page;
-}
-
 /* WB_SYNC_ALL writes the pages dirty now, not those dirtied while it
  * runs (which could go on for ever): it tags them TOWRITE first. */
 static void tag_pages_for_writeback(struct address_space *mapping, unsigned long index,
@@ -243,7 +227,7 @@ int write_cache_pages(struct address_space *mapping, struct writeback_control *w
 		tag_pages_for_writeback(mapping, index, end);
 		tag = PAGECACHE_TAG_TOWRITE;
 	}
-	while ((page = next_tagged_page(mapping, &index, end, tag))) {
+	while ((page = pagecache_next_page(mapping, &index, end, tag))) {
 		int err;
 
 		lock_page(page);
@@ -313,8 +297,8 @@ static void fdatawait_range(struct address_space *mapping, loff_t start, loff_t 
 	unsigned long index = byte_to_index(start);
 	struct page *page;
 
-	while ((page = next_tagged_page(mapping, &index, byte_to_index(end),
-					PAGECACHE_TAG_WRITEBACK))) {
+	while ((page = pagecache_next_page(mapping, &index, byte_to_index(end),
+					   PAGECACHE_TAG_WRITEBACK))) {
 		wait_on_page_writeback(page);
 		put_page(page);
 	}

@@ -130,6 +130,12 @@ static inline struct page *find_or_create_page(struct address_space *mapping,
 	return pagecache_get_page(mapping, index, FGP_LOCK | FGP_ACCESSED | FGP_CREAT);
 }
 
+/* The first page from *index to end that passes filter (XA_PRESENT, or
+ * a PAGECACHE_TAG_*), with a reference; *index moves past it. Walks a
+ * range of the cache without a list of its pages. */
+struct page *pagecache_next_page(struct address_space *mapping, unsigned long *index,
+				 unsigned long end, unsigned int filter);
+
 /* Put a new page into the cache at index and on the file LRU, locked,
  * the cache holding its own reference: 0, -EEXIST (another page is
  * there) or -ENOMEM. */

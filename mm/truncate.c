@@ -57,21 +57,6 @@ static int truncate_inode_page(struct address_space *mapping, struct page *page)
 	return 0;
 }
 
-/* The next cached page from *index to end, with a reference. */
-static struct page *next_page(struct address_space *mapping, unsigned long *index,
-			      unsigned long end)
-{
-	bool was_on = irq_save();
-	struct page *page = xa_find(&mapping->i_pages, index, end, XA_PRESENT);
-
-	if (page) {
-		get_page(page);
-		(*index)++;
-	}
-	irq_restore(was_on);
-	return page;
-}
-
 /* Zero bytes from..to of the page at index, if it is cached: the part of
  * a page that a truncation cuts off but whose page stays. */
 static void zero_partial_page(struct address_space *mapping, unsigned long index,
@@ -100,7 +85,7 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, lo
 
 	if (mapping->nrpages == 0)
 		return;
-	while (start < end && (page = next_page(mapping, &index, end - 1))) {
+	while (start < end && (page = pagecache_next_page(mapping, &index, end - 1, XA_PRESENT))) {
 		lock_page(page);
 		wait_on_page_writeback(page);
 		truncate_inode_page(mapping, page);
@@ -157,7 +142,7 @@ unsigned long invalidate_mapping_pages(struct address_space *mapping, unsigned l
 	unsigned long index = start, count = 0;
 	struct page *page;
 
-	while ((page = next_page(mapping, &index, end))) {
+	while ((page = pagecache_next_page(mapping, &index, end, XA_PRESENT))) {
 		if (trylock_page(page)) {
 			count += invalidate_inode_page(mapping, page);
 			unlock_page(page);
