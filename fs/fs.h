@@ -25,6 +25,7 @@
 #define FS_FS_H
 
 #include "kernel/mutex.h"
+#include "lib/kdev_t.h"
 #include "lib/list.h"
 #include "lib/types.h"
 #include "mm/pagemap.h"
@@ -45,11 +46,7 @@ typedef unsigned long dev_t;
 typedef uint32_t umode_t;
 typedef int64_t loff_t;
 
-/* Device numbers inside the kernel: 12-bit major, 20-bit minor, as Linux. */
-#define MINORBITS 20
-#define MKDEV(ma, mi) (((dev_t)(ma) << MINORBITS) | (dev_t)(mi))
-#define MAJOR(dev) ((unsigned int)((dev) >> MINORBITS))
-#define MINOR(dev) ((unsigned int)((dev) & ((1u << MINORBITS) - 1)))
+/* MKDEV, MAJOR, MINOR: lib/kdev_t.h. */
 
 struct timespec64 {
 	int64_t tv_sec;
@@ -306,6 +303,9 @@ void iget_failed(struct inode *inode);
 /* Make new_inode's inode findable by iget_locked. */
 void insert_inode_hash(struct inode *inode);
 void ihold(struct inode *inode);
+/* Free an inode new_inode took from the VFS's own cache (a free_inode
+ * operation of a file system without alloc_inode ends with it). */
+void free_inode_nonrcu(struct inode *inode);
 /* Drop a reference; the last one of an inode without names evicts it
  * (s_op->evict_inode); one with names stays cached. */
 void iput(struct inode *inode);
@@ -406,6 +406,7 @@ int simple_statfs(struct dentry *dentry, struct kstatfs *buf);
  * if there were no holes. */
 loff_t generic_file_llseek(struct file *f, loff_t offset, int whence);
 int dcache_readdir(struct file *f, struct dir_context *ctx);
+int noop_fsync(struct file *f, loff_t start, loff_t end, int datasync);
 /* A new inode of sb with mode (a directory gets the simple directory
  * operations), numbered in creation order, times now. */
 struct inode *simple_new_inode(struct super_block *sb, umode_t mode);

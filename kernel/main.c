@@ -6,6 +6,8 @@
  */
 #include "fs/init.h"
 #include "fs/writeback.h"
+#include "drivers/pci.h"
+#include "drivers/virtio_blk.h"
 #include "kernel/backtrace.h"
 #include "kernel/fpu.h"
 #include "kernel/proc.h"
@@ -48,6 +50,8 @@ void kmain(uint32_t magic, phys_addr_t mbi)
 	mm_init();
 	ksyms_init();
 	pic_init();
+	pci_init();
+	virtio_blk_init();
 	lapic_init();
 	timer_init();
 	mcheck_init();
