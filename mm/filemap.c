@@ -338,6 +338,12 @@ long generic_perform_write(struct file *file, struct iov_iter *i, loff_t pos)
 		struct page *page;
 		unsigned int copied;
 
+		/* Before the page is locked: the copy below must not fault
+		 * on a mapping of this very page. */
+		if (fault_in_iov_iter_readable(i, bytes) == bytes) {
+			status = -EFAULT;
+			break;
+		}
 		status = a_ops->write_begin(file, mapping, pos, bytes, &page);
 		if (status < 0)
 			break;
