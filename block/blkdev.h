@@ -101,6 +101,12 @@ struct block_device {
 	struct blk_fault bd_fault;
 };
 
+/* The device's size in bytes (Linux: bdev_nr_bytes). */
+static inline int64_t bdev_nr_bytes(const struct block_device *bdev)
+{
+	return (int64_t)(bdev->bd_nr_sectors << SECTOR_SHIFT);
+}
+
 /* Asynchronous; safe to call with interrupts on, from process context. */
 void submit_bio(struct bio *bio);
 /* Submit and sleep until done; returns bi_status. Process context. */

@@ -209,6 +209,14 @@ int sync_blockdev(struct block_device *bdev)
 	return filemap_write_and_wait(bdev->bd_inode->i_mapping);
 }
 
+void clean_bdev_aliases(struct block_device *bdev, uint64_t block, uint64_t len)
+{
+	if (!bdev->bd_inode || !len)
+		return;
+	truncate_inode_pages_range(bdev->bd_inode->i_mapping, (loff_t)(block << PAGE_SHIFT),
+				   (loff_t)((block + len) << PAGE_SHIFT) - 1);
+}
+
 unsigned long nr_blockdev_pages(void)
 {
 	unsigned long pages = 0;

@@ -193,6 +193,34 @@ int block_write_begin(struct address_space *mapping, loff_t pos, unsigned int le
 	return 0;
 }
 
+int block_truncate_page(struct address_space *mapping, loff_t from, get_block_t *get_block)
+{
+	unsigned int offset = (unsigned int)(from & (PAGE_SIZE - 1));
+	unsigned long index = (unsigned long)(from >> PAGE_SHIFT);
+	struct inode *inode = mapping->host;
+	struct page *page;
+	uint64_t pblock;
+	int err;
+
+	if (!offset)
+		return 0;
+	err = get_block(inode, index, &pblock, false);
+	if (err || !pblock)
+		return err; /* a hole holds nothing to zero */
+	page = find_or_create_page(mapping, index);
+	if (!page)
+		return -ENOMEM;
+	if (!page_test(page, PG_uptodate))
+		err = read_block_sync(bdev_of(inode), pblock, page);
+	if (!err) {
+		memset((char *)page_address(page) + offset, 0, PAGE_SIZE - offset);
+		set_page_dirty(page);
+	}
+	unlock_page(page);
+	put_page(page);
+	return err;
+}
+
 int generic_write_end(struct file *file, struct address_space *mapping, loff_t pos,
 		      unsigned int len, unsigned int copied, struct page *page)
 {

@@ -25,6 +25,11 @@ struct page;
 struct inode *bdget(struct block_device *bdev);
 /* Write the device's dirty pages and wait: 0 or -EIO. */
 int sync_blockdev(struct block_device *bdev);
+/* Blocks block..block+len-1 were freed: drop them from the device's
+ * cache, dirty or not, so that a stale copy is never written over what
+ * the blocks hold next, nor read back as metadata (Linux only cleans
+ * them). */
+void clean_bdev_aliases(struct block_device *bdev, uint64_t block, uint64_t len);
 /* Pages in the block devices' caches (meminfo's Buffers). */
 unsigned long nr_blockdev_pages(void);
 
@@ -71,6 +76,10 @@ int block_write_begin(struct address_space *mapping, loff_t pos, unsigned int le
  * changed, then the disk's write cache; 0, or the write-back error this
  * open file has not seen yet. */
 int generic_file_fsync(struct file *file, loff_t start, loff_t end, int datasync);
+/* Truncation to from: zero the rest of the block that holds byte from,
+ * in the cache and (dirty) on the disk; nothing for a hole or a block
+ * boundary. 0 or -errno. */
+int block_truncate_page(struct address_space *mapping, loff_t from, get_block_t *get_block);
 /* a_ops->write_end: dirty the page, grow i_size (marking the inode
  * dirty), unlock and release it. */
 int generic_write_end(struct file *file, struct address_space *mapping, loff_t pos,

@@ -10,7 +10,8 @@
  *    recorded in the mapping's errseq; an injected read error makes the
  *    read fail and sb_bread return NULL;
  *  - with vm.dirty_expire_centisecs=100 and dirty_writeback_centisecs=50
- *    the flusher writes a dirty block without being asked.
+ *    the flusher writes a dirty block without being asked;
+ *  - clean_bdev_aliases drops a dirty block from the cache unwritten.
  *
  * The block it writes gets its old contents back at the end, and the
  * sysctls their old values.
@@ -131,13 +132,33 @@ static int check_errors(struct block_device *bdev, struct page *page)
 
 static int check_flusher(struct block_device *bdev, struct page *page, struct page *raw)
 {
+	/* Clean, so that the dirtying below starts the inode's clock. */
+	CHECK(write_inode_now(bdev->bd_inode, 1) == 0);
+	CHECK(!(bdev->bd_inode->i_state & I_DIRTY));
 	memset(page_address(page), 0x77, PAGE_SIZE);
 	set_page_dirty(page);
-	/* Old enough after 1 s, looked for every 0.5 s: written within 2 s. */
-	for (int tenth = 0; tenth < 50 && page_test(page, PG_dirty); tenth++)
+	/* Nobody asks: the flusher's timer (armed for up to the old 5 s
+	 * interval, then every 0.5 s) finds it old after 1 s. */
+	for (int tenth = 0; tenth < 100 && page_test(page, PG_dirty); tenth++)
 		sleep_ms(100);
 	CHECK(!page_test(page, PG_dirty));
 	wait_on_page_writeback(page);
+	CHECK(disk_holds(bdev, raw, 0x77));
+	return 0;
+}
+
+/* A freed block's dirty copy goes without reaching the disk. */
+static int check_aliases(struct block_device *bdev, struct page *page, struct page *raw)
+{
+	struct page *again;
+
+	memset(page_address(page), 0x11, PAGE_SIZE);
+	set_page_dirty(page);
+	clean_bdev_aliases(bdev, TEST_BLOCK, 1);
+	CHECK(!page_test(page, PG_dirty) && page->mapping == NULL);
+	again = find_get_page(bdev->bd_inode->i_mapping, TEST_BLOCK);
+	CHECK(again == NULL);
+	CHECK(sync_blockdev(bdev) == 0);
 	CHECK(disk_holds(bdev, raw, 0x77));
 	return 0;
 }
@@ -151,11 +172,10 @@ static int run(struct block_device *bdev, struct page *page, struct page *raw)
 		return -1;
 	dirty_expire_interval = 100;
 	dirty_writeback_interval = 50;
-	wakeup_flusher_threads(); /* so that it rearms with the new interval */
 	err = check_flusher(bdev, page, raw);
 	dirty_expire_interval = expire;
 	dirty_writeback_interval = interval;
-	return err;
+	return err ? err : check_aliases(bdev, page, raw);
 }
 
 int selftest_bcache(void)
@@ -180,6 +200,10 @@ int selftest_bcache(void)
 		return -1;
 	memcpy(page_address(saved), page_address(page), PAGE_SIZE);
 	err = run(bdev, page, raw);
+	put_page(page);
+	page = read_mapping_page(bd->i_mapping, TEST_BLOCK, NULL); /* the cache's page now */
+	if (IS_ERR(page))
+		return -1;
 	memcpy(page_address(page), page_address(saved), PAGE_SIZE);
 	set_page_dirty(page);
 	if (sync_blockdev(bdev))
