@@ -11,6 +11,7 @@
  *    read fail and sb_bread return NULL;
  *  - with vm.dirty_expire_centisecs=100 and dirty_writeback_centisecs=50
  *    the flusher writes a dirty block without being asked;
+ *  - sync_filesystem of the devices' pseudo file system writes it too;
  *  - clean_bdev_aliases drops a dirty block from the cache unwritten.
  *
  * The block it writes gets its old contents back at the end, and the
@@ -147,6 +148,17 @@ static int check_flusher(struct block_device *bdev, struct page *page, struct pa
 	return 0;
 }
 
+/* sync(2)'s path: the "bdev" super block's dirty inodes are written. */
+static int check_sync_filesystem(struct block_device *bdev, struct page *page, struct page *raw)
+{
+	memset(page_address(page), 0x22, PAGE_SIZE);
+	set_page_dirty(page);
+	CHECK(sync_filesystem(bdev->bd_inode->i_sb) == 0);
+	CHECK(!page_test(page, PG_dirty) && !(bdev->bd_inode->i_state & I_DIRTY));
+	CHECK(disk_holds(bdev, raw, 0x22));
+	return 0;
+}
+
 /* A freed block's dirty copy goes without reaching the disk. */
 static int check_aliases(struct block_device *bdev, struct page *page, struct page *raw)
 {
@@ -159,7 +171,7 @@ static int check_aliases(struct block_device *bdev, struct page *page, struct pa
 	again = find_get_page(bdev->bd_inode->i_mapping, TEST_BLOCK);
 	CHECK(again == NULL);
 	CHECK(sync_blockdev(bdev) == 0);
-	CHECK(disk_holds(bdev, raw, 0x77));
+	CHECK(disk_holds(bdev, raw, 0x22));
 	return 0;
 }
 
@@ -175,7 +187,9 @@ static int run(struct block_device *bdev, struct page *page, struct page *raw)
 	err = check_flusher(bdev, page, raw);
 	dirty_expire_interval = expire;
 	dirty_writeback_interval = interval;
-	return err ? err : check_aliases(bdev, page, raw);
+	if (err || check_sync_filesystem(bdev, page, raw))
+		return -1;
+	return check_aliases(bdev, page, raw);
 }
 
 int selftest_bcache(void)

@@ -6,6 +6,8 @@
  */
 #include "fs/fs.h"
 #include "fs/internal.h"
+#include "fs/buffer_head.h"
+#include "fs/writeback.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "lib/err.h"
@@ -134,11 +136,29 @@ struct dentry *mount_single(struct file_system_type *fs_type, unsigned int flags
 	return mount_nodev(fs_type, flags, data, fill_super);
 }
 
+static int sync_fs(struct super_block *sb, int wait)
+{
+	return sb->s_op && sb->s_op->sync_fs ? sb->s_op->sync_fs(sb, wait) : 0;
+}
+
+/* Linux's order: start every inode's write-back, let the file system
+ * start its own, then write and wait for the inodes, the file system's
+ * metadata and the device's blocks (fs/fs-writeback.c, fs/block_dev.c). */
 int sync_filesystem(struct super_block *sb)
 {
+	int err;
+
 	if (sb->s_flags & SB_RDONLY)
 		return 0;
-	return sb->s_op && sb->s_op->sync_fs ? sb->s_op->sync_fs(sb, 1) : 0;
+	writeback_inodes_sb(sb);
+	err = sync_fs(sb, 0);
+	if (err)
+		return err;
+	sync_inodes_sb(sb);
+	err = sync_fs(sb, 1);
+	if (err)
+		return err;
+	return sb->s_bdev ? sync_blockdev(sb->s_bdev) : 0;
 }
 
 void iterate_supers(void (*fn)(struct super_block *sb, void *arg), void *arg)
