@@ -16,6 +16,7 @@
 #include "fs/buffer_head.h"
 #include "fs/internal.h"
 #include "fs/stat.h"
+#include "fs/writeback.h"
 #include "kernel/errno.h"
 #include "kernel/waitqueue.h"
 #include "kernel/x86.h"
@@ -199,6 +200,7 @@ struct inode *bdget(struct block_device *bdev)
 	inode->i_data.a_ops = &def_blk_aops;
 	insert_inode_hash(inode); /* hashed: __mark_inode_dirty lists it */
 	bdev->bd_inode = inode;
+	writeback_init(); /* someone will have blocks to write */
 	return inode;
 }
 

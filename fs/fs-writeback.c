@@ -213,6 +213,11 @@ static void flusher_thread(void *unused)
 
 void writeback_init(void)
 {
+	static bool started;
+
+	if (started)
+		return;
+	started = true;
 	hrtimer_init(&flusher_timer, HRTIMER_BASE_MONOTONIC, flusher_timer_fn);
 	kthread_create("flush", flusher_thread, NULL);
 	flusher_kick(); /* its first run arms the timer */

@@ -13,7 +13,9 @@ extern int vm_dirty_ratio;           /* % dirty: writers write themselves */
 extern int dirty_writeback_interval; /* centisecs between flusher runs; 0: none */
 extern int dirty_expire_interval;    /* centisecs until dirty data is old enough */
 
-/* Start the flusher thread (boot). */
+/* Start the flusher thread, once: with the first disk's page cache
+ * (fs/block_dev.c:bdget) - only disks have anything to write back, as
+ * Linux's write-back exists per disk (its backing_dev_info). */
 void writeback_init(void);
 /* Ask the flusher to write everything old or not, now (sync, memory). */
 void wakeup_flusher_threads(void);

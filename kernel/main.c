@@ -5,7 +5,6 @@
  * information before memory setup replaces the identity map it sits in.
  */
 #include "fs/init.h"
-#include "fs/writeback.h"
 #include "drivers/pci.h"
 #include "drivers/virtio_blk.h"
 #include "kernel/backtrace.h"
@@ -63,7 +62,6 @@ void kmain(uint32_t magic, phys_addr_t mbi)
 
 	start_init();
 	workqueue_init();
-	writeback_init();
 	kthread_create("console", console_run, NULL);
 	pr_info("Antidote is ready. Type 'help' for the commands.\n");
 	scheduler(); /* this boot stack becomes the scheduler's */
