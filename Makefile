@@ -208,8 +208,9 @@ $(PAGECACHE_UNIT_OBJS): UNIT_CFLAGS += -include tests/unit/host_irq.h
 $(PAGECACHE_UNIT_OBJS): tests/unit/host_irq.h
 $(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o \
 	$(PAGECACHE_UNIT_OBJS)
-$(BUILD)/unit/test_filemap: $(BUILD)/unit/mm/rmap.o $(PAGECACHE_UNIT_OBJS)
+$(BUILD)/unit/test_filemap: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(PAGECACHE_UNIT_OBJS)
 UNIT_EXTRA_OBJS := $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(PAGECACHE_UNIT_OBJS) \
+                   $(BUILD)/unit/mm/fault.o \
                    $(BUILD)/unit/mce/genpool.o
 # The machine-check record pool is linked into its own test only: it calls
 # back into mce/core.c, which that test stands in for.

@@ -153,8 +153,9 @@ void path_put(const struct path *path)
 }
 
 /* The areas (mm/vma.c) link their reverse map and name their fault
- * handler; the host tests of areas and page walks need neither. */
-const struct vm_operations_struct anon_vm_ops = { .name = "anon" };
+ * handler; the host tests of areas and page walks need neither. Weak:
+ * test_filemap links the real one (mm/fault.c). */
+__attribute__((weak)) const struct vm_operations_struct anon_vm_ops = { .name = "anon" };
 
 /* Weak: tests that link the real mm/rmap.c (test_rmap, test_memory_failure)
  * get its versions instead. */

@@ -13,8 +13,11 @@
 #include "kernel/errno.h"
 #include "lib/err.h"
 #include "mm/buddy.h"
+#include "mm/fault.h"
 #include "mm/filemap.h"
+#include "mm/mmap.h"
 #include "mm/pagemap.h"
+#include "mm/rmap.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
 #include "mm/vmstat.h"
@@ -381,6 +384,89 @@ static void test_shared_mapping(void)
 	CHECK(cache_emptied());
 }
 
+/* A file area of fm at [start, start + pages), mapping the file from 0. */
+static struct vm_area_struct *file_area(struct fake_mm *fm, struct file *f, unsigned long start,
+					unsigned long pages, unsigned long vm_flags)
+{
+	struct vm_area_struct *vma;
+
+	if (insert_vma(&fm->mm, start, start + pages * PAGE_SIZE, vm_flags))
+		return NULL;
+	vma = find_vma(&fm->mm, start);
+	vma->vm_file = f;
+	vma->vm_pgoff = 0;
+	CHECK(generic_file_mmap(f, vma) == 0);
+	list_add_tail(&vma->shared, &inode.i_data.i_mmap);
+	return vma;
+}
+
+static struct page *page_at(struct fake_mm *fm, unsigned long addr, uint64_t **pte)
+{
+	*pte = walk_pte(fm->mm.pgd, addr, false);
+	return pte_present(**pte) ? pfn_to_page(pte_pfn(**pte)) : NULL;
+}
+
+/* The faults as mm/fault.c takes them (handle_mm_fault): a write to a
+ * shared file page dirties it, write-back write-protects it, the next
+ * write dirties it again; a private area reads the cache page and
+ * writes its own copy. */
+static void test_file_faults(void)
+{
+	unsigned long shared_at = FAKE_BASE, private_at = FAKE_BASE + 8 * PAGE_SIZE;
+	struct vm_area_struct *shared, *private;
+	struct page *page, *copy;
+	uint64_t *pte, *ppte;
+	struct fake_mm fm;
+	struct file f;
+	int si_code;
+
+	setup();
+	f = open_file();
+	inode.i_size = PAGE_SIZE + 10;
+	fake_mm_init(&fm);
+	fm.mm.mm_rb = RB_ROOT;
+	shared = file_area(&fm, &f, shared_at, 3, VM_READ | VM_WRITE | VM_SHARED);
+	private = file_area(&fm, &f, private_at, 3, VM_READ | VM_WRITE);
+	CHECK(shared && private);
+
+	/* One write fault maps the page and dirties it. */
+	CHECK(handle_mm_fault(&fm.mm, shared_at + 8, PF_USER | PF_WRITE, &si_code) == 0);
+	page = page_at(&fm, shared_at, &pte);
+	CHECK(page && page->mapping == &inode.i_data && page->index == 0);
+	CHECK((*pte & PTE_WRITE) && page_test(page, PG_dirty));
+	CHECK(global_node_page_state(NR_FILE_DIRTY) == 1);
+	CHECK(filemap_write_and_wait(&inode.i_data) == 0);
+	CHECK(!(*pte & PTE_WRITE) && !page_test(page, PG_dirty));
+	CHECK(handle_mm_fault(&fm.mm, shared_at, PF_USER | PF_WRITE | PF_PROT, &si_code) == 0);
+	CHECK((*pte & PTE_WRITE) && page_test(page, PG_dirty));
+
+	/* Private: the cache page itself, read-only; a write copies it. */
+	CHECK(handle_mm_fault(&fm.mm, private_at, PF_USER, &si_code) == 0);
+	CHECK(page_at(&fm, private_at, &ppte) == page && !(*ppte & PTE_WRITE));
+	CHECK(page->mapcount == 2);
+	((char *)page_address(page))[0] = 'P';
+	CHECK(handle_mm_fault(&fm.mm, private_at, PF_USER | PF_WRITE | PF_PROT, &si_code) == 0);
+	copy = page_at(&fm, private_at, &ppte);
+	CHECK(copy && copy != page && page_test(copy, PG_anon) && (*ppte & PTE_WRITE));
+	CHECK(((char *)page_address(copy))[0] == 'P' && page->mapcount == 1);
+
+	/* Past the end of the file (page 2 of 1 and a bit): SIGBUS. */
+	CHECK(handle_mm_fault(&fm.mm, shared_at + 2 * PAGE_SIZE, PF_USER, &si_code) == -EIO);
+
+	/* Truncation unmaps the shared page; the private copy stays. */
+	truncate_setsize(&inode, 0);
+	CHECK(*pte == 0 && pte_present(*ppte));
+	*ppte = 0;
+	copy->mapcount--;
+	page_remove_anon(copy);
+	put_page(copy);
+	list_del(&shared->shared);
+	list_del(&private->shared);
+	remove_vma(&fm.mm, shared);
+	remove_vma(&fm.mm, private);
+	CHECK(cache_emptied());
+}
+
 /* Memory files: dirty forever, never written, not counted as Dirty. */
 static void test_simple_aops(void)
 {
@@ -430,6 +516,7 @@ int main(void)
 	RUN(test_truncate);
 	RUN(test_invalidate_keeps_dirty);
 	RUN(test_shared_mapping);
+	RUN(test_file_faults);
 	RUN(test_simple_aops);
 	RUN(test_error_remove_page);
 	return finish("filemap");
