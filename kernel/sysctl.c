@@ -1,4 +1,5 @@
 #include "kernel/sysctl.h"
+#include "fs/writeback.h"
 #include "kernel/cmdline.h"
 #include "kernel/monitor.h"
 #include "kernel/printk.h"
@@ -17,6 +18,14 @@ static const struct sysctl {
 	  "1: signal every process mapping a bad page at once; 0: only when it touches it" },
 	{ "vm.memory_failure_recovery", &sysctl_memory_failure_recovery, 0, 1,
 	  "1: try to recover from memory errors; 0: panic on any" },
+	{ "vm.dirty_background_ratio", &dirty_background_ratio, 0, 100,
+	  "% of memory dirty before the flusher starts writing" },
+	{ "vm.dirty_ratio", &vm_dirty_ratio, 0, 100,
+	  "% of memory dirty before writers write themselves" },
+	{ "vm.dirty_writeback_centisecs", &dirty_writeback_interval, 0, INT32_MAX,
+	  "how often the flusher writes old dirty data (0: never)" },
+	{ "vm.dirty_expire_centisecs", &dirty_expire_interval, 0, INT32_MAX,
+	  "how old dirty data is before the flusher writes it" },
 };
 
 static const struct sysctl *find(const char *name)

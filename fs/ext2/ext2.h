@@ -19,12 +19,20 @@
 #ifndef FS_EXT2_EXT2_H
 #define FS_EXT2_EXT2_H
 
-#include "fs/ext2/vfs_glue.h"
+#include "block/blkdev.h"
+#include "fs/ext2/ext2_fs.h"
+#include "fs/buffer_head.h"
 #include "fs/fs.h"
+#include "kernel/errno.h"
 #include "kernel/mutex.h"
 #include "lib/types.h"
 
 struct page;
+
+#define EFSCORRUPTED EUCLEAN /* Linux's name for "the disk says nonsense" */
+#ifndef ESTALE
+#define ESTALE 116 /* only between ext2_iget and ext2_lookup */
+#endif
 
 #define EXT2_SUPER_MAGIC 0xEF53
 #define EXT2_SUPER_OFFSET 1024   /* bytes into the disk */
@@ -295,7 +303,6 @@ struct ext2_group_desc *ext2_get_group_desc(struct super_block *sb, unsigned int
 					    struct page **page);
 bool ext2_bg_has_super(struct super_block *sb, unsigned int group);
 unsigned long ext2_bg_num_gdb(struct super_block *sb, unsigned int group);
-int init_ext2_fs(void);
 extern struct file_system_type ext2_fs_type;
 
 /* balloc.c */

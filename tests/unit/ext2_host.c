@@ -18,6 +18,8 @@
 
 /* Frames 0..HOST_PAGES-1 are the kernel's memory (kmalloc); the disk's
  * blocks follow, one frame each. */
+#define HOST_TIME 1700000000ULL /* 2023-11-14, any fixed time */
+
 static void *host_arena;
 static unsigned long disk_blocks;
 static int64_t disk_bytes;
@@ -61,6 +63,7 @@ static bool host_disk_load(const char *image)
 	}
 	fclose(f);
 	host_ext2_dirtied = 0;
+	host_now_ns = HOST_TIME * 1000000000ULL; /* current_time (host_kernel.c) */
 	return true;
 }
 
@@ -130,11 +133,6 @@ int sync_blockdev(struct block_device *bdev)
 	return 0;
 }
 
-int64_t bdev_nr_bytes(struct block_device *bdev)
-{
-	(void)bdev;
-	return disk_bytes;
-}
 
 /* ---- the page cache: file data moves through ext2_get_block --------- */
 
@@ -401,12 +399,6 @@ void clear_inode(struct inode *inode)
 	inode->i_state = I_FREEING;
 }
 
-void __mark_inode_dirty(struct inode *inode, unsigned int flags)
-{
-	if (!(inode->i_state & I_FREEING))
-		inode->i_state |= flags;
-}
-
 void set_nlink(struct inode *inode, unsigned int nlink)
 {
 	inode->i_nlink = nlink;
@@ -442,14 +434,6 @@ void init_special_inode(struct inode *inode, umode_t mode, dev_t rdev)
 {
 	inode->i_mode = mode;
 	inode->i_rdev = rdev;
-}
-
-#define HOST_TIME 1700000000 /* 2023-11-14, any fixed time */
-
-struct timespec64 current_time(const struct inode *inode)
-{
-	(void)inode;
-	return (struct timespec64){ HOST_TIME, 0 };
 }
 
 uint64_t ktime_get_real_ns(void)
@@ -574,6 +558,10 @@ struct super_block *host_ext2_mount(const char *image, unsigned int flags, int *
 		free(sb);
 		return NULL;
 	}
+	static struct block_device vda = { .bd_name = "vda" };
+
+	vda.bd_nr_sectors = disk_bytes / 512;
+	sb->s_bdev = &vda;
 	strcpy(sb->s_id, "vda");
 	sb->s_flags = flags;
 	*err = ext2_fill_super(sb, NULL, 0);
