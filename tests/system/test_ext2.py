@@ -85,6 +85,20 @@ def test_files_persist_from_one_boot_to_the_next(boot_vm, ext2_root, tmp_path):
     assert debugfs(image, "cat /home/first/keep.txt") == b"persisted by disktest\n"
 
 
+def test_read_only_root_writes_nothing(boot_vm, tmp_path):
+    image = tmp_path / "disk.img"
+    image.write_bytes(DEFAULT_DISK.read_bytes())
+    before = image.read_bytes()
+    m = boot_vm(iso=build_iso(tmp_path, cmdline="root=/dev/vda ro"), disk=Disk(image))
+    m.wait_for(r"VFS: Mounted root \(ext2 filesystem\) readonly on device 254:0\.", timeout=30,
+               since=0)
+    out = m.command("run disktest /home/ro", timeout=60)
+    assert "cannot make and enter /home/ro (errno 30)" in out, out   # EROFS
+    assert "hello" in m.command("ls /bin")
+    power_off(m)
+    assert image.read_bytes() == before
+
+
 def refused(boot_vm, iso, image, message):
     """Boot from image: root is refused with message, the console works,
     and not a byte of the image changed."""
