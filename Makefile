@@ -22,7 +22,7 @@ CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
            -O2 -g -Wall -Wextra -Werror -I.
 LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
-KERNEL_C   := $(wildcard kernel/*.c mm/*.c mce/*.c fs/*.c lib/*.c block/*.c drivers/*.c)
+KERNEL_C   := $(wildcard kernel/*.c mm/*.c mce/*.c fs/*.c fs/ext2/*.c lib/*.c block/*.c drivers/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm kernel/*.asm)
 OBJS := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
 
@@ -209,7 +209,13 @@ $(PAGECACHE_UNIT_OBJS): tests/unit/host_irq.h
 $(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o \
 	$(PAGECACHE_UNIT_OBJS)
 $(BUILD)/unit/test_filemap: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(PAGECACHE_UNIT_OBJS)
-UNIT_EXTRA_OBJS := $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(PAGECACHE_UNIT_OBJS) \
+# ext2 is linked into its own tests only, with fakes of the buffer cache
+# and the VFS over an image file (tests/unit/ext2_host.c).
+EXT2_UNIT_OBJS := $(patsubst %.c,$(BUILD)/unit/%.o,$(wildcard fs/ext2/*.c))
+$(BUILD)/unit/test_ext2 $(BUILD)/unit/test_ext2_super $(BUILD)/unit/test_ext2_random: \
+	$(EXT2_UNIT_OBJS) $(BUILD)/unit/fs/libfs.o tests/unit/ext2_host.c tests/unit/ext2_image.c
+UNIT_EXTRA_OBJS := $(EXT2_UNIT_OBJS) $(BUILD)/unit/fs/libfs.o \
+                   $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(PAGECACHE_UNIT_OBJS) \
                    $(BUILD)/unit/mm/fault.o \
                    $(BUILD)/unit/mce/genpool.o
 # The machine-check record pool is linked into its own test only: it calls

@@ -5,6 +5,7 @@
  * init_* helpers - the kernel's own mkdir and mount, used before any
  * process runs.
  */
+#include "fs/ext2/ext2_fs.h"
 #include "fs/fs_struct.h"
 #include "fs/internal.h"
 #include "fs/rootfs.h"
@@ -61,6 +62,7 @@ void vfs_init(void)
 	inode_cache_init();
 	mnt_init();
 	rootfs_init();
+	init_ext2_fs();
 	init_fs = init_fs_struct();
 	if (!init_fs)
 		panic("VFS: no memory for the root directory");
