@@ -10,8 +10,8 @@
 extern char **environ;
 
 static char *const suites[][4] = {
-	{ "/startup", "one", "two", NULL }, { "/signals", NULL }, { "/forktest", "200", NULL },
-	{ "/memtest", NULL }, { "/badptr", NULL }, { "/files", NULL },
+	{ "/bin/startup", "one", "two", NULL }, { "/bin/signals", NULL }, { "/bin/forktest", "200", NULL },
+	{ "/bin/memtest", NULL }, { "/bin/badptr", NULL }, { "/bin/files", NULL },
 };
 
 static int run(char *const argv[])
