@@ -11,7 +11,9 @@
 #include "fs/stat.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
+#include "kernel/printk.h"
 #include "lib/err.h"
+#include "mm/shmem.h"
 
 int init_mkdir(const char *pathname, umode_t mode)
 {
@@ -64,4 +66,10 @@ void vfs_init(void)
 	static const char *const dirs[] = { "/dev", "/proc", "/sys", "/tmp", "/mnt" };
 	for (unsigned int i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		init_mkdir(dirs[i], 0755);
+	/* /tmp is a tmpfs, writable by everyone with the sticky bit, as
+	 * Debian mounts it. */
+	shmem_init();
+	int err = init_mount("tmpfs", "/tmp", "tmpfs", 0, (void *)"mode=1777");
+	if (err)
+		pr_err("VFS: cannot mount tmpfs on /tmp: error %d\n", err);
 }

@@ -166,6 +166,9 @@ long generic_file_write_iter(struct file *file, struct iov_iter *from, loff_t *p
 /* mmap(): the area's faults come from the page cache (filemap_fault). */
 int generic_file_mmap(struct file *file, struct vm_area_struct *vma);
 extern const struct vm_operations_struct generic_file_vm_ops;
+/* page_mkwrite for file areas: dirty the page (0), or -EIO if it was
+ * truncated meanwhile. */
+int filemap_page_mkwrite(struct vm_area_struct *vma, struct page *page);
 
 /* ---- dirty pages and write-back (mm/page-writeback.c) -------------- */
 

@@ -1,0 +1,18 @@
+"""tmpfs and shared memory (mm/shmem.c, mm/memfd.c), checked from a user
+program (user/shmemtest.c) and from the console's meminfo and ls."""
+import re
+
+
+def test_tmpfs_and_shared_memory_behave_as_on_linux(vm):
+    out = vm.run_suite("shmemtest", timeout=120)
+    assert "ok: a 100 KiB write stops at 64 KiB: a short count" in out
+
+
+def test_meminfo_counts_tmpfs_pages_as_shmem(vm):
+    """A 1 MiB file in /tmp is 1024 kB more Shmem, until it is removed."""
+    before = vm.meminfo()["Shmem"]
+    vm.run_suite("shmemtest hold")
+    assert vm.meminfo()["Shmem"] == before + 1024
+    assert re.search(r"^shmemtest\.hold\s+1048576$", vm.command("ls /tmp"), re.M)
+    vm.run_suite("shmemtest drop")
+    assert vm.meminfo()["Shmem"] == before
