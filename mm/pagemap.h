@@ -244,7 +244,8 @@ int generic_error_remove_page(struct address_space *mapping, struct page *page);
 
 /* ---- memory file systems (fs/simple_aops.c) ------------------------ */
 
-/* Page cache only, never written back: tmpfs, ramfs. */
+/* Page cache only, never written back: ramfs-like file systems (tmpfs,
+ * mm/shmem.c, shares simple_write_end). */
 extern const struct address_space_operations simple_aops;
 int simple_readpage(struct file *file, struct page *page);
 int simple_write_begin(struct file *file, struct address_space *mapping, loff_t pos,

@@ -374,6 +374,22 @@ static int shmem_setattr(struct dentry *dentry, struct iattr *attr)
 	return simple_setattr(dentry, &rest);
 }
 
+int shmem_punch_hole(struct file *file, loff_t offset, loff_t len)
+{
+	struct inode *inode = file->f_inode;
+
+	if (!shmem_inode(inode) || !S_ISREG(inode->i_mode))
+		return -EOPNOTSUPP;
+	if (SHMEM_I(inode)->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
+		return -EPERM;
+	inode_lock(inode);
+	truncate_inode_pages_range(inode->i_mapping, offset, offset + len - 1);
+	shmem_recalc_inode(inode);
+	inode->i_mtime = inode->i_ctime = current_time(inode);
+	inode_unlock(inode);
+	return 0;
+}
+
 static const struct inode_operations shmem_inode_operations = {
 	.setattr = shmem_setattr,
 };

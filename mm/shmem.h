@@ -49,6 +49,10 @@ struct file *shmem_file_setup(const char *name, loff_t size);
 /* MAP_SHARED|MAP_ANONYMOUS: the area maps a new shmem file of its own
  * size, "/dev/zero (deleted)" as in Linux; fork shares its pages. */
 int shmem_zero_setup(struct vm_area_struct *vma);
+/* Drop the pages of bytes offset..offset+len of a tmpfs file, unmapping
+ * them: a hole (MADV_REMOVE). -EOPNOTSUPP for other files, -EPERM when
+ * sealed against writes. */
+int shmem_punch_hole(struct file *file, loff_t offset, loff_t len);
 /* fcntl F_ADD_SEALS and F_GET_SEALS (mm/memfd.c): the seals, 0, or
  * -EINVAL for a file that is not tmpfs, -EPERM when sealing is sealed
  * (or the file is not open for writing), -EBUSY for F_SEAL_WRITE while

@@ -406,7 +406,18 @@ static void test_file_mappings(void)
 	check(pwrite(fd, "W", 1, 2) == 1 && shared[2] == 'W', "and write() reaches the mapping");
 	munmap(priv, 2 * PAGE);
 	munmap(shared, PAGE);
+	priv = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	check(priv != MAP_FAILED && priv[0] == 'x' && mprotect(priv, PAGE, PROT_READ | PROT_WRITE) == 0,
+	      "a read-only MAP_PRIVATE mapping, read, then made writable");
+	priv[0] = 'z';
+	check(pread(fd, buf, 1, 0) == 1 && buf[0] == 'x' && priv[0] == 'z',
+	      "...a write to it still copies: the file stays 'x'");
+	munmap(priv, PAGE);
 	int ro = open("/tmp/shmemtest.map", O_RDONLY);
+	shared = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, ro, 0);
+	check(shared != MAP_FAILED && mprotect(shared, PAGE, PROT_READ | PROT_WRITE) == -1 &&
+	      errno == EACCES, "mprotect writable of a read-only descriptor's shared mapping: EACCES");
+	munmap(shared, PAGE);
 	check(mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0) == MAP_FAILED &&
 	      errno == EACCES, "MAP_SHARED writable of a read-only descriptor: EACCES");
 	check(mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, ro, 0) != MAP_FAILED,
@@ -416,6 +427,33 @@ static void test_file_mappings(void)
 	close(ro);
 	close(fd);
 	unlink("/tmp/shmemtest.map");
+}
+
+/* MADV_REMOVE punches a hole in the file under a shared mapping. */
+static void test_madvise_remove(void)
+{
+	int fd = memfd_create("remove", 0);
+	struct stat st;
+	char buf[PAGE];
+
+	check(fd >= 0 && ftruncate(fd, 3 * PAGE) == 0, "a 3-page memfd");
+	char *m = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	memset(m, 'r', 3 * PAGE);
+	check(fstat(fd, &st) == 0 && st.st_blocks == 24, "written: 3 pages");
+	check(madvise(m + PAGE, PAGE, MADV_REMOVE) == 0, "MADV_REMOVE the middle page");
+	check(fstat(fd, &st) == 0 && st.st_blocks == 16 && st.st_size == 3 * PAGE,
+	      "its page is gone, the size stays");
+	check(m[PAGE] == 0 && m[0] == 'r' && m[2 * PAGE] == 'r' &&
+	      pread(fd, buf, PAGE, PAGE) == PAGE && all_zero((unsigned char *)buf, PAGE),
+	      "it reads as zeros, through the mapping and read()");
+	munmap(m, 3 * PAGE);
+	m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	check_err(madvise(m, PAGE, MADV_REMOVE), EINVAL, "MADV_REMOVE of private memory: EINVAL");
+	munmap(m, PAGE);
+	m = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	check_err(madvise(m, PAGE, MADV_REMOVE), EACCES, "...of a read-only mapping: EACCES");
+	munmap(m, PAGE);
+	close(fd);
 }
 
 static void test_bad_pointers(void)
@@ -465,6 +503,7 @@ int main(int argc, char **argv)
 	test_shared_anonymous();
 	test_memfd();
 	test_file_mappings();
+	test_madvise_remove();
 	test_bad_pointers();
 	printf("shmemtest: %d failed\n", failures);
 	return failures != 0;
