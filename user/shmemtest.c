@@ -10,6 +10,7 @@
  *   shmemtest        the checks
  *   shmemtest hold   leave a 1 MiB file /tmp/shmemtest.hold (meminfo's Shmem)
  *   shmemtest drop   remove it again
+ *   shmemtest poison poison a memfd page (MADV_HWPOISON: one frame is lost)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -471,6 +472,30 @@ static void test_bad_pointers(void)
 	unlink("/tmp/shmemtest.bad");
 }
 
+/* A poisoned tmpfs page stays in its file's cache: a mapping made after
+ * the poisoning faults on it too (SIGBUS BUS_MCEERR_AR), as in Linux. */
+static int poison(void)
+{
+	int fd = memfd_create("poison", 0);
+	struct stat st;
+
+	check(fd >= 0 && ftruncate(fd, 2 * PAGE) == 0, "a 2-page memfd");
+	char *m = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	m[0] = m[PAGE] = 1;
+	check(madvise(m, PAGE, MADV_HWPOISON) == 0, "MADV_HWPOISON its first page");
+	check(touch(m) == BUS_MCEERR_AR, "touching it: SIGBUS BUS_MCEERR_AR");
+	char *again = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	check(again != MAP_FAILED && touch(again) == BUS_MCEERR_AR,
+	      "a mapping made afterwards: SIGBUS BUS_MCEERR_AR too");
+	check(touch(again + PAGE) == 0 && again[PAGE] == 1, "the other page is intact");
+	check(fstat(fd, &st) == 0 && st.st_blocks == 16, "the poisoned page stays in the file");
+	munmap(m, 2 * PAGE);
+	munmap(again, 2 * PAGE);
+	close(fd);
+	printf("shmemtest: %d failed\n", failures);
+	return failures != 0;
+}
+
 /* The file meminfo's Shmem counts, left for the system test. */
 static int hold(void)
 {
@@ -488,6 +513,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "hold"))
 		return hold();
+	if (argc > 1 && !strcmp(argv[1], "poison"))
+		return poison();
 	if (argc > 1 && !strcmp(argv[1], "drop")) {
 		check(unlink(HOLD) == 0, "remove " HOLD);
 		printf("shmemtest: %d failed\n", failures);

@@ -16,3 +16,16 @@ def test_meminfo_counts_tmpfs_pages_as_shmem(vm):
     assert re.search(r"^shmemtest\.hold\s+1048576$", vm.command("ls /tmp"), re.M)
     vm.run_suite("shmemtest drop")
     assert vm.meminfo()["Shmem"] == before
+
+
+def test_a_poisoned_tmpfs_page_stays_in_its_file(vm):
+    """Poisons one frame. The process is told when it touches the page,
+    and so is a mapping of the file made after the poisoning: the page
+    stays in the cache, PG_hwpoison, instead of turning into zeros."""
+    before = vm.meminfo()["HardwareCorrupted"]
+    out = vm.run_suite("shmemtest poison")
+    assert len(re.findall(r"MCE: Killing shmemtest:\d+ due to hardware memory corruption "
+                          r"fault at", out)) == 2, out
+    assert re.search(r"Memory failure: 0x[0-9a-f]+: recovery action for dirty LRU page: "
+                     r"Recovered", out), out
+    assert vm.meminfo()["HardwareCorrupted"] == before + 4
