@@ -239,9 +239,9 @@ static int shmem_write_begin(struct file *file, struct address_space *mapping, l
 	return shmem_get_page(inode, (unsigned long)(pos >> PAGE_SHIFT), pagep);
 }
 
-/* memory_failure: a poisoned tmpfs page stays in the cache, so that the
- * file keeps its hole there instead of silently reading zeros (Linux:
- * shmem_error_remove_page). */
+/* memory_failure: a poisoned tmpfs page stays in the cache. Its data had
+ * no other copy; taken out, the file would silently read zeros there
+ * (Linux: shmem_error_remove_page). */
 static int shmem_error_remove_page(struct address_space *mapping, struct page *page)
 {
 	(void)mapping, (void)page;

@@ -271,7 +271,22 @@ static void test_small_mount(void)
 	check_err(write(fd, buf, 10), ENOSPC, "the next write: ENOSPC");
 	check(statfs("/mnt", &sf) == 0 && sf.f_bfree == 0 && sf.f_ffree == 8, "statfs: full");
 	check_err(umount("/mnt"), EBUSY, "umount while a file is open: EBUSY");
-	check(ftruncate(fd, 4096) == 0 && statfs("/mnt", &sf) == 0 && sf.f_bfree == 15,
+	int made = 0;
+	for (char name[16]; made < 9; made++) {
+		snprintf(name, sizeof(name), "/mnt/i%d", made);
+		int f = open(name, O_WRONLY | O_CREAT, 0644);
+		if (f < 0)
+			break;
+		close(f);
+	}
+	check(made == 8 && errno == ENOSPC, "8 more files fill nr_inodes=10: then ENOSPC");
+	check_err(mount("none", "/mnt", "tmpfs", MS_REMOUNT, "size=4k"), EINVAL,
+		  "remount smaller than what is in use: EINVAL");
+	check(mount("none", "/mnt", "tmpfs", MS_REMOUNT, "size=128k") == 0 &&
+	      statfs("/mnt", &sf) == 0 && sf.f_blocks == 32 && sf.f_bfree == 16,
+	      "remount size=128k: 16 more blocks");
+	check(write(fd, buf, 4096) == 4096, "...and the write goes on");
+	check(ftruncate(fd, 4096) == 0 && statfs("/mnt", &sf) == 0 && sf.f_bfree == 31,
 	      "truncating gives the blocks back");
 	close(fd);
 	check(umount("/mnt") == 0, "umount after the close");
