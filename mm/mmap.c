@@ -85,24 +85,28 @@ static struct file *mmap_file(uint64_t fd, uint64_t type, uint64_t prot)
 }
 
 /* Give the new area what it maps: file's pages (its f_op->mmap sets the
- * faults up), a shmem file of its own for shared anonymous memory, or
- * nothing for private anonymous memory (mm/fault.c's zero pages). */
+ * faults up, and may put a file of its own in vm_file, as /dev/zero's
+ * shmem_zero_setup does), a shmem file of its own for shared anonymous
+ * memory, or nothing for private anonymous memory (mm/fault.c's zero
+ * pages). */
 static int mmap_backing(struct vm_area_struct *vma, struct file *file, uint64_t off)
 {
-	int err;
+	int err = 0;
 
 	if (file) {
 		vma->vm_pgoff = (unsigned long)(off >> PAGE_SHIFT);
-		err = file->f_op->mmap(file, vma);
-		if (err)
-			return err;
 		get_file(file);
 		vma->vm_file = file;
+		err = file->f_op->mmap(file, vma);
 	} else if (vma->vm_flags & VM_SHARED) {
 		vma->vm_pgoff = 0; /* page 0 of its file, as in Linux */
 		err = shmem_zero_setup(vma);
-		if (err)
-			return err;
+	}
+	if (err) {
+		if (vma->vm_file)
+			fput(vma->vm_file);
+		vma->vm_file = NULL; /* not on i_mmap yet: remove_vma has nothing to undo */
+		return err;
 	}
 	vma_link_file(vma);
 	return 0;

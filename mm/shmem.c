@@ -755,6 +755,8 @@ int shmem_zero_setup(struct vm_area_struct *vma)
 
 	if (IS_ERR(file))
 		return (int)PTR_ERR(file);
+	if (vma->vm_file) /* /dev/zero's: the area maps the new file instead */
+		fput(vma->vm_file);
 	vma->vm_file = file; /* the area's reference */
 	vma->vm_ops = &shmem_vm_ops;
 	return 0;

@@ -46,8 +46,10 @@ bool shmem_inode(const struct inode *inode);
  * open for reading and writing (Linux: shmem_file_setup); name is what
  * /proc/PID/maps shows, with " (deleted)". ERR_PTR on failure. */
 struct file *shmem_file_setup(const char *name, loff_t size);
-/* MAP_SHARED|MAP_ANONYMOUS: the area maps a new shmem file of its own
- * size, "/dev/zero (deleted)" as in Linux; fork shares its pages. */
+/* MAP_SHARED|MAP_ANONYMOUS (and a shared mapping of /dev/zero, whose
+ * mmap calls it): the area maps a new shmem file of its own size,
+ * "/dev/zero (deleted)" as in Linux, instead of vm_file if it had one;
+ * fork shares its pages. */
 int shmem_zero_setup(struct vm_area_struct *vma);
 /* Drop the pages of bytes offset..offset+len of a tmpfs file, unmapping
  * them: a hole (MADV_REMOVE). -EOPNOTSUPP for other files, -EPERM when
