@@ -420,8 +420,18 @@ static void test_file_mappings(void)
 	shared[1] = 'S';
 	check(pread(fd, buf, 2, 0) == 2 && buf[1] == 'S', "a write through it reaches the file");
 	check(pwrite(fd, "W", 1, 2) == 1 && shared[2] == 'W', "and write() reaches the mapping");
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(shared[1] == 'S' && touch(priv) == 0 && priv[0] == 'y' ? 0 : 1);
+	check(wait_ok(pid), "a child sees the shared page, and its own copy of the private one");
+	check(ftruncate(fd, 0) == 0 && touch(shared) == BUS_ADRERR,
+	      "truncated under the mapping: SIGBUS BUS_ADRERR");
+	check(ftruncate(fd, PAGE) == 0 && touch(shared) == 0 && shared[1] == 0 && priv[0] == 'y',
+	      "grown again: zeros; the private copy stays");
 	munmap(priv, 2 * PAGE);
 	munmap(shared, PAGE);
+	memset(buf, 'x', sizeof(buf));
+	check(pwrite(fd, buf, PAGE, 0) == PAGE, "the file is 'x' again");
 	priv = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
 	check(priv != MAP_FAILED && priv[0] == 'x' && mprotect(priv, PAGE, PROT_READ | PROT_WRITE) == 0,
 	      "a read-only MAP_PRIVATE mapping, read, then made writable");
