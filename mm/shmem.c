@@ -328,8 +328,8 @@ static loff_t shmem_file_llseek(struct file *file, loff_t offset, int whence)
 			     : shmem_seek_hole_data(file->f_mapping, offset, size, whence);
 	inode_unlock(inode);
 	if (pos >= 0)
-		file->f_pos = MIN(pos, size);
-	return pos < 0 ? pos : file->f_pos;
+		file->f_pos = pos;
+	return pos;
 }
 
 static int shmem_mmap(struct file *file, struct vm_area_struct *vma)
@@ -435,17 +435,22 @@ static const struct vm_operations_struct shmem_vm_ops = {
 
 /* Name a new inode in dir: the VFS made dentry, negative and hashed, and
  * holds dir's lock; the dentry is pinned from now on. */
+static void shmem_instantiate(struct inode *dir, struct dentry *dentry, struct inode *inode)
+{
+	d_instantiate(dentry, inode);
+	dget(dentry);
+	if (S_ISDIR(inode->i_mode))
+		inc_nlink(dir);
+	dir->i_mtime = dir->i_ctime = current_time(dir);
+}
+
 static int shmem_mknod(struct inode *dir, struct dentry *dentry, umode_t mode, dev_t dev)
 {
 	struct inode *inode = shmem_get_inode(dir->i_sb, dir, mode, dev);
 
 	if (IS_ERR(inode))
 		return (int)PTR_ERR(inode);
-	d_instantiate(dentry, inode);
-	dget(dentry);
-	if (S_ISDIR(mode))
-		inc_nlink(dir);
-	dir->i_mtime = dir->i_ctime = current_time(dir);
+	shmem_instantiate(dir, dentry, inode);
 	return 0;
 }
 
@@ -479,9 +484,7 @@ static int shmem_symlink(struct inode *dir, struct dentry *dentry, const char *t
 	}
 	inode->i_private = copy;
 	inode->i_size = (loff_t)len;
-	d_instantiate(dentry, inode);
-	dget(dentry);
-	dir->i_mtime = dir->i_ctime = current_time(dir);
+	shmem_instantiate(dir, dentry, inode);
 	return 0;
 }
 
