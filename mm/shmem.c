@@ -605,8 +605,19 @@ static int shmem_parse_options(const char *data, struct shmem_sb_info *sbi)
 	return 0;
 }
 
-/* mount -o remount,size=...: not below what is in use (Linux:
- * shmem_reconfigure). */
+/* Why a remount's new limit cannot be had, in Linux's words, or NULL. */
+static const char *shmem_limit_refused(unsigned long new_max, unsigned long old_max,
+				       unsigned long used, const char *cannot, const char *small)
+{
+	if (!new_max)
+		return NULL; /* no limit is always possible */
+	if (!old_max)
+		return cannot;
+	return new_max < used ? small : NULL;
+}
+
+/* mount -o remount,size=...: not below what is in use, and no limit
+ * where there was none (Linux: shmem_reconfigure). */
 static int shmem_remount_fs(struct super_block *sb, unsigned int *flags, char *data)
 {
 	struct shmem_sb_info *sbinfo = SHMEM_SB(sb), new = *sbinfo;
@@ -616,14 +627,15 @@ static int shmem_remount_fs(struct super_block *sb, unsigned int *flags, char *d
 	int err = shmem_parse_options(data, &new);
 	if (err)
 		return err;
-	if ((new.max_blocks && new.max_blocks < sbinfo->used_blocks) ||
-	    (new.max_blocks && !sbinfo->max_blocks)) {
-		pr_err("tmpfs: Too small size for current use\n");
-		return -EINVAL;
-	}
-	if ((new.max_inodes && new.max_inodes < inodes_used) ||
-	    (new.max_inodes && !sbinfo->max_inodes)) {
-		pr_err("tmpfs: Too few inodes for current use\n");
+	const char *why = shmem_limit_refused(new.max_blocks, sbinfo->max_blocks,
+					      sbinfo->used_blocks, "Cannot retroactively limit size",
+					      "Too small a size for current use");
+	if (!why)
+		why = shmem_limit_refused(new.max_inodes, sbinfo->max_inodes, inodes_used,
+					  "Cannot retroactively limit inodes",
+					  "Too few inodes for current use");
+	if (why) {
+		pr_err("tmpfs: %s\n", why);
 		return -EINVAL;
 	}
 	sbinfo->max_blocks = new.max_blocks;

@@ -6,6 +6,10 @@ import re
 def test_tmpfs_and_shared_memory_behave_as_on_linux(vm):
     out = vm.run_suite("shmemtest", timeout=120)
     assert "ok: a 100 KiB write stops at 64 KiB: a short count" in out
+    # Bad mount options are refused with Linux's messages.
+    assert "tmpfs: Bad value for 'size'" in out
+    assert "tmpfs: Unknown parameter 'bogus'" in out
+    assert "tmpfs: Too small a size for current use" in out
 
 
 def test_meminfo_counts_tmpfs_pages_as_shmem(vm):
