@@ -12,7 +12,6 @@
 #include "kernel/errno.h"
 #include "kernel/x86.h"
 #include "mm/buddy.h"
-#include "mm/fault.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
 #include "mm/pagewalk.h"
