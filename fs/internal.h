@@ -41,6 +41,11 @@ int d_move(struct dentry *d, struct dentry *new_parent, const struct qstr *name)
 /* fs/super.c */
 void deactivate_super(struct super_block *sb);
 void iterate_supers(void (*fn)(struct super_block *sb, void *arg), void *arg);
+/* Before the power goes: sync every file system and make it read-only
+ * (a disk's is then marked clean). */
+void remount_all_readonly(void);
+/* fs/sync.c */
+void ksys_sync(void);
 
 /* fs/namespace.c */
 struct vfsmount *mntget(struct vfsmount *mnt);
