@@ -46,6 +46,9 @@ void iterate_supers(void (*fn)(struct super_block *sb, void *arg), void *arg);
 void remount_all_readonly(void);
 /* fs/sync.c */
 void ksys_sync(void);
+int cmd_sync(int argc, char **argv);
+/* fs/cache_show.c: the console's cache report. */
+int cache_show(struct seq_file *m);
 
 /* fs/namespace.c */
 struct vfsmount *mntget(struct vfsmount *mnt);
