@@ -17,6 +17,7 @@
 #include "kernel/waitqueue.h"
 #include "kernel/x86.h"
 #include "lib/err.h"
+#include "mm/shmem.h"
 
 int init_mkdir(const char *pathname, umode_t mode)
 {
@@ -70,6 +71,17 @@ void vfs_init(void)
 	static const char *const dirs[] = { "/dev", "/proc", "/sys", "/tmp", "/mnt" };
 	for (unsigned int i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		init_mkdir(dirs[i], 0755);
+	shmem_init();
+}
+
+/* What is mounted on the root, whichever it is: /tmp is a tmpfs,
+ * writable by everyone with the sticky bit, as Debian mounts it. */
+static void mount_filesystems(void)
+{
+	int err = init_mount("tmpfs", "/tmp", "tmpfs", 0, (void *)"mode=1777");
+
+	if (err)
+		pr_err("VFS: cannot mount tmpfs on /tmp: error %d\n", err);
 }
 
 /* Mount root= over rootfs's "/" (rootfstype=, default ext2; "ro" for
@@ -111,6 +123,7 @@ static struct wait_queue_head namespace_waiters = WAIT_QUEUE_INIT(namespace_wait
 void prepare_namespace(void)
 {
 	mount_root();
+	mount_filesystems();
 	namespace_ready = true;
 	wake_up(&namespace_waiters);
 }

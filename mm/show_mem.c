@@ -15,6 +15,7 @@
 #include "mm/pgtable.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
+#include "mm/vmstat.h"
 #include "kernel/proc.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
@@ -37,6 +38,7 @@ int meminfo_show(struct seq_file *m)
 	seq_printf(m, "Inactive(anon): %8lu kB\n", pages_to_kb(lruvec.nr_pages[LRU_INACTIVE_ANON]));
 	seq_printf(m, "Active(file):   %8lu kB\n", pages_to_kb(lruvec.nr_pages[LRU_ACTIVE_FILE]));
 	seq_printf(m, "Inactive(file): %8lu kB\n", pages_to_kb(lruvec.nr_pages[LRU_INACTIVE_FILE]));
+	seq_printf(m, "Shmem:          %8lu kB\n", pages_to_kb(global_node_page_state(NR_SHMEM)));
 	seq_printf(m, "Slab:           %8lu kB\n", pages_to_kb(slab_pages()));
 	seq_printf(m, "HardwareCorrupted: %5lu kB\n", pages_to_kb(num_poisoned_pages));
 	return 0;
