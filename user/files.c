@@ -170,7 +170,7 @@ static void naming_files(void)
 }
 
 /* Opening for writing: rootfs's regular files are read-only (EROFS);
- * on a disk they are files like any other, tried on a new one in /tmp. */
+ * on a disk they are files like any other, tried on a new one in /home. */
 static void writing_files(void)
 {
 	struct statfs sfs;
@@ -183,7 +183,7 @@ static void writing_files(void)
 		return;
 	}
 	char name[32];
-	snprintf(name, sizeof(name), "/tmp/files.%d", getpid());
+	snprintf(name, sizeof(name), "/home/files.%d", getpid()); /* /tmp is tmpfs */
 	int fd = open(name, O_WRONLY | O_CREAT | O_EXCL, 0644);
 	check(fd >= 0 && write(fd, "abc", 3) == 3 && close(fd) == 0, "disk: create a file and write it");
 	fd = open(name, O_RDWR);

@@ -4,6 +4,7 @@
  * fork and execve; a suite passes if it exits with status 0.
  */
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,10 +35,10 @@ int main(void)
 	int n = sizeof(suites) / sizeof(suites[0]), failed = 0;
 
 	for (int i = 0; i < n; i++) {
-		printf("usertests: %s ...\n", suites[i][0] + 1);
+		printf("usertests: %s ...\n", strrchr(suites[i][0], '/') + 1);
 		fflush(stdout);
 		int ok = run(suites[i]);
-		printf("usertests: %s %s\n", suites[i][0] + 1, ok ? "ok" : "FAILED");
+		printf("usertests: %s %s\n", strrchr(suites[i][0], '/') + 1, ok ? "ok" : "FAILED");
 		failed += !ok;
 	}
 	if (failed)
