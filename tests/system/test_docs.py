@@ -163,9 +163,10 @@ CLAIMS = {
 
 
 def extra_iso(workdir, section, names):
-    """An ISO whose initramfs also holds the section's programs NAME.c,
-    built as Lab 5 tells students to: static, with musl, into a directory
-    of their own handed to make EXTRA=DIR."""
+    """An ISO whose initramfs, and a disk whose /bin, also hold the
+    section's programs NAME.c, built as Lab 5 tells students to: static,
+    with musl, into a directory of their own handed to make EXTRA=DIR.
+    Returns (iso, disk)."""
     bindir = workdir / "bin"
     bindir.mkdir(parents=True)
     for name in names:
@@ -178,7 +179,8 @@ def extra_iso(workdir, section, names):
         assert built.returncode == 0 and not built.stderr, built.stderr
     made = make_initramfs(workdir / "build", bindir)
     assert made.returncode == 0, made.stdout + made.stderr
-    return build_iso(workdir / "iso", initramfs=workdir / "build" / "initramfs.cpio")
+    iso = build_iso(workdir / "iso", initramfs=workdir / "build" / "initramfs.cpio")
+    return iso, workdir / "build" / "disk-fresh.img"
 
 
 @pytest.mark.parametrize("doc,section", SECTIONS,
@@ -190,8 +192,9 @@ def test_transcript_replays(boot_vm, tmp_path, doc, section):
             assert block.directives["skip"], "%s:%d: say why it is skipped" % (doc, block.line)
             continue
         if "extra" in block.directives:
-            iso = extra_iso(tmp_path / str(block.line), section, block.directives["extra"].split())
-            replay = Replay(boot_vm(iso=iso), outputs)
+            iso, disk = extra_iso(tmp_path / str(block.line), section,
+                                  block.directives["extra"].split())
+            replay = Replay(boot_vm(iso=iso, disk=disk), outputs)
         elif replay is None or "fresh" in block.directives or replay.vm.exit_status is not None:
             replay = Replay(boot_vm(), outputs)
         try:
