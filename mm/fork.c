@@ -8,6 +8,7 @@
  * process that still shares a page.
  */
 #include "mm/fork.h"
+#include "fs/file.h"
 #include "kernel/errno.h"
 #include "kernel/x86.h"
 #include "mm/buddy.h"
@@ -85,12 +86,16 @@ static int copy_vma(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 		return err;
 	struct vm_area_struct *copy = find_vma(dst, vma->vm_start);
 	copy->vm_pgoff = vma->vm_pgoff;
-	copy->vm_file = vma->vm_file;
 	copy->vm_ops = vma->vm_ops;
+	/* A file area: the child maps the same page cache. */
+	copy->vm_file = vma->vm_file;
+	if (copy->vm_file)
+		get_file(copy->vm_file);
+	vma_link_file(copy);
 	if (vma->vm_flags & VM_WIPEONFORK)
 		return 0; /* the child's own, empty: faults give it zero pages */
 	anon_vma_link(copy, vma);
-	if ((vma->vm_flags & VM_SHARED) && (err = populate_shared(src, vma)))
+	if ((vma->vm_flags & VM_SHARED) && !vma->vm_file && (err = populate_shared(src, vma)))
 		return err;
 	return walk_page_range(src, vma->vm_start, vma->vm_end, &copy_ops, dst);
 }
