@@ -10,6 +10,10 @@
  * open file description; truncation removes the poison entries; a
  * private copy is anonymous memory; soft offline moves the page.
  *
+ *   mftest-file create FILE   write one new page to FILE, no sync: ext2
+ *                             allocates a block, dirtying its bitmap
+ *   mftest-file fsync FILE    fsync FILE and say what it returned
+ *
  * Before each poisoning it prints "case NAME": the host test pairs the
  * n-th case with the kernel log's n-th "Injecting memory failure" or
  * "Soft offlining" line (tests/system/test_hwpoison_file.py). Prints
@@ -344,12 +348,33 @@ static void soft_offline(void)
 	close(fd);
 }
 
+/* The helpers of the metadata test (tests/system/test_hwpoison_file.py). */
+static int helper(const char *what, const char *name)
+{
+	int fd = open(name, O_RDWR | O_CREAT, 0644);
+
+	if (fd < 0) {
+		perror(name);
+		return 1;
+	}
+	if (!strcmp(what, "create")) {
+		write_gen(fd, 0, 0, 1);
+		printf("mftest-file: wrote %s\n", name);
+	} else {
+		int ret = fsync(fd);
+		printf("mftest-file: fsync %s -> %d (%s)\n", name, ret, ret ? strerror(errno) : "ok");
+	}
+	return close(fd) != 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
 
+	if (argc == 3 && (!strcmp(argv[1], "create") || !strcmp(argv[1], "fsync")))
+		return helper(argv[1], argv[2]);
 	if (argc != 2) {
-		fprintf(stderr, "usage: mftest-file DIR\n");
+		fprintf(stderr, "usage: mftest-file DIR | create FILE | fsync FILE\n");
 		return 2;
 	}
 	sigaction(SIGBUS, &sa, NULL);
