@@ -503,6 +503,27 @@ static void test_error_remove_page(void)
 	CHECK(cache_emptied());
 }
 
+/* A poisoned page kept in a cache (shmem keeps them; memory_failure may
+ * fail to drop one) is never handed to read(): EIO at its offset, the
+ * pages before it still read (Linux: filemap_read). */
+static void test_poisoned_page_reads_eio(void)
+{
+	struct file f;
+	struct page *page;
+
+	setup();
+	f = open_file();
+	inode.i_size = 2 * PAGE_SIZE;
+	CHECK(do_read(&f, back, 10, PAGE_SIZE) == 10);
+	page = find_get_page(&inode.i_data, 1);
+	page_set(page, PG_hwpoison);
+	CHECK(do_read(&f, back, 10, PAGE_SIZE) == -EIO);
+	CHECK(do_read(&f, back, PAGE_SIZE + 10, 0) == PAGE_SIZE); /* up to the bad page */
+	page_clear(page, PG_hwpoison);
+	put_page(page);
+	CHECK(cache_emptied());
+}
+
 int main(void)
 {
 	RUN(test_read_through_the_cache);
@@ -518,5 +539,6 @@ int main(void)
 	RUN(test_file_faults);
 	RUN(test_simple_aops);
 	RUN(test_error_remove_page);
+	RUN(test_poisoned_page_reads_eio);
 	return finish("filemap");
 }
