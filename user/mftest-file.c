@@ -72,6 +72,12 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 		siglongjmp(recover, 1);
 }
 
+/* A call failed with EIO. */
+static int eio(int ret)
+{
+	return ret == -1 && errno == EIO;
+}
+
 static void signals_clear(void)
 {
 	bus_count = bus_code = bus_lsb = 0;
@@ -239,15 +245,12 @@ static void dirty_late(void)
 	check(try_read(m, &c) == 0 && c == pattern(0, 0), "dirty late: the other pages are fine");
 	check(pread_sum(fd, 1) == pattern_sum(0, PAGE, PAGE),
 	      "dirty late: read gives the disk's older contents");
-	errno = 0;
-	check(fsync(fd) == -1 && errno == EIO, "dirty late: fsync EIO");
+	check(eio(fsync(fd)), "dirty late: fsync EIO");
 	check(fsync(dup_fd) == 0, "dirty late: a dup'd fd shares the report: 0");
 	check(fsync(fd) == 0, "dirty late: fsync again: 0");
-	errno = 0;
-	check(fdatasync(other) == -1 && errno == EIO, "dirty late: another open file: fdatasync EIO");
+	check(eio(fdatasync(other)), "dirty late: another open file: fdatasync EIO");
 	check(fdatasync(other) == 0, "dirty late: then 0");
-	errno = 0;
-	check(fsync(late) == -1 && errno == EIO,
+	check(eio(fsync(late)),
 	      "dirty late: a file opened after the error, before it was seen: EIO");
 	int after = open("dirty", O_RDONLY);
 	check(fsync(after) == 0, "dirty late: a file opened after it was seen: 0");
@@ -272,8 +275,7 @@ static void dirty_early(void)
 	      bus_lsb == 12, "dirty early: SIGBUS BUS_MCEERR_AO at the page, lsb 12");
 	kill_mode(PR_MCE_KILL_LATE);
 	check(try_read(m + 2 * PAGE + 1, &c) == BUS_MCEERR_AR, "dirty early: touching it: AR");
-	errno = 0;
-	check(msync(m, PAGES * PAGE, MS_SYNC) == -1 && errno == EIO, "dirty early: msync(MS_SYNC) EIO");
+	check(eio(msync(m, PAGES * PAGE, MS_SYNC)), "dirty early: msync(MS_SYNC) EIO");
 	check(fsync(fd) == 0, "dirty early: msync used up the report: fsync 0");
 	check(pread_sum(fd, 2) == pattern_sum(0, 2 * PAGE, PAGE), "dirty early: the disk's contents");
 	munmap(m, PAGES * PAGE);
@@ -294,8 +296,7 @@ static void mlocked(void)
 	memset(m + PAGE, 'L', PAGE);
 	check(poison("dirty-mlocked", m + PAGE, MADV_HWPOISON) == 0, "mlocked dirty: poisoned");
 	check(try_read(m + PAGE, &c) == BUS_MCEERR_AR, "mlocked dirty: touching it: AR");
-	errno = 0;
-	check(fsync(fd) == -1 && errno == EIO, "mlocked dirty: fsync EIO");
+	check(eio(fsync(fd)), "mlocked dirty: fsync EIO");
 	munmap(m, PAGES * PAGE);
 	close(fd);
 }
@@ -316,8 +317,7 @@ static void truncated(void)
 	check(try_read(m, &c) == 0 && c == pattern(0, 0), "truncate: the page before the end reads");
 	check(ftruncate(fd, PAGES * PAGE) == 0, "truncate: extend again");
 	check(try_read(m + 2 * PAGE, &c) == 0 && c == 0, "truncate: the page reads as zeros");
-	errno = 0;
-	check(fsync(fd) == -1 && errno == EIO, "truncate: the dirty page's EIO survived: fsync EIO");
+	check(eio(fsync(fd)), "truncate: the dirty page's EIO survived: fsync EIO");
 	check(fsync(fd) == 0, "truncate: then 0");
 	munmap(m, PAGES * PAGE);
 	close(fd);
