@@ -11,7 +11,11 @@
  * private copy is anonymous memory; soft offline moves the page.
  *
  *   mftest-file create FILE   write one new page to FILE, no sync: ext2
- *                             allocates a block, dirtying its bitmap
+ *                             allocates a block, dirtying its bitmap; say
+ *                             FILE's inode number
+ *   mftest-file hold FILE     the same, then fsync, and keep FILE open
+ *                             (its cache with it) until SIGUSR1; then read
+ *                             the page back: the same checksum?
  *   mftest-file fsync FILE    fsync FILE and say what it returned
  *
  * Before each poisoning it prints "case NAME": the host test pairs the
@@ -348,6 +352,14 @@ static void soft_offline(void)
 	close(fd);
 }
 
+static volatile sig_atomic_t usr1;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1 = 1;
+}
+
 /* The helpers of the metadata test (tests/system/test_hwpoison_file.py). */
 static int helper(const char *what, const char *name)
 {
@@ -357,10 +369,24 @@ static int helper(const char *what, const char *name)
 		perror(name);
 		return 1;
 	}
-	if (!strcmp(what, "create")) {
+	if (!strcmp(what, "create") || !strcmp(what, "hold")) {
+		struct stat st;
 		write_gen(fd, 0, 0, 1);
-		printf("mftest-file: wrote %s\n", name);
-	} else {
+		fstat(fd, &st);
+		printf("mftest-file: wrote %s, inode %lu\n", name, (unsigned long)st.st_ino);
+	}
+	if (!strcmp(what, "hold")) {
+		signal(SIGUSR1, on_usr1);
+		if (fsync(fd))
+			perror("fsync");
+		printf("mftest-file: pid %d holding %s\n", getpid(), name);
+		fflush(stdout);
+		while (!usr1) /* the host sends it only after seeing the line above */
+			pause();
+		printf("mftest-file: %s checksum %s\n", name,
+		       pread_sum(fd, 0) == pattern_sum(0, 0, PAGE) ? "ok" : "bad");
+	}
+	if (!strcmp(what, "fsync")) {
 		int ret = fsync(fd);
 		printf("mftest-file: fsync %s -> %d (%s)\n", name, ret, ret ? strerror(errno) : "ok");
 	}
@@ -371,10 +397,11 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
 
-	if (argc == 3 && (!strcmp(argv[1], "create") || !strcmp(argv[1], "fsync")))
+	if (argc == 3 && (!strcmp(argv[1], "create") || !strcmp(argv[1], "hold") ||
+			  !strcmp(argv[1], "fsync")))
 		return helper(argv[1], argv[2]);
 	if (argc != 2) {
-		fprintf(stderr, "usage: mftest-file DIR | create FILE | fsync FILE\n");
+		fprintf(stderr, "usage: mftest-file DIR | create FILE | hold FILE | fsync FILE\n");
 		return 2;
 	}
 	sigaction(SIGBUS, &sa, NULL);

@@ -84,30 +84,31 @@ def test_poisoned_file_pages(boot_vm, ext2_root):
     assert fsck.returncode == 0, fsck.stdout + fsck.stderr
 
 
-def find_bdev_pages(m, blocks):
-    """{block: pfn} for the disk's cached metadata blocks named, from the
-    console's `page` report, which names each page-cache page's mapping.
-    (A scan of every frame, 256 a command: nothing else lists the block
-    device's cache yet.)"""
+def find_cache_pages(m, wanted):
+    """{owner: pfn} for the page-cache pages named by their owners as the
+    console's `page` report names them ("bdev 254:0 index 0x5", "ino 12
+    dev 254:0 index 0"). A scan of every frame, 256 a command: nothing
+    else lists the caches yet."""
     found, frames = {}, m.meminfo()["MemTotal"] // 4 + 4096  # the memory map's holes
     for first in range(0, frames, 256):
         out = m.command(f"page {first:#x} 256", timeout=30)
-        for pfn, index in re.findall(r"^pfn (0x[0-9a-f]+) .*mapping bdev 254:0 index "
-                                     r"(0x[0-9a-f]+)$", out, re.M):
-            if int(index, 16) in blocks:
-                found[int(index, 16)] = "%#x" % int(pfn, 16)  # as the log writes it
-        if len(found) == len(blocks):
+        for pfn, owner in re.findall(r"^pfn (0x[0-9a-f]+) .* mapping (.*)$", out, re.M):
+            if owner in wanted:
+                found[owner] = "%#x" % int(pfn, 16)  # as the log writes it
+        if len(found) == len(wanted):
             break
     return found
 
 
 def group0_block(image, what):
+    """Where group 0's block bitmap or inode table is, by dumpe2fs."""
     out = subprocess.run(["dumpe2fs", str(image)], capture_output=True, text=True, timeout=60)
     return int(re.search(rf"^  {what} at (\d+)", out.stdout, re.M).group(1))
 
 
 def test_poisoned_metadata_pages(boot_vm, ext2_root):
-    """The block device's cache holds ext2's metadata. A clean block is
+    """A clean page of a file, not mapped by anyone, is dropped and read
+    again. The block device's cache holds ext2's metadata. A clean block is
     dropped (Linux: invalidate_inode_page) and read again when needed; a
     dirty one - the block bitmap after an allocation - cannot be dropped
     (Failed, as Linux) but is never written back: ext2's next fsync
@@ -118,21 +119,33 @@ def test_poisoned_metadata_pages(boot_vm, ext2_root):
     inodes = group0_block(m.disk_path, "Inode table")
     m.wait_for(r"VFS: Mounted root \(ext2 filesystem\)", timeout=30, since=0)
     m.command("sysctl vm.dirty_writeback_centisecs=0")  # dirty blocks stay dirty
+    since = m.mark()
+    m.command("run mftest-file hold /home/clean &")  # its page stays cached
+    ino = m.wait_for(r"wrote /home/clean, inode (\d+)", since=since).group(1)
+    holder = m.wait_for(r"mftest-file: pid (\d+) holding", since=since).group(1)
     assert "wrote /home/new" in m.command("run mftest-file create /home/new")
-    pfns = find_bdev_pages(m, {bitmap, inodes})
-    assert set(pfns) == {bitmap, inodes}, pfns
+    data, bitmap, inodes = (f"ino {ino} dev 254:0 index 0", f"bdev 254:0 index {bitmap:#x}",
+                            f"bdev 254:0 index {inodes:#x}")
+    pfns = find_cache_pages(m, {data, bitmap, inodes})
+    assert set(pfns) == {data, bitmap, inodes}, pfns
     listing = m.command("ls /bin")
+
+    unmapped = m.command(f"hwpoison corrupt-pfn {pfns[data]}")
+    assert re.findall(rf"Memory failure: {pfns[data]}: (.*)", unmapped) == CLEAN, unmapped
+    since = m.mark()
+    m.command(f"kill {holder} 10")  # SIGUSR1: read it back
+    m.wait_for(r"/home/clean checksum ok", since=since)
 
     clean = m.command(f"hwpoison corrupt-pfn {pfns[inodes]}")
     assert re.findall(rf"Memory failure: {pfns[inodes]}: (.*)", clean) == CLEAN, clean
-    assert clean.endswith(f"hwpoison: corrupt-pfn {pfns[inodes]} returned 0")
+    assert f"hwpoison: corrupt-pfn {pfns[inodes]} returned 0" in clean, clean
     assert m.command("ls /bin") == listing
 
     dirty = m.command(f"hwpoison corrupt-pfn {pfns[bitmap]}")
     assert re.findall(rf"Memory failure: {pfns[bitmap]}: (.*)", dirty) == [
         "Failed to invalidate", "dirty LRU page still referenced by 1 users",
         "recovery action for dirty LRU page: Failed"], dirty
-    assert dirty.endswith(f"hwpoison: corrupt-pfn {pfns[bitmap]} returned -16")
+    assert f"hwpoison: corrupt-pfn {pfns[bitmap]} returned -16" in dirty, dirty
     out = m.command("run mftest-file fsync /home/new")
     assert "EXT2-fs (vda): error: ext2_fsync: detected IO error when writing metadata " \
         "buffers" in out, out
