@@ -66,6 +66,9 @@ $(BUILD)/user/%: user/%.c Makefile
 	@echo "  MUSLCC  $<"
 	@$(MUSL_CC) -static $(USER_CFLAGS) $< -o $@
 
+# The test suites share their ok/FAIL checks.
+$(filter-out $(BUILD)/user/hello-pie,$(USER_PROGS)): user/check.h
+
 # The benchmarks (tests/bench/run.sh) share a clock and a report format.
 $(filter $(BUILD)/user/bench-%,$(USER_PROGS)): user/bench.h
 

@@ -22,32 +22,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "check.h"
+
 #define MiB (1024 * 1024)
 #define FAR (5LL << 30) /* past 4 GiB: the triple indirect tree */
 #define RENAME_NOREPLACE 1
 #define RENAME_EXCHANGE 2
-
-static int failures;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-	if (!ok)
-		failures++;
-}
-
-static void check_err(long ret, int err, const char *what)
-{
-	int got = errno;
-
-	if (ret == -1 && got == err) {
-		printf("ok: %s\n", what);
-		return;
-	}
-	printf("FAIL: %s (returned %ld, errno %d; wanted errno %d)\n", what, ret,
-	       ret == -1 ? got : 0, err);
-	failures++;
-}
 
 /* The same bytes the host test computes (tests/system/test_ext2.py). */
 static unsigned char pattern(uint64_t i)

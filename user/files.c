@@ -25,33 +25,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check.h"
+
 #define BAD ((void *)8)                        /* user space, never mapped */
 #define KERNEL ((void *)0xffff888000000000UL)  /* not user space at all */
 #define NR_OPEN 256
 #define RAMFS_MAGIC 0x858458f6                 /* rootfs, the initramfs's files */
-
-static int failures;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-	if (!ok)
-		failures++;
-}
-
-/* ret must be -1 with errno err. */
-static void check_err(long ret, int err, const char *what)
-{
-	int got = errno;
-
-	if (ret == -1 && got == err) {
-		printf("ok: %s\n", what);
-		return;
-	}
-	printf("FAIL: %s (returned %ld, errno %d %s; wanted errno %d %s)\n", what, ret,
-	       ret == -1 ? got : 0, ret == -1 ? strerror(got) : "", err, strerror(err));
-	failures++;
-}
 
 static int open_hello(void)
 {

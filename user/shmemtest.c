@@ -31,33 +31,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check.h"
+
 #define BAD ((void *)8) /* user space, never mapped */
 #define PAGE 4096
 #define MiB (1024 * 1024)
 #define TMPFS_MAGIC 0x01021994
 #define HOLD "/tmp/shmemtest.hold"
-
-static int failures;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-	if (!ok)
-		failures++;
-}
-
-static void check_err(long ret, int err, const char *what)
-{
-	int got = errno;
-
-	if (ret == -1 && got == err) {
-		printf("ok: %s\n", what);
-		return;
-	}
-	printf("FAIL: %s (returned %ld, errno %d; wanted errno %d %s)\n", what, ret,
-	       ret == -1 ? got : 0, err, strerror(err));
-	failures++;
-}
 
 /* The byte at offset off of test data number seed. */
 static unsigned char pattern(unsigned seed, size_t off)

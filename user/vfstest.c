@@ -20,6 +20,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "check.h"
+
 #define BAD ((void *)8) /* user space, never mapped */
 #define RAMFS_MAGIC 0x858458f6
 
@@ -29,28 +31,6 @@ static int root_is_rootfs(void)
 	struct statfs sfs;
 
 	return statfs("/", &sfs) == 0 && sfs.f_type == RAMFS_MAGIC;
-}
-
-static int failures;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-	if (!ok)
-		failures++;
-}
-
-static void check_err(long ret, int err, const char *what)
-{
-	int got = errno;
-
-	if (ret == -1 && got == err) {
-		printf("ok: %s\n", what);
-		return;
-	}
-	printf("FAIL: %s (returned %ld, errno %d; wanted errno %d %s)\n", what, ret,
-	       ret == -1 ? got : 0, err, strerror(err));
-	failures++;
 }
 
 static int is_mode(const char *path, mode_t type, int follow)
