@@ -6,6 +6,7 @@
  */
 #include "kernel/monitor.h"
 #include "fs/initramfs.h"
+#include "fs/proc/proc_fs.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/serial.h"

@@ -1,0 +1,10 @@
+/* /proc for the rest of the kernel (Linux: include/linux/proc_fs.h). */
+#ifndef FS_PROC_PROC_FS_H
+#define FS_PROC_PROC_FS_H
+
+#include "fs/seq_file.h"
+
+/* /proc/meminfo's report, which the console's meminfo prints too. */
+int meminfo_show(struct seq_file *m);
+
+#endif
