@@ -134,7 +134,7 @@ UNIT_KERNEL_SRCS := mm/buddy.c mm/swap.c mm/slab.c mm/page_flags.c lib/format.c 
                     lib/string.c lib/ratelimit.c kernel/cmdline.c mce/severity.c mce/decode.c \
                     mce/bank.c fs/cpio.c fs/namei.c fs/file.c fs/fdtable.c fs/seq_file.c \
                     lib/rbtree.c mm/vma.c mm/pagewalk.c kernel/kallsyms.c kernel/timerqueue.c \
-                    kernel/rtc.c kernel/sysctl_int.c
+                    kernel/rtc.c lib/xarray.c lib/errseq.c kernel/sysctl_int.c
 UNIT_KERNEL_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/unit/%.o)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 

@@ -1,5 +1,6 @@
 /* struct file: allocation, reference counts, and lseek for plain files. */
 #include "fs/file.h"
+#include "fs/internal.h"
 #include "kernel/errno.h"
 #include "mm/slab.h"
 
@@ -31,6 +32,8 @@ void fput(struct file *f)
 		return;
 	if (f->f_op->release)
 		f->f_op->release(f->f_inode, f);
+	if (f->f_path.dentry)
+		path_put(&f->f_path);
 	kfree(f);
 }
 

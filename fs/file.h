@@ -24,10 +24,19 @@
 #define O_CREAT 0100
 #define O_EXCL 0200
 #define O_TRUNC 01000
-#define O_APPEND 02000 /* accepted and ignored: nothing can be written yet */
+#define O_NOCTTY 0400
+#define O_APPEND 02000
 #define O_NONBLOCK 04000
+#define O_DSYNC 010000
+#define O_DIRECT 040000
+#define O_LARGEFILE 0100000
 #define O_DIRECTORY 0200000
+#define O_NOFOLLOW 0400000
+#define O_NOATIME 01000000
 #define O_CLOEXEC 02000000 /* belongs to the descriptor, not the file */
+#define O_SYNC 04010000
+#define O_PATH 010000000
+#define O_TMPFILE 020200000
 
 /* What a struct file may be used for, from the access mode. */
 #define FMODE_READ 1

@@ -400,5 +400,24 @@ int simple_statfs(struct dentry *dentry, struct kstatfs *buf);
 /* llseek for files with a size: SEEK_SET/CUR/END, and SEEK_DATA/HOLE as
  * if there were no holes. */
 loff_t generic_file_llseek(struct file *f, loff_t offset, int whence);
+int dcache_readdir(struct file *f, struct dir_context *ctx);
+/* A new inode of sb with mode (a directory gets the simple directory
+ * operations), numbered in creation order, times now. */
+struct inode *simple_new_inode(struct super_block *sb, umode_t mode);
+/* Name inode (its reference passes on) in parent, pinned: the dentry,
+ * or NULL when memory is short. */
+struct dentry *simple_create_dentry(struct dentry *parent, const char *name, struct inode *inode);
+/* Directory operations for pinned-dentry file systems. */
+int simple_link(struct dentry *old_dentry, struct inode *dir, struct dentry *dentry);
+int simple_unlink(struct inode *dir, struct dentry *dentry);
+int simple_rmdir(struct inode *dir, struct dentry *dentry);
+int simple_rename(struct inode *old_dir, struct dentry *old_dentry, struct inode *new_dir,
+		  struct dentry *new_dentry, unsigned int flags);
+bool simple_empty(struct dentry *dentry);
+
+/* rename flags (renameat2) */
+#define RENAME_NOREPLACE 1u
+#define RENAME_EXCHANGE 2u
+#define RENAME_WHITEOUT 4u
 
 #endif

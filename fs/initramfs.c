@@ -1,10 +1,12 @@
 /*
- * The initramfs table (see fs/initramfs.h). Only regular files are kept:
- * the Makefile packs nothing else, and there are no directories to put
- * anything else in yet.
+ * The initramfs: a cpio archive that GRUB loads next to the kernel
+ * (boot/grub.cfg, `module2 /boot/initramfs.cpio initramfs`), unpacked
+ * into rootfs at boot (fs/rootfs.c). The Makefile packs the user
+ * programs into it, and the files of `make EXTRA=DIR`. File contents stay
+ * where GRUB put them (mm_init reserves that memory).
  */
-#include "fs/initramfs.h"
 #include "fs/cpio.h"
+#include "fs/rootfs.h"
 #include "kernel/multiboot.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
@@ -12,50 +14,32 @@
 
 #define MODULE_NAME "initramfs" /* the words after the path in module2 */
 
-static struct initramfs_file files[INITRAMFS_MAX_FILES];
-static int nr_files;
+struct unpack_count {
+	int files;
+	size_t bytes;
+};
 
-static struct initramfs_file *find_file(const char *name)
+/* First pass: is the whole archive well formed? (All or nothing: files
+ * from a damaged archive may be damaged too.) */
+static int count_member(const struct cpio_entry *e, void *arg)
 {
-	for (int i = 0; i < nr_files; i++) {
-		if (strcmp(files[i].name, name) == 0)
-			return &files[i];
+	struct unpack_count *c = arg;
+
+	if ((e->mode & CPIO_MODE_TYPE) == CPIO_MODE_REGULAR) {
+		c->files++;
+		c->bytes += e->size;
 	}
-	return NULL;
+	return 0;
 }
 
-const struct initramfs_file *initramfs_lookup(const char *name)
+static int add_member(const struct cpio_entry *e, void *arg)
 {
-	return find_file(name);
-}
+	struct rootfs_member m = { e->name, e->mode, e->data, e->size };
+	int err = rootfs_add(arg, &m);
 
-/* cpio_for_each callback: add one member to the table. A member the table
- * cannot hold is left out with a warning; the rest is still usable. */
-static int add_file(const struct cpio_entry *e, void *arg)
-{
-	(void)arg;
-	if ((e->mode & CPIO_MODE_TYPE) != CPIO_MODE_REGULAR)
-		return 0;
-	if (e->name_len >= INITRAMFS_NAME_MAX) {
-		pr_warn("initramfs: skipping %s: name over %d characters\n", e->name,
-			INITRAMFS_NAME_MAX - 1);
-		return 0;
-	}
-	/* A name seen twice: the later file wins, as when Linux unpacks. */
-	struct initramfs_file *f = find_file(e->name);
-	if (!f) {
-		if (nr_files == INITRAMFS_MAX_FILES) {
-			pr_warn("initramfs: skipping %s: more than %d files\n", e->name,
-				INITRAMFS_MAX_FILES);
-			return 0;
-		}
-		f = &files[nr_files++];
-		strlcpy(f->name, e->name, sizeof(f->name));
-		f->ino = INITRAMFS_ROOT_INO + nr_files;
-	}
-	f->data = e->data;
-	f->size = e->size;
-	f->mode = e->mode;
+	/* One member that cannot be made is left out; the rest still serves. */
+	if (err)
+		pr_warn("initramfs: skipping %s: error %d\n", e->name, err);
 	return 0;
 }
 
@@ -68,32 +52,25 @@ static const struct boot_module *find_module(void)
 	return NULL;
 }
 
-void initramfs_init(void)
+int initramfs_unpack(struct super_block *sb)
 {
 	const struct boot_module *m = find_module();
+	struct unpack_count count = { 0, 0 };
 
 	if (!m) {
 		pr_warn("initramfs: no module named '%s' (boot/grub.cfg loads it)\n",
 			MODULE_NAME);
-		return;
+		return 0;
 	}
-	int ret = cpio_for_each(__va(m->start), m->end - m->start, add_file, NULL);
+	const void *archive = __va(m->start);
+	size_t size = m->end - m->start;
+	int ret = cpio_for_each(archive, size, count_member, &count);
 	if (ret < 0) {
-		/* All or nothing: files from a damaged archive may be damaged too. */
-		nr_files = 0;
 		pr_err("initramfs: malformed cpio archive at %#llx-%#llx (error %d), no files\n",
 		       (unsigned long long)m->start, (unsigned long long)m->end, ret);
-		return;
+		return 0;
 	}
-	size_t total = 0;
-	for (int i = 0; i < nr_files; i++)
-		total += files[i].size;
-	pr_info("initramfs: %d files, %zu KiB\n", nr_files, (total + 1023) / 1024);
-}
-
-int initramfs_show(struct seq_file *m)
-{
-	for (int i = 0; i < nr_files; i++)
-		seq_printf(m, "%-20s %zu\n", files[i].name, files[i].size);
+	cpio_for_each(archive, size, add_member, sb);
+	pr_info("initramfs: %d files, %zu KiB\n", count.files, (count.bytes + 1023) / 1024);
 	return 0;
 }

@@ -1,29 +1,36 @@
 /*
- * Path names. Antidote has one directory, "/", holding the initramfs
- * files, and it is every process's working directory; so "/hello",
- * "hello", "./hello" and "//hello" all name the same file, and any path
- * that goes through a file as if it were a directory fails.
- *
- * The walk only calls `lookup` on the outside world, so the host unit
- * tests run it with a table of their own (tests/unit/test_namei.c).
+ * Path names (fs/namei.c): from a name to a place in the tree of mounts
+ * and dentries. Every system call that takes a path goes through here.
  */
 #ifndef FS_NAMEI_H
 #define FS_NAMEI_H
 
-#include "fs/initramfs.h"
+#include "fs/fs.h"
 
 #define PATH_MAX 4096 /* with the NUL */
 #define NAME_MAX 255  /* one component */
 
-/*
- * Walk path, asking lookup(name) for the file of each name. 0 and *file:
- * the file the path names, or NULL for the directory "/". Errors, as
- * Linux gives them: -ENOENT for a missing name or an empty path;
- * -ENOTDIR when a file is followed by "/" (and anything after it);
- * -ENAMETOOLONG for a component over NAME_MAX characters.
- */
-int path_lookup(const char *path,
-		const struct initramfs_file *(*lookup)(const char *name),
-		const struct initramfs_file **file);
+#define LOOKUP_FOLLOW 1u    /* follow a symbolic link at the end too */
+#define LOOKUP_DIRECTORY 2u /* the end must be a directory */
+
+/* What the last component of a path is (filename_parentat). */
+enum { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };
+
+/* Look name up from dfd (AT_FDCWD: the working directory): 0 and *path
+ * (held: path_put it), or -errno. */
+int filename_lookup(int dfd, const char *name, unsigned int flags, struct path *path);
+int kern_path(const char *name, unsigned int flags, struct path *path);
+/* The same for a name in user memory (-EFAULT, -ENAMETOOLONG too). */
+int user_path_at(int dfd, uint64_t uname, unsigned int flags, struct path *path);
+/* The directory holding name's last component (held), and that
+ * component (pointing into name). */
+int filename_parentat(int dfd, const char *name, struct path *parent, struct qstr *last,
+		      int *type);
+/* name in dir, whose lock the caller holds: positive or negative, held. */
+struct dentry *lookup_one_qstr(const struct qstr *name, struct dentry *dir);
+/* Go down into what is mounted on path. */
+void follow_mount(struct path *path);
+/* The absolute path of path, at the end of buf. */
+char *d_path(const struct path *path, char *buf, int buflen);
 
 #endif

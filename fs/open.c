@@ -1,21 +1,24 @@
 /*
- * Opening and closing: open, openat, close, dup, dup2, dup3, chdir,
- * getcwd. The one directory, "/", is every process's working directory,
- * so there is no per-process state beyond the descriptor table (Linux
- * keeps the working directory in fs_struct; here there is nothing to
- * remember).
+ * Opening and closing: open, openat, creat, close, dup, dup2, dup3,
+ * chdir, fchdir, getcwd, umask. open() walks the path (fs/namei.c),
+ * creates the file for O_CREAT, checks what the file and its mount
+ * allow, and hands the inode's file operations a new struct file.
  */
 #include "fs/fdtable.h"
 #include "fs/file.h"
 #include "fs/internal.h"
+#include "fs/fs_struct.h"
 #include "fs/namei.h"
-#include "fs/rootfs.h"
 #include "fs/stat.h"
 #include "kernel/errno.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
+#include "lib/err.h"
+#include "lib/string.h"
 #include "mm/slab.h"
+
+static const struct file_operations empty_fops;
 
 struct file *fget(unsigned int fd)
 {
@@ -44,27 +47,136 @@ void putname(char *path)
 	kfree(path);
 }
 
-/* Each kind of file says in st_mode what it is. */
-static bool is_dir(struct file *f)
+static bool is_dir_inode(const struct inode *inode)
 {
-	struct stat st = { 0 };
-
-	f->f_op->stat(f, &st);
-	return S_ISDIR(st.st_mode);
+	return S_ISDIR(inode->i_mode);
 }
 
-long vfs_open_at(int dirfd, const char *path, unsigned int flags, struct file **f)
+/* Writing to a file needs a writable mount; device files and FIFOs
+ * write to their device, not the file system. */
+static bool needs_writable_fs(const struct inode *inode)
 {
-	/* A relative path starts at dirfd; "/" being the only directory,
-	 * that is where rootfs_open starts it anyway. */
-	if (path[0] != '/' && dirfd != AT_FDCWD) {
-		struct file *dir = fget((unsigned int)dirfd);
-		if (!dir)
-			return -EBADF;
-		if (!is_dir(dir))
-			return -ENOTDIR;
+	return S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode) || S_ISLNK(inode->i_mode);
+}
+
+static bool mnt_is_readonly(const struct vfsmount *mnt)
+{
+	return (mnt->mnt_flags & MNT_RDONLY) || (mnt->mnt_sb->s_flags & SB_RDONLY);
+}
+
+long vfs_open_path(const struct path *path, unsigned int flags, struct file **out)
+{
+	struct inode *inode = path->dentry->d_inode;
+	bool write = (flags & O_ACCMODE) != O_RDONLY;
+
+	if (!inode->i_fop)
+		return -ENXIO; /* a device without a driver, a FIFO, a socket */
+	if (is_dir_inode(inode) && (write || (flags & O_TRUNC)))
+		return -EISDIR;
+	if ((write || (flags & O_TRUNC)) && needs_writable_fs(inode) && mnt_is_readonly(path->mnt))
+		return -EROFS;
+	struct file *f = alloc_file(inode->i_fop, flags, NULL);
+	if (!f)
+		return -ENOMEM;
+	f->f_path = *path;
+	path_get(path);
+	f->f_inode = inode;
+	f->f_mapping = inode->i_mapping;
+	f->f_wb_err = errseq_sample(&inode->i_mapping->wb_err);
+	if (f->f_op->open) {
+		int err = f->f_op->open(inode, f);
+		if (err) {
+			f->f_op = &empty_fops; /* nothing to release */
+			fput(f);
+			return err;
+		}
 	}
-	return rootfs_open(path, flags, f);
+	if ((flags & O_TRUNC) && write && S_ISREG(inode->i_mode)) {
+		int err = do_truncate(path->dentry, 0);
+		if (err) {
+			fput(f);
+			return err;
+		}
+	}
+	*out = f;
+	return 0;
+}
+
+/* O_CREAT: find or make the last component in its directory. */
+static long open_create(int dirfd, const char *name, unsigned int flags, umode_t mode,
+			struct path *path, bool *created)
+{
+	struct path parent;
+	struct qstr last;
+	int type;
+
+	long err = filename_parentat(dirfd, name, &parent, &last, &type);
+	if (err)
+		return err;
+	if (type != LAST_NORM || last.name[last.len] == '/') {
+		path_put(&parent);
+		return -EISDIR;
+	}
+	struct inode *dir = parent.dentry->d_inode;
+	inode_lock(dir);
+	struct dentry *d = lookup_one_qstr(&last, parent.dentry);
+	err = IS_ERR(d) ? PTR_ERR(d) : 0;
+	if (!err && !d->d_inode) {
+		if (mnt_is_readonly(parent.mnt))
+			err = -EROFS;
+		else if (!dir->i_op->create)
+			err = -EACCES;
+		else
+			err = dir->i_op->create(dir, d, S_IFREG | (mode & ~current->fs->umask & 07777),
+						flags & O_EXCL);
+		*created = !err;
+	} else if (!err && (flags & O_EXCL)) {
+		err = -EEXIST;
+	}
+	inode_unlock(dir);
+	if (err) {
+		if (!IS_ERR(d))
+			dput(d);
+		path_put(&parent);
+		return err;
+	}
+	*path = (struct path){ mntget(parent.mnt), d };
+	path_put(&parent);
+	follow_mount(path);
+	return 0;
+}
+
+long vfs_open_at(int dirfd, const char *name, unsigned int flags, umode_t mode, struct file **f)
+{
+	struct path path;
+	bool created = false;
+	long err;
+
+	if (flags & O_CREAT) {
+		err = open_create(dirfd, name, flags, mode, &path, &created);
+		/* An existing symbolic link is followed (Linux would create a
+		 * missing target; here that is ENOENT). */
+		if (!err && !created && S_ISLNK(path.dentry->d_inode->i_mode)) {
+			path_put(&path);
+			err = flags & O_NOFOLLOW ? -ELOOP :
+			      filename_lookup(dirfd, name, LOOKUP_FOLLOW, &path);
+		}
+	} else {
+		err = filename_lookup(dirfd, name, flags & O_NOFOLLOW ? 0 : LOOKUP_FOLLOW, &path);
+	}
+	if (err)
+		return err;
+	struct inode *inode = path.dentry->d_inode;
+	if (S_ISLNK(inode->i_mode))
+		err = -ELOOP; /* O_NOFOLLOW */
+	else if ((flags & O_DIRECTORY) && !is_dir_inode(inode))
+		err = -ENOTDIR;
+	else if ((flags & O_CREAT) && is_dir_inode(inode))
+		err = -EISDIR;
+	else
+		err = vfs_open_path(&path, created ? flags & ~O_TRUNC : flags, f);
+	path_put(&path);
+	return err;
 }
 
 long sys_openat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
@@ -72,11 +184,10 @@ long sys_openat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
 	struct file *f;
 	char *path;
 
-	(void)mode; /* permissions of a new file: nothing can be created */
 	long err = getname(upath, false, &path);
 	if (err)
 		return err;
-	err = vfs_open_at((int)dirfd, path, (unsigned int)flags, &f);
+	err = vfs_open_at((int)dirfd, path, (unsigned int)flags, (umode_t)mode, &f);
 	putname(path);
 	if (err)
 		return err;
@@ -136,30 +247,102 @@ long sys_dup3(uint64_t oldfd, uint64_t newfd, uint64_t flags)
 	return do_dup2((unsigned int)oldfd, (unsigned int)newfd, (unsigned int)flags);
 }
 
+long sys_creat(uint64_t upath, uint64_t mode)
+{
+	return sys_openat((uint64_t)AT_FDCWD, upath, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
+static long set_pwd(struct path *path)
+{
+	if (!is_dir_inode(path->dentry->d_inode)) {
+		path_put(path);
+		return -ENOTDIR;
+	}
+	set_fs_pwd(current->fs, path); /* the reference passes */
+	return 0;
+}
+
 long sys_chdir(uint64_t upath)
 {
-	struct file *f;
-	char *path;
+	struct path path;
+	long err = user_path_at(AT_FDCWD, upath, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &path);
 
-	long err = getname(upath, false, &path);
-	if (err)
-		return err;
-	/* The only directory is the working directory already. */
-	err = vfs_open_at(AT_FDCWD, path, O_RDONLY | O_DIRECTORY, &f);
-	putname(path);
-	if (err)
-		return err;
-	fput(f);
-	return 0;
+	return err ? err : set_pwd(&path);
+}
+
+long sys_fchdir(uint64_t fd)
+{
+	struct file *f = fget((unsigned int)fd);
+
+	if (!f || !f->f_path.dentry)
+		return f ? -ENOTDIR : -EBADF;
+	struct path path = f->f_path;
+	path_get(&path);
+	return set_pwd(&path);
 }
 
 long sys_getcwd(uint64_t buf, uint64_t size)
 {
-	static const char cwd[] = "/";
+	char *page = kmalloc(PATH_MAX);
 
-	if (size < sizeof(cwd))
-		return -ERANGE;
-	if (copy_to_user(buf, cwd, sizeof(cwd)))
-		return -EFAULT;
-	return sizeof(cwd); /* the length with the NUL, as Linux's system call */
+	if (!page)
+		return -ENOMEM;
+	struct path *pwd = &current->fs->pwd;
+	char *p = pwd->dentry->d_flags & DCACHE_DISCONNECTED ? ERR_PTR(-ENOENT)
+							      : d_path(pwd, page, PATH_MAX);
+	long len = IS_ERR(p) ? PTR_ERR(p) : (long)strlen(p) + 1;
+	if (len > 0 && (uint64_t)len > size)
+		len = -ERANGE;
+	if (len > 0 && copy_to_user(buf, p, (size_t)len))
+		len = -EFAULT;
+	kfree(page);
+	return len; /* the length with the NUL, as Linux's system call */
+}
+
+long sys_umask(uint64_t mask)
+{
+	unsigned int old = current->fs->umask;
+
+	current->fs->umask = (unsigned int)mask & 0777;
+	return old;
+}
+
+#define F_OK 0
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
+#define AT_EACCESS 0x200
+
+/* access, faccessat, faccessat2. Everyone is root: a file can be read
+ * and written, and executed if any execute bit is set (or it is a
+ * directory) - but not written on a read-only file system. */
+long sys_faccessat2(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t flags)
+{
+	struct path path;
+
+	if (mode & ~(uint64_t)(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	if (flags & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	long err = user_path_at((int)dirfd, upath, flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW,
+				&path);
+	if (err)
+		return err;
+	struct inode *inode = path.dentry->d_inode;
+	if ((mode & X_OK) && !S_ISDIR(inode->i_mode) && !(inode->i_mode & 0111))
+		err = -EACCES;
+	else if ((mode & W_OK) && needs_writable_fs(inode) && mnt_is_readonly(path.mnt))
+		err = -EROFS;
+	path_put(&path);
+	return err;
+}
+
+long sys_faccessat(uint64_t dirfd, uint64_t upath, uint64_t mode)
+{
+	return sys_faccessat2(dirfd, upath, mode, 0);
+}
+
+long sys_access(uint64_t upath, uint64_t mode)
+{
+	return sys_faccessat2((uint64_t)AT_FDCWD, upath, mode, 0);
 }

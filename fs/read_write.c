@@ -160,7 +160,7 @@ long sys_lseek(uint64_t fd, uint64_t offset, uint64_t whence)
 	return f->f_op->llseek(f, (loff_t)offset, (int)whence);
 }
 
-long sys_fsync(uint64_t fd)
+static long do_fsync(uint64_t fd, int datasync)
 {
 	struct file *f = fget((unsigned int)fd);
 
@@ -168,11 +168,17 @@ long sys_fsync(uint64_t fd)
 		return -EBADF;
 	if (!f->f_op->fsync)
 		return -EINVAL;
-	return f->f_op->fsync(f, 0, INT64_MAX, 0);
+	return f->f_op->fsync(f, 0, INT64_MAX, datasync);
 }
 
-/* With no metadata to leave out, the same as fsync. */
+long sys_fsync(uint64_t fd)
+{
+	return do_fsync(fd, 0);
+}
+
+/* fsync without the attributes that do not matter for reading the data
+ * back (times). */
 long sys_fdatasync(uint64_t fd)
 {
-	return sys_fsync(fd);
+	return do_fsync(fd, 1);
 }

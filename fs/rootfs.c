@@ -1,51 +1,43 @@
 /*
- * The initramfs as a read-only file system (see fs/rootfs.h). Its files
- * stay where GRUB loaded them; a struct file of one points to its
- * initramfs_file, and reading copies straight from there.
+ * rootfs: the first root file system, in memory (Linux: rootfs, where
+ * the initramfs is unpacked). Its tree starts as the initramfs archive
+ * (fs/initramfs.c): directories, symbolic links and the programs, whose
+ * bytes stay where GRUB loaded them - a regular file here is read-only
+ * and reads straight from the archive. Directories, symbolic links and
+ * device nodes can be added and removed (the mount points /proc, /dev,
+ * ... are made at boot); new regular files cannot (EROFS): they belong
+ * on the disk or in /tmp.
  */
 #include "fs/rootfs.h"
 #include "fs/file.h"
-#include "fs/initramfs.h"
+#include "fs/internal.h"
 #include "fs/iov_iter.h"
-#include "fs/namei.h"
 #include "fs/stat.h"
 #include "kernel/errno.h"
-#include "mm/layout.h"
+#include "lib/err.h"
+#include "lib/string.h"
+#include "mm/slab.h"
 
-#define ROOTFS_DEV 1 /* 0:1, as Linux numbers its first in-memory file system */
+#define ROOTFS_MAGIC 0x858458f6 /* Linux's RAMFS_MAGIC */
+
+/* A regular file's bytes, in the archive. */
+struct rootfs_data {
+	const void *data;
+	size_t size;
+};
 
 static long rootfs_read(struct file *f, struct iov_iter *to, loff_t *pos)
 {
-	const struct initramfs_file *inode = f->private_data;
+	const struct rootfs_data *rd = f->f_inode->i_private;
 
-	if (*pos >= (loff_t)inode->size)
+	if (*pos >= (loff_t)rd->size)
 		return 0;
-	size_t n = MIN(iov_iter_count(to), inode->size - (size_t)*pos);
-	size_t done = copy_to_iter((const char *)inode->data + *pos, n, to);
+	size_t n = MIN(iov_iter_count(to), rd->size - (size_t)*pos);
+	size_t done = copy_to_iter((const char *)rd->data + *pos, n, to);
 	if (!done && n)
 		return -EFAULT;
 	*pos += (loff_t)done;
 	return (long)done;
-}
-
-static loff_t rootfs_llseek(struct file *f, loff_t offset, int whence)
-{
-	const struct initramfs_file *inode = f->private_data;
-
-	return fixed_size_llseek(f, offset, whence, (loff_t)inode->size);
-}
-
-static void rootfs_stat(struct file *f, struct stat *st)
-{
-	const struct initramfs_file *inode = f->private_data;
-
-	st->st_dev = ROOTFS_DEV;
-	st->st_ino = inode->ino;
-	st->st_nlink = 1;
-	st->st_mode = inode->mode;
-	st->st_size = (int64_t)inode->size;
-	st->st_blksize = PAGE_SIZE;
-	st->st_blocks = (int64_t)(inode->size + 511) / 512;
 }
 
 /* Nothing to write out: the data never changes. */
@@ -57,69 +49,251 @@ static int rootfs_fsync(struct file *f, loff_t start, loff_t end, int datasync)
 
 static const struct file_operations rootfs_file_fops = {
 	.read = rootfs_read,
-	.llseek = rootfs_llseek,
-	.stat = rootfs_stat,
+	.llseek = generic_file_llseek,
 	.fsync = rootfs_fsync,
 };
 
-/* "/": read() is for files (getdents64 would list a directory). */
-static long rootdir_read(struct file *f, struct iov_iter *to, loff_t *pos)
+bool rootfs_file_data(const struct inode *inode, const void **data, size_t *size)
 {
-	(void)f, (void)to, (void)pos;
-	return -EISDIR;
+	if (inode->i_fop != &rootfs_file_fops)
+		return false;
+	const struct rootfs_data *rd = inode->i_private;
+	*data = rd->data;
+	*size = rd->size;
+	return true;
 }
 
-/* As for Linux's in-memory directories: SEEK_SET and SEEK_CUR only. */
-static loff_t rootdir_llseek(struct file *f, loff_t offset, int whence)
+/* A symbolic link's target is its i_private, a NUL-terminated copy. */
+static int rootfs_get_link(struct inode *inode, char *buf, int buflen)
 {
-	if (whence != SEEK_SET && whence != SEEK_CUR)
-		return -EINVAL;
-	return fixed_size_llseek(f, offset, whence, 0);
+	int len = (int)MIN(strlen(inode->i_private), (size_t)buflen);
+
+	memcpy(buf, inode->i_private, (size_t)len);
+	return len;
 }
 
-static void rootdir_stat(struct file *f, struct stat *st)
-{
-	(void)f;
-	st->st_dev = ROOTFS_DEV;
-	st->st_ino = INITRAMFS_ROOT_INO;
-	st->st_nlink = 2; /* no subdirectories: its name in itself and ".": 2 */
-	st->st_mode = S_IFDIR | 0755;
-	st->st_blksize = PAGE_SIZE;
-}
-
-static const struct file_operations rootdir_fops = {
-	.read = rootdir_read,
-	.llseek = rootdir_llseek,
-	.stat = rootdir_stat,
-	.fsync = rootfs_fsync,
+static const struct inode_operations rootfs_symlink_iops = {
+	.get_link = rootfs_get_link,
 };
 
-long rootfs_open(const char *path, unsigned int flags, struct file **f)
-{
-	const struct initramfs_file *inode;
-	bool write = (flags & O_ACCMODE) != O_RDONLY;
-	int err = path_lookup(path, initramfs_lookup, &inode);
+static const struct inode_operations rootfs_dir_iops;
 
-	/* Nothing can be created here. (Linux says ENOENT instead when a
-	 * directory on the way is missing, as in "nope/new"; here that
-	 * answer is EROFS too.) */
-	if (err == -ENOENT && (flags & O_CREAT))
+static void rootfs_free_inode(struct inode *inode)
+{
+	if (S_ISLNK(inode->i_mode) || S_ISREG(inode->i_mode))
+		kfree(inode->i_private);
+	kfree(inode);
+}
+
+static const struct super_operations rootfs_sops = {
+	.free_inode = rootfs_free_inode,
+	.statfs = simple_statfs,
+};
+
+static struct inode *rootfs_new_inode(struct super_block *sb, umode_t mode, dev_t dev)
+{
+	struct inode *inode = simple_new_inode(sb, mode);
+
+	if (!inode)
+		return NULL;
+	if (S_ISDIR(mode))
+		inode->i_op = &rootfs_dir_iops;
+	else if (S_ISLNK(mode))
+		inode->i_op = &rootfs_symlink_iops;
+	else if (!S_ISREG(mode))
+		init_special_inode(inode, mode, dev);
+	return inode;
+}
+
+/* New names in a directory: the VFS holds dir's lock and made dentry,
+ * a negative hashed dentry. It is pinned from now on (fs/libfs.c). */
+static int rootfs_instantiate(struct inode *dir, struct dentry *dentry, struct inode *inode)
+{
+	d_instantiate(dentry, inode);
+	dget(dentry);
+	if (S_ISDIR(inode->i_mode))
+		inc_nlink(dir);
+	dir->i_mtime = dir->i_ctime = current_time(dir);
+	return 0;
+}
+
+static int rootfs_mknod(struct inode *dir, struct dentry *dentry, umode_t mode, dev_t dev)
+{
+	if (S_ISREG(mode))
 		return -EROFS;
-	if (err)
-		return err;
-	if ((flags & O_CREAT) && (flags & O_EXCL))
-		return -EEXIST;
+	struct inode *inode = rootfs_new_inode(dir->i_sb, mode, dev);
+	if (!inode)
+		return -ENOMEM;
+	return rootfs_instantiate(dir, dentry, inode);
+}
+
+static int rootfs_create(struct inode *dir, struct dentry *dentry, umode_t mode, bool excl)
+{
+	(void)dir, (void)dentry, (void)mode, (void)excl;
+	return -EROFS;
+}
+
+static int rootfs_mkdir(struct inode *dir, struct dentry *dentry, umode_t mode)
+{
+	return rootfs_mknod(dir, dentry, mode | S_IFDIR, 0);
+}
+
+static int rootfs_symlink(struct inode *dir, struct dentry *dentry, const char *target)
+{
+	char *copy = kmalloc(strlen(target) + 1);
+
+	if (!copy)
+		return -ENOMEM;
+	strlcpy(copy, target, strlen(target) + 1);
+	struct inode *inode = rootfs_new_inode(dir->i_sb, S_IFLNK | 0777, 0);
 	if (!inode) {
-		if (write || (flags & O_CREAT))
-			return -EISDIR;
-		*f = alloc_file(&rootdir_fops, flags, NULL);
-	} else {
-		if (flags & O_DIRECTORY)
-			return -ENOTDIR;
-		if (write || (flags & O_TRUNC))
-			return -EROFS;
-		/* private_data is not const; rootfs_* only read through it. */
-		*f = alloc_file(&rootfs_file_fops, flags, (void *)inode);
+		kfree(copy);
+		return -ENOMEM;
 	}
-	return *f ? 0 : -ENOMEM;
+	inode->i_private = copy;
+	inode->i_size = (loff_t)strlen(target);
+	return rootfs_instantiate(dir, dentry, inode);
+}
+
+static const struct inode_operations rootfs_dir_iops = {
+	.lookup = simple_lookup,
+	.create = rootfs_create,
+	.mknod = rootfs_mknod,
+	.mkdir = rootfs_mkdir,
+	.symlink = rootfs_symlink,
+	.link = simple_link,
+	.unlink = simple_unlink,
+	.rmdir = simple_rmdir,
+	.rename = simple_rename,
+};
+
+/* ---- unpacking the archive ------------------------------------------ */
+
+/* The child called name (len bytes) of parent, made a directory if it is
+ * missing: held, or ERR_PTR. */
+static struct dentry *child_dir(struct dentry *parent, const char *name, unsigned int len)
+{
+	struct qstr q = { name, len, 0 };
+	struct dentry *d = lookup_one_qstr(&q, parent);
+
+	if (IS_ERR(d) || d->d_inode)
+		return d;
+	int err = rootfs_mkdir(parent->d_inode, d, 0755);
+	if (err) {
+		dput(d);
+		return ERR_PTR(err);
+	}
+	return d;
+}
+
+/* Make the last component of the archive's path in dir. */
+static int unpack_one(struct dentry *dir, const char *name, unsigned int len,
+		      const struct rootfs_member *m)
+{
+	struct qstr q = { name, len, 0 };
+	struct dentry *d = lookup_one_qstr(&q, dir);
+
+	if (IS_ERR(d))
+		return (int)PTR_ERR(d);
+	int err = 0;
+	if (d->d_inode) /* a name seen twice: the first one stays (a directory, say) */
+		goto out;
+	if (S_ISDIR(m->mode)) {
+		err = rootfs_mkdir(dir->d_inode, d, m->mode & S_IALLUGO);
+	} else if (S_ISLNK(m->mode)) {
+		char target[256];
+		size_t n = MIN(m->size, sizeof(target) - 1);
+		memcpy(target, m->data, n);
+		target[n] = '\0';
+		err = rootfs_symlink(dir->d_inode, d, target);
+	} else if (S_ISREG(m->mode)) {
+		struct rootfs_data *rd = kmalloc(sizeof(*rd));
+		struct inode *inode = rd ? rootfs_new_inode(dir->d_sb, m->mode, 0) : NULL;
+		if (!inode) {
+			kfree(rd);
+			err = -ENOMEM;
+			goto out;
+		}
+		*rd = (struct rootfs_data){ m->data, m->size };
+		inode->i_private = rd;
+		inode->i_fop = &rootfs_file_fops;
+		inode->i_size = (loff_t)m->size;
+		inode->i_blocks = (m->size + 511) / 512;
+		err = rootfs_instantiate(dir->d_inode, d, inode);
+	}
+out:
+	dput(d);
+	return err;
+}
+
+static bool only_slashes(const char *p)
+{
+	while (*p == '/')
+		p++;
+	return !*p;
+}
+
+int rootfs_add(struct super_block *sb, const struct rootfs_member *m)
+{
+	struct dentry *dir = dget(sb->s_root);
+	const char *p = m->name;
+
+	for (;;) {
+		while (*p == '/')
+			p++;
+		const char *end = p;
+		while (*end && *end != '/')
+			end++;
+		unsigned int len = (unsigned int)(end - p);
+		if (only_slashes(end)) {
+			int err = len && !(len == 1 && *p == '.') ? unpack_one(dir, p, len, m) : 0;
+			dput(dir);
+			return err;
+		}
+		if (len > NAME_MAX) {
+			dput(dir);
+			return -ENAMETOOLONG;
+		}
+		struct dentry *next = len == 1 && *p == '.' ? dget(dir) : child_dir(dir, p, len);
+		dput(dir);
+		if (IS_ERR(next))
+			return (int)PTR_ERR(next);
+		if (!S_ISDIR(next->d_inode->i_mode)) {
+			dput(next);
+			return -ENOTDIR;
+		}
+		dir = next;
+		p = end;
+	}
+}
+
+static int rootfs_fill_super(struct super_block *sb, void *data, int silent)
+{
+	(void)data, (void)silent;
+	sb->s_magic = ROOTFS_MAGIC;
+	sb->s_op = &rootfs_sops;
+	struct inode *root = rootfs_new_inode(sb, S_IFDIR | 0755, 0);
+	sb->s_root = d_make_root(root);
+	if (!sb->s_root)
+		return -ENOMEM;
+	return initramfs_unpack(sb);
+}
+
+static struct dentry *rootfs_mount(struct file_system_type *type, unsigned int flags,
+				   const char *dev_name, void *data)
+{
+	(void)dev_name;
+	return mount_nodev(type, flags, data, rootfs_fill_super);
+}
+
+static struct file_system_type rootfs_fs_type = {
+	.name = "rootfs",
+	.mount = rootfs_mount,
+	.kill_sb = kill_litter_super,
+};
+
+void rootfs_init(void)
+{
+	register_filesystem(&rootfs_fs_type);
+	init_mount_tree("rootfs");
 }

@@ -1,20 +1,29 @@
 /*
- * The initramfs seen as a file system: the directory "/" and the files
- * in it, read-only. Its files can be read and seeked; "/" can be opened
- * (for fstat, or as openat's directory) but not read.
+ * rootfs, the first root file system, filled from the initramfs
+ * (fs/rootfs.c, fs/initramfs.c).
  */
 #ifndef FS_ROOTFS_H
 #define FS_ROOTFS_H
 
-struct file;
+#include "fs/fs.h"
 
-/*
- * Open path (relative paths start at "/", the working directory) with
- * open()'s flags: 0 and *f, or the error open() returns: those of
- * path_lookup() (fs/namei.h); -EROFS to write, truncate or create a file;
- * -EEXIST for O_CREAT|O_EXCL of one that exists; -EISDIR to open "/" for
- * writing; -ENOTDIR for O_DIRECTORY on a file; -ENOMEM.
- */
-long rootfs_open(const char *path, unsigned int flags, struct file **f);
+/* One member of the archive, as rootfs_add takes it. */
+struct rootfs_member {
+	const char *name;  /* path inside the archive, NUL-terminated */
+	uint32_t mode;     /* type and permissions */
+	const void *data;  /* a file's bytes or a link's target, in the archive */
+	size_t size;
+};
+
+/* Register rootfs and mount it as the initial "/". */
+void rootfs_init(void);
+/* Put m into sb's tree, making the directories on its way: 0 or -errno. */
+int rootfs_add(struct super_block *sb, const struct rootfs_member *m);
+/* fs/initramfs.c: unpack the archive GRUB loaded into sb: 0, or -errno
+ * for a malformed archive (after a log line; nothing is unpacked). */
+int initramfs_unpack(struct super_block *sb);
+/* A rootfs regular file's bytes, in the archive: false for any other
+ * inode. (execve reads programs from there without a copy.) */
+bool rootfs_file_data(const struct inode *inode, const void **data, size_t *size);
 
 #endif

@@ -15,9 +15,13 @@ struct exec_image {
 	size_t size;
 };
 
-/* The program `path` ("/hello", "./hello" or "hello") from the
- * initramfs; false if there is none. */
-bool find_program(const char *path, struct exec_image *image);
+/* The program at path (resolved as execve does, from the working
+ * directory): 0, or -ENOENT, -EACCES (not a regular file), -ENOEXEC. */
+long find_program(const char *path, struct exec_image *image);
+/* A console command or init=: a name with a '/' is a path; a bare one is
+ * looked for in /bin, then in "/". path (size bytes) receives the path
+ * found, and image points into it. */
+long find_command(const char *name, char *path, size_t size, struct exec_image *image);
 
 /*
  * Load the static ELF executable `image` into the empty address space

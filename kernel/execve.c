@@ -6,7 +6,9 @@
  * returns to the caller unharmed.
  */
 #include "fs/fdtable.h"
-#include "fs/initramfs.h"
+#include "fs/internal.h"
+#include "fs/rootfs.h"
+#include "fs/stat.h"
 #include "kernel/errno.h"
 #include "kernel/fpu.h"
 #include "kernel/exec.h"
@@ -14,6 +16,7 @@
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "kernel/x86.h"
+#include "lib/format.h"
 #include "lib/string.h"
 #include "mm/mmap.h"
 #include "mm/pgtable.h"
@@ -57,17 +60,40 @@ static void free_args(struct exec_args *a)
 	kfree(a);
 }
 
-bool find_program(const char *path, struct exec_image *image)
+long find_program(const char *path, struct exec_image *image)
 {
-	if (path[0] == '.' && path[1] == '/')
-		path += 2;
-	while (path[0] == '/') /* "//hello" is "/hello", as a PATH of "/" makes it */
-		path++;
-	const struct initramfs_file *file = initramfs_lookup(path);
-	if (!file)
-		return false;
-	*image = (struct exec_image){ file->name, file->data, file->size };
-	return true;
+	struct path p;
+	long err = kern_path(path, LOOKUP_FOLLOW, &p);
+
+	if (err)
+		return err;
+	struct inode *inode = p.dentry->d_inode;
+	const void *data;
+	size_t size;
+	if (S_ISDIR(inode->i_mode) || !S_ISREG(inode->i_mode))
+		err = -EACCES; /* Linux: a directory or a device is not executable */
+	else if (!rootfs_file_data(inode, &data, &size))
+		err = -ENOEXEC; /* programs run from the initramfs only, so far */
+	else
+		*image = (struct exec_image){ path, data, size };
+	path_put(&p);
+	return err;
+}
+
+long find_command(const char *name, char *path, size_t size, struct exec_image *image)
+{
+	static const char *const dirs[] = { "/bin/", "/" };
+
+	if (strchr(name, '/')) {
+		strlcpy(path, name, size);
+		return find_program(path, image);
+	}
+	long err = -ENOENT;
+	for (size_t i = 0; i < ARRAY_SIZE(dirs) && err == -ENOENT; i++) {
+		snprintf(path, size, "%s%s", dirs[i], name);
+		err = find_program(path, image);
+	}
+	return err;
 }
 
 /*
@@ -112,7 +138,8 @@ static void flush_old_exec(struct mm_struct *mm, const char *name)
 	wrmsr(MSR_FS_BASE, 0);
 	fpu_init_state(&current->fpu); /* the old program's registers must not leak */
 	fpu_restore(&current->fpu);
-	strlcpy(current->comm, name, sizeof(current->comm));
+	const char *base = strrchr(name, '/');
+	strlcpy(current->comm, base ? base + 1 : name, sizeof(current->comm));
 }
 
 long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)
@@ -133,9 +160,10 @@ long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)
 		return err;
 	}
 	struct exec_image image;
-	if (!find_program(a->path, &image)) {
+	err = find_program(a->path, &image);
+	if (err) {
 		free_args(a);
-		return -ENOENT;
+		return err;
 	}
 	if (!unshare_sighand()) {
 		free_args(a);

@@ -4,7 +4,7 @@
  * matters: the serial port first (so everything after can print), GRUB's
  * information before memory setup replaces the identity map it sits in.
  */
-#include "fs/initramfs.h"
+#include "fs/init.h"
 #include "kernel/backtrace.h"
 #include "kernel/fpu.h"
 #include "kernel/proc.h"
@@ -53,7 +53,7 @@ void kmain(uint32_t magic, phys_addr_t mbi)
 	fpu_init();
 	syscall_init();
 	pgtable_init();
-	initramfs_init();
+	vfs_init();
 	serial_enable_irq();
 
 	start_init();

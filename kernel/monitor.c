@@ -5,7 +5,7 @@
  * take and what they do: `help` prints it.
  */
 #include "kernel/monitor.h"
-#include "fs/initramfs.h"
+#include "fs/ls.h"
 #include "fs/proc/proc_fs.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -65,9 +65,9 @@ static const struct command commands[] = {
 	{ .name = "sysctl", .args = "[NAME[=VALUE]]",
 	  .help = "show or set kernel settings",
 	  .run = cmd_sysctl, .max_args = 1 },
-	{ .name = "ls",
-	  .help = "list the programs and files in the initramfs",
-	  .show = initramfs_show },
+	{ .name = "ls", .args = "[PATH]",
+	  .help = "list a directory (default /): names and sizes in bytes",
+	  .run = cmd_ls, .max_args = 1 },
 	{ .name = "run", .args = "PROGRAM [ARGUMENTS] [&]",
 	  .help = "start a program; & leaves it running in the background",
 	  .run = cmd_run, .min_args = 1, .max_args = MONITOR_MAX_ARGS - 1 },

@@ -7,6 +7,7 @@
  */
 #include "kernel/proc.h"
 #include "fs/fdtable.h"
+#include "fs/fs_struct.h"
 #include "kernel/errno.h"
 #include "kernel/cmdline.h"
 #include "kernel/exec.h"
@@ -195,6 +196,8 @@ static void release_task(struct proc *p)
 	p->signal->nr_threads--;
 	put_files_struct(p->files); /* a task that never ran */
 	p->files = NULL;
+	put_fs_struct(p->fs);
+	p->fs = NULL;
 	put_task_struct(p);
 }
 
@@ -232,6 +235,7 @@ struct proc *kthread_create(const char *name, void (*fn)(void *arg), void *arg)
 		panic("cannot create kernel thread %s", name);
 	p->thread_fn = fn;
 	p->thread_arg = arg;
+	p->fs = get_fs_struct(init_fs); /* kernel threads share "/" */
 	make_runnable(p);
 	return p;
 }
@@ -244,8 +248,12 @@ long spawn_user(const char *name, int argc, char *const argv[])
 		return -ENOMEM;
 	struct mm_struct *mm = mm_alloc();
 	p->files = files_alloc_console();
+	p->fs = copy_fs_struct(init_fs);
 	struct exec_image image;
-	long err = !find_program(name, &image) ? -ENOENT : !mm || !p->files ? -ENOMEM :
+	char path[MAX_ARG_LEN];
+	long err = !mm || !p->files || !p->fs ? -ENOMEM :
+		   find_command(name, path, sizeof(path), &image);
+	err = err ? err :
 		   exec_default_env(mm, &image, argc, argv, p->tf);
 	if (err) {
 		if (mm)
@@ -318,7 +326,8 @@ static long kernel_clone(uint64_t flags, uint64_t stack)
 	if (!child)
 		return -ENOMEM;
 	child->files = files_dup(parent->files);
-	struct mm_struct *mm = !child->files ? NULL :
+	child->fs = copy_fs_struct(parent->fs);
+	struct mm_struct *mm = !child->files || !child->fs ? NULL :
 			       flags & CLONE_VM ? mmget(parent->mm) : dup_mm(parent->mm);
 	if (!mm) {
 		release_task(child);
@@ -431,6 +440,8 @@ void do_exit(int status)
 	complete_vfork_done(p);
 	put_files_struct(p->files); /* pipe ends close: readers see EOF */
 	p->files = NULL;
+	put_fs_struct(p->fs);
+	p->fs = NULL;
 	cli();
 	reparent_children(p);
 	p->exit_code = status;

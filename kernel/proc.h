@@ -28,6 +28,7 @@ struct context {
 
 struct mm_struct;
 struct files_struct;
+struct fs_struct;
 
 /* proc.flags (Linux's task->flags bits). */
 #define PF_MCE_PROCESS 0x00000080 /* prctl(PR_MCE_KILL_SET) chose a policy for this thread... */
@@ -78,6 +79,7 @@ struct proc {
 	struct signal_struct *signal;
 	struct sighand_struct *sighand;
 	struct files_struct *files;
+	struct fs_struct *fs;        /* root and working directory (fs/fs_struct.h) */
 	struct mm_struct *mm;
 
 	/* Signals for this thread alone: the task itself, and senders with

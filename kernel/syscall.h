@@ -31,8 +31,55 @@ long sys_close(uint64_t fd);
 long sys_dup(uint64_t oldfd);
 long sys_dup2(uint64_t oldfd, uint64_t newfd);
 long sys_dup3(uint64_t oldfd, uint64_t newfd, uint64_t flags);
+long sys_creat(uint64_t path, uint64_t mode);
 long sys_chdir(uint64_t path);
+long sys_fchdir(uint64_t fd);
 long sys_getcwd(uint64_t buf, uint64_t size);
+long sys_umask(uint64_t mask);
+long sys_access(uint64_t path, uint64_t mode);
+long sys_faccessat(uint64_t dirfd, uint64_t path, uint64_t mode);
+long sys_faccessat2(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t flags);
+
+/* fs/directory.c */
+long sys_mkdir(uint64_t path, uint64_t mode);
+long sys_mkdirat(uint64_t dirfd, uint64_t path, uint64_t mode);
+long sys_mknod(uint64_t path, uint64_t mode, uint64_t dev);
+long sys_mknodat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t dev);
+long sys_symlink(uint64_t target, uint64_t path);
+long sys_symlinkat(uint64_t target, uint64_t dirfd, uint64_t path);
+long sys_link(uint64_t oldpath, uint64_t newpath);
+long sys_linkat(uint64_t olddirfd, uint64_t oldpath, uint64_t newdirfd, uint64_t newpath,
+		uint64_t flags);
+long sys_unlink(uint64_t path);
+long sys_unlinkat(uint64_t dirfd, uint64_t path, uint64_t flags);
+long sys_rmdir(uint64_t path);
+long sys_rename(uint64_t oldpath, uint64_t newpath);
+long sys_renameat(uint64_t olddirfd, uint64_t oldpath, uint64_t newdirfd, uint64_t newpath);
+long sys_renameat2(uint64_t olddirfd, uint64_t oldpath, uint64_t newdirfd, uint64_t newpath,
+		   uint64_t flags);
+
+/* fs/attr.c */
+long sys_truncate(uint64_t path, uint64_t length);
+long sys_ftruncate(uint64_t fd, uint64_t length);
+long sys_chmod(uint64_t path, uint64_t mode);
+long sys_fchmod(uint64_t fd, uint64_t mode);
+long sys_fchmodat(uint64_t dirfd, uint64_t path, uint64_t mode);
+long sys_chown(uint64_t path, uint64_t uid, uint64_t gid);
+long sys_lchown(uint64_t path, uint64_t uid, uint64_t gid);
+long sys_fchown(uint64_t fd, uint64_t uid, uint64_t gid);
+long sys_fchownat(uint64_t dirfd, uint64_t path, uint64_t uid, uint64_t gid, uint64_t flags);
+long sys_utimensat(uint64_t dirfd, uint64_t path, uint64_t times, uint64_t flags);
+
+/* fs/readdir.c */
+long sys_getdents64(uint64_t fd, uint64_t dirent, uint64_t count);
+
+/* fs/namespace.c */
+long sys_mount(uint64_t dev, uint64_t dir, uint64_t type, uint64_t flags, uint64_t data);
+long sys_umount2(uint64_t target, uint64_t flags);
+
+/* fs/sync.c */
+long sys_sync(void);
+long sys_syncfs(uint64_t fd);
 
 /* fs/fcntl.c */
 long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg);
@@ -41,6 +88,12 @@ long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg);
 long sys_stat(uint64_t path, uint64_t statbuf);
 long sys_fstat(uint64_t fd, uint64_t statbuf);
 long sys_newfstatat(uint64_t dirfd, uint64_t path, uint64_t statbuf, uint64_t flags);
+long sys_lstat(uint64_t path, uint64_t statbuf);
+long sys_statx(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t mask, uint64_t statxbuf);
+long sys_readlink(uint64_t path, uint64_t buf, uint64_t size);
+long sys_readlinkat(uint64_t dirfd, uint64_t path, uint64_t buf, uint64_t size);
+long sys_statfs(uint64_t path, uint64_t buf);
+long sys_fstatfs(uint64_t fd, uint64_t buf);
 
 /* fs/pipe.c */
 long sys_pipe(uint64_t fds);

@@ -12,6 +12,9 @@ struct list_head {
 	struct list_head *next, *prev;
 };
 
+/* A list head defined empty: struct list_head x = LIST_HEAD_INIT(x). */
+#define LIST_HEAD_INIT(name) { &(name), &(name) }
+
 static inline void INIT_LIST_HEAD(struct list_head *head)
 {
 	head->next = head;

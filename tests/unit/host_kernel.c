@@ -143,6 +143,12 @@ struct file *console_open(void)
 	return alloc_file(&host_console_fops, O_RDWR, NULL);
 }
 
+/* Files opened on the host have no path (no VFS is linked). */
+void path_put(const struct path *path)
+{
+	(void)path;
+}
+
 /* The areas (mm/vma.c) link their reverse map and name their fault
  * handler; the host tests of areas and page walks need neither. */
 const struct vm_operations_struct anon_vm_ops = { .name = "anon" };

@@ -1,0 +1,14 @@
+/* The file system at boot (fs/init.c). */
+#ifndef FS_INIT_H
+#define FS_INIT_H
+
+#include "fs/fs.h"
+
+/* Caches, the initial root from the initramfs, the kernel's "/". */
+void vfs_init(void);
+/* mkdir and mount for the kernel itself: 0 or -errno. */
+int init_mkdir(const char *pathname, umode_t mode);
+int init_mount(const char *dev_name, const char *dir_name, const char *type, unsigned int flags,
+	       void *data);
+
+#endif
