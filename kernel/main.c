@@ -8,6 +8,7 @@
 #include "kernel/backtrace.h"
 #include "kernel/fpu.h"
 #include "kernel/proc.h"
+#include "fs/proc/proc_fs.h"
 #include "kernel/syscall.h"
 #include "kernel/workqueue.h"
 #include "kernel/cmdline.h"
@@ -54,6 +55,7 @@ void kmain(uint32_t magic, phys_addr_t mbi)
 	syscall_init();
 	pgtable_init();
 	vfs_init();
+	proc_root_init();
 	serial_enable_irq();
 
 	start_init();

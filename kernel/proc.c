@@ -6,6 +6,7 @@
  * reaped, and any that memory-failure's to_kill list holds meanwhile.
  */
 #include "kernel/proc.h"
+#include "fs/proc/proc_fs.h"
 #include "fs/fdtable.h"
 #include "fs/fs_struct.h"
 #include "kernel/errno.h"
@@ -33,6 +34,14 @@ void trapret(void); /* kernel/trapentry.asm: pop a trapframe, iretq */
 struct proc *find_task_by_pid(int pid)
 {
 	return pid > 0 && pid < PID_MAX ? pid_table[pid] : NULL;
+}
+
+struct proc *next_tgid(int pid)
+{
+	for (pid = MAX(pid, 1); pid < PID_MAX; pid++)
+		if (pid_table[pid] && pid_table[pid]->tgid == pid)
+			return pid_table[pid];
+	return NULL;
 }
 
 static int alloc_pid(void)
@@ -190,6 +199,7 @@ void put_task_struct(struct proc *t)
 static void release_task(struct proc *p)
 {
 	pid_table[p->pid] = NULL;
+	proc_flush_pid(p->pid);
 	list_del(&p->tasks);
 	list_del(&p->sibling);
 	list_del(&p->thread_node);
@@ -278,6 +288,11 @@ static struct mm_struct *mmget(struct mm_struct *mm)
 {
 	mm->mm_users++;
 	return mm;
+}
+
+struct mm_struct *get_task_mm(struct proc *p)
+{
+	return p->mm ? mmget(p->mm) : NULL;
 }
 
 void mmput(struct mm_struct *mm)

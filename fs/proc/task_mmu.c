@@ -19,7 +19,6 @@
  * area does on Linux.
  */
 #include "fs/proc/internal.h"
-#include "fs/d_path.h"
 #include "fs/namei.h"
 #include "fs/iov_iter.h"
 #include "kernel/errno.h"
