@@ -8,6 +8,7 @@
 #include "kernel/backtrace.h"
 #include "kernel/fpu.h"
 #include "kernel/proc.h"
+#include "fs/devtmpfs.h"
 #include "fs/proc/proc_fs.h"
 #include "kernel/syscall.h"
 #include "kernel/workqueue.h"
@@ -56,6 +57,7 @@ void kmain(uint32_t magic, phys_addr_t mbi)
 	pgtable_init();
 	vfs_init();
 	proc_root_init();
+	devtmpfs_init();
 	serial_enable_irq();
 
 	start_init();
