@@ -66,6 +66,7 @@ $(BUILD)/user/%: user/%.c Makefile
 
 # The benchmarks (tests/bench/run.sh) share a clock and a report format.
 $(filter $(BUILD)/user/bench-%,$(USER_PROGS)): user/bench.h
+$(BUILD)/user/mce-inject: user/mce_parse.h
 
 $(BUILD)/user/hello-pie: user/hello.c Makefile
 	@mkdir -p $(dir $@)

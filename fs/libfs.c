@@ -6,6 +6,7 @@
  * a directory lists those.
  */
 #include "fs/file.h"
+#include "fs/iov_iter.h"
 #include "fs/fs.h"
 #include "fs/stat.h"
 #include "kernel/errno.h"
@@ -111,6 +112,20 @@ int simple_statfs(struct dentry *dentry, struct kstatfs *buf)
 	buf->f_frsize = PAGE_SIZE;
 	buf->f_namelen = 255;
 	return 0;
+}
+
+long simple_read_from_buffer(struct iov_iter *to, loff_t *pos, const void *from, size_t available)
+{
+	if (*pos < 0)
+		return -EINVAL;
+	if ((size_t)*pos >= available)
+		return 0;
+	size_t n = MIN(iov_iter_count(to), available - (size_t)*pos);
+	size_t copied = copy_to_iter((const char *)from + *pos, n, to);
+	if (!copied && n)
+		return -EFAULT;
+	*pos += (loff_t)copied;
+	return (long)copied;
 }
 
 loff_t generic_file_llseek(struct file *f, loff_t offset, int whence)

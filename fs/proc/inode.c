@@ -135,14 +135,7 @@ long proc_seq_read(struct file *f, struct iov_iter *to, loff_t *pos)
 		if (err)
 			return err;
 	}
-	if ((size_t)*pos >= ps->m.count)
-		return 0;
-	size_t n = MIN(iov_iter_count(to), ps->m.count - (size_t)*pos);
-	size_t copied = copy_to_iter(ps->m.buf + *pos, n, to);
-	if (!copied && n)
-		return -EFAULT;
-	*pos += (loff_t)copied;
-	return (long)copied;
+	return simple_read_from_buffer(to, pos, ps->m.buf, ps->m.count);
 }
 
 /* Linux's seq_lseek: SEEK_SET and SEEK_CUR; the size is unknown. */

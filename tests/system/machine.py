@@ -278,6 +278,15 @@ class Machine:
         assert out.endswith(f"{name} exited with status 0"), out
         return out
 
+    def free_pfn(self, near):
+        """The first free frame at or after near (which frames the kernel's
+        own allocations take depends on its size)."""
+        for start in range(near, near + 4096, 256):
+            for line in self.command(f"page {start:#x} 256").splitlines():
+                if "buddy" in line or "free: in the order-" in line:
+                    return int(line.split()[1], 16)
+        raise AssertionError(f"no free frame near {near:#x}")
+
     def meminfo(self):
         """The `meminfo` command's lines as {name: kB}."""
         out = self.command("meminfo")

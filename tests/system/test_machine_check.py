@@ -64,19 +64,9 @@ def test_boot_reports_machine_check_capabilities(vm):
                      r"CR4\.MCE on, polling every 1000 ms", vm.transcript)
 
 
-def free_pfn_from(vm, pfn):
-    """The first free frame at or after pfn: which frames the kernel's own
-    allocations take depends on its size."""
-    for start in range(pfn, pfn + 4096, 256):
-        for line in vm.command(f"page {start:#x} 256").splitlines():
-            if "buddy" in line or "free: in the order-" in line:
-                return int(line.split()[1], 16)
-    raise AssertionError(f"no free frame near {pfn:#x}")
-
-
 @pytest.mark.parametrize("via,near", [("console", 0x2345), ("qemu", 0x2346)])
 def test_scrub_error_on_free_page_is_recovered(vm, via, near):
-    pfn = free_pfn_from(vm, near)
+    pfn = vm.free_pfn(near)
     before = vm.meminfo()
     assert scrub_error(vm, via, pfn).endswith(
         "recovery action for free buddy page: Recovered")

@@ -4,8 +4,8 @@
  * the kernel's own page flags are, so that page-types and the hwpoison
  * filter's flags mask read the same here as on Linux.
  */
-#ifndef FS_PROC_KERNEL_PAGE_FLAGS_H
-#define FS_PROC_KERNEL_PAGE_FLAGS_H
+#ifndef MM_KERNEL_PAGE_FLAGS_H
+#define MM_KERNEL_PAGE_FLAGS_H
 
 #include "lib/types.h"
 
@@ -42,7 +42,7 @@
 
 struct page;
 
-/* The KPF_* bits of page (fs/proc/page.c); NULL: KPF_NOPAGE. */
+/* The KPF_* bits of page (mm/page_flags.c); NULL: KPF_NOPAGE. */
 uint64_t stable_page_flags(const struct page *page);
 
 #endif
