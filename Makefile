@@ -152,8 +152,9 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c tests/unit/host_kernel.c $(UNIT_KERNEL
 # fake them (tests/unit/fake_pgtable.h).
 $(BUILD)/unit/test_rmap: $(BUILD)/unit/mm/rmap.o
 $(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o \
-	$(BUILD)/unit/mm/filemap.o
-UNIT_EXTRA_OBJS := $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/filemap.o $(BUILD)/unit/mce/genpool.o
+	$(BUILD)/unit/mm/filemap.o $(BUILD)/unit/mm/hwpoison-filter.o
+UNIT_EXTRA_OBJS := $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/filemap.o $(BUILD)/unit/mce/genpool.o \
+                   $(BUILD)/unit/mm/hwpoison-filter.o
 # The machine-check record pool is linked into its own test only: it calls
 # back into mce/core.c, which that test stands in for.
 $(BUILD)/unit/test_mce: $(BUILD)/unit/mce/genpool.o
