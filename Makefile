@@ -10,9 +10,11 @@ PYTHON  := /usr/bin/python3
 
 # MEM: guest RAM. ACCEL=kvm to use KVM (TCG, pure emulation, is the default).
 # EXTRA=DIR: put DIR's files into the initramfs too, next to user/'s programs.
+# DISK: the disk image `make run` attaches (vda); DISK= for no disk.
 MEM     ?= 128M
 ACCEL   ?= tcg
 EXTRA   ?=
+DISK    ?= $(BUILD)/disk.img
 
 CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
            -mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-80387 \
@@ -20,16 +22,17 @@ CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
            -O2 -g -Wall -Wextra -Werror -I.
 LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
-KERNEL_C   := $(wildcard kernel/*.c mm/*.c mce/*.c fs/*.c fs/*/*.c lib/*.c drivers/*/*.c)
+KERNEL_C   := $(wildcard kernel/*.c mm/*.c mce/*.c fs/*.c fs/*/*.c lib/*.c block/*.c drivers/*.c \
+                        drivers/*/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm kernel/*.asm)
 OBJS := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
 
 QEMU_FLAGS := -M pc -m $(MEM) -accel $(ACCEL) -cdrom $(BUILD)/antidote.iso -boot d \
               -net none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all run gdb test unit-test unit-tests system-test deps clean FORCE
+.PHONY: all run gdb test unit-test unit-tests system-test deps clean disk disk-note FORCE
 
-all: $(BUILD)/antidote.iso
+all: $(BUILD)/antidote.iso $(BUILD)/disk.img disk-note
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -110,11 +113,58 @@ $(BUILD)/antidote.iso: $(BUILD)/kernel.elf $(INITRAMFS) boot/grub.cfg Makefile
 	@grub-mkrescue -d /usr/lib/grub/i386-pc -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
+# The disk: an ext2 file system (4 KiB blocks, no journal) made by
+# Debian's mke2fs from a root directory: /bin holds what the initramfs
+# holds (every user program and the EXTRA=DIR files), and the usual empty
+# directories, /tmp writable by all (1777). Everything is owned by root
+# (fakeroot when we are not root). A fixed UUID, hash seed and clock make
+# the same files give the same image.
+#
+# Two images: disk-fresh.img is rebuilt whenever the programs change
+# (after the initramfs, which changes exactly then), and tests copy it;
+# disk.img is the one `make run` writes, so what you create in the guest
+# stays from one run to the next. It is copied from disk-fresh.img only
+# when it does not exist, or by `make disk` (which loses what the guest
+# wrote); `make` says when your disk.img holds older programs.
+DISK_FRESH := $(BUILD)/disk-fresh.img
+DISK_SIZE  := 64M
+DISK_UUID  := 5e1f1a3c-0b1d-4e5f-9a0b-6c7d8e9fa0b1
+FAKEROOT   := $(if $(filter 0,$(shell id -u)),,fakeroot)
+
+$(DISK_FRESH): $(INITRAMFS) Makefile
+	@echo "  MKE2FS  $@"
+	@set -e; dir=$(BUILD)/root.d; rm -rf $$dir; \
+	mkdir -p $$dir/bin $$dir/tmp $$dir/home $$dir/proc $$dir/sys $$dir/dev $$dir/mnt $$dir/etc; \
+	cp -p $(BUILD)/initramfs.d/* $$dir/bin/; \
+	chmod 755 $$dir $$dir/*; chmod 1777 $$dir/tmp; touch -d @1 $$dir $$dir/*; \
+	rm -f $@.new; \
+	$(FAKEROOT) sh -c 'chown -R 0:0 $$0 && E2FSPROGS_FAKE_TIME=1 mke2fs -q -t ext2 -b 4096 \
+		-L antidote -U $(DISK_UUID) -E root_owner=0:0,hash_seed=$(DISK_UUID) \
+		-d $$0 $$1 $(DISK_SIZE)' $$dir $@.new >/dev/null; \
+	mv $@.new $@
+
+$(BUILD)/disk.img: | $(DISK_FRESH)
+	@echo "  DISK    $@ (new: a copy of $(DISK_FRESH))"
+	@cp --sparse=always $(DISK_FRESH) $@
+
+disk: $(DISK_FRESH)
+	@echo "  DISK    $(BUILD)/disk.img (replaced: a copy of $(DISK_FRESH))"
+	@cp --sparse=always $(DISK_FRESH) $(BUILD)/disk.img
+
+disk-note: $(BUILD)/disk.img
+	@if [ $(DISK_FRESH) -nt $(BUILD)/disk.img ]; then \
+		echo "note: $(BUILD)/disk.img has older programs than user/; 'make disk' replaces it" \
+		     "(and loses the files you made in the guest)"; fi
+
+comma := ,
+DISK_FLAGS = $(if $(DISK),-drive file=$(DISK)$(comma)if=none$(comma)id=disk0$(comma)format=raw \
+                          -device virtio-blk-pci$(comma)drive=disk0)
+
 # The serial console is this terminal; Ctrl-A X quits QEMU. poweroff
 # leaves QEMU with status 33, which is a normal exit here.
 run: deps all
 	@echo "Antidote in QEMU ($(ACCEL), $(MEM)). Quit with Ctrl-A X."
-	@$(QEMU) $(QEMU_FLAGS) -display none -serial mon:stdio; \
+	@$(QEMU) $(QEMU_FLAGS) $(DISK_FLAGS) -display none -serial mon:stdio; \
 		status=$$?; [ $$status -eq 0 ] || [ $$status -eq 33 ] || \
 		{ echo "QEMU exited with status $$status (35 = kernel panic)"; exit $$status; }
 
@@ -122,7 +172,7 @@ run: deps all
 # `gdb -x tools/gdbinit` to load the kernel's symbols and connect.
 gdb: deps all
 	@echo "QEMU is waiting for gdb: run 'gdb -x tools/gdbinit' in another terminal."
-	@$(QEMU) $(QEMU_FLAGS) -display none -serial mon:stdio -S -gdb tcp:localhost:1234 || true
+	@$(QEMU) $(QEMU_FLAGS) $(DISK_FLAGS) -display none -serial mon:stdio -S -gdb tcp:localhost:1234 || true
 
 # Host unit tests: kernel sources compiled for Linux with AddressSanitizer
 # and UBSan. Their C-library names are prefixed (memset -> kernel_memset)
@@ -133,9 +183,10 @@ HOST_RENAMES := $(foreach f,memset memcpy memmove memcmp strlen strcmp strncmp s
                 strlcpy vsnprintf snprintf,-D$(f)=kernel_$(f))
 UNIT_KERNEL_SRCS := mm/buddy.c mm/swap.c mm/slab.c mm/page_flags.c lib/format.c lib/parse.c \
                     lib/string.c lib/ratelimit.c kernel/cmdline.c mce/severity.c mce/decode.c \
-                    mce/bank.c fs/cpio.c fs/namei.c fs/file.c fs/fdtable.c fs/seq_file.c \
+                    mce/bank.c fs/cpio.c fs/file.c fs/fdtable.c fs/seq_file.c \
                     lib/rbtree.c mm/vma.c mm/pagewalk.c kernel/kallsyms.c kernel/timerqueue.c \
-                    kernel/rtc.c lib/xarray.c lib/errseq.c kernel/sysctl_int.c
+                    kernel/rtc.c lib/xarray.c lib/errseq.c \
+                    drivers/virtio_ring.c lib/crc32.c kernel/sysctl_int.c
 UNIT_KERNEL_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/unit/%.o)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
@@ -182,7 +233,7 @@ system-test: deps all
 # grub-efi-amd64-bin and ovmf: only tests/system/test_badram.py boots
 # with UEFI, where GRUB can report defective RAM.
 DEB_PACKAGES := nasm qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
-                python3-pytest musl-tools e2fsprogs grub-efi-amd64-bin ovmf cpio
+                python3-pytest musl-tools e2fsprogs grub-efi-amd64-bin ovmf cpio fakeroot
 deps:
 	@missing=""; \
 	command -v nasm >/dev/null || missing=1; \
@@ -196,6 +247,7 @@ deps:
 	command -v musl-gcc >/dev/null || missing=1; \
 	command -v cpio >/dev/null || missing=1; \
 	command -v mkfs.ext4 >/dev/null || missing=1; \
+	[ "$$(id -u)" = 0 ] || command -v fakeroot >/dev/null || missing=1; \
 	$(PYTHON) -c 'import pytest' 2>/dev/null || missing=1; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \

@@ -21,6 +21,7 @@
 
 static struct list_head dentry_hashtable[D_HASH_SIZE];
 static struct list_head dentry_unused = LIST_HEAD_INIT(dentry_unused);
+static struct kmem_cache dentry_cache; /* "dentry" in slabinfo, as Linux's */
 
 /* Linux's hash differs; any good mix of the bytes serves. (FNV-1a.) */
 unsigned int full_name_hash(const char *name, unsigned int len)
@@ -43,19 +44,21 @@ void dcache_init(void)
 {
 	for (unsigned int i = 0; i < D_HASH_SIZE; i++)
 		INIT_LIST_HEAD(&dentry_hashtable[i]);
+	kmem_cache_init(&dentry_cache, "dentry", sizeof(struct dentry));
 }
 
 static struct dentry *__d_alloc(struct super_block *sb, const struct qstr *name)
 {
-	struct dentry *d = kzalloc(sizeof(*d));
+	struct dentry *d = kmem_cache_alloc(&dentry_cache);
 
 	if (!d)
 		return NULL;
+	memset(d, 0, sizeof(*d));
 	char *copy = d->d_iname;
 	if (name->len >= DNAME_INLINE_LEN) {
 		copy = kmalloc(name->len + 1);
 		if (!copy) {
-			kfree(d);
+			kmem_cache_free(&dentry_cache, d);
 			return NULL;
 		}
 	}
@@ -148,7 +151,7 @@ static struct dentry *dentry_kill(struct dentry *d)
 		iput(d->d_inode);
 	if (d->d_name.name != d->d_iname)
 		kfree((void *)d->d_name.name);
-	kfree(d);
+	kmem_cache_free(&dentry_cache, d);
 	return parent;
 }
 
@@ -222,6 +225,19 @@ int d_move(struct dentry *d, struct dentry *new_parent, const struct qstr *name)
 	d_rehash(d);
 	dput(old_parent);
 	return 0;
+}
+
+void shrink_dcache_parent(struct dentry *parent)
+{
+	for (struct list_head *e = parent->d_subdirs.next; e != &parent->d_subdirs;) {
+		struct dentry *d = list_entry(e, struct dentry, d_child);
+		e = e->next;
+		if (d->d_count || !list_empty(&d->d_subdirs))
+			continue;
+		d_drop(d);
+		dget(d);
+		dput(d); /* unhashed and unused: freed, and its reference on parent goes */
+	}
 }
 
 /* Drop every unused dentry of sb (umount), children before parents. */

@@ -56,6 +56,20 @@ static long lock_name(int dirfd, const char *name, struct name_in_dir *n)
 	return err;
 }
 
+/* lock_name's answers for a last component of "/", "." or "..". */
+static bool is_special_last(long err)
+{
+	return err == -EBUSY || err == -EINVAL || err == -ENOTEMPTY;
+}
+
+/* lock_name for a name about to be made: "/", "." and ".." exist. */
+static long lock_new_name(int dirfd, const char *name, struct name_in_dir *n)
+{
+	long err = lock_name(dirfd, name, n);
+
+	return is_special_last(err) ? -EEXIST : err;
+}
+
 static void unlock_name(struct name_in_dir *n)
 {
 	inode_unlock(n->parent.dentry->d_inode);
@@ -87,9 +101,7 @@ long sys_mkdirat(uint64_t dirfd, uint64_t upath, uint64_t mode)
 
 	if (err)
 		return err;
-	err = lock_name((int)dirfd, name, &n);
-	if (err == -ENOTEMPTY || err == -EINVAL || err == -EBUSY)
-		err = -EEXIST; /* mkdir of "..", "." or "/": it exists */
+	err = lock_new_name((int)dirfd, name, &n);
 	if (!err) {
 		struct inode *dir = n.parent.dentry->d_inode;
 		err = may_create(&n, dir->i_op->mkdir);
@@ -120,9 +132,7 @@ long sys_mknodat(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t dev)
 	long err = get_name(upath, &name);
 	if (err)
 		return err;
-	err = lock_name((int)dirfd, name, &n);
-	if (err == -ENOTEMPTY || err == -EINVAL || err == -EBUSY)
-		err = -EEXIST;
+	err = lock_new_name((int)dirfd, name, &n);
 	if (!err) {
 		struct inode *dir = n.parent.dentry->d_inode;
 		umode_t perm = m & 07777 & ~current->fs->umask;
@@ -162,9 +172,7 @@ long sys_symlinkat(uint64_t utarget, uint64_t dirfd, uint64_t upath)
 		putname(target);
 		return err;
 	}
-	err = lock_name((int)dirfd, name, &n);
-	if (err == -ENOTEMPTY || err == -EINVAL || err == -EBUSY)
-		err = -EEXIST;
+	err = lock_new_name((int)dirfd, name, &n);
 	if (!err) {
 		struct inode *dir = n.parent.dentry->d_inode;
 		err = may_create(&n, dir->i_op->symlink);
@@ -197,9 +205,7 @@ long sys_linkat(uint64_t olddirfd, uint64_t uold, uint64_t newdirfd, uint64_t un
 		return err;
 	err = get_name(unew, &name);
 	if (!err) {
-		err = lock_name((int)newdirfd, name, &n);
-		if (err == -ENOTEMPTY || err == -EINVAL || err == -EBUSY)
-			err = -EEXIST;
+		err = lock_new_name((int)newdirfd, name, &n);
 		if (!err) {
 			struct inode *dir = n.parent.dentry->d_inode;
 			err = may_create(&n, dir->i_op->link);
@@ -242,6 +248,8 @@ static long remove_name(struct name_in_dir *n, bool dir_wanted)
 								: dir->i_op->unlink;
 	if (!op)
 		return -EPERM;
+	if (dir_wanted)
+		shrink_dcache_parent(n->dentry);
 	long err = op(dir, n->dentry);
 	if (!err)
 		d_delete(n->dentry);
@@ -260,7 +268,7 @@ static long do_remove(int dirfd, uint64_t upath, bool dir_wanted)
 	if (!err) {
 		err = remove_name(&n, dir_wanted);
 		unlock_name(&n);
-	} else if (!dir_wanted && (err == -ENOTEMPTY || err == -EINVAL || err == -EBUSY)) {
+	} else if (!dir_wanted && is_special_last(err)) {
 		err = -EISDIR; /* unlink("..") and the like: Linux says EISDIR */
 	}
 	putname(name);

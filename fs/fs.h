@@ -304,6 +304,9 @@ void iget_failed(struct inode *inode);
 /* Make new_inode's inode findable by iget_locked. */
 void insert_inode_hash(struct inode *inode);
 void ihold(struct inode *inode);
+/* Free an inode new_inode took from the VFS's own cache (a free_inode
+ * operation of a file system without alloc_inode ends with it). */
+void free_inode_nonrcu(struct inode *inode);
 /* Drop a reference; the last one of an inode without names evicts it
  * (s_op->evict_inode); one with names stays cached. */
 void iput(struct inode *inode);
@@ -405,6 +408,7 @@ long simple_read_from_buffer(struct iov_iter *to, loff_t *pos, const void *from,
  * if there were no holes. */
 loff_t generic_file_llseek(struct file *f, loff_t offset, int whence);
 int dcache_readdir(struct file *f, struct dir_context *ctx);
+int noop_fsync(struct file *f, loff_t start, loff_t end, int datasync);
 /* A new inode of sb with mode (a directory gets the simple directory
  * operations), numbered in creation order, times now. */
 struct inode *simple_new_inode(struct super_block *sb, umode_t mode);

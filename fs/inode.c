@@ -16,6 +16,8 @@
 #define I_HASH_SIZE (1u << I_HASH_BITS)
 
 static struct list_head inode_hashtable[I_HASH_SIZE];
+/* Inodes of file systems without their own (ext2 has ext2_inode_cache). */
+static struct kmem_cache inode_cache;
 
 static struct list_head *i_hash(const struct super_block *sb, unsigned long ino)
 {
@@ -28,6 +30,7 @@ void inode_cache_init(void)
 {
 	for (unsigned int i = 0; i < I_HASH_SIZE; i++)
 		INIT_LIST_HEAD(&inode_hashtable[i]);
+	kmem_cache_init(&inode_cache, "inode_cache", sizeof(struct inode));
 }
 
 /* Linux: inode_init_always + address_space_init_once. */
@@ -49,7 +52,7 @@ static void inode_init(struct inode *inode, struct super_block *sb)
 struct inode *new_inode(struct super_block *sb)
 {
 	struct inode *inode = sb->s_op && sb->s_op->alloc_inode ? sb->s_op->alloc_inode(sb)
-								 : kmalloc(sizeof(*inode));
+								 : kmem_cache_alloc(&inode_cache);
 
 	if (!inode)
 		return NULL;
@@ -64,7 +67,12 @@ static void destroy_inode(struct inode *inode)
 	if (inode->i_sb->s_op && inode->i_sb->s_op->free_inode)
 		inode->i_sb->s_op->free_inode(inode);
 	else
-		kfree(inode);
+		free_inode_nonrcu(inode);
+}
+
+void free_inode_nonrcu(struct inode *inode)
+{
+	kmem_cache_free(&inode_cache, inode);
 }
 
 static struct inode *find_inode(struct super_block *sb, unsigned long ino)

@@ -32,6 +32,9 @@ long vfs_open_path(const struct path *path, unsigned int flags, struct file **f)
 void dcache_init(void);
 void inode_cache_init(void);
 void shrink_dcache_sb(struct super_block *sb);
+/* Free parent's unused children (rmdir: the negative dentries under a
+ * directory that goes would keep it alive). */
+void shrink_dcache_parent(struct dentry *parent);
 int evict_inodes(struct super_block *sb);
 int d_move(struct dentry *d, struct dentry *new_parent, const struct qstr *name);
 

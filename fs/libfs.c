@@ -20,6 +20,13 @@ struct dentry *simple_lookup(struct inode *dir, struct dentry *dentry, unsigned 
 	return NULL;
 }
 
+/* A name that exists: positive, and not removed while someone held it
+ * (Linux: simple_positive). */
+static bool simple_positive(const struct dentry *d)
+{
+	return d->d_inode && !list_empty(&d->d_hash);
+}
+
 static unsigned int dt_type(const struct inode *inode)
 {
 	return (inode->i_mode >> 12) & 15; /* DT_* are the S_IFMT bits */
@@ -44,7 +51,7 @@ int dcache_readdir(struct file *f, struct dir_context *ctx)
 	loff_t n = 2;
 	for (struct list_head *e = dir->d_subdirs.next; e != &dir->d_subdirs; e = e->next) {
 		struct dentry *child = list_entry(e, struct dentry, d_child);
-		if (!child->d_inode)
+		if (!simple_positive(child))
 			continue;
 		if (n++ < ctx->pos)
 			continue;
@@ -74,10 +81,18 @@ static loff_t simple_dir_llseek(struct file *f, loff_t offset, int whence)
 	return f->f_pos = offset;
 }
 
+/* Nothing to write out: in memory only (Linux: noop_fsync). */
+int noop_fsync(struct file *f, loff_t start, loff_t end, int datasync)
+{
+	(void)f, (void)start, (void)end, (void)datasync;
+	return 0;
+}
+
 const struct file_operations simple_dir_operations = {
 	.read = simple_dir_read,
 	.llseek = simple_dir_llseek,
 	.iterate_shared = dcache_readdir,
+	.fsync = noop_fsync,
 };
 
 const struct inode_operations simple_dir_inode_operations = {
@@ -185,7 +200,7 @@ int simple_link(struct dentry *old_dentry, struct inode *dir, struct dentry *den
 bool simple_empty(struct dentry *dentry)
 {
 	for (struct list_head *e = dentry->d_subdirs.next; e != &dentry->d_subdirs; e = e->next)
-		if (list_entry(e, struct dentry, d_child)->d_inode)
+		if (simple_positive(list_entry(e, struct dentry, d_child)))
 			return false;
 	return true;
 }

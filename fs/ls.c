@@ -10,6 +10,7 @@
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "lib/err.h"
+#include "lib/errname.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/slab.h"
@@ -56,7 +57,7 @@ int cmd_ls(int argc, char **argv)
 	long err = vfs_open_at(AT_FDCWD, argc > 1 ? argv[1] : "/", O_RDONLY, 0, &f);
 
 	if (err) {
-		kprintf("ls: %s: error %ld\n", argc > 1 ? argv[1] : "/", err);
+		kprintf("ls: cannot access '%s': %s\n", argc > 1 ? argv[1] : "/", errdesc((int)err));
 		return -1;
 	}
 	if (!S_ISDIR(f->f_inode->i_mode)) {

@@ -40,17 +40,19 @@ static long rootfs_read(struct file *f, struct iov_iter *to, loff_t *pos)
 	return (long)done;
 }
 
-/* Nothing to write out: the data never changes. */
-static int rootfs_fsync(struct file *f, loff_t start, loff_t end, int datasync)
+/* The archive's files cannot change: writing them is refused as on a
+ * read-only file system. */
+static int rootfs_open(struct inode *inode, struct file *f)
 {
-	(void)f, (void)start, (void)end, (void)datasync;
-	return 0;
+	(void)inode;
+	return f->f_mode & FMODE_WRITE || (f->f_flags & O_TRUNC) ? -EROFS : 0;
 }
 
 static const struct file_operations rootfs_file_fops = {
+	.open = rootfs_open,
 	.read = rootfs_read,
 	.llseek = generic_file_llseek,
-	.fsync = rootfs_fsync,
+	.fsync = noop_fsync,
 };
 
 bool rootfs_file_data(const struct inode *inode, const void **data, size_t *size)
@@ -82,7 +84,7 @@ static void rootfs_free_inode(struct inode *inode)
 {
 	if (S_ISLNK(inode->i_mode) || S_ISREG(inode->i_mode))
 		kfree(inode->i_private);
-	kfree(inode);
+	free_inode_nonrcu(inode);
 }
 
 static const struct super_operations rootfs_sops = {

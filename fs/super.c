@@ -77,7 +77,7 @@ static void d_genocide(struct dentry *d)
 		e = e->next;
 		d_genocide(child);
 	}
-	if (d->d_inode && d->d_parent != d) {
+	if (d->d_inode && !list_empty(&d->d_hash) && d->d_parent != d) {
 		d_drop(d);
 		dput(d);
 	}

@@ -1,11 +1,33 @@
 #include "kernel/irq.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 
-static irq_handler_t handlers[NR_IRQS];
+/* Linux's struct irqaction: one handler on one line. Handlers are
+ * registered at boot and never removed, so a fixed pool will do. */
+struct irqaction {
+	irq_handler_t handler;
+	void *dev_id;
+	struct irqaction *next; /* the next handler of the same line */
+};
 
-void irq_register(int irq, irq_handler_t handler)
+#define NR_IRQ_ACTIONS 32
+
+static struct irqaction actions[NR_IRQ_ACTIONS];
+static int nr_actions;
+static struct irqaction *irq_actions[NR_IRQS]; /* each line's handlers */
+
+void irq_register(int irq, irq_handler_t handler, void *dev_id)
 {
-	handlers[irq] = handler;
+	if (nr_actions == NR_IRQ_ACTIONS)
+		panic("irq_register: more than %d interrupt handlers", NR_IRQ_ACTIONS);
+	struct irqaction *action = &actions[nr_actions++];
+	struct irqaction **tail = &irq_actions[irq];
+
+	action->handler = handler;
+	action->dev_id = dev_id;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = action; /* in registration order */
 	pic_unmask(irq);
 }
 
@@ -16,8 +38,8 @@ void irq_dispatch(int irq)
 	if (pic_spurious(irq))
 		return;
 	pic_eoi(irq);
-	if (handlers[irq])
-		handlers[irq]();
-	else
+	if (!irq_actions[irq])
 		pr_warn("irq %d: no handler\n", irq);
+	for (struct irqaction *a = irq_actions[irq]; a; a = a->next)
+		a->handler(a->dev_id);
 }

@@ -6,15 +6,21 @@
 
 #define NR_IRQS 16
 
-typedef void (*irq_handler_t)(void);
+/* dev_id is what the driver passed to irq_register: which of its devices
+ * this handler is for. */
+typedef void (*irq_handler_t)(void *dev_id);
 
 void pic_init(void);
 void pic_unmask(int irq);
 void pic_eoi(int irq);
 bool pic_spurious(int irq);
 
-/* Route IRQ irq to handler and unmask it. */
-void irq_register(int irq, irq_handler_t handler);
+/*
+ * Add handler to IRQ irq's handlers and unmask the line. PCI devices
+ * share lines (Linux's IRQF_SHARED): on an interrupt every handler of the
+ * line runs, and each asks its own device whether it was the one.
+ */
+void irq_register(int irq, irq_handler_t handler, void *dev_id);
 void irq_dispatch(int irq);
 
 #endif

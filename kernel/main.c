@@ -5,6 +5,8 @@
  * information before memory setup replaces the identity map it sits in.
  */
 #include "fs/init.h"
+#include "drivers/pci.h"
+#include "drivers/virtio_blk.h"
 #include "kernel/backtrace.h"
 #include "kernel/fpu.h"
 #include "kernel/proc.h"
@@ -52,6 +54,8 @@ void kmain(uint32_t magic, phys_addr_t mbi)
 	mm_init();
 	ksyms_init();
 	pic_init();
+	pci_init();
+	virtio_blk_init();
 	lapic_init();
 	timer_init();
 	mcheck_init();

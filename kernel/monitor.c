@@ -5,6 +5,7 @@
  * take and what they do: `help` prints it.
  */
 #include "kernel/monitor.h"
+#include "block/blkdev.h"
 #include "fs/ls.h"
 #include "fs/proc/proc_fs.h"
 #include "kernel/errno.h"
@@ -80,6 +81,9 @@ static const struct command commands[] = {
 	{ .name = "vm", .args = "PID",
 	  .help = "a process's memory: its areas, then each resident page and its frame",
 	  .run = cmd_vm, .min_args = 1, .max_args = 1 },
+	{ .name = "blk", .args = "[read|write|flush|fail|heal DEV ...]",
+	  .help = "list the disks; read or write sectors, flush, make sectors fail (blk help)",
+	  .run = cmd_blk, .max_args = 6 },
 	{ .name = "selftest", .args = "[NAME]",
 	  .help = "run an in-kernel self test (no NAME: list them)",
 	  .run = cmd_selftest, .max_args = 1 },

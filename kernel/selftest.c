@@ -5,6 +5,7 @@
  * purpose, to show (and test) what a panic and an oops look like.
  */
 #include "kernel/selftest.h"
+#include "block/blk-selftest.h"
 #include "kernel/lock_selftest.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -32,6 +33,7 @@ static const struct selftest {
 	{ "offline", "take free frames off the buddy lists and check they are never handed out", selftest_take_off_buddy },
 	{ "slab", "kmalloc/kfree objects of every size and check nothing leaks", selftest_slab },
 	{ "locks", "kernel threads contend for a mutex, a page lock and a rwsem", selftest_locks },
+	{ "blk", "read vda with 64 bios at once, more than the ring holds; compare", selftest_blk },
 	{ "panic", "panic on purpose (QEMU exits with status 35)", deliberate_panic },
 	{ "fault", "dereference NULL in the kernel: an oops, then a panic", deliberate_fault },
 };

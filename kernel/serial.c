@@ -222,8 +222,9 @@ static void serial_rx_interrupt(void)
  * rises once more if something is still pending. (Off, the UART also
  * does not raise the line anew for each character we hand it.)
  */
-static void serial_interrupt(void)
+static void serial_interrupt(void *unused)
 {
+	(void)unused;
 	outb(COM1 + REG_IER, 0);
 	serial_rx_interrupt();
 	serial_tx_interrupt();
@@ -245,7 +246,7 @@ void serial_enable_irq(void)
 {
 	bool was_on = irq_save();
 
-	irq_register(SERIAL_IRQ, serial_interrupt);
+	irq_register(SERIAL_IRQ, serial_interrupt, NULL);
 	set_thri(false);
 	tx.irq_ready = true;
 	irq_restore(was_on);

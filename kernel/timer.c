@@ -47,8 +47,9 @@ static void run_timers(void)
 	}
 }
 
-static void timer_interrupt(void)
+static void timer_interrupt(void *unused)
 {
+	(void)unused;
 	jiffies++;
 	timekeeping_tick();
 	run_timers();
@@ -62,6 +63,6 @@ void timer_init(void)
 	outb(PIT_COMMAND, PIT_CH0_RATE_GENERATOR);
 	outb(PIT_CHANNEL0, divisor & 0xff);
 	outb(PIT_CHANNEL0, divisor >> 8);
-	irq_register(TIMER_IRQ, timer_interrupt);
+	irq_register(TIMER_IRQ, timer_interrupt, NULL);
 	pr_info("timer: PIT at %d Hz\n", HZ);
 }

@@ -107,6 +107,12 @@ static inline bool pfn_valid(unsigned long pfn)
 	return pfn < max_pfn;
 }
 
+/* The frame's physical address: what a device doing DMA is given. */
+static inline phys_addr_t page_to_phys(const struct page *page)
+{
+	return (phys_addr_t)page_to_pfn(page) << PAGE_SHIFT;
+}
+
 static inline void *page_address(const struct page *page)
 {
 	return __va((phys_addr_t)page_to_pfn(page) << PAGE_SHIFT);

@@ -21,6 +21,7 @@ static const char *const kmalloc_names[] = {
 };
 static struct kmem_cache kmalloc_caches[ARRAY_SIZE(kmalloc_sizes)];
 static unsigned long nr_slab_pages;
+static struct list_head slab_caches = LIST_HEAD_INIT(slab_caches);
 
 void kmem_cache_init(struct kmem_cache *cache, const char *name, size_t size)
 {
@@ -32,6 +33,7 @@ void kmem_cache_init(struct kmem_cache *cache, const char *name, size_t size)
 	};
 	INIT_LIST_HEAD(&cache->partial);
 	INIT_LIST_HEAD(&cache->full);
+	list_add_tail(&cache->list, &slab_caches);
 }
 
 /* A fresh page, every slot chained on its free list. */
@@ -172,8 +174,8 @@ unsigned long slab_pages(void)
 int slabinfo_show(struct seq_file *m)
 {
 	seq_puts(m, "# name            <active_objs> <num_objs> <objsize> <objperslab> <num_slabs>\n");
-	for (size_t i = 0; i < ARRAY_SIZE(kmalloc_caches); i++) {
-		const struct kmem_cache *c = &kmalloc_caches[i];
+	for (struct list_head *e = slab_caches.next; e != &slab_caches; e = e->next) {
+		const struct kmem_cache *c = list_entry(e, struct kmem_cache, list);
 		seq_printf(m, "%-17s %13lu %10lu %9lu %12u %11lu\n", c->name, c->nr_objects,
 			   c->nr_slabs * c->objs_per_slab, (unsigned long)c->size,
 			   c->objs_per_slab, c->nr_slabs);

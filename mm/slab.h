@@ -18,6 +18,7 @@ struct kmem_cache {
 	struct list_head full;       /* slabs with none */
 	unsigned long nr_slabs;
 	unsigned long nr_objects;    /* slots handed out */
+	struct list_head list;       /* every cache, for slabinfo */
 };
 
 /* Largest request served from a kmalloc cache; above it kmalloc takes

@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from machine import DEFAULT_ISO, QEMU, REPO_ROOT, Machine, describe_exit
+from machine import DEFAULT_DISK, DEFAULT_ISO, QEMU, REPO_ROOT, Machine, describe_exit
 
 LOG_DIR = REPO_ROOT / "build" / "test-logs"
 
@@ -62,14 +62,15 @@ def pytest_collection_modifyitems(config, items):
 # -- the machines ----------------------------------------------------------
 
 class MachineFactory:
-    """boot_vm(mem="128M", extra_args=[], iso=DEFAULT_ISO) -> a booted
-    Machine of your own."""
+    """boot_vm(mem="128M", extra_args=[], iso=DEFAULT_ISO, disk=DEFAULT_DISK,
+    extra_disks=[]) -> a booted Machine of your own (Machine says what the
+    disks are)."""
 
     def __init__(self):
         self.machines = []
 
-    def __call__(self, mem="128M", extra_args=(), iso=DEFAULT_ISO):
-        machine = Machine(mem=mem, extra_args=extra_args, iso=iso)
+    def __call__(self, **kwargs):
+        machine = Machine(**kwargs)
         self.machines.append(machine)   # before boot: closed even if boot fails
         return machine.boot()
 
@@ -137,9 +138,10 @@ def user_jobs(vm):
 @pytest.fixture(scope="session", autouse=True)
 def _antidote_iso():
     """Stop at once, with a clear message, if there is nothing to boot."""
-    if not DEFAULT_ISO.exists():
-        pytest.exit("%s is missing: run `make` first (`make test` builds it)"
-                    % DEFAULT_ISO, returncode=1)
+    for built in (DEFAULT_ISO, DEFAULT_DISK):
+        if not built.exists():
+            pytest.exit("%s is missing: run `make` first (`make test` builds it)"
+                        % built, returncode=1)
     if shutil.which(QEMU) is None:
         pytest.exit("%s is not installed: run `make deps`" % QEMU, returncode=1)
     shutil.rmtree(LOG_DIR, ignore_errors=True)   # no stale logs from a last run

@@ -27,6 +27,9 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_ISO = REPO_ROOT / "build" / "antidote.iso"
+# The disk image as `make` builds it (programs in /bin). Tests never use
+# it directly: each Machine gets its own copy (see Machine's disk).
+DEFAULT_DISK = REPO_ROOT / "build" / "disk-fresh.img"
 QEMU = "qemu-system-x86_64"
 
 PROMPT = "antidote> "
@@ -58,6 +61,34 @@ def describe_exit(status):
     if status < 0:
         return "status %d (QEMU killed by signal %d)" % (status, -status)
     return "status %d (%s)" % (status, EXIT_MEANING.get(status, "unexpected"))
+
+
+class Disk:
+    """A disk image to attach as the next virtio disk (vda, vdb, ...):
+    raw by default; readonly=True makes QEMU refuse writes (and tell the
+    guest, VIRTIO_BLK_F_RO)."""
+
+    def __init__(self, path, readonly=False, fmt="raw"):
+        self.path = Path(path)
+        self.readonly = readonly
+        self.fmt = fmt
+
+    def qemu_args(self, index):
+        drive = "file=%s,if=none,id=disk%d,format=%s" % (self.path, index, self.fmt)
+        if self.readonly:
+            drive += ",readonly=on"
+        return ["-drive", drive, "-device", "virtio-blk-pci,drive=disk%d" % index]
+
+
+def make_disk(path, size, fill=None):
+    """Make a raw image of size bytes (sparse zeros, or fill(offset, n)
+    -> bytes for its contents); returns a Disk."""
+    with open(path, "wb") as f:
+        if fill is None:
+            f.truncate(size)
+        else:
+            f.write(fill(0, size))
+    return Disk(path)
 
 
 def qemu_command(iso, tmpdir, mem="128M", extra_args=()):
@@ -105,11 +136,24 @@ def _close_forgotten_machines():
 class Machine:
     """One QEMU running Antidote, with its serial console and QMP."""
 
-    def __init__(self, mem="128M", extra_args=(), iso=DEFAULT_ISO):
+    def __init__(self, mem="128M", extra_args=(), iso=DEFAULT_ISO, disk=DEFAULT_DISK,
+                 extra_disks=()):
+        """disk: the image for vda. By default a copy of DEFAULT_DISK made
+        in the machine's own directory (self.disk_path, gone at close());
+        None for no disk; a Disk to attach that image itself (the test
+        made it and may write it). extra_disks: more Disks, vdb on."""
         self.mem = mem
         self.iso = Path(iso)
         self.tmpdir = tempfile.mkdtemp(prefix="antidote-")
-        self.args = qemu_command(self.iso, self.tmpdir, mem, list(extra_args))
+        disks = list(extra_disks)
+        self.disk_path = None
+        if disk is not None:
+            if not isinstance(disk, Disk):
+                disk = Disk(self._copy_disk(Path(disk)))
+            self.disk_path = disk.path
+            disks.insert(0, disk)
+        disk_args = [arg for i, d in enumerate(disks) for arg in d.qemu_args(i)]
+        self.args = qemu_command(self.iso, self.tmpdir, mem, disk_args + list(extra_args))
         self.proc = None
         self._qemu_log = None   # QEMU's stdout+stderr go to a file
         self._stderr = ""       # kept after close(), when the file is gone
@@ -124,6 +168,16 @@ class Machine:
         self._pos = 0
         self._eof = False
         self._cond = threading.Condition()
+
+    def _copy_disk(self, image):
+        """The machine's own copy of image: sparse, so a 64 MiB image of
+        mostly free blocks costs little, and raw, so that tests can look
+        at it afterwards with e2fsck or debugfs."""
+        if not image.exists():
+            raise AssertionError("%s is missing: run `make` first" % image)
+        copy = Path(self.tmpdir) / "disk.img"
+        subprocess.run(["cp", "--sparse=always", str(image), str(copy)], check=True)
+        return copy
 
     # -- starting -------------------------------------------------------
 

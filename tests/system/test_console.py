@@ -6,7 +6,7 @@ from machine import Machine
 
 COMMANDS = ["help", "meminfo", "buddyinfo", "slabinfo", "page", "memmap", "log", "loglevel",
             "mcelog", "mce-inject", "inject", "hwpoison", "sysctl", "ls", "run", "ps", "kill", "vm",
-            "selftest", "poweroff"]
+            "blk", "selftest", "poweroff"]
 
 
 def test_help_lists_every_command(vm):
@@ -17,8 +17,8 @@ def test_help_lists_every_command(vm):
 
 def test_selftest_without_name_lists_tests(vm):
     out = vm.command("selftest")
-    assert re.findall(r"^  (\S+)", out, re.M) == ["buddy", "offline", "slab", "locks", "panic",
-                                                       "fault"]
+    assert re.findall(r"^  (\S+)", out, re.M) == ["buddy", "offline", "slab", "locks", "blk",
+                                                       "panic", "fault"]
 
 
 def test_backspace_edits_the_line(vm):

@@ -7,7 +7,7 @@ from machine import REPO_ROOT
 
 DOCS = sorted((REPO_ROOT / "docs").glob("*.md")) + [REPO_ROOT / "README.md"]
 REFERENCE = re.compile(r"\b([\w./-]+\.(?:c|h|asm|S|py)):(\w+)")
-SOURCE_DIRS = ["boot", "kernel", "mm", "mce", "fs", "lib", "user", "tests", "tools"]
+SOURCE_DIRS = ["boot", "kernel", "mm", "mce", "fs", "lib", "block", "drivers", "user", "tests", "tools"]
 
 
 def resolve(path):
