@@ -400,6 +400,9 @@ extern const struct file_operations simple_dir_operations;
 extern const struct inode_operations simple_dir_inode_operations;
 int simple_setattr(struct dentry *dentry, struct iattr *attr);
 int simple_statfs(struct dentry *dentry, struct kstatfs *buf);
+/* llseek with SEEK_SET and SEEK_CUR only (a directory's entries, a report
+ * whose size is not known until it is read): -EINVAL otherwise. */
+loff_t no_end_llseek(struct file *f, loff_t offset, int whence);
 /* read() of a file whose contents are from[0..available): from *pos on,
  * advancing it. The bytes copied, 0 at the end, or -EFAULT. */
 struct iov_iter;

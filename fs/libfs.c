@@ -69,8 +69,9 @@ static long simple_dir_read(struct file *f, struct iov_iter *to, loff_t *pos)
 	return -EISDIR;
 }
 
-/* As Linux's dcache_dir_lseek: SEEK_SET and SEEK_CUR, to an entry. */
-static loff_t simple_dir_llseek(struct file *f, loff_t offset, int whence)
+/* As Linux's dcache_dir_lseek and seq_lseek: SEEK_SET and SEEK_CUR, to
+ * an entry or a byte of a text whose length is not known. */
+loff_t no_end_llseek(struct file *f, loff_t offset, int whence)
 {
 	if (whence == SEEK_CUR)
 		offset += f->f_pos;
@@ -90,7 +91,7 @@ int noop_fsync(struct file *f, loff_t start, loff_t end, int datasync)
 
 const struct file_operations simple_dir_operations = {
 	.read = simple_dir_read,
-	.llseek = simple_dir_llseek,
+	.llseek = no_end_llseek,
 	.iterate_shared = dcache_readdir,
 	.fsync = noop_fsync,
 };

@@ -74,14 +74,14 @@ static int mm_seq_open(struct inode *inode, struct file *f)
 static const struct file_operations proc_task_seq_fops = {
 	.open = task_seq_open,
 	.read = proc_seq_read,
-	.llseek = proc_seq_llseek,
+	.llseek = no_end_llseek,
 	.release = proc_seq_release,
 };
 
 static const struct file_operations proc_mm_seq_fops = {
 	.open = mm_seq_open,
 	.read = proc_seq_read,
-	.llseek = proc_seq_llseek,
+	.llseek = no_end_llseek,
 	.release = proc_seq_release,
 };
 
@@ -141,7 +141,7 @@ static void pagemap_release(struct inode *inode, struct file *f)
 static const struct file_operations proc_pagemap_operations = {
 	.open = pagemap_open,
 	.read = proc_pagemap_read,
-	.llseek = proc_seq_llseek,
+	.llseek = no_end_llseek,
 	.release = pagemap_release,
 };
 
@@ -174,5 +174,5 @@ const struct inode_operations proc_tgid_base_inode_operations = {
 
 const struct file_operations proc_tgid_base_operations = {
 	.iterate_shared = proc_tgid_base_readdir,
-	.llseek = proc_seq_llseek,
+	.llseek = no_end_llseek,
 };

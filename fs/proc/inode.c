@@ -138,18 +138,6 @@ long proc_seq_read(struct file *f, struct iov_iter *to, loff_t *pos)
 	return simple_read_from_buffer(to, pos, ps->m.buf, ps->m.count);
 }
 
-/* Linux's seq_lseek: SEEK_SET and SEEK_CUR; the size is unknown. */
-loff_t proc_seq_llseek(struct file *f, loff_t offset, int whence)
-{
-	if (whence == SEEK_CUR)
-		offset += f->f_pos;
-	else if (whence != SEEK_SET)
-		return -EINVAL;
-	if (offset < 0)
-		return -EINVAL;
-	return f->f_pos = offset;
-}
-
 void proc_seq_release(struct inode *inode, struct file *f)
 {
 	struct proc_seq *ps = f->private_data;
@@ -169,6 +157,6 @@ static int proc_single_open(struct inode *inode, struct file *f)
 const struct file_operations proc_single_fops = {
 	.open = proc_single_open,
 	.read = proc_seq_read,
-	.llseek = proc_seq_llseek,
+	.llseek = no_end_llseek,
 	.release = proc_seq_release,
 };

@@ -52,7 +52,6 @@ bool proc_table_readdir(struct file *f, struct dir_context *ctx, const struct pr
  * from offset 0; put(private), if not NULL, at the last close. */
 int proc_seq_open(struct file *f, seq_show_fn show, void *private, void (*put)(void *private));
 long proc_seq_read(struct file *f, struct iov_iter *to, loff_t *pos);
-loff_t proc_seq_llseek(struct file *f, loff_t offset, int whence);
 void proc_seq_release(struct inode *inode, struct file *f);
 /* The entry's show, without an argument (/proc/meminfo ...). */
 extern const struct file_operations proc_single_fops;

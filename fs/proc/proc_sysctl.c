@@ -109,7 +109,7 @@ const struct inode_operations proc_sys_dir_inode_operations = {
 
 const struct file_operations proc_sys_dir_operations = {
 	.iterate_shared = proc_sys_readdir,
-	.llseek = proc_seq_llseek,
+	.llseek = no_end_llseek,
 };
 
 /* Linux's test_perm for root: the owner's bits decide. */
@@ -162,5 +162,5 @@ static const struct file_operations proc_sys_file_operations = {
 	.open = proc_sys_open,
 	.read = proc_sys_read,
 	.write = proc_sys_write,
-	.llseek = proc_seq_llseek,
+	.llseek = no_end_llseek,
 };

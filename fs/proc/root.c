@@ -133,7 +133,7 @@ static const struct inode_operations proc_root_inode_operations = {
 
 static const struct file_operations proc_root_operations = {
 	.iterate_shared = proc_root_readdir,
-	.llseek = proc_seq_llseek,
+	.llseek = no_end_llseek,
 };
 
 static struct super_block *proc_sb;
