@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int failures;
@@ -114,6 +115,35 @@ static void check_kmsg(void)
 	rec[n > 0 ? n : 0] = '\0';
 	check(n > 0 && parse_record(rec, &pri, &seq, &text) && seq > 0, "kmsg: then on from the oldest left");
 	close(behind);
+	char *bad = (char *)8;
+	check(lseek(fd, 0, SEEK_SET) == 0 && read(fd, bad, 1024) == -1 && errno == EFAULT,
+	      "kmsg: a bad buffer: EFAULT");
+	check(write(fd, bad, 10) == -1 && errno == EFAULT, "kmsg: writing from a bad buffer: EFAULT");
+	close(fd);
+}
+
+/* A blocking reader at the end wakes for the next record. */
+static void check_kmsg_wait(void)
+{
+	char rec[2048];
+	unsigned pri;
+	unsigned long long seq;
+	const char *text;
+	int fd = open("/dev/kmsg", O_RDONLY);
+
+	lseek(fd, 0, SEEK_END);
+	pid_t child = fork();
+	if (child == 0) {
+		usleep(100000);
+		int w = open("/dev/kmsg", O_WRONLY);
+		write(w, "<7>devtest: wake up", 19);
+		_exit(0);
+	}
+	ssize_t n = read(fd, rec, sizeof(rec) - 1);
+	rec[n > 0 ? n : 0] = '\0';
+	check(n > 0 && parse_record(rec, &pri, &seq, &text) && !strcmp(text, "devtest: wake up\n"),
+	      "kmsg: a read at the end waits for the next record");
+	waitpid(child, NULL, 0);
 	close(fd);
 }
 
@@ -121,6 +151,7 @@ int main(void)
 {
 	check_memory_devices();
 	check_kmsg();
+	check_kmsg_wait();
 	printf("devtest: %d failed\n", failures);
 	return failures != 0;
 }

@@ -141,6 +141,9 @@ static void check_self_and_pid_files(char *argv0)
 	snprintf(path, sizeof(path), "/proc/%d/comm", getpid());
 	check(!strcmp(slurp(path), "proctest\n"), "/proc/PID/comm by number");
 	check(!slurp("/proc/32767/status") && errno == ENOENT, "no such pid: ENOENT");
+	check(!strcmp(slurp("/proc/2/maps"), "") && !strcmp(slurp("/proc/2/cmdline"), ""),
+	      "a kernel thread: no areas, no arguments");
+	check(!strncmp(slurp("/proc/1/status"), "Name:\tinit\n", 11), "/proc/1/status: init");
 	check(!slurp("/proc/self/nope") && errno == ENOENT, "no such file in /proc/PID: ENOENT");
 }
 
@@ -222,6 +225,26 @@ static void check_sysctl(void)
 	check(write_file("/proc/sys/vm/drop_caches", "3") == 0, "drop_caches: 3 accepted");
 }
 
+/* Bad user buffers: EFAULT, never a crash. */
+static void check_bad_buffers(void)
+{
+	void *bad = (void *)8;
+	int fd = open("/proc/meminfo", O_RDONLY);
+
+	check(read(fd, bad, 100) == -1 && errno == EFAULT, "meminfo into a bad buffer: EFAULT");
+	close(fd);
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	check(read(fd, bad, 64) == -1 && errno == EFAULT, "pagemap into a bad buffer: EFAULT");
+	close(fd);
+	fd = open("/proc/kpageflags", O_RDONLY);
+	check(read(fd, bad, 64) == -1 && errno == EFAULT, "kpageflags into a bad buffer: EFAULT");
+	close(fd);
+	fd = open("/proc/sys/vm/memory_failure_early_kill", O_WRONLY);
+	check(write(fd, bad, 2) == -1 && errno == EFAULT, "a sysctl from a bad buffer: EFAULT");
+	close(fd);
+	check(!strcmp(slurp("/proc/sys/vm/memory_failure_early_kill"), "0\n"), "...and unchanged");
+}
+
 static void check_reports(void)
 {
 	char *text = slurp("/proc/meminfo");
@@ -296,6 +319,7 @@ int main(int argc, char **argv)
 	check_readdir();
 	check_maps_and_pagemap();
 	check_sysctl();
+	check_bad_buffers();
 	check_reports();
 	printf("proctest: %d failed\n", failures);
 	return failures != 0;

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#define SYSLOG_ACTION_READ 2
 #define SYSLOG_ACTION_READ_ALL 3
 #define SYSLOG_ACTION_CLEAR 5
 #define SYSLOG_ACTION_CONSOLE_LEVEL 8
@@ -70,6 +71,12 @@ int main(void)
 	      "CONSOLE_LEVEL 9: EINVAL");
 	errno = 0;
 	check(klog(11, NULL, 0) == -1 && errno == EINVAL, "action 11: EINVAL");
+	long unread = klog(SYSLOG_ACTION_SIZE_UNREAD, NULL, 0);
+	char first[100];
+	long got = klog(SYSLOG_ACTION_READ, first, sizeof(first));
+	check(got == (long)sizeof(first) && !memcmp(first, all, sizeof(first)),
+	      "READ: the oldest unread bytes, consumed");
+	check(klog(SYSLOG_ACTION_SIZE_UNREAD, NULL, 0) == unread - got, "SIZE_UNREAD less what READ took");
 	check(klog(SYSLOG_ACTION_CLEAR, NULL, 0) == 0, "CLEAR");
 	n = klog(SYSLOG_ACTION_READ_ALL, all, size);
 	check(n == 0, "READ_ALL after CLEAR: nothing old");
