@@ -147,22 +147,31 @@ static void check_self_and_pid_files(char *argv0)
 	check(!slurp("/proc/self/nope") && errno == ENOENT, "no such file in /proc/PID: ENOENT");
 }
 
-static void check_readdir(void)
+/* Does reading directory path list name, of type type? */
+static int dir_has(const char *path, const char *name, unsigned char type)
 {
-	char want[32];
-	int saw_pid = 0, saw_meminfo = 0, saw_self = 0;
-	DIR *d = opendir("/proc");
+	DIR *d = opendir(path);
 	struct dirent *e;
+	int found = 0;
 
-	snprintf(want, sizeof(want), "%d", getpid());
-	while (d && (e = readdir(d))) {
-		saw_pid |= !strcmp(e->d_name, want) && e->d_type == DT_DIR;
-		saw_meminfo |= !strcmp(e->d_name, "meminfo") && e->d_type == DT_REG;
-		saw_self |= !strcmp(e->d_name, "self") && e->d_type == DT_LNK;
-	}
+	while (d && (e = readdir(d)))
+		found |= !strcmp(e->d_name, name) && e->d_type == type;
 	if (d)
 		closedir(d);
-	check(saw_pid && saw_meminfo && saw_self, "readdir /proc: meminfo, self and our pid");
+	return found;
+}
+
+static void check_readdir(void)
+{
+	char pid[32];
+
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	check(dir_has("/proc", pid, DT_DIR) && dir_has("/proc", "meminfo", DT_REG) &&
+	      dir_has("/proc", "self", DT_LNK), "readdir /proc: meminfo, self and our pid");
+	check(dir_has("/proc/self", "pagemap", DT_REG), "readdir /proc/self: pagemap");
+	check(dir_has("/proc/sys", "vm", DT_DIR) && dir_has("/proc/sys", "kernel", DT_DIR) &&
+	      dir_has("/proc/sys/vm", "drop_caches", DT_REG) &&
+	      !dir_has("/proc/sys/vm", "printk", DT_REG), "readdir /proc/sys and /proc/sys/vm");
 }
 
 static void check_maps_and_pagemap(void)

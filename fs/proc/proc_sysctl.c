@@ -45,37 +45,66 @@ static struct inode *sysctl_inode(struct super_block *sb, const struct ctl_table
 
 static const struct file_operations proc_sys_file_operations;
 
-/* In /proc/sys (no setting of its own): a directory per prefix; in a
- * directory: its settings. */
+/* The setting's name within its directory ("drop_caches"). */
+static const char *leaf(const struct ctl_table *t)
+{
+	return t->procname + dir_len(t) + 1;
+}
+
+/* In /proc/sys: the directory called name (its first setting stands for it). */
+static const struct ctl_table *find_dir(const struct qstr *name)
+{
+	for (size_t i = 0; i < sysctl_table_size; i++)
+		if (name_is(name, sysctl_table[i].procname, dir_len(&sysctl_table[i])))
+			return &sysctl_table[i];
+	return NULL;
+}
+
+/* In the directory of dir's settings: the one called name. */
+static const struct ctl_table *find_setting(const struct ctl_table *dir, const struct qstr *name)
+{
+	for (size_t i = 0; i < sysctl_table_size; i++) {
+		const struct ctl_table *t = &sysctl_table[i];
+		if (in_dir(t, dir) && name_is(name, leaf(t), strlen(leaf(t))))
+			return t;
+	}
+	return NULL;
+}
+
+static struct inode *dir_inode(struct super_block *sb, const struct ctl_table *t)
+{
+	struct inode *inode = sysctl_inode(sb, t, S_IFDIR | 0555);
+
+	if (inode) {
+		inode->i_op = &proc_sys_dir_inode_operations;
+		inode->i_fop = &proc_sys_dir_operations;
+		set_nlink(inode, 2);
+	}
+	return inode;
+}
+
+static struct inode *file_inode(struct super_block *sb, const struct ctl_table *t)
+{
+	struct inode *inode = sysctl_inode(sb, t, S_IFREG | t->mode);
+
+	if (inode)
+		inode->i_fop = &proc_sys_file_operations;
+	return inode;
+}
+
+/* /proc/sys holds a directory per prefix (its inode has no setting of
+ * its own); a directory holds its settings. */
 static struct dentry *proc_sys_lookup(struct inode *dir, struct dentry *dentry, unsigned int flags)
 {
 	const struct ctl_table *d = PROC_I(dir)->sysctl;
-	struct inode *inode = NULL;
+	const struct ctl_table *t = d ? find_setting(d, &dentry->d_name) : find_dir(&dentry->d_name);
 
 	(void)flags;
-	for (size_t i = 0; i < sysctl_table_size && !inode; i++) {
-		const struct ctl_table *t = &sysctl_table[i];
-		if (!d && name_is(&dentry->d_name, t->procname, dir_len(t))) {
-			inode = sysctl_inode(dir->i_sb, t, S_IFDIR | 0555);
-			if (inode) {
-				inode->i_op = &proc_sys_dir_inode_operations;
-				inode->i_fop = &proc_sys_dir_operations;
-				set_nlink(inode, 2);
-			}
-		} else if (d && in_dir(t, d) &&
-			   name_is(&dentry->d_name, t->procname + dir_len(t) + 1,
-				   strlen(t->procname) - dir_len(t) - 1)) {
-			inode = sysctl_inode(dir->i_sb, t, S_IFREG | t->mode);
-			if (inode)
-				inode->i_fop = &proc_sys_file_operations;
-		} else {
-			continue;
-		}
-		if (!inode)
-			return ERR_PTR(-ENOMEM);
-	}
-	if (!inode)
+	if (!t)
 		return ERR_PTR(-ENOENT);
+	struct inode *inode = d ? file_inode(dir->i_sb, t) : dir_inode(dir->i_sb, t);
+	if (!inode)
+		return ERR_PTR(-ENOMEM);
 	d_add(dentry, inode);
 	return NULL;
 }
@@ -94,8 +123,7 @@ static int proc_sys_readdir(struct file *f, struct dir_context *ctx)
 		if (!d && (i == 0 || !in_dir(t, &sysctl_table[i - 1])))
 			ok = ctx->actor(ctx, t->procname, (int)dir_len(t), (loff_t)i + 3, 1, DT_DIR);
 		else if (d && in_dir(t, d))
-			ok = ctx->actor(ctx, t->procname + dir_len(t) + 1,
-					(int)(strlen(t->procname) - dir_len(t) - 1), (loff_t)i + 3, 1, DT_REG);
+			ok = ctx->actor(ctx, leaf(t), (int)strlen(leaf(t)), (loff_t)i + 3, 1, DT_REG);
 		if (!ok)
 			return 0;
 		ctx->pos = (loff_t)i + 3;
