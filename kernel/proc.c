@@ -31,6 +31,8 @@ static struct list_head all_tasks = { &all_tasks, &all_tasks };
 
 void trapret(void); /* kernel/trapentry.asm: pop a trapframe, iretq */
 
+unsigned long nr_kernel_stacks;
+
 struct proc *find_task_by_pid(int pid)
 {
 	return pid > 0 && pid < PID_MAX ? pid_table[pid] : NULL;
@@ -147,6 +149,7 @@ static struct proc *alloc_proc(const char *name, void (*start)(void),
 	INIT_LIST_HEAD(&p->mm_node);
 	init_waitqueue_head(&p->vfork_done);
 	p->kstack = page_address(stack);
+	nr_kernel_stacks++;
 
 	char *sp = (char *)p->kstack + KSTACK_SIZE;
 	sp -= sizeof(struct trapframe);
@@ -186,6 +189,7 @@ void put_task_struct(struct proc *t)
 	if (!last)
 		return;
 	free_pages(virt_to_page(t->kstack), KSTACK_ORDER);
+	nr_kernel_stacks--;
 	put_sighand(t->sighand);
 	put_signal(t->signal);
 	kfree(t);

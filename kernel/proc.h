@@ -113,6 +113,8 @@ extern struct proc *current;
 extern struct proc *init_task; /* pid 1 */
 
 void start_init(void);
+/* Tasks' kernel stacks allocated (meminfo's KernelStack). */
+extern unsigned long nr_kernel_stacks;
 struct proc *find_task_by_pid(int pid);
 /* The thread group leader with the lowest pid >= pid, or NULL (for
  * /proc's directory listing; a scan of the pid table). */

@@ -7,9 +7,11 @@
  * (the accessors below say which).
  */
 #include "fs/proc/internal.h"
+#include "kernel/proc.h"
 #include "mm/buddy.h"
 #include "mm/memory-failure.h"
 #include "mm/paging.h"
+#include "mm/pgtable.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
 
@@ -72,8 +74,8 @@ int meminfo_show(struct seq_file *m)
 	show_val_kb(m, "Slab:", slab);
 	show_zero_kb(m, "SReclaimable:");
 	show_val_kb(m, "SUnreclaim:", slab);
-	show_zero_kb(m, "KernelStack:");
-	show_zero_kb(m, "PageTables:");
+	seq_printf(m, "KernelStack:    %8lu kB\n", nr_kernel_stacks * (KSTACK_SIZE >> 10));
+	show_val_kb(m, "PageTables:", nr_pagetable_pages);
 	show_zero_kb(m, "SecPageTables:");
 	show_zero_kb(m, "NFS_Unstable:");
 	show_zero_kb(m, "Bounce:");

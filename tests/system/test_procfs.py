@@ -28,16 +28,23 @@ def test_meminfo_file_is_the_consoles_meminfo(vm):
 
 
 def test_pagemap_frame_is_the_one_vm_shows(vm):
+    before = vm.meminfo()
     since = vm.mark()
     vm.command("run proctest pagemap &")
     m = vm.wait_for(r"proctest: pid (\d+) page (0x[0-9a-f]+) pfn (0x[0-9a-f]+)", since=since)
     pid, page, pfn = int(m.group(1)), int(m.group(2), 16), int(m.group(3), 16)
     table = vm.command(f"vm {pid}")
     assert re.search(rf"^  0x0*{page:x} pfn {pfn:#07x} rw", table, re.M), table
+    # meminfo counts its kernel stack (16 KiB) and its page tables.
+    during = vm.meminfo()
+    assert during["KernelStack"] == before["KernelStack"] + 16
+    assert during["PageTables"] >= before["PageTables"] + 4 * 4  # PML4 down to a PT
     vm.command(f"kill {pid} 9")
     deadline = time.monotonic() + 10
     while pid in user_jobs(vm):  # until it is reaped
         assert time.monotonic() < deadline, vm.command("ps")
+    assert vm.meminfo()["KernelStack"] == before["KernelStack"]
+    assert vm.meminfo()["PageTables"] == before["PageTables"]
     # Reaped: its directory is gone.
     assert f"/proc/{pid}/status: No such file or directory" in \
         vm.command(f"run proctest cat /proc/{pid}/status")
