@@ -15,6 +15,7 @@
 #include "kernel/gdt.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/timekeeping.h"
 #include "kernel/wait.h"
 #include "kernel/x86.h"
 #include "lib/string.h"
@@ -150,6 +151,7 @@ static struct proc *alloc_proc(const char *name, void (*start)(void),
 	init_waitqueue_head(&p->vfork_done);
 	p->kstack = page_address(stack);
 	nr_kernel_stacks++;
+	p->start_time = ktime_get_ns();
 
 	char *sp = (char *)p->kstack + KSTACK_SIZE;
 	sp -= sizeof(struct trapframe);

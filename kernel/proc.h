@@ -106,6 +106,7 @@ struct proc {
 	/* Time on the CPU (CLOCK_PROCESS_CPUTIME_ID): the scheduler, as it
 	 * switches to and from us. */
 	uint64_t sum_exec_runtime;   /* ns on the CPU before exec_start (sched.c) */
+	uint64_t start_time;         /* CLOCK_MONOTONIC when it was made (/proc/PID/stat) */
 	uint64_t exec_start;         /* MONOTONIC when it last got the CPU (sched.c) */
 };
 

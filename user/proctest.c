@@ -135,6 +135,10 @@ static void check_self_and_pid_files(char *argv0)
 	for (char *p = stat; p && *p; p++)
 		fields += *p == ' ';
 	check(fields == 51, "stat: 52 fields");
+	unsigned long long start = 0;
+	const char *p = strrchr(stat, ')');
+	check(p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
+			  "%*d %*d %llu", &start) == 1 && start > 0, "stat: a start time, in ticks");
 	char *cmdline = slurp("/proc/self/cmdline");
 	check(cmdline && !strcmp(cmdline, argv0), "cmdline: our argv[0], NUL-terminated");
 	check(!strcmp(slurp("/proc/self/comm"), "proctest\n"), "comm");

@@ -3,7 +3,7 @@
  * Linux 6.1's formats. Antidote has one user (root, with every
  * capability), one CPU, no namespaces, no swap and no huge pages, so
  * those fields always read the same; fields Antidote does not keep
- * (fault counts, start time) read 0.
+ * (fault counts, context switches) read 0.
  */
 #include "fs/proc/internal.h"
 #include "fs/fdtable.h"
@@ -190,8 +190,10 @@ int proc_pid_stat_show(struct seq_file *m)
 	/* minflt cminflt majflt cmajflt utime stime cutime cstime */
 	seq_printf(m, "0 0 0 0 %llu 0 0 0 ", ticks);
 	/* priority nice num_threads itrealvalue starttime vsize rss rsslim */
-	seq_printf(m, "20 0 %d 0 0 %lu %lu 18446744073709551615 ",
-		   p->signal ? p->signal->nr_threads : 1, s.total << PAGE_SHIFT, mm ? mm->rss : 0);
+	seq_printf(m, "20 0 %d 0 %llu %lu %lu 18446744073709551615 ",
+		   p->signal ? p->signal->nr_threads : 1,
+		   (unsigned long long)(p->start_time / NSEC_PER_TICK), s.total << PAGE_SHIFT,
+		   mm ? mm->rss : 0);
 	/* startcode endcode startstack kstkesp kstkeip */
 	seq_printf(m, "0 0 %lu 0 0 ", mm ? mm->start_stack : 0);
 	/* signal blocked sigignore sigcatch (obsolete decimal masks) wchan nswap cnswap */
