@@ -205,6 +205,11 @@ static void check_maps_and_pagemap(void)
 	check((kpf >> KPF_ANON & 1) && (kpf >> KPF_MMAP & 1) && (kpf >> KPF_LRU & 1) &&
 	      !(kpf >> KPF_HWPOISON & 1), "kpageflags of that frame: anon, mmap, lru");
 	check(pagemap_of(area + 2 * 4096) == PM_SOFT_DIRTY, "pagemap: an untouched page: soft-dirty only");
+	char *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	shared[0] = 1;
+	pm = pagemap_of(shared);
+	check((pm & PM_PRESENT) && (pm & PM_FILE), "pagemap: shared anonymous memory counts as file (shmem)");
+	munmap(shared, 4096);
 	munmap(area, 3 * 4096);
 	check(pagemap_of(area) == 0, "pagemap: an unmapped page: 0");
 	int fd = open("/proc/self/pagemap", O_RDONLY);

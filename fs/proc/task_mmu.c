@@ -11,7 +11,7 @@
  *     bit 62     swapped (or a hwpoison or migration entry): bits 0-4 are
  *                the entry's type, bits 5-54 its offset (for hwpoison, the
  *                frame that was lost)
- *     bit 61     a file page or shared anonymous page
+ *     bit 61     a file page or shared anonymous (Linux: shmem) page
  *     bit 56     mapped by this entry alone
  *     bit 55     soft-dirty
  * Readers are always root here, so the frame numbers are shown. Antidote
@@ -125,8 +125,9 @@ static uint64_t *entry_of(struct mm_walk *walk, unsigned long addr)
 	return &pm->buffer[(addr - pm->start) >> PAGE_SHIFT];
 }
 
-/* A PTE as a pagemap word (Linux: pte_to_pagemap_entry). */
-static uint64_t pte_to_pagemap_entry(uint64_t pte)
+/* A PTE of vma as a pagemap word (Linux: pte_to_pagemap_entry). Shared
+ * anonymous memory is shmem on Linux, so its pages count as file pages. */
+static uint64_t pte_to_pagemap_entry(const struct vm_area_struct *vma, uint64_t pte)
 {
 	const struct page *page = NULL;
 	uint64_t frame = 0, flags = PM_SOFT_DIRTY;
@@ -145,7 +146,7 @@ static uint64_t pte_to_pagemap_entry(uint64_t pte)
 	} else {
 		return PM_SOFT_DIRTY;
 	}
-	if (page && !page_test(compound_head(page), PG_anon))
+	if (page && (!page_test(compound_head(page), PG_anon) || (vma->vm_flags & VM_SHARED)))
 		flags |= PM_FILE;
 	if (page && compound_head(page)->mapcount == 1)
 		flags |= PM_MMAP_EXCLUSIVE;
@@ -155,7 +156,7 @@ static uint64_t pte_to_pagemap_entry(uint64_t pte)
 static int pagemap_pte(uint64_t *pte, unsigned long addr, unsigned long next, struct mm_walk *walk)
 {
 	(void)next;
-	*entry_of(walk, addr) = pte_to_pagemap_entry(*pte);
+	*entry_of(walk, addr) = pte_to_pagemap_entry(walk->vma, *pte);
 	return 0;
 }
 
