@@ -185,7 +185,7 @@ UNIT_KERNEL_SRCS := mm/buddy.c mm/swap.c mm/slab.c mm/page_flags.c lib/format.c 
                     lib/string.c lib/ratelimit.c kernel/cmdline.c mce/severity.c mce/decode.c \
                     mce/bank.c fs/cpio.c fs/file.c fs/fdtable.c fs/seq_file.c \
                     lib/rbtree.c mm/vma.c mm/pagewalk.c kernel/kallsyms.c kernel/timerqueue.c \
-                    kernel/rtc.c lib/xarray.c lib/errseq.c \
+                    kernel/rtc.c lib/xarray.c lib/errseq.c fs/iov_iter.c \
                     drivers/virtio_ring.c lib/crc32.c kernel/sysctl_int.c
 UNIT_KERNEL_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/unit/%.o)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
@@ -202,10 +202,18 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c tests/unit/host_kernel.c $(UNIT_KERNEL
 # Code that needs page tables is linked only into its own tests, which
 # fake them (tests/unit/fake_pgtable.h).
 $(BUILD)/unit/test_rmap: $(BUILD)/unit/mm/rmap.o
+# The page cache switches interrupts off around its index; on the host
+# (user mode, no interrupts) that is a no-op (tests/unit/host_irq.h).
+PAGECACHE_UNIT_OBJS := $(addprefix $(BUILD)/unit/,mm/filemap.o mm/page-writeback.o mm/truncate.o \
+                       fs/simple_aops.o)
+$(PAGECACHE_UNIT_OBJS): UNIT_CFLAGS += -include tests/unit/host_irq.h
+$(PAGECACHE_UNIT_OBJS): tests/unit/host_irq.h
 $(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o \
-	$(BUILD)/unit/mm/filemap.o $(BUILD)/unit/mm/hwpoison-filter.o
-UNIT_EXTRA_OBJS := $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/filemap.o $(BUILD)/unit/mce/genpool.o \
-                   $(BUILD)/unit/mm/hwpoison-filter.o
+	$(PAGECACHE_UNIT_OBJS) $(BUILD)/unit/mm/hwpoison-filter.o
+$(BUILD)/unit/test_filemap: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(PAGECACHE_UNIT_OBJS)
+UNIT_EXTRA_OBJS := $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(PAGECACHE_UNIT_OBJS) \
+                   $(BUILD)/unit/mm/fault.o $(BUILD)/unit/mm/hwpoison-filter.o \
+                   $(BUILD)/unit/mce/genpool.o
 # The machine-check record pool is linked into its own test only: it calls
 # back into mce/core.c, which that test stands in for.
 $(BUILD)/unit/test_mce: $(BUILD)/unit/mce/genpool.o

@@ -12,6 +12,7 @@
 #ifndef BLOCK_BLKDEV_H
 #define BLOCK_BLKDEV_H
 
+#include "lib/kdev_t.h"
 #include "lib/list.h"
 #include "lib/types.h"
 
@@ -32,12 +33,7 @@ struct seq_file;
 
 #define BIO_MAX_VECS 16
 
-/* Device numbers as Linux's kdev_t: 12-bit major, 20-bit minor. */
-#define MINORBITS 20
-#define MINORMASK ((1u << MINORBITS) - 1)
-#define MAJOR(dev) ((unsigned int)((dev) >> MINORBITS))
-#define MINOR(dev) ((unsigned int)((dev) & MINORMASK))
-#define MKDEV(ma, mi) (((uint32_t)(ma) << MINORBITS) | (uint32_t)(mi))
+/* MKDEV, MAJOR, MINOR: lib/kdev_t.h. */
 
 /* One piece of a bio's data: bv_len bytes at bv_offset in bv_page
  * (within the page; a multiple of the sector size). */
@@ -104,6 +100,12 @@ struct block_device {
 	struct blk_stats bd_stats;
 	struct blk_fault bd_fault;
 };
+
+/* The device's size in bytes (Linux: bdev_nr_bytes). */
+static inline int64_t bdev_nr_bytes(const struct block_device *bdev)
+{
+	return (int64_t)(bdev->bd_nr_sectors << SECTOR_SHIFT);
+}
 
 /* Asynchronous; safe to call with interrupts on, from process context. */
 void submit_bio(struct bio *bio);

@@ -1,12 +1,38 @@
 /*
- * vm.drop_caches (Linux: fs/drop_caches.c): writing 1 drops the clean
- * page cache, 2 the free slab objects, 3 both; 4 silences the log line
- * each write leaves.
+ * Dropping clean caches on request (Linux: fs/drop_caches.c), for
+ * /proc/sys/vm/drop_caches: writing 1 drops the page cache's clean,
+ * unmapped pages of every file (dirty, mapped or locked ones stay), 2 the
+ * free slab objects, 3 both; 4 silences the log line each write leaves.
  */
+#include "fs/writeback.h"
+#include "fs/internal.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/sysctl.h"
+#include "mm/pagemap.h"
 
+static void drop_pagecache_sb(struct super_block *sb, void *arg)
+{
+	unsigned long *dropped = arg;
+
+	for (struct list_head *e = sb->s_inodes.next; e != &sb->s_inodes; e = e->next) {
+		struct inode *inode = list_entry(e, struct inode, i_sb_list);
+
+		if (!(inode->i_state & (I_NEW | I_FREEING)))
+			*dropped += invalidate_mapping_pages(inode->i_mapping, 0, ~0UL);
+	}
+}
+
+unsigned long drop_pagecache(void)
+{
+	unsigned long dropped = 0;
+
+	iterate_supers(drop_pagecache_sb, &dropped);
+	return dropped;
+}
+
+/* The slab allocator keeps no free objects to drop (its empty slabs go
+ * back at once), so 2 has nothing to do. */
 int drop_caches_sysctl_handler(const struct ctl_table *table, int write, char *buffer,
 			       size_t *lenp, int64_t *ppos)
 {
@@ -15,10 +41,8 @@ int drop_caches_sysctl_handler(const struct ctl_table *table, int write, char *b
 
 	if (err || !write)
 		return err;
-	/* TODO(page cache): sysctl_drop_caches & 1 drops each super
-	 * block's clean pages (invalidate_mapping_pages), once the page
-	 * cache exists; the slab allocator keeps no free objects to drop
-	 * (its empty slabs go back at once), so 2 has nothing to do. */
+	if (sysctl_drop_caches & 1)
+		drop_pagecache();
 	if (!stfu)
 		pr_info("%s (%d): drop_caches: %d\n", current->comm, current->pid, sysctl_drop_caches);
 	stfu |= sysctl_drop_caches & 4;

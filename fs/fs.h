@@ -25,6 +25,7 @@
 #define FS_FS_H
 
 #include "kernel/mutex.h"
+#include "lib/kdev_t.h"
 #include "lib/list.h"
 #include "lib/types.h"
 #include "mm/pagemap.h"
@@ -45,11 +46,7 @@ typedef unsigned long dev_t;
 typedef uint32_t umode_t;
 typedef int64_t loff_t;
 
-/* Device numbers inside the kernel: 12-bit major, 20-bit minor, as Linux. */
-#define MINORBITS 20
-#define MKDEV(ma, mi) (((dev_t)(ma) << MINORBITS) | (dev_t)(mi))
-#define MAJOR(dev) ((unsigned int)((dev) >> MINORBITS))
-#define MINOR(dev) ((unsigned int)((dev) & ((1u << MINORBITS) - 1)))
+/* MKDEV, MAJOR, MINOR: lib/kdev_t.h. */
 
 struct timespec64 {
 	int64_t tv_sec;
@@ -201,6 +198,8 @@ struct super_block {
 	struct list_head s_inodes;   /* its inodes (fs/inode.c) */
 	struct list_head s_dirty_inodes; /* inodes with I_DIRTY (fs/fs-writeback.c) */
 	struct mutex s_umount;       /* held across mount, umount, sync */
+	errseq_t s_wb_err;           /* write-back errors of its files, for syncfs
+				      * (mm/page-writeback.c: mapping_set_error) */
 };
 
 #define FS_REQUIRES_DEV 1u /* mounted from a block device */
@@ -333,6 +332,9 @@ void inode_init_owner(struct inode *inode, const struct inode *dir, umode_t mode
 void init_special_inode(struct inode *inode, umode_t mode, dev_t rdev);
 /* The time to stamp on inode, to the file system's precision. */
 struct timespec64 current_time(const struct inode *inode);
+/* A write changes the file: mtime and ctime become now (mm/filemap.c;
+ * Linux has it in fs/inode.c). */
+void file_update_time(struct file *file);
 
 static inline loff_t i_size_read(const struct inode *inode)
 {

@@ -10,7 +10,11 @@
 #include "fs/rootfs.h"
 #include "fs/stat.h"
 #include "kernel/errno.h"
+#include "kernel/cmdline.h"
 #include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/waitqueue.h"
+#include "kernel/x86.h"
 #include "lib/err.h"
 
 int init_mkdir(const char *pathname, umode_t mode)
@@ -60,8 +64,60 @@ void vfs_init(void)
 	init_fs = init_fs_struct();
 	if (!init_fs)
 		panic("VFS: no memory for the root directory");
-	/* Mount points for what later issues mount there. */
+	/* Mount points, on rootfs (a disk's root brings its own). */
 	static const char *const dirs[] = { "/dev", "/proc", "/sys", "/tmp", "/mnt" };
 	for (unsigned int i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		init_mkdir(dirs[i], 0755);
+}
+
+/* Mount root= over rootfs's "/" (rootfstype=, default ext2; "ro" for
+ * read-only). A root that cannot be mounted leaves rootfs as "/", with
+ * the reason in the log: the console still works. */
+static void mount_root(void)
+{
+	const char *root = cmdline_get("root");
+	const char *type = cmdline_get("rootfstype");
+	unsigned int flags = cmdline_get("ro") && cmdline_position("ro") > cmdline_position("rw")
+				     ? SB_RDONLY : 0;
+
+	if (!root || !*root)
+		return;
+	if (!type || !*type)
+		type = "ext2";
+	int err = init_mount(root, "/", type, flags, NULL);
+	if (err) {
+		pr_err("VFS: Cannot open root device \"%s\" (%s, error %d): staying on rootfs\n",
+		       root, type, err);
+		return;
+	}
+	/* Everyone's "/" is the disk's root from now on. */
+	struct path new_root;
+	get_init_root(&new_root);
+	dev_t dev = new_root.dentry->d_sb->s_dev;
+	pr_info("VFS: Mounted root (%s filesystem)%s on device %u:%u.\n", type,
+		flags & SB_RDONLY ? " readonly" : "", MAJOR(dev), MINOR(dev));
+	path_get(&new_root);
+	struct path old_root = init_fs->root;
+	init_fs->root = new_root;
+	path_put(&old_root);
+	set_fs_pwd(init_fs, &new_root);
+}
+
+static bool namespace_ready;
+static struct wait_queue_head namespace_waiters = WAIT_QUEUE_INIT(namespace_waiters);
+
+void prepare_namespace(void)
+{
+	mount_root();
+	namespace_ready = true;
+	wake_up(&namespace_waiters);
+}
+
+void wait_for_namespace(void)
+{
+	bool was_on = irq_save();
+
+	while (!namespace_ready)
+		sleep_on(&namespace_waiters);
+	irq_restore(was_on);
 }

@@ -144,10 +144,12 @@ static void evict(struct inode *inode)
 	inode->i_state |= I_FREEING;
 	list_del(&inode->i_io_list);
 	list_del(&inode->i_hash);
-	if (op && op->evict_inode)
-		op->evict_inode(inode);
-	else
+	if (op && op->evict_inode) {
+		op->evict_inode(inode); /* which drops the pages too */
+	} else {
+		truncate_inode_pages_final(&inode->i_data);
 		clear_inode(inode);
+	}
 	destroy_inode(inode);
 }
 

@@ -1,6 +1,7 @@
 /* Copying through an iov_iter (see fs/iov_iter.h). */
 #include "fs/iov_iter.h"
 #include "kernel/uaccess.h"
+#include "mm/layout.h"
 
 void iov_iter_init(struct iov_iter *i, const struct iovec *iov, size_t count)
 {
@@ -42,4 +43,21 @@ size_t copy_to_iter(const void *src, size_t n, struct iov_iter *i)
 size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i)
 {
 	return copy_iter(dst, n, i, false);
+}
+
+size_t fault_in_iov_iter_readable(const struct iov_iter *i, size_t size)
+{
+	uint64_t start, end, addr;
+	char byte;
+
+	size = MIN(size, i->count);
+	if (!size)
+		return 0;
+	size = MIN(size, i->iov->iov_len - i->iov_offset);
+	start = i->iov->iov_base + i->iov_offset;
+	end = start + size; /* exclusive */
+	for (addr = start; addr < end; addr = (addr | (PAGE_SIZE - 1)) + 1)
+		if (copy_from_user(&byte, addr, 1))
+			return (size_t)(end - addr);
+	return 0;
 }

@@ -37,4 +37,11 @@ static inline size_t iov_iter_count(const struct iov_iter *i)
 size_t copy_to_iter(const void *src, size_t n, struct iov_iter *i);
 size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i);
 
+/* Touch the user pages behind the next size bytes (of the current
+ * segment) so that a copy from them will not fault: the bytes that could
+ * not be faulted in (0: all were). write() does this before it locks a
+ * page-cache page, since the copy's fault could need that very page (a
+ * buffer mapped from the same file). */
+size_t fault_in_iov_iter_readable(const struct iov_iter *i, size_t size);
+
 #endif

@@ -6,6 +6,10 @@
  */
 #include "fs/fs.h"
 #include "fs/internal.h"
+#include "fs/stat.h"
+#include "block/blkdev.h"
+#include "fs/buffer_head.h"
+#include "fs/writeback.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "lib/err.h"
@@ -94,6 +98,7 @@ void deactivate_super(struct super_block *sb)
 {
 	if (--sb->s_active > 0)
 		return;
+	sync_filesystem(sb); /* nothing written may be lost at umount */
 	sb->s_type->kill_sb(sb);
 }
 
@@ -134,11 +139,103 @@ struct dentry *mount_single(struct file_system_type *fs_type, unsigned int flags
 	return mount_nodev(fs_type, flags, data, fill_super);
 }
 
+static int sync_fs(struct super_block *sb, int wait)
+{
+	return sb->s_op && sb->s_op->sync_fs ? sb->s_op->sync_fs(sb, wait) : 0;
+}
+
+/* Linux's order: start every inode's write-back, let the file system
+ * start its own, then write and wait for the inodes, the file system's
+ * metadata and the device's blocks (fs/fs-writeback.c, fs/block_dev.c). */
+/* ---- file systems on a block device ---------------------------------- */
+
+/* The disk a mount's source names: a block device file ("/dev/vda"), or
+ * - before /dev has its nodes, and as Linux's root= accepts - "/dev/NAME"
+ * or "NAME" of a registered disk. NULL with *err set if none. */
+static struct block_device *lookup_bdev(const char *dev_name, int *err)
+{
+	struct path path;
+
+	if (kern_path(dev_name, LOOKUP_FOLLOW, &path) == 0) {
+		struct inode *inode = path.dentry->d_inode;
+		struct block_device *bdev = S_ISBLK(inode->i_mode) ? blkdev_by_dev(inode->i_rdev)
+								 : NULL;
+		*err = !S_ISBLK(inode->i_mode) ? -ENOTBLK : bdev ? 0 : -ENXIO;
+		path_put(&path);
+		return bdev;
+	}
+	struct block_device *bdev = blkdev_lookup(strncmp(dev_name, "/dev/", 5) ? dev_name
+										 : dev_name + 5);
+	*err = bdev ? 0 : -ENOENT;
+	return bdev;
+}
+
+static struct super_block *find_bdev_super(struct file_system_type *type,
+					   const struct block_device *bdev)
+{
+	for (struct list_head *e = super_blocks.next; e != &super_blocks; e = e->next) {
+		struct super_block *sb = list_entry(e, struct super_block, s_list);
+		if (sb->s_bdev == bdev && sb->s_root)
+			return sb->s_type == type ? sb : ERR_PTR(-EBUSY);
+	}
+	return NULL;
+}
+
+struct dentry *mount_bdev(struct file_system_type *fs_type, unsigned int flags,
+			  const char *dev_name, void *data,
+			  int (*fill_super)(struct super_block *sb, void *data, int silent))
+{
+	int err;
+	struct block_device *bdev = lookup_bdev(dev_name, &err);
+
+	if (!bdev)
+		return ERR_PTR(err);
+	if (!(flags & SB_RDONLY) && bdev->bd_read_only)
+		return ERR_PTR(-EACCES); /* Linux: mount then retries read-only */
+	struct super_block *sb = find_bdev_super(fs_type, bdev);
+	if (IS_ERR(sb))
+		return (struct dentry *)sb; /* another file system has the disk */
+	if (sb) { /* mounted already: one more mount of the same */
+		if ((flags ^ sb->s_flags) & SB_RDONLY)
+			return ERR_PTR(-EBUSY);
+		sb->s_active++;
+		return dget(sb->s_root);
+	}
+	if (!bdget(bdev))
+		return ERR_PTR(-ENOMEM);
+	sb = alloc_super(fs_type, flags);
+	if (!sb)
+		return ERR_PTR(-ENOMEM);
+	sb->s_bdev = bdev;
+	sb->s_dev = bdev->bd_dev;
+	strlcpy(sb->s_id, bdev->bd_name, sizeof(sb->s_id));
+	return fill_new_super(sb, data, fill_super);
+}
+
+void kill_block_super(struct super_block *sb)
+{
+	struct block_device *bdev = sb->s_bdev;
+
+	generic_shutdown_super(sb);
+	sync_blockdev(bdev); /* what put_super wrote */
+	destroy_super(sb);
+}
+
 int sync_filesystem(struct super_block *sb)
 {
+	int err;
+
 	if (sb->s_flags & SB_RDONLY)
 		return 0;
-	return sb->s_op && sb->s_op->sync_fs ? sb->s_op->sync_fs(sb, 1) : 0;
+	writeback_inodes_sb(sb);
+	err = sync_fs(sb, 0);
+	if (err)
+		return err;
+	sync_inodes_sb(sb);
+	err = sync_fs(sb, 1);
+	if (err)
+		return err;
+	return sb->s_bdev ? sync_blockdev(sb->s_bdev) : 0;
 }
 
 void iterate_supers(void (*fn)(struct super_block *sb, void *arg), void *arg)

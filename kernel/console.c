@@ -8,6 +8,7 @@
  * children, so it is also where their exit is reported.
  */
 #include "kernel/console.h"
+#include "fs/init.h"
 #include "kernel/monitor.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
@@ -103,6 +104,7 @@ void console_run(void *unused)
 	struct line line;
 
 	(void)unused;
+	wait_for_namespace(); /* commands see the root file system init sees */
 	for (;;) {
 		kprintf("%s", CONSOLE_PROMPT);
 		if (!read_line(&line)) {

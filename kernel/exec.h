@@ -13,11 +13,15 @@ struct exec_image {
 	const char *name; /* for AT_EXECFN */
 	const void *data;
 	size_t size;
+	void *copy;       /* data, if read into kernel memory: put_program frees it */
 };
 
 /* The program at path (resolved as execve does, from the working
- * directory): 0, or -ENOENT, -EACCES (not a regular file), -ENOEXEC. */
+ * directory), in memory: 0, or -ENOENT, -EACCES (not a regular file),
+ * -EIO (unreadable), -ENOMEM. */
 long find_program(const char *path, struct exec_image *image);
+/* Done with what find_program found. */
+void put_program(struct exec_image *image);
 /* A console command or init=: a name with a '/' is a path; a bare one is
  * looked for in /bin, then in "/". path (size bytes) receives the path
  * found, and image points into it. */

@@ -7,6 +7,7 @@
  */
 #include "fs/fdtable.h"
 #include "fs/internal.h"
+#include "lib/err.h"
 #include "fs/rootfs.h"
 #include "fs/stat.h"
 #include "kernel/errno.h"
@@ -20,7 +21,9 @@
 #include "lib/string.h"
 #include "mm/mmap.h"
 #include "mm/pgtable.h"
+#include "mm/pagemap.h"
 #include "mm/slab.h"
+#include "mm/buddy.h"
 
 struct exec_args {
 	char path[MAX_ARG_LEN];
@@ -60,6 +63,33 @@ static void free_args(struct exec_args *a)
 	kfree(a);
 }
 
+/* Programs are read whole into kernel memory, so one is at most this big. */
+#define MAX_PROGRAM_SIZE (4ul << 20)
+
+/* Copy the file's bytes out of its page cache (reading them in). */
+static long read_whole_file(struct inode *inode, struct exec_image *image)
+{
+	size_t size = (size_t)i_size_read(inode);
+
+	if (size > MAX_PROGRAM_SIZE)
+		return -ENOMEM;
+	char *buf = kmalloc(MAX(size, (size_t)1));
+	if (!buf)
+		return -ENOMEM;
+	for (size_t off = 0; off < size; off += PAGE_SIZE) {
+		struct page *page = read_mapping_page(inode->i_mapping, off >> PAGE_SHIFT, NULL);
+		if (IS_ERR(page)) {
+			kfree(buf);
+			return PTR_ERR(page);
+		}
+		memcpy(buf + off, page_address(page), MIN(PAGE_SIZE, size - off));
+		put_page(page);
+	}
+	image->data = image->copy = buf;
+	image->size = size;
+	return 0;
+}
+
 long find_program(const char *path, struct exec_image *image)
 {
 	struct path p;
@@ -68,16 +98,19 @@ long find_program(const char *path, struct exec_image *image)
 	if (err)
 		return err;
 	struct inode *inode = p.dentry->d_inode;
-	const void *data;
-	size_t size;
-	if (S_ISDIR(inode->i_mode) || !S_ISREG(inode->i_mode))
+	*image = (struct exec_image){ .name = path };
+	if (!S_ISREG(inode->i_mode))
 		err = -EACCES; /* Linux: a directory or a device is not executable */
-	else if (!rootfs_file_data(inode, &data, &size))
-		err = -ENOEXEC; /* programs run from the initramfs only, so far */
-	else
-		*image = (struct exec_image){ path, data, size };
+	else if (!rootfs_file_data(inode, &image->data, &image->size))
+		err = read_whole_file(inode, image);
 	path_put(&p);
 	return err;
+}
+
+void put_program(struct exec_image *image)
+{
+	kfree(image->copy);
+	image->copy = NULL;
 }
 
 long find_command(const char *name, char *path, size_t size, struct exec_image *image)
@@ -166,11 +199,13 @@ long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)
 		return err;
 	}
 	if (!unshare_sighand()) {
+		put_program(&image);
 		free_args(a);
 		return -ENOMEM;
 	}
 	struct mm_struct *mm = mm_alloc();
 	err = mm ? exec_program(mm, &image, a->argc, a->argv, a->envc, a->envp, &regs) : -ENOMEM;
+	put_program(&image);
 	if (err) {
 		if (mm)
 			mm_release(mm);

@@ -9,6 +9,7 @@
 #include "fs/proc/proc_fs.h"
 #include "fs/fdtable.h"
 #include "fs/fs_struct.h"
+#include "fs/init.h"
 #include "kernel/errno.h"
 #include "kernel/cmdline.h"
 #include "kernel/exec.h"
@@ -256,25 +257,27 @@ struct proc *kthread_create(const char *name, void (*fn)(void *arg), void *arg)
 	return p;
 }
 
-long spawn_user(const char *name, int argc, char *const argv[])
+/* Give p (a new task, or init's own kernel context) what a user process
+ * has - descriptors on the console, "/" as root and working directory,
+ * an address space with the program `name` loaded - and make its next
+ * return go to user mode. On failure the caller releases p. */
+static long setup_user(struct proc *p, const char *name, int argc, char *const argv[])
 {
-	struct proc *p = alloc_proc(name, first_run, NULL);
-
-	if (!p)
-		return -ENOMEM;
 	struct mm_struct *mm = mm_alloc();
-	p->files = files_alloc_console();
-	p->fs = copy_fs_struct(init_fs);
 	struct exec_image image;
 	char path[MAX_ARG_LEN];
+
+	p->files = files_alloc_console();
+	p->fs = copy_fs_struct(init_fs);
 	long err = !mm || !p->files || !p->fs ? -ENOMEM :
 		   find_command(name, path, sizeof(path), &image);
-	err = err ? err :
-		   exec_default_env(mm, &image, argc, argv, p->tf);
+	if (!err) {
+		err = exec_default_env(mm, &image, argc, argv, p->tf);
+		put_program(&image);
+	}
 	if (err) {
 		if (mm)
 			mm_release(mm);
-		release_task(p);
 		return err;
 	}
 	mm_add_task(mm, p);
@@ -282,6 +285,20 @@ long spawn_user(const char *name, int argc, char *const argv[])
 	p->tf->ss = USER_DS;
 	p->tf->rflags = RFLAGS_IF;
 	fpu_init_state(&p->fpu);
+	return 0;
+}
+
+long spawn_user(const char *name, int argc, char *const argv[])
+{
+	struct proc *p = alloc_proc(name, first_run, NULL);
+
+	if (!p)
+		return -ENOMEM;
+	long err = setup_user(p, name, argc, argv);
+	if (err) {
+		release_task(p);
+		return err;
+	}
 	make_runnable(p);
 	return p->pid;
 }
@@ -635,27 +652,43 @@ static int init_arguments(char *buf, size_t size, char **argv, int max)
 }
 
 /*
- * The first user process: "init" from the initramfs, or init=PROGRAM
- * from the kernel command line; the words after "--" are its arguments.
- * It becomes pid 1, the reaper of orphans.
+ * The first user process, pid 1 (Linux: kernel_init). It starts in the
+ * kernel: mounts the root file system - which may mean reading a disk,
+ * so it needs a task that can sleep - then loads "init" (or
+ * init=PROGRAM from the kernel command line; the words after "--" are
+ * its arguments) into itself and returns to user mode as that program,
+ * the reaper of orphans.
  */
+static char init_args[256];
+static char *init_argv[MAX_ARG_STRINGS];
+static int init_argc;
+
+static void init_start(void)
+{
+	sti();
+	prepare_namespace();
+	long err = setup_user(current, init_argv[0], init_argc, init_argv);
+	if (err)
+		panic("No working init found (%s: error %ld). Try passing init= option to kernel.",
+		      init_argv[0], err);
+	switch_mm(current->mm);
+	fpu_restore(&current->fpu);
+	/* Back through first_run's path: trapret enters the program. */
+}
+
 void start_init(void)
 {
-	static char args[256];
-	char *argv[MAX_ARG_STRINGS];
 	const char *name = cmdline_get("init");
 
 	if (!name || !*name)
 		name = "init";
 	if (*name == '/')
 		name++;
-	argv[0] = (char *)name;
-	int argc = 1 + init_arguments(args, sizeof(args), argv + 1, MAX_ARG_STRINGS - 1);
-	long pid = spawn_user(name, argc, argv);
-	if (pid < 0)
-		panic("No working init found (%s: error %ld). Try passing init= option to kernel.",
-		      name, pid);
-	init_task = find_task_by_pid((int)pid);
+	init_argv[0] = (char *)name;
+	init_argc = 1 + init_arguments(init_args, sizeof(init_args), init_argv + 1,
+				       MAX_ARG_STRINGS - 1);
+	init_task = alloc_proc(name, init_start, NULL);
+	if (!init_task)
+		panic("No memory for init");
+	make_runnable(init_task);
 }
-
-

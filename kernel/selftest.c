@@ -6,6 +6,7 @@
  */
 #include "kernel/selftest.h"
 #include "block/blk-selftest.h"
+#include "fs/buffer_selftest.h"
 #include "kernel/lock_selftest.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -34,6 +35,7 @@ static const struct selftest {
 	{ "slab", "kmalloc/kfree objects of every size and check nothing leaks", selftest_slab },
 	{ "locks", "kernel threads contend for a mutex, a page lock and a rwsem", selftest_locks },
 	{ "blk", "read vda with 64 bios at once, more than the ring holds; compare", selftest_blk },
+	{ "bcache", "vda's page cache: reads, sync, injected I/O errors, the flusher", selftest_bcache },
 	{ "panic", "panic on purpose (QEMU exits with status 35)", deliberate_panic },
 	{ "fault", "dereference NULL in the kernel: an oops, then a panic", deliberate_fault },
 };

@@ -44,6 +44,7 @@
 #define SI_TKILL (-6)
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
+#define BUS_ADRERR 2    /* no such address in the object: a file mapping beyond its end */
 #define BUS_MCEERR_AR 4 /* hardware memory error consumed: action required */
 #define BUS_MCEERR_AO 5 /* hardware memory error found: action optional */
 #define CLD_EXITED 1

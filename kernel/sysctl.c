@@ -1,4 +1,5 @@
 #include "kernel/sysctl.h"
+#include "fs/writeback.h"
 #include "kernel/cmdline.h"
 #include "kernel/monitor.h"
 #include "kernel/printk.h"
@@ -8,20 +9,24 @@
 
 #define SYSCTL_TEXT_MAX 128 /* the longest value text: kernel.printk's four */
 
-static const int zero, one = 1, four = 4;
+static const int zero, one = 1, four = 4, one_hundred = 100;
 
-int dirty_expire_interval = 30 * 100;  /* Linux's defaults */
-int dirty_writeback_interval = 5 * 100;
 int sysctl_drop_caches;
 
+/* The entries of one directory (vm.*) are together: /proc/sys lists each
+ * directory once, where its first entry is. */
 const struct ctl_table sysctl_table[] = {
 	{ "kernel.printk", console_printk, sizeof(console_printk), 0644, proc_dointvec, NULL, NULL,
 	  "console log level, default message level, lowest console level, boot console level" },
+	{ "vm.dirty_background_ratio", &dirty_background_ratio, sizeof(int), 0644,
+	  proc_dointvec_minmax, &zero, &one_hundred,
+	  "% of memory dirty before the flusher starts writing" },
 	{ "vm.dirty_expire_centisecs", &dirty_expire_interval, sizeof(int), 0644,
-	  proc_dointvec_minmax, &zero, NULL,
-	  "dirty page-cache data older than this (1/100 s) is written back" },
-	{ "vm.dirty_writeback_centisecs", &dirty_writeback_interval, sizeof(int), 0644, proc_dointvec,
-	  NULL, NULL, "the flusher wakes this often (1/100 s)" },
+	  proc_dointvec_minmax, &zero, NULL, "how old dirty data is before the flusher writes it" },
+	{ "vm.dirty_ratio", &vm_dirty_ratio, sizeof(int), 0644, proc_dointvec_minmax, &zero,
+	  &one_hundred, "% of memory dirty before writers write themselves" },
+	{ "vm.dirty_writeback_centisecs", &dirty_writeback_interval, sizeof(int), 0644,
+	  proc_dointvec_minmax, &zero, NULL, "how often the flusher writes old dirty data (0: never)" },
 	{ "vm.drop_caches", &sysctl_drop_caches, sizeof(int), 0200, drop_caches_sysctl_handler, &one,
 	  &four, "write 1: drop clean page cache, 2: free slab objects, 3: both" },
 	{ "vm.memory_failure_early_kill", &sysctl_memory_failure_early_kill, sizeof(int), 0644,

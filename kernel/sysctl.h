@@ -47,11 +47,6 @@ int drop_caches_sysctl_handler(const struct ctl_table *table, int write, char *b
 extern const struct ctl_table sysctl_table[];
 extern const size_t sysctl_table_size;
 
-/* The write-back intervals, in centiseconds (Linux: mm/page-writeback.c),
- * for the flusher: dirty data older than dirty_expire_interval is written
- * by the flusher, which wakes every dirty_writeback_interval. */
-extern int dirty_expire_interval;
-extern int dirty_writeback_interval;
 /* What the last write to vm.drop_caches asked for. */
 extern int sysctl_drop_caches;
 

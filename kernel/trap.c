@@ -225,6 +225,10 @@ static void page_fault(struct trapframe *tf)
 		force_sig_fault(SIGBUS, BUS_MCEERR_AR, addr, PAGE_SHIFT);
 		return;
 	}
+	if (err == -EIO && from_user(tf)) { /* a file mapping beyond its end, or unreadable */
+		force_sig_fault(SIGBUS, BUS_ADRERR, addr, 0);
+		return;
+	}
 	if (from_user(tf)) {
 		user_fault(tf, SIGSEGV, si_code, "segfault", addr);
 		return;

@@ -47,20 +47,23 @@ const struct vm_operations_struct anon_vm_ops = {
 };
 
 /*
- * A write to a page shared copy-on-write (after fork). If nobody else
- * maps it any more, it simply becomes writable again; otherwise the
- * writer gets its own copy and lets go of the shared one.
+ * A write to a page shared copy-on-write (after fork), or to a file's
+ * page-cache page in a private area. An anonymous page nobody else maps
+ * any more simply becomes writable again; otherwise the writer gets its
+ * own anonymous copy and lets go of the shared page.
  */
 static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
 		      uint64_t *pte)
 {
 	struct page *old = pfn_to_page((*pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
 
-	if (old->mapcount == 1 && old->refcount == 1) {
+	if (page_test(old, PG_anon) && old->mapcount == 1 && old->refcount == 1) {
 		*pte |= PTE_WRITE;
 		flush_tlb_page(mm, addr);
 		return 0;
 	}
+	if (anon_vma_prepare(vma)) /* a private file area's first copy */
+		return -ENOMEM;
 	struct page *new = alloc_page();
 	if (!new)
 		return -ENOMEM;
@@ -73,6 +76,28 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned
 	old->mapcount--;
 	put_page(old);
 	return 0;
+}
+
+/* The first write to a page of a shared file area: the file learns that
+ * the page is dirty (set_page_dirty), then the PTE lets writes through
+ * until write-back cleans it again (page_mkclean). */
+static int wp_page_shared(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte)
+{
+	int err = vma->vm_ops->page_mkwrite(vma, pfn_to_page(pte_pfn(*pte)));
+
+	if (err)
+		return err;
+	*pte |= PTE_WRITE | PTE_DIRTY;
+	flush_tlb_page(vma->vm_mm, addr);
+	return 0;
+}
+
+/* A write to a present page the PTE does not let it write. */
+static int do_write_protected(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte)
+{
+	if ((vma->vm_flags & VM_SHARED) && vma->vm_ops->page_mkwrite)
+		return wp_page_shared(vma, addr, pte);
+	return do_wp_page(vma->vm_mm, vma, addr, pte); /* the area allows it: copy-on-write */
 }
 
 struct page *get_user_page(struct mm_struct *mm, unsigned long addr)
@@ -107,9 +132,15 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned error, in
 	uint64_t *pte = walk_pte(mm->pgd, addr, false);
 	if (pte && is_hwpoison_entry(*pte))
 		return -EHWPOISON; /* its page was corrupt: SIGBUS, not a new page */
+	if (!pte || !pte_present(*pte)) {
+		int err = vma->vm_ops->fault(vma, addr);
+
+		if (err || !(error & PF_WRITE))
+			return err;
+		/* A file page comes in read-only: go on with the write. */
+		pte = walk_pte(mm->pgd, addr, false);
+	}
 	if (pte && pte_present(*pte) && (error & PF_WRITE) && !(*pte & PTE_WRITE))
-		return do_wp_page(mm, vma, addr, pte); /* the area allows it: copy-on-write */
-	if (pte && pte_present(*pte))
-		return 0; /* already there: the kernel faulted it in meanwhile */
-	return vma->vm_ops->fault(vma, addr);
+		return do_write_protected(vma, addr, pte);
+	return 0; /* there now, or the kernel faulted it in meanwhile */
 }

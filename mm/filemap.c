@@ -1,7 +1,30 @@
+/*
+ * The page cache (Linux: mm/filemap.c): a file's pages in memory, found
+ * by (mapping, index) in mapping->i_pages, read in through the file
+ * system's a_ops->readpage, and the generic read(), write() and mmap()
+ * of files on top of it. Dirty pages and write-back are in
+ * mm/page-writeback.c, taking pages out in mm/truncate.c.
+ *
+ * Also the page locks and their wait table.
+ */
 #include "mm/filemap.h"
+#include "fs/file.h"
+#include "fs/iov_iter.h"
+#include "fs/writeback.h"
+#include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/waitqueue.h"
 #include "kernel/x86.h"
+#include "lib/err.h"
+#include "mm/buddy.h"
+#include "mm/pagemap.h"
+#include "mm/paging.h"
+#include "mm/pgtable.h"
+#include "mm/rmap.h"
+#include "mm/swap.h"
+#include "mm/vmstat.h"
+
+long vm_node_stat[NR_VM_NODE_STAT_ITEMS];
 
 #define PAGE_WAIT_TABLE_BITS 8
 
@@ -21,10 +44,10 @@ static struct wait_queue_head *page_waitqueue(const struct page *page)
 	return &page_wait_table[(pfn * 0x9e3779b9UL >> 16) & ((1 << PAGE_WAIT_TABLE_BITS) - 1)];
 }
 
-/* Page locks are taken and released in process context only, never by an
- * interrupt handler, and the kernel is not preempted: testing and setting
- * PG_locked needs no more than that. Only the sleep needs interrupts off
- * (kernel/waitqueue.h). */
+/* Page locks are taken in process context; the disk's completion
+ * interrupt releases those of pages it has read. page_test_and_set is
+ * one atomic step, and the sleep has interrupts off (kernel/waitqueue.h)
+ * so that the wake-up cannot come between the test and the sleep. */
 bool trylock_page(struct page *page)
 {
 	return !page_test_and_set(page, PG_locked);
@@ -41,14 +64,404 @@ void unlock_page(struct page *page)
 	if (!page_test(page, PG_locked))
 		panic("unlock_page: pfn %#lx is not locked", page_to_pfn(page));
 	page_clear(page, PG_locked);
-	wake_up(page_waitqueue(page));
+	wake_up_page(page);
+}
+
+void wait_on_page_bit(struct page *page, enum pageflags bit)
+{
+	bool was_on = irq_save();
+
+	while (page_test(page, bit))
+		sleep_on(page_waitqueue(page));
+	irq_restore(was_on);
 }
 
 void wait_on_page_locked(struct page *page)
 {
+	wait_on_page_bit(page, PG_locked);
+}
+
+void wake_up_page(struct page *page)
+{
+	wake_up(page_waitqueue(page));
+}
+
+/* ---- finding, adding and removing pages ---------------------------- */
+
+void address_space_init_once(struct address_space *mapping)
+{
+	xa_init(&mapping->i_pages);
+	INIT_LIST_HEAD(&mapping->i_mmap);
+	mapping->nrpages = 0;
+	mapping->flags = 0;
+	mapping->wb_err = 0;
+}
+
+void mark_page_accessed(struct page *page)
+{
+	page_set(page, PG_referenced);
+}
+
+/* The page at index with a new reference, or NULL. */
+static struct page *find_get_entry(struct address_space *mapping, unsigned long index)
+{
+	bool was_on = irq_save();
+	struct page *page = xa_load(&mapping->i_pages, index);
+
+	if (page)
+		get_page(page);
+	irq_restore(was_on);
+	return page;
+}
+
+struct page *pagecache_next_page(struct address_space *mapping, unsigned long *index,
+				 unsigned long end, unsigned int filter)
+{
+	bool was_on = irq_save();
+	struct page *page = xa_find(&mapping->i_pages, index, end, filter);
+
+	if (page) {
+		get_page(page);
+		(*index)++;
+	}
+	irq_restore(was_on);
+	return page;
+}
+
+int add_to_page_cache_lru(struct page *page, struct address_space *mapping, unsigned long index)
+{
+	bool was_on;
+	int err;
+
+	page_set(page, PG_locked); /* nobody else can see it yet */
+	get_page(page);            /* the cache's reference */
+	page->mapping = mapping;
+	page->index = index;
+	was_on = irq_save();
+	err = xa_load(&mapping->i_pages, index) ? -EEXIST : xa_store(&mapping->i_pages, index, page);
+	if (!err)
+		mapping->nrpages++;
+	irq_restore(was_on);
+	if (err) {
+		page->mapping = NULL;
+		page_clear(page, PG_locked);
+		put_page(page);
+		return err;
+	}
+	inc_node_page_state(NR_FILE_PAGES);
+	lru_cache_add(page);
+	return 0;
+}
+
+void delete_from_page_cache(struct page *page)
+{
+	struct address_space *mapping = page->mapping;
 	bool was_on = irq_save();
 
-	while (page_test(page, PG_locked))
-		sleep_on(page_waitqueue(page));
+	xa_erase(&mapping->i_pages, page->index);
+	mapping->nrpages--;
 	irq_restore(was_on);
+	dec_node_page_state(NR_FILE_PAGES);
+	page->mapping = NULL;
+	put_page(page); /* the cache's reference */
+}
+
+struct page *pagecache_get_page(struct address_space *mapping, unsigned long index,
+				unsigned int fgp_flags)
+{
+	struct page *page;
+	int err;
+
+	for (;;) {
+		page = find_get_entry(mapping, index);
+		if (!page)
+			break;
+		if (!(fgp_flags & FGP_LOCK))
+			goto found;
+		lock_page(page);
+		if (page->mapping == mapping)
+			goto found;
+		unlock_page(page); /* truncated while we slept: look again */
+		put_page(page);
+	}
+	if (!(fgp_flags & FGP_CREAT))
+		return NULL;
+	page = alloc_page(); /* zeroed */
+	if (!page)
+		return NULL;
+	err = add_to_page_cache_lru(page, mapping, index);
+	if (err) {
+		put_page(page);
+		if (err == -EEXIST) /* someone else was first */
+			return pagecache_get_page(mapping, index, fgp_flags);
+		return NULL;
+	}
+	if (!(fgp_flags & FGP_LOCK))
+		unlock_page(page);
+found:
+	if (fgp_flags & FGP_ACCESSED)
+		mark_page_accessed(page);
+	return page;
+}
+
+/* Read a locked page that is not uptodate, and wait: 0 or -EIO. The
+ * page comes back unlocked. */
+static int filemap_read_page(struct file *file, struct address_space *mapping,
+			     struct page *page)
+{
+	int err = mapping->a_ops->readpage(file, page);
+
+	if (err)
+		return err;
+	wait_on_page_locked(page);
+	return page_test(page, PG_uptodate) ? 0 : -EIO;
+}
+
+/* A referenced page at index, uptodate; ERR_PTR on failure. */
+static struct page *get_uptodate_page(struct file *file, struct address_space *mapping,
+				      unsigned long index)
+{
+	struct page *page = pagecache_get_page(mapping, index, FGP_LOCK | FGP_CREAT | FGP_ACCESSED);
+	int err;
+
+	if (!page)
+		return ERR_PTR(-ENOMEM);
+	if (page_test(page, PG_uptodate)) {
+		unlock_page(page);
+		return page;
+	}
+	err = filemap_read_page(file, mapping, page);
+	if (err) {
+		put_page(page);
+		return ERR_PTR(err);
+	}
+	return page;
+}
+
+struct page *read_mapping_page(struct address_space *mapping, unsigned long index,
+			       struct file *file)
+{
+	return get_uptodate_page(file, mapping, index);
+}
+
+/* ---- read() -------------------------------------------------------- */
+
+/* Pages read ahead after a miss (Linux reads 128 KiB; TCG disks are
+ * slow per request more than per byte). */
+#define READAHEAD_PAGES 8
+
+/*
+ * A read missed the cache at index: start reading it and the next few
+ * pages that are not cached either, all at once, so that the disk works
+ * on them while the reader copies the first (Linux:
+ * page_cache_ra_unbounded). Nothing is waited for here.
+ */
+static void page_cache_readahead(struct file *file, struct address_space *mapping,
+				 unsigned long index, unsigned long end_index)
+{
+	for (unsigned long i = index; i < index + READAHEAD_PAGES && i <= end_index; i++) {
+		struct page *page = find_get_entry(mapping, i);
+
+		if (page) {
+			put_page(page);
+			if (i > index)
+				return; /* the rest was read before */
+			continue;
+		}
+		page = alloc_page();
+		if (!page)
+			return;
+		if (add_to_page_cache_lru(page, mapping, i) == 0)
+			mapping->a_ops->readpage(file, page); /* unlocks when read */
+		put_page(page);
+	}
+}
+
+long generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *pos)
+{
+	struct address_space *mapping = file->f_mapping;
+	struct inode *inode = mapping->host;
+	long copied_total = 0;
+	int err = 0;
+
+	while (iov_iter_count(to)) {
+		loff_t isize = i_size_read(inode);
+		unsigned long index = (unsigned long)(*pos >> PAGE_SHIFT);
+		size_t offset = (size_t)(*pos & (PAGE_SIZE - 1));
+		struct page *page;
+		size_t n, copied;
+
+		if (*pos >= isize)
+			break;
+		page = find_get_entry(mapping, index);
+		if (!page)
+			page_cache_readahead(file, mapping, index,
+					     (unsigned long)((isize - 1) >> PAGE_SHIFT));
+		else
+			put_page(page);
+		page = get_uptodate_page(file, mapping, index);
+		if (IS_ERR(page)) {
+			err = (int)PTR_ERR(page);
+			break;
+		}
+		/* The size may have shrunk while the page was read. */
+		isize = i_size_read(inode);
+		n = MIN(PAGE_SIZE - offset, iov_iter_count(to));
+		if (*pos + (loff_t)n > isize)
+			n = *pos < isize ? (size_t)(isize - *pos) : 0;
+		copied = copy_to_iter((char *)page_address(page) + offset, n, to);
+		put_page(page);
+		*pos += (loff_t)copied;
+		copied_total += (long)copied;
+		if (copied < n) {
+			err = -EFAULT;
+			break;
+		}
+		if (!n)
+			break;
+	}
+	return copied_total ? copied_total : err;
+}
+
+/* ---- write() ------------------------------------------------------- */
+
+long generic_perform_write(struct file *file, struct iov_iter *i, loff_t pos)
+{
+	struct address_space *mapping = file->f_mapping;
+	const struct address_space_operations *a_ops = mapping->a_ops;
+	long written = 0;
+	int status = 0;
+
+	while (iov_iter_count(i)) {
+		size_t offset = (size_t)(pos & (PAGE_SIZE - 1));
+		unsigned int bytes = (unsigned int)MIN(PAGE_SIZE - offset, iov_iter_count(i));
+		struct page *page;
+		unsigned int copied;
+
+		/* Before the page is locked: the copy below must not fault
+		 * on a mapping of this very page. */
+		if (fault_in_iov_iter_readable(i, bytes) == bytes) {
+			status = -EFAULT;
+			break;
+		}
+		status = a_ops->write_begin(file, mapping, pos, bytes, &page);
+		if (status < 0)
+			break;
+		/* A bad user address copies less; write_end keeps what came. */
+		copied = (unsigned int)copy_from_iter((char *)page_address(page) + offset, bytes, i);
+		status = a_ops->write_end(file, mapping, pos, bytes, copied, page);
+		if (status < 0)
+			break;
+		pos += status;
+		written += status;
+		balance_dirty_pages_ratelimited(mapping);
+		if (copied < bytes) {
+			status = -EFAULT;
+			break;
+		}
+	}
+	return written ? written : status;
+}
+
+void file_update_time(struct file *file)
+{
+	struct inode *inode = file->f_mapping->host;
+	struct timespec64 now = current_time(inode);
+
+	if (inode->i_mtime.tv_sec == now.tv_sec && inode->i_mtime.tv_nsec == now.tv_nsec &&
+	    inode->i_ctime.tv_sec == now.tv_sec && inode->i_ctime.tv_nsec == now.tv_nsec)
+		return;
+	inode->i_mtime = inode->i_ctime = now;
+	mark_inode_dirty_sync(inode);
+}
+
+long generic_file_write_iter(struct file *file, struct iov_iter *from, loff_t *pos)
+{
+	struct inode *inode = file->f_mapping->host;
+	int64_t limit = inode->i_sb->s_maxbytes;
+	long written;
+
+	if (!iov_iter_count(from))
+		return 0;
+	inode_lock(inode);
+	if (file->f_flags & O_APPEND)
+		*pos = i_size_read(inode);
+	/* Linux's generic_write_checks: nothing at or past the limit, and a
+	 * write that would cross it is cut short. */
+	if (*pos >= limit) {
+		inode_unlock(inode);
+		return -EFBIG;
+	}
+	if ((int64_t)iov_iter_count(from) > limit - *pos)
+		from->count = (size_t)(limit - *pos);
+	file_update_time(file);
+	written = generic_perform_write(file, from, *pos);
+	if (written > 0)
+		*pos += written;
+	inode_unlock(inode);
+	return written;
+}
+
+/* ---- mmap() -------------------------------------------------------- */
+
+/*
+ * A missing page of a file mapping: the page-cache page itself is mapped
+ * - read-only, whatever the area allows, so that the first write to it
+ * faults again (mm/fault.c): a shared area then dirties the page
+ * (filemap_page_mkwrite), a private one copies it. Beyond the end of
+ * the file, or when the read fails: -EIO, which is SIGBUS.
+ */
+static int filemap_fault(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct address_space *mapping = vma->vm_file->f_mapping;
+	unsigned long index = linear_page_index(vma, addr);
+	struct page *page;
+	int err;
+
+	if ((loff_t)index >= (i_size_read(mapping->host) + (loff_t)PAGE_SIZE - 1) >> PAGE_SHIFT)
+		return -EIO;
+	page = get_uptodate_page(vma->vm_file, mapping, index);
+	if (IS_ERR(page))
+		return page == ERR_PTR(-ENOMEM) ? -ENOMEM : -EIO;
+	lock_page(page);
+	if (page->mapping != mapping) { /* truncated meanwhile: try again */
+		unlock_page(page);
+		put_page(page);
+		return 0;
+	}
+	/* The reference taken by the lookup belongs to the mapping now. */
+	err = map_user_page(vma->vm_mm, addr & PAGE_MASK, page, vma->vm_flags & ~VM_WRITE);
+	unlock_page(page);
+	if (err)
+		put_page(page);
+	return err;
+}
+
+/* The first write to a page of a shared file area (mm/fault.c makes the
+ * PTE writable after this). */
+static int filemap_page_mkwrite(struct vm_area_struct *vma, struct page *page)
+{
+	lock_page(page);
+	if (page->mapping != vma->vm_file->f_mapping) {
+		unlock_page(page);
+		return -EIO; /* truncated: the PTE is going away */
+	}
+	set_page_dirty(page);
+	unlock_page(page);
+	file_update_time(vma->vm_file);
+	return 0;
+}
+
+const struct vm_operations_struct generic_file_vm_ops = {
+	.name = "file",
+	.fault = filemap_fault,
+	.page_mkwrite = filemap_page_mkwrite,
+};
+
+int generic_file_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if (!file->f_mapping->a_ops->readpage)
+		return -ENOEXEC; /* Linux's answer for a mapping that cannot read */
+	vma->vm_ops = &generic_file_vm_ops;
+	return 0;
 }

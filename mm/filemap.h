@@ -22,5 +22,9 @@ bool trylock_page(struct page *page);
 void unlock_page(struct page *page);
 /* Sleep until nobody holds the page's lock (without taking it). */
 void wait_on_page_locked(struct page *page);
+/* Sleep until bit (PG_locked, PG_writeback) is clear. */
+void wait_on_page_bit(struct page *page, enum pageflags bit);
+/* Wake whoever waits for a bit of page to clear (any context). */
+void wake_up_page(struct page *page);
 
 #endif

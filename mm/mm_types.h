@@ -20,6 +20,7 @@
 /* One contiguous range of user addresses with the same rights. */
 struct anon_vma;
 struct file;
+struct page;
 struct proc;
 struct vm_area_struct;
 
@@ -30,8 +31,13 @@ struct vm_area_struct;
  * shmem areas will read it from their page cache.
  */
 struct vm_operations_struct {
-	const char *name; /* for reports: "anon", later "file", "shmem" */
+	const char *name; /* for reports: "anon", "file", later "shmem" */
+	/* Bring in the page at addr and map it: 0 (the access is retried),
+	 * -ENOMEM, -EIO (SIGBUS: beyond the end of a file, or unreadable). */
 	int (*fault)(struct vm_area_struct *vma, unsigned long addr);
+	/* A shared area's first write to a present, read-only page: dirty
+	 * it (0), after which the PTE becomes writable. NULL: not needed. */
+	int (*page_mkwrite)(struct vm_area_struct *vma, struct page *page);
 };
 
 struct vm_area_struct {

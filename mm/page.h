@@ -31,6 +31,7 @@ enum pageflags {
 	PG_unevictable, /* cannot be reclaimed */
 	PG_pgtable,     /* a page table */
 	PG_hwpoison,    /* hardware says the contents are corrupt */
+	PG_error,       /* the last I/O on this page-cache page failed */
 	NR_PAGEFLAGS,
 };
 
@@ -128,24 +129,29 @@ static inline bool page_test(const struct page *page, enum pageflags bit)
 	return page->flags & (1UL << bit);
 }
 
+/* Each change is one atomic instruction: the disk's completion interrupt
+ * clears PG_writeback and PG_locked of page-cache pages, and must not undo
+ * a change the interrupted code was making to the same word. */
 static inline void page_set(struct page *page, enum pageflags bit)
 {
-	page->flags |= 1UL << bit;
+	__atomic_fetch_or(&page->flags, 1UL << bit, __ATOMIC_RELAXED);
 }
 
 static inline void page_clear(struct page *page, enum pageflags bit)
 {
-	page->flags &= ~(1UL << bit);
+	__atomic_fetch_and(&page->flags, ~(1UL << bit), __ATOMIC_RELAXED);
 }
 
 /* Set the bit and say whether it was already set (one step, so that two
  * reports of the same frame cannot both think they were first). */
 static inline bool page_test_and_set(struct page *page, enum pageflags bit)
 {
-	bool was = page_test(page, bit);
+	return __atomic_fetch_or(&page->flags, 1UL << bit, __ATOMIC_RELAXED) & (1UL << bit);
+}
 
-	page_set(page, bit);
-	return was;
+static inline bool page_test_and_clear(struct page *page, enum pageflags bit)
+{
+	return __atomic_fetch_and(&page->flags, ~(1UL << bit), __ATOMIC_RELAXED) & (1UL << bit);
 }
 
 static inline bool PageTail(const struct page *page)

@@ -21,6 +21,7 @@ static const char *const names[NR_PAGEFLAGS] = {
 	[PG_unevictable] = "unevictable",
 	[PG_pgtable] = "pgtable",
 	[PG_hwpoison] = "hwpoison",
+	[PG_error] = "error",
 };
 
 char *format_page_flags(char *buf, size_t size, unsigned long flags)

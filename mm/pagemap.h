@@ -24,7 +24,11 @@
 struct address_space;
 struct file;
 struct inode;
+struct iov_iter;
 struct page;
+struct vm_area_struct;
+
+typedef int64_t loff_t; /* also in fs/fs.h */
 
 /* How a write-back pass goes (Linux: struct writeback_control). */
 enum writeback_sync_modes {
@@ -63,6 +67,11 @@ struct address_space_operations {
 	/* The page leaves the cache while dirty data is lost: forget what
 	 * the file system knew about it. May be NULL. */
 	void (*invalidatepage)(struct page *page, unsigned int offset, unsigned int length);
+	/* Dirty a page (write(), a write fault): NULL is
+	 * __set_page_dirty_nobuffers, which tags it for write-back. Memory
+	 * file systems, which never write, use __set_page_dirty_no_writeback.
+	 * Returns whether the page was clean before. */
+	int (*set_page_dirty)(struct page *page);
 };
 
 /* flags bits */
@@ -82,6 +91,162 @@ struct address_space {
 
 #define PAGECACHE_TAG_DIRTY XA_MARK_0
 #define PAGECACHE_TAG_WRITEBACK XA_MARK_1
-#define PAGECACHE_TAG_TOWRITE XA_MARK_2
+#define PAGECACHE_TAG_TOWRITE XA_MARK_2 /* a WB_SYNC_ALL pass's list (write_cache_pages) */
+
+/*
+ * The index (i_pages) and the tags change in process context with
+ * interrupts off, because the disk's completion interrupt clears the
+ * WRITEBACK tag (end_page_writeback). The page cache holds one reference
+ * to each of its pages; every lookup below returns one more, for the
+ * caller to put_page().
+ */
+
+/* An empty mapping (inode initialisation: fs/inode.c). */
+void address_space_init_once(struct address_space *mapping);
+
+/* pagecache_get_page's fgp_flags (Linux's FGP_*). */
+#define FGP_ACCESSED 1u /* note the use for the LRU (PG_referenced) */
+#define FGP_LOCK 2u     /* return it locked (and still in this mapping) */
+#define FGP_CREAT 4u    /* none there: add a new zeroed, not uptodate page */
+
+/* The page at index with a reference, or NULL (none there, or FGP_CREAT
+ * without memory). */
+struct page *pagecache_get_page(struct address_space *mapping, unsigned long index,
+				unsigned int fgp_flags);
+
+static inline struct page *find_get_page(struct address_space *mapping, unsigned long index)
+{
+	return pagecache_get_page(mapping, index, 0);
+}
+
+static inline struct page *find_lock_page(struct address_space *mapping, unsigned long index)
+{
+	return pagecache_get_page(mapping, index, FGP_LOCK);
+}
+
+static inline struct page *find_or_create_page(struct address_space *mapping,
+					       unsigned long index)
+{
+	return pagecache_get_page(mapping, index, FGP_LOCK | FGP_ACCESSED | FGP_CREAT);
+}
+
+/* The first page from *index to end that passes filter (XA_PRESENT, or
+ * a PAGECACHE_TAG_*), with a reference; *index moves past it. Walks a
+ * range of the cache without a list of its pages. */
+struct page *pagecache_next_page(struct address_space *mapping, unsigned long *index,
+				 unsigned long end, unsigned int filter);
+
+/* Put a new page into the cache at index and on the file LRU, locked,
+ * the cache holding its own reference: 0, -EEXIST (another page is
+ * there) or -ENOMEM. */
+int add_to_page_cache_lru(struct page *page, struct address_space *mapping, unsigned long index);
+/* Take a locked page out of its mapping (the caller still holds its
+ * own reference and the lock). */
+void delete_from_page_cache(struct page *page);
+
+/* The page at index, read in through a_ops->readpage if it is not
+ * uptodate, with a reference and not locked; ERR_PTR(-EIO) if the read
+ * failed, ERR_PTR(-ENOMEM). */
+struct page *read_mapping_page(struct address_space *mapping, unsigned long index,
+			       struct file *file);
+
+/* PG_referenced: used again, worth keeping (Linux: mark_page_accessed). */
+void mark_page_accessed(struct page *page);
+
+/* ---- the file operations' helpers (mm/filemap.c) ------------------- */
+
+/* read() through the page cache, up to i_size, with readahead. */
+long generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *pos);
+/* Copy from i to the file at pos through write_begin/write_end: the
+ * bytes written (fewer on a fault or error), or -errno if none were. */
+long generic_perform_write(struct file *file, struct iov_iter *i, loff_t pos);
+/* write(): inode_lock, O_APPEND, the size limit, generic_perform_write,
+ * advancing *pos. */
+long generic_file_write_iter(struct file *file, struct iov_iter *from, loff_t *pos);
+/* mmap(): the area's faults come from the page cache (filemap_fault). */
+int generic_file_mmap(struct file *file, struct vm_area_struct *vma);
+extern const struct vm_operations_struct generic_file_vm_ops;
+
+/* ---- dirty pages and write-back (mm/page-writeback.c) -------------- */
+
+/* Dirty a page through its mapping's a_ops (tagging it, and marking its
+ * inode I_DIRTY_PAGES): whether it was clean before. */
+int set_page_dirty(struct page *page);
+int __set_page_dirty_nobuffers(struct page *page);
+/* set_page_dirty for memory file systems: PG_dirty only, never written. */
+int __set_page_dirty_no_writeback(struct page *page);
+/* The page leaves the cache dirty (truncate): its data is dropped. */
+void cancel_dirty_page(struct page *page);
+/* Before writing a locked page: write-protect its mappings and clear
+ * PG_dirty; whether it was dirty (and so needs writing). */
+bool clear_page_dirty_for_io(struct page *page);
+/* Around the write of a page: the WRITEBACK tag and PG_writeback.
+ * end_page_writeback may be called from the completion interrupt. */
+void set_page_writeback(struct page *page);
+void end_page_writeback(struct page *page);
+void wait_on_page_writeback(struct page *page);
+
+/* A write-back of the mapping failed with err: record it for fsync
+ * (errseq) and for the old flags check. */
+void mapping_set_error(struct address_space *mapping, int err);
+/* -EIO or -ENOSPC from the AS_ flags (clearing them), or 0. */
+int filemap_check_errors(struct address_space *mapping);
+/* The write-back error this open file has not yet been told of (once). */
+int file_check_and_advance_wb_err(struct file *file);
+
+/* Write one page for write_cache_pages; it unlocks the page. */
+typedef int (*writepage_t)(struct page *page, struct writeback_control *wbc, void *data);
+/* Write the mapping's dirty pages in wbc's range with writepage: 0 or
+ * the first error. */
+int write_cache_pages(struct address_space *mapping, struct writeback_control *wbc,
+		      writepage_t writepage, void *data);
+/* Write dirty pages through a_ops->writepage (nothing without one). */
+int do_writepages(struct address_space *mapping, struct writeback_control *wbc);
+/* Start writing (WB_SYNC_ALL) the dirty pages of bytes start..end. */
+int filemap_fdatawrite_range(struct address_space *mapping, loff_t start, loff_t end);
+int filemap_fdatawrite(struct address_space *mapping);
+/* Wait for the pages of bytes start..end under write-back; then
+ * filemap_check_errors. */
+int filemap_fdatawait_range(struct address_space *mapping, loff_t start, loff_t end);
+/* Wait for every page under write-back, leaving the errors for fsync
+ * (sync, syncfs). */
+void filemap_fdatawait_keep_errors(struct address_space *mapping);
+int filemap_write_and_wait_range(struct address_space *mapping, loff_t start, loff_t end);
+int filemap_write_and_wait(struct address_space *mapping);
+/* What fsync does for data: write and wait for bytes start..end, then
+ * the write-back error this file has not seen (errseq). */
+int file_write_and_wait_range(struct file *file, loff_t start, loff_t end);
+
+/* ---- taking pages out (mm/truncate.c) ------------------------------ */
+
+/* Remove the pages of bytes lstart..lend (lend -1: to the end) and zero
+ * the part of a partial page in the range; mapped ones are unmapped,
+ * dirty ones dropped. Waits for pages under write-back. */
+void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend);
+void truncate_inode_pages(struct address_space *mapping, loff_t lstart);
+/* The inode is being evicted: every page goes. */
+void truncate_inode_pages_final(struct address_space *mapping);
+/* The file is now newsize long: drop the cache beyond it. */
+void truncate_pagecache(struct inode *inode, loff_t newsize);
+/* i_size = newsize, then truncate_pagecache (a file system's setattr). */
+void truncate_setsize(struct inode *inode, loff_t newsize);
+/* Drop the clean, unmapped, unlocked pages of indices start..end
+ * (drop_caches): how many went. */
+unsigned long invalidate_mapping_pages(struct address_space *mapping, unsigned long start,
+				       unsigned long end);
+/* memory_failure: take a poisoned page out of a regular file's cache
+ * (unmapping it): 0, -EIO (not a regular file's, or truncated meanwhile)
+ * or -EINVAL (no mapping). */
+int generic_error_remove_page(struct address_space *mapping, struct page *page);
+
+/* ---- memory file systems (fs/simple_aops.c) ------------------------ */
+
+/* Page cache only, never written back: tmpfs, ramfs. */
+extern const struct address_space_operations simple_aops;
+int simple_readpage(struct file *file, struct page *page);
+int simple_write_begin(struct file *file, struct address_space *mapping, loff_t pos,
+		       unsigned int len, struct page **pagep);
+int simple_write_end(struct file *file, struct address_space *mapping, loff_t pos,
+		     unsigned int len, unsigned int copied, struct page *page);
 
 #endif

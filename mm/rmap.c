@@ -50,12 +50,6 @@ void put_anon_vma(struct anon_vma *av)
 		kfree(av); /* no area and no kept page left: nothing points here */
 }
 
-/* Which page of what the area maps is at addr (Linux: linear_page_index). */
-static unsigned long linear_page_index(const struct vm_area_struct *vma, unsigned long addr)
-{
-	return ((addr - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
-}
-
 void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long addr)
 {
 	page_set(page, PG_anon);
@@ -147,4 +141,29 @@ void rmap_walk(struct page *page, const struct rmap_walk_control *rwc)
 		rmap_walk_anon(page, rwc);
 	else if (page_mapping(page))
 		rmap_walk_file(page, rwc);
+}
+
+/* Write-protect and clean one mapping of a shared file page: the next
+ * write through it faults and dirties the page again (mm/fault.c). */
+static void page_mkclean_one(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte,
+			     void *arg)
+{
+	int *cleaned = arg;
+
+	if (!(*pte & PTE_WRITE) && !pte_dirty(*pte))
+		return;
+	if (pte_dirty(*pte))
+		(*cleaned)++;
+	*pte = pte_wrprotect(pte_mkclean(*pte));
+	flush_tlb_page(vma->vm_mm, addr);
+}
+
+int page_mkclean(struct page *page)
+{
+	int cleaned = 0;
+	struct rmap_walk_control rwc = { .rmap_one = page_mkclean_one, .arg = &cleaned };
+
+	if (page_mapping(page))
+		rmap_walk(page, &rwc);
+	return cleaned;
 }

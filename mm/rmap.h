@@ -48,6 +48,13 @@ void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsig
  * and leaves its LRU list. */
 void page_remove_anon(struct page *page);
 
+/* Which page of what the area maps is at addr (Linux: linear_page_index). */
+static inline unsigned long linear_page_index(const struct vm_area_struct *vma,
+					      unsigned long addr)
+{
+	return ((addr - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
+}
+
 /* Where page is in vma, or -EFAULT (as an unsigned long) if it cannot be
  * in vma at all. */
 unsigned long vma_address(const struct page *page, const struct vm_area_struct *vma);
@@ -67,5 +74,11 @@ struct rmap_walk_control {
 /* Call rwc->rmap_one for every (area, address, PTE) that maps page. It
  * may change the PTE, not the areas. */
 void rmap_walk(struct page *page, const struct rmap_walk_control *rwc);
+
+/* Before a page-cache page is written back: make every PTE that maps it
+ * read-only and clean, so that a later write through a mapping faults
+ * and dirties the page again. Returns how many PTEs were dirty (their
+ * writes are in the page, which the caller is about to write). */
+int page_mkclean(struct page *page);
 
 #endif

@@ -3,10 +3,11 @@
  * prints on x86-64, in its order and format, from the kernel's own
  * counters. What Antidote does not have - swap, zswap, vmalloc, huge
  * pages, NFS, bounce buffers - reads 0, as it would on a Linux without
- * them; the counters the page cache will keep read 0 until it keeps them
- * (the accessors below say which).
+ * them; the counters the page cache does not keep yet read 0 (the
+ * accessors below say which).
  */
 #include "fs/proc/internal.h"
+#include "fs/buffer_head.h"
 #include "kernel/proc.h"
 #include "mm/buddy.h"
 #include "mm/memory-failure.h"
@@ -14,15 +15,12 @@
 #include "mm/pgtable.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
+#include "mm/vmstat.h"
 
 #define HUGEPAGE_KB 2048
 
-/* Page-cache counters (Linux: global_node_page_state(NR_FILE_PAGES) and
- * friends): TODO(page cache) - 0 until mm/ counts them. */
-static unsigned long nr_file_pages(void) { return 0; }
-static unsigned long nr_blockdev_pages(void) { return 0; }
-static unsigned long nr_file_dirty(void) { return 0; }
-static unsigned long nr_writeback(void) { return 0; }
+/* Counters the page cache does not keep yet (Linux: NR_FILE_MAPPED,
+ * NR_SHMEM): TODO(page cache) - 0 until mm/vmstat.h has them. */
 static unsigned long nr_file_mapped(void) { return 0; }
 static unsigned long nr_shmem(void) { return 0; }
 
@@ -40,8 +38,10 @@ int meminfo_show(struct seq_file *m)
 {
 	const unsigned long *lru = lruvec.nr_pages;
 	unsigned long anon = lru[LRU_ACTIVE_ANON] + lru[LRU_INACTIVE_ANON];
+	unsigned long file_pages = global_node_page_state(NR_FILE_PAGES);
 	unsigned long buffers = nr_blockdev_pages();
-	unsigned long cached = nr_file_pages() > buffers ? nr_file_pages() - buffers : 0;
+	/* Linux's: the page cache less the block devices' part. */
+	unsigned long cached = file_pages > buffers ? file_pages - buffers : 0;
 	unsigned long slab = slab_pages();
 
 	show_val_kb(m, "MemTotal:", zone.managed_pages);
@@ -64,8 +64,8 @@ int meminfo_show(struct seq_file *m)
 	show_zero_kb(m, "SwapFree:");
 	show_zero_kb(m, "Zswap:");
 	show_zero_kb(m, "Zswapped:");
-	show_val_kb(m, "Dirty:", nr_file_dirty());
-	show_val_kb(m, "Writeback:", nr_writeback());
+	show_val_kb(m, "Dirty:", global_node_page_state(NR_FILE_DIRTY));
+	show_val_kb(m, "Writeback:", global_node_page_state(NR_WRITEBACK));
 	/* Every anonymous page is mapped and on an LRU list. */
 	show_val_kb(m, "AnonPages:", anon);
 	show_val_kb(m, "Mapped:", nr_file_mapped());

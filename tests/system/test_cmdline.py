@@ -23,7 +23,7 @@ def cmdline_vm(cmdline_iso):
 
 
 def test_command_line_is_logged_whole(cmdline_vm):
-    assert f"Command line: console=ttyS0 {CMDLINE}\r\n" in cmdline_vm.transcript
+    assert f"Command line: console=ttyS0 root=/dev/vda {CMDLINE}\r\n" in cmdline_vm.transcript
 
 
 def test_valid_boot_sysctl_is_applied(cmdline_vm):

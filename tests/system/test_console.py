@@ -18,7 +18,7 @@ def test_help_lists_every_command(vm):
 def test_selftest_without_name_lists_tests(vm):
     out = vm.command("selftest")
     assert re.findall(r"^  (\S+)", out, re.M) == ["buddy", "offline", "slab", "locks", "blk",
-                                                       "panic", "fault"]
+                                                       "bcache", "panic", "fault"]
 
 
 def test_backspace_edits_the_line(vm):

@@ -7,6 +7,7 @@
 #ifndef TESTS_UNIT_FAKE_PGTABLE_H
 #define TESTS_UNIT_FAKE_PGTABLE_H
 
+#include "kernel/errno.h"
 #include "mm/mm_types.h"
 #include "mm/pgtable.h"
 
@@ -35,6 +36,20 @@ uint64_t *walk_pte(uint64_t *pgd, unsigned long va, bool create)
 void flush_tlb_page(struct mm_struct *mm, unsigned long va)
 {
 	(void)mm, (void)va;
+}
+
+int map_user_page(struct mm_struct *mm, unsigned long va, struct page *page,
+		  unsigned long vm_flags)
+{
+	uint64_t *pte = walk_pte(mm->pgd, va, false);
+
+	if (!pte)
+		return -ENOMEM;
+	*pte = ((uint64_t)page_to_pfn(page) << PAGE_SHIFT) | PTE_PRESENT | PTE_USER |
+	       (vm_flags & VM_WRITE ? PTE_WRITE : 0);
+	page->mapcount++;
+	mm->rss++;
+	return 0;
 }
 
 /* An anonymous area [start, end) of mm, as mm/mmap.c makes one. */

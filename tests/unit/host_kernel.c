@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "fs/file.h"
+#include "fs/writeback.h"
+#include "kernel/errno.h"
+#include "kernel/mutex.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/waitqueue.h"
@@ -150,8 +153,9 @@ void path_put(const struct path *path)
 }
 
 /* The areas (mm/vma.c) link their reverse map and name their fault
- * handler; the host tests of areas and page walks need neither. */
-const struct vm_operations_struct anon_vm_ops = { .name = "anon" };
+ * handler; the host tests of areas and page walks need neither. Weak:
+ * test_filemap links the real one (mm/fault.c). */
+__attribute__((weak)) const struct vm_operations_struct anon_vm_ops = { .name = "anon" };
 
 /* Weak: tests that link the real mm/rmap.c (test_rmap, test_memory_failure)
  * get its versions instead. */
@@ -163,6 +167,74 @@ __attribute__((weak)) void anon_vma_link(struct vm_area_struct *copy, struct vm_
 __attribute__((weak)) void anon_vma_unlink(struct vm_area_struct *vma)
 {
 	vma->anon_vma = NULL;
+}
+
+/* Sleeping locks: a host test is one thread, so nobody ever waits. */
+void init_rwsem(struct rw_semaphore *sem)
+{
+	(void)sem;
+}
+
+void down_read(struct rw_semaphore *sem)
+{
+	(void)sem;
+}
+
+void up_read(struct rw_semaphore *sem)
+{
+	(void)sem;
+}
+
+void down_write(struct rw_semaphore *sem)
+{
+	(void)sem;
+}
+
+void up_write(struct rw_semaphore *sem)
+{
+	(void)sem;
+}
+
+/* User memory is the host's; the first page stands for a bad address. */
+int copy_to_user(uint64_t dst, const void *src, size_t n)
+{
+	if (dst < PAGE_SIZE)
+		return -EFAULT;
+	memcpy((void *)dst, src, n);
+	return 0;
+}
+
+int copy_from_user(void *dst, uint64_t src, size_t n)
+{
+	if (src < PAGE_SIZE)
+		return -EFAULT;
+	memcpy(dst, (const void *)src, n);
+	return 0;
+}
+
+uint64_t host_now_ns;
+
+/* The VFS's side of the page cache (fs/inode.c, fs/fs-writeback.c):
+ * no inode lists and no flusher on the host. */
+void __mark_inode_dirty(struct inode *inode, unsigned int flags)
+{
+	inode->i_state |= flags;
+}
+
+void wakeup_flusher_threads(void)
+{
+}
+
+struct timespec64 current_time(const struct inode *inode)
+{
+	(void)inode;
+	return (struct timespec64){ (int64_t)(host_now_ns / 1000000000u),
+				    (long)(host_now_ns % 1000000000u) };
+}
+
+uint64_t ktime_get_ns(void)
+{
+	return host_now_ns;
 }
 
 void host_mm_init(struct mm_struct *mm)

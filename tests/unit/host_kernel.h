@@ -33,6 +33,9 @@ void host_console_clear(void);
 #define HOST_MSRS 0x480
 extern uint64_t host_msr[HOST_MSRS];
 
+/* What ktime_get_ns() returns (tests move it). */
+extern uint64_t host_now_ns;
+
 /* Run fn and report whether it called panic(). */
 bool host_panics(void (*fn)(void));
 extern char host_last_panic[256];
