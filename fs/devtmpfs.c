@@ -1,11 +1,12 @@
 /*
  * devtmpfs (Linux: drivers/base/devtmpfs.c): /dev, in memory, holding a
- * node for each character device the kernel has (drivers/char/mem.c),
- * mounted at boot. mknod and unlink work in it as in tmpfs.
+ * node for each character device the kernel has (drivers/char/mem.c) and
+ * for each disk (vda ...), mounted at boot. mknod and unlink work in it
+ * as in tmpfs.
  */
 #include "drivers/char/mem.h"
 #include "fs/devtmpfs.h"
-#include "fs/init.h"
+#include "block/blkdev.h"
 #include "fs/stat.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -36,6 +37,25 @@ static const struct super_operations devtmpfs_sops = {
 	.statfs = simple_statfs,
 };
 
+static struct dentry *make_node(struct dentry *dir, const char *name, umode_t mode, dev_t dev)
+{
+	struct inode *inode = simple_new_inode(dir->d_sb, mode);
+
+	if (!inode)
+		return NULL;
+	init_special_inode(inode, mode, dev);
+	return simple_create_dentry(dir, name, inode);
+}
+
+/* A node for each disk, /dev/vda ... (blkdev_for_each's callback). */
+static void make_disk_node(struct block_device *bdev, void *arg)
+{
+	struct dentry *root = arg;
+
+	if (!make_node(root, bdev->bd_name, S_IFBLK | 0660, bdev->bd_dev))
+		pr_err("devtmpfs: no memory for /dev/%s\n", bdev->bd_name);
+}
+
 static int devtmpfs_fill_super(struct super_block *sb, void *data, int silent)
 {
 	(void)data, (void)silent;
@@ -50,14 +70,10 @@ static int devtmpfs_fill_super(struct super_block *sb, void *data, int silent)
 		return -ENOMEM;
 	for (size_t i = 0; i < nr_char_device_nodes; i++) {
 		const struct char_device_node *d = &char_device_nodes[i];
-		umode_t mode = S_IFCHR | d->mode;
-		struct inode *inode = simple_new_inode(sb, mode);
-		if (!inode)
-			return -ENOMEM;
-		init_special_inode(inode, mode, MKDEV(d->major, d->minor));
-		if (!simple_create_dentry(sb->s_root, d->name, inode))
+		if (!make_node(sb->s_root, d->name, S_IFCHR | d->mode, MKDEV(d->major, d->minor)))
 			return -ENOMEM;
 	}
+	blkdev_for_each(make_disk_node, sb->s_root);
 	return 0;
 }
 
@@ -74,13 +90,10 @@ static struct file_system_type devtmpfs_fs_type = {
 	.kill_sb = kill_litter_super,
 };
 
-/* The drivers, the file system, and /dev (Linux: devtmpfs_mount). */
+/* The drivers and the file system (fs/do_mounts.c mounts it). */
 void devtmpfs_init(void)
 {
 	chr_dev_init();
-	int err = register_filesystem(&devtmpfs_fs_type);
-	if (!err)
-		err = init_mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
-	if (err)
-		pr_err("devtmpfs: cannot mount /dev (error %d)\n", err);
+	if (register_filesystem(&devtmpfs_fs_type))
+		pr_err("devtmpfs: cannot register the file system\n");
 }

@@ -6,6 +6,7 @@
  * process runs.
  */
 #include "fs/fs_struct.h"
+#include "fs/init.h"
 #include "fs/internal.h"
 #include "fs/rootfs.h"
 #include "fs/stat.h"
@@ -109,6 +110,7 @@ static struct wait_queue_head namespace_waiters = WAIT_QUEUE_INIT(namespace_wait
 void prepare_namespace(void)
 {
 	mount_root();
+	mount_kernel_filesystems();
 	namespace_ready = true;
 	wake_up(&namespace_waiters);
 }

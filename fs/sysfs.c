@@ -4,7 +4,6 @@
  * devices, buses and classes are not there.
  */
 #include "fs/fs.h"
-#include "fs/init.h"
 #include "fs/stat.h"
 #include "fs/sysfs.h"
 #include "kernel/errno.h"
@@ -53,10 +52,6 @@ static struct file_system_type sysfs_fs_type = {
 
 void sysfs_init(void)
 {
-	int err = register_filesystem(&sysfs_fs_type);
-
-	if (!err)
-		err = init_mount("sysfs", "/sys", "sysfs", 0, NULL);
-	if (err)
-		pr_err("sysfs: cannot mount /sys (error %d)\n", err);
+	if (register_filesystem(&sysfs_fs_type))
+		pr_err("sysfs: cannot register the file system\n");
 }

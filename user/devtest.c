@@ -58,6 +58,8 @@ static void check_memory_devices(void)
 	check_node("/dev/kmsg", 1, 11);
 	check_node("/dev/tty", 5, 0);
 	check_node("/dev/console", 5, 1);
+	struct stat st;
+	check(stat("/dev/vda", &st) == 0 && S_ISBLK(st.st_mode), "/dev/vda: the disk, a block device");
 	fd = open("/dev/tty", O_WRONLY);
 	check(write(fd, "devtest: via /dev/tty\n", 22) == 22, "/dev/tty writes to the console");
 	close(fd);

@@ -36,8 +36,8 @@ struct dentry *debugfs_create_attr(const char *name, umode_t mode, struct dentry
 void debugfs_create_u32(const char *name, umode_t mode, struct dentry *parent, uint32_t *value);
 void debugfs_create_u64(const char *name, umode_t mode, struct dentry *parent, uint64_t *value);
 
-/* Register debugfs, make its root and mount it on /sys/kernel/debug
- * (after sysfs_init), before anything creates files in it. */
+/* Register debugfs and make its root, before anything creates files in
+ * it (fs/do_mounts.c mounts it on /sys/kernel/debug). */
 void debugfs_init(void);
 
 #endif

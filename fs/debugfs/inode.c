@@ -5,7 +5,6 @@
  * simple_pin_fs), so that files can be made before anything mounts it.
  */
 #include "fs/debugfs/debugfs.h"
-#include "fs/init.h"
 #include "fs/internal.h"
 #include "fs/stat.h"
 #include "kernel/errno.h"
@@ -83,8 +82,6 @@ void debugfs_init(void)
 			debugfs_mount_pin = NULL;
 		}
 	}
-	if (!err)
-		err = init_mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
 	if (err)
-		pr_err("debugfs: cannot mount /sys/kernel/debug (error %d)\n", err);
+		pr_err("debugfs: cannot make the file system (error %d)\n", err);
 }

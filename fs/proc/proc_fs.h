@@ -7,7 +7,7 @@
 /* /proc/meminfo's report, which the console's meminfo prints too. */
 int meminfo_show(struct seq_file *m);
 
-/* Register the "proc" file system type and mount it on /proc. */
+/* Register the "proc" file system type (fs/do_mounts.c mounts it). */
 void proc_root_init(void);
 /* Process pid is gone: forget its cached /proc/PID (Linux: proc_flush_pid). */
 void proc_flush_pid(int pid);

@@ -5,7 +5,6 @@
  * per process, found by pid when a path names it (fs/proc/base.c).
  */
 #include "fs/proc/internal.h"
-#include "fs/init.h"
 #include "fs/internal.h"
 #include "fs/stat.h"
 #include "kernel/errno.h"
@@ -205,13 +204,8 @@ void proc_flush_pid(int pid)
 	dput(d);
 }
 
-/* Register "proc" and mount it on /proc, as Debian's boot does. */
 void proc_root_init(void)
 {
-	int err = register_filesystem(&proc_fs_type);
-
-	if (!err)
-		err = init_mount("proc", "/proc", "proc", 0, NULL);
-	if (err)
-		pr_err("proc: cannot mount /proc (error %d)\n", err);
+	if (register_filesystem(&proc_fs_type))
+		pr_err("proc: cannot register the file system\n");
 }
