@@ -1,11 +1,13 @@
 /* fcntl(): the descriptor's close-on-exec flag, the file's status flags,
- * duplicating a descriptor above a given number, and a pipe's size. */
+ * duplicating a descriptor above a given number, a pipe's size, and a
+ * memfd's seals (mm/memfd.c). */
 #include "fs/fdtable.h"
 #include "fs/file.h"
 #include "fs/pipe.h"
 #include "kernel/errno.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
+#include "mm/shmem.h"
 
 #define F_DUPFD 0
 #define F_GETFD 1
@@ -48,6 +50,9 @@ long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg)
 	case F_SETFL:
 		f->f_flags = (f->f_flags & ~SETFL_FLAGS) | ((unsigned int)arg & SETFL_FLAGS);
 		return 0;
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		return memfd_fcntl(f, (unsigned int)cmd, arg);
 	case F_SETPIPE_SZ:
 	case F_GETPIPE_SZ:
 		return pipe_fcntl(f, (unsigned int)cmd, arg);

@@ -413,6 +413,8 @@ long simple_read_from_buffer(struct iov_iter *to, loff_t *pos, const void *from,
  * if there were no holes. */
 loff_t generic_file_llseek(struct file *f, loff_t offset, int whence);
 int dcache_readdir(struct file *f, struct dir_context *ctx);
+/* get_link for a symlink whose target is in i_private (NUL-terminated). */
+int simple_get_link(struct inode *inode, char *buf, int buflen);
 int noop_fsync(struct file *f, loff_t start, loff_t end, int datasync);
 /* A new inode of sb with mode (a directory gets the simple directory
  * operations), numbered in creation order, times now. */

@@ -5,6 +5,7 @@
  * init_* helpers - the kernel's own mkdir and mount, used before any
  * process runs.
  */
+#include "fs/ext2/ext2_fs.h"
 #include "fs/fs_struct.h"
 #include "fs/init.h"
 #include "fs/internal.h"
@@ -17,6 +18,7 @@
 #include "kernel/waitqueue.h"
 #include "kernel/x86.h"
 #include "lib/err.h"
+#include "mm/shmem.h"
 
 int init_mkdir(const char *pathname, umode_t mode)
 {
@@ -62,6 +64,7 @@ void vfs_init(void)
 	inode_cache_init();
 	mnt_init();
 	rootfs_init();
+	init_ext2_fs();
 	init_fs = init_fs_struct();
 	if (!init_fs)
 		panic("VFS: no memory for the root directory");
@@ -69,6 +72,17 @@ void vfs_init(void)
 	static const char *const dirs[] = { "/dev", "/proc", "/sys", "/tmp", "/mnt" };
 	for (unsigned int i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		init_mkdir(dirs[i], 0755);
+	shmem_init();
+}
+
+/* What is mounted on the root, whichever it is: /tmp is a tmpfs,
+ * writable by everyone with the sticky bit, as Debian mounts it. */
+static void mount_filesystems(void)
+{
+	int err = init_mount("tmpfs", "/tmp", "tmpfs", 0, (void *)"mode=1777");
+
+	if (err)
+		pr_err("VFS: cannot mount tmpfs on /tmp: error %d\n", err);
 }
 
 /* Mount root= over rootfs's "/" (rootfstype=, default ext2; "ro" for
@@ -110,6 +124,7 @@ static struct wait_queue_head namespace_waiters = WAIT_QUEUE_INIT(namespace_wait
 void prepare_namespace(void)
 {
 	mount_root();
+	mount_filesystems();
 	mount_kernel_filesystems();
 	namespace_ready = true;
 	wake_up(&namespace_waiters);

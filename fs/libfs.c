@@ -144,6 +144,16 @@ long simple_read_from_buffer(struct iov_iter *to, loff_t *pos, const void *from,
 	return (long)copied;
 }
 
+/* A symbolic link whose target is its i_private, a NUL-terminated copy
+ * (Linux keeps it in i_link). */
+int simple_get_link(struct inode *inode, char *buf, int buflen)
+{
+	int len = (int)MIN(strlen(inode->i_private), (size_t)buflen);
+
+	memcpy(buf, inode->i_private, (size_t)len);
+	return len;
+}
+
 loff_t generic_file_llseek(struct file *f, loff_t offset, int whence)
 {
 	return fixed_size_llseek(f, offset, whence, i_size_read(f->f_inode));

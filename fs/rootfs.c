@@ -66,16 +66,8 @@ bool rootfs_file_data(const struct inode *inode, const void **data, size_t *size
 }
 
 /* A symbolic link's target is its i_private, a NUL-terminated copy. */
-static int rootfs_get_link(struct inode *inode, char *buf, int buflen)
-{
-	int len = (int)MIN(strlen(inode->i_private), (size_t)buflen);
-
-	memcpy(buf, inode->i_private, (size_t)len);
-	return len;
-}
-
 static const struct inode_operations rootfs_symlink_iops = {
-	.get_link = rootfs_get_link,
+	.get_link = simple_get_link,
 };
 
 static const struct inode_operations rootfs_dir_iops;

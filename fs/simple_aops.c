@@ -1,8 +1,10 @@
 /*
- * The page cache of files that live in memory only - tmpfs, ramfs - as
+ * The page cache of files that live in memory only, as
  * Linux's ram_aops (fs/libfs.c: simple_write_begin, simple_write_end):
  * every page of such a file is its only copy, so it is never written
  * back and never dropped. A page that was never written reads as zeros.
+ * (tmpfs, mm/shmem.c, has its own, which counts its pages; it shares
+ * simple_write_end.)
  */
 #include "fs/fs.h"
 #include "kernel/errno.h"

@@ -145,6 +145,7 @@ static const struct {
 	[293] = SYSCALL("pipe2", sys_pipe2),
 	[306] = SYSCALL("syncfs", sys_syncfs),
 	[316] = SYSCALL("renameat2", sys_renameat2),
+	[319] = SYSCALL("memfd_create", sys_memfd_create),
 	[332] = SYSCALL("statx", sys_statx),
 	[439] = SYSCALL("faccessat2", sys_faccessat2),
 };

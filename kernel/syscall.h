@@ -98,6 +98,7 @@ long sys_fstatfs(uint64_t fd, uint64_t buf);
 /* fs/pipe.c */
 long sys_pipe(uint64_t fds);
 long sys_pipe2(uint64_t fds, uint64_t flags);
+long sys_memfd_create(uint64_t uname, uint64_t flags);
 
 /* mm/mprotect.c */
 long sys_mprotect(uint64_t start, uint64_t len, uint64_t prot);

@@ -162,6 +162,8 @@ void delete_from_page_cache(struct page *page)
 	mapping->nrpages--;
 	irq_restore(was_on);
 	dec_node_page_state(NR_FILE_PAGES);
+	if (page_test(page, PG_swapbacked)) /* a tmpfs page (mm/shmem.c counted it in) */
+		dec_node_page_state(NR_SHMEM);
 	page->mapping = NULL;
 	put_page(page); /* the cache's reference */
 }
@@ -439,7 +441,7 @@ static int filemap_fault(struct vm_area_struct *vma, unsigned long addr)
 
 /* The first write to a page of a shared file area (mm/fault.c makes the
  * PTE writable after this). */
-static int filemap_page_mkwrite(struct vm_area_struct *vma, struct page *page)
+int filemap_page_mkwrite(struct vm_area_struct *vma, struct page *page)
 {
 	lock_page(page);
 	if (page->mapping != vma->vm_file->f_mapping) {

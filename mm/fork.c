@@ -8,10 +8,10 @@
  * process that still shares a page.
  */
 #include "mm/fork.h"
+#include "fs/file.h"
 #include "kernel/errno.h"
 #include "kernel/x86.h"
 #include "mm/buddy.h"
-#include "mm/fault.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
 #include "mm/pagewalk.h"
@@ -61,21 +61,6 @@ static int copy_pte(uint64_t *spte, unsigned long addr, unsigned long next,
 
 static const struct mm_walk_ops copy_ops = { .pte_entry = copy_pte };
 
-/* Without shmem, a shared page must exist before the fork to be shared:
- * one faulted in later would be each side's own. A poisoned page stays
- * what it is, a hwpoison entry. */
-static int populate_shared(struct mm_struct *src, const struct vm_area_struct *vma)
-{
-	for (unsigned long va = vma->vm_start; va < vma->vm_end; va += PAGE_SIZE) {
-		uint64_t *pte = walk_pte(src->pgd, va, false);
-		if (pte && is_hwpoison_entry(*pte))
-			continue;
-		if (!get_user_page(src, va))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
 static int copy_vma(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma)
 {
 	if (vma->vm_flags & VM_DONTCOPY)
@@ -85,13 +70,17 @@ static int copy_vma(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 		return err;
 	struct vm_area_struct *copy = find_vma(dst, vma->vm_start);
 	copy->vm_pgoff = vma->vm_pgoff;
-	copy->vm_file = vma->vm_file;
 	copy->vm_ops = vma->vm_ops;
+	/* A file area, or a shared anonymous one (a shmem file): the child
+	 * maps the same page cache, so pages that do not exist yet are
+	 * shared too, when either side faults them in. */
+	copy->vm_file = vma->vm_file;
+	if (copy->vm_file)
+		get_file(copy->vm_file);
+	vma_link_file(copy);
 	if (vma->vm_flags & VM_WIPEONFORK)
 		return 0; /* the child's own, empty: faults give it zero pages */
 	anon_vma_link(copy, vma);
-	if ((vma->vm_flags & VM_SHARED) && (err = populate_shared(src, vma)))
-		return err;
 	return walk_page_range(src, vma->vm_start, vma->vm_end, &copy_ops, dst);
 }
 

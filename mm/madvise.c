@@ -17,6 +17,7 @@
 #include "mm/mmap_lock.h"
 #include "mm/page.h"
 #include "mm/pgtable.h"
+#include "mm/shmem.h"
 
 /* Linux's values (include/uapi/asm-generic/mman-common.h). */
 #define MADV_NORMAL 0
@@ -77,14 +78,28 @@ static int madvise_update_flags(struct mm_struct *mm, unsigned long start, unsig
 	return err;
 }
 
-/* MADV_REMOVE frees the backing store of a shared file or shmem range.
- * Anonymous private memory has none (Linux: EINVAL), and MAP_SHARED
- * anonymous memory here is not shmem yet. */
+/* MADV_REMOVE frees the backing store of a shared file or shmem range:
+ * a hole is punched in the file under each area (Linux: madvise_remove,
+ * fallocate's FALLOC_FL_PUNCH_HOLE). Anonymous private memory has none
+ * (EINVAL), a read-only or private mapping may not (EACCES), a file
+ * system without holes cannot (EOPNOTSUPP). */
 static int madvise_remove(struct mm_struct *mm, unsigned long start, unsigned long end,
 			  const struct madvice *m)
 {
-	(void)mm, (void)start, (void)end, (void)m;
-	return -EINVAL;
+	(void)m;
+	for (struct vm_area_struct *vma = find_vma(mm, start); vma && vma->vm_start < end;
+	     vma = vma_next(mm, vma)) {
+		unsigned long from = MAX(start, vma->vm_start), to = MIN(end, vma->vm_end);
+		if (vma->vm_flags & VM_LOCKED || !vma->vm_file)
+			return -EINVAL;
+		if ((vma->vm_flags & (VM_SHARED | VM_WRITE)) != (VM_SHARED | VM_WRITE))
+			return -EACCES;
+		loff_t offset = (loff_t)(from - vma->vm_start) + ((loff_t)vma->vm_pgoff << PAGE_SHIFT);
+		int err = shmem_punch_hole(vma->vm_file, offset, (loff_t)(to - from));
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 /* Fault every page in as a read (or write) from user space would; an

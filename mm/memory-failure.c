@@ -436,14 +436,16 @@ static bool hwpoison_user_mappings(struct page *p, unsigned long pfn, int flags)
 
 /*
  * A poisoned user page is ours for good: it never goes back to the
- * allocator, and it keeps its anon_vma alive, so the reverse map still
- * finds the hwpoison entries where processes had it. unpoison_memory()
- * lets go of both.
+ * allocator, and an anonymous one keeps its anon_vma alive, so the
+ * reverse map still finds the hwpoison entries where processes had it
+ * (a page-cache page's mapping has them through its file's areas).
+ * unpoison_memory() lets go of both.
  */
 static void keep_user_page(struct page *p)
 {
 	get_page(p);
-	get_anon_vma(p->mapping);
+	if (page_test(p, PG_anon))
+		get_anon_vma(p->mapping);
 }
 
 static void release_kept_user_page(struct page *p)
@@ -525,7 +527,9 @@ int memory_failure(unsigned long pfn, int flags)
 		num_poisoned_pages--;
 		return -EOPNOTSUPP;
 	}
-	if (!page_test(p, PG_anon) || p->mapcount == 0)
+	/* Anonymous or page-cache (a tmpfs or shared anonymous page): both
+	 * are found through the reverse map. */
+	if (!is_user_page(p) || p->mapcount == 0)
 		return identify_page_state(pfn, p, flags);
 	/* A user page: locked while it is taken away, so that nothing else
 	 * (reclaim, I/O, later) changes what it is meanwhile. */

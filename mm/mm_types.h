@@ -28,10 +28,10 @@ struct vm_area_struct;
  * What kind of memory an area holds, as a table of operations (Linux's
  * vm_operations_struct): the fault handler brings in the page behind a
  * missing PTE. Anonymous areas (mm/fault.c) give a zeroed page; file and
- * shmem areas will read it from their page cache.
+ * shmem areas (mm/filemap.c, mm/shmem.c) map the page of their page cache.
  */
 struct vm_operations_struct {
-	const char *name; /* for reports: "anon", "file", later "shmem" */
+	const char *name; /* for reports: "anon", "file", "shmem" */
 	/* Bring in the page at addr and map it: 0 (the access is retried),
 	 * -ENOMEM, -EIO (SIGBUS: beyond the end of a file, or unreadable). */
 	int (*fault)(struct vm_area_struct *vma, unsigned long addr);

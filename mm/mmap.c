@@ -2,14 +2,20 @@
  * Creating and destroying address spaces and their areas: brk, mmap and
  * munmap (the areas themselves are kept by mm/vma.c). Memory in an area
  * is not allocated when the area is created: the first touch of each
- * page faults, and mm/fault.c gives it a zeroed frame.
+ * page faults, and mm/fault.c gives it a zeroed frame - or, in an area
+ * mapping a file, the file's page-cache page. Shared anonymous memory is
+ * a file too, a shmem file of its own (mm/shmem.c).
  */
 #include "mm/mmap.h"
+#include "fs/fdtable.h"
+#include "fs/file.h"
 #include "kernel/errno.h"
 #include "kernel/proc.h"
 #include "kernel/uaccess.h"
 #include "mm/mmap_lock.h"
+#include "lib/err.h"
 #include "mm/pgtable.h"
+#include "mm/shmem.h"
 #include "mm/slab.h"
 
 struct mm_struct *mm_alloc(void)
@@ -62,17 +68,64 @@ unsigned long prot_to_vm_flags(uint64_t prot)
 	       (prot & PROT_EXEC ? VM_EXEC : 0);
 }
 
+/* The file mmap() names, and whether its open mode allows the mapping
+ * (Linux's checks in do_mmap): the file, or ERR_PTR. */
+static struct file *mmap_file(uint64_t fd, uint64_t type, uint64_t prot)
+{
+	struct file *file = fget((unsigned int)fd);
+
+	if (!file)
+		return ERR_PTR(-EBADF);
+	if (!file->f_op->mmap)
+		return ERR_PTR(-ENODEV);
+	if (!(file->f_mode & FMODE_READ) ||
+	    (type == MAP_SHARED && (prot & PROT_WRITE) && !(file->f_mode & FMODE_WRITE)))
+		return ERR_PTR(-EACCES);
+	return file;
+}
+
+/* Give the new area what it maps: file's pages (its f_op->mmap sets the
+ * faults up, and may put a file of its own in vm_file, as /dev/zero's
+ * shmem_zero_setup does), a shmem file of its own for shared anonymous
+ * memory, or nothing for private anonymous memory (mm/fault.c's zero
+ * pages). */
+static int mmap_backing(struct vm_area_struct *vma, struct file *file, uint64_t off)
+{
+	int err = 0;
+
+	if (file) {
+		vma->vm_pgoff = (unsigned long)(off >> PAGE_SHIFT);
+		get_file(file);
+		vma->vm_file = file;
+		err = file->f_op->mmap(file, vma);
+	} else if (vma->vm_flags & VM_SHARED) {
+		vma->vm_pgoff = 0; /* page 0 of its file, as in Linux */
+		err = shmem_zero_setup(vma);
+	}
+	if (err) {
+		if (vma->vm_file)
+			fput(vma->vm_file);
+		vma->vm_file = NULL; /* not on i_mmap yet: remove_vma has nothing to undo */
+		return err;
+	}
+	vma_link_file(vma);
+	return 0;
+}
+
 static long do_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, uint64_t prot,
 		    uint64_t flags, uint64_t fd, uint64_t off)
 {
 	uint64_t type = flags & (MAP_SHARED | MAP_PRIVATE);
+	struct file *file = NULL;
 
-	(void)fd;
 	if (!len || len > TASK_SIZE || (type != MAP_SHARED && type != MAP_PRIVATE) ||
 	    off & ~PAGE_MASK || prot & ~(uint64_t)(PROT_READ | PROT_WRITE | PROT_EXEC))
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		return -EBADF; /* no files can be mapped yet */
+	if (!(flags & MAP_ANONYMOUS)) {
+		file = mmap_file(fd, type, prot);
+		if (IS_ERR(file))
+			return PTR_ERR(file);
+	}
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (flags & MAP_FIXED) {
 		if (addr & ~PAGE_MASK || !access_ok(addr, len))
@@ -85,7 +138,15 @@ static long do_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, uint64_t 
 	}
 	unsigned long vm_flags = prot_to_vm_flags(prot) | (type == MAP_SHARED ? VM_SHARED : 0);
 	int err = insert_vma(mm, addr, addr + len, vm_flags);
-	return err ? err : (long)addr;
+	if (err)
+		return err;
+	struct vm_area_struct *vma = find_vma(mm, addr);
+	err = mmap_backing(vma, file, off);
+	if (err) {
+		remove_vma(mm, vma);
+		return err;
+	}
+	return (long)addr;
 }
 
 long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,

@@ -39,6 +39,10 @@ struct vm_area_struct *vma_next(struct mm_struct *mm, struct vm_area_struct *vma
 /* Add [start, end) as a new area; -EEXIST if it overlaps one, -ENOMEM. */
 int insert_vma(struct mm_struct *mm, unsigned long start, unsigned long end,
 	       unsigned long vm_flags);
+/* Put an area whose vm_file is set (with a reference it owns) on the
+ * file's mapping->i_mmap, where the reverse map finds it. Removing the
+ * area undoes both. */
+void vma_link_file(struct vm_area_struct *vma);
 /* Move vma's end (the heap grows): the gap after it changes. */
 void vma_set_end(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long end);
 /* Split areas so that start and end fall on area boundaries. */

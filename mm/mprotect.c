@@ -2,6 +2,7 @@
  * Changing an area's rights (mprotect), keeping it in memory (mlock,
  * munlock) and msync - the calls that act on every area of a range.
  */
+#include "fs/file.h"
 #include "kernel/errno.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
@@ -19,7 +20,10 @@
 #define MS_SYNC 4
 
 /* New PTE bits for each present page. A private page still shared
- * after fork stays read-only: its first write must copy it. */
+ * after fork stays read-only: its first write must copy it. So does a
+ * file's page-cache page: its first write either dirties it (a shared
+ * area, page_mkwrite) or copies it (a private one) - never a write to
+ * the file behind the fault's back. */
 static int protect_pte(uint64_t *pte, unsigned long addr, unsigned long next,
 		       struct mm_walk *walk)
 {
@@ -30,7 +34,8 @@ static int protect_pte(uint64_t *pte, unsigned long addr, unsigned long next,
 		return 0;
 	const struct page *page = pfn_to_page(pte_pfn(*pte));
 	bool shared_cow = !(vma->vm_flags & VM_SHARED) && page->mapcount > 1;
-	unsigned long vm_flags = shared_cow ? vma->vm_flags & ~VM_WRITE : vma->vm_flags;
+	bool file_page = !page_test(page, PG_anon);
+	unsigned long vm_flags = shared_cow || file_page ? vma->vm_flags & ~VM_WRITE : vma->vm_flags;
 	uint64_t keep = *pte & (PTE_ADDR_MASK | PTE_ACCESSED | PTE_DIRTY);
 	*pte = keep | vm_page_prot(vm_flags);
 	flush_tlb_page(walk->mm, addr);
@@ -43,6 +48,11 @@ static int protect_vma(struct vm_area_struct *vma, void *arg)
 {
 	unsigned long flags = *(unsigned long *)arg;
 
+	/* A shared mapping of a file opened read-only may never write it
+	 * (Linux: no VM_MAYWRITE). */
+	if ((flags & VM_WRITE) && (vma->vm_flags & VM_SHARED) && vma->vm_file &&
+	    !(vma->vm_file->f_mode & FMODE_WRITE))
+		return -EACCES;
 	vma->vm_flags = (vma->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | flags;
 	return walk_page_range(vma->vm_mm, vma->vm_start, vma->vm_end, &protect_ops, NULL);
 }

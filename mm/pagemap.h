@@ -166,6 +166,9 @@ long generic_file_write_iter(struct file *file, struct iov_iter *from, loff_t *p
 /* mmap(): the area's faults come from the page cache (filemap_fault). */
 int generic_file_mmap(struct file *file, struct vm_area_struct *vma);
 extern const struct vm_operations_struct generic_file_vm_ops;
+/* page_mkwrite for file areas: dirty the page (0), or -EIO if it was
+ * truncated meanwhile. */
+int filemap_page_mkwrite(struct vm_area_struct *vma, struct page *page);
 
 /* ---- dirty pages and write-back (mm/page-writeback.c) -------------- */
 
@@ -241,7 +244,8 @@ int generic_error_remove_page(struct address_space *mapping, struct page *page);
 
 /* ---- memory file systems (fs/simple_aops.c) ------------------------ */
 
-/* Page cache only, never written back: tmpfs, ramfs. */
+/* Page cache only, never written back: ramfs-like file systems (tmpfs,
+ * mm/shmem.c, shares simple_write_end). */
 extern const struct address_space_operations simple_aops;
 int simple_readpage(struct file *file, struct page *page);
 int simple_write_begin(struct file *file, struct address_space *mapping, loff_t pos,

@@ -15,6 +15,7 @@
 #include "mm/pgtable.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
+#include "mm/vmstat.h"
 #include "kernel/proc.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"

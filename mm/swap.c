@@ -60,5 +60,9 @@ void put_page(struct page *page)
 	}
 	if (page_test(head, PG_lru))
 		del_page_from_lru_list(head);
+	/* A tmpfs page's PG_swapbacked chose its LRU list; it ends here
+	 * (an anonymous page's ends with page_remove_anon). */
+	if (!page_test(head, PG_anon))
+		page_clear(head, PG_swapbacked);
 	free_pages(head, compound_order(head));
 }

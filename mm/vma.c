@@ -11,6 +11,7 @@
  * down to the end of the area before it). So get_unmapped_area finds the
  * highest gap that fits in O(log n), skipping every subtree without one.
  */
+#include "fs/file.h"
 #include "kernel/errno.h"
 #include "mm/fault.h"
 #include "mm/mmap.h"
@@ -125,6 +126,22 @@ int insert_vma(struct mm_struct *mm, unsigned long start, unsigned long end,
 	return 0;
 }
 
+void vma_link_file(struct vm_area_struct *vma)
+{
+	if (vma->vm_file)
+		list_add_tail(&vma->shared, &vma->vm_file->f_mapping->i_mmap);
+}
+
+/* The area no longer maps its file: off i_mmap, and its reference goes. */
+static void vma_unlink_file(struct vm_area_struct *vma)
+{
+	if (!vma->vm_file)
+		return;
+	list_del(&vma->shared);
+	fput(vma->vm_file);
+	vma->vm_file = NULL;
+}
+
 /* Make addr a boundary: vma becomes [vm_start, addr), a new area
  * [addr, vm_end) follows it, sharing its reverse map. */
 static int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr)
@@ -139,6 +156,9 @@ static int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned 
 	vma->vm_end = addr; /* its place in the tree stays right: nothing lies between */
 	vma_link(mm, tail); /* no gap changes but tail's own, 0 */
 	anon_vma_link(tail, vma);
+	if (tail->vm_file)
+		get_file(tail->vm_file);
+	vma_link_file(tail);
 	return 0;
 }
 
@@ -163,6 +183,7 @@ void remove_vma(struct mm_struct *mm, struct vm_area_struct *vma)
 	rb_erase_augmented(&vma->vm_rb, &mm->mm_rb, update_subtree_gap);
 	next_gap_changed(next);
 	anon_vma_unlink(vma);
+	vma_unlink_file(vma);
 	kfree(vma);
 }
 

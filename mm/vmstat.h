@@ -11,6 +11,8 @@ enum node_stat_item {
 	NR_FILE_PAGES, /* pages in some page cache (meminfo: part of Cached) */
 	NR_FILE_DIRTY, /* page-cache pages to be written (meminfo: Dirty) */
 	NR_WRITEBACK,  /* pages being written (meminfo: Writeback) */
+	NR_SHMEM,      /* tmpfs and shared anonymous pages, also in NR_FILE_PAGES
+			* (meminfo: Shmem) */
 	NR_VM_NODE_STAT_ITEMS,
 };
 

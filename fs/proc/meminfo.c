@@ -19,10 +19,9 @@
 
 #define HUGEPAGE_KB 2048
 
-/* Counters the page cache does not keep yet (Linux: NR_FILE_MAPPED,
- * NR_SHMEM): TODO(page cache) - 0 until mm/vmstat.h has them. */
+/* A counter the page cache does not keep yet (Linux: NR_FILE_MAPPED):
+ * TODO(page cache) - 0 until mm/vmstat.h has it. */
 static unsigned long nr_file_mapped(void) { return 0; }
-static unsigned long nr_shmem(void) { return 0; }
 
 static void show_val_kb(struct seq_file *m, const char *name, unsigned long pages)
 {
@@ -69,7 +68,7 @@ int meminfo_show(struct seq_file *m)
 	/* Every anonymous page is mapped and on an LRU list. */
 	show_val_kb(m, "AnonPages:", anon);
 	show_val_kb(m, "Mapped:", nr_file_mapped());
-	show_val_kb(m, "Shmem:", nr_shmem());
+	show_val_kb(m, "Shmem:", global_node_page_state(NR_SHMEM));
 	show_zero_kb(m, "KReclaimable:");
 	show_val_kb(m, "Slab:", slab);
 	show_zero_kb(m, "SReclaimable:");

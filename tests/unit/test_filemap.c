@@ -117,9 +117,14 @@ static void setup(void)
 	setup_with(&fake_aops);
 }
 
+/* The test's files live on its stack and stay open: areas take and
+ * drop references (get_file, fput), never the last one. */
+static const struct file_operations test_fops;
+
 static struct file open_file(void)
 {
-	return (struct file){ .f_mode = FMODE_READ | FMODE_WRITE, .f_inode = &inode,
+	return (struct file){ .f_op = &test_fops, .f_count = 1,
+			      .f_mode = FMODE_READ | FMODE_WRITE, .f_inode = &inode,
 			      .f_mapping = &inode.i_data,
 			      .f_wb_err = errseq_sample(&inode.i_data.wb_err) };
 }
@@ -393,6 +398,7 @@ static struct vm_area_struct *file_area(struct fake_mm *fm, struct file *f, unsi
 	if (insert_vma(&fm->mm, start, start + pages * PAGE_SIZE, vm_flags))
 		return NULL;
 	vma = find_vma(&fm->mm, start);
+	get_file(f);
 	vma->vm_file = f;
 	vma->vm_pgoff = 0;
 	CHECK(generic_file_mmap(f, vma) == 0);

@@ -1,11 +1,13 @@
 /*
  * The red-black tree (lib/rbtree.c) and the areas kept in it (mm/vma.c),
  * driven at random and checked after every step against a reference
- * model: one flag per page for "mapped" and one for "an area starts here".
+ * model: one flag per page for "mapped" and one for "an area starts here";
+ * and the file references of areas that map a file.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "fs/file.h"
 #include "kernel/errno.h"
 #include "mm/mmap.h"
 #include "mm/slab.h"
@@ -235,10 +237,48 @@ static void test_unmapped_area_is_the_highest_gap(void)
 	CHECK(get_unmapped_area(&mm, BASE + NPAGES * PAGE_SIZE) == 0); /* nothing that big below */
 }
 
+/* How many areas are on mapping's i_mmap. */
+static int mappers(const struct address_space *mapping)
+{
+	int n = 0;
+
+	for (const struct list_head *l = mapping->i_mmap.next; l != &mapping->i_mmap; l = l->next)
+		n++;
+	return n;
+}
+
+/* An area mapping a file holds a reference to it and is on its i_mmap:
+ * a split makes two such areas, unmapping takes each one's away. */
+static void test_file_areas_hold_their_file(void)
+{
+	static const struct file_operations fops;
+	static struct address_space mapping;
+	setup();
+	struct file *file = alloc_file(&fops, O_RDWR, NULL);
+	INIT_LIST_HEAD(&mapping.i_mmap);
+	file->f_mapping = &mapping;
+	CHECK(insert_vma(&mm, addr_of(0), addr_of(8), VM_READ | VM_SHARED) == 0);
+	struct vm_area_struct *vma = find_vma(&mm, addr_of(0));
+	get_file(file);
+	vma->vm_file = file;
+	vma->vm_pgoff = 100;
+	vma_link_file(vma);
+	CHECK(file->f_count == 2 && mappers(&mapping) == 1);
+	CHECK(split_at(&mm, addr_of(2), addr_of(6)) == 0);
+	CHECK(file->f_count == 4 && mappers(&mapping) == 3);
+	CHECK(find_vma(&mm, addr_of(6))->vm_pgoff == 106 && find_vma(&mm, addr_of(6))->vm_file == file);
+	remove_vmas(&mm, addr_of(2), addr_of(6));
+	CHECK(file->f_count == 3 && mappers(&mapping) == 2);
+	remove_vmas(&mm, addr_of(0), addr_of(8));
+	CHECK(file->f_count == 1 && mappers(&mapping) == 0);
+	fput(file);
+}
+
 int main(void)
 {
 	RUN(test_random_insert_split_remove_match_the_model);
 	RUN(test_tree_stays_balanced);
 	RUN(test_unmapped_area_is_the_highest_gap);
+	RUN(test_file_areas_hold_their_file);
 	return finish("unit vma");
 }
