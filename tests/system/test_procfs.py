@@ -4,6 +4,7 @@ import re
 import time
 
 from conftest import user_jobs
+from iso import build_iso
 
 PM_PRESENT, PM_SWAP = 1 << 63, 1 << 62
 KPF_HWPOISON = 19
@@ -87,3 +88,16 @@ def test_reading_proc_gives_back_its_memory(vm):
     before = vm.meminfo()
     vm.command("run proctest", timeout=60)
     assert vm.meminfo() == before
+
+
+def test_kernel_filesystems_are_on_an_ext2_root(boot_vm, tmp_path):
+    """Mounted after the root, on its own directories: a disk's root does
+    not hide them."""
+    m = boot_vm(iso=build_iso(tmp_path, cmdline="root=/dev/vda"))
+    m.wait_for(r"VFS: Mounted root \(ext2 filesystem\)", timeout=30, since=0)
+    mounts = m.command("run proctest cat /proc/mounts").splitlines()
+    assert any(line.startswith("/dev/vda / ext2 rw") for line in mounts), mounts
+    for line in ["devtmpfs /dev devtmpfs rw 0 0", "proc /proc proc rw 0 0",
+                 "sysfs /sys sysfs rw 0 0", "debugfs /sys/kernel/debug debugfs rw 0 0"]:
+        assert line in mounts, mounts
+    m.run_suite("proctest")
