@@ -32,7 +32,8 @@ def test_pagemap_frame_is_the_one_vm_shows(vm):
     before = vm.meminfo()
     since = vm.mark()
     vm.command("run proctest pagemap &")
-    m = vm.wait_for(r"proctest: pid (\d+) page (0x[0-9a-f]+) pfn (0x[0-9a-f]+)", since=since)
+    # To the end of the line: the serial line may still be sending the rest.
+    m = vm.wait_for(r"proctest: pid (\d+) page (0x[0-9a-f]+) pfn (0x[0-9a-f]+)\r?\n", since=since)
     pid, page, pfn = int(m.group(1)), int(m.group(2), 16), int(m.group(3), 16)
     table = vm.command(f"vm {pid}")
     assert re.search(rf"^  0x0*{page:x} pfn {pfn:#07x} rw", table, re.M), table
