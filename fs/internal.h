@@ -41,6 +41,14 @@ int d_move(struct dentry *d, struct dentry *new_parent, const struct qstr *name)
 /* fs/super.c */
 void deactivate_super(struct super_block *sb);
 void iterate_supers(void (*fn)(struct super_block *sb, void *arg), void *arg);
+/* Before the power goes: sync every file system and make it read-only
+ * (a disk's is then marked clean). */
+void remount_all_readonly(void);
+/* fs/sync.c */
+void ksys_sync(void);
+int cmd_sync(int argc, char **argv);
+/* fs/cache_show.c: the console's cache report. */
+int cache_show(struct seq_file *m);
 
 /* fs/namespace.c */
 struct vfsmount *mntget(struct vfsmount *mnt);

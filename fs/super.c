@@ -243,3 +243,21 @@ void iterate_supers(void (*fn)(struct super_block *sb, void *arg), void *arg)
 	for (struct list_head *e = super_blocks.next; e != &super_blocks; e = e->next)
 		fn(list_entry(e, struct super_block, s_list), arg);
 }
+
+static void remount_readonly(struct super_block *sb, void *arg)
+{
+	unsigned int flags = SB_RDONLY;
+
+	(void)arg;
+	if (sb->s_flags & SB_RDONLY || !sb->s_root)
+		return;
+	sync_filesystem(sb);
+	if (sb->s_op && sb->s_op->remount_fs && sb->s_op->remount_fs(sb, &flags, NULL))
+		return; /* it keeps its state; the sync above wrote the data */
+	sb->s_flags |= SB_RDONLY;
+}
+
+void remount_all_readonly(void)
+{
+	iterate_supers(remount_readonly, NULL);
+}

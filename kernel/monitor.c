@@ -6,6 +6,7 @@
  */
 #include "kernel/monitor.h"
 #include "block/blkdev.h"
+#include "fs/internal.h"
 #include "fs/ls.h"
 #include "fs/proc/proc_fs.h"
 #include "kernel/errno.h"
@@ -66,6 +67,11 @@ static const struct command commands[] = {
 	{ .name = "sysctl", .args = "[NAME[=VALUE]]",
 	  .help = "show or set kernel settings",
 	  .run = cmd_sysctl, .max_args = 1 },
+	{ .name = "cache",
+	  .help = "the page cache of each file system: inodes, cached, dirty and write-back pages",
+	  .show = cache_show },
+	{ .name = "sync", .help = "write every file system's dirty data to its disk",
+	  .run = cmd_sync },
 	{ .name = "ls", .args = "[PATH]",
 	  .help = "list a directory (default /): names and sizes in bytes",
 	  .run = cmd_ls, .max_args = 1 },

@@ -33,6 +33,15 @@ def assert_fsck_clean(image):
     assert out.returncode == 0, out.stdout + out.stderr
 
 
+def assert_left_clean(image):
+    """poweroff synced and remounted read-only: the super block says the
+    file system was cleanly unmounted, so nothing needs checking."""
+    out = subprocess.run(["dumpe2fs", "-h", str(image)], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert re.search(r"^Filesystem state:\s+clean$", out.stdout, re.M), out.stdout
+
+
 @pytest.fixture(scope="module")
 def ext2_root(tmp_path_factory):
     """An ISO whose kernel mounts the disk as "/" (root=/dev/vda)."""
@@ -57,6 +66,7 @@ def test_disktest_leaves_a_disk_e2fsck_and_debugfs_accept(boot_vm, ext2_root):
     m = boot_vm(iso=ext2_root)
     m.run_suite("disktest /home/disktest", timeout=600)
     power_off(m)
+    assert_left_clean(m.disk_path)
     assert_fsck_clean(m.disk_path)
     assert debugfs(m.disk_path, "cat /home/disktest/keep.txt") == b"persisted by disktest\n"
     assert debugfs(m.disk_path, "cat /home/disktest/pattern") == pattern(9 * MiB + 17)
