@@ -2,8 +2,9 @@
  * rootfs: the first root file system, in memory (Linux: rootfs, where
  * the initramfs is unpacked). Its tree starts as the initramfs archive
  * (fs/initramfs.c): directories, symbolic links and the programs, whose
- * bytes stay where GRUB loaded them - a regular file here is read-only
- * and reads straight from the archive. Directories, symbolic links and
+ * bytes stay where GRUB loaded them: a regular file here is read-only,
+ * and its page cache is read in from the archive as another file
+ * system's is read from its disk (so programs are mapped from it). Directories, symbolic links and
  * device nodes can be added and removed (the mount points /proc, /dev,
  * ... are made at boot); new regular files cannot (EROFS): they belong
  * on the disk or in /tmp.
@@ -11,11 +12,12 @@
 #include "fs/rootfs.h"
 #include "fs/file.h"
 #include "fs/internal.h"
-#include "fs/iov_iter.h"
 #include "fs/stat.h"
 #include "kernel/errno.h"
 #include "lib/err.h"
 #include "lib/string.h"
+#include "mm/filemap.h"
+#include "mm/pagemap.h"
 #include "mm/slab.h"
 
 #define ROOTFS_MAGIC 0x858458f6 /* Linux's RAMFS_MAGIC */
@@ -26,19 +28,25 @@ struct rootfs_data {
 	size_t size;
 };
 
-static long rootfs_read(struct file *f, struct iov_iter *to, loff_t *pos)
+/* The archive is this file system's disk: reading a page in copies it
+ * from there (the page comes zeroed: the part past the end stays so). */
+static int rootfs_readpage(struct file *file, struct page *page)
 {
-	const struct rootfs_data *rd = f->f_inode->i_private;
+	const struct rootfs_data *rd = page->mapping ?
+		((struct address_space *)page->mapping)->host->i_private : NULL;
+	size_t off = (size_t)page->index << PAGE_SHIFT;
 
-	if (*pos >= (loff_t)rd->size)
-		return 0;
-	size_t n = MIN(iov_iter_count(to), rd->size - (size_t)*pos);
-	size_t done = copy_to_iter((const char *)rd->data + *pos, n, to);
-	if (!done && n)
-		return -EFAULT;
-	*pos += (loff_t)done;
-	return (long)done;
+	(void)file;
+	if (rd && off < rd->size)
+		memcpy(page_address(page), (const char *)rd->data + off, MIN(PAGE_SIZE, rd->size - off));
+	page_set(page, PG_uptodate);
+	unlock_page(page);
+	return 0;
 }
+
+static const struct address_space_operations rootfs_aops = {
+	.readpage = rootfs_readpage,
+};
 
 /* The archive's files cannot change: writing them is refused as on a
  * read-only file system. */
@@ -50,20 +58,11 @@ static int rootfs_open(struct inode *inode, struct file *f)
 
 static const struct file_operations rootfs_file_fops = {
 	.open = rootfs_open,
-	.read = rootfs_read,
+	.read = generic_file_read_iter,
 	.llseek = generic_file_llseek,
+	.mmap = generic_file_mmap,
 	.fsync = noop_fsync,
 };
-
-bool rootfs_file_data(const struct inode *inode, const void **data, size_t *size)
-{
-	if (inode->i_fop != &rootfs_file_fops)
-		return false;
-	const struct rootfs_data *rd = inode->i_private;
-	*data = rd->data;
-	*size = rd->size;
-	return true;
-}
 
 /* A symbolic link's target is its i_private, a NUL-terminated copy. */
 static const struct inode_operations rootfs_symlink_iops = {
@@ -211,6 +210,7 @@ static int unpack_one(struct dentry *dir, const char *name, unsigned int len,
 		*rd = (struct rootfs_data){ m->data, m->size };
 		inode->i_private = rd;
 		inode->i_fop = &rootfs_file_fops;
+		inode->i_data.a_ops = &rootfs_aops;
 		inode->i_size = (loff_t)m->size;
 		inode->i_blocks = (m->size + 511) / 512;
 		err = rootfs_instantiate(dir->d_inode, d, inode);

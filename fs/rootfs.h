@@ -22,8 +22,5 @@ int rootfs_add(struct super_block *sb, const struct rootfs_member *m);
 /* fs/initramfs.c: unpack the archive GRUB loaded into sb: 0, or -errno
  * for a malformed archive (after a log line; nothing is unpacked). */
 int initramfs_unpack(struct super_block *sb);
-/* A rootfs regular file's bytes, in the archive: false for any other
- * inode. (execve reads programs from there without a copy.) */
-bool rootfs_file_data(const struct inode *inode, const void **data, size_t *size);
 
 #endif

@@ -1,8 +1,11 @@
 /*
- * Loading a static ELF64 executable (Linux: fs/binfmt_elf.c) from an
- * image in memory - wherever it came from (today: the initramfs). Each
- * PT_LOAD segment becomes an area of the address space, filled now from
- * the file (there is no page cache yet to map from); then the stack gets
+ * Loading a static ELF64 executable (Linux: fs/binfmt_elf.c). Each
+ * PT_LOAD segment becomes areas of the address space: its file part a
+ * private mapping of the program file, whose pages come from the page
+ * cache on first touch (text stays shared with every other run of the
+ * program; data is copied on its first write), and its .bss anonymous
+ * zero pages - with the rest of the last file page zeroed, as Linux's
+ * padzero does. Then the stack gets
  * the arguments, environment and auxiliary vector a C library's start-up
  * code expects, laid out as Linux does:
  *
@@ -20,6 +23,7 @@
 #include "mm/fault.h"
 #include "mm/mmap.h"
 #include "mm/page.h"
+#include "mm/pgtable.h"
 
 #define STACK_TOP TASK_SIZE
 #define STACK_SIZE (8UL << 20)
@@ -92,19 +96,53 @@ static unsigned long segment_flags(uint32_t p_flags)
 	       (p_flags & PF_X ? VM_EXEC : 0);
 }
 
-static long load_segment(struct mm_struct *mm, const char *image, size_t size,
+/* Zero user memory [addr, end) of mm, within one page: the tail of a
+ * segment's last file page, which belongs to .bss (Linux: padzero). The
+ * write makes the page the process's own copy. */
+static long padzero(struct mm_struct *mm, unsigned long addr, unsigned long end)
+{
+	int si_code;
+
+	if (addr >= end)
+		return 0;
+	if (handle_mm_fault(mm, addr, PF_WRITE | PF_USER, &si_code))
+		return -ENOEXEC; /* .bss in a segment that is not writable */
+	struct page *page = get_user_page(mm, addr);
+	if (!page)
+		return -ENOMEM;
+	memset((char *)page_address(page) + (addr & ~PAGE_MASK), 0, end - addr);
+	return 0;
+}
+
+static long load_segment(struct mm_struct *mm, const struct exec_image *image,
 			 const struct elf64_phdr *ph, unsigned long bias)
 {
-	unsigned long start = (ph->p_vaddr + bias) & PAGE_MASK;
-	unsigned long end = ALIGN_UP(ph->p_vaddr + bias + ph->p_memsz, PAGE_SIZE);
+	unsigned long vaddr = ph->p_vaddr + bias;
+	unsigned long start = vaddr & PAGE_MASK;
+	unsigned long file_end = ALIGN_UP(vaddr + ph->p_filesz, PAGE_SIZE);
+	unsigned long end = ALIGN_UP(vaddr + ph->p_memsz, PAGE_SIZE);
+	unsigned long flags = segment_flags(ph->p_flags);
 
-	if (ph->p_filesz > ph->p_memsz || ph->p_offset > size || ph->p_filesz > size - ph->p_offset ||
-	    !access_ok(start, end - start))
+	if (ph->p_filesz > ph->p_memsz || ph->p_offset > image->size ||
+	    ph->p_filesz > image->size - ph->p_offset || !access_ok(start, end - start) ||
+	    ((ph->p_vaddr ^ ph->p_offset) & ~PAGE_MASK))
 		return -ENOEXEC;
-	if (insert_vma(mm, start, end, segment_flags(ph->p_flags)))
-		return -ENOEXEC; /* overlapping segments */
-	/* The part past p_filesz (.bss) stays zero: pages come zeroed. */
-	return copy_to_mm(mm, ph->p_vaddr + bias, image + ph->p_offset, ph->p_filesz);
+	/* Segments may share a page at their ends: the later one's mapping
+	 * replaces the earlier's there, as MAP_FIXED does in Linux. */
+	do_munmap(mm, start, end - start);
+	if (ph->p_filesz) {
+		long err = mmap_region(mm, image->file, start, file_end - start, flags,
+				       ph->p_offset & PAGE_MASK);
+		if (!err)
+			err = padzero(mm, vaddr + ph->p_filesz, MIN(file_end, vaddr + ph->p_memsz));
+		if (err)
+			return err;
+	} else {
+		file_end = start;
+	}
+	if (end > file_end && insert_vma(mm, file_end, end, flags))
+		return -ENOMEM;
+	return 0;
 }
 
 /* Where the program headers are in the new address space. */
@@ -215,10 +253,10 @@ long exec_program(struct mm_struct *mm, const struct exec_image *image, int argc
 
 	if (argc > MAX_ARG_STRINGS || envc > MAX_ARG_STRINGS)
 		return -E2BIG;
-	const struct elf64_ehdr *eh = image->data;
-	if (!valid_header(eh, image->size))
-		return -ENOEXEC;
-	const struct elf64_phdr *ph = (const void *)((const char *)image->data + eh->e_phoff);
+	const struct elf64_ehdr *eh = image->header;
+	if (!valid_header(eh, image->header_size))
+		return -ENOEXEC; /* not ELF, or program headers beyond the first page */
+	const struct elf64_phdr *ph = (const void *)((const char *)image->header + eh->e_phoff);
 	if (eh->e_type == ET_DYN)
 		bias = ET_DYN_BASE;
 	for (int i = 0; i < eh->e_phnum; i++)
@@ -227,7 +265,7 @@ long exec_program(struct mm_struct *mm, const struct exec_image *image, int argc
 	for (int i = 0; i < eh->e_phnum; i++) {
 		if (ph[i].p_type != PT_LOAD)
 			continue;
-		err = load_segment(mm, image->data, image->size, &ph[i], bias);
+		err = load_segment(mm, image, &ph[i], bias);
 		if (err)
 			return err;
 		end = MAX(end, ALIGN_UP(ph[i].p_vaddr + bias + ph[i].p_memsz, PAGE_SIZE));

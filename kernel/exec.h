@@ -8,17 +8,19 @@ struct mm_struct;
 #define MAX_ARG_STRINGS 64
 #define MAX_ARG_LEN 256
 
-/* A program file's contents, already in memory. */
+/* A program file, open, with its first page read (the ELF header and
+ * the program headers must be in it). */
 struct exec_image {
-	const char *name; /* for AT_EXECFN */
-	const void *data;
-	size_t size;
-	void *copy;       /* data, if read into kernel memory: put_program frees it */
+	const char *name;  /* for AT_EXECFN */
+	struct file *file; /* its segments are mapped from here */
+	size_t size;       /* the file's */
+	void *header;      /* a copy of the first page (kmalloc'ed) */
+	size_t header_size; /* bytes of it that are the file's */
 };
 
 /* The program at path (resolved as execve does, from the working
- * directory), in memory: 0, or -ENOENT, -EACCES (not a regular file),
- * -EIO (unreadable), -ENOMEM. */
+ * directory), opened: 0, or -ENOENT, -EACCES (not a regular file or not
+ * mappable), -EIO (unreadable), -ENOMEM. */
 long find_program(const char *path, struct exec_image *image);
 /* Done with what find_program found. */
 void put_program(struct exec_image *image);

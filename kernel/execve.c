@@ -8,7 +8,7 @@
 #include "fs/fdtable.h"
 #include "fs/internal.h"
 #include "lib/err.h"
-#include "fs/rootfs.h"
+#include "fs/file.h"
 #include "fs/stat.h"
 #include "kernel/errno.h"
 #include "kernel/fpu.h"
@@ -63,54 +63,45 @@ static void free_args(struct exec_args *a)
 	kfree(a);
 }
 
-/* Programs are read whole into kernel memory, so one is at most this big. */
-#define MAX_PROGRAM_SIZE (4ul << 20)
-
-/* Copy the file's bytes out of its page cache (reading them in). */
-static long read_whole_file(struct inode *inode, struct exec_image *image)
-{
-	size_t size = (size_t)i_size_read(inode);
-
-	if (size > MAX_PROGRAM_SIZE)
-		return -ENOMEM;
-	char *buf = kmalloc(MAX(size, (size_t)1));
-	if (!buf)
-		return -ENOMEM;
-	for (size_t off = 0; off < size; off += PAGE_SIZE) {
-		struct page *page = read_mapping_page(inode->i_mapping, off >> PAGE_SHIFT, NULL);
-		if (IS_ERR(page)) {
-			kfree(buf);
-			return PTR_ERR(page);
-		}
-		memcpy(buf + off, page_address(page), MIN(PAGE_SIZE, size - off));
-		put_page(page);
-	}
-	image->data = image->copy = buf;
-	image->size = size;
-	return 0;
-}
-
 long find_program(const char *path, struct exec_image *image)
 {
 	struct path p;
+	struct file *file;
 	long err = kern_path(path, LOOKUP_FOLLOW, &p);
 
 	if (err)
 		return err;
-	struct inode *inode = p.dentry->d_inode;
 	*image = (struct exec_image){ .name = path };
-	if (!S_ISREG(inode->i_mode))
+	struct inode *inode = p.dentry->d_inode;
+	if (!S_ISREG(inode->i_mode) || !inode->i_fop->mmap)
 		err = -EACCES; /* Linux: a directory or a device is not executable */
-	else if (!rootfs_file_data(inode, &image->data, &image->size))
-		err = read_whole_file(inode, image);
+	else
+		err = vfs_open_path(&p, O_RDONLY, &file);
 	path_put(&p);
-	return err;
+	if (err)
+		return err;
+	image->file = file;
+	image->size = (size_t)i_size_read(inode);
+	image->header_size = MIN(image->size, (size_t)PAGE_SIZE);
+	image->header = kmalloc(PAGE_SIZE);
+	struct page *page = !image->header ? ERR_PTR(-ENOMEM) :
+			    read_mapping_page(inode->i_mapping, 0, file);
+	if (IS_ERR(page)) {
+		put_program(image);
+		return PTR_ERR(page);
+	}
+	memcpy(image->header, page_address(page), image->header_size);
+	put_page(page);
+	return 0;
 }
 
 void put_program(struct exec_image *image)
 {
-	kfree(image->copy);
-	image->copy = NULL;
+	kfree(image->header);
+	image->header = NULL;
+	if (image->file)
+		fput(image->file);
+	image->file = NULL;
 }
 
 long find_command(const char *name, char *path, size_t size, struct exec_image *image)

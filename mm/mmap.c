@@ -112,6 +112,20 @@ static int mmap_backing(struct vm_area_struct *vma, struct file *file, uint64_t 
 	return 0;
 }
 
+long mmap_region(struct mm_struct *mm, struct file *file, unsigned long addr, unsigned long len,
+		 unsigned long vm_flags, uint64_t off)
+{
+	int err = insert_vma(mm, addr, addr + len, vm_flags);
+
+	if (err)
+		return err;
+	struct vm_area_struct *vma = find_vma(mm, addr);
+	err = mmap_backing(vma, file, off);
+	if (err)
+		remove_vma(mm, vma);
+	return err;
+}
+
 static long do_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, uint64_t prot,
 		    uint64_t flags, uint64_t fd, uint64_t off)
 {
@@ -137,16 +151,8 @@ static long do_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, uint64_t 
 			return -ENOMEM;
 	}
 	unsigned long vm_flags = prot_to_vm_flags(prot) | (type == MAP_SHARED ? VM_SHARED : 0);
-	int err = insert_vma(mm, addr, addr + len, vm_flags);
-	if (err)
-		return err;
-	struct vm_area_struct *vma = find_vma(mm, addr);
-	err = mmap_backing(vma, file, off);
-	if (err) {
-		remove_vma(mm, vma);
-		return err;
-	}
-	return (long)addr;
+	long err = mmap_region(mm, file, addr, len, vm_flags, off);
+	return err ? err : (long)addr;
 }
 
 long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,

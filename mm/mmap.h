@@ -64,6 +64,11 @@ unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long len);
 /* Remove [start, end) from every area (splitting as needed) and unmap it. */
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
 unsigned long prot_to_vm_flags(uint64_t prot);
+/* A new area [addr, addr + len) with vm_flags, free before, mapping file
+ * from byte off (NULL: anonymous; shared anonymous gets a shmem file):
+ * 0 or -errno, nothing left behind. (The exec loader and mmap.) */
+long mmap_region(struct mm_struct *mm, struct file *file, unsigned long addr, unsigned long len,
+		 unsigned long vm_flags, uint64_t off);
 
 long sys_brk(uint64_t brk);
 long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,

@@ -103,13 +103,13 @@ def test_bad_kill_requests(vm):
 
 
 def test_finished_programs_give_back_all_their_memory(vm):
-    before = vm.meminfo()
+    before = vm.memory_in_use()
     for _ in range(5):
         vm.command("run hello")
     pid = spawn_background(vm, "spin")
     vm.command(f"kill {pid} 9")
     until_reaped(vm, pid)
-    assert vm.meminfo() == before
+    assert vm.memory_in_use() == before
 
 
 def test_signals_behave_as_on_linux(vm):
@@ -138,10 +138,10 @@ def test_fork_cow_execve_and_300_processes(vm):
     and 300 processes alive at once; all their memory comes back - each
     reaped task's struct proc, signal_struct, sighand_struct and
     files_struct too (the kmalloc caches hold what they held before)."""
-    before, objects = vm.meminfo(), slab_objects(vm)
+    before, objects = vm.memory_in_use(), slab_objects(vm)
     out = vm.run_suite("forktest 300")
     assert "ok: 300 processes at once: 300 started, 300 exited as expected" in out
-    assert vm.meminfo() == before
+    assert vm.memory_in_use() == before
     assert slab_objects(vm) == objects
 
 
@@ -172,12 +172,12 @@ def test_startup_state_as_linux_lays_it_out(vm):
 def test_a_huge_console_write_leaves_the_console_answering_and_dies_of_sigkill(vm):
     """write(1, buf, 2 GiB) takes far longer than anyone waits: meanwhile
     the console answers, and SIGKILL ends the write and the process."""
-    before = vm.meminfo()
+    before = vm.memory_in_use()
     pid = spawn_background(vm, "bigwrite")
     assert ps(vm)[pid][3] == "bigwrite"
     assert vm.command(f"kill {pid} 9").replace("\0", "") == ""
     assert f"[{pid}] bigwrite killed by signal 9 SIGKILL" in until_reaped(vm, pid)
-    assert vm.meminfo() == before
+    assert vm.memory_in_use() == before
 
 
 def test_a_signal_ends_a_huge_console_write_with_a_short_count(vm):
@@ -246,6 +246,6 @@ def test_vfork_posix_spawn_system_and_popen(vm):
     the child execs or exits; musl's posix_spawn(p) (clone with CLONE_VM,
     CLONE_VFORK and a stack) runs programs; system() and popen() fail
     cleanly with ENOENT since there is no /bin/sh. No memory leaks."""
-    before = vm.meminfo()
+    before = vm.memory_in_use()
     vm.run_suite("spawntest")
-    assert vm.meminfo() == before
+    assert vm.memory_in_use() == before
