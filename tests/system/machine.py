@@ -352,7 +352,11 @@ class Machine:
         leave their files' pages cached (as Linux does), and that is not
         memory a process kept. A page a process leaked still shows."""
         info = self.meminfo()
-        cached = info.pop("Active(file)", 0) + info.pop("Inactive(file)", 0)
+        active_file, inactive_file = info.pop("Active(file)", 0), info.pop("Inactive(file)", 0)
+        cached = active_file + inactive_file
+        # Linux's Active and Inactive lines count both kinds.
+        info["Active"] = info.get("Active", 0) - active_file
+        info["Inactive"] = info.get("Inactive", 0) - inactive_file
         info.pop("MemAvailable", None)
         info.pop("Cached", None)
         info.pop("Buffers", None)
