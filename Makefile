@@ -80,16 +80,17 @@ $(BUILD)/user/hello-pie: user/hello.c Makefile
 		-Wl,-Bstatic -Wl,--no-dynamic-linker -Wl,-z,text -o $@
 
 # The initramfs: every user program and every regular file in $(EXTRA),
-# under its bare name ("hello"), in the newc cpio format (fs/cpio.c reads
-# it). EXTRA can change from one make to the next, so the rule always runs
+# in /bin as on the disk ("/bin/hello"), in the newc cpio format
+# (fs/cpio.c reads it). EXTRA can change from one make to the next, so the rule always runs
 # (FORCE): it packs the files into a new archive and replaces the old one
 # only if the bytes differ, so the ISO is rebuilt only when something
 # changed. For the same files cpio writes the same bytes: cp -p keeps the
-# times, --reproducible numbers inodes from 1 and leaves out devices.
+# times (and bin/ gets a fixed one), --reproducible numbers inodes from 1
+# and leaves out devices.
 INITRAMFS := $(BUILD)/initramfs.cpio
 
 $(INITRAMFS): $(USER_PROGS) FORCE
-	@set -e; dir=$(BUILD)/initramfs.d; rm -rf $$dir; mkdir -p $$dir; \
+	@set -e; dir=$(BUILD)/initramfs.d/bin; rm -rf $(BUILD)/initramfs.d; mkdir -p $$dir; \
 	cp -p $(USER_PROGS) $$dir/; \
 	if [ -n "$(EXTRA)" ]; then \
 		[ -d "$(EXTRA)" ] || { echo "EXTRA=$(EXTRA) is not a directory"; exit 1; }; \
@@ -99,7 +100,9 @@ $(INITRAMFS): $(USER_PROGS) FORCE
 			cp -p "$$f" $$dir/; \
 		done; \
 	fi; \
-	(cd $$dir && ls -A | LC_ALL=C sort | cpio -o -H newc --quiet --reproducible -R 0:0) >$@.new; \
+	chmod 755 $$dir; touch -d @1 $$dir; \
+	(cd $$dir/.. && { echo bin; ls -A bin | LC_ALL=C sort | sed 's|^|bin/|'; } | \
+		cpio -o -H newc --quiet --reproducible -R 0:0) >$@.new; \
 	if cmp -s $@.new $@; then rm $@.new; else echo "  CPIO    $@"; mv $@.new $@; fi
 
 FORCE:
@@ -135,7 +138,7 @@ $(DISK_FRESH): $(INITRAMFS) Makefile
 	@echo "  MKE2FS  $@"
 	@set -e; dir=$(BUILD)/root.d; rm -rf $$dir; \
 	mkdir -p $$dir/bin $$dir/tmp $$dir/home $$dir/proc $$dir/sys $$dir/dev $$dir/mnt $$dir/etc; \
-	cp -p $(BUILD)/initramfs.d/* $$dir/bin/; \
+	cp -p $(BUILD)/initramfs.d/bin/* $$dir/bin/; \
 	chmod 755 $$dir $$dir/*; chmod 1777 $$dir/tmp; touch -d @1 $$dir $$dir/*; \
 	rm -f $@.new; \
 	$(FAKEROOT) sh -c 'chown -R 0:0 $$0 && E2FSPROGS_FAKE_TIME=1 mke2fs -q -t ext2 -b 4096 \

@@ -47,6 +47,11 @@ int sync_dirty_buffer(struct page *page)
 
 	lock_page(page);
 	wait_on_page_writeback(page);
+	if (page_test(page, PG_hwpoison) && page_test(page, PG_dirty)) {
+		cancel_poisoned_write(page);
+		unlock_page(page);
+		return -EIO;
+	}
 	if (!clear_page_dirty_for_io(page)) {
 		unlock_page(page);
 		return 0;

@@ -399,6 +399,8 @@ int sync_filesystem(struct super_block *sb);
 struct dentry *simple_lookup(struct inode *dir, struct dentry *dentry, unsigned int flags);
 /* Directory file operations over the cached children (dcache_readdir). */
 extern const struct file_operations simple_dir_operations;
+/* A directory's read(): EISDIR, as on Linux (fs/libfs.c). */
+long generic_read_dir(struct file *f, struct iov_iter *to, loff_t *pos);
 extern const struct inode_operations simple_dir_inode_operations;
 int simple_setattr(struct dentry *dentry, struct iattr *attr);
 int simple_statfs(struct dentry *dentry, struct kstatfs *buf);

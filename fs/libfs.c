@@ -63,7 +63,7 @@ int dcache_readdir(struct file *f, struct dir_context *ctx)
 	return 0;
 }
 
-static long simple_dir_read(struct file *f, struct iov_iter *to, loff_t *pos)
+long generic_read_dir(struct file *f, struct iov_iter *to, loff_t *pos)
 {
 	(void)f, (void)to, (void)pos;
 	return -EISDIR;
@@ -90,7 +90,7 @@ int noop_fsync(struct file *f, loff_t start, loff_t end, int datasync)
 }
 
 const struct file_operations simple_dir_operations = {
-	.read = simple_dir_read,
+	.read = generic_read_dir,
 	.llseek = no_end_llseek,
 	.iterate_shared = dcache_readdir,
 	.fsync = noop_fsync,

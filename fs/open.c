@@ -91,7 +91,8 @@ long vfs_open_path(const struct path *path, unsigned int flags, struct file **ou
 			return err;
 		}
 	}
-	if ((flags & O_TRUNC) && write && S_ISREG(inode->i_mode)) {
+	/* Even with O_RDONLY, as Linux (do_open: O_TRUNC asks for MAY_WRITE). */
+	if ((flags & O_TRUNC) && S_ISREG(inode->i_mode)) {
 		int err = do_truncate(path->dentry, 0);
 		if (err) {
 			fput(f);

@@ -62,7 +62,7 @@ struct elf64_phdr {
 };
 
 /* What programs started from the console find in their environment. */
-static char *const default_envp[] = { "HOME=/", "PATH=/", "TERM=vt100" };
+static char *const default_envp[] = { "HOME=/", "PATH=/bin", "TERM=vt100" };
 
 /* Write len bytes at user address va of mm (not necessarily the current
  * address space), faulting pages in as needed. */

@@ -168,6 +168,32 @@ void delete_from_page_cache(struct page *page)
 	put_page(page); /* the cache's reference */
 }
 
+/* What a page-cache page's state is, which moves with its contents. */
+#define PAGECACHE_STATE_FLAGS                                                       \
+	(1UL << PG_uptodate | 1UL << PG_dirty | 1UL << PG_error | 1UL << PG_referenced | \
+	 1UL << PG_mlocked)
+
+void replace_page_cache_page(struct page *old, struct page *new)
+{
+	struct address_space *mapping = old->mapping;
+	bool was_on;
+
+	new->flags |= old->flags & PAGECACHE_STATE_FLAGS;
+	new->mapping = mapping;
+	new->index = old->index;
+	get_page(new); /* the cache's reference */
+	was_on = irq_save();
+	xa_store(&mapping->i_pages, old->index, new); /* an existing slot: no memory needed */
+	irq_restore(was_on);
+	lru_cache_add(new);
+	/* The dirty state (and its count and tag) now belongs to new. */
+	old->flags &= ~PAGECACHE_STATE_FLAGS;
+	old->mapping = NULL;
+	if (page_test(old, PG_lru))
+		del_page_from_lru_list(old);
+	put_page(old); /* the cache's reference */
+}
+
 struct page *pagecache_get_page(struct address_space *mapping, unsigned long index,
 				unsigned int fgp_flags)
 {
@@ -306,6 +332,11 @@ long generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *pos)
 			err = (int)PTR_ERR(page);
 			break;
 		}
+		if (page_test(page, PG_hwpoison)) { /* kept in a cache, its data lost */
+			put_page(page);
+			err = -EIO;
+			break;
+		}
 		/* The size may have shrunk while the page was read. */
 		isize = i_size_read(inode);
 		n = MIN(PAGE_SIZE - offset, iov_iter_count(to));
@@ -430,6 +461,11 @@ static int filemap_fault(struct vm_area_struct *vma, unsigned long addr)
 		unlock_page(page);
 		put_page(page);
 		return 0;
+	}
+	if (page_test(page, PG_hwpoison)) { /* kept in the cache, corrupt: SIGBUS */
+		unlock_page(page);
+		put_page(page);
+		return -EHWPOISON;
 	}
 	/* The reference taken by the lookup belongs to the mapping now. */
 	err = map_user_page(vma->vm_mm, addr & PAGE_MASK, page, vma->vm_flags & ~VM_WRITE);

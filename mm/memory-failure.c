@@ -20,6 +20,7 @@
  * process that maps it (hwpoison_user_mappings), and they are told.
  */
 #include "mm/memory-failure.h"
+#include "mm/shmem.h"
 #include "kernel/errno.h"
 #include "kernel/monitor.h"
 #include "kernel/panic.h"
@@ -65,8 +66,11 @@ enum mf_action_page_type {
 	MF_MSG_UNMAP_FAILED,
 	MF_MSG_DIRTY_MLOCKED_LRU,
 	MF_MSG_CLEAN_MLOCKED_LRU,
+	MF_MSG_DIRTY_UNEVICTABLE_LRU,
+	MF_MSG_CLEAN_UNEVICTABLE_LRU,
 	MF_MSG_DIRTY_LRU,
 	MF_MSG_CLEAN_LRU,
+	MF_MSG_TRUNCATED_LRU,
 	MF_MSG_BUDDY,
 	MF_MSG_KERNEL_ALLOCATION,
 	MF_MSG_UNKNOWN,
@@ -79,8 +83,11 @@ static const char *const action_page_types[] = {
 	[MF_MSG_UNMAP_FAILED] = "unmapping failed page",
 	[MF_MSG_DIRTY_MLOCKED_LRU] = "dirty mlocked LRU page",
 	[MF_MSG_CLEAN_MLOCKED_LRU] = "clean mlocked LRU page",
+	[MF_MSG_DIRTY_UNEVICTABLE_LRU] = "dirty unevictable LRU page",
+	[MF_MSG_CLEAN_UNEVICTABLE_LRU] = "clean unevictable LRU page",
 	[MF_MSG_DIRTY_LRU] = "dirty LRU page",
 	[MF_MSG_CLEAN_LRU] = "clean LRU page",
+	[MF_MSG_TRUNCATED_LRU] = "already truncated LRU page",
 	[MF_MSG_BUDDY] = "free buddy page",
 	/* Not Linux's: Linux 6.1 says "unhandlable page." and then "unknown
 	 * page" for a single kernel page in use; we name what it is. */
@@ -122,37 +129,87 @@ static int action_result(unsigned long pfn, enum mf_action_page_type type,
 	return result == MF_RECOVERED || result == MF_DELAYED ? 0 : -EBUSY;
 }
 
+struct page_state;
+
 /* The kernel keeps using the frame; all we can do is mark it. */
-static enum mf_result me_kernel(struct page *p, unsigned long pfn)
+static enum mf_result me_kernel(const struct page_state *ps, struct page *p, unsigned long pfn)
 {
-	(void)p, (void)pfn;
+	(void)ps, (void)p, (void)pfn;
 	return MF_IGNORED;
 }
 
-static enum mf_result me_unknown(struct page *p, unsigned long pfn)
+static enum mf_result me_unknown(const struct page_state *ps, struct page *p, unsigned long pfn)
 {
+	(void)ps;
 	pr_err(MF "%#lx: Unknown page state (flags %#lx)\n", pfn, p->flags);
 	return MF_IGNORED;
+}
+
+static bool has_extra_refcount(const struct page_state *ps, struct page *p, unsigned long pfn,
+			       int extra_pins);
+
+/*
+ * Take a file page out of its page cache, as truncation would punch a
+ * one-page hole (Linux: truncate_error_page). A regular file's data page
+ * goes through its file system (a_ops->error_remove_page: ext2 and the
+ * others use generic_error_remove_page); anything else - a block
+ * device's metadata page - only if it is clean and nobody holds it
+ * (invalidate_inode_page): a file system using a metadata block would
+ * otherwise go on using a frame that has left the cache. The next read
+ * of the page reads the disk's copy into a new frame.
+ */
+static enum mf_result truncate_error_page(struct page *p, unsigned long pfn,
+					  struct address_space *mapping)
+{
+	if (mapping->a_ops->error_remove_page) {
+		int err = mapping->a_ops->error_remove_page(mapping, p);
+		if (err) {
+			pr_info(MF "%#lx: Failed to punch page: %d\n", pfn, err);
+			return MF_FAILED;
+		}
+		return MF_RECOVERED;
+	}
+	if (invalidate_inode_page(p))
+		return MF_RECOVERED;
+	pr_info(MF "%#lx: Failed to invalidate\n", pfn);
+	return MF_FAILED;
 }
 
 /* The page was unmapped from every process (hwpoison_user_mappings):
  * take it off the LRU lists, so that nothing finds it there again. The
  * reference memory_failure took keeps it out of the allocator. An
- * anonymous page has no other copy to drop: that is all. (A clean
- * page-cache page will also be dropped from its file here.) */
-static enum mf_result me_pagecache_clean(struct page *p, unsigned long pfn)
+ * anonymous page has no other copy to drop: that is all. A page-cache
+ * page leaves its file's cache. */
+static enum mf_result me_pagecache_clean(const struct page_state *ps, struct page *p,
+					 unsigned long pfn)
 {
-	(void)pfn;
 	if (page_test(p, PG_lru))
 		del_page_from_lru_list(p);
-	return MF_RECOVERED;
+	if (page_test(p, PG_anon))
+		return MF_RECOVERED;
+	struct address_space *mapping = page_mapping(p);
+	if (!mapping)
+		return MF_FAILED; /* torn down meanwhile */
+	/* A tmpfs page stays in its cache (its data has no other copy), which
+	 * holds one reference of its own (Linux: extra_pins). */
+	int extra_pins = shmem_inode(mapping->host);
+	enum mf_result result = truncate_error_page(p, pfn, mapping);
+	return has_extra_refcount(ps, p, pfn, extra_pins) ? MF_FAILED : result;
 }
 
-/* The data existed only here. (A dirty page-cache page will also record
- * the write-back error, EIO, in its file's mapping here.) */
-static enum mf_result me_pagecache_dirty(struct page *p, unsigned long pfn)
+/* The data existed only here. A page-cache page's file learns that a
+ * write was lost: its mapping records EIO, which fsync, fdatasync and
+ * msync(MS_SYNC) report once to each open file (errseq); then the page
+ * goes as a clean one would, and reads see the disk's older copy. */
+static enum mf_result me_pagecache_dirty(const struct page_state *ps, struct page *p,
+					 unsigned long pfn)
 {
-	return me_pagecache_clean(p, pfn);
+	struct address_space *mapping = page_mapping(p);
+
+	page_set(p, PG_error);
+	if (mapping)
+		mapping_set_error(mapping, -EIO);
+	return me_pagecache_clean(ps, p, pfn);
 }
 
 static bool flags_are(const struct page *p, unsigned long mask, unsigned long res)
@@ -180,6 +237,16 @@ static bool is_dirty_mlocked(const struct page *p)
 static bool is_clean_mlocked(const struct page *p)
 {
 	return flags_are(p, F(PG_mlocked) | F(PG_dirty), F(PG_mlocked));
+}
+
+static bool is_dirty_unevictable(const struct page *p)
+{
+	return flags_are(p, F(PG_unevictable) | F(PG_dirty), F(PG_unevictable) | F(PG_dirty));
+}
+
+static bool is_clean_unevictable(const struct page *p)
+{
+	return flags_are(p, F(PG_unevictable) | F(PG_dirty), F(PG_unevictable));
 }
 
 static bool is_dirty_lru(const struct page *p)
@@ -226,12 +293,14 @@ static bool any_state(const struct page *p)
 static const struct page_state {
 	bool (*match)(const struct page *head);
 	enum mf_action_page_type type;
-	enum mf_result (*action)(struct page *p, unsigned long pfn);
+	enum mf_result (*action)(const struct page_state *ps, struct page *p, unsigned long pfn);
 } error_states[] = {
 	{ is_reserved, MF_MSG_KERNEL, me_kernel },
 	{ is_slab, MF_MSG_SLAB, me_kernel },
 	{ is_dirty_mlocked, MF_MSG_DIRTY_MLOCKED_LRU, me_pagecache_dirty },
 	{ is_clean_mlocked, MF_MSG_CLEAN_MLOCKED_LRU, me_pagecache_clean },
+	{ is_dirty_unevictable, MF_MSG_DIRTY_UNEVICTABLE_LRU, me_pagecache_dirty },
+	{ is_clean_unevictable, MF_MSG_CLEAN_UNEVICTABLE_LRU, me_pagecache_clean },
 	{ is_dirty_lru, MF_MSG_DIRTY_LRU, me_pagecache_dirty },
 	{ is_clean_lru, MF_MSG_CLEAN_LRU, me_pagecache_clean },
 	{ is_kernel_high_order, MF_MSG_KERNEL_HIGH_ORDER, me_kernel },
@@ -246,8 +315,22 @@ static int identify_page_state(unsigned long pfn, struct page *p, int flags)
 	for (size_t i = 0;; i++) {
 		const struct page_state *ps = &error_states[i];
 		if (ps->match(head))
-			return action_result(pfn, ps->type, ps->action(head, pfn), flags);
+			return action_result(pfn, ps->type, ps->action(ps, head, pfn), flags);
 	}
+}
+
+/* Someone besides memory_failure (its own reference) and the extra_pins
+ * the page's owner keeps still holds the page after it left the cache:
+ * they may read it (Linux's check). */
+static bool has_extra_refcount(const struct page_state *ps, struct page *p, unsigned long pfn,
+			       int extra_pins)
+{
+	int count = p->refcount - 1 - extra_pins;
+
+	if (count <= 0)
+		return false;
+	pr_err(MF "%#lx: %s still referenced by %d users\n", pfn, action_page_types[ps->type], count);
+	return true;
 }
 
 /*
@@ -368,15 +451,23 @@ static void collect_procs(struct page *p, struct list_head *tokill, bool force_e
 	rmap_walk(p, &rwc);
 }
 
-/* Replace one mapping of the page with a hwpoison entry; the page learns
- * from the PTE whether it was written (Linux: try_to_unmap_one). */
+struct unmap {
+	struct page *page;
+	bool poison; /* leave hwpoison entries (else: plain empty PTEs) */
+};
+
+/* Take one mapping of the page away, leaving a hwpoison entry - or, for a
+ * clean file page that will be re-read, nothing: the next access faults
+ * the disk's copy in. The page learns from the PTE whether it was written
+ * (Linux: try_to_unmap_one). */
 static void unmap_one(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, void *arg)
 {
-	struct page *p = arg;
+	struct unmap *u = arg;
+	struct page *p = u->page;
 
 	if (pte_dirty(*pte))
-		page_set(p, PG_dirty);
-	*pte = make_hwpoison_entry(page_to_pfn(p));
+		set_page_dirty(p);
+	*pte = u->poison ? make_hwpoison_entry(page_to_pfn(p)) : 0;
 	flush_tlb_page(vma->vm_mm, addr);
 	p->mapcount--;
 	vma->vm_mm->rss--;
@@ -396,18 +487,22 @@ static void kill_proc(struct proc *t, unsigned long addr, unsigned long pfn, int
 		do_send_sig_info(SIGBUS, &info, t, PIDTYPE_PID);
 }
 
-/* Anonymous data is always dirty: its only copy is gone, so everyone
- * collected is told. (A task that has exited meanwhile is still there,
- * held by its reference; a signal to a zombie changes nothing.) If a
- * mapping could not be removed, the process would go on using bad data:
- * it is killed outright. */
-static void kill_procs(struct list_head *tokill, bool unmap_failed, unsigned long pfn, int flags)
+/* Those collected are told only if data was lost (forcekill): the page
+ * was dirty - anonymous data always is, its only copy is gone - or a
+ * mapping could not be removed. (A task that has exited meanwhile is
+ * still there, held by its reference; a signal to a zombie changes
+ * nothing.) If a mapping could not be removed, the process would go on
+ * using bad data: it is killed outright. */
+static void kill_procs(struct list_head *tokill, bool forcekill, bool unmap_failed,
+		       unsigned long pfn, int flags)
 {
 	while (!list_empty(tokill)) {
 		struct to_kill *tk = list_first_entry(tokill, struct to_kill, list);
 		struct proc *t = tk->tsk;
 		list_del(&tk->list);
-		if (unmap_failed) {
+		if (!forcekill) {
+			/* nothing was lost: nobody needs to know */
+		} else if (unmap_failed) {
 			pr_err(MF "%#lx: forcibly killing %s:%d because of failure to unmap corrupted page\n",
 			       pfn, t->comm, t->pid);
 			proc_kill(t, SIGKILL);
@@ -419,27 +514,56 @@ static void kill_procs(struct list_head *tokill, bool unmap_failed, unsigned lon
 	}
 }
 
+/* The file's pages go back to a disk (Linux: mapping_can_writeback):
+ * a clean one has a good copy there. Memory file systems (rootfs,
+ * tmpfs) have none. */
+static bool mapping_can_writeback(const struct address_space *mapping)
+{
+	return mapping->a_ops && mapping->a_ops->writepage;
+}
+
+/*
+ * Take the page from every process that maps it, and tell them if data
+ * was lost (Linux: hwpoison_user_mappings). A clean file page whose PTEs
+ * were never written is the disk's copy: its mappings are simply
+ * cleared, and nobody is told, not even in early-kill mode. Anything
+ * else - written through a mapping (page_mkclean finds the dirty PTEs),
+ * dirty, or anonymous - leaves hwpoison entries, and its processes are
+ * told (kill_procs).
+ */
 static bool hwpoison_user_mappings(struct page *p, unsigned long pfn, int flags)
 {
+	struct address_space *mapping = page_mapping(p);
+	struct unmap u = { .page = p, .poison = true };
+	struct rmap_walk_control rwc = { .rmap_one = unmap_one, .arg = &u };
 	struct list_head tokill;
-	struct rmap_walk_control rwc = { .rmap_one = unmap_one, .arg = p };
 
+	if (!page_test(p, PG_dirty) && mapping && mapping_can_writeback(mapping)) {
+		if (page_mkclean(p)) {
+			set_page_dirty(p);
+		} else {
+			u.poison = false;
+			pr_info(MF "%#lx: corrupted page was clean: dropped without side effects\n", pfn);
+		}
+	}
 	INIT_LIST_HEAD(&tokill);
 	collect_procs(p, &tokill, flags & MF_ACTION_REQUIRED);
 	rmap_walk(p, &rwc);
 	bool unmapped = p->mapcount == 0;
 	if (!unmapped)
 		pr_err(MF "%#lx: failed to unmap page (mapcount=%d)\n", pfn, p->mapcount);
-	kill_procs(&tokill, !unmapped, pfn, flags);
+	bool forcekill = page_test(p, PG_dirty) || page_test(p, PG_anon) || !unmapped;
+	kill_procs(&tokill, forcekill, !unmapped, pfn, flags);
 	return unmapped;
 }
 
 /*
- * A poisoned user page is ours for good: it never goes back to the
- * allocator, and an anonymous one keeps its anon_vma alive, so the
- * reverse map still finds the hwpoison entries where processes had it
- * (a page-cache page's mapping has them through its file's areas).
- * unpoison_memory() lets go of both.
+ * A poisoned anonymous page is ours for good: it never goes back to the
+ * allocator, and it keeps its anon_vma alive, so the reverse map still
+ * finds the hwpoison entries where processes had it. unpoison_memory()
+ * lets go of both. (A page-cache page is held only while it is dealt
+ * with: once it has left its cache and its mappings, its last put_page
+ * frees it into poison's keeping, off the free lists - mm/buddy.c.)
  */
 static void keep_user_page(struct page *p)
 {
@@ -500,6 +624,35 @@ static bool kernel_controls(unsigned long pfn)
 	return pfn_valid(pfn) && memblock_is_memory((phys_addr_t)pfn << PAGE_SHIFT);
 }
 
+/*
+ * A user page - anonymous, or a file's page-cache page, mapped or not:
+ * held and locked while it is taken away, so that nothing else (I/O,
+ * truncation, reclaim) changes what it is meanwhile; a write to the disk
+ * already under way is waited for, since the disk reads the frame.
+ */
+static int memory_failure_user(struct page *p, unsigned long pfn, int flags)
+{
+	bool anon = page_test(p, PG_anon);
+	int ret;
+
+	if (anon)
+		keep_user_page(p);
+	else
+		get_page(p);
+	lock_page(p);
+	wait_on_page_writeback(p);
+	if (!hwpoison_user_mappings(p, pfn, flags))
+		ret = action_result(pfn, MF_MSG_UNMAP_FAILED, MF_IGNORED, flags);
+	else if (!anon && !p->mapping) /* truncated before we had the lock */
+		ret = action_result(pfn, MF_MSG_TRUNCATED_LRU, MF_IGNORED, flags);
+	else
+		ret = identify_page_state(pfn, p, flags);
+	unlock_page(p);
+	if (!anon)
+		put_page(p);
+	return ret;
+}
+
 int memory_failure(unsigned long pfn, int flags)
 {
 	if (!sysctl_memory_failure_recovery)
@@ -527,18 +680,9 @@ int memory_failure(unsigned long pfn, int flags)
 		num_poisoned_pages--;
 		return -EOPNOTSUPP;
 	}
-	/* Anonymous or page-cache (a tmpfs or shared anonymous page): both
-	 * are found through the reverse map. */
-	if (!is_user_page(p) || p->mapcount == 0)
-		return identify_page_state(pfn, p, flags);
-	/* A user page: locked while it is taken away, so that nothing else
-	 * (reclaim, I/O, later) changes what it is meanwhile. */
-	keep_user_page(p);
-	lock_page(p);
-	int ret = hwpoison_user_mappings(p, pfn, flags) ? identify_page_state(pfn, p, flags) :
-		  action_result(pfn, MF_MSG_UNMAP_FAILED, MF_IGNORED, flags);
-	unlock_page(p);
-	return ret;
+	if (!page_test(p, PG_lru) && !(page_test(p, PG_anon) && p->mapcount > 0))
+		return identify_page_state(pfn, p, flags); /* the kernel's, or no state at all */
+	return memory_failure_user(p, pfn, flags);
 }
 
 /*
@@ -562,6 +706,46 @@ static void move_mapping(struct vm_area_struct *vma, unsigned long addr, uint64_
 	put_page(old);
 }
 
+/* The old frame is retired: poisoned and counted, without a "Memory
+ * failure:" line, since nothing was lost. */
+static void retire_frame(struct page *old, unsigned long pfn, struct page *new)
+{
+	page_set(old, PG_hwpoison);
+	num_poisoned_pages++;
+	remember(pfn, MF_MSG_DIRTY_LRU, MF_RECOVERED, MF_SW_SIMULATED);
+	pr_info("soft offline: %#lx: contents moved to %#lx\n", pfn, page_to_pfn(new));
+}
+
+/* A page-cache page moves to a new frame in its cache, every mapping with
+ * it (Linux migrates it: migrate_pages); clean or dirty, its state goes
+ * along, and the old frame, off its cache and mappings, is freed into
+ * poison's keeping by its last put_page. */
+static int soft_offline_file_page(struct page *old, unsigned long pfn)
+{
+	struct page *new = alloc_page();
+
+	if (!new)
+		return -ENOMEM;
+	get_page(old);
+	lock_page(old);
+	wait_on_page_writeback(old);
+	if (!page_mapping(old)) { /* truncated meanwhile: nothing to move */
+		unlock_page(old);
+		put_page(old);
+		put_page(new);
+		return -EBUSY;
+	}
+	memcpy(page_address(new), page_address(old), PAGE_SIZE);
+	struct rmap_walk_control rwc = { .rmap_one = move_mapping, .arg = new };
+	rmap_walk(old, &rwc);
+	page_set(old, PG_hwpoison); /* before it can be freed */
+	replace_page_cache_page(old, new);
+	retire_frame(old, pfn, new);
+	unlock_page(old);
+	put_page(old);
+	return 0;
+}
+
 int soft_offline_page(unsigned long pfn)
 {
 	struct page *old = pfn_to_page(pfn);
@@ -576,6 +760,8 @@ int soft_offline_page(unsigned long pfn)
 		remember(pfn, MF_MSG_BUDDY, MF_RECOVERED, MF_SW_SIMULATED);
 		return 0;
 	}
+	if (page_mapping(old) && page_test(old, PG_lru))
+		return soft_offline_file_page(old, pfn);
 	if (!page_test(old, PG_anon))
 		return -EBUSY; /* kernel memory cannot be moved */
 	struct page *new = alloc_page();
@@ -593,10 +779,7 @@ int soft_offline_page(unsigned long pfn)
 	struct rmap_walk_control rwc = { .rmap_one = move_mapping, .arg = new };
 	rmap_walk(old, &rwc);
 	put_page(new); /* alloc_page()'s reference: the mappings hold it now */
-	page_set(old, PG_hwpoison);
-	num_poisoned_pages++;
-	remember(pfn, MF_MSG_DIRTY_LRU, MF_RECOVERED, MF_SW_SIMULATED);
-	pr_info("soft offline: %#lx: contents moved to %#lx\n", pfn, page_to_pfn(new));
+	retire_frame(old, pfn, new);
 	return 0;
 }
 

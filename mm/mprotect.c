@@ -139,7 +139,21 @@ long sys_munlock(uint64_t start, uint64_t len)
 	return mlock_range(start, len, false);
 }
 
-/* Anonymous memory has no file to write back to: only the checks. */
+/* MS_SYNC on a shared file area: write its part of the file and wait,
+ * reporting what this open file has not seen yet (Linux: msync's
+ * vfs_fsync_range(file, fstart, fend, 1)). Anonymous and private areas
+ * have nothing to write. */
+static int msync_vma(struct vm_area_struct *vma, void *arg)
+{
+	uint64_t flags = *(uint64_t *)arg;
+	struct file *file = vma->vm_file;
+
+	if (!(flags & MS_SYNC) || !file || !(vma->vm_flags & VM_SHARED) || !file->f_op->fsync)
+		return 0;
+	loff_t fstart = (loff_t)vma->vm_pgoff << PAGE_SHIFT;
+	return file->f_op->fsync(file, fstart, fstart + (loff_t)(vma->vm_end - vma->vm_start) - 1, 1);
+}
+
 long sys_msync(uint64_t start, uint64_t len, uint64_t flags)
 {
 	unsigned long end;
@@ -149,8 +163,11 @@ long sys_msync(uint64_t start, uint64_t len, uint64_t flags)
 		return -EINVAL;
 	if (!range_end(start, len, &end))
 		return -ENOMEM;
-	mmap_read_lock(current->mm);
-	bool mapped = range_mapped(current->mm, start, end);
-	mmap_read_unlock(current->mm);
-	return mapped ? 0 : -ENOMEM;
+	if (end == start)
+		return 0;
+	/* The areas are split to the range, so each one's file range is its own. */
+	mmap_write_lock(current->mm);
+	long ret = for_each_vma_in(current->mm, start, end, msync_vma, &flags);
+	mmap_write_unlock(current->mm);
+	return ret;
 }

@@ -214,6 +214,19 @@ static unsigned long byte_to_index(loff_t pos)
 	return (unsigned long)(pos >> PAGE_SHIFT);
 }
 
+/*
+ * A poisoned page that stayed in its cache (memory_failure could not
+ * drop it: a file system holds the metadata block) is never written:
+ * the disk keeps its older, good copy rather than data that may be
+ * corrupt. The write is lost, and said so: EIO, as a failed write.
+ */
+void cancel_poisoned_write(struct page *page)
+{
+	cancel_dirty_page(page);
+	tag_page(page, PAGECACHE_TAG_TOWRITE, false);
+	mapping_set_error(page->mapping, -EIO);
+}
+
 int write_cache_pages(struct address_space *mapping, struct writeback_control *wbc,
 		      writepage_t writepage, void *data)
 {
@@ -237,6 +250,10 @@ int write_cache_pages(struct address_space *mapping, struct writeback_control *w
 			if (wbc->sync_mode == WB_SYNC_NONE)
 				goto skip;
 			wait_on_page_writeback(page);
+		}
+		if (page_test(page, PG_hwpoison)) {
+			cancel_poisoned_write(page);
+			goto skip;
 		}
 		if (!clear_page_dirty_for_io(page))
 			goto skip;

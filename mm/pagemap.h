@@ -140,6 +140,10 @@ struct page *pagecache_next_page(struct address_space *mapping, unsigned long *i
  * the cache holding its own reference: 0, -EEXIST (another page is
  * there) or -ENOMEM. */
 int add_to_page_cache_lru(struct page *page, struct address_space *mapping, unsigned long index);
+/* Put new, a copy of the locked page old, in old's place in its cache,
+ * with old's state (uptodate, dirty, ...); old leaves the cache and its
+ * LRU list (soft offline). The caller holds both and moved the mappings. */
+void replace_page_cache_page(struct page *old, struct page *new);
 /* Take a locked page out of its mapping (the caller still holds its
  * own reference and the lock). */
 void delete_from_page_cache(struct page *page);
@@ -197,6 +201,9 @@ int filemap_check_errors(struct address_space *mapping);
 /* The write-back error this open file has not yet been told of (once). */
 int file_check_and_advance_wb_err(struct file *file);
 
+/* A locked dirty page is poisoned: it is not written; its data is lost
+ * (EIO for fsync). */
+void cancel_poisoned_write(struct page *page);
 /* Write one page for write_cache_pages; it unlocks the page. */
 typedef int (*writepage_t)(struct page *page, struct writeback_control *wbc, void *data);
 /* Write the mapping's dirty pages in wbc's range with writepage: 0 or
@@ -237,6 +244,10 @@ void truncate_setsize(struct inode *inode, loff_t newsize);
  * (drop_caches): how many went. */
 unsigned long invalidate_mapping_pages(struct address_space *mapping, unsigned long start,
 				       unsigned long end);
+/* Drop one locked page the caller holds if it is clean, not under
+ * write-back, unmapped and used by nobody else (Linux's, for
+ * drop_caches and memory_failure): 1 if it left its mapping, else 0. */
+int invalidate_inode_page(struct page *page);
 /* memory_failure: take a poisoned page out of a regular file's cache
  * (unmapping it): 0, -EIO (not a regular file's, or truncated meanwhile)
  * or -EINVAL (no mapping). */

@@ -6,6 +6,8 @@
  * print what the report shows.
  */
 #include "mm/show_mem.h"
+#include "fs/fs.h"
+#include "fs/stat.h"
 #include "kernel/monitor.h"
 #include "kernel/printk.h"
 #include "mm/buddy.h"
@@ -13,6 +15,7 @@
 #include "mm/pagewalk.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
+#include "mm/rmap.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
 #include "mm/vmstat.h"
@@ -33,6 +36,24 @@ int buddyinfo_show(struct seq_file *m)
 	return 0;
 }
 
+/* Whose page-cache page it is, as Linux's dump_page names it: a block
+ * device's block (metadata: the index is the block number), or a
+ * file's page - its inode on its device, and its page in the file. */
+static void describe_mapping(struct seq_file *m, const struct page *page)
+{
+	const struct address_space *mapping = page_mapping(page);
+	const struct inode *host = mapping ? mapping->host : NULL;
+
+	if (!host || PageTail(page) || page_test(page, PG_buddy))
+		return;
+	if (S_ISBLK(host->i_mode))
+		seq_printf(m, " mapping bdev %u:%u index %#lx", MAJOR(host->i_rdev),
+			   MINOR(host->i_rdev), page->index);
+	else
+		seq_printf(m, " mapping ino %lu dev %u:%u index %#lx", (unsigned long)host->i_ino,
+			   MAJOR(host->i_sb->s_dev), MINOR(host->i_sb->s_dev), page->index);
+}
+
 static void describe_page(struct seq_file *m, unsigned long pfn)
 {
 	struct page *page = pfn_to_page(pfn);
@@ -51,6 +72,7 @@ static void describe_page(struct seq_file *m, unsigned long pfn)
 	if (block && block != page)
 		seq_printf(m, " free: in the order-%lu block at pfn %#lx",
 			   block->private, page_to_pfn(block));
+	describe_mapping(m, page);
 	seq_putc(m, '\n');
 }
 

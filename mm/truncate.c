@@ -15,6 +15,7 @@
 #include "kernel/x86.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
+#include "mm/mmap.h"
 #include "mm/filemap.h"
 #include "mm/paging.h"
 #include "mm/pagemap.h"
@@ -115,8 +116,38 @@ void truncate_inode_pages_final(struct address_space *mapping)
 	truncate_inode_pages(mapping, 0);
 }
 
+/* The file pages first..last of one area that maps them, as addresses. */
+static void unmap_vma_range(struct vm_area_struct *vma, unsigned long first, unsigned long last)
+{
+	unsigned long pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+	unsigned long from = first > vma->vm_pgoff ? first - vma->vm_pgoff : 0;
+
+	if (last < vma->vm_pgoff || from >= pages)
+		return;
+	unsigned long to = last - vma->vm_pgoff >= pages ? pages : last - vma->vm_pgoff + 1;
+	unmap_range(vma->vm_mm, vma->vm_start + (from << PAGE_SHIFT),
+		    vma->vm_start + (to << PAGE_SHIFT));
+}
+
+/*
+ * Zap every PTE that maps the file's pages from byte holebegin on, in
+ * every area of i_mmap (Linux: unmap_mapping_range with even_cows): the
+ * page-cache pages, a private area's copies of them, and the hwpoison
+ * entries left where memory_failure took a page away - whose page is no
+ * longer in the cache, so only the areas can tell where they are. An
+ * access beyond the new end then faults and gets SIGBUS.
+ */
+static void unmap_mapping_range(struct address_space *mapping, loff_t holebegin)
+{
+	unsigned long first = (unsigned long)((holebegin + PAGE_SIZE - 1) >> PAGE_SHIFT);
+
+	for (struct list_head *l = mapping->i_mmap.next; l != &mapping->i_mmap; l = l->next)
+		unmap_vma_range(list_entry(l, struct vm_area_struct, shared), first, ~0UL);
+}
+
 void truncate_pagecache(struct inode *inode, loff_t newsize)
 {
+	unmap_mapping_range(inode->i_mapping, newsize);
 	truncate_inode_pages(inode->i_mapping, newsize);
 }
 
@@ -126,14 +157,17 @@ void truncate_setsize(struct inode *inode, loff_t newsize)
 	truncate_pagecache(inode, newsize);
 }
 
-/* A page drop_caches may take: clean, not being written, not mapped. */
-static bool invalidate_inode_page(struct address_space *mapping, struct page *page)
+/* The cache's reference and the caller's: anyone else holding the page
+ * (a file system using a metadata block, a mapping) may still read it. */
+#define INVALIDATE_REFS 2
+
+int invalidate_inode_page(struct page *page)
 {
-	if (page->mapping != mapping || page_test(page, PG_dirty) ||
-	    page_test(page, PG_writeback) || page->mapcount > 0)
-		return false;
+	if (!page->mapping || page_test(page, PG_dirty) || page_test(page, PG_writeback) ||
+	    page->mapcount > 0 || page->refcount > INVALIDATE_REFS)
+		return 0;
 	delete_from_page_cache(page);
-	return true;
+	return 1;
 }
 
 unsigned long invalidate_mapping_pages(struct address_space *mapping, unsigned long start,
@@ -144,7 +178,7 @@ unsigned long invalidate_mapping_pages(struct address_space *mapping, unsigned l
 
 	while ((page = pagecache_next_page(mapping, &index, end, XA_PRESENT))) {
 		if (trylock_page(page)) {
-			count += invalidate_inode_page(mapping, page);
+			count += page->mapping == mapping && invalidate_inode_page(page);
 			unlock_page(page);
 		}
 		put_page(page);

@@ -59,12 +59,12 @@ static long c_uname(uintptr_t p) { return syscall(SYS_uname, p); }
 static long c_arch_prctl(uintptr_t p) { return syscall(SYS_arch_prctl, 0x1003, p); }
 static long c_ioctl(uintptr_t p) { return syscall(SYS_ioctl, 1, 0x5413, p); }
 static long c_execve_path(uintptr_t p) { return syscall(SYS_execve, p, 0, 0); }
-static long c_execve_argv(uintptr_t p) { return syscall(SYS_execve, "/hello", p, 0); }
-static long c_execve_envp(uintptr_t p) { return syscall(SYS_execve, "/hello", 0, p); }
+static long c_execve_argv(uintptr_t p) { return syscall(SYS_execve, "/bin/hello", p, 0); }
+static long c_execve_envp(uintptr_t p) { return syscall(SYS_execve, "/bin/hello", 0, p); }
 static long c_execve_arg(uintptr_t p)
 {
 	uintptr_t argv[2] = { p, 0 };
-	return syscall(SYS_execve, "/hello", argv, 0);
+	return syscall(SYS_execve, "/bin/hello", argv, 0);
 }
 
 static long c_wait4(uintptr_t p)

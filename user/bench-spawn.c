@@ -35,7 +35,7 @@ static double one_run(const char *path)
 
 int main(int argc, char **argv)
 {
-	const char *path = argc > 1 ? argv[1] : "/exit42";
+	const char *path = argc > 1 ? argv[1] : "/bin/exit42";
 	double runs[RUNS];
 
 	bench_init();

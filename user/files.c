@@ -1,7 +1,9 @@
 /*
  * File descriptors and the file system calls, through the C library and
  * through raw syscall() with bad pointers (EFAULT) and bad descriptors
- * (EBADF). Reads the initramfs file "hello" (the hello program).
+ * (EBADF). Reads the program file /bin/hello - in the initramfs or on the
+ * disk, whichever is "/" - mostly as "hello", relative to /bin, where
+ * main() starts.
  * Prints ok/FAIL per check and "files: N failed"; exits non-zero on
  * failure.
  *
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -25,6 +28,7 @@
 #define BAD ((void *)8)                        /* user space, never mapped */
 #define KERNEL ((void *)0xffff888000000000UL)  /* not user space at all */
 #define NR_OPEN 256
+#define RAMFS_MAGIC 0x858458f6                 /* rootfs, the initramfs's files */
 
 static int failures;
 
@@ -80,7 +84,10 @@ static void reading_a_file(void)
 	check(offset_of(fd) == 4, "read moved the offset to 4");
 	check(fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 4,
 	      "fstat: a regular file with a size");
-	check(st.st_nlink == 1 && st.st_blocks == (st.st_size + 511) / 512 && st.st_ino > 1,
+	/* Its blocks hold its bytes, with less than one block to spare
+	 * (512-byte units on rootfs, 4 KiB ones on the disk). */
+	check(st.st_nlink == 1 && st.st_blocks * 512 >= st.st_size &&
+	      st.st_blocks * 512 < st.st_size + st.st_blksize && st.st_ino > 1,
 	      "fstat: one link, its blocks, an inode number");
 	check(lseek(fd, 0, SEEK_END) == st.st_size, "lseek(SEEK_END) is the size fstat gives");
 	check(read(fd, buf, 4) == 0, "read at the end: 0 (end of file)");
@@ -117,8 +124,9 @@ static void reading_a_file(void)
 static void naming_files(void)
 {
 	struct stat ref, st;
-	static const char *const names[] = { "/hello", "./hello", "//hello", "/./hello",
-					     "../hello", "/../../hello", "./././hello" };
+	static const char *const names[] = { "/bin/hello", "./hello", "//bin//hello",
+					     "/./bin/./hello", "../bin/hello", "/../../bin/hello",
+					     "./././hello" };
 
 	check(stat("hello", &ref) == 0 && S_ISREG(ref.st_mode), "stat(\"hello\")");
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -135,10 +143,6 @@ static void naming_files(void)
 	check_err(open("hello/", O_RDONLY), ENOTDIR, "open \"hello/\": ENOTDIR");
 	check_err(open("hello/x", O_RDONLY), ENOTDIR, "open \"hello/x\": ENOTDIR");
 	check_err(open("hello/..", O_RDONLY), ENOTDIR, "open \"hello/..\": ENOTDIR");
-	check_err(open("hello", O_WRONLY), EROFS, "open for writing: EROFS");
-	check_err(open("hello", O_RDWR), EROFS, "open for reading and writing: EROFS");
-	check_err(open("hello", O_RDONLY | O_TRUNC), EROFS, "open with O_TRUNC: EROFS");
-	check_err(open("new", O_WRONLY | O_CREAT, 0644), EROFS, "create a file: EROFS");
 	check_err(open("hello", O_RDONLY | O_CREAT | O_EXCL, 0644), EEXIST,
 		  "O_CREAT|O_EXCL of an existing file: EEXIST");
 	check_err(open("hello", O_RDONLY | O_DIRECTORY), ENOTDIR, "O_DIRECTORY on a file: ENOTDIR");
@@ -165,6 +169,36 @@ static void naming_files(void)
 	check_err(open(long_path, O_RDONLY), ENOENT, "a 255-byte name: ENOENT");
 }
 
+/* Opening for writing: rootfs's regular files are read-only (EROFS);
+ * on a disk they are files like any other, tried on a new one in /home. */
+static void writing_files(void)
+{
+	struct statfs sfs;
+
+	if (statfs("/", &sfs) == 0 && sfs.f_type == RAMFS_MAGIC) {
+		check_err(open("hello", O_WRONLY), EROFS, "rootfs: open for writing: EROFS");
+		check_err(open("hello", O_RDWR), EROFS, "rootfs: open for reading and writing: EROFS");
+		check_err(open("hello", O_RDONLY | O_TRUNC), EROFS, "rootfs: open with O_TRUNC: EROFS");
+		check_err(open("new", O_WRONLY | O_CREAT, 0644), EROFS, "rootfs: create a file: EROFS");
+		return;
+	}
+	char name[32];
+	snprintf(name, sizeof(name), "/home/files.%d", getpid()); /* /tmp is tmpfs */
+	int fd = open(name, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	check(fd >= 0 && write(fd, "abc", 3) == 3 && close(fd) == 0, "disk: create a file and write it");
+	fd = open(name, O_RDWR);
+	char buf[4] = { 0 };
+	check(fd >= 0 && read(fd, buf, 3) == 3 && !strcmp(buf, "abc") && close(fd) == 0,
+	      "disk: open it for reading and writing: what was written");
+	struct stat st;
+	fd = open(name, O_RDONLY | O_TRUNC);
+	check(fd >= 0 && fstat(fd, &st) == 0 && st.st_size == 0 && close(fd) == 0,
+	      "disk: O_TRUNC empties it");
+	check_err(open(name, O_WRONLY | O_CREAT | O_EXCL, 0644), EEXIST,
+		  "disk: O_CREAT|O_EXCL of it: EEXIST");
+	check(unlink(name) == 0, "disk: unlink it");
+}
+
 static void the_root_directory(void)
 {
 	struct stat st;
@@ -182,22 +216,24 @@ static void the_root_directory(void)
 	check(open("/", O_RDONLY | O_DIRECTORY) == fd && close(fd) == 0, "O_DIRECTORY on \"/\"");
 
 	char cwd[64];
-	check(getcwd(cwd, sizeof(cwd)) && strcmp(cwd, "/") == 0, "getcwd: /");
-	check(syscall(SYS_getcwd, cwd, 2) == 2, "getcwd returns the length with the NUL: 2");
+	check(getcwd(cwd, sizeof(cwd)) && strcmp(cwd, "/bin") == 0, "getcwd: /bin");
+	check(chdir("/") == 0 && syscall(SYS_getcwd, cwd, 2) == 2,
+	      "getcwd returns the length with the NUL: 2");
 	check_err(syscall(SYS_getcwd, cwd, 1), ERANGE, "getcwd into 1 byte: ERANGE");
 	check_err(syscall(SYS_getcwd, cwd, 0), ERANGE, "getcwd into 0 bytes: ERANGE");
 	check(chdir("/") == 0 && chdir(".") == 0 && chdir("..") == 0 && chdir("//") == 0,
 	      "chdir to /, ., .., //");
-	check_err(chdir("hello"), ENOTDIR, "chdir to a file: ENOTDIR");
+	check_err(chdir("bin/hello"), ENOTDIR, "chdir to a file: ENOTDIR");
 	check_err(chdir("nope"), ENOENT, "chdir to a missing name: ENOENT");
 	check_err(chdir(""), ENOENT, "chdir to the empty path: ENOENT");
 	check(getcwd(cwd, sizeof(cwd)) && strcmp(cwd, "/") == 0, "getcwd after chdir: /");
+	chdir("/bin");
 }
 
 static void openat_and_newfstatat(void)
 {
 	struct stat ref, st;
-	int dir = open("/", O_RDONLY);
+	int dir = open("/bin", O_RDONLY);
 	int file = open_hello();
 
 	stat("hello", &ref);
@@ -206,9 +242,9 @@ static void openat_and_newfstatat(void)
 	close(fd);
 	fd = openat(dir, "hello", O_RDONLY);
 	check(fd >= 0 && fstat(fd, &st) == 0 && st.st_ino == ref.st_ino,
-	      "openat relative to an open \"/\"");
+	      "openat relative to an open \"/bin\"");
 	close(fd);
-	fd = openat(99, "/hello", O_RDONLY);
+	fd = openat(99, "/bin/hello", O_RDONLY);
 	check(fd >= 0, "openat with an absolute path ignores dirfd");
 	close(fd);
 	check_err(openat(file, "hello", O_RDONLY), ENOTDIR, "openat relative to a file: ENOTDIR");
@@ -218,7 +254,7 @@ static void openat_and_newfstatat(void)
 	check(syscall(SYS_newfstatat, AT_FDCWD, "hello", &st, 0) == 0 && st.st_ino == ref.st_ino,
 	      "newfstatat(AT_FDCWD, \"hello\")");
 	check(syscall(SYS_newfstatat, dir, "hello", &st, 0) == 0 && st.st_ino == ref.st_ino,
-	      "newfstatat relative to \"/\"");
+	      "newfstatat relative to \"/bin\"");
 	check(syscall(SYS_newfstatat, file, "", &st, AT_EMPTY_PATH) == 0 &&
 	      st.st_ino == ref.st_ino, "newfstatat(fd, \"\", AT_EMPTY_PATH) is fstat");
 	check(syscall(SYS_newfstatat, AT_FDCWD, "", &st, AT_EMPTY_PATH) == 0 &&
@@ -325,7 +361,7 @@ static void close_on_exec(void)
 	pid_t pid = fork();
 	if (pid == 0) {
 		char *argv[] = { "files", "check-fds", closed, open_, NULL };
-		execv("/files", argv);
+		execv("/bin/files", argv);
 		_exit(2);
 	}
 	int status;
@@ -687,7 +723,7 @@ static void bad_descriptors(void)
 
 static void fcntl_calls(void)
 {
-	int fd = open("/hello", O_RDONLY | O_CLOEXEC);
+	int fd = open("/bin/hello", O_RDONLY | O_CLOEXEC);
 
 	check(fd >= 0 && fcntl(fd, F_GETFD) == FD_CLOEXEC, "open(O_CLOEXEC): F_GETFD says FD_CLOEXEC");
 	check(fcntl(fd, F_SETFD, 0) == 0 && fcntl(fd, F_GETFD) == 0, "F_SETFD clears it");
@@ -713,8 +749,13 @@ int main(int argc, char **argv)
 	if (argc == 4 && strcmp(argv[1], "check-fds") == 0)
 		return check_fds(atoi(argv[2]), atoi(argv[3]));
 
+	if (chdir("/bin") != 0) {
+		printf("FAIL: chdir(\"/bin\"), where the programs are\nfiles: 1 failed\n");
+		return 1;
+	}
 	reading_a_file();
 	naming_files();
+	writing_files();
 	the_root_directory();
 	openat_and_newfstatat();
 	the_console();

@@ -104,7 +104,7 @@ static void execve_replaces_the_program(void)
 	if (pid == 0) {
 		char *argv[] = { "exit42", NULL };
 		char *envp[] = { NULL };
-		execve("/exit42", argv, envp);
+		execve("/bin/exit42", argv, envp);
 		_exit(99);
 	}
 	int status;
@@ -113,7 +113,7 @@ static void execve_replaces_the_program(void)
 	char *argv[] = { "nope", NULL };
 	check(execve("/nope", argv, NULL) == -1 && errno == ENOENT, "execve of a missing program: ENOENT");
 	char **volatile bad = (char **)8; /* volatile: the compiler cannot see it is bad */
-	check(execve("/hello", bad, NULL) == -1 && errno == EFAULT, "execve with a bad argv: EFAULT");
+	check(execve("/bin/hello", bad, NULL) == -1 && errno == EFAULT, "execve with a bad argv: EFAULT");
 }
 
 int main(int argc, char **argv)

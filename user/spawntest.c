@@ -62,7 +62,7 @@ static void vfork_then_execve(void)
 
 	pid_t pid = vfork();
 	if (pid == 0) {
-		execve("/exit42", argv, environ);
+		execve("/bin/exit42", argv, environ);
 		_exit(99);
 	}
 	check(pid > 0 && exited_with(pid, 42), "vfork + execve: the new program runs, exit 42");
@@ -132,8 +132,9 @@ static void posix_spawn_runs_programs(void)
 	pid_t pid;
 	char *argv[] = { "nosuch", NULL };
 
-	check(spawn_hello("/hello", 0), "posix_spawn(/hello) with its stdout on a pipe");
-	check(spawn_hello("hello", 0), "posix_spawn(hello)");
+	check(spawn_hello("/bin/hello", 0), "posix_spawn(/bin/hello) with its stdout on a pipe");
+	check(chdir("/bin") == 0 && spawn_hello("hello", 0) && chdir("/") == 0,
+	      "posix_spawn(hello) in /bin, relative to the working directory");
 	check(spawn_hello("hello", 1), "posix_spawnp(hello) finds it on PATH");
 	check(posix_spawn(&pid, "/nosuch", NULL, NULL, argv, environ) == ENOENT,
 	      "posix_spawn of a missing program: ENOENT");

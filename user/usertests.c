@@ -4,14 +4,15 @@
  * fork and execve; a suite passes if it exits with status 0.
  */
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 extern char **environ;
 
 static char *const suites[][4] = {
-	{ "/startup", "one", "two", NULL }, { "/signals", NULL }, { "/forktest", "200", NULL },
-	{ "/memtest", NULL }, { "/badptr", NULL }, { "/files", NULL },
+	{ "/bin/startup", "one", "two", NULL }, { "/bin/signals", NULL }, { "/bin/forktest", "200", NULL },
+	{ "/bin/memtest", NULL }, { "/bin/badptr", NULL }, { "/bin/files", NULL },
 };
 
 static int run(char *const argv[])
@@ -34,10 +35,10 @@ int main(void)
 	int n = sizeof(suites) / sizeof(suites[0]), failed = 0;
 
 	for (int i = 0; i < n; i++) {
-		printf("usertests: %s ...\n", suites[i][0] + 1);
+		printf("usertests: %s ...\n", strrchr(suites[i][0], '/') + 1);
 		fflush(stdout);
 		int ok = run(suites[i]);
-		printf("usertests: %s %s\n", suites[i][0] + 1, ok ? "ok" : "FAILED");
+		printf("usertests: %s %s\n", strrchr(suites[i][0], '/') + 1, ok ? "ok" : "FAILED");
 		failed += !ok;
 	}
 	if (failed)

@@ -400,6 +400,7 @@ static int ext2_readdir(struct file *file, struct dir_context *ctx)
 
 const struct file_operations ext2_dir_operations = {
 	.llseek = generic_file_llseek,
+	.read = generic_read_dir,
 	.iterate_shared = ext2_readdir,
 	.fsync = ext2_fsync,
 };

@@ -28,10 +28,13 @@ def grub_cfg(cmdline="", before_menu=""):
 
 
 def make_initramfs(build, extra):
-    """Run the Makefile's real initramfs rule, with EXTRA=extra, in a
-    scratch build directory; the archive is build/initramfs.cpio."""
+    """Run the Makefile's real initramfs and disk rules, with EXTRA=extra,
+    in a scratch build directory: the archive is build/initramfs.cpio and
+    the disk image, with the same programs in /bin, build/disk-fresh.img
+    (boot it as the root: Machine(disk=...))."""
     return subprocess.run(["make", "-s", "-C", str(REPO_ROOT), f"BUILD={build}",
-                           f"EXTRA={extra}", f"{build}/initramfs.cpio"],
+                           f"EXTRA={extra}", f"{build}/initramfs.cpio",
+                           f"{build}/disk-fresh.img"],
                           capture_output=True, text=True, timeout=300)
 
 

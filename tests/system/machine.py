@@ -33,6 +33,7 @@ DEFAULT_DISK = REPO_ROOT / "build" / "disk-fresh.img"
 QEMU = "qemu-system-x86_64"
 
 PROMPT = "antidote> "
+INIT_GREETING = r"init: pid 1, .*\r\n"   # user/init.c's first line, to its end
 BOOT_TIMEOUT = 30      # seconds from QEMU start to the first prompt (TCG)
 CONNECT_TIMEOUT = 10   # seconds for QEMU to create its sockets
 QMP_TIMEOUT = 10       # seconds for QEMU to answer a QMP command
@@ -202,6 +203,10 @@ class Machine:
         """Start QEMU and wait until the kernel shows its first prompt."""
         self.start()
         self.wait_for(re.escape(PROMPT), timeout=timeout)
+        # init loads from the disk while the console starts, so its
+        # greeting may come just after the first prompt: wait for it here,
+        # or it would land in the middle of the first command's output.
+        self.wait_for(INIT_GREETING, timeout=timeout, since=0)
         return self
 
     def _connect(self, name):

@@ -224,7 +224,7 @@ def test_built_image_is_the_promised_ext2():
     for d in ("bin", "home", "proc", "sys", "dev", "mnt", "etc"):
         assert root[d] == ("40755", "0      0"), (d, root.get(d))
     assert root["tmp"][0] == "41777"
-    programs = sorted(p.name for p in (REPO_ROOT / "build" / "initramfs.d").iterdir())
+    programs = sorted(p.name for p in (REPO_ROOT / "build" / "initramfs.d" / "bin").iterdir())
     listed = debugfs(DEFAULT_DISK, "ls /bin").split()
     assert programs and set(programs) <= set(listed), (programs, listed)
     hello = subprocess.run(["debugfs", "-R", "cat /bin/hello", str(DEFAULT_DISK)],
@@ -250,14 +250,15 @@ def test_device_error_reaches_the_submitter(boot_vm, tmp_path):
     # guest's block layer).
     config = tmp_path / "blkdebug.conf"
     config.write_text('[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "100"\n')
+    # It is vdb: vda is the root disk, which the kernel reads at boot.
     image = make_disk(tmp_path / "bad.img", 1024 * 1024, fill=pattern).path
-    m = boot_vm(disk=None, extra_args=[
+    m = boot_vm(extra_args=[
         "-drive", "file=blkdebug:%s:%s,if=none,id=bad,format=raw,rerror=report,werror=report"
         % (config, image), "-device", "virtio-blk-pci,drive=bad"])
-    out = m.command("blk read vda 96 8")
-    assert "I/O error, dev vda, sector 96 op 0x0:(READ) flags 0x0 phys_seg 1 prio class 0" in out
-    assert out.endswith("blk: vda: read of 8 sectors at 96 failed: I/O error"), out
-    assert crc_of(m.command("blk read vda 88 8")) == "%08x" % zlib.crc32(pattern(88 * SECTOR,
+    out = m.command("blk read vdb 96 8")
+    assert "I/O error, dev vdb, sector 96 op 0x0:(READ) flags 0x0 phys_seg 1 prio class 0" in out
+    assert out.endswith("blk: vdb: read of 8 sectors at 96 failed: I/O error"), out
+    assert crc_of(m.command("blk read vdb 88 8")) == "%08x" % zlib.crc32(pattern(88 * SECTOR,
                                                                                  8 * SECTOR))
-    row = blk_row(m, "vda")
+    row = blk_row(m, "vdb")
     assert (row["reads"], row["errors"], row["busy"], row["wait"]) == ("1", "1", "0", "0"), row

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from iso import build_iso
-from machine import DEFAULT_DISK, EXIT_POWEROFF, Disk
+from machine import DEFAULT_DISK, DEFAULT_ISO, EXIT_POWEROFF, Disk
 
 MiB = 1024 * 1024
 
@@ -43,9 +43,11 @@ def assert_left_clean(image):
 
 
 @pytest.fixture(scope="module")
-def ext2_root(tmp_path_factory):
-    """An ISO whose kernel mounts the disk as "/" (root=/dev/vda)."""
-    return build_iso(tmp_path_factory.mktemp("iso"), cmdline="root=/dev/vda")
+def ext2_root():
+    """An ISO whose kernel mounts the disk as "/": the default one, since
+    boot/grub.cfg passes root=/dev/vda (as `make run` boots)."""
+    assert "root=/dev/vda" in (DEFAULT_ISO.parents[1] / "boot" / "grub.cfg").read_text()
+    return DEFAULT_ISO
 
 
 def power_off(m):
@@ -79,6 +81,28 @@ def test_disktest_leaves_a_disk_e2fsck_and_debugfs_accept(boot_vm, ext2_root):
         block = f.read(4096)
     assert block == bytes((i * 7 + i // 4096 + 1) & 0xff
                           for i in range(5 * 1024 * MiB, 5 * 1024 * MiB + 4096))
+
+
+def test_a_session_of_usertests_leaves_the_disk_clean(boot_vm, ext2_root):
+    """The default machine, an ordinary session: every suite of usertests
+    runs on the disk root, then poweroff. The machine's disk is clean."""
+    m = boot_vm(iso=ext2_root)
+    out = m.command("run usertests", timeout=300)
+    assert "usertests: all 6 suites passed" in out, out
+    power_off(m)
+    assert_left_clean(m.disk_path)
+    assert_fsck_clean(m.disk_path)
+
+
+def test_no_disk_boots_to_rootfs_and_says_why(boot_vm):
+    """make run DISK=: root=/dev/vda names no disk; "/" stays rootfs, whose
+    /bin has the same programs."""
+    m = boot_vm(disk=None)
+    assert 'VFS: Cannot open root device "/dev/vda" (ext2, error -2): staying on rootfs' \
+        in m.transcript
+    assert "Mounted root" not in m.transcript
+    assert m.command("run hello").endswith("hello exited with status 0")
+    assert re.search(r"^rootfs\s+rootfs\s", m.command("cache"), re.M)
 
 
 def test_files_persist_from_one_boot_to_the_next(boot_vm, ext2_root, tmp_path):
@@ -117,7 +141,7 @@ def refused(boot_vm, iso, image, message):
     m.wait_for(re.escape(message), timeout=30, since=0)
     m.wait_for(r"VFS: Cannot open root device \"/dev/vda\" \(ext2, error -22\): staying on rootfs",
                timeout=30, since=0)
-    assert "hello" in m.command("ls /")
+    assert "hello" in m.command("ls /bin")   # rootfs's, from the initramfs
     power_off(m)
     assert image.read_bytes() == before
 

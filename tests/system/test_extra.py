@@ -1,6 +1,7 @@
 """`make EXTRA=DIR`: how a class hands out its own programs. The Makefile's
-real initramfs rule runs in a scratch build directory; the kernel booted
-with that archive must list and run the extra program."""
+real initramfs and disk rules run in a scratch build directory; the kernel
+booted with that archive and disk must list and run the extra program, in
+/bin on the disk root and on rootfs."""
 import shutil
 import subprocess
 
@@ -23,11 +24,14 @@ def test_extra_programs_are_packed_and_run(scratch):
     result = make_initramfs(scratch / "build", extra)
     assert result.returncode == 0, result.stdout + result.stderr
     iso = build_iso(scratch / "iso", initramfs=scratch / "build" / "initramfs.cpio")
-    with Machine(iso=iso) as vm:
-        vm.boot()
-        listing = vm.command("ls")
-        assert "lab1" in listing and "notes.txt" in listing and "hello" in listing
-        assert vm.command("run lab1").endswith("lab1 exited with status 42")
+    for disk in (scratch / "build" / "disk-fresh.img", None):
+        with Machine(iso=iso, disk=disk) as vm:
+            vm.boot()
+            root = "ext2" if disk else "rootfs"
+            assert ("VFS: Mounted root (ext2 filesystem)" in vm.transcript) == bool(disk)
+            listing = vm.command("ls /bin")
+            assert "lab1" in listing and "notes.txt" in listing and "hello" in listing, root
+            assert vm.command("run lab1").endswith("lab1 exited with status 42"), root
 
 
 def test_an_extra_file_may_not_shadow_a_user_program(scratch):
@@ -51,6 +55,6 @@ def test_a_program_built_without_static_is_refused(scratch):
     result = make_initramfs(scratch / "build-dynamic", extra)
     assert result.returncode == 0, result.stdout + result.stderr
     iso = build_iso(scratch / "iso-dynamic", initramfs=scratch / "build-dynamic" / "initramfs.cpio")
-    with Machine(iso=iso) as vm:
+    with Machine(iso=iso, disk=scratch / "build-dynamic" / "disk-fresh.img") as vm:
         vm.boot()
         assert vm.command("run poke") == "run: poke: not a static x86-64 ELF executable"

@@ -10,6 +10,8 @@
 #include "kernel/errno.h"
 #include "mm/mm_types.h"
 #include "mm/pgtable.h"
+#include "mm/rmap.h"
+#include "mm/swap.h"
 
 #define FAKE_BASE 0x400000UL
 #define FAKE_PAGES 64
@@ -50,6 +52,30 @@ int map_user_page(struct mm_struct *mm, unsigned long va, struct page *page,
 	page->mapcount++;
 	mm->rss++;
 	return 0;
+}
+
+/* What mm/pgtable.c's unmap_range does with each PTE of [start, end):
+ * a page's mapping and its reference go (the written bit to PG_dirty;
+ * the last user of an anonymous page frees it), a hwpoison entry is
+ * simply cleared. */
+void unmap_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
+		uint64_t *pte = walk_pte(mm->pgd, va, false);
+		if (!pte || !*pte)
+			continue;
+		if (pte_present(*pte)) {
+			struct page *page = pfn_to_page(pte_pfn(*pte));
+			if (pte_dirty(*pte))
+				page_set(page, PG_dirty);
+			page->mapcount--;
+			mm->rss--;
+			if (page->refcount == 1)
+				page_remove_anon(page);
+			put_page(page);
+		}
+		*pte = 0;
+	}
 }
 
 /* An anonymous area [start, end) of mm, as mm/mmap.c makes one. */

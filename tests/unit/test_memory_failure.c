@@ -17,12 +17,18 @@
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/workqueue.h"
+#include "fs/fs.h"
+#include "fs/stat.h"
+#include "lib/errseq.h"
 #include "mm/buddy.h"
+#include "mm/filemap.h"
 #include "mm/memblock.h"
 #include "mm/memory-failure.h"
+#include "mm/pagemap.h"
 #include "mm/rmap.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
+#include "mm/vmstat.h"
 #include "tests/unit/fake_pgtable.h"
 #include "tests/unit/host_kernel.h"
 #include "tests/unit/test.h"
@@ -207,6 +213,168 @@ static struct page *stray_anon_frame(void)
 	return page;
 }
 
+/* --- page-cache pages: a regular file's and a block device's --- */
+
+static int pages_written;
+
+static int fake_writepage(struct page *page, struct writeback_control *wbc)
+{
+	(void)wbc;
+	set_page_writeback(page);
+	unlock_page(page);
+	pages_written++;
+	end_page_writeback(page);
+	return 0;
+}
+
+/* A disk file system's regular file (ext2_aops' memory-failure part) and
+ * a block device (def_blk_aops: no error_remove_page). */
+static const struct address_space_operations file_aops = {
+	.writepage = fake_writepage,
+	.error_remove_page = generic_error_remove_page,
+};
+static const struct address_space_operations bdev_aops = { .writepage = fake_writepage };
+
+static const struct super_operations fake_sops;
+static struct super_block fake_sb = { .s_op = &fake_sops };
+static struct inode file_inode, bdev_inode;
+static struct vm_area_struct file_vma;
+#define FILE_ADDR (FAKE_BASE + 16 * PAGE_SIZE) /* file_vma maps the file from page 0 */
+
+static void inode_init(struct inode *inode, unsigned int mode,
+		       const struct address_space_operations *a_ops)
+{
+	memset(inode, 0, sizeof(*inode));
+	inode->i_mode = mode;
+	inode->i_sb = &fake_sb;
+	inode->i_mapping = &inode->i_data;
+	INIT_LIST_HEAD(&inode->i_io_list);
+	address_space_init_once(&inode->i_data);
+	inode->i_data.host = inode;
+	inode->i_data.a_ops = a_ops;
+	inode->i_size = 16 * PAGE_SIZE;
+}
+
+static unsigned long next_index; /* each case its own page of the file */
+
+/* A new uptodate page of inode's cache, unlocked, held only by it. */
+static struct page *cache_page(struct inode *inode)
+{
+	struct page *page = alloc_page();
+
+	CHECK(add_to_page_cache_lru(page, &inode->i_data, next_index++) == 0);
+	page_set(page, PG_uptodate);
+	unlock_page(page);
+	put_page(page);
+	return page;
+}
+
+/* The file's page, mapped by the victim at its place in file_vma; written
+ * through the PTE (dirty) or only read. */
+static struct page *mapped_file_page(bool written)
+{
+	struct page *page = cache_page(&file_inode);
+	unsigned long addr = FILE_ADDR + page->index * PAGE_SIZE;
+
+	get_page(page); /* the mapping's reference */
+	fake_map(&victim_mm, addr, page);
+	if (written) {
+		*walk_pte(victim_mm.mm.pgd, addr, false) |= PTE_DIRTY;
+		set_page_dirty(page);
+	}
+	return page;
+}
+
+static struct page *clean_file_frame(void)
+{
+	return cache_page(&file_inode);
+}
+
+static struct page *dirty_file_frame(void)
+{
+	struct page *page = cache_page(&file_inode);
+
+	set_page_dirty(page);
+	return page;
+}
+
+static struct page *clean_mapped_file_frame(void)
+{
+	return mapped_file_page(false);
+}
+
+static struct page *dirty_mapped_file_frame(void)
+{
+	return mapped_file_page(true);
+}
+
+static struct page *clean_mlocked_file_frame(void)
+{
+	struct page *page = mapped_file_page(false);
+
+	page_set(page, PG_mlocked);
+	return page;
+}
+
+static struct page *dirty_unevictable_file_frame(void)
+{
+	struct page *page = dirty_file_frame();
+
+	page_set(page, PG_unevictable);
+	return page;
+}
+
+static struct page *clean_unevictable_file_frame(void)
+{
+	struct page *page = clean_file_frame();
+
+	page_set(page, PG_unevictable);
+	return page;
+}
+
+/* Truncated while someone (a reader) still held it: on the LRU list,
+ * in no cache. The holder's reference is leaked on purpose. */
+static struct page *truncated_file_frame(void)
+{
+	struct page *page = cache_page(&file_inode);
+
+	get_page(page);
+	lock_page(page);
+	delete_from_page_cache(page);
+	unlock_page(page);
+	return page;
+}
+
+/* A file system uses the page (a reference of its own): it cannot go. */
+static struct page *held_file_frame(void)
+{
+	struct page *page = cache_page(&file_inode);
+
+	get_page(page);
+	return page;
+}
+
+static struct page *clean_bdev_frame(void)
+{
+	return cache_page(&bdev_inode);
+}
+
+static struct page *held_bdev_frame(void)
+{
+	struct page *page = cache_page(&bdev_inode);
+
+	get_page(page); /* ext2 holds its super block's page */
+	return page;
+}
+
+static struct page *dirty_bdev_frame(void)
+{
+	struct page *page = cache_page(&bdev_inode);
+
+	set_page_dirty(page);
+	return page;
+}
+
 static const struct state_case {
 	const char *name;
 	struct page *(*make)(void);
@@ -225,6 +393,18 @@ static const struct state_case {
 	{ "dirty mlocked", dirty_mlocked_frame, "recovery action for dirty mlocked LRU page: Recovered", 0 },
 	{ "clean mlocked", clean_mlocked_frame, "recovery action for clean mlocked LRU page: Recovered", 0 },
 	{ "stray anon", stray_anon_frame, "recovery action for unknown page: Ignored", -EBUSY },
+	{ "clean file", clean_file_frame, "recovery action for clean LRU page: Recovered", 0 },
+	{ "dirty file", dirty_file_frame, "recovery action for dirty LRU page: Recovered", 0 },
+	{ "clean mapped file", clean_mapped_file_frame, "recovery action for clean LRU page: Recovered", 0 },
+	{ "dirty mapped file", dirty_mapped_file_frame, "recovery action for dirty LRU page: Recovered", 0 },
+	{ "clean mlocked file", clean_mlocked_file_frame, "recovery action for clean mlocked LRU page: Recovered", 0 },
+	{ "dirty unevictable file", dirty_unevictable_file_frame, "recovery action for dirty unevictable LRU page: Recovered", 0 },
+	{ "clean unevictable file", clean_unevictable_file_frame, "recovery action for clean unevictable LRU page: Recovered", 0 },
+	{ "truncated file", truncated_file_frame, "recovery action for already truncated LRU page: Ignored", -EBUSY },
+	{ "held file", held_file_frame, "recovery action for clean LRU page: Failed", -EBUSY },
+	{ "clean bdev", clean_bdev_frame, "recovery action for clean LRU page: Recovered", 0 },
+	{ "held bdev", held_bdev_frame, "recovery action for clean LRU page: Failed", -EBUSY },
+	{ "dirty bdev", dirty_bdev_frame, "recovery action for dirty LRU page: Failed", -EBUSY },
 };
 
 /* Each state: its line, its return value, and the frame marked and
@@ -437,6 +617,99 @@ static void test_unpoison_gives_back_only_unused_frames(void)
 	CHECK(unpoison(user, "Page was already unpoisoned") == -EBUSY);
 }
 
+/* Clean file pages, mapped or not: the disk has their data. Dropped from
+ * the cache and the page tables (an empty PTE, no hwpoison entry), nobody
+ * told even in early-kill mode, the mapping's error untouched. */
+/* An open file's view of the mapping's errors, all seen so far. */
+static errseq_t seen_errors(struct address_space *mapping)
+{
+	errseq_t since = 0;
+
+	errseq_check_and_advance(&mapping->wb_err, &since);
+	return since;
+}
+
+static void test_clean_file_page_is_dropped_silently(void)
+{
+	errseq_t since = seen_errors(&file_inode.i_data);
+	struct page *page = mapped_file_page(false);
+	unsigned long addr = FILE_ADDR + page->index * PAGE_SIZE, pfn = page_to_pfn(page);
+
+	victim.flags = PF_MCE_PROCESS | PF_MCE_EARLY;
+	signals_clear();
+	host_console_clear();
+	CHECK(memory_failure(pfn, MF_SW_SIMULATED) == 0);
+	CHECK(strstr(host_console, "corrupted page was clean: dropped without side effects"));
+	CHECK(*walk_pte(victim_mm.mm.pgd, addr, false) == 0 && last_signal.count == 0);
+	CHECK(page->mapping == NULL && find_get_page(&file_inode.i_data, page->index) == NULL);
+	CHECK(PageHWPoisonTakenOff(page)); /* freed into poison's keeping */
+	CHECK(errseq_check(&file_inode.i_data.wb_err, since) == 0);
+	victim.flags = 0;
+}
+
+/* A dirty file page: its data is lost. EIO in the mapping, a hwpoison
+ * entry where it was mapped, the mapper told at once in early mode; the
+ * page leaves the cache without being written. */
+static void test_dirty_file_page_loses_its_data(void)
+{
+	errseq_t since = seen_errors(&file_inode.i_data);
+	unsigned long dirty = global_node_page_state(NR_FILE_DIRTY);
+	struct page *page = mapped_file_page(true);
+	unsigned long addr = FILE_ADDR + page->index * PAGE_SIZE, pfn = page_to_pfn(page);
+	unsigned long index = page->index;
+
+	pages_written = 0;
+	victim.flags = PF_MCE_PROCESS | PF_MCE_EARLY;
+	signals_clear();
+	CHECK(memory_failure(pfn, MF_SW_SIMULATED) == 0);
+	uint64_t pte = *walk_pte(victim_mm.mm.pgd, addr, false);
+	CHECK(is_hwpoison_entry(pte) && swp_offset(pte_to_swp_entry(pte)) == pfn);
+	CHECK(last_signal.count == 1 && last_signal.code == BUS_MCEERR_AO && last_signal.addr == addr);
+	CHECK(errseq_check(&file_inode.i_data.wb_err, since) == -EIO);
+	CHECK(find_get_page(&file_inode.i_data, index) == NULL);
+	CHECK(filemap_write_and_wait(&file_inode.i_data) == -EIO && pages_written == 0);
+	CHECK(global_node_page_state(NR_FILE_DIRTY) == dirty);
+	victim.flags = 0;
+}
+
+/* A dirty metadata block that must stay (Failed) is never written back:
+ * write-back drops the write and says EIO. */
+static void test_poisoned_dirty_page_is_never_written(void)
+{
+	struct page *page = dirty_bdev_frame();
+	unsigned long dirty = global_node_page_state(NR_FILE_DIRTY);
+
+	memory_failure(page_to_pfn(page), MF_SW_SIMULATED);
+	CHECK(page->mapping == &bdev_inode.i_data && page_test(page, PG_hwpoison));
+	filemap_check_errors(&bdev_inode.i_data); /* memory_failure's own report */
+	pages_written = 0;
+	set_page_dirty(page); /* the file system goes on using it */
+	CHECK(filemap_write_and_wait(&bdev_inode.i_data) == -EIO && pages_written == 0);
+	CHECK(!page_test(page, PG_dirty) && !xa_marked(&bdev_inode.i_data.i_pages, PAGECACHE_TAG_DIRTY));
+	CHECK(global_node_page_state(NR_FILE_DIRTY) < dirty);
+}
+
+/* Soft offline of a dirty file page: the new frame takes its place in the
+ * cache and in the page tables, dirty still; the old one is retired. */
+static void test_soft_offline_moves_a_file_page(void)
+{
+	struct page *old = mapped_file_page(true);
+	unsigned long dirty = global_node_page_state(NR_FILE_DIRTY);
+	unsigned long addr = FILE_ADDR + old->index * PAGE_SIZE, counted = num_poisoned_pages;
+
+	memset(page_address(old), 'd', PAGE_SIZE);
+	signals_clear();
+	CHECK(soft_offline_page(page_to_pfn(old)) == 0);
+	struct page *new = find_get_page(&file_inode.i_data, old->index);
+	CHECK(new && new != old && page_test(new, PG_dirty) && page_test(new, PG_uptodate));
+	CHECK(((char *)page_address(new))[PAGE_SIZE - 1] == 'd');
+	CHECK(pte_pfn(*walk_pte(victim_mm.mm.pgd, addr, false)) == page_to_pfn(new));
+	CHECK(new->mapcount == 1 && old->mapcount == 0 && last_signal.count == 0);
+	CHECK(page_test(old, PG_hwpoison) && PageHWPoisonTakenOff(old));
+	CHECK(num_poisoned_pages == counted + 1 && global_node_page_state(NR_FILE_DIRTY) == dirty);
+	put_page(new);
+}
+
 int main(void)
 {
 	host_memory_init();
@@ -449,12 +722,21 @@ int main(void)
 	task_join(&victim, &victim_sig, &victim);
 	fake_vma_init(&victim_vma, &victim_mm, FAKE_BASE, FAKE_BASE + 8 * PAGE_SIZE);
 	anon_vma_prepare(&victim_vma);
+	inode_init(&file_inode, S_IFREG | 0644, &file_aops);
+	inode_init(&bdev_inode, S_IFBLK | 0600, &bdev_aops);
+	fake_vma_init(&file_vma, &victim_mm, FILE_ADDR, FILE_ADDR + 16 * PAGE_SIZE);
+	file_vma.vm_pgoff = 0;
+	list_add_tail(&file_vma.shared, &file_inode.i_data.i_mmap);
 
 	RUN(test_every_page_state);
 	RUN(test_user_page_is_unmapped_and_kept);
 	RUN(test_early_kill_picks_one_thread);
 	RUN(test_vfork_child_and_parent_each_told_once);
 	RUN(test_kill_accessing_process);
+	RUN(test_clean_file_page_is_dropped_silently);
+	RUN(test_dirty_file_page_loses_its_data);
+	RUN(test_poisoned_dirty_page_is_never_written);
+	RUN(test_soft_offline_moves_a_file_page);
 	RUN(test_outside_memory);
 	RUN(test_unpoison_gives_back_only_unused_frames);
 	return finish("unit memory-failure");
