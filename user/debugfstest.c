@@ -7,7 +7,7 @@
  *   debugfstest                the checks
  *   debugfstest corrupt PFN    write PFN to corrupt-pfn; print the result
  *   debugfstest unpoison PFN   write PFN to unpoison-pfn; print the result
- *   debugfstest mce-inject WORD...  run /mce-inject with the words on its
+ *   debugfstest mce-inject WORD...  run mce-inject with the words on its
  *                              standard input (the console has no pipes)
  */
 #define _GNU_SOURCE
@@ -147,7 +147,7 @@ static int run_mce_inject(int nwords, char **words)
 		dup2(fds[0], 0);
 		close(fds[0]);
 		close(fds[1]);
-		execl("/mce-inject", "mce-inject", (char *)NULL);
+		execlp("mce-inject", "mce-inject", (char *)NULL); /* along PATH */
 		_exit(127);
 	}
 	close(fds[0]);
