@@ -135,7 +135,7 @@ static void check_filter_on_madvise(void)
 	munmap(page, 4096);
 }
 
-/* The words, a line, on /mce-inject's standard input: its exit status. */
+/* The words, a line, on mce-inject's standard input: its exit status. */
 static int run_mce_inject(int nwords, char **words)
 {
 	int fds[2];
