@@ -22,7 +22,8 @@ CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
            -O2 -g -Wall -Wextra -Werror -I.
 LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
-KERNEL_C   := $(wildcard kernel/*.c mm/*.c mce/*.c fs/*.c fs/ext2/*.c lib/*.c block/*.c drivers/*.c)
+KERNEL_C   := $(wildcard kernel/*.c mm/*.c mce/*.c fs/*.c fs/*/*.c lib/*.c block/*.c drivers/*.c \
+                        drivers/*/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm kernel/*.asm)
 OBJS := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
 
@@ -71,6 +72,7 @@ $(filter-out $(BUILD)/user/hello-pie,$(USER_PROGS)): user/check.h
 
 # The benchmarks (tests/bench/run.sh) share a clock and a report format.
 $(filter $(BUILD)/user/bench-%,$(USER_PROGS)): user/bench.h
+$(BUILD)/user/mce-inject: user/mce_parse.h
 
 $(BUILD)/user/hello-pie: user/hello.c Makefile
 	@mkdir -p $(dir $@)
@@ -190,7 +192,7 @@ UNIT_KERNEL_SRCS := mm/buddy.c mm/swap.c mm/slab.c mm/page_flags.c lib/format.c 
                     mce/bank.c fs/cpio.c fs/file.c fs/fdtable.c fs/seq_file.c \
                     lib/rbtree.c mm/vma.c mm/pagewalk.c kernel/kallsyms.c kernel/timerqueue.c \
                     kernel/rtc.c lib/xarray.c lib/errseq.c fs/iov_iter.c \
-                    drivers/virtio_ring.c lib/crc32.c
+                    drivers/virtio_ring.c lib/crc32.c kernel/sysctl_int.c
 UNIT_KERNEL_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/unit/%.o)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
@@ -213,7 +215,7 @@ PAGECACHE_UNIT_OBJS := $(addprefix $(BUILD)/unit/,mm/filemap.o mm/page-writeback
 $(PAGECACHE_UNIT_OBJS): UNIT_CFLAGS += -include tests/unit/host_irq.h
 $(PAGECACHE_UNIT_OBJS): tests/unit/host_irq.h
 $(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o \
-	$(PAGECACHE_UNIT_OBJS)
+	$(PAGECACHE_UNIT_OBJS) $(BUILD)/unit/mm/hwpoison-filter.o
 $(BUILD)/unit/test_filemap: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(PAGECACHE_UNIT_OBJS)
 # ext2 is linked into its own tests only, with fakes of the buffer cache
 # and the VFS over an image file (tests/unit/ext2_host.c).
@@ -222,7 +224,7 @@ $(BUILD)/unit/test_ext2 $(BUILD)/unit/test_ext2_super $(BUILD)/unit/test_ext2_ra
 	$(EXT2_UNIT_OBJS) $(BUILD)/unit/fs/libfs.o tests/unit/ext2_host.c tests/unit/ext2_image.c
 UNIT_EXTRA_OBJS := $(EXT2_UNIT_OBJS) $(BUILD)/unit/fs/libfs.o \
                    $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(PAGECACHE_UNIT_OBJS) \
-                   $(BUILD)/unit/mm/fault.o \
+                   $(BUILD)/unit/mm/fault.o $(BUILD)/unit/mm/hwpoison-filter.o \
                    $(BUILD)/unit/mce/genpool.o
 # The machine-check record pool is linked into its own test only: it calls
 # back into mce/core.c, which that test stands in for.

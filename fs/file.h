@@ -111,7 +111,9 @@ void fput(struct file *f);
  * up (past the end too, as on Linux). */
 loff_t fixed_size_llseek(struct file *f, loff_t offset, int whence, loff_t size);
 
-/* kernel/tty.c: a new open file on the console, for reading and writing. */
+/* kernel/tty.c: a new open file on the console, for reading and writing;
+ * and the console's operations, for /dev/console and /dev/tty. */
 struct file *console_open(void);
+extern const struct file_operations console_fops;
 
 #endif

@@ -404,6 +404,13 @@ long generic_read_dir(struct file *f, struct iov_iter *to, loff_t *pos);
 extern const struct inode_operations simple_dir_inode_operations;
 int simple_setattr(struct dentry *dentry, struct iattr *attr);
 int simple_statfs(struct dentry *dentry, struct kstatfs *buf);
+/* llseek with SEEK_SET and SEEK_CUR only (a directory's entries, a report
+ * whose size is not known until it is read): -EINVAL otherwise. */
+loff_t no_end_llseek(struct file *f, loff_t offset, int whence);
+/* read() of a file whose contents are from[0..available): from *pos on,
+ * advancing it. The bytes copied, 0 at the end, or -EFAULT. */
+struct iov_iter;
+long simple_read_from_buffer(struct iov_iter *to, loff_t *pos, const void *from, size_t available);
 /* llseek for files with a size: SEEK_SET/CUR/END, and SEEK_DATA/HOLE as
  * if there were no holes. */
 loff_t generic_file_llseek(struct file *f, loff_t offset, int whence);

@@ -7,6 +7,7 @@
  */
 #include "fs/ext2/ext2_fs.h"
 #include "fs/fs_struct.h"
+#include "fs/init.h"
 #include "fs/internal.h"
 #include "fs/rootfs.h"
 #include "fs/stat.h"
@@ -124,6 +125,7 @@ void prepare_namespace(void)
 {
 	mount_root();
 	mount_filesystems();
+	mount_kernel_filesystems();
 	namespace_ready = true;
 	wake_up(&namespace_waiters);
 }

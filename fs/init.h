@@ -16,4 +16,8 @@ int init_mkdir(const char *pathname, umode_t mode);
 int init_mount(const char *dev_name, const char *dir_name, const char *type, unsigned int flags,
 	       void *data);
 
+/* Mount devtmpfs, proc, sysfs and debugfs on /dev, /proc, /sys and
+ * /sys/kernel/debug of the root (fs/do_mounts.c). */
+void mount_kernel_filesystems(void);
+
 #endif

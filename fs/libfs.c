@@ -6,6 +6,7 @@
  * a directory lists those.
  */
 #include "fs/file.h"
+#include "fs/iov_iter.h"
 #include "fs/fs.h"
 #include "fs/stat.h"
 #include "kernel/errno.h"
@@ -68,8 +69,9 @@ long generic_read_dir(struct file *f, struct iov_iter *to, loff_t *pos)
 	return -EISDIR;
 }
 
-/* As Linux's dcache_dir_lseek: SEEK_SET and SEEK_CUR, to an entry. */
-static loff_t simple_dir_llseek(struct file *f, loff_t offset, int whence)
+/* As Linux's dcache_dir_lseek and seq_lseek: SEEK_SET and SEEK_CUR, to
+ * an entry or a byte of a text whose length is not known. */
+loff_t no_end_llseek(struct file *f, loff_t offset, int whence)
 {
 	if (whence == SEEK_CUR)
 		offset += f->f_pos;
@@ -89,7 +91,7 @@ int noop_fsync(struct file *f, loff_t start, loff_t end, int datasync)
 
 const struct file_operations simple_dir_operations = {
 	.read = generic_read_dir,
-	.llseek = simple_dir_llseek,
+	.llseek = no_end_llseek,
 	.iterate_shared = dcache_readdir,
 	.fsync = noop_fsync,
 };
@@ -126,6 +128,20 @@ int simple_statfs(struct dentry *dentry, struct kstatfs *buf)
 	buf->f_frsize = PAGE_SIZE;
 	buf->f_namelen = 255;
 	return 0;
+}
+
+long simple_read_from_buffer(struct iov_iter *to, loff_t *pos, const void *from, size_t available)
+{
+	if (*pos < 0)
+		return -EINVAL;
+	if ((size_t)*pos >= available)
+		return 0;
+	size_t n = MIN(iov_iter_count(to), available - (size_t)*pos);
+	size_t copied = copy_to_iter((const char *)from + *pos, n, to);
+	if (!copied && n)
+		return -EFAULT;
+	*pos += (loff_t)copied;
+	return (long)copied;
 }
 
 /* A symbolic link whose target is its i_private, a NUL-terminated copy

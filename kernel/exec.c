@@ -168,6 +168,29 @@ static unsigned long push_string(struct mm_struct *mm, unsigned long *sp, const 
 	return copy_to_mm(mm, *sp, s, len) ? 0 : *sp;
 }
 
+/* Push n strings as one block, in order from low to high addresses, as
+ * Linux lays out the arguments and the environment (so that
+ * /proc/PID/cmdline is the bytes from arg_start to arg_end). Their
+ * addresses go to addr[]; returns the block's start, or 0. */
+static unsigned long push_strings(struct mm_struct *mm, unsigned long *sp, int n,
+				  char *const strs[], uint64_t *addr)
+{
+	size_t total = 0;
+
+	for (int i = 0; i < n; i++)
+		total += strlen(strs[i]) + 1;
+	*sp -= total;
+	unsigned long p = *sp;
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(strs[i]) + 1;
+		if (copy_to_mm(mm, p, strs[i], len))
+			return 0;
+		addr[i] = p;
+		p += len;
+	}
+	return *sp;
+}
+
 static uint64_t random_seed(void)
 {
 	uint32_t lo, hi;
@@ -188,17 +211,17 @@ static long build_stack(struct mm_struct *mm, int argc, char *const argv[], int 
 		return -ENOMEM;
 	mm->start_stack = STACK_TOP;
 	execfn = push_string(mm, &sp, name);
-	vec[n++] = (uint64_t)argc;
-	for (int i = 0; i < argc; i++)
-		if (!(vec[n++] = push_string(mm, &sp, argv[i])))
-			return -ENOMEM;
-	vec[n++] = 0;
-	for (int i = 0; i < envc; i++)
-		if (!(vec[n++] = push_string(mm, &sp, envp[i])))
-			return -ENOMEM;
-	vec[n++] = 0;
-	if (!execfn)
+	mm->env_end = sp;
+	mm->env_start = push_strings(mm, &sp, envc, envp, &vec[1 + argc + 1]);
+	mm->arg_end = sp;
+	mm->arg_start = push_strings(mm, &sp, argc, argv, &vec[1]);
+	if (!execfn || !mm->env_start || !mm->arg_start)
 		return -ENOMEM;
+	vec[n++] = (uint64_t)argc;
+	n += argc;
+	vec[n++] = 0;
+	n += envc;
+	vec[n++] = 0;
 	uint64_t seed[2] = { random_seed(), random_seed() * 31 };
 	sp = (sp - sizeof(seed)) & ~15UL;
 	random = sp;

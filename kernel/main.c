@@ -10,6 +10,11 @@
 #include "kernel/backtrace.h"
 #include "kernel/fpu.h"
 #include "kernel/proc.h"
+#include "fs/debugfs/debugfs.h"
+#include "fs/devtmpfs.h"
+#include "fs/sysfs.h"
+#include "mm/memory-failure.h"
+#include "fs/proc/proc_fs.h"
 #include "kernel/syscall.h"
 #include "kernel/workqueue.h"
 #include "kernel/cmdline.h"
@@ -58,6 +63,12 @@ void kmain(uint32_t magic, phys_addr_t mbi)
 	syscall_init();
 	pgtable_init();
 	vfs_init();
+	proc_root_init();
+	devtmpfs_init();
+	sysfs_init();
+	debugfs_init();
+	hwpoison_inject_init();
+	mce_inject_debugfs_init();
 	serial_enable_irq();
 
 	start_init();

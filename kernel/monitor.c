@@ -8,6 +8,7 @@
 #include "block/blkdev.h"
 #include "fs/internal.h"
 #include "fs/ls.h"
+#include "fs/proc/proc_fs.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/serial.h"

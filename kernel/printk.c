@@ -1,8 +1,9 @@
 /*
- * The kernel log. Each line gets a "[seconds.micros] " timestamp from the
- * monotonic clock and is appended to a fixed ring of characters; when
- * the ring is full the oldest text is overwritten, so the log always holds
- * the most recent LOG_BUF_SIZE bytes.
+ * The kernel log. Each line is a record in the log ring
+ * (kernel/printk_ringbuffer.c) with a level, a sequence number and a
+ * timestamp from the monotonic clock; when the ring is full the oldest
+ * records are dropped. The console command `log`, syslog(2) and /dev/kmsg
+ * read the ring.
  *
  * A line also goes to the console when its level is below the console
  * log level, as in Linux: 7 prints everything but debug messages; `quiet`
@@ -21,8 +22,8 @@
 #include "lib/format.h"
 #include "lib/parse.h"
 #include "lib/ratelimit.h"
+#include "kernel/printk_ringbuffer.h"
 
-#define LOG_BUF_SIZE (64 * 1024) /* a power of two */
 #define CONSOLE_LOGLEVEL_DEFAULT 7 /* print levels 0..6 on the console, not debug */
 #define CONSOLE_LOGLEVEL_MIN 1     /* `loglevel 0` would silence even emergencies */
 #define CONSOLE_LOGLEVEL_QUIET 4   /* the `quiet` boot flag */
@@ -35,28 +36,19 @@ int console_printk[4] = {
 	CONSOLE_LOGLEVEL_MIN, CONSOLE_LOGLEVEL_DEFAULT,
 };
 
-static char log_buf[LOG_BUF_SIZE];
-static uint64_t log_head;        /* total characters ever logged */
 static bool at_line_start = true;
 static int line_level = MESSAGE_LOGLEVEL_DEFAULT;
 
-static void log_putc(char c)
-{
-	log_buf[log_head++ % LOG_BUF_SIZE] = c;
-}
-
 static void emit(const char *s, size_t n, int level)
 {
-	for (size_t i = 0; i < n; i++)
-		log_putc(s[i]);
 	if (level < console_loglevel)
 		serial_write(s, n);
 }
 
-static void emit_timestamp(int level)
+static void emit_timestamp(int level, uint64_t ts_nsec)
 {
 	char ts[32];
-	uint64_t us = ktime_get_ns() / 1000;
+	uint64_t us = ts_nsec / 1000;
 	int n = snprintf(ts, sizeof(ts), "[%5lu.%06lu] ",
 			 (unsigned long)(us / 1000000), (unsigned long)(us % 1000000));
 	emit(ts, (size_t)n, level);
@@ -75,6 +67,18 @@ static const char *parse_level(const char *text, int *level, bool *cont)
 	return text + 2;
 }
 
+/* A new message ends an unfinished line. */
+static void end_unfinished_line(void)
+{
+	if (at_line_start)
+		return;
+	emit("\n", 1, line_level);
+	log_end_line();
+	at_line_start = true;
+}
+
+/* The log ring keeps whole lines (kernel/printk_ringbuffer.c); the
+ * console gets them as they come, a piece at a time. */
 void vprintk(const char *fmt, va_list ap)
 {
 	char text[512];
@@ -86,22 +90,45 @@ void vprintk(const char *fmt, va_list ap)
 	const char *s = parse_level(text, &level, &cont);
 	if (cont)
 		level = line_level;
-	else if (!at_line_start)
-		emit("\n", 1, line_level); /* a new message ends an unfinished line */
+	else
+		end_unfinished_line();
 	line_level = level;
-	at_line_start = at_line_start || !cont;
 	/* A line (or the rest of the text) at a time. */
 	while (*s) {
 		size_t n = 0;
 		while (s[n] && s[n++] != '\n')
 			;
+		bool ends = s[n - 1] == '\n';
 		if (at_line_start)
-			emit_timestamp(level);
+			emit_timestamp(level, log_start_line(LOG_KERN, level));
+		log_add_text(s, ends ? n - 1 : n);
 		emit(s, n, level);
-		at_line_start = s[n - 1] == '\n';
+		if (ends)
+			log_end_line();
+		at_line_start = ends;
 		s += n;
 	}
 	irq_restore(was_on);
+	/* Readers of /dev/kmsg and syslog(2) sleep on a wait queue, whose
+	 * list a machine check must not touch while it may be half
+	 * changed: with interrupts off they are woken by the next message
+	 * printed with them on. */
+	if (was_on)
+		log_wake_readers();
+}
+
+void printk_emit(int facility, int level, const char *text, size_t len)
+{
+	bool was_on = irq_save();
+
+	end_unfinished_line();
+	emit_timestamp(level, log_start_line(facility, level));
+	log_add_text(text, len);
+	log_end_line();
+	emit(text, len, level);
+	emit("\n", 1, level);
+	irq_restore(was_on);
+	log_wake_readers();
 }
 
 void printk(const char *fmt, ...)
@@ -123,19 +150,6 @@ void kprintf(const char *fmt, ...)
 	n = vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	serial_write(text, MIN((size_t)n, sizeof(text) - 1));
-}
-
-int log_show(struct seq_file *m)
-{
-	uint64_t start = log_head > LOG_BUF_SIZE ? log_head - LOG_BUF_SIZE : 0;
-
-	/* After a wrap the oldest line is cut: start at the next whole one. */
-	if (start > 0)
-		while (start < log_head && log_buf[start++ % LOG_BUF_SIZE] != '\n')
-			;
-	for (uint64_t i = start; i < log_head; i++)
-		seq_putc(m, log_buf[i % LOG_BUF_SIZE]);
-	return 0;
 }
 
 static struct ratelimit_state printk_ratelimit_state =

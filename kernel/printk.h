@@ -34,12 +34,21 @@ void vprintk(const char *fmt, va_list ap);
 #define pr_debug(fmt, ...) printk(KERN_DEBUG fmt, ##__VA_ARGS__)
 #define pr_cont(fmt, ...) printk(KERN_CONT fmt, ##__VA_ARGS__)
 
+/* One record of the given facility and level holding text[0..len) as it
+ * is, newlines too (what a write to /dev/kmsg logs); also on the console
+ * if the level is below the console log level. */
+void printk_emit(int facility, int level, const char *text, size_t len);
+
+/* /dev/kmsg (kernel/kmsg.c). */
+extern const struct file_operations kmsg_fops;
+
 /* Console output that is not a log message (command results): no
  * timestamp, not kept in the log ring. */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Console command `log`: print the kernel log ring. */
 struct seq_file;
+struct file_operations;
 /* The log ring, oldest whole line first (the console's `log`). */
 int log_show(struct seq_file *m);
 

@@ -6,6 +6,7 @@
  * reaped, and any that memory-failure's to_kill list holds meanwhile.
  */
 #include "kernel/proc.h"
+#include "fs/proc/proc_fs.h"
 #include "fs/fdtable.h"
 #include "fs/fs_struct.h"
 #include "fs/init.h"
@@ -15,6 +16,7 @@
 #include "kernel/gdt.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/timekeeping.h"
 #include "kernel/wait.h"
 #include "kernel/x86.h"
 #include "lib/string.h"
@@ -31,9 +33,19 @@ static struct list_head all_tasks = { &all_tasks, &all_tasks };
 
 void trapret(void); /* kernel/trapentry.asm: pop a trapframe, iretq */
 
+unsigned long nr_kernel_stacks;
+
 struct proc *find_task_by_pid(int pid)
 {
 	return pid > 0 && pid < PID_MAX ? pid_table[pid] : NULL;
+}
+
+struct proc *next_tgid(int pid)
+{
+	for (pid = MAX(pid, 1); pid < PID_MAX; pid++)
+		if (pid_table[pid] && pid_table[pid]->tgid == pid)
+			return pid_table[pid];
+	return NULL;
 }
 
 static int alloc_pid(void)
@@ -139,6 +151,8 @@ static struct proc *alloc_proc(const char *name, void (*start)(void),
 	INIT_LIST_HEAD(&p->mm_node);
 	init_waitqueue_head(&p->vfork_done);
 	p->kstack = page_address(stack);
+	nr_kernel_stacks++;
+	p->start_time = ktime_get_ns();
 
 	char *sp = (char *)p->kstack + KSTACK_SIZE;
 	sp -= sizeof(struct trapframe);
@@ -178,6 +192,7 @@ void put_task_struct(struct proc *t)
 	if (!last)
 		return;
 	free_pages(virt_to_page(t->kstack), KSTACK_ORDER);
+	nr_kernel_stacks--;
 	put_sighand(t->sighand);
 	put_signal(t->signal);
 	kfree(t);
@@ -191,6 +206,7 @@ void put_task_struct(struct proc *t)
 static void release_task(struct proc *p)
 {
 	pid_table[p->pid] = NULL;
+	proc_flush_pid(p->pid);
 	list_del(&p->tasks);
 	list_del(&p->sibling);
 	list_del(&p->thread_node);
@@ -295,6 +311,11 @@ static struct mm_struct *mmget(struct mm_struct *mm)
 {
 	mm->mm_users++;
 	return mm;
+}
+
+struct mm_struct *get_task_mm(struct proc *p)
+{
+	return p->mm ? mmget(p->mm) : NULL;
 }
 
 void mmput(struct mm_struct *mm)

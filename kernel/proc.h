@@ -106,6 +106,7 @@ struct proc {
 	/* Time on the CPU (CLOCK_PROCESS_CPUTIME_ID): the scheduler, as it
 	 * switches to and from us. */
 	uint64_t sum_exec_runtime;   /* ns on the CPU before exec_start (sched.c) */
+	uint64_t start_time;         /* CLOCK_MONOTONIC when it was made (/proc/PID/stat) */
 	uint64_t exec_start;         /* MONOTONIC when it last got the CPU (sched.c) */
 };
 
@@ -113,7 +114,15 @@ extern struct proc *current;
 extern struct proc *init_task; /* pid 1 */
 
 void start_init(void);
+/* Tasks' kernel stacks allocated (meminfo's KernelStack). */
+extern unsigned long nr_kernel_stacks;
 struct proc *find_task_by_pid(int pid);
+/* The thread group leader with the lowest pid >= pid, or NULL (for
+ * /proc's directory listing; a scan of the pid table). */
+struct proc *next_tgid(int pid);
+/* p's address space with a reference (mmput), or NULL for a kernel
+ * thread or a process that has exited. */
+struct mm_struct *get_task_mm(struct proc *p);
 /* A reference that keeps t's struct proc (not its mm or files) from being
  * freed; a zombie goes when it is reaped and the last reference is put. */
 void get_task_struct(struct proc *t);
@@ -167,6 +176,8 @@ void yield(void);
  * whoever waits if our slice is over (Linux's cond_resched). */
 void cond_resched(void);
 void sched_tick(struct trapframe *tf);
+/* ns the CPU had nothing to run (/proc/uptime's second number). */
+uint64_t sched_idle_ns(void);
 /* ns p has run, user and kernel (CLOCK_PROCESS_CPUTIME_ID). */
 uint64_t task_sched_runtime(const struct proc *p);
 

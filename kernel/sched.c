@@ -46,12 +46,21 @@ static void switch_to(struct proc *p)
 	}
 }
 
+static uint64_t idle_ns; /* time with nothing to run (/proc/uptime) */
+
+uint64_t sched_idle_ns(void)
+{
+	return idle_ns;
+}
+
 void scheduler(void)
 {
 	for (;;) {
 		cli();
 		if (list_empty(&run_queue)) {
+			uint64_t start = ktime_get_ns();
 			sti_hlt();
+			idle_ns += ktime_get_ns() - start;
 			continue;
 		}
 		struct proc *p = list_first_entry(&run_queue, struct proc, run);

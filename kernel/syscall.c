@@ -98,6 +98,7 @@ static const struct {
 	[95] = SYSCALL("umask", sys_umask),
 	[96] = SYSCALL("gettimeofday", sys_gettimeofday),
 	[102] = SYSCALL("getuid", sys_getuid),
+	[103] = SYSCALL("syslog", sys_syslog),
 	[104] = SYSCALL("getgid", sys_getuid),
 	[107] = SYSCALL("geteuid", sys_getuid),
 	[108] = SYSCALL("getegid", sys_getuid),

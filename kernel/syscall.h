@@ -126,6 +126,7 @@ long sys_sched_yield(void);
 long sys_arch_prctl(uint64_t code, uint64_t addr);
 long sys_set_tid_address(uint64_t tidptr);
 long sys_uname(uint64_t buf);
+long sys_syslog(uint64_t type, uint64_t buf, uint64_t len); /* kernel/syslog.c */
 long sys_getuid(void);
 
 /* kernel/sys_time.c */

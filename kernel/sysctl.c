@@ -4,73 +4,119 @@
 #include "kernel/monitor.h"
 #include "kernel/printk.h"
 #include "lib/format.h"
-#include "lib/parse.h"
 #include "lib/string.h"
 #include "mm/memory-failure.h"
 
-static const struct sysctl {
-	const char *name;
-	int *value;
-	int min, max;
-	const char *help;
-} sysctls[] = {
-	{ "vm.memory_failure_early_kill", &sysctl_memory_failure_early_kill, 0, 1,
-	  "1: signal every process mapping a bad page at once; 0: only when it touches it" },
-	{ "vm.memory_failure_recovery", &sysctl_memory_failure_recovery, 0, 1,
-	  "1: try to recover from memory errors; 0: panic on any" },
-	{ "vm.dirty_background_ratio", &dirty_background_ratio, 0, 100,
-	  "% of memory dirty before the flusher starts writing" },
-	{ "vm.dirty_ratio", &vm_dirty_ratio, 0, 100,
-	  "% of memory dirty before writers write themselves" },
-	{ "vm.dirty_writeback_centisecs", &dirty_writeback_interval, 0, INT32_MAX,
-	  "how often the flusher writes old dirty data (0: never)" },
-	{ "vm.dirty_expire_centisecs", &dirty_expire_interval, 0, INT32_MAX,
-	  "how old dirty data is before the flusher writes it" },
-};
+#define SYSCTL_TEXT_MAX 128 /* the longest value text: kernel.printk's four */
 
-static const struct sysctl *find(const char *name)
+static const int zero, one = 1, four = 4, one_hundred = 100;
+
+int sysctl_drop_caches;
+
+/* The entries of one directory (vm.*) are together: /proc/sys lists each
+ * directory once, where its first entry is. */
+const struct ctl_table sysctl_table[] = {
+	{ "kernel.printk", console_printk, sizeof(console_printk), 0644, proc_dointvec, NULL, NULL,
+	  "console log level, default message level, lowest console level, boot console level" },
+	{ "vm.dirty_background_ratio", &dirty_background_ratio, sizeof(int), 0644,
+	  proc_dointvec_minmax, &zero, &one_hundred,
+	  "% of memory dirty before the flusher starts writing" },
+	{ "vm.dirty_expire_centisecs", &dirty_expire_interval, sizeof(int), 0644,
+	  proc_dointvec_minmax, &zero, NULL, "how old dirty data is before the flusher writes it" },
+	{ "vm.dirty_ratio", &vm_dirty_ratio, sizeof(int), 0644, proc_dointvec_minmax, &zero,
+	  &one_hundred, "% of memory dirty before writers write themselves" },
+	{ "vm.dirty_writeback_centisecs", &dirty_writeback_interval, sizeof(int), 0644,
+	  proc_dointvec_minmax, &zero, NULL, "how often the flusher writes old dirty data (0: never)" },
+	{ "vm.drop_caches", &sysctl_drop_caches, sizeof(int), 0200, drop_caches_sysctl_handler, &one,
+	  &four, "write 1: drop clean page cache, 2: free slab objects, 3: both" },
+	{ "vm.memory_failure_early_kill", &sysctl_memory_failure_early_kill, sizeof(int), 0644,
+	  proc_dointvec_minmax, &zero, &one,
+	  "1: signal every process mapping a bad page at once; 0: only when it touches it" },
+	{ "vm.memory_failure_recovery", &sysctl_memory_failure_recovery, sizeof(int), 0644,
+	  proc_dointvec_minmax, &zero, &one,
+	  "1: try to recover from memory errors; 0: panic on any" },
+};
+const size_t sysctl_table_size = ARRAY_SIZE(sysctl_table);
+
+static const struct ctl_table *find(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(sysctls); i++)
-		if (!strcmp(sysctls[i].name, name))
-			return &sysctls[i];
+	for (size_t i = 0; i < ARRAY_SIZE(sysctl_table); i++)
+		if (!strcmp(sysctl_table[i].procname, name))
+			return &sysctl_table[i];
 	return NULL;
 }
 
-/* Set from text; returns an error message, or NULL when done. */
-static const char *set(const struct sysctl *s, const char *text)
+/* Set from text, as a write to its /proc/sys file: true if accepted. */
+static bool set(const struct ctl_table *t, const char *text)
 {
-	uint64_t v;
+	char buf[SYSCTL_TEXT_MAX];
+	size_t len = strlcpy(buf, text, sizeof(buf));
+	int64_t pos = 0;
 
-	if (!parse_u64(text, &v) || v < (uint64_t)s->min || v > (uint64_t)s->max)
-		return "invalid value";
-	*s->value = (int)v;
-	return NULL;
+	return len < sizeof(buf) && t->proc_handler(t, 1, buf, &len, &pos) == 0;
+}
+
+/* The value as its /proc/sys file reads, without the newline. */
+static const char *get(const struct ctl_table *t, char *buf)
+{
+	size_t len = SYSCTL_TEXT_MAX - 1;
+	int64_t pos = 0;
+
+	t->proc_handler(t, 0, buf, &len, &pos);
+	if (len && buf[len - 1] == '\n')
+		len--;
+	buf[len] = '\0';
+	return buf;
+}
+
+static bool readable(const struct ctl_table *t)
+{
+	return t->mode & 0400;
 }
 
 /* sysctl.NAME=VALUE on the kernel command line. */
 void sysctl_init(void)
 {
-	char key[80];
+	char key[80], value[SYSCTL_TEXT_MAX];
 
-	for (size_t i = 0; i < ARRAY_SIZE(sysctls); i++) {
-		snprintf(key, sizeof(key), "sysctl.%s", sysctls[i].name);
+	for (size_t i = 0; i < ARRAY_SIZE(sysctl_table); i++) {
+		const struct ctl_table *t = &sysctl_table[i];
+		snprintf(key, sizeof(key), "sysctl.%s", t->procname);
 		const char *text = cmdline_get(key);
 		if (!text)
 			continue;
-		const char *err = set(&sysctls[i], text);
-		if (err)
-			pr_err("sysctl: %s=%s on the command line: %s (keeping %d)\n",
-			       sysctls[i].name, text, err, *sysctls[i].value);
+		if (!set(t, text))
+			pr_err("sysctl: %s=%s on the command line: invalid value (keeping %s)\n",
+			       t->procname, text, readable(t) ? get(t, value) : "it");
 		else
-			pr_notice("sysctl: %s = %d (from the command line)\n", sysctls[i].name,
-				  *sysctls[i].value);
+			pr_notice("sysctl: %s = %s (from the command line)\n", t->procname,
+				  readable(t) ? get(t, value) : text);
 	}
 }
 
 static int sysctl_show(struct seq_file *m)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(sysctls); i++)
-		seq_printf(m, "%s = %d\t# %s\n", sysctls[i].name, *sysctls[i].value, sysctls[i].help);
+	char value[SYSCTL_TEXT_MAX];
+
+	for (size_t i = 0; i < ARRAY_SIZE(sysctl_table); i++) {
+		const struct ctl_table *t = &sysctl_table[i];
+		if (readable(t))
+			seq_printf(m, "%s = %s\t# %s\n", t->procname, get(t, value), t->help);
+		else
+			seq_printf(m, "%s (write-only)\t# %s\n", t->procname, t->help);
+	}
+	return 0;
+}
+
+static int show_one(const struct ctl_table *t)
+{
+	char value[SYSCTL_TEXT_MAX];
+
+	if (!readable(t)) {
+		kprintf("sysctl: permission denied on key '%s'\n", t->procname);
+		return -1;
+	}
+	kprintf("%s = %s\n", t->procname, get(t, value));
 	return 0;
 }
 
@@ -81,19 +127,19 @@ int cmd_sysctl(int argc, char **argv)
 	char *eq = strchr(argv[1], '=');
 	if (eq)
 		*eq = '\0';
-	const struct sysctl *s = find(argv[1]);
-	if (!s) {
+	const struct ctl_table *t = find(argv[1]);
+	if (!t) {
 		kprintf("sysctl: no setting named '%s' (type 'sysctl' for the list)\n", argv[1]);
 		return -1;
 	}
-	if (eq) {
-		const char *err = set(s, eq + 1);
-		if (err) {
-			kprintf("sysctl: setting key \"%s\": %s (%d to %d)\n", s->name, err,
-				s->min, s->max);
-			return -1;
-		}
+	if (!eq)
+		return show_one(t);
+	if (!set(t, eq + 1)) {
+		kprintf("sysctl: setting key \"%s\": invalid value", t->procname);
+		if (t->extra1 && t->extra2)
+			kprintf(" (%d to %d)", *t->extra1, *t->extra2);
+		kprintf("\n");
+		return -1;
 	}
-	kprintf("%s = %d\n", s->name, *s->value);
-	return 0;
+	return readable(t) ? show_one(t) : 0;
 }

@@ -67,7 +67,7 @@ static void console_stat(struct file *f, struct stat *st)
 }
 
 /* No llseek: a terminal has no position. No fsync: a special file. */
-static const struct file_operations console_fops = {
+const struct file_operations console_fops = {
 	.read = console_read,
 	.write = console_write,
 	.stat = console_stat,

@@ -19,6 +19,7 @@
  * and nothing is injected.
  */
 #include "mce/mce.h"
+#include "kernel/errno.h"
 #include "kernel/gdt.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
@@ -252,6 +253,21 @@ int cmd_mce_inject(int argc, char **argv)
 			return -1;
 	if (validate(&r))
 		return -1;
+	return inject(&r);
+}
+
+/* From /sys/kernel/debug/mce-inject (mce/inject-debugfs.c): a record
+ * whose ADDRV and MISCV bits say which of addr and misc it has. */
+int mce_inject_request(const struct mce_injection *inj)
+{
+	struct request r = {
+		.inj = *inj, .bank = (uint64_t)inj->bank, .have_bank = true, .have_status = true,
+		.have_addr = inj->status & MCI_STATUS_ADDRV, .have_misc = inj->status & MCI_STATUS_MISCV,
+		.have_mcgstatus = inj->raise,
+	};
+
+	if (validate(&r))
+		return -EINVAL;
 	return inject(&r);
 }
 

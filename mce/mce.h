@@ -156,6 +156,12 @@ int mcelog_show(struct seq_file *m); /* the console's `mcelog` */
 /* mce/inject.c */
 int cmd_mce_inject(int argc, char **argv);
 int cmd_inject(int argc, char **argv);
+/* Inject a record as `mce-inject` does, its ADDRV and MISCV bits saying
+ * whether addr and misc count: 0, or -EINVAL after a console line saying
+ * why nothing was injected. */
+int mce_inject_request(const struct mce_injection *inj);
+/* /sys/kernel/debug/mce-inject (mce/inject-debugfs.c). */
+void mce_inject_debugfs_init(void);
 void mce_inject_check(struct trapframe *tf);
 
 #endif

@@ -94,6 +94,10 @@ struct mm_struct *dup_mm(struct mm_struct *src)
 	dst->brk = src->brk;
 	dst->mmap_base = src->mmap_base;
 	dst->start_stack = src->start_stack;
+	dst->arg_start = src->arg_start;
+	dst->arg_end = src->arg_end;
+	dst->env_start = src->env_start;
+	dst->env_end = src->env_end;
 	mmap_write_lock(src); /* nobody may change its areas or tables while they are copied */
 	for (struct list_head *l = src->mmap.next; l != &src->mmap; l = l->next) {
 		if (copy_vma(dst, src, list_entry(l, struct vm_area_struct, list))) {

@@ -182,7 +182,8 @@ static long inject_error(unsigned long advice, unsigned long start, unsigned lon
 		pr_info("Injecting memory failure for pfn %#lx at process virtual address %#lx\n",
 			pfn, va);
 		int err = memory_failure(pfn, MF_SW_SIMULATED);
-		if (err && err != -EBUSY)
+		/* -EOPNOTSUPP: the hwpoison filters left it alone (not an error). */
+		if (err && err != -EBUSY && err != -EOPNOTSUPP)
 			return err;
 	}
 	return 0;

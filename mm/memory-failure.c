@@ -674,6 +674,12 @@ int memory_failure(unsigned long pfn, int flags)
 
 	if (take_page_off_buddy(p))
 		return action_result(pfn, MF_MSG_BUDDY, MF_RECOVERED, flags);
+	/* A test's filters (mm/hwpoison-filter.c) may leave this page alone. */
+	if (hwpoison_filter(p)) {
+		page_clear(p, PG_hwpoison);
+		num_poisoned_pages--;
+		return -EOPNOTSUPP;
+	}
 	if (!page_test(p, PG_lru) && !(page_test(p, PG_anon) && p->mapcount > 0))
 		return identify_page_state(pfn, p, flags); /* the kernel's, or no state at all */
 	return memory_failure_user(p, pfn, flags);

@@ -6,6 +6,8 @@
 #ifndef MM_MEMORY_FAILURE_H
 #define MM_MEMORY_FAILURE_H
 
+#include "lib/types.h"
+
 /* memory_failure() flags, Linux's values. */
 #define MF_ACTION_REQUIRED (1 << 1) /* the current context consumed the data */
 #define MF_SW_SIMULATED (1 << 5)    /* injected by software, not hardware */
@@ -28,6 +30,17 @@ void memory_failure_queue(unsigned long pfn, int flags);
 int soft_offline_page(unsigned long pfn);
 /* Undo a software-injected poisoning (hwpoison-inject's unpoison-pfn). */
 int unpoison_memory(unsigned long pfn);
+
+/* mm/hwpoison-filter.c: the injection filters (their debugfs files are
+ * mm/hwpoison-inject.c's). 0: the page passes; -EINVAL: leave it alone. */
+extern uint32_t hwpoison_filter_enable;
+extern uint32_t hwpoison_filter_dev_major, hwpoison_filter_dev_minor;
+extern uint64_t hwpoison_filter_flags_mask, hwpoison_filter_flags_value;
+extern uint64_t hwpoison_filter_memcg;
+struct page;
+int hwpoison_filter(const struct page *p);
+/* /sys/kernel/debug/hwpoison (mm/hwpoison-inject.c). */
+void hwpoison_inject_init(void);
 
 /* Console: hwpoison corrupt-pfn PFN | unpoison-pfn PFN | list */
 int cmd_hwpoison(int argc, char **argv);

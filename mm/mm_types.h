@@ -68,6 +68,9 @@ struct mm_struct {
 	unsigned long start_brk, brk;   /* the heap: [start_brk, brk) */
 	unsigned long mmap_base;        /* mmap() hands out addresses below this */
 	unsigned long start_stack;
+	/* execve's argument and environment strings, each a block of
+	 * NUL-terminated strings in user memory (/proc/PID/cmdline). */
+	unsigned long arg_start, arg_end, env_start, env_end;
 	unsigned long rss;              /* pages mapped */
 	struct list_head task_list;     /* the tasks using it, through task->mm_node:
 					 * memory-failure finds a page's processes here.

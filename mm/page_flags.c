@@ -1,3 +1,4 @@
+#include "mm/kernel-page-flags.h"
 #include "mm/page.h"
 #include "lib/format.h"
 
@@ -35,4 +36,49 @@ char *format_page_flags(char *buf, size_t size, unsigned long flags)
 					len ? "," : "", names[bit]);
 	}
 	return buf;
+}
+
+/* The KPF_* bits (mm/kernel-page-flags.h) a page's flags and state give
+ * (Linux: stable_page_flags, fs/proc/page.c): what /proc/kpageflags shows
+ * and what the hwpoison filter compares. */
+static uint64_t kpf_copy_bit(unsigned long flags, int kpf, enum pageflags pg)
+{
+	return (uint64_t)((flags >> pg) & 1) << kpf;
+}
+
+/* The page flags that have a KPF_* bit of the same meaning. */
+static const struct {
+	int kpf;
+	enum pageflags pg;
+} same_bits[] = {
+	{ KPF_LOCKED, PG_locked },         { KPF_SLAB, PG_slab },
+	{ KPF_DIRTY, PG_dirty },           { KPF_UPTODATE, PG_uptodate },
+	{ KPF_WRITEBACK, PG_writeback },   { KPF_LRU, PG_lru },
+	{ KPF_REFERENCED, PG_referenced }, { KPF_ACTIVE, PG_active },
+	{ KPF_SWAPCACHE, PG_swapcache },   { KPF_SWAPBACKED, PG_swapbacked },
+	{ KPF_UNEVICTABLE, PG_unevictable }, { KPF_MLOCKED, PG_mlocked },
+	{ KPF_HWPOISON, PG_hwpoison },     { KPF_RESERVED, PG_reserved },
+	{ KPF_BUDDY, PG_buddy },           { KPF_PGTABLE, PG_pgtable },
+	{ KPF_ANON, PG_anon },
+};
+
+uint64_t stable_page_flags(const struct page *page)
+{
+	uint64_t u = 0;
+
+	if (!page)
+		return 1ULL << KPF_NOPAGE;
+	const struct page *head = compound_head(page);
+	for (size_t i = 0; i < ARRAY_SIZE(same_bits); i++)
+		u |= kpf_copy_bit(page->flags, same_bits[i].kpf, same_bits[i].pg);
+	if (head->mapcount > 0)
+		u |= 1ULL << KPF_MMAP;
+	if (page_test(page, PG_head))
+		u |= 1ULL << KPF_COMPOUND_HEAD;
+	else if (PageTail(page))
+		u |= 1ULL << KPF_COMPOUND_TAIL;
+	/* A tail frame of a slab page belongs to the slab too. */
+	if (PageTail(page) && page_test(head, PG_slab))
+		u |= 1ULL << KPF_SLAB;
+	return u;
 }

@@ -33,6 +33,8 @@ static uint64_t *next_table(uint64_t *entry)
 	return __va(*entry & PTE_ADDR_MASK);
 }
 
+unsigned long direct_map_huge_pages;
+
 static void map_huge(uint64_t *pml4, uint64_t va, phys_addr_t pa, uint64_t flags)
 {
 	uint64_t *pdpt = next_table(&pml4[index_at(va, 39)]);
@@ -52,6 +54,7 @@ void paging_init(phys_addr_t ram_end)
 	/* Not RAM, but the local APIC's registers (kernel/lapic.c): uncached. */
 	map_huge(pml4, DIRECT_MAP_BASE + APIC_DEFAULT_PHYS_BASE, APIC_DEFAULT_PHYS_BASE,
 		 PTE_WRITE | PTE_GLOBAL | PTE_NX | PTE_PCD);
+	direct_map_huge_pages = ram_end / HUGE_SIZE + 1;
 	for (pa = 0; pa < KERNEL_MAP_SIZE; pa += HUGE_SIZE)
 		map_huge(pml4, KERNEL_VMA + pa, pa, PTE_WRITE | PTE_GLOBAL);
 

@@ -26,4 +26,7 @@
  */
 void paging_init(phys_addr_t ram_end);
 
+/* 2 MiB pages of the direct map, the APIC's too (meminfo's DirectMap2M). */
+extern unsigned long direct_map_huge_pages;
+
 #endif

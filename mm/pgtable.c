@@ -16,6 +16,8 @@ void pgtable_init(void)
 	kernel_pgd = __va(read_cr3() & PTE_ADDR_MASK);
 }
 
+unsigned long nr_pagetable_pages;
+
 static uint64_t *alloc_table(void)
 {
 	struct page *page = alloc_page();
@@ -23,6 +25,7 @@ static uint64_t *alloc_table(void)
 	if (!page)
 		return NULL;
 	page_set(page, PG_pgtable);
+	nr_pagetable_pages++;
 	return page_address(page); /* zeroed: no entries */
 }
 
@@ -31,6 +34,7 @@ static void free_table(uint64_t *table)
 	struct page *page = virt_to_page(table);
 
 	page_clear(page, PG_pgtable);
+	nr_pagetable_pages--;
 	free_page(page);
 }
 

@@ -11,6 +11,8 @@
 #include "mm/paging.h"
 
 void pgtable_init(void);          /* remember the kernel's PML4 */
+/* Frames holding user page tables (meminfo's PageTables). */
+extern unsigned long nr_pagetable_pages;
 uint64_t *pgd_alloc(void);        /* a PML4 with the kernel half filled in */
 /* Free every user page and page table of mm, and the PML4. */
 void pgd_free(struct mm_struct *mm);

@@ -27,26 +27,6 @@
 #define MEMMAP_COLUMNS 64
 #define MEMMAP_MAX_ROWS 32
 
-static unsigned long pages_to_kb(unsigned long pages)
-{
-	return pages << (PAGE_SHIFT - 10);
-}
-
-int meminfo_show(struct seq_file *m)
-{
-	seq_printf(m, "MemTotal:       %8lu kB\n", pages_to_kb(zone.managed_pages));
-	seq_printf(m, "MemFree:        %8lu kB\n", pages_to_kb(nr_free_pages()));
-	seq_printf(m, "MemAvailable:   %8lu kB\n", pages_to_kb(nr_free_pages()));
-	seq_printf(m, "Active(anon):   %8lu kB\n", pages_to_kb(lruvec.nr_pages[LRU_ACTIVE_ANON]));
-	seq_printf(m, "Inactive(anon): %8lu kB\n", pages_to_kb(lruvec.nr_pages[LRU_INACTIVE_ANON]));
-	seq_printf(m, "Active(file):   %8lu kB\n", pages_to_kb(lruvec.nr_pages[LRU_ACTIVE_FILE]));
-	seq_printf(m, "Inactive(file): %8lu kB\n", pages_to_kb(lruvec.nr_pages[LRU_INACTIVE_FILE]));
-	seq_printf(m, "Shmem:          %8lu kB\n", pages_to_kb(global_node_page_state(NR_SHMEM)));
-	seq_printf(m, "Slab:           %8lu kB\n", pages_to_kb(slab_pages()));
-	seq_printf(m, "HardwareCorrupted: %5lu kB\n", pages_to_kb(num_poisoned_pages));
-	return 0;
-}
-
 int buddyinfo_show(struct seq_file *m)
 {
 	seq_printf(m, "Node 0, zone %8s ", "Normal");

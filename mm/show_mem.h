@@ -5,7 +5,6 @@
 
 #include "fs/seq_file.h"
 
-int meminfo_show(struct seq_file *m);   /* /proc/meminfo */
 int buddyinfo_show(struct seq_file *m); /* /proc/buddyinfo */
 int memmap_show(struct seq_file *m);
 int vm_show(struct seq_file *m);        /* m->private: the process */

@@ -337,6 +337,15 @@ class Machine:
         assert out.endswith(f"{name} exited with status 0"), out
         return out
 
+    def free_pfn(self, near):
+        """The first free frame at or after near (which frames the kernel's
+        own allocations take depends on its size)."""
+        for start in range(near, near + 4096, 256):
+            for line in self.command(f"page {start:#x} 256").splitlines():
+                if "buddy" in line or "free: in the order-" in line:
+                    return int(line.split()[1], 16)
+        raise AssertionError(f"no free frame near {near:#x}")
+
     def meminfo(self):
         """The `meminfo` command's lines as {name: kB}."""
         out = self.command("meminfo")
@@ -348,7 +357,11 @@ class Machine:
         leave their files' pages cached (as Linux does), and that is not
         memory a process kept. A page a process leaked still shows."""
         info = self.meminfo()
-        cached = info.pop("Active(file)", 0) + info.pop("Inactive(file)", 0)
+        active_file, inactive_file = info.pop("Active(file)", 0), info.pop("Inactive(file)", 0)
+        cached = active_file + inactive_file
+        # Linux's Active and Inactive lines count both kinds.
+        info["Active"] = info.get("Active", 0) - active_file
+        info["Inactive"] = info.get("Inactive", 0) - inactive_file
         info.pop("MemAvailable", None)
         info.pop("Cached", None)
         info.pop("Buffers", None)

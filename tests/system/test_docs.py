@@ -60,9 +60,12 @@ def lab1_claims(outputs):
     before, during, after, after_selftest = outputs_of(outputs, "buddyinfo")
     mem_before, mem_during, mem_after = (meminfo_kb(m, "MemFree") for m in outputs_of(outputs, "meminfo"))
     taken = free_frames(before) - free_frames(during)
-    assert taken == 17 and mem_before - mem_during == 4 * taken, \
-        "spin should take 17 frames, 68 kB: took %d frames, MemFree fell %d kB" % (
-            taken, mem_before - mem_during)
+    # 17, and one more if one of spin's kmalloc objects found its cache's
+    # slabs full: how full they are depends on what the kernel made at
+    # boot (the mounts, for one).
+    assert taken in (17, 18) and mem_before - mem_during == 4 * taken, \
+        "spin should take 17 frames (18 with a new slab page), 68 kB: took %d frames, " \
+        "MemFree fell %d kB" % (taken, mem_before - mem_during)
     b, d = free_blocks(before), free_blocks(during)
     # Which small blocks are free at boot changes with everything the
     # kernel allocates then (the disk's rings, for one). But the allocator

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "kernel/cmdline.h"
+#include "kernel/errno.h"
 #include "lib/parse.h"
 #include "tests/unit/test.h"
 
@@ -54,10 +55,32 @@ static void test_cmdline(void)
 	CHECK(cmdline_get("console") == NULL);
 }
 
+/* Linux's kstrtoull: what debugfs and /proc number files accept. */
+static void test_kstrtoull(void)
+{
+	uint64_t v = 5;
+
+	CHECK(kstrtoull("42", 0, &v) == 0 && v == 42);
+	CHECK(kstrtoull("42\n", 0, &v) == 0 && v == 42);
+	CHECK(kstrtoull("+7", 0, &v) == 0 && v == 7);
+	CHECK(kstrtoull("0x1F", 0, &v) == 0 && v == 31);
+	CHECK(kstrtoull("010", 0, &v) == 0 && v == 8);      /* octal, as Linux */
+	CHECK(kstrtoull("1f", 16, &v) == 0 && v == 31);
+	CHECK(kstrtoull("0xffffffffffffffff", 0, &v) == 0 && v == UINT64_MAX);
+	v = 5;
+	CHECK(kstrtoull("18446744073709551616", 0, &v) == -ERANGE && v == 5);
+	const char *bad[] = { "", "\n", "abc", "-1", " 1", "1 ", "1\n\n", "0x", "08", "12abc" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK(kstrtoull(bad[i], 0, &v) == -EINVAL);
+		CHECK(v == 5);
+	}
+}
+
 int main(void)
 {
 	RUN(test_numbers);
 	RUN(test_bad_numbers_change_nothing);
 	RUN(test_cmdline);
+	RUN(test_kstrtoull);
 	return finish("unit parse");
 }

@@ -1,0 +1,15 @@
+/* /proc for the rest of the kernel (Linux: include/linux/proc_fs.h). */
+#ifndef FS_PROC_PROC_FS_H
+#define FS_PROC_PROC_FS_H
+
+#include "fs/seq_file.h"
+
+/* /proc/meminfo's report, which the console's meminfo prints too. */
+int meminfo_show(struct seq_file *m);
+
+/* Register the "proc" file system type (fs/do_mounts.c mounts it). */
+void proc_root_init(void);
+/* Process pid is gone: forget its cached /proc/PID (Linux: proc_flush_pid). */
+void proc_flush_pid(int pid);
+
+#endif
