@@ -236,7 +236,14 @@ static int shmem_write_begin(struct file *file, struct address_space *mapping, l
 		return -EPERM;
 	if ((seals & F_SEAL_GROW) && pos + len > i_size_read(inode))
 		return -EPERM;
-	return shmem_get_page(inode, (unsigned long)(pos >> PAGE_SHIFT), pagep);
+	int err = shmem_get_page(inode, (unsigned long)(pos >> PAGE_SHIFT), pagep);
+	if (err || !page_test(*pagep, PG_hwpoison))
+		return err;
+	/* Kept in the cache after a memory error: its data is lost, and a
+	 * write into it would hand corrupt bytes back (Linux: EIO). */
+	unlock_page(*pagep);
+	put_page(*pagep);
+	return -EIO;
 }
 
 /* memory_failure: a poisoned tmpfs page stays in the cache. Its data had
@@ -274,6 +281,10 @@ static long shmem_file_read_iter(struct file *file, struct iov_iter *to, loff_t 
 		size_t n = MIN(PAGE_SIZE - offset, iov_iter_count(to));
 		n = (size_t)MIN((loff_t)n, isize - *pos);
 		struct page *page = find_get_page(mapping, (unsigned long)(*pos >> PAGE_SHIFT));
+		if (page && page_test(page, PG_hwpoison)) { /* kept after a memory error */
+			put_page(page);
+			return copied_total ? copied_total : -EIO;
+		}
 		const char *src = page ? (const char *)page_address(page) : zero_page;
 		size_t copied = copy_to_iter(src + offset, n, to);
 		if (page) {

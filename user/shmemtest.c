@@ -494,6 +494,12 @@ static int poison(void)
 	      "a mapping made afterwards: SIGBUS BUS_MCEERR_AR too");
 	check(touch(again + PAGE) == 0 && again[PAGE] == 1, "the other page is intact");
 	check(fstat(fd, &st) == 0 && st.st_blocks == 16, "the poisoned page stays in the file");
+	char b[1];
+	check_err(pread(fd, b, 1, 0), EIO, "pread at the poisoned page: EIO");
+	check(pread(fd, b, 1, PAGE) == 1 && b[0] == 1, "pread of the other page: its data");
+	check_err(pwrite(fd, "x", 1, 10), EIO, "pwrite at the poisoned page: EIO");
+	check(fstat(fd, &st) == 0 && st.st_size == 2 * PAGE, "the size does not change");
+	check(fsync(fd) == 0, "fsync: 0 (tmpfs has nothing to write back)");
 	munmap(m, 2 * PAGE);
 	munmap(again, 2 * PAGE);
 	close(fd);
