@@ -129,29 +129,39 @@ static inline bool page_test(const struct page *page, enum pageflags bit)
 	return page->flags & (1UL << bit);
 }
 
-/* Each change is one atomic instruction: the disk's completion interrupt
- * clears PG_writeback and PG_locked of page-cache pages, and must not undo
- * a change the interrupted code was making to the same word. */
+/* Each change is one instruction: the disk's completion interrupt clears
+ * PG_writeback and PG_locked of page-cache pages, and an interrupt comes
+ * before or after an instruction, never in its middle, so it cannot undo
+ * a change the interrupted code was making to the same word. One CPU
+ * needs no lock prefix (which costs a great deal under QEMU's TCG). */
 static inline void page_set(struct page *page, enum pageflags bit)
 {
-	__atomic_fetch_or(&page->flags, 1UL << bit, __ATOMIC_RELAXED);
+	__asm__ volatile("orq %1, %0" : "+m"(page->flags) : "r"(1UL << bit) : "cc");
 }
 
 static inline void page_clear(struct page *page, enum pageflags bit)
 {
-	__atomic_fetch_and(&page->flags, ~(1UL << bit), __ATOMIC_RELAXED);
+	__asm__ volatile("andq %1, %0" : "+m"(page->flags) : "r"(~(1UL << bit)) : "cc");
 }
 
 /* Set the bit and say whether it was already set (one step, so that two
  * reports of the same frame cannot both think they were first). */
 static inline bool page_test_and_set(struct page *page, enum pageflags bit)
 {
-	return __atomic_fetch_or(&page->flags, 1UL << bit, __ATOMIC_RELAXED) & (1UL << bit);
+	bool old;
+
+	__asm__ volatile("btsq %2, %0\n\tsetc %1"
+			 : "+m"(page->flags), "=q"(old) : "r"((unsigned long)bit) : "cc");
+	return old;
 }
 
 static inline bool page_test_and_clear(struct page *page, enum pageflags bit)
 {
-	return __atomic_fetch_and(&page->flags, ~(1UL << bit), __ATOMIC_RELAXED) & (1UL << bit);
+	bool old;
+
+	__asm__ volatile("btrq %2, %0\n\tsetc %1"
+			 : "+m"(page->flags), "=q"(old) : "r"((unsigned long)bit) : "cc");
+	return old;
 }
 
 static inline bool PageTail(const struct page *page)
