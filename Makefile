@@ -214,7 +214,7 @@ PAGECACHE_UNIT_OBJS := $(addprefix $(BUILD)/unit/,mm/filemap.o mm/page-writeback
                        fs/simple_aops.o)
 $(PAGECACHE_UNIT_OBJS): UNIT_CFLAGS += -include tests/unit/host_irq.h
 $(PAGECACHE_UNIT_OBJS): tests/unit/host_irq.h
-$(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o \
+$(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/soft-offline.o \
 	$(PAGECACHE_UNIT_OBJS) $(BUILD)/unit/mm/hwpoison-filter.o
 $(BUILD)/unit/test_filemap: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(PAGECACHE_UNIT_OBJS)
 # ext2 is linked into its own tests only, with fakes of the buffer cache
@@ -223,7 +223,7 @@ EXT2_UNIT_OBJS := $(patsubst %.c,$(BUILD)/unit/%.o,$(wildcard fs/ext2/*.c))
 $(BUILD)/unit/test_ext2 $(BUILD)/unit/test_ext2_super $(BUILD)/unit/test_ext2_random: \
 	$(EXT2_UNIT_OBJS) $(BUILD)/unit/fs/libfs.o tests/unit/ext2_host.c tests/unit/ext2_image.c
 UNIT_EXTRA_OBJS := $(EXT2_UNIT_OBJS) $(BUILD)/unit/fs/libfs.o \
-                   $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(PAGECACHE_UNIT_OBJS) \
+                   $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/soft-offline.o $(PAGECACHE_UNIT_OBJS) \
                    $(BUILD)/unit/mm/fault.o $(BUILD)/unit/mm/hwpoison-filter.o \
                    $(BUILD)/unit/mce/genpool.o
 # The machine-check record pool is linked into its own test only: it calls

@@ -28,6 +28,12 @@ int memory_failure(unsigned long pfn, int flags);
 void memory_failure_queue(unsigned long pfn, int flags);
 /* Move a page's contents elsewhere and retire it (MADV_SOFT_OFFLINE). */
 int soft_offline_page(unsigned long pfn);
+/* Between mm/memory-failure.c and mm/soft-offline.c: take a reference
+ * that keeps a user page (and an anonymous page's anon_vma) ours for
+ * good; count and list a frame soft offline retired. */
+struct page;
+void keep_user_page(struct page *p);
+void soft_offline_retired(unsigned long pfn, bool was_free);
 /* Undo a software-injected poisoning (hwpoison-inject's unpoison-pfn). */
 int unpoison_memory(unsigned long pfn);
 
