@@ -33,6 +33,18 @@ void clean_bdev_aliases(struct block_device *bdev, uint64_t block, uint64_t len)
 /* Pages in the block devices' caches (meminfo's Buffers). */
 unsigned long nr_blockdev_pages(void);
 
+/* Open bdev for a mount or a device file (Linux: blkdev_get_by_dev):
+ * 0, -ENOMEM, or -EBUSY if holder (non-NULL: the open is exclusive) is
+ * not the one that has it exclusively already. blkdev_put with the same
+ * holder undoes it; the last put writes the device's dirty pages and
+ * empties its cache. */
+int blkdev_get(struct block_device *bdev, void *holder);
+void blkdev_put(struct block_device *bdev, void *holder);
+/* What opening a block device inode (S_IFBLK) gives the file. */
+extern const struct file_operations def_blk_fops;
+/* Its ioctls (block/ioctl.c): BLKGETSIZE64 ... */
+long blkdev_ioctl(struct file *f, unsigned int cmd, unsigned long arg);
+
 /* Page I/O for a_ops, 8 sectors a page, asynchronous: a read unlocks the
  * page when done (uptodate, or PG_error); a write needs
  * set_page_writeback and ends it (PG_error and mapping_set_error on a

@@ -274,10 +274,6 @@ struct page *read_mapping_page(struct address_space *mapping, unsigned long inde
 
 /* ---- read() -------------------------------------------------------- */
 
-/* Pages read ahead after a miss (Linux reads 128 KiB; TCG disks are
- * slow per request more than per byte). */
-#define READAHEAD_PAGES 8
-
 /*
  * A read missed the cache at index: start reading it and the next few
  * pages that are not cached either, all at once, so that the disk works

@@ -159,6 +159,10 @@ void mark_page_accessed(struct page *page);
 
 /* ---- the file operations' helpers (mm/filemap.c) ------------------- */
 
+/* Pages read ahead after a miss (Linux reads 128 KiB; TCG disks are
+ * slow per request more than per byte). BLKRAGET reports it. */
+#define READAHEAD_PAGES 8
+
 /* read() through the page cache, up to i_size, with readahead. */
 long generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *pos);
 /* Copy from i to the file at pos through write_begin/write_end: the
