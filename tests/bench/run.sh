@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The benchmarks of tests/bench/README.md: boot Antidote in QEMU, run each
+# The benchmarks of tests/bench/README.md: boot Antidote in QEMU with a
+# copy of the disk (root=/dev/vda, so the programs run from ext2, and
+# bench-file works in /home), run each
 # user/bench-* program at the console and print the figures they report
 # (each one the median of several runs, see user/bench.h). Builds nothing:
 # run `make` first.
@@ -18,10 +20,11 @@ MEM="${MEM:-512M}"
 TIMEOUT="${TIMEOUT:-120}"   # seconds allowed for one command
 # shellcheck source=tests/bench/qemu.sh
 . "$(dirname "${BASH_SOURCE[0]}")/qemu.sh"
+bench_disk_args
 
 # Python drives the console: type a command, read until the next prompt,
 # keep the "bench ..." lines. Every read waits with a deadline.
-exec "$PYTHON" - "$TIMEOUT" "$MEM" "$ACCEL" "${QEMU_ARGS[@]}" <<'PYEOF'
+exec "$PYTHON" - "$TIMEOUT" "$MEM" "$ACCEL" "${QEMU_ARGS[@]}" "${DISK_ARGS[@]}" <<'PYEOF'
 import os, select, subprocess, sys, tempfile, time
 
 timeout, mem, accel, args = float(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
@@ -30,6 +33,7 @@ STEPS = [  # (console command, what it is for)
     ("run bench-fault", None),
     ("run bench-spawn", None),
     ("run bench-pipe", None),
+    ("run bench-file /home", None),
     ("loglevel 1", "console quiet"),
     ("run bench-hwpoison madvise-hwpoison-quiet", None),
     ("loglevel 4", "console printing errors"),
