@@ -68,16 +68,16 @@ static void bio_pool_put(struct bio *bio)
 
 /* ---- page I/O ----------------------------------------------------- */
 
+/* Every page of the bio is done (interrupt context). */
 static void page_read_end_io(struct bio *bio)
 {
-	struct page *page = bio->bi_io_vec[0].bv_page;
+	for (unsigned short i = 0; i < bio->bi_vcnt; i++) {
+		struct page *page = bio->bi_io_vec[i].bv_page;
 
-	if (bio->bi_status)
-		page_set(page, PG_error);
-	else
-		page_set(page, PG_uptodate);
+		page_set(page, bio->bi_status ? PG_error : PG_uptodate);
+		unlock_page(page);
+	}
 	bio_pool_put(bio);
-	unlock_page(page);
 }
 
 static void page_write_end_io(struct bio *bio)
@@ -92,31 +92,46 @@ static void page_write_end_io(struct bio *bio)
 	end_page_writeback(page);
 }
 
-static void submit_page_io(struct block_device *bdev, uint64_t block, struct page *page,
-			   unsigned int op, void (*end_io)(struct bio *))
+/* The bytes of block (a page) that the disk has: a disk whose size is
+ * not a multiple of 4 KiB ends inside its last page, whose rest is
+ * never moved (and stays zero). */
+static unsigned int block_bytes(const struct block_device *bdev, uint64_t block)
+{
+	uint64_t sectors_left = bdev->bd_nr_sectors - block * SECTORS_PER_PAGE;
+
+	return sectors_left < SECTORS_PER_PAGE ? (unsigned int)(sectors_left << SECTOR_SHIFT)
+					       : PAGE_SIZE;
+}
+
+/* One bio for nr pages at consecutive blocks from block on. */
+static void submit_pages_io(struct block_device *bdev, uint64_t block, struct page **pages,
+			    unsigned int nr, unsigned int op, void (*end_io)(struct bio *))
 {
 	struct bio *bio = bio_pool_get();
-	uint64_t sectors_left = bdev->bd_nr_sectors - block * SECTORS_PER_PAGE;
-	/* A disk whose size is not a multiple of 4 KiB ends inside its last
-	 * page: only the sectors it has are moved (the rest stays zero). */
-	unsigned int len = sectors_left < SECTORS_PER_PAGE ?
-			   (unsigned int)(sectors_left << SECTOR_SHIFT) : PAGE_SIZE;
 
-	page_clear(page, PG_error);
 	bio_init(bio, bdev, block * SECTORS_PER_PAGE, op);
-	bio_add_page(bio, page, len, 0);
+	for (unsigned int i = 0; i < nr; i++) {
+		page_clear(pages[i], PG_error);
+		bio_add_page(bio, pages[i], block_bytes(bdev, block + i), 0);
+	}
 	bio->bi_end_io = end_io;
 	submit_bio(bio);
 }
 
+void submit_pages_read(struct block_device *bdev, uint64_t block, struct page **pages,
+		       unsigned int nr)
+{
+	submit_pages_io(bdev, block, pages, nr, REQ_OP_READ, page_read_end_io);
+}
+
 void submit_page_read(struct block_device *bdev, uint64_t block, struct page *page)
 {
-	submit_page_io(bdev, block, page, REQ_OP_READ, page_read_end_io);
+	submit_pages_read(bdev, block, &page, 1);
 }
 
 void submit_page_write(struct block_device *bdev, uint64_t block, struct page *page)
 {
-	submit_page_io(bdev, block, page, REQ_OP_WRITE, page_write_end_io);
+	submit_pages_io(bdev, block, &page, 1, REQ_OP_WRITE, page_write_end_io);
 }
 
 /* ---- the block device's inode -------------------------------------- */
@@ -129,6 +144,18 @@ static int blkdev_readpage(struct file *file, struct page *page)
 	(void)file;
 	submit_page_read(inode->i_bdev, page->index, page);
 	return 0;
+}
+
+/* Readahead: the device's pages are its blocks, so consecutive pages
+ * are one bio, up to BIO_MAX_VECS pages each. */
+static void blkdev_readahead(struct file *file, struct page **pages, unsigned int nr)
+{
+	struct address_space *mapping = pages[0]->mapping;
+	struct block_device *bdev = mapping->host->i_bdev;
+
+	(void)file;
+	for (unsigned int i = 0; i < nr; i += BIO_MAX_VECS)
+		submit_pages_read(bdev, pages[i]->index, pages + i, MIN(nr - i, BIO_MAX_VECS));
 }
 
 static int blkdev_writepage(struct page *page, struct writeback_control *wbc)
@@ -188,6 +215,7 @@ static int blkdev_write_end(struct file *file, struct address_space *mapping, lo
 
 static const struct address_space_operations def_blk_aops = {
 	.readpage = blkdev_readpage,
+	.readahead = blkdev_readahead,
 	.writepage = blkdev_writepage,
 	.write_begin = blkdev_write_begin,
 	.write_end = blkdev_write_end,

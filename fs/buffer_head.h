@@ -51,6 +51,10 @@ long blkdev_ioctl(struct file *f, unsigned int cmd, unsigned long arg);
  * failure). Process context. */
 void submit_page_read(struct block_device *bdev, uint64_t block, struct page *page);
 void submit_page_write(struct block_device *bdev, uint64_t block, struct page *page);
+/* The same read for nr (at most BIO_MAX_VECS) pages at consecutive
+ * blocks from block on, in one bio: one request to the disk. */
+void submit_pages_read(struct block_device *bdev, uint64_t block, struct page **pages,
+		       unsigned int nr);
 
 /* ---- metadata blocks (fs/buffer.c) --------------------------------- */
 
@@ -74,6 +78,9 @@ typedef int(get_block_t)(struct inode *inode, uint64_t iblock, uint64_t *pblock,
 
 /* a_ops->readpage: a hole or a page beyond the end reads as zeros. */
 int block_read_full_page(struct page *page, get_block_t *get_block);
+/* a_ops->readahead (Linux: mpage_readahead): block_read_full_page for
+ * each page, but pages on consecutive blocks share one bio. */
+void mpage_readahead(struct page **pages, unsigned int nr, get_block_t *get_block);
 /* a_ops->writepage: allocates a block for a hole (written through
  * mmap), zeroes what lies past i_size. */
 int block_write_full_page(struct page *page, get_block_t *get_block,

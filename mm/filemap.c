@@ -274,31 +274,50 @@ struct page *read_mapping_page(struct address_space *mapping, unsigned long inde
 
 /* ---- read() -------------------------------------------------------- */
 
+/* Start reading the new locked pages[0..nr), consecutive in the file. */
+static void read_pages(struct file *file, struct address_space *mapping, struct page **pages,
+		       unsigned int nr)
+{
+	if (nr && mapping->a_ops->readahead)
+		mapping->a_ops->readahead(file, pages, nr);
+	else
+		for (unsigned int i = 0; i < nr; i++)
+			mapping->a_ops->readpage(file, pages[i]); /* unlocks when read */
+	for (unsigned int i = 0; i < nr; i++)
+		put_page(pages[i]); /* the cache keeps its own reference */
+}
+
 /*
- * A read missed the cache at index: start reading it and the next few
- * pages that are not cached either, all at once, so that the disk works
- * on them while the reader copies the first (Linux:
+ * A read missed the cache at index: start reading it and the next pages
+ * that are not cached either, all at once, so that the disk works on
+ * them while the reader copies the first (Linux:
  * page_cache_ra_unbounded). Nothing is waited for here.
  */
 static void page_cache_readahead(struct file *file, struct address_space *mapping,
 				 unsigned long index, unsigned long end_index)
 {
+	struct page *pages[READAHEAD_PAGES];
+	unsigned int nr = 0;
+
 	for (unsigned long i = index; i < index + READAHEAD_PAGES && i <= end_index; i++) {
 		struct page *page = find_get_entry(mapping, i);
 
 		if (page) {
 			put_page(page);
-			if (i > index)
-				return; /* the rest was read before */
+			if (nr || i > index)
+				break; /* the rest was read before */
 			continue;
 		}
 		page = alloc_page();
 		if (!page)
-			return;
-		if (add_to_page_cache_lru(page, mapping, i) == 0)
-			mapping->a_ops->readpage(file, page); /* unlocks when read */
-		put_page(page);
+			break;
+		if (add_to_page_cache_lru(page, mapping, i)) {
+			put_page(page);
+			break;
+		}
+		pages[nr++] = page;
 	}
+	read_pages(file, mapping, pages, nr);
 }
 
 long generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *pos)

@@ -7,6 +7,7 @@ import re
 import zlib
 
 from machine import EXIT_POWEROFF, make_disk
+from test_block import blk_row
 
 SECTOR = 512
 MiB = 1024 * 1024
@@ -48,6 +49,11 @@ def test_block_device_files_as_linux(boot_vm, tmp_path):
     with open(m.disk_path, "rb") as f:
         f.seek(1024)
         assert sb and sb.group(1) == "%08x" % zlib.crc32(f.read(1024)), out
+    # It read the whole disk from the disk twice (first, and after
+    # BLKFLSBUF): readahead put up to 16 pages in each request, where a
+    # request per page would be more than 2 * 1025.
+    reads = int(blk_row(m, "vdb")["reads"])
+    assert 2 * SIZE // (16 * 4096) <= reads < 400, reads
     m.send("poweroff\r")
     m.expect_exit(EXIT_POWEROFF)
     assert (tmp_path / "scratch.img").read_bytes() == want
