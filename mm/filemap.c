@@ -320,6 +320,29 @@ static void page_cache_readahead(struct file *file, struct address_space *mappin
 	read_pages(file, mapping, pages, nr);
 }
 
+/*
+ * The page a read wants at index, uptodate, with a reference. A cached
+ * uptodate page - the common case - is taken without its lock, as
+ * Linux's filemap_read does: its contents are valid, and a truncation
+ * meanwhile only makes the read return what the file held a moment ago.
+ * A miss starts the readahead first.
+ */
+static struct page *find_cached_page(struct file *file, struct address_space *mapping,
+				     unsigned long index, loff_t isize)
+{
+	struct page *page = find_get_entry(mapping, index);
+
+	if (page && page_test(page, PG_uptodate)) {
+		mark_page_accessed(page);
+		return page;
+	}
+	if (page)
+		put_page(page);
+	else
+		page_cache_readahead(file, mapping, index, (unsigned long)((isize - 1) >> PAGE_SHIFT));
+	return get_uptodate_page(file, mapping, index);
+}
+
 long generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *pos)
 {
 	struct address_space *mapping = file->f_mapping;
@@ -336,13 +359,7 @@ long generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *pos)
 
 		if (*pos >= isize)
 			break;
-		page = find_get_entry(mapping, index);
-		if (!page)
-			page_cache_readahead(file, mapping, index,
-					     (unsigned long)((isize - 1) >> PAGE_SHIFT));
-		else
-			put_page(page);
-		page = get_uptodate_page(file, mapping, index);
+		page = find_cached_page(file, mapping, index, isize);
 		if (IS_ERR(page)) {
 			err = (int)PTR_ERR(page);
 			break;

@@ -23,6 +23,12 @@ QEMU_MACHINE=(qemu-system-x86_64 -M pc -m "$MEM" -accel "$ACCEL"
 	-display none -no-reboot -net none
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 	-serial stdio -monitor none)
+# QEMU_EXTRA: more QEMU options, for both kernels. With
+# QEMU_EXTRA="-icount shift=0,sleep=off" the guest's clock counts one ns
+# per instruction: the figures then count instructions, the same from
+# run to run whatever else the host does (see README.md).
+# shellcheck disable=SC2206 # split on purpose
+QEMU_MACHINE+=(${QEMU_EXTRA:-})
 # shellcheck disable=SC2034
 QEMU_ARGS=("${QEMU_MACHINE[@]}" -cdrom "$ISO" -boot d)
 
