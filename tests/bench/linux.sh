@@ -85,41 +85,21 @@ chmod +x "$WORK/root/init"
 (cd "$WORK/root" && find . | sort | cpio -o -H newc --quiet) > "$WORK/initramfs.cpio"
 
 # ---- boot it and read the figures --------------------------------------
+export PYTHONPATH="$ROOT/tests/bench"   # serial_console.py
 exec "$PYTHON" - "$TIMEOUT" "$MEM" "$ACCEL" "$KVER" "${QEMU_MACHINE[@]}" "${DISK_ARGS[@]}" \
 	-kernel "$KERNEL" -initrd "$WORK/initramfs.cpio" -append "console=ttyS0 panic=-1" <<'PYEOF'
-import os, select, subprocess, sys, tempfile, time
+import sys
+from serial_console import SerialConsole, print_figures
 
 timeout, mem, accel, kver, args = float(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
-err = tempfile.TemporaryFile()
-qemu = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
-out, deadline, printed = b"", time.monotonic() + timeout, 0
-
-
-def fail(why):
-    err.seek(0)
-    qemu.kill()
-    sys.exit("linux.sh: %s\n--- serial ---\n%s\n--- QEMU said ---\n%s" % (
-        why, out[-3000:].decode("latin-1"), err.read().decode("utf-8", "replace")))
-
-
+console = SerialConsole("linux.sh", args)
 try:
+    text = console.read_until(b"linux-bench: done", timeout)
     print("Linux %s, %s, %s" % (kver, accel.upper(), mem), flush=True)
-    while b"linux-bench: done" not in out:
-        ready, _, _ = select.select([qemu.stdout], [], [], max(deadline - time.monotonic(), 0))
-        if not ready:
-            fail("not done after %g s" % timeout)
-        chunk = os.read(qemu.stdout.fileno(), 65536)
-        if not chunk:
-            fail("QEMU exited with status %d before the end" % qemu.wait())
-        out += chunk
-        lines = out.decode("latin-1").splitlines()
-        for line in lines[printed:-1]:  # whole lines only
-            if line.startswith("bench "):
-                print(line[len("bench "):].strip(), flush=True)
-            elif "insmod" in line and "failed" in line and "crc32c-intel" not in line:
-                print(line.strip(), flush=True)
-        printed = max(printed, len(lines) - 1)
+    print_figures(text)
+    for line in text.splitlines():
+        if line.startswith("insmod") and "crc32c-intel" not in line:
+            print(line.strip(), flush=True)  # a module that did not load
 finally:
-    qemu.kill()
-    qemu.wait()
+    console.close()
 PYEOF
