@@ -27,9 +27,15 @@ need_package() {
 	exit 1
 }
 
-KVER="${KVER:-$(ls /lib/modules 2>/dev/null | grep -- '-amd64$' | sort -V | tail -1 || true)}"
-KERNEL="/boot/vmlinuz-$KVER"
-[ -n "$KVER" ] && [ -r "$KERNEL" ] || need_package "Debian's Linux kernel (/boot/vmlinuz-*)" linux-image-amd64
+if [ -z "${KVER:-}" ]; then  # an installed Debian kernel (the last; KVER= picks one)
+	for dir in /lib/modules/*-amd64; do
+		[ -d "$dir" ] && KVER="${dir#/lib/modules/}"
+	done
+fi
+KERNEL="/boot/vmlinuz-${KVER:-}"
+if [ -z "${KVER:-}" ] || [ ! -r "$KERNEL" ]; then
+	need_package "Debian's Linux kernel (/boot/vmlinuz-*)" linux-image-amd64
+fi
 BUSYBOX=/bin/busybox
 file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' || need_package "a static busybox" busybox-static
 command -v modprobe >/dev/null || need_package modprobe kmod

@@ -1,4 +1,5 @@
-# What the benchmark scripts share (sourced by boot.sh and run.sh): the
+# shellcheck shell=bash
+# What the benchmark scripts share (sourced by boot.sh, run.sh, linux.sh): the
 # ISO, the Python to drive QEMU with, and QEMU's command line - the same
 # machine as the system tests (tests/system/machine.py), but the serial
 # console is QEMU's stdin/stdout, plain pipes, and there is no QMP.
@@ -41,7 +42,7 @@ bench_disk_args() {
 		exit 1
 	fi
 	cp --sparse=always "$fresh" "$copy"
-	# shellcheck disable=SC2034 # used by the sourcing script
+	# shellcheck disable=SC2034,SC2054 # used by the sourcing script; commas are QEMU's
 	DISK_ARGS=(-drive "file=$copy,if=none,id=disk0,format=raw"
 		-device virtio-blk-pci,drive=disk0)
 }
