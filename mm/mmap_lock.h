@@ -34,4 +34,10 @@ static inline void mmap_write_unlock(struct mm_struct *mm)
 	up_write(&mm->mmap_lock);
 }
 
+/* Someone holds it, to read or to write (Linux: rwsem_is_locked). */
+static inline bool mmap_lock_is_locked(const struct mm_struct *mm)
+{
+	return mm->mmap_lock.readers > 0 || mm->mmap_lock.writer;
+}
+
 #endif

@@ -81,4 +81,12 @@ void rmap_walk(struct page *page, const struct rmap_walk_control *rwc);
  * writes are in the page, which the caller is about to write). */
 int page_mkclean(struct page *page);
 
+/* Reclaim takes a page-cache page from every process that maps it
+ * (Linux: try_to_unmap): a PTE the CPU marked dirty makes the page dirty
+ * (set_page_dirty), and the next access faults the page in again. An
+ * address space whose mmap_lock someone holds is left alone - with no
+ * page-table locks, that is how reclaim keeps away from a fault or a
+ * fork in the middle of using a PTE. Whether no mapping is left. */
+bool try_to_unmap(struct page *page);
+
 #endif
