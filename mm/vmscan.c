@@ -158,7 +158,7 @@ static enum shrink_result shrink_page(struct page *page)
 /*
  * Decide for each page of the isolated batch on page_list (Linux:
  * shrink_page_list): the freed ones go back to the allocator, the dirty
- * ones move to `dirty`, the rest to `kept`. Never sleeps: only
+ * ones move to `dirty` (locked), the rest to `kept`. Never sleeps: only
  * trylock_page, so a page someone else has locked is simply kept.
  * Returns how many were freed.
  */
@@ -174,7 +174,8 @@ static unsigned long shrink_page_list(struct list_head *page_list, struct list_h
 		list_del(&page->lru);
 		if (trylock_page(page)) {
 			result = shrink_page(page);
-			unlock_page(page);
+			if (result != PAGE_WRITE) /* a page to write stays locked */
+				unlock_page(page);
 		}
 		if (result == PAGE_FREED) {
 			put_page(page); /* the last reference: the frame is free */
@@ -196,11 +197,10 @@ static bool may_enter_fs(const struct scan_control *sc)
 }
 
 /*
- * Start writing one dirty page back, as write-back would (Linux:
- * pageout): true if it is now under write-back. The page is back on its
- * list and reclaim holds a reference; what happened to it since it left
- * shrink_page_list (truncated, written by the flusher, poisoned) is
- * looked at again under its lock.
+ * Start writing one locked dirty page back, as write-back would (Linux:
+ * pageout); the page is unlocked after. True if it is now under
+ * write-back. memory_failure may have marked it poisoned while it
+ * waited for its turn: a poisoned page is never written.
  */
 static bool pageout(struct page *page)
 {
@@ -213,12 +213,9 @@ static bool pageout(struct page *page)
 		.for_reclaim = true,
 	};
 
-	if (!mapping || !mapping->a_ops->writepage)
-		return false; /* memory only: its dirty pages are its only copy */
-	if (!trylock_page(page))
-		return false;
-	if (page->mapping != mapping || page_test(page, PG_writeback) ||
-	    page_test(page, PG_hwpoison) || !clear_page_dirty_for_io(page)) {
+	/* No writepage: a memory file system's, whose pages are the only copy. */
+	if (!mapping || !mapping->a_ops->writepage || page_test(page, PG_hwpoison) ||
+	    !clear_page_dirty_for_io(page)) {
 		unlock_page(page);
 		return false;
 	}
@@ -227,10 +224,13 @@ static bool pageout(struct page *page)
 }
 
 /*
- * Write the batch's dirty pages, or - from inside a file system - leave
- * them to the flusher thread. With nothing freed by the batch, wait for
- * the first of them to reach the disk: the next pass can then drop it,
- * where without waiting it would find every page still busy and give up
+ * The batch's dirty pages, still locked and held by reclaim, go back on
+ * the list - where memory_failure, truncation and readers expect them,
+ * waiting for the lock as for any writer's - and are written one by one
+ * (writing may sleep), or, from inside a file system, left to the
+ * flusher thread. With nothing freed by the batch, wait for the first
+ * of them to reach the disk: the next pass can then drop it, where
+ * without waiting it would find every page still busy and give up
  * (Linux: reclaim_throttle on write-back).
  */
 static void write_dirty_pages(struct list_head *dirty, struct scan_control *sc,
@@ -242,20 +242,22 @@ static void write_dirty_pages(struct list_head *dirty, struct scan_control *sc,
 		wakeup_flusher_threads();
 	while (!list_empty(dirty)) {
 		struct page *page = list_first_entry(dirty, struct page, lru);
+		bool started = false;
 
 		list_del(&page->lru);
 		lru_cache_add(page);
-		if (may_enter_fs(sc) && pageout(page) && !first) {
-			first = page;
-			continue; /* keep the reference for the wait below */
-		}
+		if (may_enter_fs(sc))
+			started = pageout(page);
+		else
+			unlock_page(page);
 		put_page(page);
+		if (started && !first)
+			first = page;
 	}
-	if (!first)
-		return;
-	if (!nr_reclaimed)
+	/* Without a reference: a struct page never goes away, and if the
+	 * page is freed meanwhile its PG_writeback is simply clear. */
+	if (first && !nr_reclaimed)
 		wait_on_page_writeback(first);
-	put_page(first);
 }
 
 /* ---- the lists ------------------------------------------------------ */

@@ -39,12 +39,12 @@ unsigned long si_mem_available(void);
 
 /* Reclaim's counters, Linux's vm_event_item names (/proc/vmstat). */
 enum vm_event_item {
+	ALLOCSTALL,     /* allocations that had to reclaim (Linux: allocstall_normal) */
 	PGREFILL,       /* active pages looked at to refill the inactive list */
 	PGSTEAL_KSWAPD, /* pages freed by kswapd (none: a later issue) */
 	PGSTEAL_DIRECT, /* pages freed by direct reclaim */
 	PGSCAN_KSWAPD,
 	PGSCAN_DIRECT,  /* inactive pages direct reclaim looked at */
-	ALLOCSTALL,     /* allocations that had to reclaim (Linux: allocstall_normal) */
 	NR_VM_EVENT_ITEMS,
 };
 
