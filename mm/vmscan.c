@@ -220,6 +220,7 @@ static bool pageout(struct page *page)
 		return false;
 	}
 	mapping_set_error(mapping, mapping->a_ops->writepage(page, &wbc)); /* unlocks */
+	inc_node_page_state(NR_VMSCAN_WRITE);
 	return page_test(page, PG_writeback);
 }
 

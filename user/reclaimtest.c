@@ -9,6 +9,8 @@
  *                                             touches ANON MiB; then the mapping
  *                                             must have lost pages (pagemap) and
  *                                             read back the same
+ *   reclaimtest pfn PATH INDEX                print the frame that holds page
+ *                                             INDEX of PATH (pagemap)
  *
  * Each prints ok/FAIL lines and "reclaimtest: N failed".
  */
@@ -127,6 +129,21 @@ static long pages_present(void *addr, size_t pages)
 	return present;
 }
 
+static void do_pfn(const char *path, unsigned long index)
+{
+	int fd = open(path, O_RDONLY), pm = open("/proc/self/pagemap", O_RDONLY);
+	volatile char *map = fd < 0 ? MAP_FAILED
+				    : mmap(NULL, (index + 1) * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	uint64_t entry = 0;
+
+	if (map != MAP_FAILED)
+		(void)map[index * PAGE]; /* in the cache and mapped */
+	check(map != MAP_FAILED && pm >= 0 &&
+	      pread(pm, &entry, 8, (off_t)((uintptr_t)map / PAGE + index) * 8) == 8 &&
+	      (entry >> 63), "the page is mapped");
+	printf("reclaimtest: pfn %#llx\n", (unsigned long long)(entry & ((1ULL << 55) - 1)));
+}
+
 static void do_mapped(const char *path, unsigned long mib, uint32_t seed, unsigned long anon)
 {
 	size_t size = mib * MiB, pages = size / PAGE;
@@ -140,8 +157,12 @@ static void do_mapped(const char *path, unsigned long mib, uint32_t seed, unsign
 	check(mismatch(map, size / 4, seed, 0) < 0, "the mapping reads as written");
 	check(pages_present(map, pages) == (long)pages, "every page of it is mapped");
 	pid_t child = fork();
-	if (child == 0)
+	if (child == 0) {
+		/* Not this process's to keep: reclaim leaves alone the pages
+		 * of an address space whose process is faulting. */
+		munmap(map, size);
 		_exit(touch_anon(anon) ? 0 : 1);
+	}
 	check(child > 0 && waitpid(child, &status, 0) == child && status == 0,
 	      "a child touched its anonymous memory");
 	long present = pages_present(map, pages);
@@ -164,8 +185,10 @@ int main(int argc, char **argv)
 	else if (argc == 6 && !strcmp(argv[1], "mapped"))
 		do_mapped(argv[2], strtoul(argv[3], NULL, 0), (uint32_t)strtoul(argv[4], NULL, 0),
 			  strtoul(argv[5], NULL, 0));
+	else if (argc == 4 && !strcmp(argv[1], "pfn"))
+		do_pfn(argv[2], strtoul(argv[3], NULL, 0));
 	else {
-		fprintf(stderr, "usage: reclaimtest write|verify|anon|mapped ...\n");
+		fprintf(stderr, "usage: reclaimtest write|verify|anon|mapped|pfn ...\n");
 		return 2;
 	}
 	printf("reclaimtest: %d failed\n", failures);

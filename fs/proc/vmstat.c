@@ -28,6 +28,7 @@ int vmstat_show(struct seq_file *m)
 	show_line(m, "nr_dirty", global_node_page_state(NR_FILE_DIRTY));
 	show_line(m, "nr_writeback", global_node_page_state(NR_WRITEBACK));
 	show_line(m, "nr_shmem", global_node_page_state(NR_SHMEM));
+	show_line(m, "nr_vmscan_write", global_node_page_state(NR_VMSCAN_WRITE));
 	show_line(m, "allocstall_normal", vm_event_states[ALLOCSTALL]);
 	show_line(m, "pgrefill", vm_event_states[PGREFILL]);
 	show_line(m, "pgsteal_kswapd", vm_event_states[PGSTEAL_KSWAPD]);
