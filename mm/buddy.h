@@ -33,11 +33,21 @@ typedef unsigned int gfp_t;
 #define __GFP_COMP 0x1u           /* a compound page (mm/page.h) rather than 2^order single frames */
 #define __GFP_IO 0x2u             /* reclaim may start disk I/O */
 #define __GFP_FS 0x4u             /* reclaim may call into a file system (a_ops->writepage) */
-#define __GFP_DIRECT_RECLAIM 0x8u /* the caller may sleep while reclaim frees memory */
-/* Linux's combinations. GFP_NOFS: called from inside a file system, with
- * its locks held (a metadata block read under ext2's locks): reclaim must
- * not write pages through it. A mask without __GFP_DIRECT_RECLAIM (as
- * __GFP_COMP alone) never reclaims: Linux's GFP_ATOMIC. */
+#define __GFP_DIRECT_RECLAIM 0x8u /* the caller may have memory reclaimed for it */
+/*
+ * Linux's combinations. Reclaim that may not write (no __GFP_IO or no
+ * __GFP_FS) only drops clean pages, and never sleeps.
+ * GFP_NOFS: called from inside a file system, with its locks held (a
+ * metadata block read under ext2's locks): writing a page through the
+ * file system would take them again.
+ * GFP_NOIO: the kernel's own structures (slabs, page tables), allocated
+ * in the middle of changes that a sleep would let other processes see
+ * half done - and that were written for an allocator that never sleeps.
+ * GFP_NOWAIT: what is free now, or nothing - never reclaims (Linux's,
+ * and GFP_ATOMIC's way for interrupt handlers).
+ */
+#define GFP_NOWAIT 0u
+#define GFP_NOIO __GFP_DIRECT_RECLAIM
 #define GFP_NOFS (__GFP_DIRECT_RECLAIM | __GFP_IO)
 #define GFP_KERNEL (__GFP_DIRECT_RECLAIM | __GFP_IO | __GFP_FS)
 

@@ -189,11 +189,12 @@ static unsigned long shrink_page_list(struct list_head *page_list, struct list_h
 
 /* ---- writing a dirty page ------------------------------------------ */
 
-/* May this reclaim write pages through their file systems? (Linux:
- * may_enter_fs) Not when it was called from inside one (GFP_NOFS). */
+/* May this reclaim write pages through their file systems (Linux:
+ * may_enter_fs)? Not from inside one (GFP_NOFS), nor for a caller that
+ * may not sleep for I/O (GFP_NOIO): such reclaim only drops clean pages. */
 static bool may_enter_fs(const struct scan_control *sc)
 {
-	return sc->gfp_mask & __GFP_FS;
+	return (sc->gfp_mask & (__GFP_IO | __GFP_FS)) == (__GFP_IO | __GFP_FS);
 }
 
 /*
