@@ -170,20 +170,23 @@ int page_mkclean(struct page *page)
 	return cleaned;
 }
 
-static void try_to_unmap_one(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte,
-			     void *arg)
+void unmap_pte(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, struct page *page,
+	       uint64_t entry)
 {
-	struct page *page = arg;
-
-	if (mmap_lock_is_locked(vma->vm_mm))
-		return;
 	if (pte_dirty(*pte))
 		set_page_dirty(page);
-	*pte = 0;
+	*pte = entry;
 	flush_tlb_page(vma->vm_mm, addr);
 	page->mapcount--;
 	vma->vm_mm->rss--;
 	put_page(page);
+}
+
+static void try_to_unmap_one(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte,
+			     void *arg)
+{
+	if (!mmap_lock_is_locked(vma->vm_mm))
+		unmap_pte(vma, addr, pte, arg, 0);
 }
 
 bool try_to_unmap(struct page *page)

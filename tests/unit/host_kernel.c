@@ -13,7 +13,9 @@
 #include "kernel/printk.h"
 #include "kernel/waitqueue.h"
 #include "mce/mce.h"
+#include "kernel/proc.h"
 #include "mm/buddy.h"
+#include "mm/memblock.h"
 #include "mm/fault.h"
 #include "mm/rmap.h"
 #include "mm/slab.h"
@@ -228,6 +230,23 @@ uint64_t host_now_ns;
 void __mark_inode_dirty(struct inode *inode, unsigned int flags)
 {
 	inode->i_state |= flags;
+}
+
+/* The host's memory is all RAM (mm/memblock.c). */
+bool memblock_is_memory(phys_addr_t addr)
+{
+	return addr < (phys_addr_t)HOST_PAGES << PAGE_SHIFT;
+}
+
+/* Task references (kernel/proc.c). */
+void get_task_struct(struct proc *t)
+{
+	t->usage++;
+}
+
+void put_task_struct(struct proc *t)
+{
+	t->usage--;
 }
 
 /* Direct reclaim (mm/vmscan.c), for the tests that do not link it:

@@ -32,21 +32,6 @@
 
 /* --- what memory_failure needs around it --- */
 
-bool memblock_is_memory(phys_addr_t addr)
-{
-	return addr < (phys_addr_t)HOST_PAGES << PAGE_SHIFT;
-}
-
-void get_task_struct(struct proc *t)
-{
-	t->usage++;
-}
-
-void put_task_struct(struct proc *t)
-{
-	t->usage--;
-}
-
 void force_sig_fault(int sig, int code, uint64_t addr, short addr_lsb)
 {
 	(void)sig, (void)code, (void)addr, (void)addr_lsb;
