@@ -18,9 +18,9 @@
  * batch is off the lists (isolated) nobody else runs: no other code ever
  * sees a page in that state. Writing may sleep (the file system reads
  * indirect blocks, the disk's queue is full), so the dirty pages are
- * written only after the batch is back on the lists: memory_failure,
- * truncation and the rest find them where they expect, on an LRU list,
- * and wait for their lock as for any other writer's.
+ * written only after the batch is back on the lists, unlocked and
+ * unheld: memory_failure, truncation and the rest find them where they
+ * expect, and reclaim holds one page lock at a time, as Linux does.
  *
  * The active list is only refilled from (shrink_active_list), as Linux
  * does when the inactive list is the shorter: nothing promotes a file
@@ -77,7 +77,7 @@ static unsigned long isolate_lru_pages(unsigned long nr_to_scan, enum lru_list l
 
 		del_page_from_lru_list(page);
 		get_page(page);
-		list_add(&page->lru, dst);
+		list_add_tail(&page->lru, dst); /* dst too is oldest first */
 		nr_taken++;
 	}
 	return nr_taken;
@@ -135,7 +135,7 @@ static bool page_evictable(const struct page *page, const struct address_space *
 /* What shrink_page decided. */
 enum shrink_result {
 	PAGE_KEEP,    /* back to the list as it is */
-	PAGE_WRITE,   /* dirty: to be written, then back to the list */
+	PAGE_WRITE,   /* dirty: back to the list, to be written */
 	PAGE_FREED,   /* out of its mapping: reclaim holds the last reference */
 };
 
@@ -155,15 +155,21 @@ static enum shrink_result shrink_page(struct page *page)
 	return remove_mapping(mapping, page) ? PAGE_FREED : PAGE_KEEP;
 }
 
+/* The dirty pages of one batch, to be written once it is back. */
+struct dirty_pages {
+	struct page *pages[SWAP_CLUSTER_MAX];
+	unsigned int nr;
+};
+
 /*
  * Decide for each page of the isolated batch on page_list (Linux:
- * shrink_page_list): the freed ones go back to the allocator, the dirty
- * ones move to `dirty` (locked), the rest to `kept`. Never sleeps: only
+ * shrink_page_list): the freed ones go back to the allocator, the rest
+ * to `kept`, the dirty ones also noted in `dirty`. Never sleeps: only
  * trylock_page, so a page someone else has locked is simply kept.
  * Returns how many were freed.
  */
 static unsigned long shrink_page_list(struct list_head *page_list, struct list_head *kept,
-				      struct list_head *dirty)
+				      struct dirty_pages *dirty)
 {
 	unsigned long nr_reclaimed = 0;
 
@@ -174,15 +180,16 @@ static unsigned long shrink_page_list(struct list_head *page_list, struct list_h
 		list_del(&page->lru);
 		if (trylock_page(page)) {
 			result = shrink_page(page);
-			if (result != PAGE_WRITE) /* a page to write stays locked */
-				unlock_page(page);
+			unlock_page(page);
 		}
 		if (result == PAGE_FREED) {
 			put_page(page); /* the last reference: the frame is free */
 			nr_reclaimed++;
-		} else {
-			list_add(&page->lru, result == PAGE_WRITE ? dirty : kept);
+			continue;
 		}
+		if (result == PAGE_WRITE && dirty->nr < SWAP_CLUSTER_MAX)
+			dirty->pages[dirty->nr++] = page;
+		list_add_tail(&page->lru, kept);
 	}
 	return nr_reclaimed;
 }
@@ -198,10 +205,26 @@ static bool may_enter_fs(const struct scan_control *sc)
 }
 
 /*
- * Start writing one locked dirty page back, as write-back would (Linux:
- * pageout); the page is unlocked after. True if it is now under
- * write-back. memory_failure may have marked it poisoned while it
- * waited for its turn: a poisoned page is never written.
+ * A page of the batch, which reclaim let go of when the batch went back
+ * (Linux finds pages again the same way: get_page_unless_zero, then a
+ * look at what the page is now). A struct page never goes away, and
+ * nothing runs between the look and the get_page: a page freed since
+ * has refcount 0, one that left its cache has no mapping.
+ */
+static bool get_page_if_cached(struct page *page)
+{
+	if (page->refcount == 0 || PageTail(page) || !page_mapping(page))
+		return false;
+	get_page(page);
+	return true;
+}
+
+/*
+ * Start writing one dirty page back, as write-back would (Linux:
+ * pageout): true if it is now under write-back. It was back on its list
+ * while earlier pages were written (which may sleep), so what happened
+ * to it since - written by the flusher, truncated, poisoned - is looked
+ * at again under its lock.
  */
 static bool pageout(struct page *page)
 {
@@ -214,9 +237,12 @@ static bool pageout(struct page *page)
 		.for_reclaim = true,
 	};
 
+	if (!trylock_page(page))
+		return false;
 	/* No writepage: a memory file system's, whose pages are the only copy. */
-	if (!mapping || !mapping->a_ops->writepage || page_test(page, PG_hwpoison) ||
-	    !clear_page_dirty_for_io(page)) {
+	if (!mapping || page->mapping != mapping || !mapping->a_ops->writepage ||
+	    !page_test(page, PG_lru) || page_test(page, PG_writeback) ||
+	    page_test(page, PG_hwpoison) || !clear_page_dirty_for_io(page)) {
 		unlock_page(page);
 		return false;
 	}
@@ -226,38 +252,37 @@ static bool pageout(struct page *page)
 }
 
 /*
- * The batch's dirty pages, still locked and held by reclaim, go back on
- * the list - where memory_failure, truncation and readers expect them,
- * waiting for the lock as for any writer's - and are written one by one
- * (writing may sleep), or, from inside a file system, left to the
- * flusher thread. With nothing freed by the batch, wait for the first
- * of them to reach the disk: the next pass can then drop it, where
- * without waiting it would find every page still busy and give up
- * (Linux: reclaim_throttle on write-back).
+ * The batch is back on the list, where memory_failure, truncation and
+ * readers expect its pages, unlocked and held by nobody but their
+ * owners; now its dirty pages are written one by one (writing may
+ * sleep), or, from inside a file system, left to the flusher thread.
+ * With nothing freed by the batch, wait for the first of the writes to
+ * finish: the next pass can then drop that page, where without waiting
+ * it would find every page still busy and give up (Linux:
+ * reclaim_throttle on write-back).
  */
-static void write_dirty_pages(struct list_head *dirty, struct scan_control *sc,
+static void write_dirty_pages(const struct dirty_pages *dirty, const struct scan_control *sc,
 			      unsigned long nr_reclaimed)
 {
 	struct page *first = NULL;
 
-	if (!list_empty(dirty) && !may_enter_fs(sc))
+	if (!dirty->nr)
+		return;
+	if (!may_enter_fs(sc)) {
 		wakeup_flusher_threads();
-	while (!list_empty(dirty)) {
-		struct page *page = list_first_entry(dirty, struct page, lru);
-		bool started = false;
-
-		list_del(&page->lru);
-		lru_cache_add(page);
-		if (may_enter_fs(sc))
-			started = pageout(page);
-		else
-			unlock_page(page);
-		put_page(page);
-		if (started && !first)
-			first = page;
+		return;
 	}
-	/* Without a reference: a struct page never goes away, and if the
-	 * page is freed meanwhile its PG_writeback is simply clear. */
+	for (unsigned int i = 0; i < dirty->nr; i++) {
+		struct page *page = dirty->pages[i];
+
+		if (!get_page_if_cached(page))
+			continue;
+		if (pageout(page) && !first)
+			first = page;
+		put_page(page);
+	}
+	/* Without a reference: if the page is freed meanwhile, its
+	 * PG_writeback is simply clear. */
 	if (first && !nr_reclaimed)
 		wait_on_page_writeback(first);
 }
@@ -270,7 +295,7 @@ static void shrink_inactive_list(unsigned long nr_to_scan, struct scan_control *
 {
 	struct list_head page_list = LIST_HEAD_INIT(page_list);
 	struct list_head kept = LIST_HEAD_INIT(kept);
-	struct list_head dirty = LIST_HEAD_INIT(dirty);
+	struct dirty_pages dirty = { .nr = 0 };
 	unsigned long nr_taken = isolate_lru_pages(nr_to_scan, LRU_INACTIVE_FILE, &page_list);
 	unsigned long nr_reclaimed = shrink_page_list(&page_list, &kept, &dirty);
 

@@ -386,20 +386,22 @@ static void test_mapped_pages_are_unmapped_and_fault_back(void)
 
 /* --- memory_failure while reclaim writes --- */
 
-static struct page *kept_page;
-static int mf_result;
+static struct page *kept_page, *waiting_page;
+static int mf_kept, mf_waiting;
 
-static void poison_kept_page(void)
+static void poison_two_pages(void)
 {
 	host_console_clear();
-	mf_result = memory_failure(page_to_pfn(kept_page), MF_SW_SIMULATED);
+	mf_kept = memory_failure(page_to_pfn(kept_page), MF_SW_SIMULATED);
+	mf_waiting = memory_failure(page_to_pfn(waiting_page), MF_SW_SIMULATED);
 }
 
 /*
  * Reclaim sleeps in writepage with the rest of its batch already back in
- * place: a page it kept (mapped where a process is faulting) is an
- * ordinary clean LRU page for memory_failure, which drops it; reclaim
- * never hands the frame out.
+ * place, unlocked and not held: a page it kept (mapped where a process
+ * is faulting) and a dirty page waiting to be written are ordinary LRU
+ * pages for memory_failure, which takes both out. Reclaim then does not
+ * write the poisoned one, and never hands a poisoned frame out.
  */
 static void test_memory_failure_while_reclaim_writes(void)
 {
@@ -412,17 +414,22 @@ static void test_memory_failure_while_reclaim_writes(void)
 	f = open_file();
 	kept_page = map_page(&fm, &vma, &f, &pte); /* page 1, read first: the oldest */
 	fm.mm.mmap_lock.readers = 1;
-	CHECK(write_at(&f, "dirty", 5, 0) == 5); /* page 0, dirty */
+	CHECK(write_at(&f, "dirty", 5, 0) == 5);         /* page 0, written first */
+	CHECK(write_at(&f, "dirty", 5, 2 * PAGE_SIZE) == 5); /* page 2, next */
+	waiting_page = find_get_page(&inode.i_data, 2);
+	put_page(waiting_page);
 	use_up_memory();
-	during_writepage = poison_kept_page;
+	during_writepage = poison_two_pages;
 	try_to_free_pages(GFP_KERNEL, 0);
-	CHECK(pages_written == 1 && during_writepage == NULL);
-	CHECK(mf_result == 0);
+	CHECK(during_writepage == NULL && mf_kept == 0 && mf_waiting == 0);
 	CHECK(strstr(host_console, "recovery action for clean LRU page: Recovered") != NULL);
-	CHECK(!cached(1) && *pte == 0);
-	CHECK(PageHWPoisonTakenOff(kept_page)); /* kept out of the allocator */
+	CHECK(strstr(host_console, "recovery action for dirty LRU page: Recovered") != NULL);
+	CHECK(pages_written == 1 && disk[0][0] == 'd' && disk[2][0] == 'c');
+	CHECK(!cached(1) && !cached(2) && *pte == 0);
+	CHECK(PageHWPoisonTakenOff(kept_page) && PageHWPoisonTakenOff(waiting_page));
 	fm.mm.mmap_lock.readers = 0;
 	CHECK(unpoison_memory(page_to_pfn(kept_page)) == 0);
+	CHECK(unpoison_memory(page_to_pfn(waiting_page)) == 0);
 	truncate_setsize(&inode, 0);
 	CHECK(all_back());
 }
