@@ -92,8 +92,11 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned
  * until write-back cleans it again (page_mkclean). */
 static int wp_page_shared(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte)
 {
-	int err = vma->vm_ops->page_mkwrite(vma, pfn_to_page(pte_pfn(*pte)));
+	struct page *page = pfn_to_page(pte_pfn(*pte));
 
+	get_page(page); /* page_mkwrite may sleep: reclaim must leave the page mapped */
+	int err = vma->vm_ops->page_mkwrite(vma, page);
+	put_page(page);
 	if (err)
 		return err;
 	*pte |= PTE_WRITE | PTE_DIRTY;

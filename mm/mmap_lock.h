@@ -34,10 +34,10 @@ static inline void mmap_write_unlock(struct mm_struct *mm)
 	up_write(&mm->mmap_lock);
 }
 
-/* Someone holds it, to read or to write (Linux: rwsem_is_locked). */
-static inline bool mmap_lock_is_locked(const struct mm_struct *mm)
+/* Someone holds it to write: the areas or page tables are being changed. */
+static inline bool mmap_lock_is_write_locked(const struct mm_struct *mm)
 {
-	return mm->mmap_lock.readers > 0 || mm->mmap_lock.writer;
+	return mm->mmap_lock.writer != NULL;
 }
 
 #endif

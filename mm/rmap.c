@@ -185,7 +185,7 @@ void unmap_pte(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, st
 static void try_to_unmap_one(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte,
 			     void *arg)
 {
-	if (!mmap_lock_is_locked(vma->vm_mm))
+	if (!mmap_lock_is_write_locked(vma->vm_mm))
 		unmap_pte(vma, addr, pte, arg, 0);
 }
 

@@ -149,7 +149,7 @@ static enum shrink_result shrink_page(struct page *page)
 	if (!mapping || !page_evictable(page, mapping) || page_is_pinned(page))
 		return PAGE_KEEP;
 	if (page->mapcount > 0 && !try_to_unmap(page))
-		return PAGE_KEEP; /* some process is working in its address space */
+		return PAGE_KEEP; /* some process is changing its address space */
 	if (page_test(page, PG_dirty))
 		return PAGE_WRITE;
 	return remove_mapping(mapping, page) ? PAGE_FREED : PAGE_KEEP;

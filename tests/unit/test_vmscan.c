@@ -362,12 +362,12 @@ static void test_mapped_pages_are_unmapped_and_fault_back(void)
 	f = open_file();
 	page = map_page(&fm, &vma, &f, &pte);
 	CHECK(page->mapcount == 1 && fm.mm.rss == 1);
-	/* A process working in its address space keeps its pages mapped. */
-	fm.mm.mmap_lock.readers = 1;
+	/* An address space being changed (fork, mprotect...) keeps its pages. */
+	fm.mm.mmap_lock.writer = &task;
 	use_up_memory();
 	CHECK(try_to_free_pages(GFP_KERNEL, 0) == 0);
 	CHECK(pte_present(*pte) && page->mapping == &inode.i_data);
-	fm.mm.mmap_lock.readers = 0;
+	fm.mm.mmap_lock.writer = NULL;
 	/* Written through the PTE: unmapped, the page learns it is dirty and
 	 * is written; the next pass drops it, clean. */
 	*pte |= PTE_DIRTY;
@@ -398,8 +398,8 @@ static void poison_two_pages(void)
 
 /*
  * Reclaim sleeps in writepage with the rest of its batch already back in
- * place, unlocked and not held: a page it kept (mapped where a process
- * is faulting) and a dirty page waiting to be written are ordinary LRU
+ * place, unlocked and not held: a page it kept (mapped where an address
+ * space is being changed) and a dirty page waiting to be written are ordinary LRU
  * pages for memory_failure, which takes both out. Reclaim then does not
  * write the poisoned one, and never hands a poisoned frame out.
  */
@@ -413,7 +413,7 @@ static void test_memory_failure_while_reclaim_writes(void)
 	setup();
 	f = open_file();
 	kept_page = map_page(&fm, &vma, &f, &pte); /* page 1, read first: the oldest */
-	fm.mm.mmap_lock.readers = 1;
+	fm.mm.mmap_lock.writer = &task;
 	CHECK(write_at(&f, "dirty", 5, 0) == 5);         /* page 0, written first */
 	CHECK(write_at(&f, "dirty", 5, 2 * PAGE_SIZE) == 5); /* page 2, next */
 	waiting_page = find_get_page(&inode.i_data, 2);
@@ -427,7 +427,7 @@ static void test_memory_failure_while_reclaim_writes(void)
 	CHECK(pages_written == 1 && disk[0][0] == 'd' && disk[2][0] == 'c');
 	CHECK(!cached(1) && !cached(2) && *pte == 0);
 	CHECK(PageHWPoisonTakenOff(kept_page) && PageHWPoisonTakenOff(waiting_page));
-	fm.mm.mmap_lock.readers = 0;
+	fm.mm.mmap_lock.writer = NULL;
 	CHECK(unpoison_memory(page_to_pfn(kept_page)) == 0);
 	CHECK(unpoison_memory(page_to_pfn(waiting_page)) == 0);
 	truncate_setsize(&inode, 0);
