@@ -5,10 +5,11 @@
  *                                             PATH exists), fsync unless nosync
  *   reclaimtest verify PATH MIB SEED          read it back and compare
  *   reclaimtest anon MIB                      touch MIB of anonymous memory, check it
- *   reclaimtest mapped PATH MIB SEED ANON     map PATH, read every page; a child
- *                                             touches ANON MiB; then the mapping
- *                                             must have lost pages (pagemap) and
- *                                             read back the same
+ *   reclaimtest mapped PATH MIB SEED ANON [self]
+ *                                             map PATH, read every page; a child
+ *                                             (or this process) touches ANON MiB;
+ *                                             then the mapping must have lost
+ *                                             pages (pagemap) and read back the same
  *   reclaimtest pfn PATH INDEX                print the frame that holds page
  *                                             INDEX of PATH (pagemap)
  *
@@ -144,23 +145,32 @@ static void do_pfn(const char *path, unsigned long index)
 	printf("reclaimtest: pfn %#llx\n", (unsigned long long)(entry & ((1ULL << 55) - 1)));
 }
 
-static void do_mapped(const char *path, unsigned long mib, uint32_t seed, unsigned long anon)
+/* A child makes the pressure, or - self - this process, faulting in
+ * anonymous pages while its own file pages are reclaimed. */
+static int pressure(unsigned long anon, int self)
+{
+	int status = -1;
+
+	if (self)
+		return touch_anon(anon);
+	pid_t child = fork();
+	if (child == 0) /* it maps the file too, and faults the whole time */
+		_exit(touch_anon(anon) ? 0 : 1);
+	return child > 0 && waitpid(child, &status, 0) == child && status == 0;
+}
+
+static void do_mapped(const char *path, unsigned long mib, uint32_t seed, unsigned long anon,
+		      int self)
 {
 	size_t size = mib * MiB, pages = size / PAGE;
 	int fd = open(path, O_RDONLY);
 	uint32_t *map = fd < 0 ? MAP_FAILED : mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
-	int status = -1;
-
 	check(map != MAP_FAILED, "the file is mapped");
 	if (map == MAP_FAILED)
 		return;
 	check(mismatch(map, size / 4, seed, 0) < 0, "the mapping reads as written");
 	check(pages_present(map, pages) == (long)pages, "every page of it is mapped");
-	pid_t child = fork();
-	if (child == 0) /* it maps the file too, and faults the whole time */
-		_exit(touch_anon(anon) ? 0 : 1);
-	check(child > 0 && waitpid(child, &status, 0) == child && status == 0,
-	      "a child touched its anonymous memory");
+	check(pressure(anon, self), "anonymous memory touched and read back");
 	long present = pages_present(map, pages);
 	printf("reclaimtest: %ld of %zu mapped pages still present\n", present, pages);
 	check(present >= 0 && present < (long)pages, "reclaim unmapped pages of the mapping");
@@ -178,9 +188,9 @@ int main(int argc, char **argv)
 		do_verify(argv[2], strtoul(argv[3], NULL, 0), (uint32_t)strtoul(argv[4], NULL, 0));
 	else if (argc == 3 && !strcmp(argv[1], "anon"))
 		check(touch_anon(strtoul(argv[2], NULL, 0)), "anonymous memory touched and read back");
-	else if (argc == 6 && !strcmp(argv[1], "mapped"))
+	else if ((argc == 6 || argc == 7) && !strcmp(argv[1], "mapped"))
 		do_mapped(argv[2], strtoul(argv[3], NULL, 0), (uint32_t)strtoul(argv[4], NULL, 0),
-			  strtoul(argv[5], NULL, 0));
+			  strtoul(argv[5], NULL, 0), argc == 7 && !strcmp(argv[6], "self"));
 	else if (argc == 4 && !strcmp(argv[1], "pfn"))
 		do_pfn(argv[2], strtoul(argv[3], NULL, 0));
 	else {

@@ -12,6 +12,8 @@ import re
 import struct
 import subprocess
 
+import pytest
+
 from machine import EXIT_POWEROFF
 
 MiB = 1024 * 1024
@@ -136,12 +138,18 @@ def test_dirty_pages_are_written_under_pressure(boot_vm, tmp_path):
     assert_fsck_clean(m.disk_path)
 
 
-def test_mapped_clean_pages_are_reclaimed_and_fault_back(boot_vm):
+@pytest.mark.parametrize("who", ["child", "self"])
+def test_mapped_clean_pages_are_reclaimed_and_fault_back(boot_vm, who):
+    """A process maps a file and reads all of it; then a child sharing the
+    mapping - or the process itself - faults in anonymous memory that
+    needs many of those pages. They are unmapped from every process while
+    it faults, and the next access reads them in again, the same."""
     m = boot_vm(mem=MEM)
     run_ok(m, "write /home/m 24 5")
     info = m.meminfo()
-    # The child needs the free memory and much of the mapped file.
-    out = run_ok(m, "mapped /home/m 24 5 %d" % (info["MemFree"] // 1024 + 12))
+    # The free memory and much of the mapped file.
+    out = run_ok(m, "mapped /home/m 24 5 %d%s" % (info["MemFree"] // 1024 + 12,
+                                                  " self" if who == "self" else ""))
     present = int(re.search(r"(\d+) of 6144 mapped pages still present", out).group(1))
     assert present < 6144 - 1024, out
 
