@@ -64,16 +64,15 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned
 	}
 	if (anon_vma_prepare(vma)) /* a private file area's first copy */
 		return -ENOMEM;
-	/* The allocation may sleep in reclaim, and meanwhile a truncation or
-	 * memory_failure may take old out of this PTE: hold old, and fault
-	 * again if the PTE changed (Linux: pte_same). */
-	get_page(old);
 	struct page *new = alloc_page();
-	if (!new || !pte_present(*pte) || pte_pfn(*pte) != page_to_pfn(old)) {
-		if (new)
-			put_page(new);
-		put_page(old);
-		return new ? 0 : -ENOMEM;
+	if (!new)
+		return -ENOMEM;
+	/* The allocation may have slept in reclaim, and meanwhile reclaim, a
+	 * truncation or memory_failure taken old out of this PTE (and freed
+	 * it): fault again (Linux: pte_same). */
+	if (!pte_present(*pte) || pte_pfn(*pte) != page_to_pfn(old)) {
+		put_page(new);
+		return 0;
 	}
 	memcpy(page_address(new), page_address(old), PAGE_SIZE);
 	page_add_new_anon_rmap(new, vma, addr & PAGE_MASK);
@@ -82,8 +81,7 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned
 	*pte = (*pte & ~PTE_ADDR_MASK) | ((uint64_t)page_to_pfn(new) << PAGE_SHIFT) | PTE_WRITE;
 	flush_tlb_page(mm, addr);
 	old->mapcount--;
-	put_page(old); /* the PTE's reference */
-	put_page(old); /* ours */
+	put_page(old);
 	return 0;
 }
 

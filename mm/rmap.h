@@ -93,9 +93,9 @@ void unmap_pte(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, st
  * (set_page_dirty), and the next access faults the page in again. An
  * address space whose mmap_lock someone holds to write is left alone -
  * with no page-table locks, that is how reclaim keeps away from fork,
- * mprotect or munmap in the middle of using a PTE (a fault that holds a
- * page across a sleep holds a reference: reclaim leaves pinned pages
- * alone). Whether no mapping is left. */
+ * mprotect or munmap in the middle of using a PTE (a fault that keeps a
+ * page across a sleep holds a reference, or looks at the PTE again).
+ * Whether no mapping is left. */
 bool try_to_unmap(struct page *page);
 
 #endif
