@@ -19,7 +19,9 @@
 #include "mm/buddy.h"
 #include "mm/filemap.h"
 #include "mm/memblock.h"
+#include "mm/fault.h"
 #include "mm/memory-failure.h"
+#include "mm/mmap.h"
 #include "mm/pagemap.h"
 #include "mm/rmap.h"
 #include "mm/slab.h"
@@ -384,6 +386,51 @@ static void test_mapped_pages_are_unmapped_and_fault_back(void)
 	CHECK(all_back());
 }
 
+/*
+ * A write to a private mapping of a clean file page copies it; the
+ * copy's allocation reclaims - and the only page to reclaim is the one
+ * being copied. do_wp_page sees its PTE gone and faults again, rather
+ * than copy a freed frame; the retry reads the page in again.
+ */
+static void test_copy_on_write_whose_page_is_reclaimed(void)
+{
+	unsigned long at = FAKE_BASE;
+	struct vm_area_struct *vma;
+	struct fake_mm fm;
+	struct file f;
+	uint64_t *pte;
+	int si_code;
+
+	setup();
+	f = open_file();
+	fake_mm_init(&fm);
+	INIT_LIST_HEAD(&fm.mm.task_list);
+	fm.mm.mm_rb = RB_ROOT;
+	CHECK(insert_vma(&fm.mm, at, at + PAGE_SIZE, VM_READ | VM_WRITE) == 0);
+	vma = find_vma(&fm.mm, at);
+	vma->vm_file = &f;
+	vma->vm_pgoff = 0;
+	CHECK(generic_file_mmap(&f, vma) == 0);
+	list_add_tail(&vma->shared, &inode.i_data.i_mmap);
+	CHECK(handle_mm_fault(&fm.mm, at, PF_USER, &si_code) == 0);
+	pte = walk_pte(fm.mm.pgd, at, false);
+	CHECK(pte_present(*pte) && !(*pte & PTE_WRITE));
+	CHECK(anon_vma_prepare(vma) == 0); /* its kmalloc before the memory is gone */
+	use_up_memory();
+	CHECK(handle_mm_fault(&fm.mm, at, PF_USER | PF_WRITE | PF_PROT, &si_code) == 0);
+	CHECK(*pte == 0 && fm.mm.rss == 0 && !cached(0)); /* reclaimed: fault again */
+	give_back_memory();
+	CHECK(handle_mm_fault(&fm.mm, at, PF_USER | PF_WRITE, &si_code) == 0);
+	CHECK(pte_present(*pte) && (*pte & PTE_WRITE));
+	struct page *copy = pfn_to_page(pte_pfn(*pte));
+	CHECK(page_test(copy, PG_anon) && ((char *)page_address(copy))[0] == 'a');
+	unmap_range(&fm.mm, at, at + PAGE_SIZE);
+	list_del(&vma->shared);
+	vma->vm_file = NULL;
+	remove_vma(&fm.mm, vma);
+	CHECK(all_back());
+}
+
 /* --- memory_failure while reclaim writes --- */
 
 static struct page *kept_page, *waiting_page;
@@ -481,6 +528,7 @@ int main(void)
 	RUN(test_busy_pages_are_kept);
 	RUN(test_callers_that_may_not_wait_do_not_reclaim);
 	RUN(test_mapped_pages_are_unmapped_and_fault_back);
+	RUN(test_copy_on_write_whose_page_is_reclaimed);
 	RUN(test_memory_failure_while_reclaim_writes);
 	RUN(test_remove_mapping);
 	RUN(test_mem_available);
