@@ -150,8 +150,10 @@ static enum shrink_result shrink_page(struct page *page)
 		return PAGE_KEEP;
 	if (page->mapcount > 0 && !try_to_unmap(page))
 		return PAGE_KEEP; /* some process is changing its address space */
+	/* Without writepage - a memory file system's - a dirty page is its
+	 * data's only copy. */
 	if (page_test(page, PG_dirty))
-		return PAGE_WRITE;
+		return mapping->a_ops->writepage ? PAGE_WRITE : PAGE_KEEP;
 	return remove_mapping(mapping, page) ? PAGE_FREED : PAGE_KEEP;
 }
 
@@ -239,7 +241,6 @@ static bool pageout(struct page *page)
 
 	if (!trylock_page(page))
 		return false;
-	/* No writepage: a memory file system's, whose pages are the only copy. */
 	if (!mapping || page->mapping != mapping || !mapping->a_ops->writepage ||
 	    !page_test(page, PG_lru) || page_test(page, PG_writeback) ||
 	    page_test(page, PG_hwpoison) || !clear_page_dirty_for_io(page)) {
