@@ -319,6 +319,22 @@ static void test_busy_pages_are_kept(void)
 	CHECK(all_back());
 }
 
+/* A memory file system's pages are their data's only copy: dirty, with
+ * nowhere to be written, they stay. */
+static void test_memory_file_pages_stay(void)
+{
+	struct file f;
+
+	setup();
+	inode.i_data.a_ops = &simple_aops;
+	f = open_file();
+	CHECK(write_at(&f, "only copy", 9, 0) == 9 && write_at(&f, "x", 1, PAGE_SIZE) == 1);
+	use_up_memory();
+	CHECK(try_to_free_pages(GFP_KERNEL, 0) == 0);
+	CHECK(cached(0) && cached(1) && pages_written == 0);
+	CHECK(all_back());
+}
+
 static void test_callers_that_may_not_wait_do_not_reclaim(void)
 {
 	setup();
@@ -526,6 +542,7 @@ int main(void)
 	RUN(test_clean_pages_are_dropped_and_read_again);
 	RUN(test_dirty_pages_are_written_then_dropped);
 	RUN(test_busy_pages_are_kept);
+	RUN(test_memory_file_pages_stay);
 	RUN(test_callers_that_may_not_wait_do_not_reclaim);
 	RUN(test_mapped_pages_are_unmapped_and_fault_back);
 	RUN(test_copy_on_write_whose_page_is_reclaimed);
