@@ -87,6 +87,8 @@ static void detach_pid(struct signal_struct *sig, enum pid_type type)
  * own pid). */
 static void change_pid(struct proc *p, enum pid_type type, struct pid *pid)
 {
+	if (p->signal->pids[type] == pid)
+		return; /* leaving it could free it, if we are its only member */
 	bool was_on = irq_save();
 
 	detach_pid(p->signal, type);
