@@ -170,6 +170,7 @@ DISK_FLAGS = $(if $(DISK),-drive file=$(DISK)$(comma)if=none$(comma)id=disk0$(co
 # leaves QEMU with status 33, which is a normal exit here.
 run: deps all
 	@echo "Antidote in QEMU ($(ACCEL), $(MEM)). Quit with Ctrl-A X."
+	@echo "While a program (run, sh) has the terminal, Ctrl-] gives the console one command."
 	@$(QEMU) $(QEMU_FLAGS) $(DISK_FLAGS) -display none -serial mon:stdio; \
 		status=$$?; [ $$status -eq 0 ] || [ $$status -eq 33 ] || \
 		{ echo "QEMU exited with status $$status (35 = kernel panic)"; exit $$status; }
