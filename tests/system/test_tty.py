@@ -92,12 +92,17 @@ def test_ctrl_z_stops_and_fg_continues(vm):
     finished(vm)
 
 
-def test_escape_key_gives_one_console_command_then_input_goes_back(vm):
-    start(vm, "lines", "type a line")
+def escape_command(vm, line, expect):
+    """Ctrl-], then one console command line, while a job has the terminal."""
     vm.send_ctrl("]")
     vm.wait_for(re.escape(PROMPT))
-    vm.send("ps\r")                             # the console, while ttytest runs
-    vm.wait_for(r"\d+\s+3\s+sleeping\s.*\sttytest\r\n")
+    vm.send(line + "\r")
+    vm.wait_for(expect)
+
+
+def test_escape_key_gives_one_console_command_then_input_goes_back(vm):
+    start(vm, "lines", "type a line")
+    escape_command(vm, "ps", r"\d+\s+3\s+sleeping\s.*\sttytest\r\n")  # while ttytest runs
     vm.send("after\r")                          # the job's input again
     vm.wait_for(r"read 6 bytes: 'after\\n'")
     vm.send("\x04")
@@ -106,10 +111,7 @@ def test_escape_key_gives_one_console_command_then_input_goes_back(vm):
 
 def test_escape_command_cannot_start_a_second_foreground_job(vm):
     start(vm, "lines", "type a line")
-    vm.send_ctrl("]")
-    vm.wait_for(re.escape(PROMPT))
-    vm.send("run hello\r")
-    vm.wait_for("run: a job owns the terminal; add & to run in the background")
+    escape_command(vm, "run hello", "run: a job owns the terminal; add & to run in the background")
     vm.send("\x04")
     finished(vm)
 
