@@ -218,6 +218,10 @@ $(PAGECACHE_UNIT_OBJS): tests/unit/host_irq.h
 $(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/soft-offline.o \
 	$(PAGECACHE_UNIT_OBJS) $(BUILD)/unit/mm/hwpoison-filter.o
 $(BUILD)/unit/test_filemap: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(PAGECACHE_UNIT_OBJS)
+# The line discipline, with a fake UART and fake job control in its test.
+$(BUILD)/unit/drivers/tty/n_tty.o: UNIT_CFLAGS += -include tests/unit/host_irq.h
+$(BUILD)/unit/drivers/tty/n_tty.o: tests/unit/host_irq.h
+$(BUILD)/unit/test_n_tty: $(BUILD)/unit/drivers/tty/n_tty.o
 # ext2 is linked into its own tests only, with fakes of the buffer cache
 # and the VFS over an image file (tests/unit/ext2_host.c).
 EXT2_UNIT_OBJS := $(patsubst %.c,$(BUILD)/unit/%.o,$(wildcard fs/ext2/*.c))
@@ -226,7 +230,7 @@ $(BUILD)/unit/test_ext2 $(BUILD)/unit/test_ext2_super $(BUILD)/unit/test_ext2_ra
 UNIT_EXTRA_OBJS := $(EXT2_UNIT_OBJS) $(BUILD)/unit/fs/libfs.o \
                    $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/soft-offline.o $(PAGECACHE_UNIT_OBJS) \
                    $(BUILD)/unit/mm/fault.o $(BUILD)/unit/mm/hwpoison-filter.o \
-                   $(BUILD)/unit/mce/genpool.o
+                   $(BUILD)/unit/mce/genpool.o $(BUILD)/unit/drivers/tty/n_tty.o
 # The machine-check record pool is linked into its own test only: it calls
 # back into mce/core.c, which that test stands in for.
 $(BUILD)/unit/test_mce: $(BUILD)/unit/mce/genpool.o

@@ -83,7 +83,8 @@ static unsigned int next_column(unsigned int col, unsigned char c)
 	return c < 0x20 ? col : col + 1;
 }
 
-void tty_put_chars(struct tty_struct *tty, const char *s, size_t n)
+/* Output straight to the line, as OPOST and its flags say. */
+static void tty_put_chars(struct tty_struct *tty, const char *s, size_t n)
 {
 	const struct termios *t = &tty->termios;
 	char out[2 * CHUNK];
@@ -205,9 +206,10 @@ static void end_line(struct tty_struct *tty, unsigned char c)
 {
 	struct n_tty_data *ld = &tty->ldata;
 
+	if (used(ld) == N_TTY_BUF_SIZE)
+		return; /* full of finished lines: a reader must take some first */
 	put_char(ld, c, true);
 	ld->canon_head = ld->head;
-	ld->canon_column = ld->column;
 	wake_up(&tty->read_wait);
 }
 
@@ -301,9 +303,7 @@ void n_tty_receive_char(struct tty_struct *tty, unsigned char c)
 	bool canon = flag(tty, ICANON);
 
 	if (ld->lnext) {
-		ld->lnext = false;
-		if (flag(tty, ECHO) && flag(tty, ECHOCTL))
-			echo(tty, "\b", 1);
+		ld->lnext = false; /* its echo covers the "^" VLNEXT left */
 	} else {
 		int t = translate(tty, c);
 		if (t < 0 || special_char(tty, (unsigned char)t))
@@ -315,6 +315,8 @@ void n_tty_receive_char(struct tty_struct *tty, unsigned char c)
 	/* Full: canonical mode keeps the last slot for the line's end. */
 	if (used(ld) >= N_TTY_BUF_SIZE - (canon ? 1 : 0))
 		return;
+	if (ld->head == ld->canon_head) /* a new line: where it starts on the screen */
+		ld->canon_column = ld->column;
 	if (flag(tty, ECHO))
 		echo_char(tty, c);
 	put_char(ld, c, false);
@@ -358,7 +360,6 @@ void n_tty_set_termios(struct tty_struct *tty, const struct termios *old)
 		wake_up(&tty->read_wait);
 	} else if (!(old->c_lflag & ICANON) && flag(tty, ICANON)) {
 		ld->canon_head = ld->tail;
-		ld->canon_column = ld->column;
 	}
 	irq_restore(was_on);
 }

@@ -137,8 +137,6 @@ bool n_tty_readable(const struct tty_struct *tty);
 void n_tty_flush_input(struct tty_struct *tty);
 /* termios changed (ICANON on or off): what was typed is re-sorted. */
 void n_tty_set_termios(struct tty_struct *tty, const struct termios *old);
-/* Output straight to the line, with OPOST processing. */
-void tty_put_chars(struct tty_struct *tty, const char *s, size_t n);
 
 /* tty_ioctl.c: the ioctls of a terminal; -ENOIOCTLCMD if none. */
 long tty_ioctl(struct file *f, unsigned int cmd, unsigned long arg);
