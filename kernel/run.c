@@ -117,23 +117,28 @@ static bool terminal_busy(const char *cmd)
 	return true;
 }
 
-/* Start name as a job of its own: the process, or NULL after an error. */
-static struct proc *start_job(const char *cmd, const char *name, int argc, char **argv)
+/* Start name as a job of its own: the process, or NULL and *err. */
+static struct proc *start_job(const char *name, int argc, char **argv, long *err)
 {
 	long pid = spawn_user(name, argc, argv);
 	if (pid < 0) {
-		kprintf("%s: %s: %s\n", cmd, name, -pid < (long)ARRAY_SIZE(errors) &&
-			errors[-pid] ? errors[-pid] : "cannot start it");
+		*err = pid;
 		return NULL;
 	}
 	struct proc *p = find_task_by_pid((int)pid);
 	if (pgrp_new_job(p)) {
 		struct sig_pending_info info = { .code = SI_KERNEL };
 		send_signal(p, SIGKILL, &info);
-		kprintf("%s: %s: %s\n", cmd, name, errors[ENOMEM]);
+		*err = -ENOMEM;
 		return NULL;
 	}
 	return p;
+}
+
+static void start_failed(const char *cmd, const char *name, long err)
+{
+	kprintf("%s: %s: %s\n", cmd, name, -err < (long)ARRAY_SIZE(errors) && errors[-err] ?
+		errors[-err] : "cannot start it");
 }
 
 int cmd_run(int argc, char **argv)
@@ -147,9 +152,12 @@ int cmd_run(int argc, char **argv)
 	}
 	if (!background && terminal_busy("run"))
 		return -1;
-	struct proc *p = start_job("run", argv[1], nargs, &argv[1]);
-	if (!p)
+	long err;
+	struct proc *p = start_job(argv[1], nargs, &argv[1], &err);
+	if (!p) {
+		start_failed("run", argv[1], err);
 		return -1;
+	}
 	if (background) {
 		kprintf("[%d] %s\n", p->pid, argv[1]);
 		return 0;
@@ -165,9 +173,13 @@ int cmd_sh(int argc, char **argv)
 	(void)argc, (void)argv;
 	if (terminal_busy("sh"))
 		return -1;
-	struct proc *p = start_job("sh", "sh", 1, sh_argv);
+	long err;
+	struct proc *p = start_job("sh", 1, sh_argv, &err);
 	if (!p) {
-		kprintf("sh: /bin/sh is busybox's shell, which this system's disk lacks\n");
+		if (err == -ENOENT)
+			kprintf("sh: no /bin/sh: busybox's shell is not on this system's disk\n");
+		else
+			start_failed("sh", "/bin/sh", err);
 		return -1;
 	}
 	wait_foreground(p);

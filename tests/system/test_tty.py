@@ -146,9 +146,7 @@ def test_a_background_job_reading_the_terminal_stops_with_sigttin(vm):
 
 def test_sh_runs_busybox_or_says_it_is_missing(vm):
     if "busybox" not in vm.command("ls /bin"):
-        assert vm.command("sh") == \
-            "sh: sh: no such program (type 'ls' for the list)\n" \
-            "sh: /bin/sh is busybox's shell, which this system's disk lacks"
+        assert vm.command("sh") == "sh: no /bin/sh: busybox's shell is not on this system's disk"
         return
     vm.send("sh\r")
     vm.wait_for(r"# ", timeout=30)
