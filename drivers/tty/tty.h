@@ -41,20 +41,16 @@
 #define NCCS 19
 
 /* c_iflag */
-#define IGNBRK 0000001
-#define BRKINT 0000002
 #define INLCR 0000100
 #define IGNCR 0000200
 #define ICRNL 0000400
 #define IXON 0002000
 #define IXANY 0004000
-#define IMAXBEL 0020000
 /* c_oflag */
 #define OPOST 0000001
 #define ONLCR 0000004
 #define OCRNL 0000010
 /* c_cflag */
-#define B38400 0000017
 #define CS8 0000060
 #define CREAD 0000200
 #define HUPCL 0002000
@@ -104,7 +100,6 @@ struct n_tty_data {
 };
 
 struct tty_struct {
-	const char *name;               /* "ttyS0" */
 	struct termios termios;         /* TCSETS*; read by n_tty */
 	struct winsize winsize;         /* TIOCSWINSZ */
 	/* Job control (tty_jobctrl.c), changed with interrupts off: the

@@ -36,7 +36,6 @@ static const struct termios tty_std_termios = {
 };
 
 struct tty_struct ttyS0 = {
-	.name = "ttyS0",
 	.termios = tty_std_termios,
 	.winsize = { .ws_row = 24, .ws_col = 80 },
 	.read_wait = WAIT_QUEUE_INIT(ttyS0.read_wait),
