@@ -251,6 +251,14 @@ static void sessions(void)
 	check(getpgrp() == me && getpgid(0) == me, "a console job leads its own group");
 	check(getsid(0) != me && getsid(0) == tcgetsid(0), "in the terminal's session (the console's)");
 	check(tcgetpgrp(0) == me, "tcgetpgrp: our group is the foreground");
+	int pgrp = 0, sid = 0, tty_nr = 0, tpgid = 0;
+	FILE *stat = fopen("/proc/self/stat", "r");
+	check(stat && fscanf(stat, "%*d (%*[^)]) %*c %*d %d %d %d %d", &pgrp, &sid, &tty_nr,
+			     &tpgid) == 4 && pgrp == me && sid == getsid(0) &&
+	      tty_nr == (4 << 8 | 64) && tpgid == me,
+	      "/proc/self/stat: pgrp, session, tty_nr 4:64 (ttyS0), tpgid");
+	if (stat)
+		fclose(stat);
 	check_err(setsid(), EPERM, "setsid as a group leader: EPERM");
 	check_err(getpgid(30000), ESRCH, "getpgid of no process: ESRCH");
 	check_err(getsid(30000), ESRCH, "getsid of no process: ESRCH");

@@ -115,6 +115,8 @@ struct tty_struct {
 
 /* The serial line's terminal. */
 extern struct tty_struct ttyS0;
+/* Its device number as /proc/PID/stat's tty_nr gives it (4:64: 1088). */
+unsigned int tty_devnum(const struct tty_struct *tty);
 
 /* kernel/serial.c's receive interrupt hands each character here; false:
  * the console has the line, keep it for the console. */
