@@ -1,7 +1,7 @@
 /*
  * The terminal, driven from tests/system/test_tty.py, which types on the
- * serial line: each interactive mode prints "ttytest: ..." when it is
- * ready for keys, then what it read.
+ * serial line: each interactive mode prints "ttytest[PID]: ..." when it
+ * is ready for keys, then what it read.
  *
  *   ttytest lines    canonical reads, one line each, until end of file
  *   ttytest raw      raw mode: three single bytes, no echo, no signals
@@ -46,9 +46,10 @@ static void show(const char *what, const char *buf, long n)
 	fflush(stdout);
 }
 
+/* Ready for keys: with our pid, so that a test that fails can kill us. */
 static void say(const char *what)
 {
-	printf("ttytest: %s\n", what);
+	printf("ttytest[%d]: %s\n", getpid(), what);
 	fflush(stdout);
 }
 
@@ -107,9 +108,9 @@ static int vmin(void)
 	show("min0 time0", buf, read(0, buf, sizeof(buf)));
 	set_mode(ICANON | ECHO, 0, 2);
 	show("min0 time2 (nothing typed)", buf, read(0, buf, sizeof(buf)));
-	set_mode(ICANON | ECHO, 5, 3);
-	say("MIN 5 TIME 3: type two keys");
-	show("min5 time3", buf, read(0, buf, sizeof(buf)));
+	set_mode(ICANON | ECHO, 5, 10);
+	say("MIN 5 TIME 10: type two keys");
+	show("min5 time10", buf, read(0, buf, sizeof(buf)));
 	tcsetattr(0, TCSANOW, &saved);
 	return 0;
 }
