@@ -137,6 +137,8 @@ void n_tty_set_termios(struct tty_struct *tty, const struct termios *old);
 
 /* tty_ioctl.c: the ioctls of a terminal; -ENOIOCTLCMD if none. */
 long tty_ioctl(struct file *f, unsigned int cmd, unsigned long arg);
+/* An int answer to the user's arg: 0 or -EFAULT. */
+long tty_put_int(unsigned long arg, int v);
 
 /* tty_jobctrl.c */
 struct proc;

@@ -36,7 +36,7 @@
 #define TCOFLUSH 1
 #define TCIOFLUSH 2
 
-static long put_int(unsigned long arg, int v)
+long tty_put_int(unsigned long arg, int v)
 {
 	return copy_to_user(arg, &v, sizeof(v)) ? -EFAULT : 0;
 }
@@ -126,9 +126,9 @@ long tty_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case TIOCSWINSZ:
 		return set_winsize(tty, arg);
 	case TIOCINQ:
-		return put_int(arg, (int)n_tty_chars_in_buffer(tty));
+		return tty_put_int(arg, (int)n_tty_chars_in_buffer(tty));
 	case TIOCOUTQ:
-		return put_int(arg, 0); /* the UART's ring is not the terminal's */
+		return tty_put_int(arg, 0); /* the UART's ring is not the terminal's */
 	case TCFLSH:
 		return flush(tty, arg);
 	case TCXONC:

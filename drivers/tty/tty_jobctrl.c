@@ -62,11 +62,6 @@ void tty_console_init(struct tty_struct *tty)
 	tty->session = tty->pgrp = current->tgid;
 }
 
-static long put_int(unsigned long arg, int v)
-{
-	return copy_to_user(arg, &v, sizeof(v)) ? -EFAULT : 0;
-}
-
 static bool is_ctty(const struct tty_struct *tty)
 {
 	return current->signal->tty == tty;
@@ -121,11 +116,11 @@ long tty_jobctrl_ioctl(struct tty_struct *tty, struct file *f, unsigned int cmd,
 	(void)f;
 	switch (cmd) {
 	case TIOCGPGRP:
-		return is_ctty(tty) ? put_int(arg, tty->pgrp) : -ENOTTY;
+		return is_ctty(tty) ? tty_put_int(arg, tty->pgrp) : -ENOTTY;
 	case TIOCSPGRP:
 		return tiocspgrp(tty, arg);
 	case TIOCGSID:
-		return is_ctty(tty) && tty->session ? put_int(arg, tty->session) : -ENOTTY;
+		return is_ctty(tty) && tty->session ? tty_put_int(arg, tty->session) : -ENOTTY;
 	case TIOCSCTTY:
 		return tiocsctty(tty);
 	case TIOCNOTTY:
