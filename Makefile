@@ -170,6 +170,7 @@ DISK_FLAGS = $(if $(DISK),-drive file=$(DISK)$(comma)if=none$(comma)id=disk0$(co
 # leaves QEMU with status 33, which is a normal exit here.
 run: deps all
 	@echo "Antidote in QEMU ($(ACCEL), $(MEM)). Quit with Ctrl-A X."
+	@echo "While a program (run, sh) has the terminal, Ctrl-] gives the console one command."
 	@$(QEMU) $(QEMU_FLAGS) $(DISK_FLAGS) -display none -serial mon:stdio; \
 		status=$$?; [ $$status -eq 0 ] || [ $$status -eq 33 ] || \
 		{ echo "QEMU exited with status $$status (35 = kernel panic)"; exit $$status; }
@@ -219,6 +220,10 @@ $(BUILD)/unit/test_rmap: $(BUILD)/unit/mm/rmap.o $(PAGECACHE_UNIT_OBJS)
 $(BUILD)/unit/test_filemap: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(PAGECACHE_UNIT_OBJS)
 $(BUILD)/unit/test_vmscan: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(BUILD)/unit/mm/memory-failure.o \
 	$(BUILD)/unit/mm/soft-offline.o $(BUILD)/unit/mm/hwpoison-filter.o $(PAGECACHE_UNIT_OBJS)
+# The line discipline, with a fake UART and fake job control in its test.
+$(BUILD)/unit/drivers/tty/n_tty.o: UNIT_CFLAGS += -include tests/unit/host_irq.h
+$(BUILD)/unit/drivers/tty/n_tty.o: tests/unit/host_irq.h
+$(BUILD)/unit/test_n_tty: $(BUILD)/unit/drivers/tty/n_tty.o
 # ext2 is linked into its own tests only, with fakes of the buffer cache
 # and the VFS over an image file (tests/unit/ext2_host.c).
 EXT2_UNIT_OBJS := $(patsubst %.c,$(BUILD)/unit/%.o,$(wildcard fs/ext2/*.c))
@@ -227,7 +232,7 @@ $(BUILD)/unit/test_ext2 $(BUILD)/unit/test_ext2_super $(BUILD)/unit/test_ext2_ra
 UNIT_EXTRA_OBJS := $(EXT2_UNIT_OBJS) $(BUILD)/unit/fs/libfs.o \
                    $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/soft-offline.o $(PAGECACHE_UNIT_OBJS) \
                    $(BUILD)/unit/mm/fault.o $(BUILD)/unit/mm/hwpoison-filter.o \
-                   $(BUILD)/unit/mce/genpool.o
+                   $(BUILD)/unit/mce/genpool.o $(BUILD)/unit/drivers/tty/n_tty.o
 # The machine-check record pool is linked into its own test only: it calls
 # back into mce/core.c, which that test stands in for.
 $(BUILD)/unit/test_mce: $(BUILD)/unit/mce/genpool.o

@@ -15,6 +15,7 @@
 #include "kernel/exec.h"
 #include "kernel/gdt.h"
 #include "kernel/panic.h"
+#include "kernel/pgrp.h"
 #include "kernel/printk.h"
 #include "kernel/timekeeping.h"
 #include "kernel/wait.h"
@@ -207,6 +208,7 @@ static void release_task(struct proc *p)
 {
 	pid_table[p->pid] = NULL;
 	proc_flush_pid(p->pid);
+	pgrp_release(p);
 	list_del(&p->tasks);
 	list_del(&p->sibling);
 	list_del(&p->thread_node);
@@ -383,6 +385,7 @@ static long kernel_clone(uint64_t flags, uint64_t stack)
 	child->fs_base = parent->fs_base;
 	child->in_vfork = flags & CLONE_VFORK;
 	fpu_save(&child->fpu); /* the parent's live registers */
+	pgrp_fork(child, parent);
 	long pid = child->pid;
 	make_runnable(child);
 	if (flags & CLONE_VFORK)
@@ -481,6 +484,7 @@ void do_exit(int status)
 	put_fs_struct(p->fs);
 	p->fs = NULL;
 	cli();
+	pgrp_exit(p);
 	reparent_children(p);
 	p->exit_code = status;
 	p->state = ZOMBIE;
@@ -489,8 +493,11 @@ void do_exit(int status)
 	panic("zombie %d ran again", p->pid);
 }
 
+/* pid: -1 any child, > 0 that one, 0 one of our group, < -1 one of group -pid. */
 static bool wanted(const struct proc *child, int pid)
 {
+	if (pid < -1 || pid == 0)
+		return task_pgrp_nr(child) == (pid ? -pid : task_pgrp_nr(current));
 	return pid == -1 || child->pid == pid;
 }
 

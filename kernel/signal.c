@@ -328,7 +328,8 @@ static int setup_rt_frame(int sig, const struct k_sigaction *ka,
 					      t->sas_ss_size ? 0 : SS_DISABLE,
 					      t->sas_ss_size };
 	save_sigcontext(&frame.uc.uc_mcontext, tf, fpstate);
-	frame.uc.uc_sigmask = t->blocked;
+	frame.uc.uc_sigmask = t->restore_sigmask ? t->saved_sigmask : t->blocked;
+	t->restore_sigmask = false; /* rt_sigreturn puts it back */
 	build_siginfo(&frame.info, sig, pi);
 	if (copy_to_user(fpstate, &fpu, sizeof(fpu)) || copy_to_user(sp, &frame, sizeof(frame)))
 		return -EFAULT;
@@ -405,6 +406,10 @@ void do_signal(struct trapframe *tf)
 		return;
 	}
 	handle_restart(tf, NULL);
+	if (t->restore_sigmask) { /* no handler ran: the old mask now */
+		t->restore_sigmask = false;
+		t->blocked = t->saved_sigmask;
+	}
 }
 
 long sys_rt_sigreturn(void)

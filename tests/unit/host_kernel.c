@@ -120,6 +120,7 @@ void wake_up(struct wait_queue_head *wq)
 void init_waitqueue_head(struct wait_queue_head *wq)
 {
 	INIT_LIST_HEAD(&wq->sleepers);
+	INIT_LIST_HEAD(&wq->entries);
 }
 
 void kprintf(const char *fmt, ...)
