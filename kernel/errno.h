@@ -42,6 +42,7 @@
 #define ENODATA 61
 #define EOVERFLOW 75
 #define EOPNOTSUPP 95
+#define ETIMEDOUT 110
 #define EUCLEAN 117
 #define EHWPOISON 133 /* memory page has hardware error */
 

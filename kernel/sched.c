@@ -72,6 +72,8 @@ void scheduler(void)
 		p->exec_start = ktime_get_ns();
 		swtch(&scheduler_context, p->context);
 		current = NULL; /* p gave the CPU back */
+		if (p->state == DEAD)
+			put_task_struct(p); /* an exited thread: now off its stack (kernel/exit.c) */
 	}
 }
 

@@ -118,6 +118,7 @@ static const struct {
 	[186] = SYSCALL("gettid", sys_gettid),
 	[200] = SYSCALL("tkill", sys_tkill),
 	[201] = SYSCALL("time", sys_time),
+	[202] = SYSCALL("futex", sys_futex),
 	[217] = SYSCALL("getdents64", sys_getdents64),
 	[218] = SYSCALL("set_tid_address", sys_set_tid_address),
 	[219] = SYSCALL("restart_syscall", sys_restart_syscall),
@@ -125,7 +126,7 @@ static const struct {
 	[228] = SYSCALL("clock_gettime", sys_clock_gettime),
 	[229] = SYSCALL("clock_getres", sys_clock_getres),
 	[230] = SYSCALL("clock_nanosleep", sys_clock_nanosleep),
-	[231] = SYSCALL("exit_group", sys_exit),
+	[231] = SYSCALL("exit_group", sys_exit_group),
 	[234] = SYSCALL("tgkill", sys_tgkill),
 	[247] = SYSCALL("waitid", sys_waitid),
 	[257] = SYSCALL("openat", sys_openat),
@@ -140,6 +141,8 @@ static const struct {
 	[267] = SYSCALL("readlinkat", sys_readlinkat),
 	[268] = SYSCALL("fchmodat", sys_fchmodat),
 	[269] = SYSCALL("faccessat", sys_faccessat),
+	[273] = SYSCALL("set_robust_list", sys_set_robust_list),
+	[274] = SYSCALL("get_robust_list", sys_get_robust_list),
 	[280] = SYSCALL("utimensat", sys_utimensat),
 	[292] = SYSCALL("dup3", sys_dup3),
 	[293] = SYSCALL("pipe2", sys_pipe2),
@@ -147,6 +150,7 @@ static const struct {
 	[316] = SYSCALL("renameat2", sys_renameat2),
 	[319] = SYSCALL("memfd_create", sys_memfd_create),
 	[332] = SYSCALL("statx", sys_statx),
+	[435] = SYSCALL("clone3", sys_clone3),
 	[439] = SYSCALL("faccessat2", sys_faccessat2),
 };
 

@@ -31,6 +31,8 @@ static const char *get_task_state(const struct proc *p)
 		return task_state_array[3];
 	case ZOMBIE:
 		return task_state_array[6];
+	case DEAD:
+		return task_state_array[5];
 	default:
 		return task_state_array[1];
 	}

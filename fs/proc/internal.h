@@ -56,6 +56,9 @@ void proc_seq_release(struct inode *inode, struct file *f);
 /* The entry's show, without an argument (/proc/meminfo ...). */
 extern const struct file_operations proc_single_fops;
 
+/* fs/proc/root.c: a pid ("123", no sign, no leading zero), or -1. */
+int proc_name_to_pid(const struct qstr *name);
+
 /* fs/proc/base.c: /proc/PID */
 extern const struct inode_operations proc_tgid_base_inode_operations;
 extern const struct file_operations proc_tgid_base_operations;
