@@ -144,6 +144,8 @@ void take_over_leader(struct proc *t, struct proc *leader)
 	list_add(&t->thread_node, &t->signal->thread_head); /* the leader comes first */
 	list_del(&t->tasks);
 	list_add(&t->tasks, &leader->tasks);
+	if (init_task == leader)
+		init_task = t;
 	release_task(leader);
 }
 

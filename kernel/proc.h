@@ -225,8 +225,10 @@ void cond_resched(void);
 void sched_tick(struct trapframe *tf);
 /* ns the CPU had nothing to run (/proc/uptime's second number). */
 uint64_t sched_idle_ns(void);
-/* ns p has run, user and kernel (CLOCK_PROCESS_CPUTIME_ID). */
+/* ns p has run, user and kernel (CLOCK_THREAD_CPUTIME_ID)... */
 uint64_t task_sched_runtime(const struct proc *p);
+/* ...and all of p's process's threads, gone ones too (CLOCK_PROCESS_CPUTIME_ID). */
+uint64_t thread_group_sched_runtime(const struct proc *p);
 
 /* kernel/run.c: the console's process commands. */
 struct seq_file;

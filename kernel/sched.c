@@ -100,6 +100,15 @@ uint64_t task_sched_runtime(const struct proc *p)
 	return ns;
 }
 
+uint64_t thread_group_sched_runtime(const struct proc *p)
+{
+	uint64_t ns = p->signal->sum_sched_runtime;
+
+	for (const struct proc *t = first_thread(p); t; t = next_thread(t))
+		ns += task_sched_runtime(t);
+	return ns;
+}
+
 void yield(void)
 {
 	bool was_on = irq_save();

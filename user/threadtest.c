@@ -228,6 +228,8 @@ static void contention(void)
 	for (int i = 0; i < NTHREADS; i++)
 		pthread_join(th[i], NULL);
 	check(counter == NTHREADS * ROUNDS, "4 threads x 20000 locked increments: none lost");
+	check(now_ns(CLOCK_PROCESS_CPUTIME_ID) > now_ns(CLOCK_THREAD_CPUTIME_ID),
+	      "CLOCK_PROCESS_CPUTIME_ID counts the (joined) threads' time too");
 
 	producing = 1;
 	for (int i = 0; i < NTHREADS; i++)
