@@ -89,11 +89,15 @@ static struct proc *find_new_reaper(struct proc *p)
 	return init_task && init_task->signal != p->signal ? init_task : p->parent;
 }
 
-/* A child changes parent: the process and every thread of it. */
+/* A child changes parent: the process and every thread of it. Going to
+ * another process (init), it will signal SIGCHLD at its exit, whatever
+ * clone asked: "we don't want people slaying init" (Linux). */
 static void reparent_leader(struct proc *child, struct proc *reaper)
 {
 	struct list_head *threads = &child->signal->thread_head;
 
+	if (reaper->signal != child->parent->signal)
+		child->exit_signal = SIGCHLD;
 	list_del(&child->sibling);
 	list_add_tail(&child->sibling, &reaper->children);
 	for (struct list_head *l = threads->next; l != threads; l = l->next)

@@ -703,6 +703,49 @@ static void robust_futexes(void)
 	munmap(m, 4096);
 }
 
+/* ---- raw clone: the tid words, CLONE_PARENT ------------------------- */
+
+static pid_t ptid, ctid, seen_ctid;
+static char clone_stack[16384] __attribute__((aligned(16)));
+
+static int raw_thread(void *arg)
+{
+	(void)arg;
+	seen_ctid = ctid; /* CLONE_CHILD_SETTID wrote it before we ran */
+	return 0;         /* musl's clone() then calls exit: this thread alone */
+}
+
+static int report_parent(void *arg)
+{
+	(void)arg;
+	return getppid() == *(pid_t *)arg ? 0 : 1;
+}
+
+static void raw_clone(void)
+{
+	int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |
+		    CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID;
+	ctid = -1; /* the thread sets it to its tid, and its exit to 0 */
+	int tid = clone(raw_thread, clone_stack + sizeof(clone_stack), flags, NULL, &ptid, NULL,
+			&ctid);
+	check(tid > 0 && ptid == tid, "clone(CLONE_THREAD|CLONE_PARENT_SETTID): the tid in parent_tid");
+	for (pid_t v; (v = __atomic_load_n(&ctid, __ATOMIC_SEQ_CST));)
+		futex(&ctid, FUTEX_WAIT, (uint32_t)v, NULL, NULL, 0);
+	check(seen_ctid == tid, "CLONE_CHILD_SETTID: the thread saw its tid in child_tid");
+	check(ctid == 0, "CLONE_CHILD_CLEARTID: 0 and a futex wake when it exited");
+
+	/* CLONE_PARENT from a child: the grandchild is our child. */
+	pid_t me = getpid(), pid = fork();
+	if (pid == 0)
+		_exit(clone(report_parent, clone_stack + sizeof(clone_stack), CLONE_PARENT | SIGCHLD,
+			    &me) > 0 ? 0 : 1);
+	wait_status(pid);
+	int status;
+	pid_t got = waitpid(-1, &status, 0);
+	check(got > 0 && got != pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "CLONE_PARENT: the child's clone is our child, and its getppid is us");
+}
+
 struct clone_args_ {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
 };
@@ -746,6 +789,7 @@ int main(int argc, char **argv)
 	group_stop();
 	exec_from_thread();
 	robust_futexes();
+	raw_clone();
 	clone3_fork();
 	printf("threadtest: %d failed\n", failures);
 	return failures ? 1 : 0;
