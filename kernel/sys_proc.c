@@ -4,7 +4,6 @@
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
-#include "kernel/wait.h"
 #include "kernel/x86.h"
 #include "lib/string.h"
 

@@ -10,8 +10,9 @@
  * PR_MCE_KILL is per thread and inherited by threads created later.
  *
  * Each case runs in a child with four threads (main, t1, t2, t3); t2
- * touches a private page, main poisons it with madvise(MADV_HWPOISON),
- * then t2 and t3 touch it again. The child reports who got what; one
+ * touches a private page, main poisons it - with madvise(MADV_HWPOISON),
+ * then again in a second child through debugfs's corrupt-pfn, the frame
+ * found in /proc/self/pagemap - then t2 and t3 touch it again. The child reports who got what; one
  * line per case and a summary; exit 0 only if every check passed.
  */
 #define _GNU_SOURCE
@@ -72,6 +73,7 @@ static __thread int touching;
 static pthread_barrier_t barrier;
 static volatile char *page;
 static const struct mce_case *c;
+static int by_pfn; /* poison through corrupt-pfn, not madvise */
 
 static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {
@@ -102,6 +104,36 @@ static int touch(void)
 	return hit;
 }
 
+/* The page's frame, from /proc/self/pagemap (bits 0-54), or 0. */
+static uint64_t page_pfn(void)
+{
+	uint64_t entry = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0 || pread(fd, &entry, 8, (off_t)((uintptr_t)page / 4096 * 8)) != 8)
+		entry = 0;
+	if (fd >= 0)
+		close(fd);
+	return entry >> 63 ? entry & ((1ULL << 55) - 1) : 0;
+}
+
+/* Main poisons the page, as the case's child was told to. */
+static void poison(void)
+{
+	if (!by_pfn) {
+		if (madvise((void *)page, 4096, MADV_HWPOISON))
+			printf("madvise: %s ", strerror(errno));
+		return;
+	}
+	char text[32];
+	int fd = open("/sys/kernel/debug/hwpoison/corrupt-pfn", O_WRONLY);
+	int n = snprintf(text, sizeof(text), "%#llx\n", (unsigned long long)page_pfn());
+	if (fd < 0 || write(fd, text, (size_t)n) != n)
+		printf("corrupt-pfn: %s ", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 /* Every thread's part, in steps the barrier keeps in line. */
 static void steps(void)
 {
@@ -109,8 +141,8 @@ static void steps(void)
 	if (me == 2)
 		page[0] = 1; /* t2 has the page */
 	pthread_barrier_wait(&barrier);
-	if (me == 0 && madvise((void *)page, 4096, MADV_HWPOISON))
-		printf("madvise: %s\n", strerror(errno));
+	if (me == 0)
+		poison();
 	pthread_barrier_wait(&barrier);
 	syscall(SYS_getpid); /* a return to user mode: a pending AO is taken now */
 	pthread_barrier_wait(&barrier);
@@ -169,7 +201,7 @@ static int set_sysctl(int value)
 }
 
 /* Each case in a child of its own: it ends with a poisoned page. */
-static void one_case(const struct mce_case *k)
+static void one_case(const struct mce_case *k, int pfn)
 {
 	int fds[2];
 	char out[256] = "", want[256];
@@ -179,6 +211,7 @@ static void one_case(const struct mce_case *k)
 	pid_t pid = fork();
 	if (pid == 0) {
 		c = k;
+		by_pfn = pfn;
 		dup2(fds[1], 1);
 		setvbuf(stdout, NULL, _IONBF, 0);
 		_exit(run_case());
@@ -194,7 +227,7 @@ static void one_case(const struct mce_case *k)
 	else
 		snprintf(want, sizeof(want), "AR t2 AR t3 \n");
 	char what[300];
-	snprintf(what, sizeof(what), "%s: %s", k->name, want);
+	snprintf(what, sizeof(what), "%s (%s): %s", k->name, pfn ? "corrupt-pfn" : "madvise", want);
 	what[strlen(what) - 1] = 0;
 	check(!strcmp(out, want) && WIFEXITED(status) && WEXITSTATUS(status) == 0, what);
 	if (strcmp(out, want))
@@ -205,8 +238,9 @@ int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	check(prctl(PR_MCE_KILL_GET, 0, 0, 0, 0) == PR_MCE_KILL_DEFAULT, "PR_MCE_KILL_GET: default");
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		one_case(&cases[i]);
+	for (int pfn = 0; pfn < 2; pfn++)
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+			one_case(&cases[i], pfn);
 	set_sysctl(0);
 	printf("mcethreads: %d failed\n", failures);
 	return failures ? 1 : 0;

@@ -34,10 +34,11 @@ def test_memory_failure_thread_rules(vm):
     """Linux 6.1's early-kill thread choice (reference sheet): one AO per
     process, to the first thread in thread order that set EARLY or has no
     setting while the sysctl is 1; AR to each thread that touches the
-    page; prctl per thread, inherited at clone."""
+    page; prctl per thread, inherited at clone. Each case twice: poisoned
+    by madvise(MADV_HWPOISON), and through debugfs's corrupt-pfn."""
     out = vm.run_suite("mcethreads", timeout=180)
-    cases = re.findall(r"^ok: (.*): (AO \S+ )?AR t2 AR t3 ?$", out, re.M)
-    assert len(cases) == 8, out
+    cases = re.findall(r"^ok: (.*) \((madvise|corrupt-pfn)\): (AO \S+ )?AR t2 AR t3 ?$", out, re.M)
+    assert len(cases) == 16, out
     # One "Sending SIGBUS" (the AO) per case that has an early thread.
     assert len(re.findall(r"Sending SIGBUS to mcethreads:\d+", out)) == \
-        sum(1 for _, ao in cases if ao), out
+        sum(1 for _, _, ao in cases if ao), out
