@@ -29,6 +29,7 @@ struct context {
 };
 
 struct mm_struct;
+struct file;
 struct files_struct;
 struct fs_struct;
 
@@ -119,6 +120,9 @@ struct proc {
 	uint64_t fs_base;            /* thread pointer (arch_prctl) */
 	struct fpu_state fpu;
 	uint64_t syscall_nr;         /* the system call in progress (restarts) */
+#define FGET_HELD_MAX 4
+	struct file *fget_held[FGET_HELD_MAX]; /* fget's references for it (fs/open.c) */
+	int nr_fget_held;
 	struct restart_block restart_block; /* ...and how it goes on (restart_syscall) */
 	/* Time on the CPU (CLOCK_PROCESS_CPUTIME_ID): the scheduler, as it
 	 * switches to and from us. */

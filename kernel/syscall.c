@@ -6,6 +6,7 @@
  * (logged once per number) for calls Antidote does not have.
  */
 #include "kernel/syscall.h"
+#include "fs/fdtable.h"
 #include "kernel/errno.h"
 #include "kernel/gdt.h"
 #include "kernel/printk.h"
@@ -189,4 +190,5 @@ void do_syscall(struct trapframe *tf)
 							  tf->r9);
 	else
 		tf->rax = (uint64_t)unknown_syscall(nr);
+	fput_held(); /* the files it used, if threads share the descriptors */
 }

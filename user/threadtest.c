@@ -91,12 +91,13 @@ static int wait_state(pid_t pid, pid_t tid, char state)
 	return 0;
 }
 
-/* A field of /proc/PID/status ("Threads:"), or -1. */
-static long status_field(pid_t pid, const char *field)
+/* A field ("Threads:") of /proc/PID/status, or of the thread's
+ * /proc/PID/task/TID/status; -1 if there is none. */
+static long task_field(pid_t pid, pid_t tid, const char *field)
 {
 	char path[64], line[128];
 	long value = -1;
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, tid);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return -1;
@@ -121,16 +122,18 @@ static void *identify(void *arg)
 	return (void *)(i * 10 + (getpid() == getpid() ? 1 : 0));
 }
 
-static int count_task_dirs(void)
+/* How many of pid's threads /proc/PID/task lists in that state (0: any). */
+static int count_tasks(pid_t pid, char state)
 {
-	DIR *d = opendir("/proc/self/task");
+	char path[64];
 	int n = 0;
-	if (!d)
-		return -1;
-	for (struct dirent *e; (e = readdir(d));)
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	DIR *d = opendir(path);
+	for (struct dirent *e; d && (e = readdir(d));)
 		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
+			n += !state || task_state(pid, atoi(e->d_name)) == state;
+	if (d)
+		closedir(d);
 	return n;
 }
 
@@ -148,21 +151,14 @@ static void create_and_join(void)
 	for (int i = 0; i < NTHREADS; i++)
 		distinct &= tids[i] != getpid() && tids[i] > 0 && (i == 0 || tids[i] != tids[i - 1]);
 	check(distinct, "each thread has its own tid; getpid is the process's");
-	check(status_field(getpid(), "Threads:") == NTHREADS + 1, "/proc/self/status Threads: 5");
-	check(count_task_dirs() == NTHREADS + 1, "/proc/self/task has a directory per thread");
+	check(task_field(getpid(), getpid(), "Threads:") == NTHREADS + 1, "/proc/self/status Threads: 5");
+	check(count_tasks(getpid(), 0) == NTHREADS + 1, "/proc/self/task has a directory per thread");
 	char path[64], buf[64] = "";
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", getpid(), tids[2]);
-	FILE *f = fopen(path, "r");
-	long tgid = -1, pid = -1;
-	for (char line[128]; f && fgets(line, sizeof(line), f);) {
-		sscanf(line, "Tgid: %ld", &tgid);
-		sscanf(line, "Pid: %ld", &pid);
-	}
-	if (f)
-		fclose(f);
-	check(tgid == getpid() && pid == tids[2], "task/TID/status: Tgid is the process, Pid the thread");
+	check(task_field(getpid(), tids[2], "Tgid:") == getpid() &&
+	      task_field(getpid(), tids[2], "Pid:") == tids[2],
+	      "task/TID/status: Tgid is the process, Pid the thread");
 	snprintf(path, sizeof(path), "/proc/self/task/%d/comm", tids[1]);
-	f = fopen(path, "r");
+	FILE *f = fopen(path, "r");
 	check(f && fgets(buf, sizeof(buf), f) && !strcmp(buf, "threadtest\n"), "task/TID/comm");
 	if (f)
 		fclose(f);
@@ -175,8 +171,8 @@ static void create_and_join(void)
 		joined &= pthread_join(th[i], &ret) == 0 && ret == (void *)(i * 10 + 1);
 	}
 	check(joined, "pthread_join returns each thread's value");
-	check(status_field(getpid(), "Threads:") == 1, "after the joins: Threads: 1");
-	check(count_task_dirs() == 1, "...and /proc/self/task has one entry");
+	check(task_field(getpid(), getpid(), "Threads:") == 1, "after the joins: Threads: 1");
+	check(count_tasks(getpid(), 0) == 1, "...and /proc/self/task has one entry");
 	pthread_barrier_destroy(&barrier);
 }
 
@@ -563,7 +559,7 @@ static void leader_exits_first(void)
 	check(wait_state(pid, pid, 'Z'), "the main thread exits alone: a zombie, the process lives");
 	int status;
 	check(waitpid(pid, &status, WNOHANG) == 0, "...wait4 does not report it yet");
-	check(status_field(pid, "Threads:") == 2, "...Threads: 2 (a zombie leader and its thread)");
+	check(task_field(pid, pid, "Threads:") == 2, "...Threads: 2 (a zombie leader and its thread)");
 	status = wait_status(pid);
 	check(WIFEXITED(status) && WEXITSTATUS(status) == 3,
 	      "the last thread's exit_group(3) ends it: wait4 says exited 3");
@@ -585,20 +581,6 @@ static void group_exits(void)
 	leader_exits_first();
 }
 
-static int count_state(pid_t pid, char state)
-{
-	char path[64];
-	int n = 0;
-	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	DIR *d = opendir(path);
-	for (struct dirent *e; d && (e = readdir(d));)
-		if (e->d_name[0] != '.')
-			n += task_state(pid, atoi(e->d_name)) == state;
-	if (d)
-		closedir(d);
-	return n;
-}
-
 static void group_stop(void)
 {
 	pid_t pid = child_with_threads(sleep_forever);
@@ -608,14 +590,14 @@ static void group_stop(void)
 	kill(pid, SIGSTOP);
 	check(waitpid(pid, &status, WUNTRACED) == pid && WIFSTOPPED(status) &&
 	      WSTOPSIG(status) == SIGSTOP, "SIGSTOP: the parent sees the process stopped");
-	check(count_state(pid, 'T') == 4, "...all 4 threads are stopped");
+	check(count_tasks(pid, 'T') == 4, "...all 4 threads are stopped");
 	check(waitpid(pid, &status, WUNTRACED | WNOHANG) == 0, "...and the stop is reported once");
 	kill(pid, SIGCONT);
 	check(waitpid(pid, &status, WCONTINUED) == pid && WIFCONTINUED(status),
 	      "SIGCONT: the parent sees it continued");
 	int running = 0;
 	for (int i = 0; i < 200 && !running; i++) {
-		running = count_state(pid, 'T') == 0;
+		running = count_tasks(pid, 'T') == 0;
 		usleep(1000);
 	}
 	check(running, "...no thread is stopped any more");
@@ -656,7 +638,7 @@ static void exec_from_thread(void)
 
 static int execd(pid_t pid)
 {
-	int ok = getpid() == pid && gettid_() == pid && status_field(pid, "Threads:") == 1;
+	int ok = getpid() == pid && gettid_() == pid && task_field(pid, pid, "Threads:") == 1;
 	return ok ? 42 : 1;
 }
 
@@ -701,6 +683,34 @@ static void robust_futexes(void)
 	check_err(syscall(SYS_get_robust_list, 999999, &head, &len), ESRCH,
 		  "get_robust_list of no such task: ESRCH");
 	munmap(m, 4096);
+}
+
+/* One thread sleeps in read() on a pipe while another closes that
+ * descriptor: the read goes on with its file and gets what is written. */
+static int pipe_fds[2];
+
+static void *read_pipe(void *arg)
+{
+	char c = 0;
+	tids[0] = gettid_();
+	return (void *)(read(pipe_fds[0], &c, 1) == 1 && c == 'x' ? arg : NULL);
+}
+
+static void close_under_a_reader(void)
+{
+	pthread_t th;
+	void *ret;
+	pipe(pipe_fds);
+	tids[0] = 0;
+	pthread_create(&th, NULL, read_pipe, (void *)1);
+	while (!tids[0])
+		sched_yield();
+	wait_state(getpid(), tids[0], 'S');
+	close(pipe_fds[0]);
+	write(pipe_fds[1], "x", 1);
+	pthread_join(th, &ret);
+	check(ret == (void *)1, "close(fd) while a thread reads it: that read still gets the data");
+	close(pipe_fds[1]);
 }
 
 /* ---- raw clone: the tid words, CLONE_PARENT ------------------------- */
@@ -789,6 +799,7 @@ int main(int argc, char **argv)
 	group_stop();
 	exec_from_thread();
 	robust_futexes();
+	close_under_a_reader();
 	raw_clone();
 	clone3_fork();
 	printf("threadtest: %d failed\n", failures);
