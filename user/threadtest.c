@@ -113,6 +113,11 @@ static long task_field(pid_t pid, pid_t tid, const char *field)
 static pthread_barrier_t barrier;
 static pid_t tids[NTHREADS];
 
+static void *nothing(void *arg)
+{
+	return arg;
+}
+
 static void *identify(void *arg)
 {
 	long i = (long)arg;
@@ -173,6 +178,15 @@ static void create_and_join(void)
 	check(joined, "pthread_join returns each thread's value");
 	check(task_field(getpid(), getpid(), "Threads:") == 1, "after the joins: Threads: 1");
 	check(count_tasks(getpid(), 0) == 1, "...and /proc/self/task has one entry");
+	pthread_attr_t detached;
+	pthread_attr_init(&detached);
+	pthread_attr_setdetachstate(&detached, PTHREAD_CREATE_DETACHED);
+	for (int i = 0; i < 3; i++)
+		pthread_create(&th[i], &detached, nothing, NULL);
+	int gone = 0;
+	for (int i = 0; i < 20000 && !gone; i++, sched_yield())
+		gone = count_tasks(getpid(), 0) == 1;
+	check(gone, "3 detached threads end on their own (musl unmaps their stacks first)");
 	pthread_barrier_destroy(&barrier);
 }
 

@@ -152,7 +152,7 @@ static const struct file_operations proc_pagemap_operations = {
 
 static const struct proc_entry tid_base_stuff[] = {
 	{ "comm", S_IFREG | 0444, &proc_task_seq_fops, NULL, comm_show },
-	{ "stat", S_IFREG | 0444, &proc_task_seq_fops, NULL, proc_pid_stat_show },
+	{ "stat", S_IFREG | 0444, &proc_task_seq_fops, NULL, proc_tid_stat_show },
 	{ "status", S_IFREG | 0444, &proc_task_seq_fops, NULL, proc_pid_status_show },
 };
 
@@ -256,7 +256,7 @@ static const struct proc_entry tgid_base_stuff[] = {
 	{ "comm", S_IFREG | 0444, &proc_task_seq_fops, NULL, comm_show },
 	{ "maps", S_IFREG | 0444, &proc_mm_seq_fops, NULL, maps_show },
 	{ "pagemap", S_IFREG | 0400, &proc_pagemap_operations, NULL, NULL },
-	{ "stat", S_IFREG | 0444, &proc_task_seq_fops, NULL, proc_pid_stat_show },
+	{ "stat", S_IFREG | 0444, &proc_task_seq_fops, NULL, proc_tgid_stat_show },
 	{ "status", S_IFREG | 0444, &proc_task_seq_fops, NULL, proc_pid_status_show },
 	{ "task", S_IFDIR | 0555, &proc_task_operations, &proc_task_inode_operations, NULL },
 };

@@ -69,7 +69,8 @@ extern const struct file_operations proc_sys_dir_operations;
 
 /* fs/proc/array.c: m->private is the task. */
 int proc_pid_status_show(struct seq_file *m);
-int proc_pid_stat_show(struct seq_file *m);
+int proc_tgid_stat_show(struct seq_file *m); /* /proc/PID/stat */
+int proc_tid_stat_show(struct seq_file *m);  /* /proc/PID/task/TID/stat */
 
 /* fs/proc/task_mmu.c: maps' m->private and pagemap's f->private_data
  * are the process's mm, held by the caller. */

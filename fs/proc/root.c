@@ -208,23 +208,29 @@ static void flush_pid_entry(struct dentry *dir, int pid)
 	dput(d);
 }
 
-/* The thread's directory in its process's task/ first (a process goes
- * after all of its threads), then /proc/PID. */
-void proc_flush_pid(const struct proc *p)
+/* dir's task/ forgets pid's directory. */
+static void flush_task_entry(struct dentry *dir, int pid)
 {
 	static const struct qstr task = { "task", 4, 0 };
+	struct dentry *task_dir = dir ? d_lookup(dir, &task) : NULL;
 
+	if (task_dir) {
+		flush_pid_entry(task_dir, pid);
+		dput(task_dir);
+	}
+	if (dir)
+		dput(dir);
+}
+
+/* The thread's directory in task/ first - of its process, and of each
+ * thread's own /proc/TID, where a path may have named it too - then
+ * /proc/PID (a process goes after all of its threads). */
+void proc_flush_pid(const struct proc *p)
+{
 	if (!proc_sb)
 		return;
-	struct dentry *tgid_dir = lookup_pid(proc_sb->s_root, p->tgid);
-	if (tgid_dir) {
-		struct dentry *task_dir = d_lookup(tgid_dir, &task);
-		if (task_dir) {
-			flush_pid_entry(task_dir, p->pid);
-			dput(task_dir);
-		}
-		dput(tgid_dir);
-	}
+	for (const struct proc *t = p->signal ? first_thread(p) : NULL; t; t = next_thread(t))
+		flush_task_entry(lookup_pid(proc_sb->s_root, t->pid), p->pid);
 	flush_pid_entry(proc_sb->s_root, p->pid);
 }
 
