@@ -185,6 +185,7 @@ static void link_child(struct proc *p, const struct kernel_clone_args *args)
 		list_add_tail(&p->thread_node, &sig->thread_head);
 		sig->nr_threads++;
 		sig->live++;
+		task_join_group_stop(p);
 		return;
 	}
 	if (args->flags & CLONE_PARENT) {
@@ -217,7 +218,9 @@ static long copy_process(const struct kernel_clone_args *args, struct proc **out
 		free_embryo(p);
 		return -EINTR;
 	}
+	bool was_on = irq_save(); /* signals from interrupts walk these lists */
 	link_child(p, args);
+	irq_restore(was_on);
 	*out = p;
 	return 0;
 }

@@ -237,7 +237,10 @@ void unhash_task(struct proc *p)
 
 void free_embryo(struct proc *p)
 {
+	bool was_on = irq_save();
+
 	unhash_task(p);
+	irq_restore(was_on);
 	if (p->mm)
 		mm_drop_task(p);
 	put_files_struct(p->files);

@@ -258,7 +258,7 @@ struct sighand_struct *copy_sighand(const struct sighand_struct *from);
 /* p is a child of parent (on its children list). */
 void add_child(struct proc *p, struct proc *parent);
 /* The task's pid is free again and it is on no list (its struct goes
- * with its last reference; see exit.c). */
+ * with its last reference; see exit.c). Interrupts off. */
 void unhash_task(struct proc *p);
 void mm_add_task(struct mm_struct *mm, struct proc *p);
 void mm_drop_task(struct proc *p);

@@ -324,7 +324,7 @@ static void participate_group_stop(struct proc *t)
 	struct signal_struct *s = t->signal;
 
 	t->jobctl &= ~JOBCTL_STOP_PENDING;
-	if (--s->group_stop_count > 0 || (s->flags & SIGNAL_GROUP_EXIT))
+	if (!s->group_stop_count || --s->group_stop_count > 0 || (s->flags & SIGNAL_GROUP_EXIT))
 		return;
 	s->flags |= SIGNAL_STOP_STOPPED;
 	notify_parent(t->group_leader, CLD_STOPPED, s->stop_code);
@@ -359,6 +359,16 @@ void do_signal_stop(int sig)
 	t->state = STOPPED;
 	sched(); /* until proc_continue or proc_kill */
 	irq_restore(was_on);
+}
+
+void task_join_group_stop(struct proc *t)
+{
+	struct signal_struct *s = t->signal;
+
+	if (s->group_stop_count) {
+		s->group_stop_count++;
+		t->jobctl |= JOBCTL_STOP_PENDING;
+	}
 }
 
 void exit_signals(struct proc *t)

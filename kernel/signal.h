@@ -177,6 +177,8 @@ void do_signal(struct trapframe *tf);
 /* t begins to exit: no signal is delivered to it any more; a group stop
  * does not wait for it, and another thread takes the process's signals. */
 void exit_signals(struct proc *t);
+/* A new thread joins a group stop in progress (Linux: task_join_group_stop). */
+void task_join_group_stop(struct proc *t);
 /* execve in a thread: every other thread of p's process dies (a SIGKILL
  * of its own); returns how many (Linux: zap_other_threads). */
 int zap_other_threads(struct proc *p);
