@@ -205,18 +205,20 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c tests/unit/host_kernel.c $(UNIT_KERNEL
 	@echo "  HOSTLD  $@"
 	@$(CC) $(UNIT_CFLAGS) $^ -o $@
 
-# Code that needs page tables is linked only into its own tests, which
-# fake them (tests/unit/fake_pgtable.h).
-$(BUILD)/unit/test_rmap: $(BUILD)/unit/mm/rmap.o
 # The page cache switches interrupts off around its index; on the host
 # (user mode, no interrupts) that is a no-op (tests/unit/host_irq.h).
 PAGECACHE_UNIT_OBJS := $(addprefix $(BUILD)/unit/,mm/filemap.o mm/page-writeback.o mm/truncate.o \
-                       fs/simple_aops.o)
+                       mm/vmscan.o fs/simple_aops.o)
 $(PAGECACHE_UNIT_OBJS): UNIT_CFLAGS += -include tests/unit/host_irq.h
 $(PAGECACHE_UNIT_OBJS): tests/unit/host_irq.h
 $(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/soft-offline.o \
 	$(PAGECACHE_UNIT_OBJS) $(BUILD)/unit/mm/hwpoison-filter.o
+# Code that needs page tables is linked only into its own tests, which
+# fake them (tests/unit/fake_pgtable.h).
+$(BUILD)/unit/test_rmap: $(BUILD)/unit/mm/rmap.o $(PAGECACHE_UNIT_OBJS)
 $(BUILD)/unit/test_filemap: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(PAGECACHE_UNIT_OBJS)
+$(BUILD)/unit/test_vmscan: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(BUILD)/unit/mm/memory-failure.o \
+	$(BUILD)/unit/mm/soft-offline.o $(BUILD)/unit/mm/hwpoison-filter.o $(PAGECACHE_UNIT_OBJS)
 # ext2 is linked into its own tests only, with fakes of the buffer cache
 # and the VFS over an image file (tests/unit/ext2_host.c).
 EXT2_UNIT_OBJS := $(patsubst %.c,$(BUILD)/unit/%.o,$(wildcard fs/ext2/*.c))

@@ -34,6 +34,7 @@ struct files_struct;
 struct fs_struct;
 
 /* proc.flags (Linux's task->flags bits). */
+#define PF_MEMALLOC 0x00000800    /* reclaiming memory: its own allocations must not reclaim again */
 #define PF_MCE_PROCESS 0x00000080 /* prctl(PR_MCE_KILL_SET) chose a policy for this thread... */
 #define PF_MCE_EARLY 0x08000000   /* ...and it is early kill */
 #define PF_EXITING 0x00000004     /* in do_exit: no signal is delivered to it any more */

@@ -65,6 +65,7 @@ static const struct proc_entry proc_root_entries[] = {
 	{ "sys", S_IFDIR | 0555, &proc_sys_dir_operations, &proc_sys_dir_inode_operations, NULL },
 	REPORT("uptime", uptime_show),
 	REPORT("version", version_show),
+	REPORT("vmstat", vmstat_show),
 };
 
 int proc_name_to_pid(const struct qstr *name)

@@ -9,6 +9,11 @@
 
 #include "lib/types.h"
 
+static inline bool irqs_disabled(void)
+{
+	return false;
+}
+
 static inline bool irq_save(void)
 {
 	return false;
