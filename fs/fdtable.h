@@ -42,7 +42,7 @@ void files_close_on_exec(struct files_struct *files);
  * close-on-exec if flags has O_CLOEXEC: the descriptor, or -EMFILE with
  * the reference still the caller's. (Linux reserves the number first and
  * installs the file later, so that another thread never sees a half-made
- * descriptor; a process here has one thread, so one step is enough.) */
+ * descriptor; here nothing else runs meanwhile, so one step is enough.) */
 int fd_install(struct files_struct *files, struct file *f, unsigned int flags);
 /* The same, at the lowest free descriptor >= lowest (fcntl F_DUPFD). */
 int fd_install_from(struct files_struct *files, struct file *f, unsigned int flags,
@@ -57,12 +57,15 @@ void replace_fd(struct files_struct *files, unsigned int fd, struct file *f,
 /* 0, or -EBADF if fd is not open. */
 int close_fd(struct files_struct *files, unsigned int fd);
 /* The file descriptor fd names, or NULL. No reference is taken: the
- * table belongs to one single-threaded process, so nobody else can close
- * fd while that process uses the file. */
+ * caller uses it at once, without sleeping (system calls use fget). */
 struct file *files_lookup_fd(const struct files_struct *files, unsigned int fd);
 
 /* fs/open.c: files_lookup_fd() on the calling process's table (the
- * system calls answer NULL with -EBADF). */
+ * system calls answer NULL with -EBADF); if threads share the table, the
+ * file stays until the system call returns, even if another thread
+ * closes fd meanwhile... */
 struct file *fget(unsigned int fd);
+/* ...and do_syscall lets go of it then. */
+void fput_held(void);
 
 #endif

@@ -20,9 +20,31 @@
 
 static const struct file_operations empty_fops;
 
+/*
+ * The file fd names. While the table is the caller's alone, nobody can
+ * close fd under it and no reference is needed (Linux's fdget skips it
+ * too). A table shared with other threads (CLONE_FILES) may lose the
+ * descriptor to another thread's close while this call sleeps: the call
+ * then holds a reference until it returns (fput_held, from do_syscall).
+ */
 struct file *fget(unsigned int fd)
 {
-	return files_lookup_fd(current->files, fd);
+	struct proc *t = current;
+	struct file *f = files_lookup_fd(t->files, fd);
+
+	if (f && t->files->count > 1 && t->nr_fget_held < FGET_HELD_MAX) {
+		get_file(f);
+		t->fget_held[t->nr_fget_held++] = f;
+	}
+	return f;
+}
+
+void fput_held(void)
+{
+	struct proc *t = current;
+
+	while (t->nr_fget_held > 0)
+		fput(t->fget_held[--t->nr_fget_held]);
 }
 
 long getname(uint64_t upath, bool empty_ok, char **path)

@@ -43,6 +43,7 @@
 #define ETIME 62 /* timer expired */
 #define EOVERFLOW 75
 #define EOPNOTSUPP 95
+#define ETIMEDOUT 110
 #define EUCLEAN 117
 #define EHWPOISON 133 /* memory page has hardware error */
 

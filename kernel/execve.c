@@ -142,17 +142,67 @@ static bool unshare_sighand(void)
 	return true;
 }
 
-static void flush_signal_handlers(struct sighand_struct *sighand)
+/*
+ * execve in a process with other threads (Linux: de_thread): they all
+ * die first - each of a SIGKILL of its own, not the group's - and if the
+ * caller is not the main thread, it takes the main thread's place and
+ * pid, which is the process's: the parent sees the same process run a
+ * new program. -EINTR if the process is dying meanwhile (it exits on
+ * the way out).
+ */
+static long de_thread(void)
 {
-	for (int sig = 1; sig <= NSIG; sig++)
-		if (sighand->action[sig].handler != SIG_IGN)
-			sighand->action[sig] = (struct k_sigaction){ 0 };
+	static struct wait_queue_head nobody = WAIT_QUEUE_INIT(nobody);
+	struct proc *t = current, *leader = t->group_leader;
+	struct signal_struct *sig = t->signal;
+	long err = 0;
+
+	if (sig->nr_threads == 1)
+		return 0;
+	cli();
+	if (fatal_signal_pending(t) || sig->group_exec_task) {
+		sti();
+		return -EINTR;
+	}
+	sig->group_exec_task = t;
+	zap_other_threads(t);
+	/* Each exiting thread wakes us (kernel/exit.c); the leader stays, a zombie. */
+	while (sig->nr_threads > (leader == t ? 1 : 2) || (leader != t && leader->state != ZOMBIE)) {
+		if (fatal_signal_pending(t)) {
+			err = -EINTR;
+			break;
+		}
+		sleep_on(&nobody);
+	}
+	if (!err && leader != t)
+		take_over_leader(t, leader);
+	sig->group_exec_task = NULL;
+	sti();
+	return err;
+}
+
+/* Descriptors shared with another process (CLONE_FILES) become our own
+ * copy, so that close-on-exec closes only ours (Linux: unshare_files). */
+static long unshare_files(void)
+{
+	struct files_struct *old = current->files;
+
+	if (old->count == 1)
+		return 0;
+	struct files_struct *copy = files_dup(old);
+	if (!copy)
+		return -ENOMEM;
+	current->files = copy;
+	put_files_struct(old);
+	return 0;
 }
 
 /* A fresh process image for current: default signal actions, no
- * alternate stack, the new name. */
+ * alternate stack, the new name. Its robust futexes and clear_child_tid
+ * belong to the old address space (Linux: exec_mm_release). */
 static void flush_old_exec(struct mm_struct *mm, const char *name)
 {
+	futex_mm_release(current);
 	exec_mm_switch(mm);
 	complete_vfork_done(current);
 	files_close_on_exec(current->files);
@@ -198,6 +248,10 @@ long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)
 	struct mm_struct *mm = mm_alloc();
 	err = mm ? exec_program(mm, &image, a->argc, a->argv, a->envc, a->envp, &regs) : -ENOMEM;
 	put_program(&image);
+	if (!err)
+		err = de_thread();
+	if (!err)
+		err = unshare_files();
 	if (err) {
 		if (mm)
 			mm_release(mm);

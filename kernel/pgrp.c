@@ -306,11 +306,9 @@ void pgrp_exit(struct proc *p)
 	int pgid = task_pgrp_nr(p), sid = task_session_nr(p);
 	struct proc *parent = p->parent;
 
-	if (p != p->group_leader)
-		return;
 	/* We may have been our group's link to its parent's group. */
 	if (pgid && parent && task_pgrp_nr(parent) != pgid && task_session_nr(parent) == sid)
-		hup_if_orphaned(pgid, p, NULL);
+		hup_if_orphaned(pgid, p->group_leader, NULL);
 	/* Or our children's groups' link: they go to init now. */
 	for (struct list_head *l = p->children.next; l != &p->children; l = l->next) {
 		struct proc *child = list_entry(l, struct proc, sibling);

@@ -35,7 +35,8 @@ void pgrp_fork(struct proc *child, const struct proc *parent);
 /* The thread group leader is reaped: its process leaves its group and
  * session. */
 void pgrp_release(struct proc *p);
-/* do_exit, before the children go to init: a session leader's terminal
+/* do_exit of a process's last thread, before the children go to init
+ * (Linux's exit_notify with group_dead): a session leader's terminal
  * is let go, and groups this exit leaves orphaned with stopped members
  * get SIGHUP and SIGCONT (Linux's exit_notify: kill_orphaned_pgrp). */
 void pgrp_exit(struct proc *p);

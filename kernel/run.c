@@ -209,23 +209,32 @@ int cmd_fg(int argc, char **argv)
 
 static const char *const state_names[] = {
 	[EMBRYO] = "new", [RUNNABLE] = "runnable", [RUNNING] = "running",
-	[SLEEPING] = "sleeping", [STOPPED] = "stopped", [ZOMBIE] = "zombie",
+	[SLEEPING] = "sleeping", [STOPPED] = "stopped", [ZOMBIE] = "zombie", [DEAD] = "dead",
 };
 
-static void show_process(struct proc *p, void *arg)
+/* One task's line. Kernel threads in brackets, as Linux's ps shows
+ * them; the other threads of a process in braces below it, as pstree
+ * does, each with its own state and kill policy (prctl is per thread). */
+static void show_task(struct seq_file *m, struct proc *p)
 {
-	struct seq_file *m = arg;
 	char name[20];
 
-	/* Kernel threads in brackets, as Linux's ps shows them. */
 	if (p->thread_fn)
 		snprintf(name, sizeof(name), "[%s]", p->comm);
+	else if (!thread_group_leader(p))
+		snprintf(name, sizeof(name), "{%s}", p->comm);
 	else
 		strlcpy(name, p->comm, sizeof(name));
 	const char *mode = p->thread_fn ? "-" : !(p->flags & PF_MCE_PROCESS) ? "default" :
 			   p->flags & PF_MCE_EARLY ? "early" : "late";
 	seq_printf(m, "%5d %5d %-9s %-8s %6lu %s\n", p->pid, p->parent ? p->parent->pid : 0,
 		   state_names[p->state], mode, p->mm ? p->mm->rss : 0, name);
+}
+
+static void show_process(struct proc *p, void *arg)
+{
+	for (struct proc *t = first_thread(p); t; t = next_thread(t))
+		show_task(arg, t);
 }
 
 int ps_show(struct seq_file *m)
@@ -246,11 +255,11 @@ int cmd_kill(int argc, char **argv)
 		kprintf("kill: %lu is not a signal (1-%d)\n", (unsigned long)sig, NSIG);
 		return -1;
 	}
-	if (!p || p->state == ZOMBIE) {
+	if (!p || p->state == EMBRYO || p->signal->live == 0) {
 		kprintf("kill: no process %lu\n", (unsigned long)pid);
 		return -1;
 	}
-	if (!p->mm) {
+	if (p->thread_fn) {
 		kprintf("kill: %lu is a kernel thread\n", (unsigned long)pid);
 		return -1;
 	}

@@ -72,6 +72,8 @@ void scheduler(void)
 		p->exec_start = ktime_get_ns();
 		swtch(&scheduler_context, p->context);
 		current = NULL; /* p gave the CPU back */
+		if (p->state == DEAD)
+			put_task_struct(p); /* an exited thread: now off its stack (kernel/exit.c) */
 	}
 }
 
@@ -95,6 +97,15 @@ uint64_t task_sched_runtime(const struct proc *p)
 	uint64_t ns = p->sum_exec_runtime + (p == current ? ktime_get_ns() - p->exec_start : 0);
 
 	irq_restore(was_on);
+	return ns;
+}
+
+uint64_t thread_group_sched_runtime(const struct proc *p)
+{
+	uint64_t ns = p->signal->sum_sched_runtime;
+
+	for (const struct proc *t = first_thread(p); t; t = next_thread(t))
+		ns += task_sched_runtime(t);
 	return ns;
 }
 

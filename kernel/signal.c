@@ -91,14 +91,18 @@ static uint64_t pending_signals(const struct proc *p)
 	return p->pending.signal | p->signal->shared_pending.signal;
 }
 
+/* A group stop asking p to stop counts too: it ends a sleep the same way. */
 bool signal_pending(const struct proc *p)
 {
-	return fatal_signal_pending(p) || (pending_signals(p) & ~p->blocked);
+	return fatal_signal_pending(p) || (pending_signals(p) & ~p->blocked) ||
+	       (p->jobctl & JOBCTL_STOP_PENDING);
 }
 
+/* The group is dying, or this thread was killed alone by an execve in
+ * another thread (zap_other_threads). */
 bool fatal_signal_pending(const struct proc *p)
 {
-	return p->signal->flags & SIGNAL_GROUP_EXIT;
+	return (p->signal->flags & SIGNAL_GROUP_EXIT) || (p->pending.signal & bit(SIGKILL));
 }
 
 /* Delivering sig would kill p (Linux: sig_fatal). */
@@ -112,11 +116,9 @@ static bool sig_fatal(const struct proc *p, int sig)
  * the shared set and each thread's own (Linux: flush_sigqueue_mask). */
 static void flush_signals_mask(struct proc *p, uint64_t mask)
 {
-	struct list_head *threads = &p->signal->thread_head;
-
 	p->signal->shared_pending.signal &= ~mask;
-	for (struct list_head *l = threads->next; l != threads; l = l->next)
-		list_entry(l, struct proc, thread_node)->pending.signal &= ~mask;
+	for (struct proc *t = first_thread(p); t; t = next_thread(t))
+		t->pending.signal &= ~mask;
 }
 
 /*
@@ -139,6 +141,64 @@ void send_signal(struct proc *p, int sig, const struct sig_pending_info *info)
 	do_send_sig_info(sig, info, p, PIDTYPE_TGID);
 }
 
+/* A signal whose action is to ignore it is dropped - unless t blocks
+ * it: the action may change before it is unblocked (Linux: sig_ignored). */
+static bool sig_ignored(const struct proc *t, int sig)
+{
+	uint64_t handler = t->sighand->action[sig].handler;
+
+	if (t->blocked & bit(sig))
+		return false;
+	return handler == SIG_IGN || (handler == SIG_DFL && default_ignored(sig));
+}
+
+/* t may take sig now (Linux: wants_signal): it does not block it, is
+ * not exiting, and is not stopped (only SIGKILL reaches a stopped
+ * thread); a thread with a signal of its own to handle already is
+ * passed over, so that the load spreads. */
+static bool wants_signal(int sig, const struct proc *t)
+{
+	if ((t->blocked & bit(sig)) || (t->flags & PF_EXITING))
+		return false;
+	if (sig == SIGKILL)
+		return true;
+	if (t->state == STOPPED)
+		return false;
+	return t == current || !(t->pending.signal & ~t->blocked);
+}
+
+/*
+ * The thread to take sig, sent to p (type: that thread, or its process):
+ * p if p wants it, else for a process's signal the first thread in
+ * thread order that does; NULL if none does - it waits until one
+ * unblocks it. Linux: complete_signal's choice.
+ */
+static struct proc *signal_target(int sig, struct proc *p, enum pid_type type)
+{
+	if (wants_signal(sig, p))
+		return p;
+	for (struct proc *t = first_thread(p); type == PIDTYPE_TGID && t; t = next_thread(t))
+		if (wants_signal(sig, t))
+			return t;
+	return NULL;
+}
+
+/*
+ * sig is queued: wake the thread chosen to take it (Linux:
+ * complete_signal). If the signal will kill it, the whole process dies
+ * now, so that long system calls in any thread notice and end.
+ */
+static void complete_signal(int sig, struct proc *p, struct proc *t)
+{
+	if (!t)
+		return;
+	if (sig_fatal(t, sig) && !(p->signal->flags & SIGNAL_GROUP_EXIT)) {
+		proc_kill(p, sig); /* wait status: killed by sig */
+		return;
+	}
+	proc_wake(t);
+}
+
 void do_send_sig_info(int sig, const struct sig_pending_info *info, struct proc *p,
 		      enum pid_type type)
 {
@@ -147,32 +207,178 @@ void do_send_sig_info(int sig, const struct sig_pending_info *info, struct proc 
 
 	/* Like Linux, init is deaf to signals sent to it (kill, tkill) that
 	 * it has no handler for - even SIGKILL: its death would panic. */
-	if (p == init_task && handler == SIG_DFL && (info->code == SI_USER || info->code == SI_TKILL))
-		return;
-	prepare_signal(p, sig);
-	/* Like Linux's complete_signal: a signal that will kill p anyway
-	 * kills it now, so that a long system call notices and ends. A
-	 * stopped process keeps it pending until SIGCONT; only SIGKILL
-	 * wakes it. */
-	if (sig == SIGKILL || (sig_fatal(p, sig) && p->state != STOPPED)) {
-		proc_kill(p, sig);
-		return;
-	}
-	/* An ignored signal is dropped - unless it is blocked: the action
-	 * may change before it is unblocked (Linux: sig_ignored). */
-	if (!(p->blocked & bit(sig)) &&
-	    (handler == SIG_IGN || (handler == SIG_DFL && default_ignored(sig))))
+	if (init_task && p->signal == init_task->signal && handler == SIG_DFL &&
+	    (info->code == SI_USER || info->code == SI_TKILL))
 		return;
 	bool was_on = irq_save();
+	prepare_signal(p, sig);
+	if (sig_ignored(p, sig)) {
+		irq_restore(was_on);
+		return;
+	}
+	struct proc *t = signal_target(sig, p, type); /* before it is pending: see wants_signal */
 	if (!(q->signal & bit(sig))) { /* a standard signal is pending once */
 		q->signal |= bit(sig);
 		q->info[sig] = *info;
 	}
-	/* Out of any interruptible sleep. (With more threads, a process's
-	 * signal will wake one that does not block it: Linux's
-	 * complete_signal.) */
-	if (!(p->blocked & bit(sig)))
-		proc_wake(p);
+	complete_signal(sig, p, t);
+	irq_restore(was_on);
+}
+
+/* Someone else may have to take the process's signals that t, which
+ * blocks them now or is exiting, will not (Linux:
+ * retarget_shared_pending): each wakes a thread that wants it. */
+static void retarget_shared_pending(struct proc *t, uint64_t which)
+{
+	uint64_t left = t->signal->shared_pending.signal & which;
+
+	for (struct proc *u = first_thread(t); left && u; u = next_thread(u)) {
+		if (u == t || (u->flags & PF_EXITING) || !(left & ~u->blocked))
+			continue;
+		left &= u->blocked;
+		proc_wake(u);
+	}
+}
+
+void proc_wake(struct proc *p)
+{
+	bool was_on = irq_save();
+
+	if (p->state == SLEEPING) {
+		list_del(&p->run); /* off its wait queue */
+		make_runnable(p);
+	}
+	irq_restore(was_on);
+}
+
+/* The group stop is over: nobody is asked to stop any more, and the
+ * stopped threads run again; true if one had stopped. */
+static bool end_group_stop(struct proc *p)
+{
+	bool woke = false;
+
+	p->signal->group_stop_count = 0;
+	p->signal->flags &= ~SIGNAL_STOP_STOPPED;
+	for (struct proc *t = first_thread(p); t; t = next_thread(t)) {
+		t->jobctl &= ~JOBCTL_STOP_PENDING;
+		if (t->state == STOPPED) {
+			make_runnable(t);
+			woke = true;
+		}
+	}
+	return woke;
+}
+
+void proc_kill(struct proc *p, int code)
+{
+	struct signal_struct *s = p->signal;
+	bool was_on = irq_save();
+
+	if (!(s->flags & SIGNAL_GROUP_EXIT)) {
+		s->flags |= SIGNAL_GROUP_EXIT;
+		s->group_exit_code = code;
+	}
+	end_group_stop(p); /* SIGKILL wakes even a stopped process */
+	s->stop_code = 0;
+	for (struct proc *t = first_thread(p); t; t = next_thread(t))
+		proc_wake(t);
+	irq_restore(was_on);
+}
+
+int zap_other_threads(struct proc *p)
+{
+	int count = 0;
+
+	for (struct proc *t = first_thread(p); t; t = next_thread(t)) {
+		if (t == p || (t->flags & PF_EXITING))
+			continue;
+		count++;
+		t->pending.signal |= bit(SIGKILL);
+		t->jobctl &= ~JOBCTL_STOP_PENDING;
+		if (t->state == STOPPED)
+			make_runnable(t);
+		proc_wake(t);
+	}
+	return count;
+}
+
+void proc_continue(struct proc *p)
+{
+	struct signal_struct *s = p->signal;
+	bool was_on = irq_save();
+	bool was_stopped = s->flags & SIGNAL_STOP_STOPPED;
+
+	if (end_group_stop(p) || was_stopped) {
+		s->stop_code = 0; /* a stop not yet reported never will be */
+		s->flags |= SIGNAL_STOP_CONTINUED;
+		notify_parent(p->group_leader, CLD_CONTINUED, SIGCONT);
+	}
+	irq_restore(was_on);
+}
+
+/* current has stopped for the group stop; the last thread to do so
+ * completes it, and the parent hears of it once (Linux:
+ * task_participate_group_stop). */
+static void participate_group_stop(struct proc *t)
+{
+	struct signal_struct *s = t->signal;
+
+	t->jobctl &= ~JOBCTL_STOP_PENDING;
+	if (!s->group_stop_count || --s->group_stop_count > 0 || (s->flags & SIGNAL_GROUP_EXIT))
+		return;
+	s->flags |= SIGNAL_STOP_STOPPED;
+	notify_parent(t->group_leader, CLD_STOPPED, s->stop_code);
+}
+
+/*
+ * A stop signal's default action (Linux: do_signal_stop). The first
+ * thread to take one starts a group stop: every thread of the process
+ * is asked to stop (and woken to notice); each stops on its way back to
+ * user mode, until SIGCONT or SIGKILL.
+ */
+void do_signal_stop(int sig)
+{
+	struct proc *t = current;
+	struct signal_struct *s = t->signal;
+	bool was_on = irq_save();
+
+	if (!(t->jobctl & JOBCTL_STOP_PENDING)) {
+		s->stop_code = sig;
+		s->flags &= ~SIGNAL_STOP_CONTINUED;
+		s->group_stop_count = 0;
+		for (struct proc *u = first_thread(t); u; u = next_thread(u)) {
+			if (u->flags & PF_EXITING)
+				continue;
+			u->jobctl |= JOBCTL_STOP_PENDING;
+			s->group_stop_count++;
+			if (u != t)
+				proc_wake(u);
+		}
+	}
+	participate_group_stop(t);
+	t->state = STOPPED;
+	sched(); /* until proc_continue or proc_kill */
+	irq_restore(was_on);
+}
+
+void task_join_group_stop(struct proc *t)
+{
+	struct signal_struct *s = t->signal;
+
+	if (s->group_stop_count) {
+		s->group_stop_count++;
+		t->jobctl |= JOBCTL_STOP_PENDING;
+	}
+}
+
+void exit_signals(struct proc *t)
+{
+	bool was_on = irq_save();
+
+	t->flags |= PF_EXITING;
+	if (t->jobctl & JOBCTL_STOP_PENDING)
+		participate_group_stop(t);
+	retarget_shared_pending(t, ~t->blocked);
 	irq_restore(was_on);
 }
 
@@ -377,8 +583,14 @@ void do_signal(struct trapframe *tf)
 	struct proc *t = current;
 
 	for (;;) {
-		if (fatal_signal_pending(t))
+		if (t->signal->flags & SIGNAL_GROUP_EXIT)
 			do_exit(t->signal->group_exit_code);
+		if (fatal_signal_pending(t))
+			do_exit(SIGKILL); /* zap_other_threads: this thread alone */
+		if (t->jobctl & JOBCTL_STOP_PENDING) {
+			do_signal_stop(0); /* another thread began a group stop */
+			continue;
+		}
 		struct sig_pending_info info;
 		int sig = dequeue_signal(t, &info);
 		if (!sig)
@@ -392,7 +604,7 @@ void do_signal(struct trapframe *tf)
 			continue;
 		}
 		if (ka->handler == SIG_DFL)
-			do_exit(sig); /* wait status: killed by sig */
+			do_group_exit(sig); /* wait status: killed by sig */
 		handle_restart(tf, ka);
 		if (setup_rt_frame(sig, ka, &info, tf)) {
 			force_sigsegv(sig); /* taken on the next turn */
@@ -443,6 +655,13 @@ bad:
 	return 0;
 }
 
+void flush_signal_handlers(struct sighand_struct *sighand)
+{
+	for (int sig = 1; sig <= NSIG; sig++)
+		if (sighand->action[sig].handler != SIG_IGN)
+			sighand->action[sig] = (struct k_sigaction){ 0 };
+}
+
 long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t size)
 {
 	struct k_sigaction *ka = &current->sighand->action[sig < NSIG + 1 ? sig : 0];
@@ -484,6 +703,7 @@ long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size
 		else
 			return -EINVAL;
 		t->blocked &= ~UNBLOCKABLE;
+		retarget_shared_pending(t, t->blocked & ~old);
 	}
 	if (oset && copy_to_user(oset, &old, sizeof(old))) {
 		t->blocked = old;

@@ -101,10 +101,10 @@ struct sigpending {
 	struct sig_pending_info info[NSIG + 1];
 };
 
-/* The signal actions, shared by the threads of a process (CLONE_SIGHAND,
- * with threads): fork copies them, execve resets them in a private copy.
- * Linux's struct sighand_struct. Single-threaded now: the task itself
- * changes it (rt_sigaction, execve, a fault forcing SIG_DFL). */
+/* The signal actions, shared by the threads of a process (CLONE_SIGHAND):
+ * fork copies them, execve resets them in a private copy. Linux's
+ * struct sighand_struct. Its tasks change it (rt_sigaction, execve, a
+ * fault forcing SIG_DFL), never from an interrupt. */
 struct sighand_struct {
 	int count;                      /* tasks using it; irq-off; the last frees it */
 	struct k_sigaction action[NSIG + 1];
@@ -119,6 +119,7 @@ struct pid;
 struct tty_struct;
 
 /* signal_struct.flags */
+#define SIGNAL_STOP_STOPPED 0x1   /* every thread has stopped: a group stop is complete */
 #define SIGNAL_STOP_CONTINUED 0x2 /* continued by SIGCONT, not yet reported to a wait */
 #define SIGNAL_GROUP_EXIT 0x4     /* a fatal signal: every thread exits with group_exit_code */
 
@@ -129,12 +130,16 @@ struct tty_struct;
 struct signal_struct {
 	int sigcnt;                     /* tasks holding it: each thread until freed */
 	int nr_threads;                 /* threads in the group, live or zombie */
+	int live;                       /* threads not yet exiting: 0, the group is dead */
 	struct list_head thread_head;   /* the threads, leader first, through task->thread_node */
 	struct sigpending shared_pending; /* process-directed signals (kill, SIGCHLD) */
 	struct wait_queue_head wait_chldexit; /* wait4() of any of our threads sleeps here */
 	unsigned int flags;             /* SIGNAL_* */
 	int group_exit_code;            /* SIGNAL_GROUP_EXIT: the signal we all die of */
 	int stop_code;                  /* stopped by this signal, not yet reported to a wait */
+	int group_stop_count;           /* threads still to stop before the group stop is complete */
+	struct proc *group_exec_task;   /* a thread in execve, waiting for the others to go (de_thread) */
+	uint64_t sum_sched_runtime;     /* ns on the CPU of threads already gone */
 	/* Process group and session (kernel/pgrp.c) and the controlling
 	 * terminal (drivers/tty/tty_jobctrl.c): inherited at fork, changed
 	 * by setsid, setpgid, TIOCSCTTY and reaping, interrupts off. */
@@ -148,13 +153,21 @@ struct signal_struct {
  * restart_syscall() calls fn. Linux's struct restart_block. */
 struct restart_block {
 	long (*fn)(struct restart_block *rb);
-	uint64_t expires; /* nanosleep: the deadline, in ns on... */
-	uint64_t clockid; /* ...this clock */
-	uint64_t rmtp;    /* ...and where to write the time left, or 0 */
+	union {
+		struct {
+			uint64_t expires; /* nanosleep: the deadline, in ns on... */
+			uint64_t clockid; /* ...this clock */
+			uint64_t rmtp;    /* ...and where to write the time left, or 0 */
+		};
+		struct {                  /* FUTEX_WAIT with a timeout (kernel/futex.c) */
+			uint64_t uaddr, time; /* the word; the deadline */
+			uint32_t val, bitset;
+			bool shared, realtime;
+		} futex;
+	};
 };
 
 struct proc;
-
 
 /* Queue sig for p (type: for that thread, or for its process) with what
  * its siginfo should say. */
@@ -172,6 +185,16 @@ bool fatal_signal_pending(const struct proc *p);
 void force_sig_fault(int sig, int code, uint64_t addr, short addr_lsb);
 /* On every return to user mode: act on pending signals. */
 void do_signal(struct trapframe *tf);
+/* t begins to exit: no signal is delivered to it any more; a group stop
+ * does not wait for it, and another thread takes the process's signals. */
+void exit_signals(struct proc *t);
+/* A new thread joins a group stop in progress (Linux: task_join_group_stop). */
+void task_join_group_stop(struct proc *t);
+/* execve in a thread: every other thread of p's process dies (a SIGKILL
+ * of its own); returns how many (Linux: zap_other_threads). */
+int zap_other_threads(struct proc *p);
+/* Every action that is not SIG_IGN becomes SIG_DFL (execve, CLONE_CLEAR_SIGHAND). */
+void flush_signal_handlers(struct sighand_struct *sighand);
 
 long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t size);
 long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size);

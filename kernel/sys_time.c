@@ -39,18 +39,23 @@ struct k_clock {
 	bool settable;
 };
 
-/* A process is one thread, so both CPU-time clocks are its own time. */
-static uint64_t current_cputime_ns(void)
+/* The CPU time of the calling thread, and of its whole process. */
+static uint64_t thread_cputime_ns(void)
 {
 	return task_sched_runtime(current);
+}
+
+static uint64_t process_cputime_ns(void)
+{
+	return thread_group_sched_runtime(current);
 }
 
 static const struct k_clock clocks[] = {
 	[CLOCK_REALTIME] = { .get = ktime_get_real_ns, .nsleep = true,
 			     .base = HRTIMER_BASE_REALTIME, .settable = true },
 	[CLOCK_MONOTONIC] = { .get = ktime_get_ns, .nsleep = true, .base = HRTIMER_BASE_MONOTONIC },
-	[CLOCK_PROCESS_CPUTIME_ID] = { .get = current_cputime_ns, .cputime = true },
-	[CLOCK_THREAD_CPUTIME_ID] = { .get = current_cputime_ns, .cputime = true },
+	[CLOCK_PROCESS_CPUTIME_ID] = { .get = process_cputime_ns, .cputime = true },
+	[CLOCK_THREAD_CPUTIME_ID] = { .get = thread_cputime_ns, .cputime = true },
 	[CLOCK_MONOTONIC_RAW] = { .get = ktime_get_raw_ns },
 	[CLOCK_REALTIME_COARSE] = { .get = ktime_get_coarse_real_ns, .coarse = true },
 	[CLOCK_MONOTONIC_COARSE] = { .get = ktime_get_coarse_ns, .coarse = true },

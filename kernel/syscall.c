@@ -6,6 +6,7 @@
  * (logged once per number) for calls Antidote does not have.
  */
 #include "kernel/syscall.h"
+#include "fs/fdtable.h"
 #include "kernel/errno.h"
 #include "kernel/gdt.h"
 #include "kernel/printk.h"
@@ -125,6 +126,7 @@ static const struct {
 	[186] = SYSCALL("gettid", sys_gettid),
 	[200] = SYSCALL("tkill", sys_tkill),
 	[201] = SYSCALL("time", sys_time),
+	[202] = SYSCALL("futex", sys_futex),
 	[217] = SYSCALL("getdents64", sys_getdents64),
 	[218] = SYSCALL("set_tid_address", sys_set_tid_address),
 	[219] = SYSCALL("restart_syscall", sys_restart_syscall),
@@ -132,7 +134,7 @@ static const struct {
 	[228] = SYSCALL("clock_gettime", sys_clock_gettime),
 	[229] = SYSCALL("clock_getres", sys_clock_getres),
 	[230] = SYSCALL("clock_nanosleep", sys_clock_nanosleep),
-	[231] = SYSCALL("exit_group", sys_exit),
+	[231] = SYSCALL("exit_group", sys_exit_group),
 	[234] = SYSCALL("tgkill", sys_tgkill),
 	[247] = SYSCALL("waitid", sys_waitid),
 	[257] = SYSCALL("openat", sys_openat),
@@ -149,6 +151,8 @@ static const struct {
 	[269] = SYSCALL("faccessat", sys_faccessat),
 	[270] = SYSCALL("pselect6", sys_pselect6),
 	[271] = SYSCALL("ppoll", sys_ppoll),
+	[273] = SYSCALL("set_robust_list", sys_set_robust_list),
+	[274] = SYSCALL("get_robust_list", sys_get_robust_list),
 	[280] = SYSCALL("utimensat", sys_utimensat),
 	[292] = SYSCALL("dup3", sys_dup3),
 	[293] = SYSCALL("pipe2", sys_pipe2),
@@ -156,6 +160,7 @@ static const struct {
 	[316] = SYSCALL("renameat2", sys_renameat2),
 	[319] = SYSCALL("memfd_create", sys_memfd_create),
 	[332] = SYSCALL("statx", sys_statx),
+	[435] = SYSCALL("clone3", sys_clone3),
 	[439] = SYSCALL("faccessat2", sys_faccessat2),
 };
 
@@ -194,4 +199,5 @@ void do_syscall(struct trapframe *tf)
 							  tf->r9);
 	else
 		tf->rax = (uint64_t)unknown_syscall(nr);
+	fput_held(); /* the files it used, if threads share the descriptors */
 }

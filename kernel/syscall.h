@@ -127,18 +127,30 @@ long sys_madvise(uint64_t start, uint64_t len, uint64_t advice);
 long sys_prctl(uint64_t option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5);
 long sys_getpid(void);
 long sys_gettid(void);
-long sys_fork(void);
-long sys_vfork(void);
-long sys_clone(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid, uint64_t tls);
 long sys_execve(uint64_t path, uint64_t argv, uint64_t envp);
 long sys_getppid(void);
-long sys_exit(uint64_t status);
-long sys_waitid(uint64_t idtype, uint64_t id, uint64_t infop, uint64_t options, uint64_t rusage);
-long sys_wait4(uint64_t pid, uint64_t status, uint64_t options, uint64_t rusage);
 long sys_kill(uint64_t pid, uint64_t sig);
 long sys_sched_yield(void);
 long sys_arch_prctl(uint64_t code, uint64_t addr);
+
+/* kernel/fork.c */
+long sys_fork(void);
+long sys_vfork(void);
+long sys_clone(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid, uint64_t tls);
+long sys_clone3(uint64_t uargs, uint64_t size);
 long sys_set_tid_address(uint64_t tidptr);
+
+/* kernel/exit.c */
+long sys_exit(uint64_t status);
+long sys_exit_group(uint64_t status);
+long sys_waitid(uint64_t idtype, uint64_t id, uint64_t infop, uint64_t options, uint64_t rusage);
+long sys_wait4(uint64_t pid, uint64_t status, uint64_t options, uint64_t rusage);
+
+/* kernel/futex.c */
+long sys_futex(uint64_t uaddr, uint64_t op, uint64_t val, uint64_t utime, uint64_t uaddr2,
+	       uint64_t val3);
+long sys_set_robust_list(uint64_t head, uint64_t len);
+long sys_get_robust_list(uint64_t pid, uint64_t head_ptr, uint64_t len_ptr);
 long sys_uname(uint64_t buf);
 long sys_syslog(uint64_t type, uint64_t buf, uint64_t len); /* kernel/syslog.c */
 long sys_getuid(void);

@@ -33,6 +33,8 @@ static const char *get_task_state(const struct proc *p)
 		return task_state_array[3];
 	case ZOMBIE:
 		return task_state_array[6];
+	case DEAD:
+		return task_state_array[5];
 	default:
 		return task_state_array[1];
 	}
@@ -175,14 +177,16 @@ static char state_letter(const struct proc *p)
 	return get_task_state(p)[0];
 }
 
-/* /proc/PID/stat: 52 fields on one line (Linux: do_task_stat). */
-int proc_pid_stat_show(struct seq_file *m)
+/* /proc/PID/stat and /proc/PID/task/TID/stat: 52 fields on one line
+ * (Linux: do_task_stat); utime is the whole process's in the first. */
+static int do_task_stat(struct seq_file *m, bool whole)
 {
 	struct proc *p = m->private;
 	struct mm_struct *mm = p->mm;
 	struct mem_sizes s;
 	uint64_t ign, catch;
-	unsigned long long ticks = task_sched_runtime(p) / NSEC_PER_TICK;
+	uint64_t ns = whole ? thread_group_sched_runtime(p) : task_sched_runtime(p);
+	unsigned long long ticks = ns / NSEC_PER_TICK;
 
 	mem_sizes(mm, &s);
 	collect_sigign_sigcatch(p, &ign, &catch);
@@ -212,4 +216,14 @@ int proc_pid_stat_show(struct seq_file *m)
 		   mm ? mm->arg_end : 0, mm ? mm->env_start : 0, mm ? mm->env_end : 0,
 		   p->state == ZOMBIE ? p->exit_code : 0);
 	return 0;
+}
+
+int proc_tgid_stat_show(struct seq_file *m)
+{
+	return do_task_stat(m, true);
+}
+
+int proc_tid_stat_show(struct seq_file *m)
+{
+	return do_task_stat(m, false);
 }

@@ -1,8 +1,9 @@
 /*
  * /proc/PID (Linux: fs/proc/base.c): one directory per process, made when
  * a path names it (fs/proc/root.c) and dropped when the process is
- * reaped. Its files find the process again by pid when they are opened,
- * and hold it (or its address space) until they are closed.
+ * reaped; in it, task/ has a directory per thread, /proc/PID/task/TID.
+ * Their files find the task again by pid when they are opened, and hold
+ * it (or its address space) until they are closed.
  */
 #include "fs/proc/internal.h"
 #include "fs/stat.h"
@@ -10,6 +11,8 @@
 #include "kernel/proc.h"
 #include "mm/fault.h"
 #include "mm/mmap_lock.h"
+#include "lib/err.h"
+#include "lib/format.h"
 #include "mm/page.h"
 
 static void put_task(void *task)
@@ -145,13 +148,117 @@ static const struct file_operations proc_pagemap_operations = {
 	.release = pagemap_release,
 };
 
+/* ---- /proc/PID/task/TID: one thread --------------------------------- */
+
+static const struct proc_entry tid_base_stuff[] = {
+	{ "comm", S_IFREG | 0444, &proc_task_seq_fops, NULL, comm_show },
+	{ "stat", S_IFREG | 0444, &proc_task_seq_fops, NULL, proc_tid_stat_show },
+	{ "status", S_IFREG | 0444, &proc_task_seq_fops, NULL, proc_pid_status_show },
+};
+
+static struct dentry *proc_tid_base_lookup(struct inode *dir, struct dentry *dentry,
+					   unsigned int flags)
+{
+	(void)flags;
+	return proc_table_lookup(dir, dentry, tid_base_stuff, ARRAY_SIZE(tid_base_stuff),
+				 PROC_I(dir)->pid);
+}
+
+static int proc_tid_base_readdir(struct file *f, struct dir_context *ctx)
+{
+	proc_table_readdir(f, ctx, tid_base_stuff, ARRAY_SIZE(tid_base_stuff));
+	return 0;
+}
+
+static const struct inode_operations proc_tid_base_inode_operations = {
+	.lookup = proc_tid_base_lookup,
+};
+
+static const struct file_operations proc_tid_base_operations = {
+	.iterate_shared = proc_tid_base_readdir,
+	.llseek = no_end_llseek,
+};
+
+static const struct proc_entry proc_tid_dir = {
+	"", S_IFDIR | 0555, &proc_tid_base_operations, &proc_tid_base_inode_operations, NULL,
+};
+
+/* ---- /proc/PID/task: the threads ------------------------------------ */
+
+/* A thread of the directory's process, found by its tid. */
+static struct dentry *proc_task_lookup(struct inode *dir, struct dentry *dentry,
+				       unsigned int flags)
+{
+	struct proc *p = find_task_by_pid(PROC_I(dir)->pid);
+	int tid = proc_name_to_pid(&dentry->d_name);
+	struct proc *t = tid < 0 ? NULL : find_task_by_pid(tid);
+
+	(void)flags;
+	if (!p || !t || t->state == EMBRYO || t->signal != p->signal)
+		return ERR_PTR(-ENOENT);
+	struct inode *inode = proc_get_inode(dir->i_sb, &proc_tid_dir, tid);
+	if (!inode)
+		return ERR_PTR(-ENOMEM);
+	d_add(dentry, inode);
+	return NULL;
+}
+
+#define TID_BATCH 32
+
+/* Up to TID_BATCH tids of p's threads from the index-th on, in thread
+ * order, gathered without sleeping (handing them to the reader may
+ * fault and let threads exit). */
+static int gather_tids(const struct proc *p, loff_t index, int *tids)
+{
+	int n = 0;
+	loff_t i = 0;
+
+	for (const struct proc *t = first_thread(p); t && n < TID_BATCH; t = next_thread(t), i++)
+		if (i >= index)
+			tids[n++] = t->pid;
+	return n;
+}
+
+/* ".", "..", then a directory per thread (offset 3 + its index). */
+static int proc_task_readdir(struct file *f, struct dir_context *ctx)
+{
+	struct proc *p = find_task_by_pid(PROC_I(f->f_inode)->pid);
+	int tids[TID_BATCH];
+	char name[16];
+
+	if (!proc_table_readdir(f, ctx, NULL, 0) || !p || p->state == EMBRYO)
+		return 0;
+	for (int n; (n = gather_tids(p, ctx->pos - 2, tids)) > 0;) {
+		for (int i = 0; i < n; i++) {
+			int len = snprintf(name, sizeof(name), "%d", tids[i]);
+			if (!ctx->actor(ctx, name, len, ctx->pos + 1, 1, DT_DIR))
+				return 0;
+			ctx->pos++;
+		}
+		p = find_task_by_pid(PROC_I(f->f_inode)->pid); /* it may have gone meanwhile */
+		if (!p)
+			return 0;
+	}
+	return 0;
+}
+
+static const struct inode_operations proc_task_inode_operations = {
+	.lookup = proc_task_lookup,
+};
+
+static const struct file_operations proc_task_operations = {
+	.iterate_shared = proc_task_readdir,
+	.llseek = no_end_llseek,
+};
+
 static const struct proc_entry tgid_base_stuff[] = {
 	{ "cmdline", S_IFREG | 0444, &proc_mm_seq_fops, NULL, cmdline_show },
 	{ "comm", S_IFREG | 0444, &proc_task_seq_fops, NULL, comm_show },
 	{ "maps", S_IFREG | 0444, &proc_mm_seq_fops, NULL, maps_show },
 	{ "pagemap", S_IFREG | 0400, &proc_pagemap_operations, NULL, NULL },
-	{ "stat", S_IFREG | 0444, &proc_task_seq_fops, NULL, proc_pid_stat_show },
+	{ "stat", S_IFREG | 0444, &proc_task_seq_fops, NULL, proc_tgid_stat_show },
 	{ "status", S_IFREG | 0444, &proc_task_seq_fops, NULL, proc_pid_status_show },
+	{ "task", S_IFDIR | 0555, &proc_task_operations, &proc_task_inode_operations, NULL },
 };
 
 static struct dentry *proc_tgid_base_lookup(struct inode *dir, struct dentry *dentry,

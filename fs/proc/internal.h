@@ -56,6 +56,9 @@ void proc_seq_release(struct inode *inode, struct file *f);
 /* The entry's show, without an argument (/proc/meminfo ...). */
 extern const struct file_operations proc_single_fops;
 
+/* fs/proc/root.c: a pid ("123", no sign, no leading zero), or -1. */
+int proc_name_to_pid(const struct qstr *name);
+
 /* fs/proc/base.c: /proc/PID */
 extern const struct inode_operations proc_tgid_base_inode_operations;
 extern const struct file_operations proc_tgid_base_operations;
@@ -66,7 +69,8 @@ extern const struct file_operations proc_sys_dir_operations;
 
 /* fs/proc/array.c: m->private is the task. */
 int proc_pid_status_show(struct seq_file *m);
-int proc_pid_stat_show(struct seq_file *m);
+int proc_tgid_stat_show(struct seq_file *m); /* /proc/PID/stat */
+int proc_tid_stat_show(struct seq_file *m);  /* /proc/PID/task/TID/stat */
 
 /* fs/proc/task_mmu.c: maps' m->private and pagemap's f->private_data
  * are the process's mm, held by the caller. */

@@ -11,7 +11,9 @@ int vmstat_show(struct seq_file *m);
 
 /* Register the "proc" file system type (fs/do_mounts.c mounts it). */
 void proc_root_init(void);
-/* Process pid is gone: forget its cached /proc/PID (Linux: proc_flush_pid). */
-void proc_flush_pid(int pid);
+struct proc;
+/* Task p is gone: forget its cached /proc/PID and /proc/TGID/task/PID
+ * (Linux: proc_flush_pid). */
+void proc_flush_pid(const struct proc *p);
 
 #endif

@@ -68,8 +68,7 @@ static const struct proc_entry proc_root_entries[] = {
 	REPORT("vmstat", vmstat_show),
 };
 
-/* A pid ("123", no sign, no leading zero), or -1. */
-static int name_to_pid(const struct qstr *name)
+int proc_name_to_pid(const struct qstr *name)
 {
 	int pid = 0;
 
@@ -87,17 +86,18 @@ static const struct proc_entry proc_pid_dir = {
 	"", S_IFDIR | 0555, &proc_tgid_base_operations, &proc_tgid_base_inode_operations, NULL,
 };
 
-/* A process's directory exists while the process does (the leader of a
- * thread group: Antidote's processes have one thread each). Nothing
- * negative is cached: a pid missing now may be used later. */
+/* A process's directory exists while the process does. A thread's tid
+ * names a directory too, as in Linux, though readdir lists only
+ * processes. Nothing negative is cached: a pid missing now may be used
+ * later. */
 static struct dentry *proc_root_lookup(struct inode *dir, struct dentry *dentry, unsigned int flags)
 {
 	(void)flags;
-	int pid = name_to_pid(&dentry->d_name);
+	int pid = proc_name_to_pid(&dentry->d_name);
 	if (pid < 0)
 		return proc_table_lookup(dir, dentry, proc_root_entries, ARRAY_SIZE(proc_root_entries), 0);
 	struct proc *p = find_task_by_pid(pid);
-	if (!p || p->tgid != pid)
+	if (!p || p->state == EMBRYO)
 		return ERR_PTR(-ENOENT);
 	struct inode *inode = proc_get_inode(dir->i_sb, &proc_pid_dir, pid);
 	if (!inode)
@@ -184,16 +184,20 @@ static void drop_dentry(struct dentry *d)
 	dput(d);
 }
 
-/* The directory and the files looked up in it go; the ones still open
- * go at their last close. */
-void proc_flush_pid(int pid)
+static struct dentry *lookup_pid(struct dentry *dir, int pid)
 {
 	char name[16];
-
-	if (!proc_sb)
-		return;
 	struct qstr q = { name, (unsigned int)snprintf(name, sizeof(name), "%d", pid), 0 };
-	struct dentry *d = d_lookup(proc_sb->s_root, &q);
+
+	return d_lookup(dir, &q);
+}
+
+/* dir's entry for pid goes, and the files looked up in it; the ones
+ * still open go at their last close. */
+static void flush_pid_entry(struct dentry *dir, int pid)
+{
+	struct dentry *d = lookup_pid(dir, pid);
+
 	if (!d)
 		return;
 	for (struct list_head *e = d->d_subdirs.next; e != &d->d_subdirs;) {
@@ -203,6 +207,32 @@ void proc_flush_pid(int pid)
 	}
 	d_drop(d);
 	dput(d);
+}
+
+/* dir's task/ forgets pid's directory. */
+static void flush_task_entry(struct dentry *dir, int pid)
+{
+	static const struct qstr task = { "task", 4, 0 };
+	struct dentry *task_dir = dir ? d_lookup(dir, &task) : NULL;
+
+	if (task_dir) {
+		flush_pid_entry(task_dir, pid);
+		dput(task_dir);
+	}
+	if (dir)
+		dput(dir);
+}
+
+/* The thread's directory in task/ first - of its process, and of each
+ * thread's own /proc/TID, where a path may have named it too - then
+ * /proc/PID (a process goes after all of its threads). */
+void proc_flush_pid(const struct proc *p)
+{
+	if (!proc_sb)
+		return;
+	for (const struct proc *t = p->signal ? first_thread(p) : NULL; t; t = next_thread(t))
+		flush_task_entry(lookup_pid(proc_sb->s_root, t->pid), p->pid);
+	flush_pid_entry(proc_sb->s_root, p->pid);
 }
 
 void proc_root_init(void)

@@ -1,0 +1,44 @@
+"""Threads (issue 9): musl's pthreads unmodified, futexes, thread and
+process signals, exit vs exit_group, group stop, execve from a thread,
+/proc/PID/task (user/threadtest.c); ps lists threads under their
+process; the memory-failure thread rules with real threads
+(user/mcethreads.c)."""
+import re
+
+from test_processes import until_reaped
+
+
+def test_threads_futexes_and_signals(vm):
+    out = vm.run_suite("threadtest", timeout=180)
+    assert "4 threads x 20000 locked increments: none lost" in out
+    assert "execve in a thread" in out
+
+
+def test_ps_shows_threads_below_their_process(vm):
+    out = vm.command("run threadtest hold &")
+    pid = int(re.search(r"\[(\d+)\] threadtest", out).group(1))
+    vm.wait_for(r"threadtest: holding", timeout=60)
+    lines = vm.command("ps").splitlines()
+    leader = next(i for i, line in enumerate(lines) if re.match(rf"^\s*{pid}\s", line))
+    assert lines[leader].endswith(" threadtest")
+    threads = lines[leader + 1:leader + 4]
+    assert all(re.match(r"^\s*\d+\s+\d+\s+sleeping\s+default\s+\d+ \{threadtest\}$", t)
+               for t in threads), lines
+    vm.command(f"kill {pid} 9")
+    said = until_reaped(vm, pid)
+    assert f"[{pid}] threadtest killed by signal 9 SIGKILL" in said
+    assert "{threadtest}" not in vm.command("ps")
+
+
+def test_memory_failure_thread_rules(vm):
+    """Linux 6.1's early-kill thread choice (reference sheet): one AO per
+    process, to the first thread in thread order that set EARLY or has no
+    setting while the sysctl is 1; AR to each thread that touches the
+    page; prctl per thread, inherited at clone. Each case twice: poisoned
+    by madvise(MADV_HWPOISON), and through debugfs's corrupt-pfn."""
+    out = vm.run_suite("mcethreads", timeout=180)
+    cases = re.findall(r"^ok: (.*) \((madvise|corrupt-pfn)\): (AO \S+ )?AR t2 AR t3 ?$", out, re.M)
+    assert len(cases) == 16, out
+    # One "Sending SIGBUS" (the AO) per case that has an early thread.
+    assert len(re.findall(r"Sending SIGBUS to mcethreads:\d+", out)) == \
+        sum(1 for _, _, ao in cases if ao), out
