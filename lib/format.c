@@ -47,18 +47,35 @@ static void put_str(struct out *o, const struct spec *sp, const char *s)
 		pad(o, ' ', sp->width - len);
 }
 
+/* The digits of v into tmp, last first; how many. Hexadecimal and octal
+ * shift: a division by a variable base is a helper call per digit under
+ * QEMU's TCG (every kernel message has numbers). Decimal divides by the
+ * constant 10, which the compiler turns into a multiplication. */
+static int to_digits(char *tmp, unsigned long long v, unsigned base, const char *digits)
+{
+	unsigned shift = base == 16 ? 4 : base == 8 ? 3 : 0;
+	int n = 0;
+
+	do {
+		if (shift) {
+			tmp[n++] = digits[v & (base - 1)];
+			v >>= shift;
+		} else {
+			tmp[n++] = digits[v % 10];
+			v /= 10;
+		}
+	} while (v);
+	return n;
+}
+
 /* Digits, then sign and padding around them. */
 static void put_num(struct out *o, const struct spec *sp, unsigned long long v,
 		    bool negative, unsigned base, bool upper, const char *prefix)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
-	int n = 0, plen = (int)strlen(prefix);
-
-	do {
-		tmp[n++] = digits[v % base];
-		v /= base;
-	} while (v);
+	int plen = (int)strlen(prefix);
+	int n = to_digits(tmp, v, base, digits);
 
 	int total = n + plen + (negative ? 1 : 0);
 	if (!sp->left && !sp->zero)
