@@ -88,5 +88,6 @@ void up_write(struct rw_semaphore *sem)
 	if (sem->writer != current)
 		panic("up_write: %s:%d does not hold the lock for writing", current->comm, current->pid);
 	sem->writer = NULL;
-	wake_up(&sem->waiters);
+	if (!list_empty(&sem->waiters.sleepers)) /* as up_read */
+		wake_up(&sem->waiters);
 }
