@@ -25,6 +25,17 @@ static void put(struct out *o, char c)
 	o->len++;
 }
 
+/* n characters at once: under QEMU's TCG a loop turn per character, with
+ * its bounds check, costs more than one copy of what fits. */
+static void put_chars(struct out *o, const char *s, size_t n)
+{
+	size_t room = o->len + 1 < o->size ? o->size - 1 - o->len : 0;
+
+	if (room) /* (a size of 0 may come with no buffer at all) */
+		memcpy(o->buf + o->len, s, MIN(n, room));
+	o->len += n;
+}
+
 static void pad(struct out *o, char c, int n)
 {
 	while (n-- > 0)
@@ -41,8 +52,7 @@ static void put_str(struct out *o, const struct spec *sp, const char *s)
 		len++;
 	if (!sp->left)
 		pad(o, ' ', sp->width - len);
-	for (int i = 0; i < len; i++)
-		put(o, s[i]);
+	put_chars(o, s, (size_t)len);
 	if (sp->left)
 		pad(o, ' ', sp->width - len);
 }
@@ -199,8 +209,12 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 
 	va_copy(args, ap);
 	while (*fmt) {
-		if (*fmt != '%') {
-			put(&o, *fmt++);
+		if (*fmt != '%') { /* the text up to the next conversion */
+			size_t run = 1;
+			while (fmt[run] && fmt[run] != '%')
+				run++;
+			put_chars(&o, fmt, run);
+			fmt += run;
 			continue;
 		}
 		fmt = parse_spec(fmt + 1, &sp, &args);
