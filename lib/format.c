@@ -57,25 +57,25 @@ static void put_str(struct out *o, const struct spec *sp, const char *s)
 		pad(o, ' ', sp->width - len);
 }
 
-/* The digits of v into tmp, last first; how many. Hexadecimal and octal
- * shift: a division by a variable base is a helper call per digit under
- * QEMU's TCG (every kernel message has numbers). Decimal divides by the
- * constant 10, which the compiler turns into a multiplication. */
-static int to_digits(char *tmp, unsigned long long v, unsigned base, const char *digits)
+/* The digits of v, written backwards from end: where they start.
+ * Hexadecimal and octal shift: a division by a variable base is a helper
+ * call per digit under QEMU's TCG (every kernel message has numbers).
+ * Decimal divides by the constant 10, which the compiler turns into a
+ * multiplication. */
+static char *to_digits(char *end, unsigned long long v, unsigned base, const char *digits)
 {
 	unsigned shift = base == 16 ? 4 : base == 8 ? 3 : 0;
-	int n = 0;
 
 	do {
 		if (shift) {
-			tmp[n++] = digits[v & (base - 1)];
+			*--end = digits[v & (base - 1)];
 			v >>= shift;
 		} else {
-			tmp[n++] = digits[v % 10];
+			*--end = digits[v % 10];
 			v /= 10;
 		}
 	} while (v);
-	return n;
+	return end;
 }
 
 /* Digits, then sign and padding around them. */
@@ -85,19 +85,18 @@ static void put_num(struct out *o, const struct spec *sp, unsigned long long v,
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
 	int plen = (int)strlen(prefix);
-	int n = to_digits(tmp, v, base, digits);
+	char *first = to_digits(tmp + sizeof(tmp), v, base, digits);
+	int n = (int)(tmp + sizeof(tmp) - first);
 
 	int total = n + plen + (negative ? 1 : 0);
 	if (!sp->left && !sp->zero)
 		pad(o, ' ', sp->width - total);
 	if (negative)
 		put(o, '-');
-	while (*prefix)
-		put(o, *prefix++);
+	put_chars(o, prefix, (size_t)plen);
 	if (!sp->left && sp->zero)
 		pad(o, '0', sp->width - total);
-	while (n)
-		put(o, tmp[--n]);
+	put_chars(o, first, (size_t)n);
 	if (sp->left)
 		pad(o, ' ', sp->width - total);
 }
