@@ -2,7 +2,10 @@
 # ISO, the Python to drive QEMU with, and QEMU's command line - the same
 # machine as the system tests (tests/system/machine.py), but the serial
 # console is QEMU's stdin/stdout, plain pipes, and there is no QMP.
-# Expects MEM; ACCEL=kvm for KVM, TCG otherwise.
+# Expects MEM; ACCEL=kvm for KVM, TCG otherwise. ICOUNT=1 (TCG only) runs
+# the guest by instruction count: one instruction is one nanosecond of the
+# guest's clocks, so the figures count guest instructions, the same on a
+# busy host as on an idle one (README.md, "Counting instructions").
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ISO="$ROOT/build/antidote.iso"
@@ -20,3 +23,7 @@ QEMU_ARGS=(qemu-system-x86_64 -M pc -m "$MEM" -accel "$ACCEL"
 	-cdrom "$ISO" -boot d -display none -no-reboot -net none
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 	-serial stdio -monitor none)
+if [ "${ICOUNT:-0}" = 1 ] && [ "$ACCEL" = tcg ]; then
+	# shellcheck disable=SC2054 # QEMU's commas
+	QEMU_ARGS+=(-icount shift=0,sleep=off)
+fi
