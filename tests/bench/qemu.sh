@@ -5,7 +5,7 @@
 # Expects MEM; ACCEL=kvm for KVM, TCG otherwise. ICOUNT=1 (TCG only) runs
 # the guest by instruction count: one instruction is one nanosecond of the
 # guest's clocks, so the figures count guest instructions, the same on a
-# busy host as on an idle one (README.md, "Counting instructions").
+# busy host as on an idle one (README.md, on issue 7's goals).
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ISO="$ROOT/build/antidote.iso"
