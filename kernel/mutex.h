@@ -44,6 +44,18 @@ struct rw_semaphore {
 
 void init_rwsem(struct rw_semaphore *sem);
 void down_read(struct rw_semaphore *sem);
+/* Take it for reading if nobody holds or awaits it for writing; false
+ * otherwise (Linux's down_read_trylock). Inline, for the page fault, and
+ * with interrupts left alone: no interrupt handler takes a lock that may
+ * sleep, and the kernel is never preempted, so nothing can come between
+ * the test and the count. */
+static inline bool down_read_trylock(struct rw_semaphore *sem)
+{
+	if (sem->writer || sem->writers_waiting)
+		return false;
+	sem->readers++;
+	return true;
+}
 void up_read(struct rw_semaphore *sem);
 void down_write(struct rw_semaphore *sem);
 void up_write(struct rw_semaphore *sem);

@@ -45,8 +45,13 @@ static void emit(const char *s, size_t n, int level)
 		serial_write(s, n);
 }
 
+/* The "[    1.234567] " a console line starts with. Only a line that
+ * reaches the console needs the text (the log keeps the number): most of
+ * a quiet console's messages skip the formatting. */
 static void emit_timestamp(int level, uint64_t ts_nsec)
 {
+	if (level >= console_loglevel)
+		return;
 	char ts[32];
 	uint64_t us = ts_nsec / 1000;
 	int n = snprintf(ts, sizeof(ts), "[%5lu.%06lu] ",

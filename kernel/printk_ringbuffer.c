@@ -59,8 +59,11 @@ void log_add_text(const char *s, size_t n)
 	/* Drop the oldest records whose text the new characters overwrite. */
 	while (first_seq < next_seq - 1 && text_head + n > desc_of(first_seq)->text_pos + LOG_BUF_SIZE)
 		first_seq++;
-	for (size_t i = 0; i < n; i++)
-		text_buf[text_head++ % LOG_BUF_SIZE] = s[i];
+	/* In at most two pieces: up to the end of the buffer, then from its start. */
+	size_t at = text_head % LOG_BUF_SIZE, first = MIN(n, LOG_BUF_SIZE - at);
+	memcpy(text_buf + at, s, first);
+	memcpy(text_buf, s + first, n - first);
+	text_head += n;
 	info->text_len = (uint16_t)(info->text_len + n);
 }
 

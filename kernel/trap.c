@@ -201,7 +201,8 @@ static int user_address_fault(struct trapframe *tf, uint64_t addr, int *si_code)
 
 	if (irqs)
 		sti();
-	mmap_read_lock(mm);
+	if (!mmap_read_trylock(mm)) /* as Linux: the uncontended case costs no call */
+		mmap_read_lock(mm);
 	int err = handle_mm_fault(mm, addr, (unsigned)tf->error, si_code);
 	mmap_read_unlock(mm);
 	if (irqs)

@@ -25,6 +25,17 @@ static void put(struct out *o, char c)
 	o->len++;
 }
 
+/* n characters at once: under QEMU's TCG a loop turn per character, with
+ * its bounds check, costs more than one copy of what fits. */
+static void put_chars(struct out *o, const char *s, size_t n)
+{
+	size_t room = o->len + 1 < o->size ? o->size - 1 - o->len : 0;
+
+	if (room) /* (a size of 0 may come with no buffer at all) */
+		memcpy(o->buf + o->len, s, MIN(n, room));
+	o->len += n;
+}
+
 static void pad(struct out *o, char c, int n)
 {
 	while (n-- > 0)
@@ -41,10 +52,30 @@ static void put_str(struct out *o, const struct spec *sp, const char *s)
 		len++;
 	if (!sp->left)
 		pad(o, ' ', sp->width - len);
-	for (int i = 0; i < len; i++)
-		put(o, s[i]);
+	put_chars(o, s, (size_t)len);
 	if (sp->left)
 		pad(o, ' ', sp->width - len);
+}
+
+/* The digits of v, written backwards from end: where they start.
+ * Hexadecimal and octal shift: a division by a variable base is a helper
+ * call per digit under QEMU's TCG (every kernel message has numbers).
+ * Decimal divides by the constant 10, which the compiler turns into a
+ * multiplication. */
+static char *to_digits(char *end, unsigned long long v, unsigned base, const char *digits)
+{
+	unsigned shift = base == 16 ? 4 : base == 8 ? 3 : 0;
+
+	do {
+		if (shift) {
+			*--end = digits[v & (base - 1)];
+			v >>= shift;
+		} else {
+			*--end = digits[v % 10];
+			v /= 10;
+		}
+	} while (v);
+	return end;
 }
 
 /* Digits, then sign and padding around them. */
@@ -53,24 +84,19 @@ static void put_num(struct out *o, const struct spec *sp, unsigned long long v,
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
-	int n = 0, plen = (int)strlen(prefix);
-
-	do {
-		tmp[n++] = digits[v % base];
-		v /= base;
-	} while (v);
+	int plen = (int)strlen(prefix);
+	char *first = to_digits(tmp + sizeof(tmp), v, base, digits);
+	int n = (int)(tmp + sizeof(tmp) - first);
 
 	int total = n + plen + (negative ? 1 : 0);
 	if (!sp->left && !sp->zero)
 		pad(o, ' ', sp->width - total);
 	if (negative)
 		put(o, '-');
-	while (*prefix)
-		put(o, *prefix++);
+	put_chars(o, prefix, (size_t)plen);
 	if (!sp->left && sp->zero)
 		pad(o, '0', sp->width - total);
-	while (n)
-		put(o, tmp[--n]);
+	put_chars(o, first, (size_t)n);
 	if (sp->left)
 		pad(o, ' ', sp->width - total);
 }
@@ -182,8 +208,12 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 
 	va_copy(args, ap);
 	while (*fmt) {
-		if (*fmt != '%') {
-			put(&o, *fmt++);
+		if (*fmt != '%') { /* the text up to the next conversion */
+			size_t run = 1;
+			while (fmt[run] && fmt[run] != '%')
+				run++;
+			put_chars(&o, fmt, run);
+			fmt += run;
 			continue;
 		}
 		fmt = parse_spec(fmt + 1, &sp, &args);

@@ -185,11 +185,6 @@ struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 	return page ? page : alloc_pages_slowpath(gfp_mask, order);
 }
 
-struct page *alloc_page(void)
-{
-	return alloc_pages(GFP_KERNEL, 0);
-}
-
 static bool block_has_poison(unsigned long pfn, unsigned int order)
 {
 	for (unsigned long i = 0; i < (1UL << order); i++)

@@ -65,7 +65,10 @@ static inline unsigned int get_order(size_t size)
 		order++;
 	return order;
 }
-struct page *alloc_page(void);
+static inline struct page *alloc_page(void)
+{
+	return alloc_pages(GFP_KERNEL, 0);
+}
 /* Frames marked PG_hwpoison in the block are never put back on the free
  * lists: they stay out, taken, for good. A page that still carries the
  * state of a use (mapped, anonymous, on an LRU list...) is reported as a

@@ -23,28 +23,47 @@ static bool access_permitted(const struct vm_area_struct *vma, unsigned error)
 	return vma->vm_flags & (VM_READ | VM_EXEC);
 }
 
-static int do_anonymous_page(struct vm_area_struct *vma, unsigned long addr)
+/* The first touch of an anonymous page: a fresh zeroed one at the empty
+ * PTE the fault found. */
+static int do_anonymous_page(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte)
 {
-	struct mm_struct *mm = vma->vm_mm;
-
 	if (anon_vma_prepare(vma))
 		return -ENOMEM;
 	struct page *page = alloc_page(); /* zeroed (mm/buddy.c:clear_block) */
 	if (!page)
 		return -ENOMEM;
-	if (map_user_page(mm, addr & PAGE_MASK, page, vma->vm_flags)) {
-		put_page(page); /* still a plain page: nothing to undo */
-		return -ENOMEM;
+	/* Both allocations may have slept in reclaim, and meanwhile another
+	 * thread of this process faulted the same page in: keep its page
+	 * (Linux: the pte_none check under the page-table lock). */
+	if (!pte_none(*pte)) {
+		put_page(page);
+		return 0;
 	}
 	page_add_new_anon_rmap(page, vma, addr & PAGE_MASK);
 	lru_cache_add(page);
+	set_user_pte(vma->vm_mm, pte, page, vma->vm_flags);
 	return 0;
 }
 
+/* Anonymous areas have no ->fault: the fault path knows them by their
+ * operations (Linux: vma_is_anonymous, which tests for none at all). */
 const struct vm_operations_struct anon_vm_ops = {
 	.name = "anon",
-	.fault = do_anonymous_page,
 };
+
+static bool vma_is_anonymous(const struct vm_area_struct *vma)
+{
+	return vma->vm_ops == &anon_vm_ops;
+}
+
+/* Nothing is mapped at addr yet (Linux: do_pte_missing): a zeroed page
+ * for anonymous memory, the file's page from ->fault otherwise. */
+static int do_pte_missing(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte)
+{
+	if (vma_is_anonymous(vma))
+		return do_anonymous_page(vma, addr, pte);
+	return vma->vm_ops->fault(vma, addr);
+}
 
 /*
  * A write to a page shared copy-on-write (after fork), or to a file's
@@ -110,21 +129,30 @@ static int do_write_protected(struct vm_area_struct *vma, unsigned long addr, ui
 	return do_wp_page(vma->vm_mm, vma, addr, pte); /* the area allows it: copy-on-write */
 }
 
+/*
+ * The PTE for addr, with the page-table levels above it made on the way
+ * if missing (Linux: __handle_mm_fault's p4d/pud/pmd_alloc, then
+ * pte_alloc): one walk serves the whole fault, however it is resolved.
+ * The tables stay until the address space goes (pgd_free).
+ */
+static uint64_t *fault_pte(struct mm_struct *mm, unsigned long addr)
+{
+	return walk_pte(mm->pgd, addr, true);
+}
+
 struct page *get_user_page(struct mm_struct *mm, unsigned long addr)
 {
 	struct vm_area_struct *vma = find_vma(mm, addr);
 
 	if (!vma || addr < vma->vm_start)
 		return NULL;
-	uint64_t *pte = walk_pte(mm->pgd, addr, false);
-	if (pte && is_hwpoison_entry(*pte))
+	uint64_t *pte = fault_pte(mm, addr);
+	if (!pte || is_hwpoison_entry(*pte))
 		return NULL;
-	if (!pte || !pte_present(*pte)) {
-		if (vma->vm_ops->fault(vma, addr))
-			return NULL;
-		pte = walk_pte(mm->pgd, addr, false);
-	}
-	return pfn_to_page(pte_pfn(*pte));
+	if (!pte_present(*pte) && do_pte_missing(vma, addr, pte))
+		return NULL;
+	/* A file page truncated meanwhile leaves the PTE empty. */
+	return pte_present(*pte) ? pfn_to_page(pte_pfn(*pte)) : NULL;
 }
 
 int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned error, int *si_code)
@@ -139,18 +167,19 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned error, in
 		*si_code = SEGV_ACCERR;
 		return -EFAULT;
 	}
-	uint64_t *pte = walk_pte(mm->pgd, addr, false);
-	if (pte && is_hwpoison_entry(*pte))
+	uint64_t *pte = fault_pte(mm, addr);
+	if (!pte)
+		return -ENOMEM;
+	if (is_hwpoison_entry(*pte))
 		return -EHWPOISON; /* its page was corrupt: SIGBUS, not a new page */
-	if (!pte || !pte_present(*pte)) {
-		int err = vma->vm_ops->fault(vma, addr);
+	if (!pte_present(*pte)) {
+		int err = do_pte_missing(vma, addr, pte);
 
+		/* A file page comes in read-only: a write goes on below. */
 		if (err || !(error & PF_WRITE))
 			return err;
-		/* A file page comes in read-only: go on with the write. */
-		pte = walk_pte(mm->pgd, addr, false);
 	}
-	if (pte && pte_present(*pte) && (error & PF_WRITE) && !(*pte & PTE_WRITE))
+	if (pte_present(*pte) && (error & PF_WRITE) && !(*pte & PTE_WRITE))
 		return do_write_protected(vma, addr, pte);
 	return 0; /* there now, or the kernel faulted it in meanwhile */
 }

@@ -520,7 +520,7 @@ static int filemap_fault(struct vm_area_struct *vma, unsigned long addr)
 	unlock_page(page);
 	if (err)
 		put_page(page);
-	return err;
+	return err == -EEXIST ? 0 : err; /* another thread mapped it: retry the access */
 }
 
 /* The first write to a page of a shared file area (mm/fault.c makes the

@@ -665,7 +665,10 @@ int memory_failure(unsigned long pfn, int flags)
 	}
 	num_poisoned_pages++;
 
-	if (take_page_off_buddy(p))
+	/* Only a frame nobody holds can be free (Linux asks the same way:
+	 * get_hwpoison_page first, the free lists only if that finds no
+	 * reference); a page in use skips the look along the free lists. */
+	if (p->refcount == 0 && take_page_off_buddy(p))
 		return action_result(pfn, MF_MSG_BUDDY, MF_RECOVERED, flags);
 	/* A test's filters (mm/hwpoison-filter.c) may leave this page alone. */
 	if (hwpoison_filter(p)) {

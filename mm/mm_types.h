@@ -27,8 +27,9 @@ struct vm_area_struct;
 /*
  * What kind of memory an area holds, as a table of operations (Linux's
  * vm_operations_struct): the fault handler brings in the page behind a
- * missing PTE. Anonymous areas (mm/fault.c) give a zeroed page; file and
- * shmem areas (mm/filemap.c, mm/shmem.c) map the page of their page cache.
+ * missing PTE. File and shmem areas (mm/filemap.c, mm/shmem.c) map the
+ * page of their page cache; anonymous areas (anon_vm_ops) have no ->fault:
+ * mm/fault.c gives them a zeroed page itself.
  */
 struct vm_operations_struct {
 	const char *name; /* for reports: "anon", "file", "shmem" */

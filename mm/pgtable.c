@@ -80,6 +80,14 @@ uint64_t vm_page_prot(unsigned long vm_flags)
 	       (vm_flags & VM_EXEC ? 0 : PTE_NX);
 }
 
+void set_user_pte(struct mm_struct *mm, uint64_t *pte, struct page *page,
+		  unsigned long vm_flags)
+{
+	*pte = ((uint64_t)page_to_pfn(page) << PAGE_SHIFT) | vm_page_prot(vm_flags);
+	page->mapcount++;
+	mm->rss++;
+}
+
 int map_user_page(struct mm_struct *mm, unsigned long va, struct page *page,
 		  unsigned long vm_flags)
 {
@@ -87,9 +95,9 @@ int map_user_page(struct mm_struct *mm, unsigned long va, struct page *page,
 
 	if (!pte)
 		return -ENOMEM;
-	*pte = ((uint64_t)page_to_pfn(page) << PAGE_SHIFT) | vm_page_prot(vm_flags);
-	page->mapcount++;
-	mm->rss++;
+	if (!pte_none(*pte))
+		return -EEXIST;
+	set_user_pte(mm, pte, page, vm_flags);
 	return 0;
 }
 

@@ -34,7 +34,14 @@ uint64_t *walk_pte(uint64_t *pgd, unsigned long va, bool create);
 /* The PTE bits that give user mode an area's rights (Linux:
  * vm_get_page_prot): for PROT_NONE, PTE_PROTNONE instead of present. */
 uint64_t vm_page_prot(unsigned long vm_flags);
-/* Map page at va with PTE bits from vm_flags; -ENOMEM if no table. */
+/* Point the empty PTE pte of mm at page, with PTE bits from vm_flags,
+ * and count the mapping (Linux: set_pte_at and the rss counter). */
+void set_user_pte(struct mm_struct *mm, uint64_t *pte, struct page *page,
+		  unsigned long vm_flags);
+/* Map page at va with PTE bits from vm_flags; -ENOMEM if no table,
+ * -EEXIST if something is mapped there already: a fault that slept (for
+ * the page's lock, its read, reclaim) lost the race to another thread of
+ * the process, whose mapping stands. */
 int map_user_page(struct mm_struct *mm, unsigned long va, struct page *page,
 		  unsigned long vm_flags);
 /* Unmap and release the user pages of the areas in [start, end). */

@@ -7,10 +7,8 @@
 #include "mm/slab.h"
 #include "mm/swap.h"
 
-int anon_vma_prepare(struct vm_area_struct *vma)
+int __anon_vma_prepare(struct vm_area_struct *vma)
 {
-	if (vma->anon_vma)
-		return 0;
 	struct anon_vma *av = kzalloc(sizeof(*av));
 	if (!av)
 		return -ENOMEM;

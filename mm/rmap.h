@@ -31,8 +31,14 @@ struct anon_vma {
 };
 
 
-/* Give vma an anon_vma if it has none yet (before its first page). */
-int anon_vma_prepare(struct vm_area_struct *vma);
+/* Give vma an anon_vma if it has none yet (before its first page). Every
+ * anonymous fault asks, nearly always of an area that has one: the test
+ * is inline (as Linux's), the allocation is not. */
+int __anon_vma_prepare(struct vm_area_struct *vma);
+static inline int anon_vma_prepare(struct vm_area_struct *vma)
+{
+	return vma->anon_vma ? 0 : __anon_vma_prepare(vma);
+}
 /* Put a copy of vma (split off, or a child's) on vma's anon_vma too. */
 void anon_vma_link(struct vm_area_struct *copy, struct vm_area_struct *vma);
 void anon_vma_unlink(struct vm_area_struct *vma);

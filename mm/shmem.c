@@ -433,7 +433,7 @@ static int shmem_fault(struct vm_area_struct *vma, unsigned long addr)
 	unlock_page(page);
 	if (err) /* else the lookup's reference belongs to the mapping */
 		put_page(page);
-	return err;
+	return err == -EEXIST ? 0 : err; /* another thread mapped it: retry the access */
 }
 
 static const struct vm_operations_struct shmem_vm_ops = {

@@ -15,19 +15,6 @@ void lruvec_init(void)
 	}
 }
 
-/* Anonymous and shmem pages are swap-backed; the rest is page cache. */
-static bool page_is_file_lru(const struct page *page)
-{
-	return !page_test(page, PG_swapbacked);
-}
-
-enum lru_list page_lru(const struct page *page)
-{
-	enum lru_list lru = page_is_file_lru(page) ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
-
-	return page_test(page, PG_active) ? lru + 1 : lru;
-}
-
 void lru_cache_add(struct page *page)
 {
 	enum lru_list lru = page_lru(page);

@@ -31,8 +31,20 @@ extern struct lruvec lruvec;
 
 void lruvec_init(void);
 
-/* Which list a page belongs on, from PG_swapbacked and PG_active. */
-enum lru_list page_lru(const struct page *page);
+/* Anonymous and shmem pages are swap-backed; the rest is page cache. */
+static inline bool page_is_file_lru(const struct page *page)
+{
+	return !page_test(page, PG_swapbacked);
+}
+
+/* Which list a page belongs on, from PG_swapbacked and PG_active (inline,
+ * as Linux's mm_inline.h: every fault asks). */
+static inline enum lru_list page_lru(const struct page *page)
+{
+	enum lru_list lru = page_is_file_lru(page) ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
+
+	return page_test(page, PG_active) ? lru + 1 : lru;
+}
 
 /* A new user page joins the inactive list of its kind (PG_lru); it is
  * promoted when it proves to be used. */

@@ -6,6 +6,9 @@
 # Expects MEM; ACCEL=kvm for KVM, TCG otherwise. bench_disk_args makes
 # a fresh copy of the disk image and sets DISK_ARGS to attach it as vda
 # (as machine.py does); run.sh and linux.sh use it, boot.sh does not.
+# ICOUNT=1 (TCG only) runs the guest by instruction count: one instruction
+# is one nanosecond of the guest's clocks, so the figures count guest
+# instructions, the same on a busy host as on an idle one (README.md).
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ISO="$ROOT/build/antidote.iso"
@@ -24,10 +27,11 @@ QEMU_MACHINE=(qemu-system-x86_64 -M pc -m "$MEM" -accel "$ACCEL"
 	-display none -no-reboot -net none
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 	-serial stdio -monitor none)
-# QEMU_EXTRA: more QEMU options, for both kernels. With
-# QEMU_EXTRA="-icount shift=0,sleep=off" the guest's clock counts one ns
-# per instruction: the figures then count instructions, the same from
-# run to run whatever else the host does (see README.md).
+if [ "${ICOUNT:-0}" = 1 ] && [ "$ACCEL" = tcg ]; then
+	# shellcheck disable=SC2054 # QEMU's commas
+	QEMU_MACHINE+=(-icount shift=0,sleep=off)
+fi
+# QEMU_EXTRA: more QEMU options, for both kernels.
 # shellcheck disable=SC2206 # split on purpose
 QEMU_MACHINE+=(${QEMU_EXTRA:-})
 # shellcheck disable=SC2034

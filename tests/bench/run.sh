@@ -8,6 +8,7 @@
 #
 #   tests/bench/run.sh               # TCG, 512M, as in the README's table
 #   MEM=1G tests/bench/run.sh
+#   ICOUNT=1 tests/bench/run.sh     # guest instructions instead of time
 #
 # The madvise(MADV_HWPOISON) figure is taken three times: with the console
 # log level at 1 (the kernel's log lines stay in the log ring, "quiet"),

@@ -40,6 +40,15 @@ void flush_tlb_page(struct mm_struct *mm, unsigned long va)
 	(void)mm, (void)va;
 }
 
+void set_user_pte(struct mm_struct *mm, uint64_t *pte, struct page *page,
+		  unsigned long vm_flags)
+{
+	*pte = ((uint64_t)page_to_pfn(page) << PAGE_SHIFT) | PTE_PRESENT | PTE_USER |
+	       (vm_flags & VM_WRITE ? PTE_WRITE : 0);
+	page->mapcount++;
+	mm->rss++;
+}
+
 int map_user_page(struct mm_struct *mm, unsigned long va, struct page *page,
 		  unsigned long vm_flags)
 {
@@ -47,10 +56,9 @@ int map_user_page(struct mm_struct *mm, unsigned long va, struct page *page,
 
 	if (!pte)
 		return -ENOMEM;
-	*pte = ((uint64_t)page_to_pfn(page) << PAGE_SHIFT) | PTE_PRESENT | PTE_USER |
-	       (vm_flags & VM_WRITE ? PTE_WRITE : 0);
-	page->mapcount++;
-	mm->rss++;
+	if (!pte_none(*pte))
+		return -EEXIST;
+	set_user_pte(mm, pte, page, vm_flags);
 	return 0;
 }
 
@@ -91,10 +99,7 @@ static inline void fake_vma_init(struct vm_area_struct *vma, struct fake_mm *f,
  * mapping owns one reference, which the caller gives it. */
 static inline void fake_map(struct fake_mm *f, unsigned long va, struct page *page)
 {
-	*walk_pte(f->mm.pgd, va, false) = ((uint64_t)page_to_pfn(page) << PAGE_SHIFT) |
-					  PTE_PRESENT | PTE_WRITE | PTE_USER;
-	page->mapcount++;
-	f->mm.rss++;
+	set_user_pte(&f->mm, walk_pte(f->mm.pgd, va, false), page, VM_READ | VM_WRITE);
 }
 
 #endif

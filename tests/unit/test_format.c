@@ -64,6 +64,13 @@ static void test_truncation(void)
 	CHECK(n == 10); /* the length it would have had */
 	CHECK(strcmp(buf, "0123456") == 0);
 	CHECK(kernel_snprintf(NULL, 0, "%d", 12345) == 5);
+	/* Cut in the middle of plain text, and of text after a conversion. */
+	CHECK(kernel_snprintf(buf, sizeof(buf), "pfn %#lx", 0x1234UL) == 10);
+	CHECK(strcmp(buf, "pfn 0x1") == 0);
+	CHECK(kernel_snprintf(buf, sizeof(buf), "%d: dirty", 42) == 9);
+	CHECK(strcmp(buf, "42: dir") == 0);
+	CHECK(kernel_snprintf(NULL, 0, "pfn %#lx: %s", 0x1234UL, "dirty") == 17);
+	CHECK(kernel_snprintf(buf, 1, "text") == 4 && buf[0] == '\0');
 }
 
 int main(void)
