@@ -121,8 +121,11 @@ $(BUILD)/antidote.iso: $(BUILD)/kernel.elf $(INITRAMFS) boot/grub.cfg Makefile
 
 # The disk: an ext2 file system (4 KiB blocks, no journal) made by
 # Debian's mke2fs from a root directory: /bin holds what the initramfs
-# holds (every user program and the EXTRA=DIR files), and the usual empty
-# directories, /tmp writable by all (1777). Everything is owned by root
+# holds (every user program and the EXTRA=DIR files), Debian's static
+# busybox as /bin/busybox with a symbolic link for each of its applets
+# (/bin/sh -> busybox; a user program of the same name, init or sleep,
+# keeps its place), and the usual empty directories, /tmp writable by
+# all (1777). Everything is owned by root
 # (fakeroot when we are not root). A fixed UUID, hash seed and clock make
 # the same files give the same image.
 #
@@ -135,13 +138,18 @@ $(BUILD)/antidote.iso: $(BUILD)/kernel.elf $(INITRAMFS) boot/grub.cfg Makefile
 DISK_FRESH := $(BUILD)/disk-fresh.img
 DISK_SIZE  := 64M
 DISK_UUID  := 5e1f1a3c-0b1d-4e5f-9a0b-6c7d8e9fa0b1
+BUSYBOX    := /bin/busybox
 FAKEROOT   := $(if $(filter 0,$(shell id -u)),,fakeroot)
 
-$(DISK_FRESH): $(INITRAMFS) Makefile
+$(DISK_FRESH): $(INITRAMFS) $(BUSYBOX) Makefile
 	@echo "  MKE2FS  $@"
 	@set -e; dir=$(BUILD)/root.d; rm -rf $$dir; \
 	mkdir -p $$dir/bin $$dir/tmp $$dir/home $$dir/proc $$dir/sys $$dir/dev $$dir/mnt $$dir/etc; \
 	cp -p $(BUILD)/initramfs.d/bin/* $$dir/bin/; \
+	cp -p $(BUSYBOX) $$dir/bin/busybox; \
+	for applet in $$($(BUSYBOX) --list); do \
+		[ -e $$dir/bin/$$applet ] || { ln -s busybox $$dir/bin/$$applet; touch -h -d @1 $$dir/bin/$$applet; }; \
+	done; \
 	chmod 755 $$dir $$dir/*; chmod 1777 $$dir/tmp; touch -d @1 $$dir $$dir/*; \
 	rm -f $@.new; \
 	$(FAKEROOT) sh -c 'chown -R 0:0 $$0 && E2FSPROGS_FAKE_TIME=1 mke2fs -q -t ext2 -b 4096 \
@@ -250,10 +258,12 @@ system-test: deps all
 	@$(PYTHON) tests/run_tests.py --system-only --order=$(ORDER)
 
 # Debian packages, installed only when a tool is missing.
+# busybox-static: the shell and tools of the disk image (/bin/busybox).
 # grub-efi-amd64-bin and ovmf: only tests/system/test_badram.py boots
 # with UEFI, where GRUB can report defective RAM.
 DEB_PACKAGES := nasm qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
-                python3-pytest musl-tools e2fsprogs grub-efi-amd64-bin ovmf cpio fakeroot
+                python3-pytest musl-tools e2fsprogs grub-efi-amd64-bin ovmf cpio fakeroot \
+                busybox-static
 deps:
 	@missing=""; \
 	command -v nasm >/dev/null || missing=1; \
@@ -267,6 +277,7 @@ deps:
 	command -v musl-gcc >/dev/null || missing=1; \
 	command -v cpio >/dev/null || missing=1; \
 	command -v mkfs.ext4 >/dev/null || missing=1; \
+	[ -x $(BUSYBOX) ] || missing=1; \
 	[ "$$(id -u)" = 0 ] || command -v fakeroot >/dev/null || missing=1; \
 	$(PYTHON) -c 'import pytest' 2>/dev/null || missing=1; \
 	if [ -n "$$missing" ]; then \

@@ -81,7 +81,10 @@ struct file *console_open(void)
 long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg)
 {
 	static const uint16_t winsize[4] = { 24, 80, 0, 0 }; /* rows, columns */
-	uint8_t termios[60] = { 0 };
+	/* The kernel's struct termios: four flag words, c_line, c_cc[19].
+	 * A C library's own is larger (glibc's 60 bytes) and TCGETS fills
+	 * only this much of it: more would overrun glibc's stack copy. */
+	uint8_t termios[36] = { 0 };
 	struct file *f = fget((unsigned int)fd);
 
 	if (!f)
