@@ -139,14 +139,19 @@ DISK_FRESH := $(BUILD)/disk-fresh.img
 DISK_SIZE  := 64M
 DISK_UUID  := 5e1f1a3c-0b1d-4e5f-9a0b-6c7d8e9fa0b1
 BUSYBOX    := /bin/busybox
+SHELL_TESTS := $(wildcard tests/shell/*.sh)
 FAKEROOT   := $(if $(filter 0,$(shell id -u)),,fakeroot)
 
-$(DISK_FRESH): $(INITRAMFS) $(BUSYBOX) Makefile
+$(DISK_FRESH): $(INITRAMFS) $(BUSYBOX) $(SHELL_TESTS) Makefile
 	@echo "  MKE2FS  $@"
 	@set -e; dir=$(BUILD)/root.d; rm -rf $$dir; \
 	mkdir -p $$dir/bin $$dir/tmp $$dir/home $$dir/proc $$dir/sys $$dir/dev $$dir/mnt $$dir/etc; \
 	cp -p $(BUILD)/initramfs.d/bin/* $$dir/bin/; \
 	cp -p $(BUSYBOX) $$dir/bin/busybox; \
+	mkdir -p $$dir/tests/shell; cp -p $(SHELL_TESTS) $$dir/tests/shell/; \
+	printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'user:x:1000:1000:user:/home:/bin/sh' \
+		'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' >$$dir/etc/passwd; \
+	printf '%s\n' 'root:x:0:' 'user:x:1000:' 'nogroup:x:65534:' >$$dir/etc/group; \
 	for applet in $$($(BUSYBOX) --list); do \
 		[ -e $$dir/bin/$$applet ] || { ln -s busybox $$dir/bin/$$applet; touch -h -d @1 $$dir/bin/$$applet; }; \
 	done; \

@@ -10,6 +10,7 @@
 #include "fs/fdtable.h"
 #include "fs/fs_struct.h"
 #include "fs/init.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/cmdline.h"
 #include "kernel/exec.h"
@@ -17,6 +18,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/timekeeping.h"
+#include "kernel/uaccess.h"
 #include "kernel/wait.h"
 #include "kernel/x86.h"
 #include "lib/string.h"
@@ -60,9 +62,13 @@ static int alloc_pid(void)
 
 /* The first time a process runs, swtch() "returns" here, with interrupts
  * off; for a user process the next return goes to trapret. */
+/* A new user task's first steps in its own context (Linux:
+ * schedule_tail): CLONE_CHILD_SETTID's tid goes into its own memory. */
 static void first_run(void)
 {
 	sti();
+	if (current->set_child_tid)
+		copy_to_user(current->set_child_tid, &current->pid, sizeof(int));
 }
 
 static void kthread_start(void)
@@ -103,6 +109,7 @@ static struct signal_struct *alloc_signal(struct proc *p)
 	INIT_LIST_HEAD(&sig->thread_head);
 	list_add_tail(&p->thread_node, &sig->thread_head);
 	init_waitqueue_head(&sig->wait_chldexit);
+	copy_rlimits(sig, current);
 	return sig;
 }
 
@@ -153,6 +160,7 @@ static struct proc *alloc_proc(const char *name, void (*start)(void),
 	p->kstack = page_address(stack);
 	nr_kernel_stacks++;
 	p->start_time = ktime_get_ns();
+	p->cred = get_cred(current ? current->cred : &init_cred);
 
 	char *sp = (char *)p->kstack + KSTACK_SIZE;
 	sp -= sizeof(struct trapframe);
@@ -195,6 +203,7 @@ void put_task_struct(struct proc *t)
 	nr_kernel_stacks--;
 	put_sighand(t->sighand);
 	put_signal(t->signal);
+	put_cred(t->cred);
 	kfree(t);
 }
 
@@ -306,6 +315,8 @@ long spawn_user(const char *name, int argc, char *const argv[])
 #define CSIGNAL 0x000000ffUL     /* the signal the parent gets at our exit */
 #define CLONE_VM 0x00000100UL
 #define CLONE_VFORK 0x00004000UL
+#define CLONE_CHILD_CLEARTID 0x00200000UL
+#define CLONE_CHILD_SETTID 0x01000000UL
 
 static struct mm_struct *mmget(struct mm_struct *mm)
 {
@@ -356,7 +367,7 @@ static void wait_for_vfork_done(struct proc *child)
  * child execs or exits: both are then on the mm's task list. With a
  * stack the child starts on it.
  */
-static long kernel_clone(uint64_t flags, uint64_t stack)
+static long kernel_clone(uint64_t flags, uint64_t stack, uint64_t ctid)
 {
 	struct proc *parent = current;
 	struct proc *child = alloc_proc(parent->comm, first_run, parent->sighand);
@@ -382,6 +393,8 @@ static long kernel_clone(uint64_t flags, uint64_t stack)
 	child->flags = parent->flags & (PF_MCE_PROCESS | PF_MCE_EARLY);
 	child->fs_base = parent->fs_base;
 	child->in_vfork = flags & CLONE_VFORK;
+	if (flags & CLONE_CHILD_SETTID)
+		child->set_child_tid = ctid;
 	fpu_save(&child->fpu); /* the parent's live registers */
 	long pid = child->pid;
 	make_runnable(child);
@@ -392,27 +405,30 @@ static long kernel_clone(uint64_t flags, uint64_t stack)
 
 long sys_fork(void)
 {
-	return kernel_clone(0, 0);
+	return kernel_clone(0, 0, 0);
 }
 
 /* The child runs on the caller's stack, which is safe only because the
  * caller sleeps until the child execs or exits. */
 long sys_vfork(void)
 {
-	return kernel_clone(CLONE_VM | CLONE_VFORK, 0);
+	return kernel_clone(CLONE_VM | CLONE_VFORK, 0, 0);
 }
 
-/* clone() as fork and vfork use it (what musl's posix_spawn needs). A
- * CLONE_VM child must be a vfork child for now: sharing an address space
- * with a running parent is what threads do, and they come later. */
+/* clone() as fork and vfork use it (what musl's posix_spawn and glibc's
+ * fork need: glibc's fork asks for CLONE_CHILD_SETTID and
+ * CLONE_CHILD_CLEARTID; a fork child shares no memory, so clearing its
+ * tid at exit would tell nobody and is left out). A CLONE_VM child must
+ * be a vfork child for now: sharing an address space with a running
+ * parent is what threads do, and they come later. */
 long sys_clone(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid, uint64_t tls)
 {
-	(void)ptid, (void)ctid, (void)tls;
-	if (flags & ~(CSIGNAL | CLONE_VM | CLONE_VFORK))
+	(void)ptid, (void)tls;
+	if (flags & ~(CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID))
 		return -EINVAL; /* CLONE_THREAD, CLONE_FILES, CLONE_SETTLS, ...: not supported */
 	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
 		return -EINVAL;
-	return kernel_clone(flags, stack);
+	return kernel_clone(flags, stack, ctid);
 }
 
 /* A wait4 exit status as waitid tells it: si_code and si_status. */

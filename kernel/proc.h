@@ -29,6 +29,7 @@ struct context {
 struct mm_struct;
 struct files_struct;
 struct fs_struct;
+struct cred;
 
 /* proc.flags (Linux's task->flags bits). */
 #define PF_MCE_PROCESS 0x00000080 /* prctl(PR_MCE_KILL_SET) chose a policy for this thread... */
@@ -65,6 +66,7 @@ struct proc {
 	struct wait_queue_head vfork_done; /* a CLONE_VFORK parent sleeps here (ours) */
 	bool in_vfork;               /* our parent sleeps until we exec or exit */
 	int exit_code;               /* wait4() status encoding; set by do_exit */
+	uint64_t set_child_tid;      /* CLONE_CHILD_SETTID: we write our tid here as we start */
 
 	/* Family: changed at fork, exit and reaping, interrupts off. */
 	struct proc *parent;
@@ -81,10 +83,13 @@ struct proc {
 	struct files_struct *files;
 	struct fs_struct *fs;        /* root and working directory (fs/fs_struct.h) */
 	struct mm_struct *mm;
+	const struct cred *cred;     /* who we act as (kernel/cred.h): from the parent at fork */
 
 	/* Signals for this thread alone: the task itself, and senders with
 	 * interrupts off. */
 	uint64_t blocked;            /* bit (sig - 1): the signal mask */
+	uint64_t saved_sigmask;      /* rt_sigsuspend: the mask to put back... */
+	bool restore_sigmask;        /* ...when the signal that ends it is delivered */
 	struct sigpending pending;   /* thread-directed signals (tkill, faults) */
 	uint64_t sas_ss_sp, sas_ss_size; /* the alternate signal stack */
 

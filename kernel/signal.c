@@ -328,7 +328,7 @@ static int setup_rt_frame(int sig, const struct k_sigaction *ka,
 					      t->sas_ss_size ? 0 : SS_DISABLE,
 					      t->sas_ss_size };
 	save_sigcontext(&frame.uc.uc_mcontext, tf, fpstate);
-	frame.uc.uc_sigmask = t->blocked;
+	frame.uc.uc_sigmask = t->restore_sigmask ? t->saved_sigmask : t->blocked;
 	build_siginfo(&frame.info, sig, pi);
 	if (copy_to_user(fpstate, &fpu, sizeof(fpu)) || copy_to_user(sp, &frame, sizeof(frame)))
 		return -EFAULT;
@@ -402,9 +402,14 @@ void do_signal(struct trapframe *tf)
 			t->blocked |= bit(sig);
 		if (ka->flags & SA_RESETHAND)
 			ka->handler = SIG_DFL;
+		t->restore_sigmask = false; /* the frame has the saved mask */
 		return;
 	}
 	handle_restart(tf, NULL);
+	if (t->restore_sigmask) {
+		t->blocked = t->saved_sigmask;
+		t->restore_sigmask = false;
+	}
 }
 
 long sys_rt_sigreturn(void)
@@ -488,6 +493,35 @@ long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size
 }
 
 /* The signals that are pending because they are blocked. */
+void wait_for_signal(void)
+{
+	static struct wait_queue_head never = WAIT_QUEUE_INIT(never);
+
+	cli();
+	while (!signal_pending(current))
+		sleep_on(&never); /* only a signal (proc_wake) ends this */
+	sti();
+}
+
+/* rt_sigsuspend: wait for a signal with the mask `uset` in place, which
+ * no signal can slip past (Linux: sigsuspend). The old mask comes back
+ * as the signal is delivered: into the handler's frame, for sigreturn
+ * to restore, or at once if no handler runs (do_signal). */
+long sys_rt_sigsuspend(uint64_t uset, uint64_t size)
+{
+	uint64_t set;
+
+	if (size != sizeof(set))
+		return -EINVAL;
+	if (copy_from_user(&set, uset, sizeof(set)))
+		return -EFAULT;
+	current->saved_sigmask = current->blocked;
+	current->restore_sigmask = true;
+	current->blocked = set & ~UNBLOCKABLE;
+	wait_for_signal();
+	return -ERESTARTNOHAND; /* EINTR after a handler */
+}
+
 long sys_rt_sigpending(uint64_t set, uint64_t size)
 {
 	uint64_t pending = pending_signals(current) & current->blocked;

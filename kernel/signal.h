@@ -6,6 +6,7 @@
 #ifndef KERNEL_SIGNAL_H
 #define KERNEL_SIGNAL_H
 
+#include "kernel/resource.h"
 #include "kernel/trap.h"
 #include "kernel/waitqueue.h"
 #include "lib/list.h"
@@ -127,6 +128,7 @@ struct signal_struct {
 	unsigned int flags;             /* SIGNAL_* */
 	int group_exit_code;            /* SIGNAL_GROUP_EXIT: the signal we all die of */
 	int stop_code;                  /* stopped by this signal, not yet reported to a wait */
+	struct rlimit rlim[RLIM_NLIMITS]; /* the resource limits (kernel/sys.c), copied at fork */
 };
 
 /* How an interrupted system call goes on (-ERESTART_RESTARTBLOCK):
@@ -166,6 +168,9 @@ long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size
 long sys_rt_sigreturn(void);
 long sys_restart_syscall(void);
 long sys_rt_sigpending(uint64_t set, uint64_t size);
+long sys_rt_sigsuspend(uint64_t set, uint64_t size);
+/* Sleep until a signal is pending for us (pause, rt_sigsuspend). */
+void wait_for_signal(void);
 long sys_sigaltstack(uint64_t ss, uint64_t oss);
 long sys_tkill(uint64_t tid, uint64_t sig);
 long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig);

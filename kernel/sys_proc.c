@@ -41,11 +41,6 @@ long sys_getppid(void)
 	return current->parent ? current->parent->tgid : 0;
 }
 
-long sys_getuid(void)
-{
-	return 0; /* everyone is root */
-}
-
 /* exit and exit_group: one thread per process, so the same thing. */
 long sys_exit(uint64_t status)
 {
@@ -206,16 +201,4 @@ long sys_set_tid_address(uint64_t tidptr)
 {
 	(void)tidptr; /* no threads: nobody to wake at exit */
 	return current->pid;
-}
-
-struct utsname {
-	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
-};
-
-long sys_uname(uint64_t buf)
-{
-	static const struct utsname uts = {
-		"Antidote", "antidote", "0.1", "#1", "x86_64", "(none)",
-	};
-	return copy_to_user(buf, &uts, sizeof(uts));
 }

@@ -177,12 +177,7 @@ long sys_time(uint64_t tloc)
 /* pause(): sleep until a signal is delivered. */
 long sys_pause(void)
 {
-	static struct wait_queue_head never = WAIT_QUEUE_INIT(never);
-
-	cli();
-	while (!signal_pending(current))
-		sleep_on(&never); /* only a signal (proc_wake) ends this */
-	sti();
+	wait_for_signal();
 	return -ERESTARTNOHAND; /* EINTR after a handler; a stop does not end it */
 }
 

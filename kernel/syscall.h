@@ -125,9 +125,7 @@ long sys_kill(uint64_t pid, uint64_t sig);
 long sys_sched_yield(void);
 long sys_arch_prctl(uint64_t code, uint64_t addr);
 long sys_set_tid_address(uint64_t tidptr);
-long sys_uname(uint64_t buf);
 long sys_syslog(uint64_t type, uint64_t buf, uint64_t len); /* kernel/syslog.c */
-long sys_getuid(void);
 
 /* kernel/sys_time.c */
 long sys_clock_gettime(uint64_t clock, uint64_t tp);
@@ -138,5 +136,35 @@ long sys_gettimeofday(uint64_t tv, uint64_t tz);
 long sys_time(uint64_t tloc);
 long sys_nanosleep(uint64_t req, uint64_t rem);
 long sys_pause(void);
+
+/* kernel/sys.c */
+long sys_uname(uint64_t buf);
+long sys_sysinfo(uint64_t info);
+long sys_prlimit64(uint64_t pid, uint64_t resource, uint64_t new_rlim, uint64_t old_rlim);
+long sys_getrlimit(uint64_t resource, uint64_t rlim);
+long sys_setrlimit(uint64_t resource, uint64_t rlim);
+long sys_times(uint64_t buf);
+long sys_getrusage(uint64_t who, uint64_t ru);
+
+/* kernel/cred.c */
+long sys_getuid(void);
+long sys_geteuid(void);
+long sys_getgid(void);
+long sys_getegid(void);
+long sys_getresuid(uint64_t ruid, uint64_t euid, uint64_t suid);
+long sys_getresgid(uint64_t rgid, uint64_t egid, uint64_t sgid);
+long sys_setuid(uint64_t uid);
+long sys_setgid(uint64_t gid);
+long sys_setreuid(uint64_t ruid, uint64_t euid);
+long sys_setregid(uint64_t rgid, uint64_t egid);
+long sys_setresuid(uint64_t ruid, uint64_t euid, uint64_t suid);
+long sys_setresgid(uint64_t rgid, uint64_t egid, uint64_t sgid);
+long sys_setfsuid(uint64_t uid);
+long sys_setfsgid(uint64_t gid);
+long sys_getgroups(uint64_t size, uint64_t list);
+long sys_setgroups(uint64_t size, uint64_t list);
+
+/* kernel/random.c */
+long sys_getrandom(uint64_t buf, uint64_t count, uint64_t flags);
 
 #endif
