@@ -22,7 +22,7 @@ CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
            -O2 -g -Wall -Wextra -Werror -I.
 LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
-KERNEL_C   := $(wildcard kernel/*.c mm/*.c mce/*.c fs/*.c fs/*/*.c lib/*.c block/*.c drivers/*.c \
+KERNEL_C   := $(wildcard kernel/*.c mm/*.c ipc/*.c mce/*.c fs/*.c fs/*/*.c lib/*.c block/*.c drivers/*.c \
                         drivers/*/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm kernel/*.asm)
 OBJS := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)

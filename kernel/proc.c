@@ -10,6 +10,7 @@
 #include "fs/fdtable.h"
 #include "fs/fs_struct.h"
 #include "fs/init.h"
+#include "ipc/sem.h"
 #include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/cmdline.h"
@@ -496,6 +497,8 @@ void do_exit(int status)
 	p->files = NULL;
 	put_fs_struct(p->fs);
 	p->fs = NULL;
+	/* The group's SEM_UNDO adjustments: at its last thread's exit. */
+	exit_sem(p->signal);
 	cli();
 	reparent_children(p);
 	p->exit_code = status;

@@ -129,6 +129,7 @@ struct signal_struct {
 	int group_exit_code;            /* SIGNAL_GROUP_EXIT: the signal we all die of */
 	int stop_code;                  /* stopped by this signal, not yet reported to a wait */
 	struct rlimit rlim[RLIM_NLIMITS]; /* the resource limits (kernel/sys.c), copied at fork */
+	struct sem_undo_list *sysvsem_undo; /* SEM_UNDO adjustments (ipc/sem.c), NULL: none */
 };
 
 /* How an interrupted system call goes on (-ERESTART_RESTARTBLOCK):
@@ -141,6 +142,7 @@ struct restart_block {
 };
 
 struct proc;
+struct sem_undo_list;
 
 /* Who a signal is for: one thread (tkill, faults, a memory error's
  * SIGBUS) or the whole process, whose threads any may take it (kill). */

@@ -96,6 +96,18 @@ static struct timespec ns_to_timespec(uint64_t ns)
 	return (struct timespec){ (int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC) };
 }
 
+long get_timespec_ns(uint64_t uaddr, uint64_t *ns)
+{
+	struct timespec ts;
+
+	if (copy_from_user(&ts, uaddr, sizeof(ts)))
+		return -EFAULT;
+	if (!timespec_valid(&ts))
+		return -EINVAL;
+	*ns = timespec_to_ns(&ts);
+	return 0;
+}
+
 static long put_timespec(uint64_t uaddr, uint64_t ns)
 {
 	struct timespec ts = ns_to_timespec(ns);
@@ -251,13 +263,11 @@ static long nanosleep_restart(struct restart_block *rb)
 
 static long nanosleep_common(uint64_t id, bool abs, uint64_t req, uint64_t rem)
 {
-	struct timespec ts;
+	uint64_t ns;
+	long err = get_timespec_ns(req, &ns);
 
-	if (copy_from_user(&ts, req, sizeof(ts)))
-		return -EFAULT;
-	if (!timespec_valid(&ts))
-		return -EINVAL;
-	uint64_t ns = timespec_to_ns(&ts);
+	if (err)
+		return err;
 	return nanosleep_to(id, abs ? ns : ktime_add_safe(clocks[id].get(), ns), abs, rem);
 }
 

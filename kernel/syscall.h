@@ -167,4 +167,14 @@ long sys_setgroups(uint64_t size, uint64_t list);
 /* kernel/random.c */
 long sys_getrandom(uint64_t buf, uint64_t count, uint64_t flags);
 
+/* ipc/shm.c, ipc/sem.c: System V shared memory and semaphores */
+long sys_shmget(uint64_t key, uint64_t size, uint64_t flag);
+long sys_shmat(uint64_t shmid, uint64_t addr, uint64_t flag);
+long sys_shmdt(uint64_t addr);
+long sys_shmctl(uint64_t shmid, uint64_t cmd, uint64_t buf);
+long sys_semget(uint64_t key, uint64_t nsems, uint64_t flag);
+long sys_semop(uint64_t semid, uint64_t sops, uint64_t nsops);
+long sys_semtimedop(uint64_t semid, uint64_t sops, uint64_t nsops, uint64_t timeout);
+long sys_semctl(uint64_t semid, uint64_t semnum, uint64_t cmd, uint64_t arg);
+
 #endif

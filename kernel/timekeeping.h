@@ -15,6 +15,9 @@ void timekeeping_init(void);
 /* From the periodic tick: the _COARSE clocks move on. */
 void timekeeping_tick(void);
 
+/* A user struct timespec as ns: 0, -EFAULT, or -EINVAL if it is not a
+ * valid one (kernel/sys_time.c). */
+long get_timespec_ns(uint64_t uaddr, uint64_t *ns);
 uint64_t ktime_get_ns(void);          /* CLOCK_MONOTONIC */
 uint64_t ktime_get_raw_ns(void);      /* CLOCK_MONOTONIC_RAW: no adjustments */
 uint64_t ktime_get_boottime_ns(void); /* CLOCK_BOOTTIME: and time suspended */
