@@ -21,9 +21,10 @@ struct cred init_cred = { .usage = 1 };
 		     (1U << CAP_DAC_READ_SEARCH) | (1U << CAP_FOWNER) | (1U << CAP_FSETID))
 #define NO_CHANGE ((uint32_t)-1)
 
+/* Before the first task (boot), the kernel acts as root. */
 const struct cred *current_cred(void)
 {
-	return current->cred;
+	return current ? current->cred : &init_cred;
 }
 
 bool capable(int cap)
@@ -66,6 +67,32 @@ void commit_creds(struct cred *new)
 
 	current->cred = new;
 	put_cred(old);
+}
+
+const struct cred *override_creds(struct cred *new)
+{
+	const struct cred *old = current->cred;
+
+	current->cred = new;
+	return old;
+}
+
+void revert_creds(const struct cred *old)
+{
+	const struct cred *override = current->cred;
+
+	current->cred = old;
+	put_cred(override);
+}
+
+bool ptrace_may_access(const struct proc *task)
+{
+	const struct cred *me = current_cred(), *it = task->cred;
+
+	if (task->tgid == current->tgid || capable(CAP_SYS_PTRACE))
+		return true;
+	return me->fsuid == it->uid && me->fsuid == it->euid && me->fsuid == it->suid &&
+	       me->fsgid == it->gid && me->fsgid == it->egid && me->fsgid == it->sgid;
 }
 
 bool in_group_p(kgid_t gid)

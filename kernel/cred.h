@@ -36,6 +36,7 @@ struct cred {
 #define CAP_SETGID 6
 #define CAP_SETUID 7
 #define CAP_IPC_OWNER 15
+#define CAP_SYS_PTRACE 19
 #define CAP_SYS_ADMIN 21
 #define CAP_SYS_RESOURCE 24
 
@@ -50,6 +51,14 @@ void put_cred(const struct cred *cred);
 struct cred *prepare_creds(void);
 /* ...which becomes current's (and the reference passes to it). */
 void commit_creds(struct cred *new);
+/* For a while, act as new (access() checks with the real ids); the
+ * reference passes to it. revert_creds puts the old cred back. */
+const struct cred *override_creds(struct cred *new);
+void revert_creds(const struct cred *old);
+/* May current read task's memory and memory map (/proc/PID/pagemap)?
+ * Its own, or a task whose ids are all current's file ids, or root
+ * (Linux: ptrace_may_access with PTRACE_MODE_READ_FSCREDS). */
+bool ptrace_may_access(const struct proc *task);
 /* The file's group is one of ours (fsgid or a supplementary group). */
 bool in_group_p(kgid_t gid);
 
