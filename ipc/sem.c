@@ -229,32 +229,10 @@ static void free_undo(struct sem_undo *un)
 	kfree(un);
 }
 
-/* Wakes us when a semtimedop's time is up. */
-struct sem_timer {
-	struct hrtimer timer;
-	struct proc *task;
-};
-
-static void sem_timer_fn(struct hrtimer *timer)
-{
-	proc_wake(container_of(timer, struct sem_timer, timer)->task);
-}
-
-/* Sleep once, until a change, a signal or the deadline (KTIME_MAX:
- * none). Interrupts are off from the check to the sleep, so that no
- * wake-up is lost. */
 static void sem_sleep(struct sem_array *sma, uint64_t deadline)
 {
-	struct sem_timer t = { .task = current };
-
-	hrtimer_init(&t.timer, HRTIMER_BASE_MONOTONIC, sem_timer_fn);
 	cli();
-	if (!signal_pending(current) && ktime_get_ns() < deadline) {
-		if (deadline != (uint64_t)KTIME_MAX)
-			hrtimer_start(&t.timer, deadline);
-		sleep_on(&sma->wait);
-	}
-	hrtimer_cancel(&t.timer);
+	schedule_hrtimeout_on(&sma->wait, deadline);
 	sti();
 }
 

@@ -14,8 +14,10 @@
 #include "kernel/errno.h"
 #include "kernel/fpu.h"
 #include "kernel/gdt.h"
+#include "kernel/hrtimer.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/timekeeping.h"
 #include "kernel/uaccess.h"
 #include "kernel/x86.h"
 #include "lib/string.h"
@@ -346,17 +348,17 @@ static int setup_rt_frame(int sig, const struct k_sigaction *ka,
 }
 
 /*
- * The lowest signal pending for p that it does not block, taken off its
+ * The lowest signal pending for p that is not in `mask`, taken off its
  * queue with what its siginfo says: the thread's own signals first, then
  * its process's (Linux: dequeue_signal). 0 if none.
  */
-static int dequeue_signal(struct proc *p, struct sig_pending_info *info)
+static int dequeue_signal(struct proc *p, uint64_t mask, struct sig_pending_info *info)
 {
 	struct sigpending *q = &p->pending;
 
-	if (!(q->signal & ~p->blocked))
+	if (!(q->signal & ~mask))
 		q = &p->signal->shared_pending;
-	uint64_t ready = q->signal & ~p->blocked;
+	uint64_t ready = q->signal & ~mask;
 	if (!ready)
 		return 0;
 	int sig = __builtin_ctzll(ready) + 1;
@@ -379,7 +381,7 @@ void do_signal(struct trapframe *tf)
 		if (fatal_signal_pending(t))
 			do_exit(t->signal->group_exit_code);
 		struct sig_pending_info info;
-		int sig = dequeue_signal(t, &info);
+		int sig = dequeue_signal(t, t->blocked, &info);
 		if (!sig)
 			break;
 		struct k_sigaction *ka = &t->sighand->action[sig];
@@ -520,6 +522,51 @@ long sys_rt_sigsuspend(uint64_t uset, uint64_t size)
 	current->blocked = set & ~UNBLOCKABLE;
 	wait_for_signal();
 	return -ERESTARTNOHAND; /* EINTR after a handler */
+}
+
+/*
+ * rt_sigtimedwait: take one of the signals in `uset` (blocked, usually)
+ * as it comes, without running a handler - waiting for one until the
+ * timeout (EAGAIN), or until another signal is delivered (EINTR). While
+ * we wait, the set is unblocked so that its signals wake us (Linux:
+ * do_sigtimedwait). Returns the signal; its siginfo goes to uinfo.
+ */
+long sys_rt_sigtimedwait(uint64_t uset, uint64_t uinfo, uint64_t uts, uint64_t size)
+{
+	static struct wait_queue_head never = WAIT_QUEUE_INIT(never);
+	struct proc *t = current;
+	struct sig_pending_info info;
+	uint64_t set, ns = 0, deadline = (uint64_t)KTIME_MAX;
+
+	if (size != sizeof(set))
+		return -EINVAL;
+	if (copy_from_user(&set, uset, sizeof(set)))
+		return -EFAULT;
+	set &= ~UNBLOCKABLE;
+	if (uts) {
+		long err = get_timespec_ns(uts, &ns);
+		if (err)
+			return err;
+		deadline = ns > (uint64_t)KTIME_MAX - ktime_get_ns() ? (uint64_t)KTIME_MAX :
+			   ktime_get_ns() + ns;
+	}
+	cli();
+	int sig = dequeue_signal(t, ~set, &info);
+	if (!sig && ns != 0) {
+		uint64_t saved = t->blocked;
+		t->blocked &= ~set;
+		schedule_hrtimeout_on(&never, deadline);
+		t->blocked = saved;
+		sig = dequeue_signal(t, ~set, &info);
+	}
+	sti();
+	if (!sig)
+		return uts && ktime_get_ns() >= deadline ? -EAGAIN : -EINTR;
+	struct siginfo si;
+	build_siginfo(&si, sig, &info);
+	if (uinfo && copy_to_user(uinfo, &si, sizeof(si)))
+		return -EFAULT;
+	return sig;
 }
 
 long sys_rt_sigpending(uint64_t set, uint64_t size)

@@ -171,6 +171,7 @@ long sys_rt_sigreturn(void);
 long sys_restart_syscall(void);
 long sys_rt_sigpending(uint64_t set, uint64_t size);
 long sys_rt_sigsuspend(uint64_t set, uint64_t size);
+long sys_rt_sigtimedwait(uint64_t set, uint64_t info, uint64_t ts, uint64_t size);
 /* Sleep until a signal is pending for us (pause, rt_sigsuspend). */
 void wait_for_signal(void);
 long sys_sigaltstack(uint64_t ss, uint64_t oss);

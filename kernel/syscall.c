@@ -127,6 +127,7 @@ static const struct {
 	[122] = SYSCALL("setfsuid", sys_setfsuid),
 	[123] = SYSCALL("setfsgid", sys_setfsgid),
 	[127] = SYSCALL("rt_sigpending", sys_rt_sigpending),
+	[128] = SYSCALL("rt_sigtimedwait", sys_rt_sigtimedwait),
 	[130] = SYSCALL("rt_sigsuspend", sys_rt_sigsuspend),
 	[131] = SYSCALL("sigaltstack", sys_sigaltstack),
 	[133] = SYSCALL("mknod", sys_mknod),
