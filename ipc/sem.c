@@ -12,6 +12,8 @@
  * operations did (semadj); when its last thread exits, exit_sem takes it
  * back, as if those operations had not been made.
  */
+#include "fs/seq_file.h"
+#include "ipc/ipc.h"
 #include "ipc/sem.h"
 #include "ipc/util.h"
 #include "kernel/errno.h"
@@ -506,4 +508,21 @@ void exit_sem(struct signal_struct *sig)
 	}
 	kfree(ulp);
 	sig->sysvsem_undo = NULL;
+}
+
+/* /proc/sysvipc/sem: Linux 6.1's header and columns. */
+int sysvipc_sem_show(struct seq_file *m)
+{
+	unsigned long index = 0;
+	struct kern_ipc_perm *perm;
+
+	seq_puts(m, "       key      semid perms      nsems   uid   gid  cuid  cgid      otime      "
+		    "ctime\n");
+	for (; (perm = ipc_next(&sem_ids, &index)); index++) {
+		struct sem_array *sma = (struct sem_array *)perm;
+		seq_printf(m, "%10d %10d  %4o %10u %5u %5u %5u %5u %10lld %10lld\n", perm->key,
+			   perm->id, perm->mode, (unsigned int)sma->sem_nsems, perm->uid, perm->gid,
+			   perm->cuid, perm->cgid, (long long)sma->sem_otime, (long long)sma->sem_ctime);
+	}
+	return 0;
 }

@@ -17,6 +17,8 @@
 #include "kernel/tsc.h"
 #include "kernel/uaccess.h"
 #include "lib/err.h"
+#include "fs/seq_file.h"
+#include "ipc/ipc.h"
 #include "lib/format.h"
 #include "mm/mm_types.h"
 #include "mm/mmap.h"
@@ -305,6 +307,27 @@ long sys_shmctl(uint64_t shmid, uint64_t ucmd, uint64_t ubuf)
 	case SHM_UNLOCK:
 		shp->shm_perm.mode &= ~SHM_LOCKED;
 		break;
+	}
+	return 0;
+}
+
+/* /proc/sysvipc/shm: Linux 6.1's header and columns; rss and swap in
+ * bytes (shmem pages never go to swap here). */
+int sysvipc_shm_show(struct seq_file *m)
+{
+	unsigned long index = 0;
+	struct kern_ipc_perm *perm;
+
+	seq_puts(m, "       key      shmid perms                  size  cpid  lpid nattch   uid   gid  "
+		    "cuid  cgid      atime      dtime      ctime                   rss                  "
+		    "swap\n");
+	for (; (perm = ipc_next(&shm_ids, &index)); index++) {
+		struct shmid_kernel *shp = (struct shmid_kernel *)perm;
+		seq_printf(m, "%10d %10d  %4o %21lu %5u %5u  %5lu %5u %5u %5u %5u %10lld %10lld %10lld "
+			      "%21lu %21lu\n", perm->key, perm->id, perm->mode, shp->shm_segsz,
+			   shp->shm_cprid, shp->shm_lprid, shp->shm_nattch, perm->uid, perm->gid,
+			   perm->cuid, perm->cgid, (long long)shp->shm_atim, (long long)shp->shm_dtim,
+			   (long long)shp->shm_ctim, shp->shm_file->f_mapping->nrpages << PAGE_SHIFT, 0UL);
 	}
 	return 0;
 }

@@ -300,7 +300,8 @@ static long setup_user(struct proc *p, const char *name, int argc, char *const a
 
 long spawn_user(const char *name, int argc, char *const argv[])
 {
-	struct proc *p = alloc_proc(name, first_run, NULL);
+	const char *base = strrchr(name, '/'); /* comm: the name without its directory */
+	struct proc *p = alloc_proc(base ? base + 1 : name, first_run, NULL);
 
 	if (!p)
 		return -ENOMEM;

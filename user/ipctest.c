@@ -48,6 +48,29 @@ static unsigned long nattch(int id)
 	return shmctl(id, IPC_STAT, &ds) == 0 ? ds.shm_nattch : 999;
 }
 
+/* Is there a line "key id perms size ..." in the /proc/sysvipc report? */
+static int listed(const char *report, int key, int id, unsigned int perms, unsigned long size)
+{
+	FILE *f = fopen(report, "r");
+	char line[256];
+	int found = 0;
+
+	if (!f)
+		return 0;
+	if (!fgets(line, sizeof(line), f) || strncmp(line, "       key      ", 16))
+		found = -1; /* Linux's header first */
+	while (!found && fgets(line, sizeof(line), f)) {
+		int k, i;
+		unsigned int p;
+		unsigned long n;
+		if (sscanf(line, "%d %d %o %lu", &k, &i, &p, &n) == 4 && k == key && i == id &&
+		    p == perms && n == size)
+			found = 1;
+	}
+	fclose(f);
+	return found == 1;
+}
+
 static void test_shm_keys(void)
 {
 	int id = shmget(KEY, 2 * PAGE, IPC_CREAT | IPC_EXCL | 0600);
@@ -59,14 +82,18 @@ static void test_shm_keys(void)
 	check_err(shmget(KEY, 3 * PAGE, 0), EINVAL, "asking for more than its size: EINVAL");
 	check_err(shmget(KEY + 1, PAGE, 0), ENOENT, "a key nobody made, without IPC_CREAT: ENOENT");
 	check_err(shmget(IPC_PRIVATE, 0, IPC_CREAT | 0600), EINVAL, "size 0: EINVAL");
-	int other = shmget(IPC_PRIVATE, PAGE, 0600);
-	check(other >= 0 && other != id && shmget(IPC_PRIVATE, PAGE, 0600) != other,
+	int other = shmget(IPC_PRIVATE, PAGE, 0600), third = shmget(IPC_PRIVATE, PAGE, 0600);
+	check(other >= 0 && other != id && third >= 0 && third != other,
 	      "IPC_PRIVATE: a new segment every time");
+	shmctl(other, IPC_RMID, NULL);
+	shmctl(third, IPC_RMID, NULL);
 	struct shmid_ds ds;
 	check(shmctl(id, IPC_STAT, &ds) == 0 && ds.shm_segsz == 2 * PAGE &&
 	      ds.shm_perm.__ipc_perm_key == KEY && (ds.shm_perm.mode & 0777) == 0600 &&
 	      ds.shm_perm.uid == 0 && ds.shm_cpid == getpid() && ds.shm_nattch == 0,
 	      "IPC_STAT: size, key, mode, owner, creator, no attaches");
+	check(listed("/proc/sysvipc/shm", KEY, id, 0600, 2 * PAGE),
+	      "/proc/sysvipc/shm lists it: key, id, perms, size");
 	ds.shm_perm.mode = 0640;
 	check(shmctl(id, IPC_SET, &ds) == 0 && shmctl(id, IPC_STAT, &ds) == 0 &&
 	      (ds.shm_perm.mode & 0777) == 0640, "IPC_SET changes the mode");
@@ -160,6 +187,8 @@ static void test_sem_basics(void)
 	struct semid_ds ds;
 
 	check(id >= 0, "semget: a set of 3");
+	check(listed("/proc/sysvipc/sem", IPC_PRIVATE, id, 0600, 3),
+	      "/proc/sysvipc/sem lists it: key 0, id, perms, 3 semaphores");
 	check(semctl(id, 1, GETVAL) == 0, "new semaphores are 0");
 	check(semctl(id, 0, SETALL, (union semun){ .array = vals }) == 0 &&
 	      semctl(id, 0, GETALL, (union semun){ .array = got }) == 0 &&

@@ -38,7 +38,7 @@ def between_markers(text, name):
 
 def on_antidote(vm, name):
     out = vm.command("run /bin/sh /tests/shell/run.sh " + name, timeout=TIMEOUT)
-    assert out.endswith("/bin/sh exited with status 0"), out
+    assert out.endswith("] sh exited with status 0"), out
     return between_markers(out, name)
 
 
