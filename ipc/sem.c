@@ -316,8 +316,7 @@ long sys_semtimedop(uint64_t semid, uint64_t sops, uint64_t nsops, uint64_t utim
 		long err = get_timespec_ns(utimeout, &ns);
 		if (err)
 			return err;
-		deadline = ns > (uint64_t)KTIME_MAX - ktime_get_ns() ? (uint64_t)KTIME_MAX :
-			   ktime_get_ns() + ns;
+		deadline = ktime_add_safe(ktime_get_ns(), ns);
 	}
 	return do_semtimedop((int)semid, sops, (unsigned int)nsops, deadline);
 }

@@ -547,8 +547,7 @@ long sys_rt_sigtimedwait(uint64_t uset, uint64_t uinfo, uint64_t uts, uint64_t s
 		long err = get_timespec_ns(uts, &ns);
 		if (err)
 			return err;
-		deadline = ns > (uint64_t)KTIME_MAX - ktime_get_ns() ? (uint64_t)KTIME_MAX :
-			   ktime_get_ns() + ns;
+		deadline = ktime_add_safe(ktime_get_ns(), ns);
 	}
 	cli();
 	int sig = dequeue_signal(t, ~set, &info);

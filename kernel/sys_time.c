@@ -225,12 +225,6 @@ static long do_nanosleep(const struct k_clock *kc, uint64_t deadline, uint64_t *
 	return ret;
 }
 
-/* Saturating, so that a sleep of many centuries is "forever". */
-static uint64_t ktime_add_safe(uint64_t a, uint64_t b)
-{
-	return a > KTIME_MAX - b ? KTIME_MAX : a + b;
-}
-
 static long nanosleep_restart(struct restart_block *rb);
 
 /*

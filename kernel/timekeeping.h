@@ -10,6 +10,12 @@
 
 #define KTIME_MAX INT64_MAX /* "never": saturated arithmetic stops here */
 
+/* Saturating, so that a sleep of many centuries is "forever". */
+static inline uint64_t ktime_add_safe(uint64_t a, uint64_t b)
+{
+	return a > KTIME_MAX - b ? KTIME_MAX : a + b;
+}
+
 /* Read the RTC: REALTIME starts at the date it says. */
 void timekeeping_init(void);
 /* From the periodic tick: the _COARSE clocks move on. */

@@ -17,31 +17,9 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "touch.h"
 
 #define PAGE 4096
-
-static sigjmp_buf recover;
-static volatile int bus_code;
-
-static void on_sigbus(int sig, siginfo_t *si, void *uc)
-{
-	(void)sig, (void)uc;
-	bus_code = si->si_code;
-	siglongjmp(recover, 1);
-}
-
-/* Touch p: 0, or the SIGBUS si_code. */
-static int touch(volatile char *p)
-{
-	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO }, old;
-
-	bus_code = 0;
-	sigaction(SIGBUS, &sa, &old);
-	if (sigsetjmp(recover, 1) == 0)
-		(void)*p;
-	sigaction(SIGBUS, &old, NULL);
-	return bus_code;
-}
 
 int main(void)
 {
