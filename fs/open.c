@@ -268,11 +268,15 @@ long sys_creat(uint64_t upath, uint64_t mode)
 	return sys_openat((uint64_t)AT_FDCWD, upath, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }
 
+/* The new working directory must be one we may search (EACCES). */
 static long set_pwd(struct path *path)
 {
-	if (!is_dir_inode(path->dentry->d_inode)) {
+	struct inode *inode = path->dentry->d_inode;
+	long err = is_dir_inode(inode) ? inode_permission(inode, MAY_EXEC) : -ENOTDIR;
+
+	if (err) {
 		path_put(path);
-		return -ENOTDIR;
+		return err;
 	}
 	set_fs_pwd(current->fs, path); /* the reference passes */
 	return 0;

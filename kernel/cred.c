@@ -95,6 +95,14 @@ bool ptrace_may_access(const struct proc *task)
 	       me->fsgid == it->gid && me->fsgid == it->egid && me->fsgid == it->sgid;
 }
 
+bool kill_ok_by_cred(const struct proc *task)
+{
+	const struct cred *me = current_cred(), *it = task->cred;
+
+	return me->euid == it->suid || me->euid == it->uid || me->uid == it->suid ||
+	       me->uid == it->uid || capable(CAP_KILL);
+}
+
 bool in_group_p(kgid_t gid)
 {
 	const struct cred *cred = current_cred();

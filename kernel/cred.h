@@ -59,6 +59,9 @@ void revert_creds(const struct cred *old);
  * Its own, or a task whose ids are all current's file ids, or root
  * (Linux: ptrace_may_access with PTRACE_MODE_READ_FSCREDS). */
 bool ptrace_may_access(const struct proc *task);
+/* May current send task a signal: one of its real or effective ids is
+ * task's real or saved id, or root (Linux: kill_ok_by_cred; EPERM)? */
+bool kill_ok_by_cred(const struct proc *task);
 /* The file's group is one of ours (fsgid or a supplementary group). */
 bool in_group_p(kgid_t gid);
 

@@ -11,6 +11,7 @@
  * where it was interrupted, or wherever the handler changed it to.
  */
 #include "kernel/signal.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/fpu.h"
 #include "kernel/gdt.h"
@@ -616,6 +617,8 @@ static long do_tkill(int tgid, int tid, uint64_t sig)
 		return -EINVAL;
 	if (!p || !p->mm || p->state == ZOMBIE || (tgid > 0 && p->tgid != tgid))
 		return -ESRCH;
+	if (!kill_ok_by_cred(p))
+		return -EPERM;
 	if (sig)
 		do_send_sig_info((int)sig, &info, p, PIDTYPE_PID);
 	return 0;

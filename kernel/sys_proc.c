@@ -1,4 +1,5 @@
 /* Process system calls: identity, exit and wait, kill, thread pointer. */
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
@@ -122,6 +123,8 @@ long sys_kill(uint64_t pid, uint64_t sig)
 		return -EINVAL;
 	if (!p || !p->mm || p->state == ZOMBIE)
 		return -ESRCH; /* kernel threads cannot be signalled */
+	if (!kill_ok_by_cred(p))
+		return -EPERM;
 	if (sig)
 		send_signal(p, (int)sig, &info);
 	return 0;
@@ -163,8 +166,33 @@ static long prctl_mce_kill(uint64_t how, uint64_t mode, uint64_t arg4, uint64_t 
 	return 0;
 }
 
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+
+/* The thread's name (comm, 16 bytes with the NUL): busybox names a
+ * forked applet this way. A longer name is cut, as in Linux. */
+static long prctl_name(uint64_t option, uint64_t uname)
+{
+	char name[sizeof(current->comm)];
+
+	if (option == PR_GET_NAME)
+		return copy_to_user(uname, current->comm, sizeof(current->comm)) ? -EFAULT : 0;
+	long n = strncpy_from_user(name, uname, sizeof(name));
+	if (n == -ENAMETOOLONG) {
+		if (copy_from_user(name, uname, sizeof(name) - 1))
+			return -EFAULT;
+		name[sizeof(name) - 1] = '\0';
+	} else if (n < 0) {
+		return n;
+	}
+	strlcpy(current->comm, name, sizeof(current->comm));
+	return 0;
+}
+
 long sys_prctl(uint64_t option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5)
 {
+	if (option == PR_SET_NAME || option == PR_GET_NAME)
+		return prctl_name(option, arg2);
 	if (option == PR_MCE_KILL)
 		return prctl_mce_kill(arg2, arg3, arg4, arg5);
 	if (option == PR_MCE_KILL_GET) {

@@ -112,6 +112,9 @@ static void file_rules(void)
 	close(fd);
 	check(unlink("/tmp/credtest.mine") == 0, "unlink of its own file in /tmp");
 	check_err(truncate(PUBLIC, 0), EACCES, "truncate of another user's file: EACCES");
+	check_err(chdir(DIR), EACCES, "chdir into a 0700 directory of another user: EACCES");
+	check_err(kill(getppid(), 0), EPERM, "kill of a root process: EPERM");
+	check(kill(getpid(), 0) == 0, "kill of itself");
 }
 
 static void exec_rules(void)

@@ -1,7 +1,8 @@
 /*
  * The general system calls busybox needs (kernel/sys.c, kernel/random.c,
  * kernel/signal.c): uname, sysinfo, times, getrusage, the resource
- * limits, getrandom, rt_sigtimedwait and rt_sigsuspend, with Linux's
+ * limits, getrandom, prctl's thread name, rt_sigtimedwait and
+ * rt_sigsuspend, with Linux's
  * results and errors. Prints one line per check and "systest: N failed".
  */
 #define _GNU_SOURCE
@@ -9,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -87,6 +89,23 @@ static void test_getrandom(void)
 	check_err(getrandom(BAD, 8, 0), EFAULT, "into a bad pointer: EFAULT");
 }
 
+static void test_thread_name(void)
+{
+	char name[16] = "";
+	FILE *f;
+
+	check(prctl(PR_SET_NAME, "a-very-long-name-indeed") == 0 &&
+	      prctl(PR_GET_NAME, name) == 0 && !strcmp(name, "a-very-long-nam"),
+	      "PR_SET_NAME cuts to 15 characters, PR_GET_NAME reads it");
+	char comm[32] = "";
+	check((f = fopen("/proc/self/comm", "r")) && fgets(comm, sizeof(comm), f) &&
+	      !strcmp(comm, "a-very-long-nam\n"), "/proc/self/comm says the new name");
+	if (f)
+		fclose(f);
+	check_err(prctl(PR_SET_NAME, BAD), EFAULT, "PR_SET_NAME from a bad pointer: EFAULT");
+	prctl(PR_SET_NAME, "systest");
+}
+
 static volatile int usr1_seen;
 
 static void on_usr1(int sig)
@@ -149,6 +168,7 @@ int main(void)
 	test_times_and_rusage();
 	test_rlimits();
 	test_getrandom();
+	test_thread_name();
 	test_signal_waits();
 	printf("systest: %d failed\n", failures);
 	return failures != 0;

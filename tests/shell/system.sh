@@ -4,6 +4,9 @@
 ps | head -n 1 | awk '{print $1, $NF}'
 ps -o pid,comm | awk -v me=$$ '$1 == me { print "ps finds the shell:", $2 }'
 sleep 30 & s=$!
+# The job names itself "sleep" once it runs (prctl PR_SET_NAME): until
+# then ps may show the shell that forked it.
+i=0; while [ $i -lt 1000 ] && ! ps -o pid,comm | grep -q "^ *$s sleep$"; do i=$((i + 1)); done
 ps -o pid,comm | awk -v p=$s '$1 == p { print "ps finds a background job:", $2 }'
 kill $s; wait $s 2>/dev/null
 free | awk 'NR == 1 { print $1, $2, $3 } NR == 2 { print $1, ($2 > 0 && $3 <= $2) }'
