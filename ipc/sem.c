@@ -286,21 +286,25 @@ static long do_semtimedop(int semid, uint64_t usops, unsigned int nsops, uint64_
 	sops = kmalloc(nsops * sizeof(*sops));
 	if (!sops)
 		return -ENOMEM;
-	long err = copy_from_user(sops, usops, nsops * sizeof(*sops)) ? -EFAULT : 0;
+	if (copy_from_user(sops, usops, nsops * sizeof(*sops))) {
+		kfree(sops);
+		return -EFAULT;
+	}
 	for (unsigned int i = 0; i < nsops; i++) {
 		max = MAX(max, sops[i].sem_num);
 		undos |= (sops[i].sem_flg & SEM_UNDO) != 0;
 		alter |= sops[i].sem_op != 0;
 	}
-	struct sem_array *sma = err ? NULL : sem_obtain(semid);
+	struct sem_array *sma = sem_obtain(semid);
 	struct sem_undo *un = NULL;
-	if (!err && !sma)
+	long err = 0;
+	if (!sma)
 		err = -EINVAL;
-	else if (!err && max >= (unsigned int)sma->sem_nsems)
+	else if (max >= (unsigned int)sma->sem_nsems)
 		err = -EFBIG;
-	else if (!err && ipcperms(&sma->sem_perm, alter ? S_IWUGO : S_IRUGO))
+	else if (ipcperms(&sma->sem_perm, alter ? S_IWUGO : S_IRUGO))
 		err = -EACCES;
-	else if (!err && undos && !(un = find_alloc_undo(sma)))
+	else if (undos && !(un = find_alloc_undo(sma)))
 		err = -ENOMEM;
 	if (!err)
 		err = semop_wait(sma, sops, (int)nsops, un, alter, deadline);

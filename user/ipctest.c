@@ -24,6 +24,7 @@
 
 #define PAGE 4096
 #define KEY 0x1bad5eed
+#define BAD ((void *)8)
 
 union semun {
 	int val;
@@ -97,6 +98,8 @@ static void test_shm_keys(void)
 	ds.shm_perm.mode = 0640;
 	check(shmctl(id, IPC_SET, &ds) == 0 && shmctl(id, IPC_STAT, &ds) == 0 &&
 	      (ds.shm_perm.mode & 0777) == 0640, "IPC_SET changes the mode");
+	check_err(shmctl(id, IPC_STAT, BAD), EFAULT, "IPC_STAT into a bad pointer: EFAULT");
+	check_err(shmctl(id, IPC_SET, BAD), EFAULT, "IPC_SET from a bad pointer: EFAULT");
 	check(shmctl(id, IPC_RMID, NULL) == 0, "IPC_RMID");
 	check_err(shmctl(id, IPC_STAT, &ds), EINVAL, "...its id is gone: EINVAL");
 	check_err(shmget(KEY, PAGE, 0), ENOENT, "...and its key: ENOENT");
@@ -213,6 +216,14 @@ static void test_sem_basics(void)
 	struct sembuf down = { 0, -1, 0 };
 	check_err(semtimedop(id, &down, 1, &ts), EAGAIN, "semtimedop: 50 ms and nothing: EAGAIN");
 	check_err(semget(IPC_PRIVATE, 0, 0600), EINVAL, "semget of 0 semaphores: EINVAL");
+	check_err(semop(id, two, 0), EINVAL, "semop of no operations: EINVAL");
+	check_err(semop(id, two, 501), E2BIG, "semop of 501 operations: E2BIG");
+	check_err(semop(id, BAD, 1), EFAULT, "semop from a bad pointer: EFAULT");
+	check_err(semctl(id, 0, GETALL, (union semun){ .array = BAD }), EFAULT,
+		  "GETALL into a bad pointer: EFAULT");
+	check_err(semctl(id, 0, IPC_STAT, (union semun){ .buf = BAD }), EFAULT,
+		  "IPC_STAT into a bad pointer: EFAULT");
+	check_err(semctl(id, 0, 99), EINVAL, "an unknown command: EINVAL");
 	check(semctl(id, 0, IPC_RMID) == 0, "IPC_RMID");
 	check_err(semctl(id, 0, GETVAL), EINVAL, "...gone: EINVAL");
 }
