@@ -89,6 +89,12 @@ struct block_device {
 	bool bd_read_only;           /* the device refuses writes */
 	bool bd_write_cache;         /* volatile write cache: flushes mean something */
 	struct inode *bd_inode;      /* set by the VFS (its page cache is the buffer cache) */
+	/* The VFS's (fs/block_dev.c: bd_claim): who has the device
+	 * exclusively - a mounted file system's type, or an O_EXCL open
+	 * file - and how many claims it holds. */
+	void *bd_holder;
+	unsigned int bd_holders;
+	unsigned int bd_openers;     /* opens and mounts (blkdev_get) */
 	/* The driver's: */
 	const struct block_device_operations *bd_ops;
 	void *bd_private;

@@ -104,6 +104,39 @@ int block_read_full_page(struct page *page, get_block_t *get_block)
 	return 0;
 }
 
+void mpage_readahead(struct page **pages, unsigned int nr, get_block_t *get_block)
+{
+	struct address_space *mapping = pages[0]->mapping;
+	struct inode *inode = mapping->host;
+	uint64_t first = 0;   /* the disk block of the run's first page */
+	unsigned int run = 0; /* pages[i - run .. i) are on first, first + 1, ... */
+
+	for (unsigned int i = 0; i < nr; i++) {
+		struct page *page = pages[i];
+		uint64_t pblock = 0;
+		int err = beyond_eof(inode, page->index) ? 0 :
+			  get_block(inode, page->index, &pblock, false);
+		bool extends = !err && pblock && pblock == first + run && run < BIO_MAX_VECS;
+
+		if (run && !extends) {
+			submit_pages_read(bdev_of(inode), first, pages + i - run, run);
+			run = 0;
+		}
+		if (err) {
+			page_set(page, PG_error);
+			unlock_page(page);
+		} else if (!pblock) {
+			zero_page_uptodate(page);
+		} else {
+			if (!run)
+				first = pblock;
+			run++;
+		}
+	}
+	if (run)
+		submit_pages_read(bdev_of(inode), first, pages + nr - run, run);
+}
+
 int block_write_full_page(struct page *page, get_block_t *get_block,
 			  struct writeback_control *wbc)
 {

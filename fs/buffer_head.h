@@ -33,12 +33,28 @@ void clean_bdev_aliases(struct block_device *bdev, uint64_t block, uint64_t len)
 /* Pages in the block devices' caches (meminfo's Buffers). */
 unsigned long nr_blockdev_pages(void);
 
+/* Open bdev for a mount or a device file (Linux: blkdev_get_by_dev):
+ * 0, -ENOMEM, or -EBUSY if holder (non-NULL: the open is exclusive) is
+ * not the one that has it exclusively already. blkdev_put with the same
+ * holder undoes it; the last put writes the device's dirty pages and
+ * empties its cache. */
+int blkdev_get(struct block_device *bdev, void *holder);
+void blkdev_put(struct block_device *bdev, void *holder);
+/* What opening a block device inode (S_IFBLK) gives the file. */
+extern const struct file_operations def_blk_fops;
+/* Its ioctls (block/ioctl.c): BLKGETSIZE64 ... */
+long blkdev_ioctl(struct file *f, unsigned int cmd, unsigned long arg);
+
 /* Page I/O for a_ops, 8 sectors a page, asynchronous: a read unlocks the
  * page when done (uptodate, or PG_error); a write needs
  * set_page_writeback and ends it (PG_error and mapping_set_error on a
  * failure). Process context. */
 void submit_page_read(struct block_device *bdev, uint64_t block, struct page *page);
 void submit_page_write(struct block_device *bdev, uint64_t block, struct page *page);
+/* The same read for nr (at most BIO_MAX_VECS) pages at consecutive
+ * blocks from block on, in one bio: one request to the disk. */
+void submit_pages_read(struct block_device *bdev, uint64_t block, struct page **pages,
+		       unsigned int nr);
 
 /* ---- metadata blocks (fs/buffer.c) --------------------------------- */
 
@@ -62,6 +78,9 @@ typedef int(get_block_t)(struct inode *inode, uint64_t iblock, uint64_t *pblock,
 
 /* a_ops->readpage: a hole or a page beyond the end reads as zeros. */
 int block_read_full_page(struct page *page, get_block_t *get_block);
+/* a_ops->readahead (Linux: mpage_readahead): block_read_full_page for
+ * each page, but pages on consecutive blocks share one bio. */
+void mpage_readahead(struct page **pages, unsigned int nr, get_block_t *get_block);
 /* a_ops->writepage: allocates a block for a hole (written through
  * mmap), zeroes what lies past i_size. */
 int block_write_full_page(struct page *page, get_block_t *get_block,

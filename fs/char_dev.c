@@ -1,4 +1,5 @@
 /* Character devices: from a device number to its driver (fs/char_dev.h). */
+#include "fs/buffer_head.h"
 #include "fs/char_dev.h"
 #include "fs/file.h"
 #include "fs/stat.h"
@@ -58,6 +59,8 @@ void init_special_inode(struct inode *inode, umode_t mode, dev_t rdev)
 	inode->i_rdev = rdev;
 	if (S_ISCHR(mode))
 		inode->i_fop = &def_chr_fops;
-	/* Block devices, FIFOs and sockets have no operations yet: opening
-	 * one fails with ENXIO (fs/open.c). */
+	else if (S_ISBLK(mode))
+		inode->i_fop = &def_blk_fops;
+	/* FIFOs and sockets have no operations yet: opening one fails with
+	 * ENXIO (fs/open.c). */
 }

@@ -52,7 +52,9 @@ static void make_disk_node(struct block_device *bdev, void *arg)
 {
 	struct dentry *root = arg;
 
-	if (!make_node(root, bdev->bd_name, S_IFBLK | 0660, bdev->bd_dev))
+	/* 0600 as Linux's devtmpfs makes them (udev, which Antidote has not,
+	 * would then give them to group disk). */
+	if (!make_node(root, bdev->bd_name, S_IFBLK | 0600, bdev->bd_dev))
 		pr_err("devtmpfs: no memory for /dev/%s\n", bdev->bd_name);
 }
 

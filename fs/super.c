@@ -201,24 +201,34 @@ struct dentry *mount_bdev(struct file_system_type *fs_type, unsigned int flags,
 		sb->s_active++;
 		return dget(sb->s_root);
 	}
-	if (!bdget(bdev))
-		return ERR_PTR(-ENOMEM);
+	/* The file system holds the disk exclusively, as Linux's: an
+	 * O_EXCL open of it fails with EBUSY, and it with one. */
+	err = blkdev_get(bdev, fs_type);
+	if (err)
+		return ERR_PTR(err);
 	sb = alloc_super(fs_type, flags);
-	if (!sb)
+	if (!sb) {
+		blkdev_put(bdev, fs_type);
 		return ERR_PTR(-ENOMEM);
+	}
 	sb->s_bdev = bdev;
 	sb->s_dev = bdev->bd_dev;
 	strlcpy(sb->s_id, bdev->bd_name, sizeof(sb->s_id));
-	return fill_new_super(sb, data, fill_super);
+	struct dentry *root = fill_new_super(sb, data, fill_super);
+	if (IS_ERR(root))
+		blkdev_put(bdev, fs_type);
+	return root;
 }
 
 void kill_block_super(struct super_block *sb)
 {
 	struct block_device *bdev = sb->s_bdev;
+	struct file_system_type *type = sb->s_type;
 
 	generic_shutdown_super(sb);
 	sync_blockdev(bdev); /* what put_super wrote */
 	destroy_super(sb);
+	blkdev_put(bdev, type);
 }
 
 int sync_filesystem(struct super_block *sb)

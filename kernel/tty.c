@@ -89,6 +89,8 @@ long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg)
 
 	if (!f)
 		return -EBADF;
+	if (f->f_op->unlocked_ioctl) /* a block device (block/ioctl.c) */
+		return f->f_op->unlocked_ioctl(f, (unsigned int)cmd, arg);
 	if (f->f_op != &console_fops)
 		return -ENOTTY;
 	if ((unsigned int)cmd == TIOCGWINSZ)

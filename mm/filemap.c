@@ -274,35 +274,73 @@ struct page *read_mapping_page(struct address_space *mapping, unsigned long inde
 
 /* ---- read() -------------------------------------------------------- */
 
-/* Pages read ahead after a miss (Linux reads 128 KiB; TCG disks are
- * slow per request more than per byte). */
-#define READAHEAD_PAGES 8
+/* Start reading the new locked pages[0..nr), consecutive in the file. */
+static void read_pages(struct file *file, struct address_space *mapping, struct page **pages,
+		       unsigned int nr)
+{
+	if (nr && mapping->a_ops->readahead)
+		mapping->a_ops->readahead(file, pages, nr);
+	else
+		for (unsigned int i = 0; i < nr; i++)
+			mapping->a_ops->readpage(file, pages[i]); /* unlocks when read */
+	for (unsigned int i = 0; i < nr; i++)
+		put_page(pages[i]); /* the cache keeps its own reference */
+}
 
 /*
- * A read missed the cache at index: start reading it and the next few
- * pages that are not cached either, all at once, so that the disk works
- * on them while the reader copies the first (Linux:
+ * A read missed the cache at index: start reading it and the next pages
+ * that are not cached either, all at once, so that the disk works on
+ * them while the reader copies the first (Linux:
  * page_cache_ra_unbounded). Nothing is waited for here.
  */
 static void page_cache_readahead(struct file *file, struct address_space *mapping,
 				 unsigned long index, unsigned long end_index)
 {
+	struct page *pages[READAHEAD_PAGES];
+	unsigned int nr = 0;
+
 	for (unsigned long i = index; i < index + READAHEAD_PAGES && i <= end_index; i++) {
 		struct page *page = find_get_entry(mapping, i);
 
 		if (page) {
 			put_page(page);
-			if (i > index)
-				return; /* the rest was read before */
+			if (nr || i > index)
+				break; /* the rest was read before */
 			continue;
 		}
 		page = alloc_page();
 		if (!page)
-			return;
-		if (add_to_page_cache_lru(page, mapping, i) == 0)
-			mapping->a_ops->readpage(file, page); /* unlocks when read */
-		put_page(page);
+			break;
+		if (add_to_page_cache_lru(page, mapping, i)) {
+			put_page(page);
+			break;
+		}
+		pages[nr++] = page;
 	}
+	read_pages(file, mapping, pages, nr);
+}
+
+/*
+ * The page a read wants at index, uptodate, with a reference. A cached
+ * uptodate page - the common case - is taken without its lock, as
+ * Linux's filemap_read does: its contents are valid, and a truncation
+ * meanwhile only makes the read return what the file held a moment ago.
+ * A miss starts the readahead first.
+ */
+static struct page *find_cached_page(struct file *file, struct address_space *mapping,
+				     unsigned long index, loff_t isize)
+{
+	struct page *page = find_get_entry(mapping, index);
+
+	if (page && page_test(page, PG_uptodate)) {
+		mark_page_accessed(page);
+		return page;
+	}
+	if (page)
+		put_page(page);
+	else
+		page_cache_readahead(file, mapping, index, (unsigned long)((isize - 1) >> PAGE_SHIFT));
+	return get_uptodate_page(file, mapping, index);
 }
 
 long generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *pos)
@@ -321,13 +359,7 @@ long generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *pos)
 
 		if (*pos >= isize)
 			break;
-		page = find_get_entry(mapping, index);
-		if (!page)
-			page_cache_readahead(file, mapping, index,
-					     (unsigned long)((isize - 1) >> PAGE_SHIFT));
-		else
-			put_page(page);
-		page = get_uptodate_page(file, mapping, index);
+		page = find_cached_page(file, mapping, index, isize);
 		if (IS_ERR(page)) {
 			err = (int)PTR_ERR(page);
 			break;

@@ -48,6 +48,10 @@ struct address_space_operations {
 	/* Start reading a locked, not uptodate page in; unlock it when done
 	 * (SetPageUptodate first if it worked, SetPageError if not). */
 	int (*readpage)(struct file *file, struct page *page);
+	/* Start reading nr new, locked pages at consecutive indices, each
+	 * as readpage would (Linux's readahead takes a readahead_control
+	 * instead of the array). May be NULL: readpage for each. */
+	void (*readahead)(struct file *file, struct page **pages, unsigned int nr);
 	/* Write a locked dirty page out (clear_page_dirty_for_io was done):
 	 * set_page_writeback, unlock, and end_page_writeback when the disk
 	 * is done. An error goes to mapping_set_error. */
@@ -158,6 +162,12 @@ struct page *read_mapping_page(struct address_space *mapping, unsigned long inde
 void mark_page_accessed(struct page *page);
 
 /* ---- the file operations' helpers (mm/filemap.c) ------------------- */
+
+/* Pages read ahead after a miss: 128 KiB, Linux's default. Pages on
+ * consecutive blocks go to the disk as one request (a_ops->readahead),
+ * and under TCG a request costs far more than its bytes. BLKRAGET
+ * reports it. */
+#define READAHEAD_PAGES 32
 
 /* read() through the page cache, up to i_size, with readahead. */
 long generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *pos);

@@ -13,6 +13,12 @@ static int ext2_readpage(struct file *file, struct page *page)
 	return block_read_full_page(page, ext2_get_block);
 }
 
+static void ext2_readahead(struct file *file, struct page **pages, unsigned int nr)
+{
+	(void)file;
+	mpage_readahead(pages, nr, ext2_get_block);
+}
+
 static int ext2_writepage(struct page *page, struct writeback_control *wbc)
 {
 	return block_write_full_page(page, ext2_get_block, wbc);
@@ -27,6 +33,7 @@ static int ext2_write_begin(struct file *file, struct address_space *mapping, in
 
 const struct address_space_operations ext2_aops = {
 	.readpage = ext2_readpage,
+	.readahead = ext2_readahead,
 	.writepage = ext2_writepage,
 	.write_begin = ext2_write_begin,
 	.write_end = generic_write_end,

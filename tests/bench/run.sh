@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The benchmarks of tests/bench/README.md: boot Antidote in QEMU, run each
+# The benchmarks of tests/bench/README.md: boot Antidote in QEMU with a
+# copy of the disk (root=/dev/vda, so the programs run from ext2, and
+# bench-file works in /home), run each
 # user/bench-* program at the console and print the figures they report
 # (each one the median of several runs, see user/bench.h). Builds nothing:
 # run `make` first.
@@ -18,11 +20,14 @@ MEM="${MEM:-512M}"
 TIMEOUT="${TIMEOUT:-120}"   # seconds allowed for one command
 # shellcheck source=tests/bench/qemu.sh
 . "$(dirname "${BASH_SOURCE[0]}")/qemu.sh"
+bench_disk_args
 
 # Python drives the console: type a command, read until the next prompt,
 # keep the "bench ..." lines. Every read waits with a deadline.
-exec "$PYTHON" - "$TIMEOUT" "$MEM" "$ACCEL" "${QEMU_ARGS[@]}" <<'PYEOF'
-import os, select, subprocess, sys, tempfile, time
+export PYTHONPATH="$ROOT/tests/bench"   # serial_console.py
+exec "$PYTHON" - "$TIMEOUT" "$MEM" "$ACCEL" "${QEMU_ARGS[@]}" "${DISK_ARGS[@]}" <<'PYEOF'
+import sys
+from serial_console import SerialConsole, print_figures
 
 timeout, mem, accel, args = float(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
 PROMPT = b"antidote> "
@@ -30,6 +35,7 @@ STEPS = [  # (console command, what it is for)
     ("run bench-fault", None),
     ("run bench-spawn", None),
     ("run bench-pipe", None),
+    ("run bench-file /home", None),
     ("loglevel 1", "console quiet"),
     ("run bench-hwpoison madvise-hwpoison-quiet", None),
     ("loglevel 4", "console printing errors"),
@@ -38,48 +44,19 @@ STEPS = [  # (console command, what it is for)
     ("run bench-hwpoison madvise-hwpoison-printing", None),
 ]
 
-err = tempfile.TemporaryFile()
-qemu = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err)
-out = b""
-
-
-def fail(why):
-    err.seek(0)
-    qemu.kill()
-    sys.exit("run.sh: %s\n--- serial ---\n%s\n--- QEMU said ---\n%s" % (
-        why, out[-3000:].decode("latin-1"), err.read().decode("utf-8", "replace")))
-
-
-def until_prompt():
-    """Read until a prompt after what was read so far; return the text."""
-    global out
-    start, deadline = len(out), time.monotonic() + timeout
-    while PROMPT not in out[start:]:
-        ready, _, _ = select.select([qemu.stdout], [], [], max(deadline - time.monotonic(), 0))
-        if not ready:
-            fail("no prompt after %g s" % timeout)
-        chunk = os.read(qemu.stdout.fileno(), 65536)
-        if not chunk:
-            fail("QEMU exited with status %d" % qemu.wait())
-        out += chunk
-    return out[start:].decode("latin-1")
-
-
+console = SerialConsole("run.sh", args)
 try:
-    until_prompt()
+    console.read_until(PROMPT, timeout)
     print("Antidote, %s, %s" % (accel.upper(), mem), flush=True)
     for command, note in STEPS:
-        qemu.stdin.write(command.encode() + b"\r")
-        qemu.stdin.flush()
-        text = until_prompt()
+        console.send(command + "\r")
+        text = console.read_until(PROMPT, timeout)
         if note and "unknown command" in text:
             print("(no loglevel command: %s not measured as such)" % note, flush=True)
+        print_figures(text)
         for line in text.splitlines():
-            if line.startswith("bench "):
-                print(line[len("bench "):].strip(), flush=True)
-            elif "exited with status" in line and "status 0" not in line or "killed by signal" in line:
-                fail("%s: %s" % (command, line.strip()))
+            if "exited with status" in line and "status 0" not in line or "killed by signal" in line:
+                console.fail("%s: %s" % (command, line.strip()))
 finally:
-    qemu.kill()
-    qemu.wait()
+    console.close()
 PYEOF

@@ -149,6 +149,12 @@ int block_read_full_page(struct page *page, get_block_t *get_block)
 	return -EIO;
 }
 
+void mpage_readahead(struct page **pages, unsigned int nr, get_block_t *get_block)
+{
+	(void)pages, (void)nr, (void)get_block;
+	host_unexpected(__func__);
+}
+
 int block_write_full_page(struct page *page, get_block_t *get_block, struct writeback_control *wbc)
 {
 	(void)page, (void)get_block, (void)wbc;
