@@ -184,6 +184,7 @@ DISK_FLAGS = $(if $(DISK),-drive file=$(DISK)$(comma)if=none$(comma)id=disk0$(co
 # leaves QEMU with status 33, which is a normal exit here.
 run: deps all
 	@echo "Antidote in QEMU ($(ACCEL), $(MEM)). Quit with Ctrl-A X."
+	@echo "While a program (run, sh) has the terminal, Ctrl-] gives the console one command."
 	@$(QEMU) $(QEMU_FLAGS) $(DISK_FLAGS) -display none -serial mon:stdio; \
 		status=$$?; [ $$status -eq 0 ] || [ $$status -eq 33 ] || \
 		{ echo "QEMU exited with status $$status (35 = kernel panic)"; exit $$status; }
@@ -219,18 +220,24 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c tests/unit/host_kernel.c $(UNIT_KERNEL
 	@echo "  HOSTLD  $@"
 	@$(CC) $(UNIT_CFLAGS) $^ -o $@
 
-# Code that needs page tables is linked only into its own tests, which
-# fake them (tests/unit/fake_pgtable.h).
-$(BUILD)/unit/test_rmap: $(BUILD)/unit/mm/rmap.o
 # The page cache switches interrupts off around its index; on the host
 # (user mode, no interrupts) that is a no-op (tests/unit/host_irq.h).
 PAGECACHE_UNIT_OBJS := $(addprefix $(BUILD)/unit/,mm/filemap.o mm/page-writeback.o mm/truncate.o \
-                       fs/simple_aops.o)
+                       mm/vmscan.o fs/simple_aops.o)
 $(PAGECACHE_UNIT_OBJS): UNIT_CFLAGS += -include tests/unit/host_irq.h
 $(PAGECACHE_UNIT_OBJS): tests/unit/host_irq.h
 $(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/soft-offline.o \
 	$(PAGECACHE_UNIT_OBJS) $(BUILD)/unit/mm/hwpoison-filter.o
+# Code that needs page tables is linked only into its own tests, which
+# fake them (tests/unit/fake_pgtable.h).
+$(BUILD)/unit/test_rmap: $(BUILD)/unit/mm/rmap.o $(PAGECACHE_UNIT_OBJS)
 $(BUILD)/unit/test_filemap: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(PAGECACHE_UNIT_OBJS)
+$(BUILD)/unit/test_vmscan: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(BUILD)/unit/mm/memory-failure.o \
+	$(BUILD)/unit/mm/soft-offline.o $(BUILD)/unit/mm/hwpoison-filter.o $(PAGECACHE_UNIT_OBJS)
+# The line discipline, with a fake UART and fake job control in its test.
+$(BUILD)/unit/drivers/tty/n_tty.o: UNIT_CFLAGS += -include tests/unit/host_irq.h
+$(BUILD)/unit/drivers/tty/n_tty.o: tests/unit/host_irq.h
+$(BUILD)/unit/test_n_tty: $(BUILD)/unit/drivers/tty/n_tty.o
 # ext2 is linked into its own tests only, with fakes of the buffer cache
 # and the VFS over an image file (tests/unit/ext2_host.c).
 EXT2_UNIT_OBJS := $(patsubst %.c,$(BUILD)/unit/%.o,$(wildcard fs/ext2/*.c))
@@ -239,7 +246,8 @@ $(BUILD)/unit/test_ext2 $(BUILD)/unit/test_ext2_super $(BUILD)/unit/test_ext2_ra
 UNIT_EXTRA_OBJS := $(EXT2_UNIT_OBJS) $(BUILD)/unit/fs/libfs.o \
                    $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/soft-offline.o $(PAGECACHE_UNIT_OBJS) \
                    $(BUILD)/unit/mm/fault.o $(BUILD)/unit/mm/hwpoison-filter.o \
-                   $(BUILD)/unit/mce/genpool.o $(BUILD)/unit/ipc/util.o $(BUILD)/unit/kernel/cred.o
+                   $(BUILD)/unit/mce/genpool.o $(BUILD)/unit/drivers/tty/n_tty.o \
+                   $(BUILD)/unit/ipc/util.o $(BUILD)/unit/kernel/cred.o
 # System V IPC's tables and the credentials, with a fake current task.
 $(BUILD)/unit/test_ipc: $(BUILD)/unit/ipc/util.o $(BUILD)/unit/kernel/cred.o
 # The machine-check record pool is linked into its own test only: it calls

@@ -5,8 +5,8 @@
  * so one offset, as POSIX requires - which is why it is counted and
  * released only when its last descriptor closes.
  *
- * Each kind of file is one file_operations table: the console
- * (kernel/tty.c), initramfs files and the directory "/" (fs/rootfs.c),
+ * Each kind of file is one file_operations table: the terminal
+ * (drivers/tty/tty_io.c), initramfs files and the directory "/" (fs/rootfs.c),
  * and pipes (fs/pipe.c). The system calls (fs/read_write.c, fs/open.c,
  * fs/stat.c) check what is common to all kinds and call the table.
  */
@@ -53,6 +53,7 @@ struct dir_context;
 struct file;
 struct inode;
 struct iov_iter;
+struct poll_table;
 struct stat;
 struct vm_area_struct;
 
@@ -72,6 +73,12 @@ struct file_operations {
 	/* Set up vma to map the file (vm_ops for its faults): 0 or -errno.
 	 * NULL: cannot be mapped (-ENODEV). */
 	int (*mmap)(struct file *f, struct vm_area_struct *vma);
+	/* The events ready now (POLLIN, POLLOUT...: fs/poll.h), after naming
+	 * with poll_wait() each queue that is woken when they change. NULL:
+	 * always ready (fs/select.c: vfs_poll). */
+	unsigned int (*poll)(struct file *f, struct poll_table *pt);
+	/* A request of the kind's own: its result, or -ENOIOCTLCMD if it
+	 * knows none such (the caller says -ENOTTY). NULL: none at all. */
 	long (*unlocked_ioctl)(struct file *f, unsigned int cmd, unsigned long arg);
 	/* Write bytes start..end (inclusive) of the file and, unless
 	 * datasync, its attributes to the disk and wait: 0 or -errno (-EIO
@@ -111,9 +118,10 @@ void fput(struct file *f);
  * up (past the end too, as on Linux). */
 loff_t fixed_size_llseek(struct file *f, loff_t offset, int whence, loff_t size);
 
-/* kernel/tty.c: a new open file on the console, for reading and writing;
- * and the console's operations, for /dev/console and /dev/tty. */
+/* drivers/tty/tty_io.c: a new open file on the terminal, for reading and
+ * writing; and the terminal's operations, for /dev/console, /dev/ttyS0
+ * and /dev/tty. */
 struct file *console_open(void);
-extern const struct file_operations console_fops;
+extern const struct file_operations tty_fops;
 
 #endif

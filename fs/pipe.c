@@ -24,6 +24,7 @@
 #include "fs/file.h"
 #include "fs/iov_iter.h"
 #include "fs/pipe.h"
+#include "fs/poll.h"
 #include "fs/stat.h"
 #include "kernel/errno.h"
 #include "kernel/proc.h"
@@ -230,10 +231,55 @@ static void pipe_release(struct inode *inode, struct file *f)
 	wake_up(&pipe->wr_wait);
 }
 
+/*
+ * As Linux's pipe_poll: the read end is readable while bytes wait and
+ * hangs up (POLLHUP) when no write end is left; the write end is writable
+ * while a page's worth fits (Linux: a free slot of the ring) and in error
+ * (POLLERR) when no read end is left. Both ends' queues are watched: a
+ * read makes room, a write brings data, a close of either end changes
+ * the other's state.
+ */
+static unsigned int pipe_poll(struct file *f, struct poll_table *pt)
+{
+	struct pipe_inode_info *pipe = f->private_data;
+	unsigned int mask = 0;
+
+	poll_wait(f, &pipe->rd_wait, pt);
+	poll_wait(f, &pipe->wr_wait, pt);
+	if (f->f_mode & FMODE_READ) {
+		if (pipe_used(pipe))
+			mask |= POLLIN | POLLRDNORM;
+		if (!pipe->writers)
+			mask |= POLLHUP;
+	}
+	if (f->f_mode & FMODE_WRITE) {
+		if (pipe_room(pipe) >= PIPE_BUF)
+			mask |= POLLOUT | POLLWRNORM;
+		if (!pipe->readers)
+			mask |= POLLERR;
+	}
+	return mask;
+}
+
+#define FIONREAD 0x541b
+
+/* FIONREAD: the bytes waiting to be read. */
+static long pipe_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	struct pipe_inode_info *pipe = f->private_data;
+	int n = (int)pipe_used(pipe);
+
+	if (cmd != FIONREAD)
+		return -ENOIOCTLCMD;
+	return copy_to_user(arg, &n, sizeof(n)) ? -EFAULT : 0;
+}
+
 /* No llseek: a pipe has no position. No fsync: it is a special file. */
 static const struct file_operations pipe_fops = {
 	.read = pipe_read,
 	.write = pipe_write,
+	.poll = pipe_poll,
+	.unlocked_ioctl = pipe_ioctl,
 	.stat = pipe_stat,
 	.release = pipe_release,
 };

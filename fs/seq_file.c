@@ -67,7 +67,7 @@ static void cut(struct seq_file *m)
  */
 static char *seq_buf_alloc(size_t size)
 {
-	struct page *page = alloc_pages(__GFP_COMP, get_order(size));
+	struct page *page = alloc_pages(GFP_KERNEL | __GFP_COMP, get_order(size));
 
 	return page ? page_address(page) : NULL;
 }

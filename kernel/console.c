@@ -5,9 +5,13 @@
  * sequences (arrow keys) are swallowed rather than echoed as garbage.
  *
  * The console is a kernel thread; programs it starts with `run` are its
- * children, so it is also where their exit is reported.
+ * children, so it is also where their exit is reported. It leads the
+ * terminal's session, as a login shell does (drivers/tty/tty_jobctrl.c).
+ * While a job owns the terminal, the escape key (Ctrl-], telnet's) gives
+ * the console one command line: console_escape.
  */
 #include "kernel/console.h"
+#include "drivers/tty/tty.h"
 #include "fs/init.h"
 #include "kernel/monitor.h"
 #include "kernel/printk.h"
@@ -99,21 +103,55 @@ static bool read_line(struct line *l)
 	return !l->overflow;
 }
 
-void console_run(void *unused)
+static struct proc *console_thread;
+static bool escape_pending; /* set by the receive interrupt */
+
+/* Prompt, read and run one command line. */
+static void console_command(void)
 {
 	struct line line;
 
+	escape_pending = false; /* typed just as a job ended: this is its command */
+	kprintf("%s", CONSOLE_PROMPT);
+	if (!read_line(&line)) {
+		kprintf("error: line too long (at most %d characters); ignored\n",
+			CONSOLE_LINE_MAX);
+		return;
+	}
+	monitor_execute(line.text);
+	flush_work(); /* what the command set off, before the prompt */
+}
+
+/* From the receive interrupt: wake the console where it waits for its
+ * foreground job (kernel/run.c), which then calls console_escape_command. */
+void console_escape(void)
+{
+	escape_pending = true;
+	if (console_thread)
+		wake_up(&console_thread->signal->wait_chldexit);
+}
+
+bool console_escape_pending(void)
+{
+	return escape_pending;
+}
+
+void console_escape_command(void)
+{
+	escape_pending = false;
+	kprintf("\n");
+	console_command();
+	tty_console_return_line(&ttyS0);
+}
+
+void console_run(void *unused)
+{
 	(void)unused;
 	wait_for_namespace(); /* commands see the root file system init sees */
+	console_thread = current;
+	tty_console_init(&ttyS0);
 	for (;;) {
-		kprintf("%s", CONSOLE_PROMPT);
-		if (!read_line(&line)) {
-			kprintf("error: line too long (at most %d characters); ignored\n",
-				CONSOLE_LINE_MAX);
-			continue;
-		}
-		monitor_execute(line.text);
-		flush_work(); /* what the command set off, before the prompt */
+		console_command();
 		report_finished_jobs();
 	}
 }

@@ -41,6 +41,7 @@
 #define ELOOP 40
 #define EIDRM 43
 #define ENODATA 61
+#define ETIME 62 /* timer expired */
 #define EOVERFLOW 75
 #define EOPNOTSUPP 95
 #define EUCLEAN 117
@@ -53,6 +54,8 @@
 #define ERESTARTSYS 512
 /* ...restarted only if no handler runs (a stop and SIGCONT, say): pause. */
 #define ERESTARTNOHAND 514
+/* A file's ioctl does not know the request: sys_ioctl says ENOTTY. */
+#define ENOIOCTLCMD 515
 /* ...and then goes on through restart_syscall with what it saved in
  * current->restart_block (nanosleep: the same deadline). */
 #define ERESTART_RESTARTBLOCK 516

@@ -166,6 +166,7 @@ static void flush_old_exec(struct mm_struct *mm, const char *name)
 	fpu_restore(&current->fpu);
 	const char *base = strrchr(name, '/');
 	strlcpy(current->comm, base ? base + 1 : name, sizeof(current->comm));
+	current->flags &= ~PF_FORKNOEXEC; /* its parent can no longer setpgid it */
 }
 
 long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)

@@ -17,6 +17,7 @@
 #include "kernel/exec.h"
 #include "kernel/gdt.h"
 #include "kernel/panic.h"
+#include "kernel/pgrp.h"
 #include "kernel/printk.h"
 #include "kernel/timekeeping.h"
 #include "kernel/uaccess.h"
@@ -217,6 +218,7 @@ static void release_task(struct proc *p)
 {
 	pid_table[p->pid] = NULL;
 	proc_flush_pid(p->pid);
+	pgrp_release(p);
 	list_del(&p->tasks);
 	list_del(&p->sibling);
 	list_del(&p->thread_node);
@@ -398,6 +400,7 @@ static long kernel_clone(uint64_t flags, uint64_t stack, uint64_t ctid)
 	if (flags & CLONE_CHILD_SETTID)
 		child->set_child_tid = ctid;
 	fpu_save(&child->fpu); /* the parent's live registers */
+	pgrp_fork(child, parent);
 	long pid = child->pid;
 	make_runnable(child);
 	if (flags & CLONE_VFORK)
@@ -501,6 +504,7 @@ void do_exit(int status)
 	/* The group's SEM_UNDO adjustments: at its last thread's exit. */
 	exit_sem(p->signal);
 	cli();
+	pgrp_exit(p);
 	reparent_children(p);
 	p->exit_code = status;
 	p->state = ZOMBIE;
@@ -509,8 +513,11 @@ void do_exit(int status)
 	panic("zombie %d ran again", p->pid);
 }
 
+/* pid: -1 any child, > 0 that one, 0 one of our group, < -1 one of group -pid. */
 static bool wanted(const struct proc *child, int pid)
 {
+	if (pid < -1 || pid == 0)
+		return task_pgrp_nr(child) == (pid ? -pid : task_pgrp_nr(current));
 	return pid == -1 || child->pid == pid;
 }
 

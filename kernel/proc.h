@@ -32,6 +32,8 @@ struct fs_struct;
 struct cred;
 
 /* proc.flags (Linux's task->flags bits). */
+#define PF_FORKNOEXEC 0x00000040  /* forked and not exec'ed yet (setpgid: kernel/pgrp.c) */
+#define PF_MEMALLOC 0x00000800    /* reclaiming memory: its own allocations must not reclaim again */
 #define PF_MCE_PROCESS 0x00000080 /* prctl(PR_MCE_KILL_SET) chose a policy for this thread... */
 #define PF_MCE_EARLY 0x08000000   /* ...and it is early kill */
 
@@ -88,8 +90,8 @@ struct proc {
 	/* Signals for this thread alone: the task itself, and senders with
 	 * interrupts off. */
 	uint64_t blocked;            /* bit (sig - 1): the signal mask */
-	uint64_t saved_sigmask;      /* rt_sigsuspend: the mask to put back... */
-	bool restore_sigmask;        /* ...when the signal that ends it is delivered */
+	uint64_t saved_sigmask;      /* rt_sigsuspend, ppoll, pselect6 changed blocked: the mask to go back to... */
+	bool restore_sigmask;        /* ...once the signal that ended the call is delivered */
 	struct sigpending pending;   /* thread-directed signals (tkill, faults) */
 	uint64_t sas_ss_sp, sas_ss_size; /* the alternate signal stack */
 
@@ -191,6 +193,8 @@ struct seq_file;
 int ps_show(struct seq_file *m);
 int cmd_run(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
+int cmd_fg(int argc, char **argv);
+int cmd_sh(int argc, char **argv);
 void report_finished_jobs(void);
 /* For ps and the console (never a recovery path): call fn on every task. */
 void for_each_process(void (*fn)(struct proc *p, void *arg), void *arg);

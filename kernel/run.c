@@ -1,15 +1,23 @@
 /*
- * The console's process commands: run a program from the initramfs, list
- * processes, kill one. The console thread is the parent of what it runs,
- * like a shell: it waits for a foreground program, and reports background
- * ones when they finish.
+ * The console's process commands: run a program, list processes, kill
+ * one, bring a job back to the foreground, start a shell. The console
+ * thread is the parent of what it runs, like a job-control shell: each
+ * job is a process group of the console's session (kernel/pgrp.c). A
+ * foreground job owns the terminal - it reads what is typed, Ctrl-C and
+ * Ctrl-Z signal it - until it ends or stops; background jobs are reported
+ * when they finish.
  */
+#include "drivers/tty/tty.h"
+#include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/exec.h"
 #include "kernel/monitor.h"
+#include "kernel/pgrp.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/signal.h"
 #include "kernel/wait.h"
+#include "kernel/x86.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/mm_types.h"
@@ -65,6 +73,74 @@ static const char *const errors[] = {
 	[EAGAIN] = "out of process ids",
 };
 
+/* The job has something to tell the console: it ended or stopped. */
+static bool job_changed(int pid)
+{
+	struct proc *p = find_task_by_pid(pid);
+
+	return !p || p->state == ZOMBIE || (p->state == STOPPED && p->signal->stop_code);
+}
+
+/*
+ * The job pid owns the terminal until it ends or stops (a stopped job
+ * goes on in the background). Meanwhile the escape key gives the console
+ * one command: both wake the console's wait queue, and both are checked
+ * with interrupts off before sleeping, so neither is missed.
+ */
+static void wait_foreground(struct proc *p)
+{
+	int pid = p->pid;
+	struct wait_result res;
+
+	tty_give_to(&ttyS0, p);
+	for (;;) {
+		cli();
+		while (!console_escape_pending() && !job_changed(pid))
+			sleep_on(&current->signal->wait_chldexit);
+		sti();
+		if (job_changed(pid))
+			break;
+		console_escape_command();
+	}
+	tty_console_take_line(&ttyS0);
+	do_wait(pid, WEXITED | WSTOPPED, &res);
+	print_status(&res);
+}
+
+/* A command that would give the terminal away while a job has it (from
+ * the escape key's command line). */
+static bool terminal_busy(const char *cmd)
+{
+	if (!tty_job_in_foreground(&ttyS0))
+		return false;
+	kprintf("%s: a job owns the terminal; add & to run in the background\n", cmd);
+	return true;
+}
+
+/* Start name as a job of its own: the process, or NULL and *err. */
+static struct proc *start_job(const char *name, int argc, char **argv, long *err)
+{
+	long pid = spawn_user(name, argc, argv);
+	if (pid < 0) {
+		*err = pid;
+		return NULL;
+	}
+	struct proc *p = find_task_by_pid((int)pid);
+	if (pgrp_new_job(p)) {
+		struct sig_pending_info info = { .code = SI_KERNEL };
+		send_signal(p, SIGKILL, &info);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	return p;
+}
+
+static void start_failed(const char *cmd, const char *name, long err)
+{
+	kprintf("%s: %s: %s\n", cmd, name, -err < (long)ARRAY_SIZE(errors) && errors[-err] ?
+		errors[-err] : "cannot start it");
+}
+
 int cmd_run(int argc, char **argv)
 {
 	bool background = !strcmp(argv[argc - 1], "&");
@@ -74,20 +150,60 @@ int cmd_run(int argc, char **argv)
 		kprintf("usage: run PROGRAM [ARGUMENTS] [&]\n");
 		return -1;
 	}
-	long pid = spawn_user(argv[1], nargs, &argv[1]);
-	if (pid < 0) {
-		kprintf("run: %s: %s\n", argv[1], -pid < (long)ARRAY_SIZE(errors) && errors[-pid] ?
-			errors[-pid] : "cannot start it");
+	if (!background && terminal_busy("run"))
+		return -1;
+	long err;
+	struct proc *p = start_job(argv[1], nargs, &argv[1], &err);
+	if (!p) {
+		start_failed("run", argv[1], err);
 		return -1;
 	}
 	if (background) {
-		kprintf("[%ld] %s\n", pid, argv[1]);
+		kprintf("[%d] %s\n", p->pid, argv[1]);
 		return 0;
 	}
-	/* Until it ends or stops: a stopped job goes on in the background. */
-	struct wait_result res;
-	do_wait((int)pid, WEXITED | WSTOPPED, &res);
-	print_status(&res);
+	wait_foreground(p);
+	return 0;
+}
+
+int cmd_sh(int argc, char **argv)
+{
+	char *sh_argv[] = { "sh", NULL };
+
+	(void)argc, (void)argv;
+	if (terminal_busy("sh"))
+		return -1;
+	long err;
+	struct proc *p = start_job("sh", 1, sh_argv, &err);
+	if (!p) {
+		if (err == -ENOENT)
+			kprintf("sh: no /bin/sh: busybox's shell is not on this system's disk\n");
+		else
+			start_failed("sh", "/bin/sh", err);
+		return -1;
+	}
+	wait_foreground(p);
+	return 0;
+}
+
+/* fg PID: a job of the console (stopped, or running in the background)
+ * gets the terminal and SIGCONT, and the console waits for it again. */
+int cmd_fg(int argc, char **argv)
+{
+	uint64_t pid;
+	struct sig_pending_info info = { .code = SI_USER };
+
+	(void)argc;
+	if (!monitor_number("fg", argv[1], &pid) || terminal_busy("fg"))
+		return -1;
+	struct proc *p = find_task_by_pid((int)MIN(pid, (uint64_t)PID_MAX));
+	if (!p || p->parent != current || p->state == ZOMBIE) {
+		kprintf("fg: no job %lu (the console's jobs: see ps)\n", (unsigned long)pid);
+		return -1;
+	}
+	kprintf("[%d] %s\n", p->pid, p->comm);
+	kill_pgrp(task_pgrp_nr(p), SIGCONT, &info);
+	wait_foreground(p);
 	return 0;
 }
 

@@ -130,6 +130,23 @@ void cond_resched(void)
 void init_waitqueue_head(struct wait_queue_head *wq)
 {
 	INIT_LIST_HEAD(&wq->sleepers);
+	INIT_LIST_HEAD(&wq->entries);
+}
+
+void add_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *wait)
+{
+	bool was_on = irq_save();
+
+	list_add_tail(&wait->entry, &wq->entries);
+	irq_restore(was_on);
+}
+
+void remove_wait_queue(struct wait_queue_entry *wait)
+{
+	bool was_on = irq_save();
+
+	list_del(&wait->entry);
+	irq_restore(was_on);
 }
 
 void sleep_on(struct wait_queue_head *wq)
@@ -147,6 +164,10 @@ void wake_up(struct wait_queue_head *wq)
 		struct proc *p = list_first_entry(&wq->sleepers, struct proc, run);
 		list_del(&p->run);
 		make_runnable(p);
+	}
+	for (struct list_head *l = wq->entries.next; l != &wq->entries; l = l->next) {
+		struct wait_queue_entry *wait = list_entry(l, struct wait_queue_entry, entry);
+		wait->func(wait);
 	}
 	irq_restore(was_on);
 }

@@ -1,7 +1,8 @@
 /*
  * COM1, a 16550 UART. Input arrives by interrupt (IRQ 4) into a ring
- * buffer, so no typed character is lost while the kernel is busy; the
- * console takes characters from the ring.
+ * buffer, so no typed character is lost while the kernel is busy. The
+ * terminal (drivers/tty) takes them from the ring at once while a program
+ * owns it; otherwise they wait there for the console thread.
  *
  * Output goes into a transmit ring that the same interrupt drains, a
  * FIFO's worth (16 characters) each time the UART says its transmitter
@@ -21,6 +22,7 @@
  * straight to the UART, ahead of what is queued, rather than spoil it.
  */
 #include "kernel/serial.h"
+#include "drivers/tty/tty.h"
 #include "kernel/backtrace.h"
 #include "kernel/irq.h"
 #include "kernel/printk.h"
@@ -127,27 +129,29 @@ static void uart_put(char c)
 	outb(COM1 + REG_DATA, (uint8_t)c);
 }
 
-static void write_direct(const char *s, size_t n)
+static void write_direct(const char *s, size_t n, bool crlf)
 {
 	for (; n--; s++) {
-		if (*s == '\n')
+		if (*s == '\n' && crlf)
 			uart_put('\r');
 		uart_put(*s);
 	}
 }
 
-void serial_write(const char *s, size_t n)
+/* crlf: "\n" goes out as "\r\n" (the kernel's own messages; the
+ * terminal's output was processed as its termios say already). */
+static void serial_output(const char *s, size_t n, bool crlf)
 {
 	bool was_on = irq_save();
 
 	if (tx.busy) {
-		write_direct(s, n);
+		write_direct(s, n, crlf);
 		irq_restore(was_on);
 		return;
 	}
 	tx.busy = true;
 	for (; n--; s++) {
-		if (*s == '\n')
+		if (*s == '\n' && crlf)
 			tx_queue('\r');
 		tx_queue(*s);
 	}
@@ -157,6 +161,16 @@ void serial_write(const char *s, size_t n)
 		set_thri(true); /* the UART interrupts at once if it is idle */
 	tx.busy = false;
 	irq_restore(was_on);
+}
+
+void serial_write(const char *s, size_t n)
+{
+	serial_output(s, n, true);
+}
+
+void serial_write_raw(const char *s, size_t n)
+{
+	serial_output(s, n, false);
 }
 
 void serial_putc(char c)
@@ -193,11 +207,19 @@ static void serial_tx_interrupt(void)
 	tx.busy = false;
 }
 
-/* IRQ 4, receive side: drain the UART's FIFO into the ring. */
+void serial_rx_deliver(void)
+{
+	bool was_on = irq_save();
+
+	while (rx.head != rx.tail && tty_receive_char(&ttyS0, rx.buf[rx.tail % RX_RING_SIZE]))
+		rx.tail++;
+	irq_restore(was_on);
+}
+
+/* IRQ 4, receive side: drain the UART's FIFO into the ring; the terminal
+ * takes what is its, the console thread is woken for the rest. */
 static void serial_rx_interrupt(void)
 {
-	unsigned head = rx.head;
-
 	while (inb(COM1 + REG_LSR) & LSR_DATA_READY) {
 		char c = (char)inb(COM1 + REG_DATA);
 		if (rx.head - rx.tail == RX_RING_SIZE) {
@@ -209,7 +231,8 @@ static void serial_rx_interrupt(void)
 		rx.overflowing = false;
 		rx.buf[rx.head++ % RX_RING_SIZE] = c;
 	}
-	if (rx.head != head)
+	serial_rx_deliver();
+	if (rx.head != rx.tail)
 		wake_up(&serial_input);
 }
 

@@ -332,6 +332,7 @@ static int setup_rt_frame(int sig, const struct k_sigaction *ka,
 					      t->sas_ss_size };
 	save_sigcontext(&frame.uc.uc_mcontext, tf, fpstate);
 	frame.uc.uc_sigmask = t->restore_sigmask ? t->saved_sigmask : t->blocked;
+	t->restore_sigmask = false; /* rt_sigreturn puts it back */
 	build_siginfo(&frame.info, sig, pi);
 	if (copy_to_user(fpstate, &fpu, sizeof(fpu)) || copy_to_user(sp, &frame, sizeof(frame)))
 		return -EFAULT;
@@ -405,13 +406,12 @@ void do_signal(struct trapframe *tf)
 			t->blocked |= bit(sig);
 		if (ka->flags & SA_RESETHAND)
 			ka->handler = SIG_DFL;
-		t->restore_sigmask = false; /* the frame has the saved mask */
 		return;
 	}
 	handle_restart(tf, NULL);
-	if (t->restore_sigmask) {
-		t->blocked = t->saved_sigmask;
+	if (t->restore_sigmask) { /* no handler ran: the old mask now */
 		t->restore_sigmask = false;
+		t->blocked = t->saved_sigmask;
 	}
 }
 

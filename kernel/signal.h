@@ -111,6 +111,14 @@ struct sighand_struct {
 	struct k_sigaction action[NSIG + 1];
 };
 
+/* Who a signal is for: one thread (tkill, faults, a memory error's
+ * SIGBUS) or the whole process, whose threads any may take it (kill). A
+ * process group and a session are the other kinds of id a process has
+ * (kernel/pgrp.c). */
+enum pid_type { PIDTYPE_PID, PIDTYPE_TGID, PIDTYPE_PGID, PIDTYPE_SID, PIDTYPE_MAX };
+struct pid;
+struct tty_struct;
+
 /* signal_struct.flags */
 #define SIGNAL_STOP_CONTINUED 0x2 /* continued by SIGCONT, not yet reported to a wait */
 #define SIGNAL_GROUP_EXIT 0x4     /* a fatal signal: every thread exits with group_exit_code */
@@ -130,6 +138,13 @@ struct signal_struct {
 	int stop_code;                  /* stopped by this signal, not yet reported to a wait */
 	struct rlimit rlim[RLIM_NLIMITS]; /* the resource limits (kernel/sys.c), copied at fork */
 	struct sem_undo_list *sysvsem_undo; /* SEM_UNDO adjustments (ipc/sem.c), NULL: none */
+	/* Process group and session (kernel/pgrp.c) and the controlling
+	 * terminal (drivers/tty/tty_jobctrl.c): inherited at fork, changed
+	 * by setsid, setpgid, TIOCSCTTY and reaping, interrupts off. */
+	struct pid *pids[PIDTYPE_MAX];  /* [PIDTYPE_PGID], [PIDTYPE_SID]; NULL: id 0 */
+	struct list_head pid_links[PIDTYPE_MAX]; /* on pids[type]->tasks */
+	bool leader;                    /* a session leader (setsid) */
+	struct tty_struct *tty;         /* the controlling terminal, or NULL */
 };
 
 /* How an interrupted system call goes on (-ERESTART_RESTARTBLOCK):
@@ -144,9 +159,6 @@ struct restart_block {
 struct proc;
 struct sem_undo_list;
 
-/* Who a signal is for: one thread (tkill, faults, a memory error's
- * SIGBUS) or the whole process, whose threads any may take it (kill). */
-enum pid_type { PIDTYPE_PID, PIDTYPE_TGID };
 
 /* Queue sig for p (type: for that thread, or for its process) with what
  * its siginfo should say. */

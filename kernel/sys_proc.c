@@ -1,6 +1,7 @@
 /* Process system calls: identity, exit and wait, kill, thread pointer. */
 #include "kernel/cred.h"
 #include "kernel/errno.h"
+#include "kernel/pgrp.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
@@ -19,6 +20,7 @@
 #define WAIT_THREAD_FLAGS (__WNOTHREAD | __WALL | __WCLONE)
 #define P_ALL 0
 #define P_PID 1
+#define P_PGID 2
 
 static bool only_clone_children(unsigned int options)
 {
@@ -58,8 +60,8 @@ long sys_wait4(uint64_t pid, uint64_t status, uint64_t uoptions, uint64_t rusage
 	(void)rusage;
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WAIT_THREAD_FLAGS))
 		return -EINVAL;
-	if ((int)pid < -1 || (int)pid == 0)
-		return -EINVAL; /* process groups: not yet */
+	if ((int)pid == INT32_MIN)
+		return -ESRCH; /* no group -INT_MIN (Linux) */
 	if (only_clone_children(options))
 		return -ECHILD;
 	long got = do_wait((int)pid, (int)(options & ~WAIT_THREAD_FLAGS) | WEXITED, &res);
@@ -98,8 +100,12 @@ long sys_waitid(uint64_t idtype, uint64_t id, uint64_t infop, uint64_t uoptions,
 		pid = (int)id;
 		if (pid <= 0)
 			return -EINVAL;
+	} else if ((int)idtype == P_PGID) {
+		if ((int)id < 0)
+			return -EINVAL;
+		pid = (int)id ? -(int)id : 0; /* 0: the caller's group */
 	} else if ((int)idtype != P_ALL) {
-		return -EINVAL; /* P_PGID, P_PIDFD: no process groups or pidfds yet */
+		return -EINVAL; /* P_PIDFD: no pidfds yet */
 	}
 	if (only_clone_children(options))
 		return -ECHILD;
@@ -121,6 +127,8 @@ long sys_kill(uint64_t pid, uint64_t sig)
 
 	if (sig > NSIG)
 		return -EINVAL;
+	if ((int)pid <= 0)
+		return kill_something((int)pid, (int)sig, &info); /* groups: kernel/pgrp.c */
 	if (!p || !p->mm || p->state == ZOMBIE)
 		return -ESRCH; /* kernel threads cannot be signalled */
 	if (!kill_ok_by_cred(p))

@@ -10,8 +10,22 @@ void syscall_init(void);
  * back in rax. */
 void do_syscall(struct trapframe *tf);
 
-/* kernel/tty.c: the console's terminal questions. */
+/* fs/ioctl.c */
 long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg);
+
+/* fs/select.c */
+long sys_poll(uint64_t ufds, uint64_t nfds, uint64_t timeout_msecs);
+long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t tsp, uint64_t sigmask, uint64_t sigsetsize);
+long sys_select(uint64_t n, uint64_t inp, uint64_t outp, uint64_t exp, uint64_t tvp);
+long sys_pselect6(uint64_t n, uint64_t inp, uint64_t outp, uint64_t exp, uint64_t tsp,
+		  uint64_t usig);
+
+/* kernel/pgrp.c */
+long sys_setpgid(uint64_t pid, uint64_t pgid);
+long sys_getpgid(uint64_t pid);
+long sys_getpgrp(void);
+long sys_setsid(void);
+long sys_getsid(uint64_t pid);
 
 /* fs/read_write.c */
 long sys_read(uint64_t fd, uint64_t buf, uint64_t count);

@@ -71,6 +71,13 @@ static inline unsigned long read_rflags(void)
 
 #define RFLAGS_IF (1UL << 9)
 
+/* Interrupts are off: an interrupt or #MC handler, or a section they
+ * must not see half done (Linux: irqs_disabled). */
+static inline bool irqs_disabled(void)
+{
+	return !(read_rflags() & RFLAGS_IF);
+}
+
 /* Disable interrupts, returning whether they were on, for irq_restore(). */
 static inline bool irq_save(void)
 {

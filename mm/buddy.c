@@ -11,6 +11,7 @@
  * and whole, so free memory drifts back into large blocks.
  */
 #include "mm/buddy.h"
+#include "mm/vmscan.h"
 #include "lib/string.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -140,7 +141,7 @@ static void clear_block(struct page *page, unsigned int order)
 	memset(page_address(page), 0, PAGE_SIZE << order);
 }
 
-struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
+static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order)
 {
 	for (unsigned int o = order; o < MAX_ORDER; o++) {
 		struct list_head *list = &zone.free_area[o].free_list;
@@ -156,6 +157,32 @@ struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 		return page;
 	}
 	return NULL;
+}
+
+/* Linux's: how often an allocation reclaims and tries again before it
+ * fails (reclaim made progress, yet someone else took the pages). */
+#define MAX_RECLAIM_RETRIES 16
+
+/* Nothing free of that order: reclaim, then try again, for as long as
+ * reclaim frees something (Linux: __alloc_pages_slowpath; kswapd and the
+ * OOM killer come with swap). */
+static struct page *alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order)
+{
+	for (int retries = 0; retries < MAX_RECLAIM_RETRIES; retries++) {
+		if (!try_to_free_pages(gfp_mask, order))
+			return NULL; /* nothing reclaimable, or the caller may not wait */
+		struct page *page = get_page_from_freelist(gfp_mask, order);
+		if (page)
+			return page;
+	}
+	return NULL;
+}
+
+struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
+{
+	struct page *page = get_page_from_freelist(gfp_mask, order);
+
+	return page ? page : alloc_pages_slowpath(gfp_mask, order);
 }
 
 struct page *alloc_page(void)

@@ -30,11 +30,31 @@ void buddy_free_range(unsigned long start_pfn, unsigned long end_pfn);
 
 /* How to allocate (Linux's gfp_t). */
 typedef unsigned int gfp_t;
-#define GFP_KERNEL 0
-#define __GFP_COMP 0x1u /* a compound page (mm/page.h) rather than 2^order single frames */
+#define __GFP_COMP 0x1u           /* a compound page (mm/page.h) rather than 2^order single frames */
+#define __GFP_IO 0x2u             /* reclaim may start disk I/O */
+#define __GFP_FS 0x4u             /* reclaim may call into a file system (a_ops->writepage) */
+#define __GFP_DIRECT_RECLAIM 0x8u /* the caller may have memory reclaimed for it */
+/*
+ * Linux's combinations. Reclaim that may not write (no __GFP_IO or no
+ * __GFP_FS) only drops clean pages, and never sleeps.
+ * GFP_NOFS: called from inside a file system, with its locks held (a
+ * metadata block read under ext2's locks): writing a page through the
+ * file system would take them again.
+ * GFP_NOIO: the kernel's own structures (slabs, page tables), allocated
+ * in the middle of changes that a sleep would let other processes see
+ * half done - and that were written for an allocator that never sleeps.
+ * GFP_NOWAIT: what is free now, or nothing - never reclaims (Linux's,
+ * and GFP_ATOMIC's way for interrupt handlers).
+ */
+#define GFP_NOWAIT 0u
+#define GFP_NOIO __GFP_DIRECT_RECLAIM
+#define GFP_NOFS (__GFP_DIRECT_RECLAIM | __GFP_IO)
+#define GFP_KERNEL (__GFP_DIRECT_RECLAIM | __GFP_IO | __GFP_FS)
 
 /* 2^order contiguous frames with refcount 1 (on the head if __GFP_COMP),
- * or NULL when none is free. */
+ * or NULL when none is free. When none is, a caller that may sleep
+ * first has the page cache reclaimed (mm/vmscan.c: try_to_free_pages)
+ * and the allocation tried again. */
 struct page *alloc_pages(gfp_t gfp_mask, unsigned int order);
 /* The smallest order whose block holds size bytes (Linux's get_order). */
 static inline unsigned int get_order(size_t size)

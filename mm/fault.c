@@ -67,6 +67,13 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned
 	struct page *new = alloc_page();
 	if (!new)
 		return -ENOMEM;
+	/* The allocation may have slept in reclaim, and meanwhile reclaim, a
+	 * truncation or memory_failure taken old out of this PTE (and freed
+	 * it): fault again (Linux: pte_same). */
+	if (!pte_present(*pte) || pte_pfn(*pte) != page_to_pfn(old)) {
+		put_page(new);
+		return 0;
+	}
 	memcpy(page_address(new), page_address(old), PAGE_SIZE);
 	page_add_new_anon_rmap(new, vma, addr & PAGE_MASK);
 	lru_cache_add(new);
@@ -83,8 +90,11 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned
  * until write-back cleans it again (page_mkclean). */
 static int wp_page_shared(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte)
 {
-	int err = vma->vm_ops->page_mkwrite(vma, pfn_to_page(pte_pfn(*pte)));
+	struct page *page = pfn_to_page(pte_pfn(*pte));
 
+	get_page(page); /* page_mkwrite may sleep: reclaim must leave the page mapped */
+	int err = vma->vm_ops->page_mkwrite(vma, page);
+	put_page(page);
 	if (err)
 		return err;
 	*pte |= PTE_WRITE | PTE_DIRTY;

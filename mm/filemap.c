@@ -10,6 +10,7 @@
 #include "mm/filemap.h"
 #include "fs/file.h"
 #include "fs/iov_iter.h"
+#include "fs/stat.h"
 #include "fs/writeback.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
@@ -194,6 +195,21 @@ void replace_page_cache_page(struct page *old, struct page *new)
 	put_page(old); /* the cache's reference */
 }
 
+/*
+ * How a new page of mapping is allocated (Linux: mapping_gfp_mask). A
+ * block device's pages hold file-system metadata, which the file system
+ * reads with its own locks held (sb_bread under ext2's truncate_mutex or
+ * s_lock): reclaim must not write pages through the file system then,
+ * or it would take those locks again (Linux's grow_dev_page clears
+ * __GFP_FS the same way).
+ */
+static struct page *page_cache_alloc(const struct address_space *mapping)
+{
+	bool metadata = mapping->host && S_ISBLK(mapping->host->i_mode);
+
+	return alloc_pages(metadata ? GFP_NOFS : GFP_KERNEL, 0); /* zeroed */
+}
+
 struct page *pagecache_get_page(struct address_space *mapping, unsigned long index,
 				unsigned int fgp_flags)
 {
@@ -214,7 +230,7 @@ struct page *pagecache_get_page(struct address_space *mapping, unsigned long ind
 	}
 	if (!(fgp_flags & FGP_CREAT))
 		return NULL;
-	page = alloc_page(); /* zeroed */
+	page = page_cache_alloc(mapping);
 	if (!page)
 		return NULL;
 	err = add_to_page_cache_lru(page, mapping, index);
@@ -308,7 +324,7 @@ static void page_cache_readahead(struct file *file, struct address_space *mappin
 				break; /* the rest was read before */
 			continue;
 		}
-		page = alloc_page();
+		page = page_cache_alloc(mapping);
 		if (!page)
 			break;
 		if (add_to_page_cache_lru(page, mapping, i)) {

@@ -458,20 +458,13 @@ struct unmap {
 
 /* Take one mapping of the page away, leaving a hwpoison entry - or, for a
  * clean file page that will be re-read, nothing: the next access faults
- * the disk's copy in. The page learns from the PTE whether it was written
- * (Linux: try_to_unmap_one). */
+ * the disk's copy in (Linux: try_to_unmap_one). Unlike reclaim's, this
+ * unmaps even where a process is faulting: the data is bad. */
 static void unmap_one(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, void *arg)
 {
 	struct unmap *u = arg;
-	struct page *p = u->page;
 
-	if (pte_dirty(*pte))
-		set_page_dirty(p);
-	*pte = u->poison ? make_hwpoison_entry(page_to_pfn(p)) : 0;
-	flush_tlb_page(vma->vm_mm, addr);
-	p->mapcount--;
-	vma->vm_mm->rss--;
-	put_page(p);
+	unmap_pte(vma, addr, pte, u->page, u->poison ? make_hwpoison_entry(page_to_pfn(u->page)) : 0);
 }
 
 static void kill_proc(struct proc *t, unsigned long addr, unsigned long pfn, int flags)

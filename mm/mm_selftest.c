@@ -98,9 +98,10 @@ static long hold_all_memory(struct list_head *held)
 
 	for (;;) {
 		unsigned int order = next_random() % 4;
-		struct page *page = alloc_pages(GFP_KERNEL, order);
+		/* Only what is free: reclaim would add the page cache's frames. */
+		struct page *page = alloc_pages(GFP_NOWAIT, order);
 		while (!page && order > 0)
-			page = alloc_pages(GFP_KERNEL, --order);
+			page = alloc_pages(GFP_NOWAIT, --order);
 		if (!page)
 			return frames;
 		if (check_new_block(page, order))

@@ -34,4 +34,10 @@ static inline void mmap_write_unlock(struct mm_struct *mm)
 	up_write(&mm->mmap_lock);
 }
 
+/* Someone holds it to write: the areas or page tables are being changed. */
+static inline bool mmap_lock_is_write_locked(const struct mm_struct *mm)
+{
+	return mm->mmap_lock.writer != NULL;
+}
+
 #endif

@@ -40,7 +40,7 @@ struct writeback_control {
 	long nr_to_write;              /* pages left to write in this pass */
 	int64_t range_start, range_end; /* bytes, inclusive */
 	enum writeback_sync_modes sync_mode;
-	bool for_reclaim;              /* asked by reclaim (a later issue) */
+	bool for_reclaim;              /* asked by reclaim (mm/vmscan.c: pageout) */
 };
 
 /* What the file system does for the page cache. Return 0 or -errno. */

@@ -20,7 +20,9 @@ unsigned long nr_pagetable_pages;
 
 static uint64_t *alloc_table(void)
 {
-	struct page *page = alloc_page();
+	/* Never sleeps (mm/buddy.h): a walk that adds a table (fork copying
+	 * PTEs, a fault mapping a page) holds a PTE's value meanwhile. */
+	struct page *page = alloc_pages(GFP_NOIO, 0);
 
 	if (!page)
 		return NULL;

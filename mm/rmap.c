@@ -1,5 +1,7 @@
 #include "mm/rmap.h"
 #include "kernel/errno.h"
+#include "mm/buddy.h"
+#include "mm/mmap_lock.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
 #include "mm/slab.h"
@@ -166,4 +168,31 @@ int page_mkclean(struct page *page)
 	if (page_mapping(page))
 		rmap_walk(page, &rwc);
 	return cleaned;
+}
+
+void unmap_pte(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, struct page *page,
+	       uint64_t entry)
+{
+	if (pte_dirty(*pte))
+		set_page_dirty(page);
+	*pte = entry;
+	flush_tlb_page(vma->vm_mm, addr);
+	page->mapcount--;
+	vma->vm_mm->rss--;
+	put_page(page);
+}
+
+static void try_to_unmap_one(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte,
+			     void *arg)
+{
+	if (!mmap_lock_is_write_locked(vma->vm_mm))
+		unmap_pte(vma, addr, pte, arg, 0);
+}
+
+bool try_to_unmap(struct page *page)
+{
+	struct rmap_walk_control rwc = { .rmap_one = try_to_unmap_one, .arg = page };
+
+	rmap_walk(page, &rwc);
+	return page->mapcount == 0;
 }

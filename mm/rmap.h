@@ -81,4 +81,21 @@ void rmap_walk(struct page *page, const struct rmap_walk_control *rwc);
  * writes are in the page, which the caller is about to write). */
 int page_mkclean(struct page *page);
 
+/* One PTE stops mapping page (the heart of Linux's try_to_unmap_one):
+ * the page learns from the PTE whether it was written (set_page_dirty),
+ * the PTE becomes entry (0, or a hwpoison entry), and the mapping's
+ * reference goes. */
+void unmap_pte(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, struct page *page,
+	       uint64_t entry);
+
+/* Reclaim takes a page-cache page from every process that maps it
+ * (Linux: try_to_unmap): a PTE the CPU marked dirty makes the page dirty
+ * (set_page_dirty), and the next access faults the page in again. An
+ * address space whose mmap_lock someone holds to write is left alone -
+ * with no page-table locks, that is how reclaim keeps away from fork,
+ * mprotect or munmap in the middle of using a PTE (a fault that keeps a
+ * page across a sleep holds a reference, or looks at the PTE again).
+ * Whether no mapping is left. */
+bool try_to_unmap(struct page *page);
+
 #endif

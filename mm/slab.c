@@ -39,7 +39,7 @@ void kmem_cache_init(struct kmem_cache *cache, const char *name, size_t size)
 /* A fresh page, every slot chained on its free list. */
 static struct page *new_slab(struct kmem_cache *cache)
 {
-	struct page *page = alloc_page();
+	struct page *page = alloc_pages(GFP_NOIO, 0); /* kmalloc never sleeps (mm/buddy.h) */
 
 	if (!page)
 		return NULL;
@@ -126,7 +126,7 @@ static void *kmalloc_large(size_t size)
 
 	if (order >= MAX_ORDER)
 		return NULL;
-	struct page *page = alloc_pages(GFP_KERNEL | __GFP_COMP, order);
+	struct page *page = alloc_pages(GFP_NOIO | __GFP_COMP, order);
 	if (!page)
 		return NULL;
 	return page_address(page);

@@ -45,11 +45,14 @@ static void retire_frame(struct page *old, unsigned long pfn, struct page *new)
  * poison's keeping by its last put_page. */
 static int soft_offline_file_page(struct page *old, unsigned long pfn)
 {
-	struct page *new = alloc_page();
+	struct page *new;
 
-	if (!new)
+	get_page(old); /* first: reclaim, finding memory for new, must not take it */
+	new = alloc_page();
+	if (!new) {
+		put_page(old);
 		return -ENOMEM;
-	get_page(old);
+	}
 	lock_page(old);
 	wait_on_page_writeback(old);
 	if (!page_mapping(old)) { /* truncated meanwhile: nothing to move */

@@ -1,7 +1,6 @@
 /*
  * LRU lists and the last reference to a page (Linux: mm/swap.c). Reclaim,
- * which takes pages off the inactive lists, comes with swap and the page
- * cache (Linux: mm/vmscan.c).
+ * which takes pages off the inactive lists, is mm/vmscan.c.
  */
 #include "mm/swap.h"
 #include "mm/buddy.h"

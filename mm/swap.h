@@ -1,6 +1,6 @@
 /*
  * The LRU lists (Linux: include/linux/mm_inline.h, mm/swap.c). Every user
- * page is on one of them, so that reclaim (a later issue) can find the
+ * page is on one of them, so that reclaim (mm/vmscan.c) can find the
  * pages that have not been used for the longest time without looking at
  * every process. Anonymous and file pages are kept apart - they cost
  * different things to reclaim (a swap write against a re-read or a

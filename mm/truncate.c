@@ -21,6 +21,7 @@
 #include "mm/pagemap.h"
 #include "mm/pgtable.h"
 #include "mm/rmap.h"
+#include "mm/vmscan.h"
 
 /* Take one mapping of a page-cache page away (Linux: try_to_unmap_one for
  * a file page): the page is going, so what was written through the PTE
@@ -157,17 +158,11 @@ void truncate_setsize(struct inode *inode, loff_t newsize)
 	truncate_pagecache(inode, newsize);
 }
 
-/* The cache's reference and the caller's: anyone else holding the page
- * (a file system using a metadata block, a mapping) may still read it. */
-#define INVALIDATE_REFS 2
-
+/* Anyone else holding the page (a file system using a metadata block,
+ * a mapping) may still read it: remove_mapping (mm/vmscan.c) leaves it. */
 int invalidate_inode_page(struct page *page)
 {
-	if (!page->mapping || page_test(page, PG_dirty) || page_test(page, PG_writeback) ||
-	    page->mapcount > 0 || page->refcount > INVALIDATE_REFS)
-		return 0;
-	delete_from_page_cache(page);
-	return 1;
+	return page->mapping && remove_mapping(page->mapping, page);
 }
 
 unsigned long invalidate_mapping_pages(struct address_space *mapping, unsigned long start,

@@ -13,6 +13,7 @@ enum node_stat_item {
 	NR_WRITEBACK,  /* pages being written (meminfo: Writeback) */
 	NR_SHMEM,      /* tmpfs and shared anonymous pages, also in NR_FILE_PAGES
 			* (meminfo: Shmem) */
+	NR_VMSCAN_WRITE, /* pages reclaim started writing (mm/vmscan.c: pageout) */
 	NR_VM_NODE_STAT_ITEMS,
 };
 

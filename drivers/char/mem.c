@@ -2,8 +2,9 @@
  * The memory character devices, major 1 (Linux: drivers/char/mem.c):
  * /dev/null (reads end at once, writes vanish), /dev/zero (reads give
  * zeros), /dev/full (reads give zeros, writes fail with ENOSPC) and
- * /dev/kmsg (the kernel log, kernel/kmsg.c); and the terminals, major 5:
- * /dev/tty and /dev/console, both the serial console (kernel/tty.c).
+ * /dev/kmsg (the kernel log, kernel/kmsg.c); and the terminal
+ * (drivers/tty/tty_io.c): /dev/ttyS0 (4:64), the serial line; /dev/console
+ * (5:1), the same; /dev/tty (5:0), the caller's controlling terminal.
  */
 #include "drivers/char/mem.h"
 #include "fs/char_dev.h"
@@ -70,11 +71,12 @@ static const struct file_operations full_fops = {
 
 /* Linux's device numbers and modes (devtmpfs makes the nodes). */
 const struct char_device_node char_device_nodes[] = {
-	{ "console", 0600, MEM_TTYAUX_MAJOR, 1, &console_fops },
+	{ "console", 0600, MEM_TTYAUX_MAJOR, 1, &tty_fops },
 	{ "full", 0666, MEM_MAJOR, 7, &full_fops },
 	{ "kmsg", 0644, MEM_MAJOR, 11, &kmsg_fops },
 	{ "null", 0666, MEM_MAJOR, 3, &null_fops },
-	{ "tty", 0666, MEM_TTYAUX_MAJOR, 0, &console_fops },
+	{ "tty", 0666, MEM_TTYAUX_MAJOR, 0, &tty_fops },
+	{ "ttyS0", 0660, TTY_MAJOR, 64, &tty_fops },
 	{ "zero", 0666, MEM_MAJOR, 5, &zero_fops },
 };
 const size_t nr_char_device_nodes = ARRAY_SIZE(char_device_nodes);

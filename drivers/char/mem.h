@@ -5,6 +5,7 @@
 #include "fs/fs.h"
 
 #define MEM_MAJOR 1
+#define TTY_MAJOR 4
 #define MEM_TTYAUX_MAJOR 5
 
 struct char_device_node {

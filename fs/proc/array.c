@@ -5,8 +5,10 @@
  * those fields always read the same; fields Antidote does not keep
  * (fault counts, context switches) read 0.
  */
+#include "drivers/tty/tty.h"
 #include "fs/proc/internal.h"
 #include "fs/fdtable.h"
+#include "kernel/pgrp.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
 #include "mm/mmap.h"
@@ -152,8 +154,8 @@ int proc_pid_status_show(struct seq_file *m)
 	seq_printf(m, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n");
 	seq_printf(m, "FDSize:\t%d\n", p->files ? NR_OPEN : 0);
 	seq_printf(m, "Groups:\t \n");
-	seq_printf(m, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", p->tgid, p->pid, p->tgid,
-		   p->tgid);
+	seq_printf(m, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", p->tgid, p->pid,
+		   task_pgrp_nr(p), task_session_nr(p));
 	task_mem(m, p->mm);
 	seq_printf(m, "CoreDumping:\t0\nTHP_enabled:\t0\n");
 	task_sig(m, p);
@@ -185,8 +187,10 @@ int proc_pid_stat_show(struct seq_file *m)
 	mem_sizes(mm, &s);
 	collect_sigign_sigcatch(p, &ign, &catch);
 	/* pid (comm) state ppid pgrp session tty_nr tpgid flags */
-	seq_printf(m, "%d (%s) %c %d %d %d 0 -1 %u ", p->pid, p->comm, state_letter(p), ppid_of(p),
-		   p->tgid, p->tgid, p->flags);
+	struct tty_struct *tty = p->signal->tty;
+	seq_printf(m, "%d (%s) %c %d %d %d %u %d %u ", p->pid, p->comm, state_letter(p),
+		   ppid_of(p), task_pgrp_nr(p), task_session_nr(p), tty ? tty_devnum(tty) : 0,
+		   tty ? tty->pgrp : -1, p->flags);
 	/* minflt cminflt majflt cmajflt utime stime cutime cstime */
 	seq_printf(m, "0 0 0 0 %llu 0 0 0 ", ticks);
 	/* priority nice num_threads itrealvalue starttime vsize rss rsslim */

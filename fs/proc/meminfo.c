@@ -15,6 +15,7 @@
 #include "mm/pgtable.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
+#include "mm/vmscan.h"
 #include "mm/vmstat.h"
 
 #define HUGEPAGE_KB 2048
@@ -45,8 +46,7 @@ int meminfo_show(struct seq_file *m)
 
 	show_val_kb(m, "MemTotal:", zone.managed_pages);
 	show_val_kb(m, "MemFree:", nr_free_pages());
-	/* Nothing is reclaimed yet, so only free memory is available. */
-	show_val_kb(m, "MemAvailable:", nr_free_pages());
+	show_val_kb(m, "MemAvailable:", si_mem_available());
 	show_val_kb(m, "Buffers:", buffers);
 	show_val_kb(m, "Cached:", cached);
 	show_zero_kb(m, "SwapCached:");

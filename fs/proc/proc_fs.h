@@ -6,6 +6,8 @@
 
 /* /proc/meminfo's report, which the console's meminfo prints too. */
 int meminfo_show(struct seq_file *m);
+/* /proc/vmstat's (fs/proc/vmstat.c). */
+int vmstat_show(struct seq_file *m);
 
 /* Register the "proc" file system type (fs/do_mounts.c mounts it). */
 void proc_root_init(void);

@@ -95,6 +95,7 @@ static const struct proc_entry proc_root_entries[] = {
 	{ "sysvipc", S_IFDIR | 0555, &proc_sysvipc_operations, &proc_sysvipc_inode_operations, NULL },
 	REPORT("uptime", uptime_show),
 	REPORT("version", version_show),
+	REPORT("vmstat", vmstat_show),
 };
 
 /* A pid ("123", no sign, no leading zero), or -1. */

@@ -34,6 +34,14 @@ true && echo and-list; false || echo or-list
 here=$PWD; ( cd "$work" && echo "subshell moved: $([ "$PWD" = "$work" ] && echo yes)" )
 echo "parent stayed: $([ "$PWD" = "$here" ] && echo yes)"
 set -- a b c; shift; echo "positional $# $*"
+read -r first rest <<END
+line of words here
+END
+echo "read: $first / $rest"
+while IFS=: read -r a b c; do echo "fields: $a $b $c"; done <<END
+1:2:3
+x:y:z
+END
 printf 'x:y:z\n' > "$work/fields"
 fields=$(cat "$work/fields"); IFS=:; set -- $fields; unset IFS
 echo "IFS split: $1 $2 $3 ($#)"

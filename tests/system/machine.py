@@ -305,6 +305,11 @@ class Machine:
         except OSError:
             self._qemu_gone("cannot type on the serial console")
 
+    def send_ctrl(self, key):
+        """Type Ctrl-KEY (send_ctrl("c") is Ctrl-C, byte 0x03; "]" is the
+        console's escape key, 0x1d)."""
+        self.send(bytes([ord(key.upper()) & 0x1f]))
+
     def command(self, line, timeout=10):
         """Type a command line and Enter; return its output.
 

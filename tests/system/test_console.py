@@ -5,7 +5,7 @@ from iso import build_iso
 from machine import Machine
 
 COMMANDS = ["help", "meminfo", "buddyinfo", "slabinfo", "page", "memmap", "log", "loglevel",
-            "mcelog", "mce-inject", "inject", "hwpoison", "sysctl", "cache", "sync", "ls", "run", "ps", "kill", "vm",
+            "mcelog", "mce-inject", "inject", "hwpoison", "sysctl", "cache", "sync", "ls", "run", "ps", "kill", "fg", "sh", "vm",
             "blk", "selftest", "poweroff"]
 
 

@@ -1,6 +1,6 @@
 /*
- * Host builds of the page cache (Makefile: PAGECACHE_UNIT_OBJS) include
- * this first, in place of kernel/x86.h: the page cache switches
+ * Host builds of the page cache (Makefile: PAGECACHE_UNIT_OBJS) and the
+ * line discipline include this first, in place of kernel/x86.h: the page cache switches
  * interrupts off around its index, which user mode cannot do (cli
  * faults) and a host test does not need (it has no interrupts).
  */
@@ -8,6 +8,11 @@
 #define KERNEL_X86_H
 
 #include "lib/types.h"
+
+static inline bool irqs_disabled(void)
+{
+	return false;
+}
 
 static inline bool irq_save(void)
 {
@@ -17,6 +22,14 @@ static inline bool irq_save(void)
 static inline void irq_restore(bool was_on)
 {
 	(void)was_on;
+}
+
+static inline void cli(void)
+{
+}
+
+static inline void sti(void)
+{
 }
 
 #endif

@@ -13,11 +13,14 @@
 #include "kernel/printk.h"
 #include "kernel/waitqueue.h"
 #include "mce/mce.h"
+#include "kernel/proc.h"
 #include "mm/buddy.h"
+#include "mm/memblock.h"
 #include "mm/fault.h"
 #include "mm/rmap.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
+#include "mm/vmscan.h"
 
 uintptr_t page_offset_base;
 struct page *mem_map;
@@ -117,6 +120,7 @@ void wake_up(struct wait_queue_head *wq)
 void init_waitqueue_head(struct wait_queue_head *wq)
 {
 	INIT_LIST_HEAD(&wq->sleepers);
+	INIT_LIST_HEAD(&wq->entries);
 }
 
 void kprintf(const char *fmt, ...)
@@ -227,6 +231,32 @@ uint64_t host_now_ns;
 void __mark_inode_dirty(struct inode *inode, unsigned int flags)
 {
 	inode->i_state |= flags;
+}
+
+/* The host's memory is all RAM (mm/memblock.c). */
+bool memblock_is_memory(phys_addr_t addr)
+{
+	return addr < (phys_addr_t)HOST_PAGES << PAGE_SHIFT;
+}
+
+/* Task references (kernel/proc.c). */
+void get_task_struct(struct proc *t)
+{
+	t->usage++;
+}
+
+void put_task_struct(struct proc *t)
+{
+	t->usage--;
+}
+
+/* Direct reclaim (mm/vmscan.c), for the tests that do not link it:
+ * nothing to reclaim. */
+__attribute__((weak)) unsigned long try_to_free_pages(gfp_t gfp_mask, unsigned int order)
+{
+	(void)gfp_mask;
+	(void)order;
+	return 0;
 }
 
 void wakeup_flusher_threads(void)

@@ -52,21 +52,6 @@ static struct {
 	struct proc *told[4]; /* the first few, in order */
 } last_signal;
 
-bool memblock_is_memory(phys_addr_t addr)
-{
-	return addr < (phys_addr_t)HOST_PAGES << PAGE_SHIFT;
-}
-
-void get_task_struct(struct proc *t)
-{
-	t->usage++;
-}
-
-void put_task_struct(struct proc *t)
-{
-	t->usage--;
-}
-
 static void note_signal(struct proc *to, int sig, int code, uint64_t addr)
 {
 	last_signal.to = to;

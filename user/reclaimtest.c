@@ -1,0 +1,202 @@
+/*
+ * Reclaim under memory pressure (tests/system/test_reclaim.py):
+ *
+ *   reclaimtest write PATH MIB SEED [nosync]  write a pattern (in place if
+ *                                             PATH exists), fsync unless nosync
+ *   reclaimtest verify PATH MIB SEED          read it back and compare
+ *   reclaimtest anon MIB                      touch MIB of anonymous memory, check it
+ *   reclaimtest mapped PATH MIB SEED ANON [self]
+ *                                             map PATH, read every page; a child
+ *                                             (or this process) touches ANON MiB;
+ *                                             then the mapping must have lost
+ *                                             pages (pagemap) and read back the same
+ *   reclaimtest pfn PATH INDEX                print the frame that holds page
+ *                                             INDEX of PATH (pagemap)
+ *
+ * Each prints ok/FAIL lines and "reclaimtest: N failed".
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+
+#define MiB (1024UL * 1024)
+#define PAGE 4096UL
+#define CHUNK (64 * 1024UL)
+
+/* The pattern's 32-bit word at word index i: every word differs. */
+static uint32_t pattern_word(uint32_t seed, uint64_t i)
+{
+	uint64_t x = (i + 1) * 0x9e3779b97f4a7c15ULL ^ seed;
+
+	x ^= x >> 29;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	return (uint32_t)(x ^ (x >> 32));
+}
+
+static void fill(uint32_t *buf, size_t words, uint32_t seed, uint64_t first)
+{
+	for (size_t i = 0; i < words; i++)
+		buf[i] = pattern_word(seed, first + i);
+}
+
+/* The first word index in [first, first + words) that differs, or -1. */
+static long mismatch(const uint32_t *buf, size_t words, uint32_t seed, uint64_t first)
+{
+	for (size_t i = 0; i < words; i++)
+		if (buf[i] != pattern_word(seed, first + i))
+			return (long)i;
+	return -1;
+}
+
+static void do_write(const char *path, unsigned long mib, uint32_t seed, int sync)
+{
+	static uint32_t buf[CHUNK / 4];
+	int fd = open(path, O_WRONLY | O_CREAT, 0644);
+	int ok = fd >= 0;
+
+	for (unsigned long off = 0; ok && off < mib * MiB; off += CHUNK) {
+		fill(buf, CHUNK / 4, seed, off / 4);
+		ok = write(fd, buf, CHUNK) == (ssize_t)CHUNK;
+	}
+	if (ok && sync)
+		ok = fsync(fd) == 0;
+	check(ok, "the file is written");
+	if (fd >= 0)
+		close(fd);
+}
+
+static void do_verify(const char *path, unsigned long mib, uint32_t seed)
+{
+	static uint32_t buf[CHUNK / 4];
+	int fd = open(path, O_RDONLY);
+	int ok = fd >= 0;
+	long bad = -1;
+	unsigned long off;
+
+	for (off = 0; ok && bad < 0 && off < mib * MiB; off += CHUNK) {
+		ok = read(fd, buf, CHUNK) == (ssize_t)CHUNK;
+		if (ok)
+			bad = mismatch(buf, CHUNK / 4, seed, off / 4);
+	}
+	if (bad >= 0)
+		printf("reclaimtest: %s differs at byte %lu\n", path, off - CHUNK + (unsigned long)bad * 4);
+	check(ok && bad < 0, "the file reads back as written");
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Every page gets words of its own; all must read back. */
+static int touch_anon(unsigned long mib)
+{
+	size_t size = mib * MiB;
+	uint32_t *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (mem == MAP_FAILED)
+		return 0;
+	for (size_t p = 0; p < size / PAGE; p++)
+		fill(mem + p * PAGE / 4, 16, 7, p * 16);
+	for (size_t p = 0; p < size / PAGE; p++)
+		if (mismatch(mem + p * PAGE / 4, 16, 7, p * 16) >= 0)
+			return 0;
+	return munmap(mem, size) == 0;
+}
+
+/* How many of the pages at addr are in memory (pagemap bit 63). */
+static long pages_present(void *addr, size_t pages)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	long present = 0;
+
+	if (fd < 0)
+		return -1;
+	for (size_t i = 0; i < pages; i++) {
+		uint64_t entry;
+		off_t at = (off_t)(((uintptr_t)addr / PAGE + i) * 8);
+
+		if (pread(fd, &entry, 8, at) != 8) {
+			present = -1;
+			break;
+		}
+		present += (long)(entry >> 63);
+	}
+	close(fd);
+	return present;
+}
+
+static void do_pfn(const char *path, unsigned long index)
+{
+	int fd = open(path, O_RDONLY), pm = open("/proc/self/pagemap", O_RDONLY);
+	volatile char *map = fd < 0 ? MAP_FAILED
+				    : mmap(NULL, (index + 1) * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	uint64_t entry = 0;
+
+	if (map != MAP_FAILED)
+		(void)map[index * PAGE]; /* in the cache and mapped */
+	check(map != MAP_FAILED && pm >= 0 &&
+	      pread(pm, &entry, 8, (off_t)((uintptr_t)map / PAGE + index) * 8) == 8 &&
+	      (entry >> 63), "the page is mapped");
+	printf("reclaimtest: pfn %#llx\n", (unsigned long long)(entry & ((1ULL << 55) - 1)));
+}
+
+/* A child makes the pressure, or - self - this process, faulting in
+ * anonymous pages while its own file pages are reclaimed. */
+static int pressure(unsigned long anon, int self)
+{
+	int status = -1;
+
+	if (self)
+		return touch_anon(anon);
+	pid_t child = fork();
+	if (child == 0) /* it maps the file too, and faults the whole time */
+		_exit(touch_anon(anon) ? 0 : 1);
+	return child > 0 && waitpid(child, &status, 0) == child && status == 0;
+}
+
+static void do_mapped(const char *path, unsigned long mib, uint32_t seed, unsigned long anon,
+		      int self)
+{
+	size_t size = mib * MiB, pages = size / PAGE;
+	int fd = open(path, O_RDONLY);
+	uint32_t *map = fd < 0 ? MAP_FAILED : mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	check(map != MAP_FAILED, "the file is mapped");
+	if (map == MAP_FAILED)
+		return;
+	check(mismatch(map, size / 4, seed, 0) < 0, "the mapping reads as written");
+	check(pages_present(map, pages) == (long)pages, "every page of it is mapped");
+	check(pressure(anon, self), "anonymous memory touched and read back");
+	long present = pages_present(map, pages);
+	printf("reclaimtest: %ld of %zu mapped pages still present\n", present, pages);
+	check(present >= 0 && present < (long)pages, "reclaim unmapped pages of the mapping");
+	check(mismatch(map, size / 4, seed, 0) < 0, "they fault back in with the same contents");
+	munmap(map, size);
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 5 && !strcmp(argv[1], "write"))
+		do_write(argv[2], strtoul(argv[3], NULL, 0), (uint32_t)strtoul(argv[4], NULL, 0),
+			 !(argc > 5 && !strcmp(argv[5], "nosync")));
+	else if (argc == 5 && !strcmp(argv[1], "verify"))
+		do_verify(argv[2], strtoul(argv[3], NULL, 0), (uint32_t)strtoul(argv[4], NULL, 0));
+	else if (argc == 3 && !strcmp(argv[1], "anon"))
+		check(touch_anon(strtoul(argv[2], NULL, 0)), "anonymous memory touched and read back");
+	else if ((argc == 6 || argc == 7) && !strcmp(argv[1], "mapped"))
+		do_mapped(argv[2], strtoul(argv[3], NULL, 0), (uint32_t)strtoul(argv[4], NULL, 0),
+			  strtoul(argv[5], NULL, 0), argc == 7 && !strcmp(argv[6], "self"));
+	else if (argc == 4 && !strcmp(argv[1], "pfn"))
+		do_pfn(argv[2], strtoul(argv[3], NULL, 0));
+	else {
+		fprintf(stderr, "usage: reclaimtest write|verify|anon|mapped|pfn ...\n");
+		return 2;
+	}
+	printf("reclaimtest: %d failed\n", failures);
+	return failures != 0;
+}
