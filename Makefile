@@ -22,7 +22,7 @@ CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
            -O2 -g -Wall -Wextra -Werror -I.
 LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
-KERNEL_C   := $(wildcard kernel/*.c mm/*.c mce/*.c fs/*.c fs/*/*.c lib/*.c block/*.c drivers/*.c \
+KERNEL_C   := $(wildcard kernel/*.c mm/*.c ipc/*.c mce/*.c fs/*.c fs/*/*.c lib/*.c block/*.c drivers/*.c \
                         drivers/*/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm kernel/*.asm)
 OBJS := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
@@ -73,6 +73,7 @@ $(filter-out $(BUILD)/user/hello-pie,$(USER_PROGS)): user/check.h
 # The benchmarks (tests/bench/run.sh) share a clock and a report format.
 $(filter $(BUILD)/user/bench-%,$(USER_PROGS)): user/bench.h
 $(BUILD)/user/mce-inject: user/mce_parse.h
+$(BUILD)/user/shmemtest $(BUILD)/user/sysvshmtest: user/touch.h
 
 $(BUILD)/user/hello-pie: user/hello.c Makefile
 	@mkdir -p $(dir $@)
@@ -121,8 +122,11 @@ $(BUILD)/antidote.iso: $(BUILD)/kernel.elf $(INITRAMFS) boot/grub.cfg Makefile
 
 # The disk: an ext2 file system (4 KiB blocks, no journal) made by
 # Debian's mke2fs from a root directory: /bin holds what the initramfs
-# holds (every user program and the EXTRA=DIR files), and the usual empty
-# directories, /tmp writable by all (1777). Everything is owned by root
+# holds (every user program and the EXTRA=DIR files), Debian's static
+# busybox as /bin/busybox with a symbolic link for each of its applets
+# (/bin/sh -> busybox; a user program of the same name, init or sleep,
+# keeps its place), and the usual empty directories, /tmp writable by
+# all (1777). Everything is owned by root
 # (fakeroot when we are not root). A fixed UUID, hash seed and clock make
 # the same files give the same image.
 #
@@ -135,13 +139,23 @@ $(BUILD)/antidote.iso: $(BUILD)/kernel.elf $(INITRAMFS) boot/grub.cfg Makefile
 DISK_FRESH := $(BUILD)/disk-fresh.img
 DISK_SIZE  := 64M
 DISK_UUID  := 5e1f1a3c-0b1d-4e5f-9a0b-6c7d8e9fa0b1
+BUSYBOX    := /bin/busybox
+SHELL_TESTS := $(wildcard tests/shell/*.sh)
 FAKEROOT   := $(if $(filter 0,$(shell id -u)),,fakeroot)
 
-$(DISK_FRESH): $(INITRAMFS) Makefile
+$(DISK_FRESH): $(INITRAMFS) $(BUSYBOX) $(SHELL_TESTS) Makefile
 	@echo "  MKE2FS  $@"
 	@set -e; dir=$(BUILD)/root.d; rm -rf $$dir; \
 	mkdir -p $$dir/bin $$dir/tmp $$dir/home $$dir/proc $$dir/sys $$dir/dev $$dir/mnt $$dir/etc; \
 	cp -p $(BUILD)/initramfs.d/bin/* $$dir/bin/; \
+	cp -p $(BUSYBOX) $$dir/bin/busybox; \
+	mkdir -p $$dir/tests/shell; cp -p $(SHELL_TESTS) $$dir/tests/shell/; \
+	printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'user:x:1000:1000:user:/home:/bin/sh' \
+		'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' >$$dir/etc/passwd; \
+	printf '%s\n' 'root:x:0:' 'user:x:1000:' 'nogroup:x:65534:' >$$dir/etc/group; \
+	for applet in $$($(BUSYBOX) --list); do \
+		[ -e $$dir/bin/$$applet ] || { ln -s busybox $$dir/bin/$$applet; touch -h -d @1 $$dir/bin/$$applet; }; \
+	done; \
 	chmod 755 $$dir $$dir/*; chmod 1777 $$dir/tmp; touch -d @1 $$dir $$dir/*; \
 	rm -f $@.new; \
 	$(FAKEROOT) sh -c 'chown -R 0:0 $$0 && E2FSPROGS_FAKE_TIME=1 mke2fs -q -t ext2 -b 4096 \
@@ -232,7 +246,10 @@ $(BUILD)/unit/test_ext2 $(BUILD)/unit/test_ext2_super $(BUILD)/unit/test_ext2_ra
 UNIT_EXTRA_OBJS := $(EXT2_UNIT_OBJS) $(BUILD)/unit/fs/libfs.o \
                    $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/soft-offline.o $(PAGECACHE_UNIT_OBJS) \
                    $(BUILD)/unit/mm/fault.o $(BUILD)/unit/mm/hwpoison-filter.o \
-                   $(BUILD)/unit/mce/genpool.o $(BUILD)/unit/drivers/tty/n_tty.o
+                   $(BUILD)/unit/mce/genpool.o $(BUILD)/unit/drivers/tty/n_tty.o \
+                   $(BUILD)/unit/ipc/util.o $(BUILD)/unit/kernel/cred.o
+# System V IPC's tables and the credentials, with a fake current task.
+$(BUILD)/unit/test_ipc: $(BUILD)/unit/ipc/util.o $(BUILD)/unit/kernel/cred.o
 # The machine-check record pool is linked into its own test only: it calls
 # back into mce/core.c, which that test stands in for.
 $(BUILD)/unit/test_mce: $(BUILD)/unit/mce/genpool.o
@@ -257,10 +274,12 @@ system-test: deps all
 	@$(PYTHON) tests/run_tests.py --system-only --order=$(ORDER)
 
 # Debian packages, installed only when a tool is missing.
+# busybox-static: the shell and tools of the disk image (/bin/busybox).
 # grub-efi-amd64-bin and ovmf: only tests/system/test_badram.py boots
 # with UEFI, where GRUB can report defective RAM.
 DEB_PACKAGES := nasm qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
-                python3-pytest musl-tools e2fsprogs grub-efi-amd64-bin ovmf cpio fakeroot
+                python3-pytest musl-tools e2fsprogs grub-efi-amd64-bin ovmf cpio fakeroot \
+                busybox-static
 deps:
 	@missing=""; \
 	command -v nasm >/dev/null || missing=1; \
@@ -274,6 +293,7 @@ deps:
 	command -v musl-gcc >/dev/null || missing=1; \
 	command -v cpio >/dev/null || missing=1; \
 	command -v mkfs.ext4 >/dev/null || missing=1; \
+	[ -x $(BUSYBOX) ] || missing=1; \
 	[ "$$(id -u)" = 0 ] || command -v fakeroot >/dev/null || missing=1; \
 	$(PYTHON) -c 'import pytest' 2>/dev/null || missing=1; \
 	if [ -n "$$missing" ]; then \

@@ -8,6 +8,7 @@
 #include "fs/file.h"
 #include "fs/internal.h"
 #include "fs/stat.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
@@ -70,7 +71,9 @@ long sys_truncate(uint64_t upath, uint64_t length)
 
 	if (err)
 		return err;
-	err = truncate_path(&path, (int64_t)length);
+	err = inode_permission(path.dentry->d_inode, MAY_WRITE);
+	if (!err)
+		err = truncate_path(&path, (int64_t)length);
 	path_put(&path);
 	return err;
 }
@@ -86,12 +89,47 @@ long sys_ftruncate(uint64_t fd, uint64_t length)
 	return truncate_path(&f->f_path, (int64_t)length);
 }
 
+/* Who may change what (Linux: setattr_prepare): the owner, or root, the
+ * mode and the times; chown to another user is root's, and to another
+ * group the owner's only if it is one of theirs. chmod by someone not in
+ * the file's group drops the set-group-id bit. Setting the times to now
+ * needs only write permission. */
+static long setattr_prepare(struct inode *inode, struct iattr *attr)
+{
+	bool owner = current_cred()->fsuid == inode->i_uid;
+
+	if ((attr->ia_valid & ATTR_UID) && !(owner && attr->ia_uid == inode->i_uid) &&
+	    !capable(CAP_CHOWN))
+		return -EPERM;
+	if ((attr->ia_valid & ATTR_GID) &&
+	    !(owner && (attr->ia_gid == inode->i_gid || in_group_p(attr->ia_gid))) &&
+	    !capable(CAP_CHOWN))
+		return -EPERM;
+	if (attr->ia_valid & ATTR_MODE) {
+		if (!owner && !capable(CAP_FOWNER))
+			return -EPERM;
+		kgid_t gid = attr->ia_valid & ATTR_GID ? attr->ia_gid : inode->i_gid;
+		if (!in_group_p(gid) && !capable(CAP_FSETID))
+			attr->ia_mode &= ~S_ISGID;
+	}
+	if ((attr->ia_valid & (ATTR_ATIME | ATTR_MTIME)) && !owner && !capable(CAP_FOWNER)) {
+		if (attr->ia_valid & ATTR_TIMES_SET)
+			return -EPERM;
+		return inode_permission(inode, MAY_WRITE);
+	}
+	return 0;
+}
+
 static long setattr_path(const struct path *path, struct iattr *attr)
 {
 	if (path_readonly(path))
 		return -EROFS;
+	long err = setattr_prepare(path->dentry->d_inode, attr);
+	if (err)
+		return err;
+	attr->ia_valid &= ~ATTR_TIMES_SET;
 	inode_lock(path->dentry->d_inode);
-	long err = notify_change(path->dentry, attr);
+	err = notify_change(path->dentry, attr);
 	inode_unlock(path->dentry->d_inode);
 	return err;
 }
@@ -214,7 +252,7 @@ static long utime_one(const struct user_timespec *t, unsigned int bit, struct ti
 	if (t->tv_nsec != UTIME_NOW && (t->tv_nsec < 0 || t->tv_nsec > 999999999))
 		return -EINVAL;
 	*out = t->tv_nsec == UTIME_NOW ? now : (struct timespec64){ t->tv_sec, (long)t->tv_nsec };
-	attr->ia_valid |= bit;
+	attr->ia_valid |= bit | (t->tv_nsec == UTIME_NOW ? 0 : ATTR_TIMES_SET);
 	return 0;
 }
 

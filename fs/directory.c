@@ -78,13 +78,17 @@ static void unlock_name(struct name_in_dir *n)
 }
 
 /* What making a new name needs: the name free, the file system
- * writable, the operation there. */
+ * writable, write and search permission on the directory, the
+ * operation there. */
 static long may_create(struct name_in_dir *n, const void *op)
 {
 	if (n->dentry->d_inode)
 		return -EEXIST;
 	if (readonly(n->parent.mnt))
 		return -EROFS;
+	long err = may_create_in(n->parent.dentry->d_inode);
+	if (err)
+		return err;
 	return op ? 0 : -EPERM;
 }
 
@@ -244,13 +248,16 @@ static long remove_name(struct name_in_dir *n, bool dir_wanted)
 		return -EROFS;
 	if (is_mountpoint(n->dentry))
 		return -EBUSY;
+	long err = may_delete(dir, inode);
+	if (err)
+		return err;
 	int (*op)(struct inode *, struct dentry *) = dir_wanted ? dir->i_op->rmdir
 								: dir->i_op->unlink;
 	if (!op)
 		return -EPERM;
 	if (dir_wanted)
 		shrink_dcache_parent(n->dentry);
-	long err = op(dir, n->dentry);
+	err = op(dir, n->dentry);
 	if (!err)
 		d_delete(n->dentry);
 	return err;
@@ -333,6 +340,12 @@ static long rename_checks(struct rename_names *r, unsigned int flags)
 		return -EROFS;
 	if (is_mountpoint(r->old_dentry) || is_mountpoint(r->new_dentry))
 		return -EBUSY;
+	long err = may_delete(r->old_parent.dentry->d_inode, old_inode);
+	if (!err)
+		err = new_inode ? may_delete(r->new_parent.dentry->d_inode, new_inode) :
+				  may_create_in(r->new_parent.dentry->d_inode);
+	if (err)
+		return err;
 	return r->old_parent.dentry->d_inode->i_op->rename ? 0 : -EPERM;
 }
 

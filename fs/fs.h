@@ -125,6 +125,7 @@ static inline void inode_unlock_shared(struct inode *inode)
 #define ATTR_ATIME 16u
 #define ATTR_MTIME 32u
 #define ATTR_CTIME 64u
+#define ATTR_TIMES_SET 0x10000u /* utimensat gave a time, not "now" (checks only) */
 
 struct iattr {
 	unsigned int ia_valid; /* ATTR_* */

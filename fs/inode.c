@@ -7,6 +7,8 @@
  * from the disk before anyone else may use it.
  */
 #include "fs/fs.h"
+#include "fs/stat.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/timekeeping.h"
 #include "lib/string.h"
@@ -216,10 +218,23 @@ void clear_nlink(struct inode *inode)
 	inode->i_nlink = 0;
 }
 
+/* A new file is its creator's (fsuid, fsgid), except that a directory
+ * with the set-group-id bit gives its group to what is made in it (and
+ * the bit to subdirectories), as in Linux. */
 void inode_init_owner(struct inode *inode, const struct inode *dir, umode_t mode)
 {
-	inode->i_uid = 0; /* everything runs as root */
-	inode->i_gid = dir ? dir->i_gid : 0;
+	const struct cred *cred = current_cred();
+
+	inode->i_uid = cred->fsuid;
+	if (dir && (dir->i_mode & S_ISGID)) {
+		inode->i_gid = dir->i_gid;
+		if (S_ISDIR(mode))
+			mode |= S_ISGID;
+		else if ((mode & S_ISGID) && !in_group_p(inode->i_gid) && !capable(CAP_FSETID))
+			mode &= ~S_ISGID;
+	} else {
+		inode->i_gid = cred->fsgid;
+	}
 	inode->i_mode = mode;
 }
 

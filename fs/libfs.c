@@ -104,8 +104,9 @@ int simple_setattr(struct dentry *dentry, struct iattr *attr)
 {
 	struct inode *inode = dentry->d_inode;
 
-	if (attr->ia_valid & ATTR_SIZE)
-		return -EPERM; /* these files have no size of their own to change */
+	/* ATTR_SIZE: the files that come here (proc, sysfs, debugfs) have no
+	 * size of their own, and Linux lets O_TRUNC "truncate" them to
+	 * nothing: `echo 1 > /proc/sys/vm/...` opens with O_TRUNC. */
 	if (attr->ia_valid & ATTR_MODE)
 		inode->i_mode = (inode->i_mode & S_IFMT) | (attr->ia_mode & S_IALLUGO);
 	if (attr->ia_valid & ATTR_UID)

@@ -22,6 +22,7 @@
 #include "fs/fs_struct.h"
 #include "fs/internal.h"
 #include "fs/stat.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/proc.h"
 #include "lib/err.h"
@@ -39,6 +40,63 @@ struct nameidata {
 static bool is_dir(const struct dentry *d)
 {
 	return d->d_inode && S_ISDIR(d->d_inode->i_mode);
+}
+
+#define S_IXUGO 0111
+
+/* The mode bits alone: the owner's if we own it, else the group's if
+ * it is one of ours, else the others' (Linux: acl_permission_check). */
+static int acl_permission_check(const struct inode *inode, int mask)
+{
+	const struct cred *cred = current_cred();
+	unsigned int mode = inode->i_mode;
+
+	if (cred->fsuid == inode->i_uid)
+		mode >>= 6;
+	else if (in_group_p(inode->i_gid))
+		mode >>= 3;
+	return (mask & ~mode & 7) ? -EACCES : 0;
+}
+
+/* Root's overrides: any access to a directory; reading and writing any
+ * file; running one only if some x bit is set. */
+static int generic_permission(const struct inode *inode, int mask)
+{
+	if (!acl_permission_check(inode, mask))
+		return 0;
+	if (S_ISDIR(inode->i_mode)) {
+		if (!(mask & MAY_WRITE) && capable(CAP_DAC_READ_SEARCH))
+			return 0;
+		return capable(CAP_DAC_OVERRIDE) ? 0 : -EACCES;
+	}
+	if (mask == MAY_READ && capable(CAP_DAC_READ_SEARCH))
+		return 0;
+	if ((!(mask & MAY_EXEC) || (inode->i_mode & S_IXUGO)) && capable(CAP_DAC_OVERRIDE))
+		return 0;
+	return -EACCES;
+}
+
+int inode_permission(struct inode *inode, int mask)
+{
+	return generic_permission(inode, mask);
+}
+
+int may_create_in(struct inode *dir)
+{
+	return inode_permission(dir, MAY_WRITE | MAY_EXEC);
+}
+
+int may_delete(struct inode *dir, struct inode *victim)
+{
+	kuid_t fsuid = current_cred()->fsuid;
+	int err = may_create_in(dir);
+
+	if (err)
+		return err;
+	if ((dir->i_mode & S_ISVTX) && fsuid != victim->i_uid && fsuid != dir->i_uid &&
+	    !capable(CAP_FOWNER))
+		return -EPERM; /* /tmp: another user's file */
+	return 0;
 }
 
 /* Go down into whatever is mounted on path, as far as it goes. */
@@ -157,6 +215,9 @@ static int walk(struct nameidata *nd, const char *name, unsigned int flags)
 			return -ENAMETOOLONG;
 		bool last = !*end;
 		bool trailing_slash = *end == '/';
+		int err = inode_permission(nd->path.dentry->d_inode, MAY_EXEC); /* may_lookup */
+		if (err)
+			return err;
 		if (len == 1 && name[0] == '.') {
 			name = end;
 			continue;
@@ -180,7 +241,7 @@ static int walk(struct nameidata *nd, const char *name, unsigned int flags)
 		name = end;
 		if (S_ISLNK(d->d_inode->i_mode) &&
 		    (!last || trailing_slash || (flags & LOOKUP_FOLLOW))) {
-			int err = follow_link(nd, &parent, LOOKUP_FOLLOW);
+			err = follow_link(nd, &parent, LOOKUP_FOLLOW);
 			if (parent.dentry)
 				path_put(&parent);
 			if (err)

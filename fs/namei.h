@@ -30,6 +30,22 @@ int filename_parentat(int dfd, const char *name, struct path *parent, struct qst
 struct dentry *lookup_one_qstr(const struct qstr *name, struct dentry *dir);
 /* Go down into what is mounted on path. */
 void follow_mount(struct path *path);
+/* What a permission check asks for (Linux's values). */
+#define MAY_EXEC 0x01
+#define MAY_WRITE 0x02
+#define MAY_READ 0x04
+
+/* May current (its fsuid, fsgid and groups) access inode as mask asks?
+ * The owner's, the group's or the others' mode bits decide; root
+ * passes, except that a file needs an x bit for MAY_EXEC. 0 or -EACCES
+ * (Linux: inode_permission, generic_permission). */
+int inode_permission(struct inode *inode, int mask);
+/* May current make or remove a name in dir (write and search on it),
+ * and remove victim from it (a sticky directory: only its owner, the
+ * directory's, or root)? 0, -EACCES or -EPERM (Linux: may_create,
+ * may_delete). victim NULL: making a name. */
+int may_create_in(struct inode *dir);
+int may_delete(struct inode *dir, struct inode *victim);
 /* The absolute path of path, at the end of buf. */
 char *d_path(const struct path *path, char *buf, int buflen);
 

@@ -10,6 +10,7 @@
 #include "fs/fs_struct.h"
 #include "fs/namei.h"
 #include "fs/stat.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
@@ -125,6 +126,18 @@ long vfs_open_path(const struct path *path, unsigned int flags, struct file **ou
 	return 0;
 }
 
+/* The permission an open asks for: reading, writing (O_TRUNC writes
+ * too), both. A file the open itself created is not checked (Linux:
+ * may_open; its mode may allow its creator nothing). */
+static long may_open(struct inode *inode, unsigned int flags)
+{
+	unsigned int acc = flags & O_ACCMODE;
+	int mask = (acc != O_WRONLY ? MAY_READ : 0) | (acc != O_RDONLY ? MAY_WRITE : 0) |
+		   (flags & O_TRUNC ? MAY_WRITE : 0);
+
+	return inode_permission(inode, mask);
+}
+
 /* O_CREAT: find or make the last component in its directory. */
 static long open_create(int dirfd, const char *name, unsigned int flags, umode_t mode,
 			struct path *path, bool *created)
@@ -149,7 +162,7 @@ static long open_create(int dirfd, const char *name, unsigned int flags, umode_t
 			err = -EROFS;
 		else if (!dir->i_op->create)
 			err = -EACCES;
-		else
+		else if (!(err = may_create_in(dir)))
 			err = dir->i_op->create(dir, d, S_IFREG | (mode & ~current->fs->umask & 07777),
 						flags & O_EXCL);
 		*created = !err;
@@ -196,7 +209,9 @@ long vfs_open_at(int dirfd, const char *name, unsigned int flags, umode_t mode, 
 		err = -ENOTDIR;
 	else if ((flags & O_CREAT) && is_dir_inode(inode))
 		err = -EISDIR;
-	else
+	else if (!created)
+		err = may_open(inode, flags);
+	if (!err)
 		err = vfs_open_path(&path, created ? flags & ~O_TRUNC : flags, f);
 	path_put(&path);
 	return err;
@@ -275,11 +290,15 @@ long sys_creat(uint64_t upath, uint64_t mode)
 	return sys_openat((uint64_t)AT_FDCWD, upath, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }
 
+/* The new working directory must be one we may search (EACCES). */
 static long set_pwd(struct path *path)
 {
-	if (!is_dir_inode(path->dentry->d_inode)) {
+	struct inode *inode = path->dentry->d_inode;
+	long err = is_dir_inode(inode) ? inode_permission(inode, MAY_EXEC) : -ENOTDIR;
+
+	if (err) {
 		path_put(path);
-		return -ENOTDIR;
+		return err;
 	}
 	set_fs_pwd(current->fs, path); /* the reference passes */
 	return 0;
@@ -336,27 +355,38 @@ long sys_umask(uint64_t mask)
 #define R_OK 4
 #define AT_EACCESS 0x200
 
-/* access, faccessat, faccessat2. Everyone is root: a file can be read
- * and written, and executed if any execute bit is set (or it is a
- * directory) - but not written on a read-only file system. */
+/* access, faccessat, faccessat2: the permission checks open and exec
+ * make (R_OK, W_OK, X_OK are MAY_READ, MAY_WRITE, MAY_EXEC), with the
+ * real user and group ids unless AT_EACCESS (Linux: do_faccessat
+ * overrides the credentials), and no writing on a read-only file system. */
 long sys_faccessat2(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t flags)
 {
 	struct path path;
+	const struct cred *old = NULL;
 
 	if (mode & ~(uint64_t)(R_OK | W_OK | X_OK))
 		return -EINVAL;
 	if (flags & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
+	if (!(flags & AT_EACCESS)) {
+		struct cred *real = prepare_creds();
+		if (!real)
+			return -ENOMEM;
+		real->fsuid = real->uid;
+		real->fsgid = real->gid;
+		old = override_creds(real);
+	}
 	long err = user_path_at((int)dirfd, upath, flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW,
 				&path);
-	if (err)
-		return err;
-	struct inode *inode = path.dentry->d_inode;
-	if ((mode & X_OK) && !S_ISDIR(inode->i_mode) && !(inode->i_mode & 0111))
-		err = -EACCES;
-	else if ((mode & W_OK) && needs_writable_fs(inode) && mnt_is_readonly(path.mnt))
-		err = -EROFS;
-	path_put(&path);
+	if (!err) {
+		struct inode *inode = path.dentry->d_inode;
+		err = mode ? inode_permission(inode, (int)mode) : 0;
+		if (!err && (mode & W_OK) && needs_writable_fs(inode) && mnt_is_readonly(path.mnt))
+			err = -EROFS;
+		path_put(&path);
+	}
+	if (old)
+		revert_creds(old);
 	return err;
 }
 

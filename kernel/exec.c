@@ -16,7 +16,9 @@
  *   rsp-> argc                                   (rsp is 16-byte aligned)
  */
 #include "kernel/exec.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
+#include "kernel/random.h"
 #include "kernel/timer.h"
 #include "kernel/uaccess.h"
 #include "lib/string.h"
@@ -191,14 +193,6 @@ static unsigned long push_strings(struct mm_struct *mm, unsigned long *sp, int n
 	return *sp;
 }
 
-static uint64_t random_seed(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (((uint64_t)hi << 32) | lo) ^ (jiffies * 0x9e3779b97f4a7c15ULL);
-}
-
 static long build_stack(struct mm_struct *mm, int argc, char *const argv[], int envc,
 			char *const envp[], const char *name, const uint64_t *aux, int naux,
 			struct trapframe *tf)
@@ -222,7 +216,9 @@ static long build_stack(struct mm_struct *mm, int argc, char *const argv[], int 
 	vec[n++] = 0;
 	n += envc;
 	vec[n++] = 0;
-	uint64_t seed[2] = { random_seed(), random_seed() * 31 };
+	uint64_t seed[2];
+
+	get_random_bytes(seed, sizeof(seed));
 	sp = (sp - sizeof(seed)) & ~15UL;
 	random = sp;
 	if (copy_to_mm(mm, random, seed, sizeof(seed)))
@@ -249,6 +245,7 @@ long exec_program(struct mm_struct *mm, const struct exec_image *image, int argc
 {
 	unsigned long bias = 0, end = 0;
 	const char *name = image->name;
+	const struct cred *cred = current_cred(); /* the new program's (a child inherits ours) */
 	long err;
 
 	if (argc > MAX_ARG_STRINGS || envc > MAX_ARG_STRINGS)
@@ -276,7 +273,8 @@ long exec_program(struct mm_struct *mm, const struct exec_image *image, int argc
 	const uint64_t aux[] = {
 		AT_PHDR, phdr_address(eh, ph, bias), AT_PHENT, sizeof(struct elf64_phdr),
 		AT_PHNUM, eh->e_phnum, AT_PAGESZ, PAGE_SIZE, AT_BASE, 0, AT_FLAGS, 0,
-		AT_ENTRY, eh->e_entry + bias, AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0,
+		AT_ENTRY, eh->e_entry + bias, AT_UID, cred->uid, AT_EUID, cred->euid,
+		AT_GID, cred->gid, AT_EGID, cred->egid,
 		AT_SECURE, 0, AT_CLKTCK, HZ, AT_RANDOM, 0, AT_EXECFN, 0, AT_NULL, 0,
 	};
 	err = build_stack(mm, argc, argv, envc, envp, name, aux, ARRAY_SIZE(aux), tf);

@@ -76,6 +76,8 @@ long find_program(const char *path, struct exec_image *image)
 	if (!S_ISREG(inode->i_mode) || !inode->i_fop->mmap)
 		err = -EACCES; /* Linux: a directory or a device is not executable */
 	else
+		err = inode_permission(inode, MAY_EXEC); /* even root needs an x bit */
+	if (!err)
 		err = vfs_open_path(&p, O_RDONLY, &file);
 	path_put(&p);
 	if (err)

@@ -10,6 +10,7 @@
  */
 #include "fs/fdtable.h"
 #include "fs/fs_struct.h"
+#include "ipc/sem.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/pgrp.h"
@@ -210,6 +211,8 @@ void do_exit(int status)
 	p->files = NULL;
 	put_fs_struct(p->fs);
 	p->fs = NULL;
+	if (group_dead)
+		exit_sem(p->signal); /* the group's SEM_UNDO adjustments (ipc/sem.c) */
 	cli();
 	if (group_dead)
 		pgrp_exit(p); /* our group, or our children's, may be orphaned now */

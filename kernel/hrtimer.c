@@ -14,6 +14,7 @@
  */
 #include "kernel/hrtimer.h"
 #include "kernel/lapic.h"
+#include "kernel/proc.h"
 #include "kernel/timekeeping.h"
 #include "kernel/timer.h"
 #include "kernel/tsc.h"
@@ -124,4 +125,29 @@ void hrtimer_init_sleeper(struct hrtimer_sleeper *sl, enum hrtimer_base_type bas
 {
 	hrtimer_init(&sl->timer, base, hrtimer_wakeup);
 	init_waitqueue_head(&sl->wq);
+}
+
+/* The timer of schedule_hrtimeout_on: it takes its task out of whatever
+ * queue it sleeps on. */
+struct hrtimeout {
+	struct hrtimer timer;
+	struct proc *task;
+};
+
+static void hrtimeout_fn(struct hrtimer *timer)
+{
+	proc_wake(container_of(timer, struct hrtimeout, timer)->task);
+}
+
+void schedule_hrtimeout_on(struct wait_queue_head *wq, uint64_t deadline)
+{
+	struct hrtimeout t = { .task = current };
+
+	hrtimer_init(&t.timer, HRTIMER_BASE_MONOTONIC, hrtimeout_fn);
+	if (!signal_pending(current) && ktime_get_ns() < deadline) {
+		if (deadline != (uint64_t)KTIME_MAX)
+			hrtimer_start(&t.timer, deadline);
+		sleep_on(wq);
+	}
+	hrtimer_cancel(&t.timer);
 }

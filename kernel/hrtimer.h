@@ -35,6 +35,11 @@ void hrtimer_start(struct hrtimer *timer, uint64_t expires);
 /* Take a timer off the queue if it has not fired yet. */
 void hrtimer_cancel(struct hrtimer *timer);
 void hrtimer_init_sleeper(struct hrtimer_sleeper *sl, enum hrtimer_base_type base);
+/* Sleep once on wq, until a wake-up, a signal or `deadline` (ns on
+ * CLOCK_MONOTONIC; KTIME_MAX: none) - at once back if a signal is
+ * pending or the deadline passed. Call with interrupts off, after
+ * checking the condition (Linux: schedule_hrtimeout). */
+void schedule_hrtimeout_on(struct wait_queue_head *wq, uint64_t deadline);
 
 /* Run every timer that is due and program the next interrupt: from the
  * local APIC timer's interrupt and, in case it is late or absent, from

@@ -12,6 +12,7 @@
 #include "fs/fdtable.h"
 #include "fs/fs_struct.h"
 #include "fs/init.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/cmdline.h"
 #include "kernel/exec.h"
@@ -119,6 +120,7 @@ bool new_thread_group(struct proc *p)
 	INIT_LIST_HEAD(&sig->thread_head);
 	list_add_tail(&p->thread_node, &sig->thread_head);
 	init_waitqueue_head(&sig->wait_chldexit);
+	copy_rlimits(sig, current);
 	p->signal = sig;
 	p->tgid = p->pid;
 	p->group_leader = p;
@@ -158,6 +160,7 @@ struct proc *alloc_task(const char *name, void (*start)(void))
 	p->kstack = page_address(stack);
 	nr_kernel_stacks++;
 	p->start_time = ktime_get_ns();
+	p->cred = get_cred(current ? current->cred : &init_cred);
 
 	char *sp = (char *)p->kstack + KSTACK_SIZE;
 	sp -= sizeof(struct trapframe);
@@ -220,6 +223,7 @@ void put_task_struct(struct proc *t)
 	nr_kernel_stacks--;
 	put_sighand(t->sighand);
 	put_signal(t->signal);
+	put_cred(t->cred);
 	kfree(t);
 }
 
@@ -340,7 +344,8 @@ static long setup_user(struct proc *p, const char *name, int argc, char *const a
 
 long spawn_user(const char *name, int argc, char *const argv[])
 {
-	struct proc *p = alloc_proc(name, first_run, NULL);
+	const char *base = strrchr(name, '/'); /* comm: the name without its directory */
+	struct proc *p = alloc_proc(base ? base + 1 : name, first_run, NULL);
 
 	if (!p)
 		return -ENOMEM;

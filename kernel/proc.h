@@ -32,6 +32,7 @@ struct mm_struct;
 struct file;
 struct files_struct;
 struct fs_struct;
+struct cred;
 
 /* proc.flags (Linux's task->flags bits). */
 #define PF_FORKNOEXEC 0x00000040  /* forked and not exec'ed yet (setpgid: kernel/pgrp.c) */
@@ -94,11 +95,12 @@ struct proc {
 	struct files_struct *files;
 	struct fs_struct *fs;        /* root and working directory (fs/fs_struct.h) */
 	struct mm_struct *mm;
+	const struct cred *cred;     /* who we act as (kernel/cred.h): from the parent at fork */
 
 	/* Signals for this thread alone: the task itself, and senders with
 	 * interrupts off. */
 	uint64_t blocked;            /* bit (sig - 1): the signal mask */
-	uint64_t saved_sigmask;      /* ppoll/pselect6 changed blocked: the mask to go back to... */
+	uint64_t saved_sigmask;      /* rt_sigsuspend, ppoll, pselect6 changed blocked: the mask to go back to... */
 	bool restore_sigmask;        /* ...once the signal that ended the call is delivered */
 	struct sigpending pending;   /* thread-directed signals (tkill, faults) */
 	uint64_t sas_ss_sp, sas_ss_size; /* the alternate signal stack */

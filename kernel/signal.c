@@ -11,11 +11,14 @@
  * where it was interrupted, or wherever the handler changed it to.
  */
 #include "kernel/signal.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/fpu.h"
 #include "kernel/gdt.h"
+#include "kernel/hrtimer.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/timekeeping.h"
 #include "kernel/uaccess.h"
 #include "kernel/x86.h"
 #include "lib/string.h"
@@ -553,17 +556,17 @@ static int setup_rt_frame(int sig, const struct k_sigaction *ka,
 }
 
 /*
- * The lowest signal pending for p that it does not block, taken off its
+ * The lowest signal pending for p that is not in `mask`, taken off its
  * queue with what its siginfo says: the thread's own signals first, then
  * its process's (Linux: dequeue_signal). 0 if none.
  */
-static int dequeue_signal(struct proc *p, struct sig_pending_info *info)
+static int dequeue_signal(struct proc *p, uint64_t mask, struct sig_pending_info *info)
 {
 	struct sigpending *q = &p->pending;
 
-	if (!(q->signal & ~p->blocked))
+	if (!(q->signal & ~mask))
 		q = &p->signal->shared_pending;
-	uint64_t ready = q->signal & ~p->blocked;
+	uint64_t ready = q->signal & ~mask;
 	if (!ready)
 		return 0;
 	int sig = __builtin_ctzll(ready) + 1;
@@ -592,7 +595,7 @@ void do_signal(struct trapframe *tf)
 			continue;
 		}
 		struct sig_pending_info info;
-		int sig = dequeue_signal(t, &info);
+		int sig = dequeue_signal(t, t->blocked, &info);
 		if (!sig)
 			break;
 		struct k_sigaction *ka = &t->sighand->action[sig];
@@ -713,6 +716,79 @@ long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size
 }
 
 /* The signals that are pending because they are blocked. */
+void wait_for_signal(void)
+{
+	static struct wait_queue_head never = WAIT_QUEUE_INIT(never);
+
+	cli();
+	while (!signal_pending(current))
+		sleep_on(&never); /* only a signal (proc_wake) ends this */
+	sti();
+}
+
+/* rt_sigsuspend: wait for a signal with the mask `uset` in place, which
+ * no signal can slip past (Linux: sigsuspend). The old mask comes back
+ * as the signal is delivered: into the handler's frame, for sigreturn
+ * to restore, or at once if no handler runs (do_signal). */
+long sys_rt_sigsuspend(uint64_t uset, uint64_t size)
+{
+	uint64_t set;
+
+	if (size != sizeof(set))
+		return -EINVAL;
+	if (copy_from_user(&set, uset, sizeof(set)))
+		return -EFAULT;
+	current->saved_sigmask = current->blocked;
+	current->restore_sigmask = true;
+	current->blocked = set & ~UNBLOCKABLE;
+	wait_for_signal();
+	return -ERESTARTNOHAND; /* EINTR after a handler */
+}
+
+/*
+ * rt_sigtimedwait: take one of the signals in `uset` (blocked, usually)
+ * as it comes, without running a handler - waiting for one until the
+ * timeout (EAGAIN), or until another signal is delivered (EINTR). While
+ * we wait, the set is unblocked so that its signals wake us (Linux:
+ * do_sigtimedwait). Returns the signal; its siginfo goes to uinfo.
+ */
+long sys_rt_sigtimedwait(uint64_t uset, uint64_t uinfo, uint64_t uts, uint64_t size)
+{
+	static struct wait_queue_head never = WAIT_QUEUE_INIT(never);
+	struct proc *t = current;
+	struct sig_pending_info info;
+	uint64_t set, ns = 0, deadline = (uint64_t)KTIME_MAX;
+
+	if (size != sizeof(set))
+		return -EINVAL;
+	if (copy_from_user(&set, uset, sizeof(set)))
+		return -EFAULT;
+	set &= ~UNBLOCKABLE;
+	if (uts) {
+		long err = get_timespec_ns(uts, &ns);
+		if (err)
+			return err;
+		deadline = ktime_add_safe(ktime_get_ns(), ns);
+	}
+	cli();
+	int sig = dequeue_signal(t, ~set, &info);
+	if (!sig && ns != 0) {
+		uint64_t saved = t->blocked;
+		t->blocked &= ~set;
+		schedule_hrtimeout_on(&never, deadline);
+		t->blocked = saved;
+		sig = dequeue_signal(t, ~set, &info);
+	}
+	sti();
+	if (!sig)
+		return uts && ktime_get_ns() >= deadline ? -EAGAIN : -EINTR;
+	struct siginfo si;
+	build_siginfo(&si, sig, &info);
+	if (uinfo && copy_to_user(uinfo, &si, sizeof(si)))
+		return -EFAULT;
+	return sig;
+}
+
 long sys_rt_sigpending(uint64_t set, uint64_t size)
 {
 	uint64_t pending = pending_signals(current) & current->blocked;
@@ -761,6 +837,8 @@ static long do_tkill(int tgid, int tid, uint64_t sig)
 		return -EINVAL;
 	if (!p || !p->mm || p->state == ZOMBIE || (tgid > 0 && p->tgid != tgid))
 		return -ESRCH;
+	if (!kill_ok_by_cred(p))
+		return -EPERM;
 	if (sig)
 		do_send_sig_info((int)sig, &info, p, PIDTYPE_PID);
 	return 0;

@@ -6,6 +6,7 @@
 #ifndef KERNEL_SIGNAL_H
 #define KERNEL_SIGNAL_H
 
+#include "kernel/resource.h"
 #include "kernel/trap.h"
 #include "kernel/waitqueue.h"
 #include "lib/list.h"
@@ -140,6 +141,8 @@ struct signal_struct {
 	int group_stop_count;           /* threads still to stop before the group stop is complete */
 	struct proc *group_exec_task;   /* a thread in execve, waiting for the others to go (de_thread) */
 	uint64_t sum_sched_runtime;     /* ns on the CPU of threads already gone */
+	struct rlimit rlim[RLIM_NLIMITS]; /* the resource limits (kernel/sys.c), copied at fork */
+	struct sem_undo_list *sysvsem_undo; /* SEM_UNDO adjustments (ipc/sem.c), NULL: none */
 	/* Process group and session (kernel/pgrp.c) and the controlling
 	 * terminal (drivers/tty/tty_jobctrl.c): inherited at fork, changed
 	 * by setsid, setpgid, TIOCSCTTY and reaping, interrupts off. */
@@ -168,6 +171,7 @@ struct restart_block {
 };
 
 struct proc;
+struct sem_undo_list;
 
 /* Queue sig for p (type: for that thread, or for its process) with what
  * its siginfo should say. */
@@ -201,6 +205,10 @@ long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size
 long sys_rt_sigreturn(void);
 long sys_restart_syscall(void);
 long sys_rt_sigpending(uint64_t set, uint64_t size);
+long sys_rt_sigsuspend(uint64_t set, uint64_t size);
+long sys_rt_sigtimedwait(uint64_t set, uint64_t info, uint64_t ts, uint64_t size);
+/* Sleep until a signal is pending for us (pause, rt_sigsuspend). */
+void wait_for_signal(void);
 long sys_sigaltstack(uint64_t ss, uint64_t oss);
 long sys_tkill(uint64_t tid, uint64_t sig);
 long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig);

@@ -1,5 +1,6 @@
 /* Process system calls: identity, kill, prctl, thread pointer (exit and
  * wait: kernel/exit.c; clone: kernel/fork.c). */
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/pgrp.h"
 #include "kernel/proc.h"
@@ -27,11 +28,6 @@ long sys_getppid(void)
 	return current->parent ? current->parent->tgid : 0;
 }
 
-long sys_getuid(void)
-{
-	return 0; /* everyone is root */
-}
-
 long sys_kill(uint64_t pid, uint64_t sig)
 {
 	struct proc *p = find_task_by_pid((int)pid);
@@ -46,6 +42,8 @@ long sys_kill(uint64_t pid, uint64_t sig)
 	 * process. */
 	if (!p || p->thread_fn || p->state == EMBRYO || p->signal->live == 0)
 		return -ESRCH;
+	if (!kill_ok_by_cred(p))
+		return -EPERM;
 	if (sig)
 		send_signal(p, (int)sig, &info);
 	return 0;
@@ -87,8 +85,33 @@ static long prctl_mce_kill(uint64_t how, uint64_t mode, uint64_t arg4, uint64_t 
 	return 0;
 }
 
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+
+/* The thread's name (comm, 16 bytes with the NUL): busybox names a
+ * forked applet this way. A longer name is cut, as in Linux. */
+static long prctl_name(uint64_t option, uint64_t uname)
+{
+	char name[sizeof(current->comm)];
+
+	if (option == PR_GET_NAME)
+		return copy_to_user(uname, current->comm, sizeof(current->comm)) ? -EFAULT : 0;
+	long n = strncpy_from_user(name, uname, sizeof(name));
+	if (n == -ENAMETOOLONG) {
+		if (copy_from_user(name, uname, sizeof(name) - 1))
+			return -EFAULT;
+		name[sizeof(name) - 1] = '\0';
+	} else if (n < 0) {
+		return n;
+	}
+	strlcpy(current->comm, name, sizeof(current->comm));
+	return 0;
+}
+
 long sys_prctl(uint64_t option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5)
 {
+	if (option == PR_SET_NAME || option == PR_GET_NAME)
+		return prctl_name(option, arg2);
 	if (option == PR_MCE_KILL)
 		return prctl_mce_kill(arg2, arg3, arg4, arg5);
 	if (option == PR_MCE_KILL_GET) {
@@ -119,16 +142,4 @@ long sys_arch_prctl(uint64_t code, uint64_t addr)
 	if (code == ARCH_GET_FS)
 		return copy_to_user(addr, &current->fs_base, sizeof(uint64_t));
 	return -EINVAL;
-}
-
-struct utsname {
-	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
-};
-
-long sys_uname(uint64_t buf)
-{
-	static const struct utsname uts = {
-		"Antidote", "antidote", "0.1", "#1", "x86_64", "(none)",
-	};
-	return copy_to_user(buf, &uts, sizeof(uts));
 }

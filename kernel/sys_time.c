@@ -101,6 +101,18 @@ static struct timespec ns_to_timespec(uint64_t ns)
 	return (struct timespec){ (int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC) };
 }
 
+long get_timespec_ns(uint64_t uaddr, uint64_t *ns)
+{
+	struct timespec ts;
+
+	if (copy_from_user(&ts, uaddr, sizeof(ts)))
+		return -EFAULT;
+	if (!timespec_valid(&ts))
+		return -EINVAL;
+	*ns = timespec_to_ns(&ts);
+	return 0;
+}
+
 static long put_timespec(uint64_t uaddr, uint64_t ns)
 {
 	struct timespec ts = ns_to_timespec(ns);
@@ -182,12 +194,7 @@ long sys_time(uint64_t tloc)
 /* pause(): sleep until a signal is delivered. */
 long sys_pause(void)
 {
-	static struct wait_queue_head never = WAIT_QUEUE_INIT(never);
-
-	cli();
-	while (!signal_pending(current))
-		sleep_on(&never); /* only a signal (proc_wake) ends this */
-	sti();
+	wait_for_signal();
 	return -ERESTARTNOHAND; /* EINTR after a handler; a stop does not end it */
 }
 
@@ -223,12 +230,6 @@ static long do_nanosleep(const struct k_clock *kc, uint64_t deadline, uint64_t *
 	return ret;
 }
 
-/* Saturating, so that a sleep of many centuries is "forever". */
-static uint64_t ktime_add_safe(uint64_t a, uint64_t b)
-{
-	return a > KTIME_MAX - b ? KTIME_MAX : a + b;
-}
-
 static long nanosleep_restart(struct restart_block *rb);
 
 /*
@@ -261,13 +262,11 @@ static long nanosleep_restart(struct restart_block *rb)
 
 static long nanosleep_common(uint64_t id, bool abs, uint64_t req, uint64_t rem)
 {
-	struct timespec ts;
+	uint64_t ns;
+	long err = get_timespec_ns(req, &ns);
 
-	if (copy_from_user(&ts, req, sizeof(ts)))
-		return -EFAULT;
-	if (!timespec_valid(&ts))
-		return -EINVAL;
-	uint64_t ns = timespec_to_ns(&ts);
+	if (err)
+		return err;
 	return nanosleep_to(id, abs ? ns : ktime_add_safe(clocks[id].get(), ns), abs, rem);
 }
 

@@ -151,9 +151,7 @@ long sys_futex(uint64_t uaddr, uint64_t op, uint64_t val, uint64_t utime, uint64
 	       uint64_t val3);
 long sys_set_robust_list(uint64_t head, uint64_t len);
 long sys_get_robust_list(uint64_t pid, uint64_t head_ptr, uint64_t len_ptr);
-long sys_uname(uint64_t buf);
 long sys_syslog(uint64_t type, uint64_t buf, uint64_t len); /* kernel/syslog.c */
-long sys_getuid(void);
 
 /* kernel/sys_time.c */
 long sys_clock_gettime(uint64_t clock, uint64_t tp);
@@ -164,5 +162,45 @@ long sys_gettimeofday(uint64_t tv, uint64_t tz);
 long sys_time(uint64_t tloc);
 long sys_nanosleep(uint64_t req, uint64_t rem);
 long sys_pause(void);
+
+/* kernel/sys.c */
+long sys_uname(uint64_t buf);
+long sys_sysinfo(uint64_t info);
+long sys_prlimit64(uint64_t pid, uint64_t resource, uint64_t new_rlim, uint64_t old_rlim);
+long sys_getrlimit(uint64_t resource, uint64_t rlim);
+long sys_setrlimit(uint64_t resource, uint64_t rlim);
+long sys_times(uint64_t buf);
+long sys_getrusage(uint64_t who, uint64_t ru);
+
+/* kernel/cred.c */
+long sys_getuid(void);
+long sys_geteuid(void);
+long sys_getgid(void);
+long sys_getegid(void);
+long sys_getresuid(uint64_t ruid, uint64_t euid, uint64_t suid);
+long sys_getresgid(uint64_t rgid, uint64_t egid, uint64_t sgid);
+long sys_setuid(uint64_t uid);
+long sys_setgid(uint64_t gid);
+long sys_setreuid(uint64_t ruid, uint64_t euid);
+long sys_setregid(uint64_t rgid, uint64_t egid);
+long sys_setresuid(uint64_t ruid, uint64_t euid, uint64_t suid);
+long sys_setresgid(uint64_t rgid, uint64_t egid, uint64_t sgid);
+long sys_setfsuid(uint64_t uid);
+long sys_setfsgid(uint64_t gid);
+long sys_getgroups(uint64_t size, uint64_t list);
+long sys_setgroups(uint64_t size, uint64_t list);
+
+/* kernel/random.c */
+long sys_getrandom(uint64_t buf, uint64_t count, uint64_t flags);
+
+/* ipc/shm.c, ipc/sem.c: System V shared memory and semaphores */
+long sys_shmget(uint64_t key, uint64_t size, uint64_t flag);
+long sys_shmat(uint64_t shmid, uint64_t addr, uint64_t flag);
+long sys_shmdt(uint64_t addr);
+long sys_shmctl(uint64_t shmid, uint64_t cmd, uint64_t buf);
+long sys_semget(uint64_t key, uint64_t nsems, uint64_t flag);
+long sys_semop(uint64_t semid, uint64_t sops, uint64_t nsops);
+long sys_semtimedop(uint64_t semid, uint64_t sops, uint64_t nsops, uint64_t timeout);
+long sys_semctl(uint64_t semid, uint64_t semnum, uint64_t cmd, uint64_t arg);
 
 #endif

@@ -10,11 +10,20 @@
 
 #define KTIME_MAX INT64_MAX /* "never": saturated arithmetic stops here */
 
+/* Saturating, so that a sleep of many centuries is "forever". */
+static inline uint64_t ktime_add_safe(uint64_t a, uint64_t b)
+{
+	return a > KTIME_MAX - b ? KTIME_MAX : a + b;
+}
+
 /* Read the RTC: REALTIME starts at the date it says. */
 void timekeeping_init(void);
 /* From the periodic tick: the _COARSE clocks move on. */
 void timekeeping_tick(void);
 
+/* A user struct timespec as ns: 0, -EFAULT, or -EINVAL if it is not a
+ * valid one (kernel/sys_time.c). */
+long get_timespec_ns(uint64_t uaddr, uint64_t *ns);
 uint64_t ktime_get_ns(void);          /* CLOCK_MONOTONIC */
 uint64_t ktime_get_raw_ns(void);      /* CLOCK_MONOTONIC_RAW: no adjustments */
 uint64_t ktime_get_boottime_ns(void); /* CLOCK_BOOTTIME: and time suspended */

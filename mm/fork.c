@@ -78,6 +78,8 @@ static int copy_vma(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 	if (copy->vm_file)
 		get_file(copy->vm_file);
 	vma_link_file(copy);
+	if (copy->vm_ops && copy->vm_ops->open)
+		copy->vm_ops->open(copy);
 	if (vma->vm_flags & VM_WIPEONFORK)
 		return 0; /* the child's own, empty: faults give it zero pages */
 	anon_vma_link(copy, vma);

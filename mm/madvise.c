@@ -5,6 +5,7 @@
  * error would, and MADV_SOFT_OFFLINE moves their contents to healthy
  * pages and retires the old ones, with nobody noticing.
  */
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
@@ -165,9 +166,11 @@ static struct page *get_readable_page(struct mm_struct *mm, unsigned long va)
 
 /* Each page of the range in turn; a page that cannot be had (unmapped,
  * PROT_NONE or already poisoned) ends it with -EFAULT, as get_user_pages
- * would. */
+ * would. Only root may (Linux: CAP_SYS_ADMIN, else EPERM). */
 static long inject_error(unsigned long advice, unsigned long start, unsigned long end)
 {
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
 		struct page *page = get_readable_page(current->mm, va);
 		if (!page)

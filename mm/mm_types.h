@@ -39,6 +39,11 @@ struct vm_operations_struct {
 	/* A shared area's first write to a present, read-only page: dirty
 	 * it (0), after which the PTE becomes writable. NULL: not needed. */
 	int (*page_mkwrite)(struct vm_area_struct *vma, struct page *page);
+	/* A copy of the area was made (a split, fork) / the area goes away
+	 * (munmap, exit, exec). NULL: nothing to count. SysV shm counts its
+	 * attaches with them (ipc/shm.c), as in Linux. */
+	void (*open)(struct vm_area_struct *vma);
+	void (*close)(struct vm_area_struct *vma);
 };
 
 struct vm_area_struct {

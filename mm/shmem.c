@@ -415,7 +415,7 @@ static const struct inode_operations shmem_inode_operations = {
  * up: SIGBUS. A poisoned page stays in the cache (memory_failure keeps
  * it there): touching it is SIGBUS BUS_MCEERR_AR, as in Linux.
  */
-static int shmem_fault(struct vm_area_struct *vma, unsigned long addr)
+int shmem_fault(struct vm_area_struct *vma, unsigned long addr)
 {
 	struct inode *inode = vma->vm_file->f_inode;
 	unsigned long index = linear_page_index(vma, addr);

@@ -51,6 +51,9 @@ struct file *shmem_file_setup(const char *name, loff_t size);
  * "/dev/zero (deleted)" as in Linux, instead of vm_file if it had one;
  * fork shares its pages. */
 int shmem_zero_setup(struct vm_area_struct *vma);
+/* A shmem area's page fault (SysV shm's areas use it too): 0, -ENOMEM,
+ * -EIO beyond the end, -EHWPOISON for a poisoned page. */
+int shmem_fault(struct vm_area_struct *vma, unsigned long addr);
 /* Drop the pages of bytes offset..offset+len of a tmpfs file, unmapping
  * them: a hole (MADV_REMOVE). -EOPNOTSUPP for other files, -EPERM when
  * sealed against writes. */

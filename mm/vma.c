@@ -159,6 +159,8 @@ static int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned 
 	if (tail->vm_file)
 		get_file(tail->vm_file);
 	vma_link_file(tail);
+	if (tail->vm_ops && tail->vm_ops->open)
+		tail->vm_ops->open(tail);
 	return 0;
 }
 
@@ -183,6 +185,8 @@ void remove_vma(struct mm_struct *mm, struct vm_area_struct *vma)
 	rb_erase_augmented(&vma->vm_rb, &mm->mm_rb, update_subtree_gap);
 	next_gap_changed(next);
 	anon_vma_unlink(vma);
+	if (vma->vm_ops && vma->vm_ops->close)
+		vma->vm_ops->close(vma);
 	vma_unlink_file(vma);
 	kfree(vma);
 }

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "touch.h"
 
 #define BAD ((void *)8) /* user space, never mapped */
 #define PAGE 4096
@@ -357,29 +358,6 @@ static void test_memfd(void)
 	      "without MFD_ALLOW_SEALING: F_SEAL_SEAL, nothing can be added");
 	close(fd);
 	check_err(fcntl(0, F_GET_SEALS), EINVAL, "F_GET_SEALS of the console: EINVAL");
-}
-
-static sigjmp_buf recover;
-static volatile int bus_code;
-
-static void on_sigbus(int sig, siginfo_t *si, void *uc)
-{
-	(void)sig, (void)uc;
-	bus_code = si->si_code;
-	siglongjmp(recover, 1);
-}
-
-/* Touch p: 0, or the SIGBUS si_code. */
-static int touch(volatile char *p)
-{
-	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO }, old;
-
-	bus_code = 0;
-	sigaction(SIGBUS, &sa, &old);
-	if (sigsetjmp(recover, 1) == 0)
-		(void)*p;
-	sigaction(SIGBUS, &old, NULL);
-	return bus_code;
 }
 
 static void test_file_mappings(void)

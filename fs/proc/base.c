@@ -7,6 +7,7 @@
  */
 #include "fs/proc/internal.h"
 #include "fs/stat.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/proc.h"
 #include "mm/fault.h"
@@ -124,15 +125,23 @@ static int cmdline_show(struct seq_file *m)
 	return 0;
 }
 
-/* pagemap holds the address space while open (Linux: proc_mem_open). */
+/* pagemap holds the address space while open (Linux: proc_mem_open),
+ * and only its own user or root may open it (mm_access: EACCES). */
 static int pagemap_open(struct inode *inode, struct file *f)
 {
-	struct mm_struct *mm;
-	int err = get_inode_mm(inode, &mm);
+	struct proc *p = get_proc_task(inode);
 
-	if (!err)
-		f->private_data = mm;
-	return err;
+	if (!p)
+		return -ESRCH;
+	bool allowed = ptrace_may_access(p);
+	struct mm_struct *mm = get_task_mm(p);
+	put_task_struct(p);
+	if (!allowed) {
+		put_mm(mm);
+		return -EACCES;
+	}
+	f->private_data = mm;
+	return 0;
 }
 
 static void pagemap_release(struct inode *inode, struct file *f)

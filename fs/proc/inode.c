@@ -5,7 +5,9 @@
 #include "fs/proc/internal.h"
 #include "fs/iov_iter.h"
 #include "fs/stat.h"
+#include "kernel/cred.h"
 #include "kernel/errno.h"
+#include "kernel/proc.h"
 #include "lib/err.h"
 #include "lib/string.h"
 #include "mm/slab.h"
@@ -29,6 +31,16 @@ const struct super_operations proc_sops = {
 	.statfs = simple_statfs,
 };
 
+/* A process's files are its user's (Linux: task_dump_owner): its
+ * effective ids when the inode is made; the rest of /proc is root's. */
+static void proc_task_owner(struct inode *inode, int pid)
+{
+	struct proc *p = pid > 0 ? find_task_by_pid(pid) : NULL;
+
+	inode->i_uid = p ? p->cred->euid : 0;
+	inode->i_gid = p ? p->cred->egid : 0;
+}
+
 struct inode *proc_get_inode(struct super_block *sb, const struct proc_entry *entry, int pid)
 {
 	static unsigned long last_ino = 1;
@@ -45,6 +57,7 @@ struct inode *proc_get_inode(struct super_block *sb, const struct proc_entry *en
 	if (!entry)
 		return inode;
 	inode->i_mode = entry->mode;
+	proc_task_owner(inode, pid);
 	inode->i_op = entry->iops;
 	inode->i_fop = entry->fops;
 	if (S_ISDIR(entry->mode))

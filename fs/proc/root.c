@@ -7,6 +7,7 @@
 #include "fs/proc/internal.h"
 #include "fs/internal.h"
 #include "fs/stat.h"
+#include "ipc/ipc.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
@@ -54,6 +55,34 @@ static const struct inode_operations proc_self_inode_operations = {
 
 #define REPORT(name, show) { name, S_IFREG | 0444, &proc_single_fops, NULL, show }
 
+/* /proc/sysvipc: the System V IPC objects (Linux's msg queues are not
+ * kept, so there is no "msg"). */
+static const struct proc_entry sysvipc_entries[] = {
+	REPORT("sem", sysvipc_sem_show),
+	REPORT("shm", sysvipc_shm_show),
+};
+
+static struct dentry *sysvipc_lookup(struct inode *dir, struct dentry *dentry, unsigned int flags)
+{
+	(void)flags;
+	return proc_table_lookup(dir, dentry, sysvipc_entries, ARRAY_SIZE(sysvipc_entries), 0);
+}
+
+static int sysvipc_readdir(struct file *f, struct dir_context *ctx)
+{
+	proc_table_readdir(f, ctx, sysvipc_entries, ARRAY_SIZE(sysvipc_entries));
+	return 0;
+}
+
+static const struct inode_operations proc_sysvipc_inode_operations = {
+	.lookup = sysvipc_lookup,
+};
+
+static const struct file_operations proc_sysvipc_operations = {
+	.iterate_shared = sysvipc_readdir,
+	.llseek = no_end_llseek,
+};
+
 static const struct proc_entry proc_root_entries[] = {
 	REPORT("buddyinfo", buddyinfo_show),
 	REPORT("filesystems", filesystems_show),
@@ -63,6 +92,7 @@ static const struct proc_entry proc_root_entries[] = {
 	REPORT("mounts", mounts_show),
 	{ "self", S_IFLNK | 0777, NULL, &proc_self_inode_operations, NULL },
 	{ "sys", S_IFDIR | 0555, &proc_sys_dir_operations, &proc_sys_dir_inode_operations, NULL },
+	{ "sysvipc", S_IFDIR | 0555, &proc_sysvipc_operations, &proc_sysvipc_inode_operations, NULL },
 	REPORT("uptime", uptime_show),
 	REPORT("version", version_show),
 	REPORT("vmstat", vmstat_show),

@@ -263,6 +263,6 @@ def test_a_foreground_job_that_stops_gives_the_console_back(vm):
 def test_vfork_posix_spawn_system_and_popen(vm):
     """user/spawntest.c: vfork shares memory and holds the parent until
     the child execs or exits; musl's posix_spawn(p) (clone with CLONE_VM,
-    CLONE_VFORK and a stack) runs programs; system() and popen() fail
-    cleanly with ENOENT since there is no /bin/sh. No memory leaks."""
+    CLONE_VFORK and a stack) runs programs; system() and popen() run
+    busybox's /bin/sh. No memory leaks."""
     gives_back_its_memory(vm, lambda: vm.run_suite("spawntest"))

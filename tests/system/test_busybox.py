@@ -1,0 +1,80 @@
+"""Debian's busybox on Antidote: the shell scripts of tests/shell run with
+/bin/sh (busybox's ash) on Antidote and with the host's /bin/busybox sh
+on Linux, and must print the same thing.
+
+The disk image holds the scripts in /tests/shell (the Makefile puts them
+there). tests/shell/run.sh runs one with its output in a file and prints
+it between marker lines; kernel messages that the console prints around
+it are dropped. A script that needs something a Linux host may lack
+(sysctl.sh: vm.memory_failure_early_kill, which needs
+CONFIG_MEMORY_FAILURE) has NAME.expected, what Linux 6.1 prints; both
+runs are compared with it, and the host's run is skipped if the host has
+no such setting.
+"""
+import os
+import re
+import subprocess
+
+import pytest
+
+from machine import REPO_ROOT
+
+SHELL_DIR = REPO_ROOT / "tests" / "shell"
+SCRIPTS = sorted(p.stem for p in SHELL_DIR.glob("*.sh") if p.stem != "run")
+HOST_BUSYBOX = "/bin/busybox"
+TIMEOUT = 120   # seconds for one script under TCG on a loaded machine
+KERNEL_LINE = re.compile(r"^\[ *\d+\.\d+\] ")
+# What a script needs that a Linux host may not have.
+NEEDS = {"sysctl": "/proc/sys/vm/memory_failure_early_kill"}
+
+
+def between_markers(text, name):
+    match = re.search(r"^=== %s begin\n(.*?)^=== %s end: status (\d+)$" % (name, name),
+                      text, re.S | re.M)
+    assert match, "no markers for %s in:\n%s" % (name, text)
+    lines = [line for line in match.group(1).splitlines() if not KERNEL_LINE.match(line)]
+    return "\n".join(lines), int(match.group(2))
+
+
+def on_antidote(vm, name):
+    out = vm.command("run /bin/sh /tests/shell/run.sh " + name, timeout=TIMEOUT)
+    assert out.endswith("] sh exited with status 0"), out
+    return between_markers(out, name)
+
+
+def on_linux(name, tmp_path):
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "TMPDIR": str(tmp_path), "LC_ALL": "C"}
+    proc = subprocess.run([HOST_BUSYBOX, "sh", str(SHELL_DIR / "run.sh"), name], env=env,
+                          capture_output=True, text=True, timeout=TIMEOUT, check=True)
+    return between_markers(proc.stdout, name)
+
+
+def expected(name):
+    path = SHELL_DIR / (name + ".expected")
+    return path.read_text().rstrip("\n") if path.exists() else None
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_script_prints_on_antidote_what_it_prints_on_linux(vm, name, tmp_path):
+    output, status = on_antidote(vm, name)
+    assert status == 0, output
+    assert output.endswith("done"), output
+    want = expected(name)
+    if want is None:
+        if not os.access(HOST_BUSYBOX, os.X_OK):
+            pytest.skip("no busybox on this host: make deps installs busybox-static")
+        want, host_status = on_linux(name, tmp_path)
+        assert host_status == 0, want
+    assert output == want
+
+
+@pytest.mark.parametrize("name", sorted(NEEDS))
+def test_expected_output_is_what_linux_prints(name, tmp_path):
+    """The .expected files are Linux's output, checked whenever this host
+    can run the script."""
+    if not os.path.exists(NEEDS[name]) or not os.access(HOST_BUSYBOX, os.X_OK):
+        pytest.skip("this host's Linux has no %s" % NEEDS[name])
+    if os.geteuid() != 0:
+        pytest.skip("the script writes a setting: needs root")
+    output, status = on_linux(name, tmp_path)
+    assert status == 0 and output == expected(name)
