@@ -74,6 +74,7 @@ cd /
 B=/mnt/bin
 $B/bench-fault
 $B/bench-spawn $B/exit42
+$B/bench-spawn $B/true
 $B/bench-pipe
 $B/bench-file /mnt/home
 echo 1 > /proc/sys/kernel/printk

@@ -35,6 +35,7 @@ PROMPT = b"antidote> "
 STEPS = [  # (console command, what it is for)
     ("run bench-fault", None),
     ("run bench-spawn", None),
+    ("run bench-spawn /bin/true", None),
     ("run bench-pipe", None),
     ("run bench-file /home", None),
     ("loglevel 1", "console quiet"),
