@@ -164,7 +164,22 @@ def lab5_claims(outputs):
                     "SIGBUS, si_code 4, address %s" % page], said
 
 
+def shell_session_claims(outputs):
+    """README's session: the frame the pagemap gave is the one poisoned,
+    the victim dies of SIGBUS at the poisoning (early kill), and that is
+    one frame lost."""
+    pfn = int(the_output(outputs, "PFN=$((E & ((1 << 55) - 1))); echo $PFN").split("\n")[-1])
+    poisoned = the_output(outputs, "echo $PFN")
+    assert "Injecting memory failure at pfn %#x\n" % pfn in poisoned, (pfn, poisoned)
+    assert "Memory failure: %#x: Sending SIGBUS to victim:" % pfn in poisoned, poisoned
+    assert re.search(r"^Bus error\n135\n\[1\]\+ +Bus error +victim default idle$", poisoned, re.M), \
+        "wait should say the victim died of SIGBUS, status 128 + 7:\n" + poisoned
+    meminfo = the_output(outputs, "grep HardwareCorrupted")
+    assert re.search(r"^HardwareCorrupted: +4 kB$", meminfo, re.M), meminfo
+
+
 CLAIMS = {
+    ("README.md", "A shell session: poisoning a victim's page"): shell_session_claims,
     ("labs.md", "Lab 1: Physical memory"): lab1_claims,
     ("labs.md", "Lab 2: A machine check on a free page and on kernel pages"): lab2_claims,
     ("labs.md", "Lab 3: Fatal errors"): lab3_claims,

@@ -52,6 +52,9 @@ TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\] ")
 # a line; on the serial line, after a newline.
 SHELL_PROMPT = re.compile(r"^[/~]\S* [#$] ")
 SHELL_PROMPT_ON_SERIAL = r"(?<=\n)[/~]\S* [#$] "
+# ...and at the end of a command's output, with the cursor position
+# query (ESC [6n) its line editor sends after it
+SHELL_PROMPT_AT_END = re.compile(r"\n[/~]\S* [#$]( \x1b\[6n)?$")
 
 
 @dataclass
@@ -261,6 +264,7 @@ class Replay:
         text = text.rstrip()
         if text.endswith(PROMPT.rstrip()):
             text = text[:-len(PROMPT.rstrip())]
+        text = SHELL_PROMPT_AT_END.sub("", text)
         self.outputs.append((command, text.strip()))
 
     def wait_for_claim(self, claim, since, again):
