@@ -172,14 +172,31 @@ def shell_session_claims(outputs):
     poisoned = the_output(outputs, "echo $PFN")
     assert "Injecting memory failure at pfn %#x\n" % pfn in poisoned, (pfn, poisoned)
     assert "Memory failure: %#x: Sending SIGBUS to victim:" % pfn in poisoned, poisoned
-    assert re.search(r"^Bus error\n135\n\[1\]\+ +Bus error +victim default idle$", poisoned, re.M), \
-        "wait should say the victim died of SIGBUS, status 128 + 7:\n" + poisoned
+    assert_killed_by_sigbus(poisoned)
     meminfo = the_output(outputs, "grep HardwareCorrupted")
     assert re.search(r"^HardwareCorrupted: +4 kB$", meminfo, re.M), meminfo
 
 
+def assert_killed_by_sigbus(output):
+    assert re.search(r"^Bus error\n135\n\[1\]\+ +Bus error +victim default idle$", output, re.M), \
+        "wait should say the victim died of SIGBUS, status 128 + 7:\n" + output
+
+
+def shell_kill_claims(outputs):
+    """docs/console.md's session: late kill at the victim's next touch,
+    early kill at the poisoning; two frames lost."""
+    late, early = outputs_of(outputs, "echo $PFN")
+    assert "Sending SIGBUS" not in late and "MCE: Killing victim:" in late, late
+    assert "Sending SIGBUS to victim:" in early and "MCE: Killing" not in early, early
+    assert_killed_by_sigbus(late)
+    assert_killed_by_sigbus(early)
+    meminfo = the_output(outputs, "cat /proc/meminfo")
+    assert re.search(r"^HardwareCorrupted: +8 kB$", meminfo, re.M), meminfo
+
+
 CLAIMS = {
     ("README.md", "A shell session: poisoning a victim's page"): shell_session_claims,
+    ("console.md", "A shell session: late and early kill"): shell_kill_claims,
     ("labs.md", "Lab 1: Physical memory"): lab1_claims,
     ("labs.md", "Lab 2: A machine check on a free page and on kernel pages"): lab2_claims,
     ("labs.md", "Lab 3: Fatal errors"): lab3_claims,
