@@ -246,9 +246,11 @@ class Replay:
         elif last_panics:
             self.vm.send(command + "\r")
         elif step.command == "sh" if not step.shell else step.command != "exit":
-            # the console's sh, or a shell command: done at the shell's prompt
+            # the console's sh, or a shell command: done at the shell's
+            # prompt (or the console's, if sh could not start)
             self.vm.send(command + "\r")
-            self.vm.wait_for(SHELL_PROMPT_ON_SERIAL, timeout=120, since=start)
+            self.vm.wait_for("%s|%s" % (SHELL_PROMPT_ON_SERIAL, re.escape(PROMPT)),
+                             timeout=120, since=start)
         else:
             self.vm.command(command, timeout=120)
         end = self.vm.mark()
