@@ -3,6 +3,8 @@
  *
  *   victim MODE madvise   poison our own page (MADV_HWPOISON), then touch it
  *   victim MODE wait      keep reading our page, sleeping in between
+ *   victim MODE idle      the same with no SIGBUS handler: the signal kills
+ *                         us (the shell session of README.md)
  *   victim MODE spin      keep reading our page, never leaving user mode;
  *                         SIGUSR1 makes it say "victim: spinning" (from
  *                         user space: proof that it runs there now)
@@ -245,14 +247,14 @@ int main(int argc, char **argv)
 		return check_prctl();
 	if (argc < 3) {
 		fprintf(stderr, "usage: victim early|late|default "
-				"madvise|wait|spin|nohandler|softoffline|mlock|vfork|fork [private|shared]\n"
+				"madvise|wait|idle|spin|nohandler|softoffline|mlock|vfork|fork [private|shared]\n"
 				"       victim prctl\n");
 		return 2;
 	}
 	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	memset(page, 0x5a, 4096);
 	set_mode(argv[1]);
-	if (strcmp(argv[2], "nohandler"))
+	if (strcmp(argv[2], "nohandler") && strcmp(argv[2], "idle"))
 		sigaction(SIGBUS, &sa, NULL);
 	printf("victim: pid %d page %p mode %s\n", getpid(), (void *)page, argv[1]);
 	fflush(stdout);
@@ -266,5 +268,5 @@ int main(int argc, char **argv)
 		return vfork_poisons();
 	if (!strcmp(argv[2], "fork"))
 		return parent_and_child(argc > 3 && !strcmp(argv[3], "shared"));
-	return keep_reading(!strcmp(argv[2], "wait"));
+	return keep_reading(!strcmp(argv[2], "wait") || !strcmp(argv[2], "idle"));
 }

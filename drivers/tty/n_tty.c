@@ -353,13 +353,16 @@ void n_tty_set_termios(struct tty_struct *tty, const struct termios *old)
 	struct n_tty_data *ld = &tty->ldata;
 	bool was_on = irq_save();
 
-	/* Leaving canonical mode, the line being edited can be read now;
-	 * entering it, what was typed becomes the start of a line. */
-	if ((old->c_lflag & ICANON) && !flag(tty, ICANON)) {
+	/* Leaving canonical mode, the line being edited can be read now.
+	 * Entering it, what was typed in raw mode and not read yet is a line
+	 * of its own, readable at once, as Linux's n_tty_set_termios pushes
+	 * it: what a user typed ahead while a shell's line editor had the
+	 * terminal raw goes to the command the shell then runs. */
+	if ((old->c_lflag & ICANON) != (tty->termios.c_lflag & ICANON)) {
+		if (flag(tty, ICANON) && ld->head != ld->tail)
+			set_eol(ld, ld->head - 1, true);
 		ld->canon_head = ld->head;
 		wake_up(&tty->read_wait);
-	} else if (!(old->c_lflag & ICANON) && flag(tty, ICANON)) {
-		ld->canon_head = ld->tail;
 	}
 	irq_restore(was_on);
 }

@@ -18,6 +18,13 @@ empty command (Enter alone) is typed again until its claims appear, as a
 student presses Enter to see a job that has just ended; what it claims
 may also have come just before it, after the previous claims.
 
+The console's `sh` starts busybox's shell: from there on, a line that
+starts with the shell's prompt ("/ # ": the working directory and "#")
+is one shell command, typed as shown and done at the next prompt, up to
+the shell's `exit`, which comes back to "antidote> ". A block may start
+at a shell prompt when the one before it in its section left the shell
+running.
+
 An HTML comment just before a block steers the replay:
 
     <!-- replay: fresh -->            boot a new machine for this block
@@ -41,12 +48,20 @@ WAIT = 15   # seconds a claimed line may take to appear
 
 NUMBER = re.compile(r"0x[0-9a-fA-F]+|\b[0-9a-f]*[0-9][0-9a-f]*\b")
 TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\] ")
+# busybox ash's prompt (PS1 '\w \$ '): in a transcript, at the start of
+# a line; on the serial line, after a newline.
+SHELL_PROMPT = re.compile(r"^[/~]\S* [#$] ")
+SHELL_PROMPT_ON_SERIAL = r"(?<=\n)[/~]\S* [#$] "
+# ...and at the end of a command's output, with the cursor position
+# query (ESC [6n) its line editor sends after it
+SHELL_PROMPT_AT_END = re.compile(r"\n[/~]\S* [#$]( \x1b\[6n)?$")
 
 
 @dataclass
 class Step:
     command: str                 # as the doc types it
     qemu: bool                   # a QEMU monitor command
+    shell: bool = False          # typed at busybox's shell, not the console
     claims: list = field(default_factory=list)
 
 
@@ -104,34 +119,46 @@ def parse_directives(comment):
     return directives
 
 
-def parse_steps(lines):
+def parse_steps(lines, in_shell=False):
+    """The steps of a block, and whether the shell still runs at its end."""
     steps = []
     for line in lines:
-        if line.startswith(PROMPT.rstrip()):
+        prompt = SHELL_PROMPT.match(line) if in_shell else None
+        if prompt:
+            steps.append(Step(line[prompt.end():].strip(), qemu=False, shell=True))
+            in_shell = steps[-1].command != "exit"
+        elif line.startswith(PROMPT.rstrip()):
             steps.append(Step(line[len(PROMPT):].strip(), qemu=False))
+            in_shell = steps[-1].command == "sh"
         elif line.startswith("(qemu) "):
             steps.append(Step(line[len("(qemu) "):].strip(), qemu=True))
         elif steps and line.strip():
             steps[-1].claims.append(line.rstrip())
-    return steps
+    return steps, in_shell
+
+
+def starts_transcript(lines, in_shell):
+    return bool(lines) and (lines[0].startswith(PROMPT.rstrip()) or
+                            in_shell and SHELL_PROMPT.match(lines[0]) is not None)
 
 
 def parse(path):
     """The sections of a doc with their transcripts."""
-    sections, current = [], Section("(top)", [])
+    sections, current, in_shell = [], Section("(top)", []), False
     text = path.read_text()
     headings = [(m.start(), m.group(1)) for m in re.finditer(r"^## (.*)$", text, re.M)]
     for number, lines, comment in code_blocks(text):
         offset = len("\n".join(text.split("\n")[:number - 1]))
         title = next((t for start, t in reversed(headings) if start <= offset), "(top)")
         if title != current.title:
-            current = Section(title, [])
+            current, in_shell = Section(title, []), False
             sections.append(current)
         directives = parse_directives(comment)
         if "source" in directives:
             current.sources[directives["source"]] = "\n".join(lines) + "\n"
-        elif lines and lines[0].startswith(PROMPT.rstrip()):
-            current.blocks.append(Block(number, parse_steps(lines), directives))
+        elif starts_transcript(lines, in_shell):
+            steps, in_shell = parse_steps(lines, in_shell)
+            current.blocks.append(Block(number, steps, directives))
     return [s for s in sections if s.blocks]
 
 
@@ -218,6 +245,12 @@ class Replay:
             assert answer == "", "QEMU refused %r: %s" % (command, answer)
         elif last_panics:
             self.vm.send(command + "\r")
+        elif step.command == "sh" if not step.shell else step.command != "exit":
+            # the console's sh, or a shell command: done at the shell's
+            # prompt (or the console's, if sh could not start)
+            self.vm.send(command + "\r")
+            self.vm.wait_for("%s|%s" % (SHELL_PROMPT_ON_SERIAL, re.escape(PROMPT)),
+                             timeout=120, since=start)
         else:
             self.vm.command(command, timeout=120)
         end = self.vm.mark()
@@ -233,6 +266,7 @@ class Replay:
         text = text.rstrip()
         if text.endswith(PROMPT.rstrip()):
             text = text[:-len(PROMPT.rstrip())]
+        text = SHELL_PROMPT_AT_END.sub("", text)
         self.outputs.append((command, text.strip()))
 
     def wait_for_claim(self, claim, since, again):

@@ -245,6 +245,23 @@ static void test_leaving_canonical_mode_makes_the_partial_line_readable(void)
 	CHECK(strcmp(read_tty(&n), "part") == 0);
 }
 
+static void test_entering_canonical_mode_makes_what_was_typed_a_line(void)
+{
+	long n;
+
+	reset();
+	struct termios cooked = tty.termios;
+	tty.termios.c_lflag &= ~(ICANON | ECHO);
+	n_tty_set_termios(&tty, &cooked);
+	type("ab");
+	struct termios raw = tty.termios;
+	tty.termios = cooked;
+	n_tty_set_termios(&tty, &raw);
+	CHECK(strcmp(read_tty(&n), "ab") == 0 && n == 2); /* no line end needed */
+	type("cd\n");
+	CHECK(strcmp(read_tty(&n), "cd\n") == 0);
+}
+
 static void test_a_full_buffer_keeps_room_for_the_line_end(void)
 {
 	long n;
@@ -301,6 +318,7 @@ int main(void)
 	RUN(test_lnext_takes_the_next_character_literally);
 	RUN(test_raw_mode_reads_what_is_there);
 	RUN(test_leaving_canonical_mode_makes_the_partial_line_readable);
+	RUN(test_entering_canonical_mode_makes_what_was_typed_a_line);
 	RUN(test_a_full_buffer_keeps_room_for_the_line_end);
 	RUN(test_ixon_stops_and_starts_output);
 	RUN(test_output_turns_newlines_into_crlf_unless_opost_is_off);
