@@ -42,6 +42,11 @@ static int do_anonymous_page(struct vm_area_struct *vma, unsigned long addr, uin
 	page_add_new_anon_rmap(page, vma, addr & PAGE_MASK);
 	lru_cache_add(page);
 	set_user_pte(vma->vm_mm, pte, page, vma->vm_flags);
+	/* Its only copy is here, so it is dirty from the start, written yet
+	 * or not - MADV_POPULATE_WRITE's page too (Linux: do_anonymous_page's
+	 * pte_mkdirty): memory_failure calls it a dirty LRU page. */
+	if (vma->vm_flags & VM_WRITE)
+		*pte |= PTE_DIRTY;
 	return 0;
 }
 
