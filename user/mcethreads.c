@@ -14,10 +14,17 @@
  * then again in a second child through debugfs's corrupt-pfn, the frame
  * found in /proc/self/pagemap - then t2 and t3 touch it again. The child reports who got what; one
  * line per case and a summary; exit 0 only if every check passed.
+ *
+ *   mcethreads hold   for a machine check from outside (the console's
+ *                     inject, QEMU's mce): t2 alone asks for early kill
+ *                     and writes a page; main says its frame and t2's
+ *                     tid, waits for a SIGBUS, says who got it and exits
+ *                     0 if it was the AO, to t2, at the page, lsb 12
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -74,6 +81,7 @@ static pthread_barrier_t barrier;
 static volatile char *page;
 static const struct mce_case *c;
 static int by_pfn; /* poison through corrupt-pfn, not madvise */
+static sem_t *bus_seen; /* hold: posted by each SIGBUS */
 
 static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {
@@ -81,6 +89,8 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 	int i = __atomic_fetch_add(&nreports, 1, __ATOMIC_SEQ_CST);
 	if (i < 16)
 		reports[i] = (struct report){ me, si->si_code, si->si_addr_lsb, si->si_addr };
+	if (bus_seen)
+		sem_post(bus_seen);
 	if (si->si_code == BUS_MCEERR_AR_ && touching)
 		siglongjmp(recover, 1);
 }
@@ -234,9 +244,52 @@ static void one_case(const struct mce_case *k, int pfn)
 		printf("   got: %s", out);
 }
 
-int main(void)
+static int t2_tid;
+
+static void *hold_thread(void *arg)
+{
+	me = (int)(long)arg;
+	if (me == 2) {
+		t2_tid = (int)syscall(SYS_gettid);
+		set_mode(EARLY);
+		page[0] = 1;
+	}
+	pthread_barrier_wait(&barrier);
+	while (pause() == -1) /* a handled signal; main's exit ends us */
+		;
+	return NULL;
+}
+
+/* mcethreads hold: the AO of a machine check on the page is t2's. */
+static int hold(void)
+{
+	static sem_t seen;
+	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
+
+	sem_init(&seen, 0, 0);
+	bus_seen = &seen;
+	sigaction(SIGBUS, &sa, NULL);
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	pthread_barrier_init(&barrier, NULL, 4);
+	pthread_t th[3];
+	for (long i = 0; i < 3; i++)
+		pthread_create(&th[i], NULL, hold_thread, (void *)(i + 1));
+	pthread_barrier_wait(&barrier);
+	printf("mcethreads: holding pfn %#llx, t2 is tid %d\n", (unsigned long long)page_pfn(), t2_tid);
+	while (sem_wait(&seen))
+		; /* EINTR: the SIGBUS came to this thread */
+	const struct report *r = &reports[0];
+	int ok = r->code == BUS_MCEERR_AO_ && r->who == 2 && r->addr == (void *)page && r->lsb == 12;
+	printf("mcethreads: SIGBUS si_code %d to %s at %s, lsb %d: %s\n", r->code, names[r->who],
+	       r->addr == (void *)page ? "the page" : "another address", r->lsb, ok ? "ok" : "FAIL");
+	return ok ? 0 : 1;
+}
+
+int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
+	if (argc == 2 && !strcmp(argv[1], "hold"))
+		return hold();
 	check(prctl(PR_MCE_KILL_GET, 0, 0, 0, 0) == PR_MCE_KILL_DEFAULT, "PR_MCE_KILL_GET: default");
 	for (int pfn = 0; pfn < 2; pfn++)
 		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)

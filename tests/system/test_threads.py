@@ -2,9 +2,13 @@
 process signals, exit vs exit_group, group stop, execve from a thread,
 /proc/PID/task (user/threadtest.c); ps lists threads under their
 process; the memory-failure thread rules with real threads
-(user/mcethreads.c)."""
+(user/mcethreads.c), through madvise, corrupt-pfn, the console's
+injector and QEMU's machine checks."""
 import re
 
+import pytest
+
+from test_machine_check import MISC_PAGE, SCRUB, qemu_mce
 from test_processes import until_reaped
 
 
@@ -42,3 +46,31 @@ def test_memory_failure_thread_rules(vm):
     # One "Sending SIGBUS" (the AO) per case that has an early thread.
     assert len(re.findall(r"Sending SIGBUS to mcethreads:\d+", out)) == \
         sum(1 for _, _, ao in cases if ao), out
+
+
+@pytest.mark.parametrize("via", ["console", "qemu"])
+def test_machine_check_ao_goes_to_the_thread_that_asked_early(vm, via):
+    """An action-optional machine check (a scrub error) on a page thread 2
+    wrote, in a process where only thread 2 set PR_MCE_KILL_EARLY: the
+    SIGBUS BUS_MCEERR_AO goes to thread 2 (Linux 6.1's early-kill thread
+    choice), whether the console's injector or QEMU's `mce` raises it."""
+    since = vm.mark()
+    out = vm.command("run mcethreads hold &")
+    pid = int(re.search(r"\[(\d+)\] mcethreads", out).group(1))
+    held = vm.wait_for(r"mcethreads: holding pfn (0x[0-9a-f]+), t2 is tid (\d+)", timeout=60,
+                       since=since)
+    pfn, tid = int(held.group(1), 16), held.group(2)
+    assert int(tid) != pid
+    if via == "console":
+        vm.command(f"inject srao {pfn:#x}")
+    else:
+        qemu_mce(vm, 9, SCRUB, 0x5, pfn << 12, MISC_PAGE)
+    vm.wait_for(rf"Memory failure: {pfn:#x}: Sending SIGBUS to mcethreads:{tid} due to hardware "
+                "memory corruption", timeout=30, since=since)
+    vm.wait_for(rf"Memory failure: {pfn:#x}: recovery action for dirty LRU page: Recovered",
+                timeout=30, since=since)
+    vm.wait_for(r"mcethreads: SIGBUS si_code 5 to t2 at the page, lsb 12: ok", timeout=30,
+                since=since)
+    said = until_reaped(vm, pid)
+    assert f"[{pid}] mcethreads exited with status 0" in said
+    assert len(re.findall(r"Sending SIGBUS to mcethreads", vm.transcript[since:])) == 1
