@@ -422,7 +422,7 @@ static void memfd(void)
 /* -- SysV shared memory, between two processes --------------------------- */
 
 /* semaphore 0: "child, poison now"; 1: "parent, it is done". */
-static void sem_post(int sem, unsigned short num)
+static void sem_up(int sem, unsigned short num)
 {
 	struct sembuf op = { num, 1, 0 };
 
@@ -432,7 +432,7 @@ static void sem_post(int sem, unsigned short num)
 
 /* semop is never restarted after a signal handler: an AO arriving while
  * we wait is an EINTR, and we wait on. */
-static void sem_wait(int sem, unsigned short num)
+static void sem_down(int sem, unsigned short num)
 {
 	struct sembuf op = { num, -1, 0 };
 
@@ -444,10 +444,10 @@ static void sem_wait(int sem, unsigned short num)
  * with what it saw itself (0 = as expected), in the status. */
 static int shm_child(int sem, char *page)
 {
-	sem_wait(sem, 0);
+	sem_down(sem, 0);
 	poison(page);
 	expect_ao(page, gettid_(), early);
-	sem_post(sem, 1);
+	sem_up(sem, 1);
 	expect_ar(page);
 	if (differed[0])
 		printf("tinjpage: child: %s\n", differed);
@@ -472,8 +472,8 @@ static void sysv_shm(void)
 	if (child == 0)
 		_exit(shm_child(sem, page));
 	reports_clear();
-	sem_post(sem, 0);
-	sem_wait(sem, 1);
+	sem_up(sem, 0);
+	sem_down(sem, 1);
 	expect_ao(page, gettid_(), early);
 	expect_ar(page + 5);
 	int status = 0;
