@@ -275,6 +275,21 @@ static void end_file(int fd, char *m)
 	unlink(filename);
 }
 
+/* A new file (make_file) mapped with flags, in *fd and the result; NULL
+ * if that failed (said, and cleaned up). */
+static char *mapped_file(const char *what, int flags, int *fd)
+{
+	*fd = make_file(what);
+	if (*fd < 0)
+		return NULL;
+	char *m = map_file(*fd, flags);
+	if (!m) {
+		expect(0, "mmap %s: %s", filename, strerror(errno));
+		end_file(*fd, NULL);
+	}
+	return m;
+}
+
 /* -- the cases ----------------------------------------------------------- */
 
 /* Private anonymous memory the program wrote. */
@@ -320,11 +335,11 @@ static void anon_mlocked(void)
  * page, dropped without a word and read again from the disk. */
 static void file_private_clean(void)
 {
-	int fd = make_file("private");
-	char *m = fd < 0 ? NULL : map_file(fd, MAP_PRIVATE);
+	int fd;
+	char *m = mapped_file("private", MAP_PRIVATE, &fd);
 
 	if (!m)
-		return end_file(fd, m);
+		return;
 	expect(mapped_holds(m + PAGE, 0, PAGE), "the mapping does not show the file");
 	poison(m + PAGE);
 	expect_ao(m + PAGE, 0, 0);
@@ -336,11 +351,11 @@ static void file_private_clean(void)
  * anonymous memory; the file is untouched. */
 static void file_private_cow(void)
 {
-	int fd = make_file("cow");
-	char *m = fd < 0 ? NULL : map_file(fd, MAP_PRIVATE);
+	int fd;
+	char *m = mapped_file("cow", MAP_PRIVATE, &fd);
 
 	if (!m)
-		return end_file(fd, m);
+		return;
 	fill(m + PAGE, 1, PAGE, PAGE);
 	poison(m + PAGE);
 	expect_lost(m + PAGE);
@@ -353,11 +368,11 @@ static void file_private_cow(void)
  * dropped and re-read - with the data written, which is on the disk. */
 static void file_shared_clean(void)
 {
-	int fd = make_file("clean");
-	char *m = fd < 0 ? NULL : map_file(fd, MAP_SHARED);
+	int fd;
+	char *m = mapped_file("clean", MAP_SHARED, &fd);
 
 	if (!m)
-		return end_file(fd, m);
+		return;
 	fill(m + PAGE, 1, PAGE, PAGE);
 	expect(msync(m, FILE_PAGES * PAGE, MS_SYNC) == 0, "msync: %s", strerror(errno));
 	poison(m + PAGE);
@@ -373,12 +388,12 @@ static void file_shared_clean(void)
  * open file description that was open at the error. */
 static void file_shared_dirty(void)
 {
-	int fd = make_file("dirty");
-	int other = open(filename, O_RDONLY);
-	char *m = fd < 0 ? NULL : map_file(fd, MAP_SHARED);
+	int fd;
+	char *m = mapped_file("dirty", MAP_SHARED, &fd);
 
 	if (!m)
-		return end_file(fd, m);
+		return;
+	int other = open(filename, O_RDONLY);
 	fill(m + PAGE, 1, PAGE, PAGE);
 	poison(m + PAGE);
 	expect_lost(m + PAGE);
