@@ -61,7 +61,7 @@ long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg)
 	case F_SETLKW:
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
-		return f->f_inode ? fcntl_setlk(f, (unsigned int)cmd, arg) : -EINVAL;
+		return f->f_inode ? fcntl_setlk((unsigned int)fd, f, (unsigned int)cmd, arg) : -EINVAL;
 	case F_SETPIPE_SZ:
 	case F_GETPIPE_SZ:
 		return pipe_fcntl(f, (unsigned int)cmd, arg);

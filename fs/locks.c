@@ -107,8 +107,7 @@ static void locks_wake_up_blocks(struct file_lock_context *ctx)
 	for (struct list_head *p = ctx->flc_waiters.next; p != &ctx->flc_waiters; p = p->next) {
 		struct lock_waiter *w = list_entry(p, struct lock_waiter, ctx_link);
 
-		list_del(&w->hash_link);
-		INIT_LIST_HEAD(&w->hash_link);
+		list_del(&w->hash_link); /* which leaves it empty */
 	}
 	wake_up(&ctx->flc_wait);
 }
@@ -134,6 +133,31 @@ static int locks_wait(struct file_lock_context *ctx, const struct file_lock *req
 	list_del(&w.ctx_link);
 	list_del(&w.hash_link);
 	return err;
+}
+
+/* posix_lock_inode or flock_lock_inode. */
+typedef int (*lock_inode_fn)(struct file_lock_context *ctx, const struct file_lock *request,
+			     bool can_sleep, struct file_lock **blocker);
+
+/* Set, change or remove a lock of request's kind, sleeping for it if
+ * asked (Linux: locks_lock_inode_wait). */
+static int lock_inode_wait(struct inode *inode, const struct file_lock *request, bool can_sleep,
+			   lock_inode_fn lock_inode)
+{
+	struct file_lock_context *ctx = locks_get_lock_context(inode);
+
+	if (!ctx)
+		return -ENOMEM;
+	for (;;) {
+		struct file_lock *blocker;
+		int err = lock_inode(ctx, request, can_sleep, &blocker);
+
+		if (err != FILE_LOCK_DEFERRED)
+			return err;
+		err = locks_wait(ctx, request, blocker);
+		if (err)
+			return err;
+	}
 }
 
 /* ---- POSIX and OFD locks ---- */
@@ -266,6 +290,7 @@ static int posix_lock_inode(struct file_lock_context *ctx, const struct file_loc
 			    bool can_sleep, struct file_lock **blocker)
 {
 	struct file_lock *new_fl = NULL, *spare = NULL;
+	bool split;
 
 	if (request->fl_type != F_UNLCK) {
 		struct file_lock *conflict = posix_find_conflict(ctx, request);
@@ -282,9 +307,10 @@ static int posix_lock_inode(struct file_lock_context *ctx, const struct file_loc
 	}
 	/* Allocated before anything changes, so that a failure changes
 	 * nothing; an unlock of the whole file (close, exit) needs none. */
-	if (posix_needs_split(ctx, request))
+	split = posix_needs_split(ctx, request);
+	if (split)
 		spare = locks_alloc_lock();
-	if ((posix_needs_split(ctx, request) && !spare) || (request->fl_type != F_UNLCK && !new_fl)) {
+	if ((split && !spare) || (request->fl_type != F_UNLCK && !new_fl)) {
 		kfree(spare);
 		kfree(new_fl);
 		return -ENOMEM;
@@ -296,26 +322,6 @@ static int posix_lock_inode(struct file_lock_context *ctx, const struct file_loc
 	/* An unlock, a downgrade or a shrink may let a sleeper in. */
 	locks_wake_up_blocks(ctx);
 	return 0;
-}
-
-/* Set, change or remove a POSIX or OFD lock, sleeping for it if asked. */
-static int posix_lock_file_wait(struct inode *inode, const struct file_lock *request,
-				bool can_sleep)
-{
-	struct file_lock_context *ctx = locks_get_lock_context(inode);
-
-	if (!ctx)
-		return -ENOMEM;
-	for (;;) {
-		struct file_lock *blocker;
-		int err = posix_lock_inode(ctx, request, can_sleep, &blocker);
-
-		if (err != FILE_LOCK_DEFERRED)
-			return err;
-		err = locks_wait(ctx, request, blocker);
-		if (err)
-			return err;
-	}
 }
 
 /* Linux's flock_to_posix_lock: struct flock to a byte range. */
@@ -401,7 +407,7 @@ long fcntl_getlk(struct file *f, unsigned int cmd, uint64_t uflock)
 	return copy_to_user(uflock, &l, sizeof(l)) ? -EFAULT : 0;
 }
 
-long fcntl_setlk(struct file *f, unsigned int cmd, uint64_t uflock)
+long fcntl_setlk(unsigned int fd, struct file *f, unsigned int cmd, uint64_t uflock)
 {
 	struct flock l;
 	struct file_lock request;
@@ -421,7 +427,18 @@ long fcntl_setlk(struct file *f, unsigned int cmd, uint64_t uflock)
 		if (err)
 			return err;
 	}
-	return posix_lock_file_wait(f->f_inode, &request, cmd == F_SETLKW || cmd == F_OFD_SETLKW);
+	err = lock_inode_wait(f->f_inode, &request, cmd == F_SETLKW || cmd == F_OFD_SETLKW,
+			      posix_lock_inode);
+	/* Another thread closed fd while we slept (Linux: the same check):
+	 * that close dropped the process's locks, and this one must not
+	 * outlive it, naming a file about to go. */
+	if (!err && request.fl_type != F_UNLCK && !(request.fl_flags & FL_OFDLCK) &&
+	    files_lookup_fd(current->files, fd) != f) {
+		request.fl_type = F_UNLCK;
+		lock_inode_wait(f->f_inode, &request, false, posix_lock_inode);
+		err = -EBADF;
+	}
+	return err;
 }
 
 /* Unlock the whole file for owner. */
@@ -496,24 +513,6 @@ static int flock_lock_inode(struct file_lock_context *ctx, const struct file_loc
 	return 0;
 }
 
-static int flock_lock_file_wait(struct file *f, const struct file_lock *request, bool can_sleep)
-{
-	struct file_lock_context *ctx = locks_get_lock_context(f->f_inode);
-
-	if (!ctx)
-		return -ENOMEM;
-	for (;;) {
-		struct file_lock *blocker;
-		int err = flock_lock_inode(ctx, request, can_sleep, &blocker);
-
-		if (err != FILE_LOCK_DEFERRED)
-			return err;
-		err = locks_wait(ctx, request, blocker);
-		if (err)
-			return err;
-	}
-}
-
 static int flock_translate_cmd(unsigned int cmd)
 {
 	switch (cmd) {
@@ -549,7 +548,7 @@ long sys_flock(uint64_t fd, uint64_t ucmd)
 		.fl_flags = FL_FLOCK, .fl_owner = f, .fl_type = type,
 		.fl_pid = current->tgid, .fl_file = f, .fl_end = OFFSET_MAX,
 	};
-	return flock_lock_file_wait(f, &request, !(cmd & LOCK_NB));
+	return lock_inode_wait(f->f_inode, &request, !(cmd & LOCK_NB), flock_lock_inode);
 }
 
 void locks_remove_file(struct file *f)

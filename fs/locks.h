@@ -68,7 +68,7 @@ struct file_lock_context {
 
 /* fcntl's lock commands on f: 0 or -errno (fs/fcntl.c). */
 long fcntl_getlk(struct file *f, unsigned int cmd, uint64_t uflock);
-long fcntl_setlk(struct file *f, unsigned int cmd, uint64_t uflock);
+long fcntl_setlk(unsigned int fd, struct file *f, unsigned int cmd, uint64_t uflock);
 /* Each close of a descriptor for f by owner: drop owner's POSIX locks on
  * the file. */
 void locks_remove_posix(struct file *f, struct files_struct *owner);
