@@ -374,15 +374,15 @@ static void flocks(int fd)
 
 /* ---- /proc/locks ---- */
 
-static void proc_locks(int fd)
+/* Does /proc/locks have "N: KIND TYPE PID MAJ:MIN:INO 0 EOF" for fd's file? */
+static int in_proc_locks(int fd, const char *kind, const char *type, int pid)
 {
 	struct stat st;
 	char want[128], line[256];
 	int found = 0;
 
 	fstat(fd, &st);
-	lock(fd, F_SETLK, F_WRLCK, 0, 0);
-	snprintf(want, sizeof(want), "POSIX  ADVISORY  WRITE %d %02x:%02x:%lu 0 EOF\n", (int)getpid(),
+	snprintf(want, sizeof(want), "%s ADVISORY  %s %d %02x:%02x:%lu 0 EOF\n", kind, type, pid,
 		 major(st.st_dev), minor(st.st_dev), (unsigned long)st.st_ino);
 	FILE *f = fopen("/proc/locks", "r");
 	while (f && fgets(line, sizeof(line), f)) {
@@ -392,8 +392,22 @@ static void proc_locks(int fd)
 	}
 	if (f)
 		fclose(f);
-	check(found, "/proc/locks lists the lock as Linux does");
+	return found;
+}
+
+static void proc_locks(int fd)
+{
+	int other = open_file(O_RDWR);
+
+	lock(fd, F_SETLK, F_WRLCK, 0, 0);
+	check(in_proc_locks(fd, "POSIX ", "WRITE", getpid()), "/proc/locks lists the lock as Linux does");
 	lock(fd, F_SETLK, F_UNLCK, 0, 0);
+	lock(other, F_OFD_SETLK, F_RDLCK, 0, 0);
+	check(in_proc_locks(fd, "OFDLCK", "READ", -1), "/proc/locks: an OFD lock, pid -1");
+	flock(other, LOCK_EX);
+	check(in_proc_locks(fd, "FLOCK ", "WRITE", getpid()), "/proc/locks: a flock lock");
+	close(other);
+	check(!in_proc_locks(fd, "FLOCK ", "WRITE", getpid()), "/proc/locks: gone at the close");
 }
 
 /* ---- bad arguments ---- */
