@@ -1,8 +1,9 @@
 /* fcntl(): the descriptor's close-on-exec flag, the file's status flags,
  * duplicating a descriptor above a given number, a pipe's size, and a
- * memfd's seals (mm/memfd.c). */
+ * memfd's seals (mm/memfd.c), and file locks (fs/locks.c). */
 #include "fs/fdtable.h"
 #include "fs/file.h"
+#include "fs/locks.h"
 #include "fs/pipe.h"
 #include "kernel/errno.h"
 #include "kernel/proc.h"
@@ -53,6 +54,14 @@ long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg)
 	case F_ADD_SEALS:
 	case F_GET_SEALS:
 		return memfd_fcntl(f, (unsigned int)cmd, arg);
+	case F_GETLK:
+	case F_OFD_GETLK:
+		return f->f_inode ? fcntl_getlk(f, (unsigned int)cmd, arg) : -EINVAL;
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		return f->f_inode ? fcntl_setlk((unsigned int)fd, f, (unsigned int)cmd, arg) : -EINVAL;
 	case F_SETPIPE_SZ:
 	case F_GETPIPE_SZ:
 		return pipe_fcntl(f, (unsigned int)cmd, arg);

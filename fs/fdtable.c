@@ -1,8 +1,17 @@
 /* File descriptor tables (see fs/fdtable.h). */
 #include "fs/fdtable.h"
 #include "fs/file.h"
+#include "fs/locks.h"
 #include "kernel/errno.h"
 #include "mm/slab.h"
+
+/* A descriptor of files for f goes: POSIX says that the process's locks
+ * on the file go with it, whichever descriptor they were taken through. */
+static void filp_close(struct file *f, struct files_struct *files)
+{
+	locks_remove_posix(f, files);
+	fput(f);
+}
 
 bool is_close_on_exec(const struct files_struct *files, unsigned int fd)
 {
@@ -59,7 +68,7 @@ void put_files_struct(struct files_struct *files)
 		return;
 	for (unsigned int fd = 0; fd < NR_OPEN; fd++)
 		if (files->fd[fd])
-			fput(files->fd[fd]);
+			filp_close(files->fd[fd], files);
 	kfree(files);
 }
 
@@ -97,7 +106,7 @@ void replace_fd(struct files_struct *files, unsigned int fd, struct file *f,
 	files->fd[fd] = f;
 	set_close_on_exec(files, fd, flags & O_CLOEXEC);
 	if (old) /* last: its release may take time, and fd is already right */
-		fput(old);
+		filp_close(old, files);
 }
 
 int close_fd(struct files_struct *files, unsigned int fd)
@@ -108,7 +117,7 @@ int close_fd(struct files_struct *files, unsigned int fd)
 		return -EBADF;
 	files->fd[fd] = NULL;
 	set_close_on_exec(files, fd, false);
-	fput(f);
+	filp_close(f, files);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /* struct file: allocation, reference counts, and lseek for plain files. */
 #include "fs/file.h"
 #include "fs/internal.h"
+#include "fs/locks.h"
 #include "kernel/errno.h"
 #include "mm/slab.h"
 
@@ -30,6 +31,7 @@ void fput(struct file *f)
 {
 	if (--f->f_count > 0)
 		return;
+	locks_remove_file(f);
 	if (f->f_op->release)
 		f->f_op->release(f->f_inode, f);
 	if (f->f_path.dentry)

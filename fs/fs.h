@@ -95,6 +95,7 @@ struct inode {
 	struct rw_semaphore i_rwsem; /* inode_lock(): writers, directory changes */
 	struct block_device *i_bdev; /* a block device inode's device */
 	void *i_private;             /* the file system's or the device's */
+	struct file_lock_context *i_flctx; /* its file locks (fs/locks.c); NULL: none yet */
 };
 
 static inline void inode_lock(struct inode *inode)

@@ -7,6 +7,7 @@
  * from the disk before anyone else may use it.
  */
 #include "fs/fs.h"
+#include "fs/locks.h"
 #include "fs/stat.h"
 #include "kernel/cred.h"
 #include "kernel/errno.h"
@@ -66,6 +67,7 @@ struct inode *new_inode(struct super_block *sb)
 static void destroy_inode(struct inode *inode)
 {
 	list_del(&inode->i_sb_list);
+	locks_free_lock_context(inode);
 	if (inode->i_sb->s_op && inode->i_sb->s_op->free_inode)
 		inode->i_sb->s_op->free_inode(inode);
 	else

@@ -85,6 +85,7 @@ static const struct {
 	[66] = SYSCALL("semctl", sys_semctl),
 	[67] = SYSCALL("shmdt", sys_shmdt),
 	[72] = SYSCALL("fcntl", sys_fcntl),
+	[73] = SYSCALL("flock", sys_flock),
 	[74] = SYSCALL("fsync", sys_fsync),
 	[75] = SYSCALL("fdatasync", sys_fdatasync),
 	[76] = SYSCALL("truncate", sys_truncate),

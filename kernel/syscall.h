@@ -97,6 +97,7 @@ long sys_syncfs(uint64_t fd);
 
 /* fs/fcntl.c */
 long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg);
+long sys_flock(uint64_t fd, uint64_t cmd);
 
 /* fs/stat.c */
 long sys_stat(uint64_t path, uint64_t statbuf);

@@ -6,6 +6,7 @@
  */
 #include "fs/proc/internal.h"
 #include "fs/internal.h"
+#include "fs/locks.h"
 #include "fs/stat.h"
 #include "ipc/ipc.h"
 #include "kernel/errno.h"
@@ -88,6 +89,7 @@ static const struct proc_entry proc_root_entries[] = {
 	REPORT("filesystems", filesystems_show),
 	{ "kpagecount", S_IFREG | 0400, &proc_kpagecount_operations, NULL, NULL },
 	{ "kpageflags", S_IFREG | 0400, &proc_kpageflags_operations, NULL, NULL },
+	REPORT("locks", locks_show),
 	REPORT("meminfo", meminfo_show),
 	REPORT("mounts", mounts_show),
 	{ "self", S_IFLNK | 0777, NULL, &proc_self_inode_operations, NULL },

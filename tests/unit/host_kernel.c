@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fs/file.h"
+#include "fs/locks.h"
 #include "fs/writeback.h"
 #include "kernel/errno.h"
 #include "kernel/mutex.h"
@@ -162,6 +163,18 @@ __attribute__((weak)) bool shmem_inode(const struct inode *inode)
 void path_put(const struct path *path)
 {
 	(void)path;
+}
+
+/* No file locks are taken on the host (fs/locks.c is not linked). */
+void locks_remove_posix(struct file *f, struct files_struct *owner)
+{
+	(void)f;
+	(void)owner;
+}
+
+void locks_remove_file(struct file *f)
+{
+	(void)f;
 }
 
 /* The areas (mm/vma.c) link their reverse map and name their fault
