@@ -12,6 +12,7 @@
 #include "fs/fs_struct.h"
 #include "ipc/sem.h"
 #include "kernel/errno.h"
+#include "kernel/itimer.h"
 #include "kernel/panic.h"
 #include "kernel/pgrp.h"
 #include "kernel/proc.h"
@@ -211,8 +212,10 @@ void do_exit(int status)
 	p->files = NULL;
 	put_fs_struct(p->fs);
 	p->fs = NULL;
-	if (group_dead)
-		exit_sem(p->signal); /* the group's SEM_UNDO adjustments (ipc/sem.c) */
+	if (group_dead) {
+		exit_sem(p->signal);     /* the group's SEM_UNDO adjustments (ipc/sem.c) */
+		exit_itimers(p->signal); /* no SIGALRM for a process that is gone */
+	}
 	cli();
 	if (group_dead)
 		pgrp_exit(p); /* our group, or our children's, may be orphaned now */

@@ -6,6 +6,7 @@
 #ifndef KERNEL_SIGNAL_H
 #define KERNEL_SIGNAL_H
 
+#include "kernel/hrtimer.h"
 #include "kernel/resource.h"
 #include "kernel/trap.h"
 #include "kernel/waitqueue.h"
@@ -143,6 +144,11 @@ struct signal_struct {
 	uint64_t sum_sched_runtime;     /* ns on the CPU of threads already gone */
 	struct rlimit rlim[RLIM_NLIMITS]; /* the resource limits (kernel/sys.c), copied at fork */
 	struct sem_undo_list *sysvsem_undo; /* SEM_UNDO adjustments (ipc/sem.c), NULL: none */
+	/* ITIMER_REAL (kernel/itimer.c): set by setitimer and alarm, run
+	 * out with interrupts off; stopped when the last thread exits. */
+	struct hrtimer real_timer;
+	bool real_timer_ready;          /* hrtimer_init done (a fork child's is not) */
+	uint64_t it_real_incr;          /* its interval in ns; 0: once */
 	/* Process group and session (kernel/pgrp.c) and the controlling
 	 * terminal (drivers/tty/tty_jobctrl.c): inherited at fork, changed
 	 * by setsid, setpgid, TIOCSCTTY and reaping, interrupts off. */

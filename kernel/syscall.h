@@ -162,6 +162,10 @@ long sys_clock_nanosleep(uint64_t clock, uint64_t flags, uint64_t req, uint64_t 
 long sys_gettimeofday(uint64_t tv, uint64_t tz);
 long sys_time(uint64_t tloc);
 long sys_nanosleep(uint64_t req, uint64_t rem);
+/* kernel/itimer.c */
+long sys_getitimer(uint64_t which, uint64_t uvalue);
+long sys_alarm(uint64_t seconds);
+long sys_setitimer(uint64_t which, uint64_t unew, uint64_t uold);
 long sys_pause(void);
 
 /* kernel/sys.c */

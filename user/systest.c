@@ -2,7 +2,7 @@
  * The general system calls busybox needs (kernel/sys.c, kernel/random.c,
  * kernel/signal.c): uname, sysinfo, times, getrusage, the resource
  * limits, getrandom, prctl's thread name, rt_sigtimedwait and
- * rt_sigsuspend, with Linux's
+ * rt_sigsuspend, alarm and the interval timers (kernel/itimer.c), with Linux's
  * results and errors. Prints one line per check and "systest: N failed".
  */
 #define _GNU_SOURCE
@@ -14,6 +14,7 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/sysinfo.h>
 #include <sys/times.h>
 #include <sys/utsname.h>
@@ -162,6 +163,59 @@ static void test_signal_waits(void)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+/* alarm, setitimer and getitimer: ITIMER_REAL sends SIGALRM, once or
+ * every interval; what is left reads back; bad arguments change nothing. */
+static void test_itimers(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	sigaction(SIGALRM, &sa, NULL);
+	check(alarm(0) == 0, "alarm(0) with no alarm set: 0 seconds were left");
+	check(alarm(5) == 0 && alarm(0) == 5, "alarm(5) then alarm(0): 5 seconds were left");
+	alarms = 0;
+	alarm(1);
+	while (!alarms)
+		pause();
+	check(alarms == 1, "alarm(1): one SIGALRM, and pause() returns");
+
+	struct itimerval it = { .it_interval = { 0, 20000 }, .it_value = { 0, 20000 } }, got;
+	alarms = 0;
+	check(setitimer(ITIMER_REAL, &it, NULL) == 0, "setitimer: every 20 ms");
+	while (alarms < 3)
+		pause();
+	check(getitimer(ITIMER_REAL, &got) == 0 && got.it_interval.tv_usec == 20000 &&
+	      got.it_value.tv_sec == 0 && got.it_value.tv_usec > 0 && got.it_value.tv_usec <= 20000,
+	      "getitimer: the interval, and at most 20 ms left");
+	struct itimerval off = { 0 };
+	check(setitimer(ITIMER_REAL, &off, &got) == 0 && got.it_interval.tv_usec == 20000,
+	      "setitimer(0) stops it and says what it was");
+	check(getitimer(ITIMER_REAL, &got) == 0 && !got.it_value.tv_sec && !got.it_value.tv_usec,
+	      "...and getitimer reads it as disarmed");
+	struct itimerval bad = { .it_value = { 0, 1000000 } };
+	check_err(setitimer(ITIMER_REAL, &bad, NULL), EINVAL, "setitimer: tv_usec 1000000: EINVAL");
+	check_err(setitimer(7, &it, NULL), EINVAL, "setitimer: no timer 7: EINVAL");
+	check_err(syscall(SYS_getitimer, ITIMER_REAL, (void *)8), EFAULT,
+		  "getitimer to a bad pointer: EFAULT");
+	pid_t pid = fork();
+	if (pid == 0) {
+		signal(SIGALRM, SIG_DFL);
+		alarm(1);
+		pause(); /* SIGALRM's default action ends us */
+		_exit(0);
+	}
+	int status;
+	check(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM,
+	      "a child's alarm with the default action: killed by SIGALRM");
+	signal(SIGALRM, SIG_DFL);
+}
+
 int main(void)
 {
 	test_uname_and_sysinfo();
@@ -170,6 +224,7 @@ int main(void)
 	test_getrandom();
 	test_thread_name();
 	test_signal_waits();
+	test_itimers();
 	printf("systest: %d failed\n", failures);
 	return failures != 0;
 }
