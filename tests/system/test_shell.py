@@ -156,8 +156,13 @@ def test_vi_in_raw_mode_inserts_text_and_writes_the_file(sh):
     start = sh.vm.mark()
     sh.vm.send("vi /tmp/vi.txt\r")
     sh.vm.wait_for(r"\x1b\[\?1049h[^\n]*/tmp/vi\.txt", timeout=WAIT, since=start)  # its screen
+    mark = sh.vm.mark()
     sh.vm.send("ihello from vi" + ESC)
-    sh.vm.wait_for("hello from vi", timeout=WAIT)
+    # vi draws the text as the keys come, with cursor moves between the
+    # pieces (how many depends on how the keys were read), so wait for
+    # its status line instead ("-": command mode again, after the ESC);
+    # the file's content is checked below.
+    sh.vm.wait_for(r"- /tmp/vi\.txt \[Modified\]", timeout=WAIT, since=mark)  # back in command mode
     sh.vm.send(":wq\r")
     sh.vm.wait_for(r"'/tmp/vi\.txt' 1L, 14C", timeout=WAIT)      # vi's "written"
     sh.prompt()
