@@ -174,7 +174,9 @@ def shell_session_claims(outputs):
     """README's session: the frame the pagemap gave is the one poisoned,
     the victim dies of SIGBUS at the poisoning (early kill), and that is
     one frame lost."""
-    pfn = int(the_output(outputs, "PFN=$((E & ((1 << 55) - 1))); echo $PFN").split("\n")[-1])
+    # The echoed number's line (the next prompt may follow it in the output).
+    pfn = int(re.search(r"^(\d+)\r?$", the_output(outputs, "PFN=$((E & ((1 << 55) - 1))); echo $PFN"),
+                        re.M).group(1))
     poisoned = the_output(outputs, "echo $PFN")
     assert "Injecting memory failure at pfn %#x\n" % pfn in poisoned, (pfn, poisoned)
     assert "Memory failure: %#x: Sending SIGBUS to victim:" % pfn in poisoned, poisoned
