@@ -200,7 +200,7 @@ gdb: deps all
 # so that tests can compare them with the C library's own.
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer -I.
-HOST_RENAMES := $(foreach f,memset memcpy memmove memcmp strlen strcmp strncmp strchr \
+HOST_RENAMES := $(foreach f,memset memcpy memmove memcmp strlen strchrnul memchr strcmp strncmp strchr \
                 strlcpy vsnprintf snprintf,-D$(f)=kernel_$(f))
 UNIT_KERNEL_SRCS := mm/buddy.c mm/swap.c mm/slab.c mm/page_flags.c lib/format.c lib/parse.c \
                     lib/string.c lib/ratelimit.c kernel/cmdline.c mce/severity.c mce/decode.c \
@@ -226,13 +226,13 @@ PAGECACHE_UNIT_OBJS := $(addprefix $(BUILD)/unit/,mm/filemap.o mm/page-writeback
                        mm/vmscan.o fs/simple_aops.o)
 $(PAGECACHE_UNIT_OBJS): UNIT_CFLAGS += -include tests/unit/host_irq.h
 $(PAGECACHE_UNIT_OBJS): tests/unit/host_irq.h
-$(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/soft-offline.o \
+$(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/hwpoison-kill.o $(BUILD)/unit/mm/soft-offline.o \
 	$(PAGECACHE_UNIT_OBJS) $(BUILD)/unit/mm/hwpoison-filter.o
 # Code that needs page tables is linked only into its own tests, which
 # fake them (tests/unit/fake_pgtable.h).
 $(BUILD)/unit/test_rmap: $(BUILD)/unit/mm/rmap.o $(PAGECACHE_UNIT_OBJS)
 $(BUILD)/unit/test_filemap: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(PAGECACHE_UNIT_OBJS)
-$(BUILD)/unit/test_vmscan: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(BUILD)/unit/mm/memory-failure.o \
+$(BUILD)/unit/test_vmscan: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/hwpoison-kill.o \
 	$(BUILD)/unit/mm/soft-offline.o $(BUILD)/unit/mm/hwpoison-filter.o $(PAGECACHE_UNIT_OBJS)
 # The line discipline, with a fake UART and fake job control in its test.
 $(BUILD)/unit/drivers/tty/n_tty.o: UNIT_CFLAGS += -include tests/unit/host_irq.h
@@ -244,7 +244,7 @@ EXT2_UNIT_OBJS := $(patsubst %.c,$(BUILD)/unit/%.o,$(wildcard fs/ext2/*.c))
 $(BUILD)/unit/test_ext2 $(BUILD)/unit/test_ext2_super $(BUILD)/unit/test_ext2_random: \
 	$(EXT2_UNIT_OBJS) $(BUILD)/unit/fs/libfs.o tests/unit/ext2_host.c tests/unit/ext2_image.c
 UNIT_EXTRA_OBJS := $(EXT2_UNIT_OBJS) $(BUILD)/unit/fs/libfs.o \
-                   $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/soft-offline.o $(PAGECACHE_UNIT_OBJS) \
+                   $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/hwpoison-kill.o $(BUILD)/unit/mm/soft-offline.o $(PAGECACHE_UNIT_OBJS) \
                    $(BUILD)/unit/mm/fault.o $(BUILD)/unit/mm/hwpoison-filter.o \
                    $(BUILD)/unit/mce/genpool.o $(BUILD)/unit/drivers/tty/n_tty.o \
                    $(BUILD)/unit/ipc/util.o $(BUILD)/unit/kernel/cred.o
