@@ -262,7 +262,7 @@ unit-tests: $(UNIT_TESTS)
 # `make test`: every unit test, then the system tests in QEMU, then one
 # summary line. tests/run_tests.py says what each part found.
 test: deps all unit-tests
-	@$(PYTHON) tests/run_tests.py
+	@$(PYTHON) tests/run_tests.py --jobs=$(JOBS)
 
 unit-test: deps unit-tests
 	@$(PYTHON) tests/run_tests.py --unit-only
@@ -270,15 +270,18 @@ unit-test: deps unit-tests
 # ORDER=reverse or ORDER=shuffle:SEED: every test must pass in any order
 # (.ci/run checks reverse order too).
 ORDER ?= file
+# JOBS: system-test modules run side by side, each in its own QEMU
+# (python3-pytest-xdist); JOBS=1 runs them one after another.
+JOBS ?= $(shell nproc)
 system-test: deps all
-	@$(PYTHON) tests/run_tests.py --system-only --order=$(ORDER)
+	@$(PYTHON) tests/run_tests.py --system-only --order=$(ORDER) --jobs=$(JOBS)
 
 # Debian packages, installed only when a tool is missing.
 # busybox-static: the shell and tools of the disk image (/bin/busybox).
 # grub-efi-amd64-bin and ovmf: only tests/system/test_badram.py boots
 # with UEFI, where GRUB can report defective RAM.
 DEB_PACKAGES := nasm qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
-                python3-pytest musl-tools e2fsprogs grub-efi-amd64-bin ovmf cpio fakeroot \
+                python3-pytest python3-pytest-xdist musl-tools e2fsprogs grub-efi-amd64-bin ovmf cpio fakeroot \
                 busybox-static
 deps:
 	@missing=""; \
@@ -295,7 +298,7 @@ deps:
 	command -v mkfs.ext4 >/dev/null || missing=1; \
 	[ -x $(BUSYBOX) ] || missing=1; \
 	[ "$$(id -u)" = 0 ] || command -v fakeroot >/dev/null || missing=1; \
-	$(PYTHON) -c 'import pytest' 2>/dev/null || missing=1; \
+	$(PYTHON) -c 'import pytest, xdist' 2>/dev/null || missing=1; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "Installing: $(DEB_PACKAGES)"; \
