@@ -15,6 +15,12 @@ struct irqaction {
 static struct irqaction actions[NR_IRQ_ACTIONS];
 static int nr_actions;
 static struct irqaction *irq_actions[NR_IRQS]; /* each line's handlers */
+static struct trapframe *irq_regs;             /* while they run: what they interrupted */
+
+struct trapframe *get_irq_regs(void)
+{
+	return irq_regs;
+}
 
 void irq_register(int irq, irq_handler_t handler, void *dev_id)
 {
@@ -33,13 +39,15 @@ void irq_register(int irq, irq_handler_t handler, void *dev_id)
 
 /* Acknowledge first: the handler may take long, and it runs with
  * interrupts off, so nothing nests. */
-void irq_dispatch(int irq)
+void irq_dispatch(int irq, struct trapframe *regs)
 {
 	if (pic_spurious(irq))
 		return;
 	pic_eoi(irq);
 	if (!irq_actions[irq])
 		pr_warn("irq %d: no handler\n", irq);
+	irq_regs = regs;
 	for (struct irqaction *a = irq_actions[irq]; a; a = a->next)
 		a->handler(a->dev_id);
+	irq_regs = NULL;
 }

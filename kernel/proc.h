@@ -135,6 +135,8 @@ struct proc {
 	uint64_t sum_exec_runtime;   /* ns on the CPU before exec_start (sched.c) */
 	uint64_t start_time;         /* CLOCK_MONOTONIC when it was made (/proc/PID/stat) */
 	uint64_t exec_start;         /* MONOTONIC when it last got the CPU (sched.c) */
+	struct task_cputime cputime; /* ticks that found us in user mode, in the kernel (cputime.c) */
+	unsigned long nvcsw, nivcsw; /* switches away: sleeping, preempted or yielding (sched.c) */
 };
 
 extern struct proc *current;
@@ -196,6 +198,7 @@ struct wait_result {
 	int code;       /* waitid si_code: CLD_EXITED, CLD_KILLED, CLD_STOPPED, CLD_CONTINUED */
 	int si_status;  /* waitid si_status: exit status or signal */
 	char name[16];
+	struct rusage rusage; /* the child's usage and its reaped children's (wait4, waitid) */
 };
 
 /*
@@ -235,6 +238,8 @@ void cond_resched(void);
 void sched_tick(struct trapframe *tf);
 /* ns the CPU had nothing to run (/proc/uptime's second number). */
 uint64_t sched_idle_ns(void);
+/* Context switches since boot (/proc/stat's ctxt). */
+uint64_t nr_context_switches(void);
 /* ns p has run, user and kernel (CLOCK_THREAD_CPUTIME_ID)... */
 uint64_t task_sched_runtime(const struct proc *p);
 /* ...and all of p's process's threads, gone ones too (CLOCK_PROCESS_CPUTIME_ID). */
