@@ -27,5 +27,7 @@ void irq_dispatch(int irq, struct trapframe *regs);
 /* In a handler: the registers the interrupt saved, to tell whether it
  * came from user mode (Linux: get_irq_regs). */
 struct trapframe *get_irq_regs(void);
+/* Interrupts of IRQ irq since boot (/proc/stat's intr). */
+unsigned long kstat_irqs(int irq);
 
 #endif

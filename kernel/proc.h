@@ -165,8 +165,12 @@ static inline struct proc *next_thread(const struct proc *t)
 
 	return next == &t->signal->thread_head ? NULL : list_entry(next, struct proc, thread_node);
 }
-/* Tasks' kernel stacks allocated (meminfo's KernelStack). */
+/* Tasks' kernel stacks allocated (meminfo's KernelStack): one a task. */
 extern unsigned long nr_kernel_stacks;
+/* Tasks made since boot: forks, clones, kernel threads (/proc/stat). */
+extern unsigned long total_forks;
+/* The pid given out last (/proc/loadavg). */
+int last_pid_allocated(void);
 struct proc *find_task_by_pid(int pid);
 /* The thread group leader with the lowest pid >= pid, or NULL (for
  * /proc's directory listing; a scan of the pid table). */
@@ -240,6 +244,9 @@ void sched_tick(struct trapframe *tf);
 uint64_t sched_idle_ns(void);
 /* Context switches since boot (/proc/stat's ctxt). */
 uint64_t nr_context_switches(void);
+/* Tasks running or waiting for the CPU (/proc/stat, /proc/loadavg); a
+ * walk of the run queue. */
+unsigned int nr_running(void);
 /* ns p has run, user and kernel (CLOCK_THREAD_CPUTIME_ID)... */
 uint64_t task_sched_runtime(const struct proc *p);
 /* ...and all of p's process's threads, gone ones too (CLOCK_PROCESS_CPUTIME_ID). */

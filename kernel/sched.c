@@ -59,6 +59,17 @@ uint64_t nr_context_switches(void)
 	return nr_switches;
 }
 
+unsigned int nr_running(void)
+{
+	bool was_on = irq_save();
+	unsigned int n = current ? 1 : 0;
+
+	for (struct list_head *l = run_queue.next; l != &run_queue; l = l->next)
+		n++;
+	irq_restore(was_on);
+	return n;
+}
+
 void scheduler(void)
 {
 	for (;;) {

@@ -87,3 +87,15 @@ def test_cat_copies_with_sendfile(vm):
     assert "# run.sh NAME: run tests/shell/NAME.sh" in out
     assert out.endswith("cat exited with status 0"), out
     assert "system call 40 is not implemented" not in out + vm.command("log")
+
+
+def test_top_in_batch_mode(vm):
+    """busybox's top reads /proc/stat, /proc/meminfo, /proc/loadavg and
+    each /proc/PID/stat: one screen of its header and the processes."""
+    out = vm.command("run /bin/top -b -n 1", timeout=TIMEOUT)
+    assert out.endswith("top exited with status 0"), out
+    assert re.search(r"^Mem: \d+K used, \d+K free", out, re.M), out
+    assert re.search(r"^CPU: +\d+% usr +\d+% sys .* \d+% idle", out, re.M), out
+    assert re.search(r"^Load average: 0\.00 0\.00 0\.00 \d+/\d+ \d+$", out, re.M), out
+    assert re.search(r"^ +1 +0 root +S +\d+ +\d+% +\d+% init$", out, re.M), out
+    assert re.search(r"^ +\d+ +\d+ root +R +\d+ .*/bin/top -b -n 1$", out, re.M), out
