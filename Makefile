@@ -74,6 +74,7 @@ $(filter-out $(BUILD)/user/hello-pie,$(USER_PROGS)): user/check.h
 $(filter $(BUILD)/user/bench-%,$(USER_PROGS)): user/bench.h
 $(BUILD)/user/mce-inject: user/mce_parse.h
 $(BUILD)/user/shmemtest $(BUILD)/user/sysvshmtest: user/touch.h
+$(BUILD)/user/threadtest $(BUILD)/user/futextest: user/threads.h
 
 $(BUILD)/user/hello-pie: user/hello.c Makefile
 	@mkdir -p $(dir $@)
