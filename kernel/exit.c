@@ -214,7 +214,7 @@ void do_exit(int status)
 	if (group_dead && init_task && p->signal == init_task->signal)
 		panic("Attempted to kill init! exitcode=0x%08x", status);
 	if (p->mm) {
-		p->signal->maxrss = MAX(p->signal->maxrss, p->mm->rss); /* getrusage's ru_maxrss */
+		setmax_mm_rss(p);
 		futex_mm_release(p); /* robust futexes, clear_child_tid: in our address space */
 		switch_mm(NULL);     /* off the tables we may be about to free */
 		mm_drop_task(p);

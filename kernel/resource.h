@@ -44,6 +44,9 @@ _Static_assert(sizeof(struct rusage) == 144, "Linux's struct rusage is 144 bytes
 
 /* What getrusage(who) tells about p's process (kernel/sys.c; Linux: getrusage). */
 void getrusage(struct proc *p, int who, struct rusage *r);
+/* p lets go of its address space (exit, execve): its rss may be the
+ * process's largest, ru_maxrss (Linux: setmax_mm_hiwater_rss). */
+void setmax_mm_rss(struct proc *p);
 /* wait reaps child (interrupts off): its process's usage and its
  * children's add to parent's RUSAGE_CHILDREN (Linux: wait_task_zombie). */
 void account_reaped_child(struct signal_struct *parent, struct proc *child);

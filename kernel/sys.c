@@ -233,6 +233,11 @@ void getrusage(struct proc *p, int who, struct rusage *r)
 	r->ru_nivcsw = (long)nivcsw;
 }
 
+void setmax_mm_rss(struct proc *p)
+{
+	p->signal->maxrss = MAX(p->signal->maxrss, p->mm->rss);
+}
+
 void account_reaped_child(struct signal_struct *psig, struct proc *child)
 {
 	struct signal_struct *sig = child->signal;
