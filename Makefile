@@ -248,7 +248,9 @@ UNIT_EXTRA_OBJS := $(EXT2_UNIT_OBJS) $(BUILD)/unit/fs/libfs.o \
                    $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/soft-offline.o $(PAGECACHE_UNIT_OBJS) \
                    $(BUILD)/unit/mm/fault.o $(BUILD)/unit/mm/hwpoison-filter.o \
                    $(BUILD)/unit/mce/genpool.o $(BUILD)/unit/drivers/tty/n_tty.o \
-                   $(BUILD)/unit/ipc/util.o $(BUILD)/unit/kernel/cred.o
+                   $(BUILD)/unit/ipc/util.o $(BUILD)/unit/kernel/cred.o $(BUILD)/unit/kernel/cputime.o
+# CPU time from the tick, with fake runtimes and interval timers.
+$(BUILD)/unit/test_cputime: $(BUILD)/unit/kernel/cputime.o
 # System V IPC's tables and the credentials, with a fake current task.
 $(BUILD)/unit/test_ipc: $(BUILD)/unit/ipc/util.o $(BUILD)/unit/kernel/cred.o
 # The machine-check record pool is linked into its own test only: it calls
