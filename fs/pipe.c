@@ -355,6 +355,11 @@ bool is_pipe(const struct file *f)
 	return f->f_op == &pipe_fops;
 }
 
+size_t pipe_room_for(const struct file *f)
+{
+	return pipe_room(f->private_data);
+}
+
 long pipe_fcntl(struct file *f, unsigned int cmd, uint64_t arg)
 {
 	if (!is_pipe(f))

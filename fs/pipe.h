@@ -14,5 +14,7 @@ struct file;
 long pipe_fcntl(struct file *f, unsigned int cmd, uint64_t arg);
 /* f is a pipe's end (Linux: get_pipe_info). */
 bool is_pipe(const struct file *f);
+/* The bytes pipe end f can take now without waiting. */
+size_t pipe_room_for(const struct file *f);
 
 #endif

@@ -174,10 +174,23 @@ static long kernel_rw(struct file *f, void *buf, size_t n, loff_t *pos, bool wri
 	return rw_iter(f, &iter, pos, write);
 }
 
+/* How much of want goes into pipe out now, as Linux's splice into a
+ * pipe: what fits - waiting first, if nothing does, for a page of room
+ * (Linux: wait_for_space) - so that a caller that reads the pipe itself
+ * afterwards is not left blocked for ever. 0: the pipe is full. */
+static size_t pipe_chunk(struct file *out, size_t want, size_t done)
+{
+	size_t room = pipe_room_for(out);
+
+	if (room)
+		return MIN(want, room);
+	return done ? 0 : MIN(want, PAGE_SIZE);
+}
+
 /* The copy: what was written (in's *pos moves on by that much), or the
  * first read's or write's error if nothing was. It ends early where in
- * ends or gives less (a terminal), out takes less (a full non-blocking
- * pipe), or a signal comes. */
+ * ends or gives less (a terminal), out takes less (a full pipe), or a
+ * signal comes. */
 static long sendfile_copy(struct file *in, loff_t *pos, struct file *out, size_t count)
 {
 	char *buf = kmalloc(SENDFILE_CHUNK);
@@ -188,6 +201,10 @@ static long sendfile_copy(struct file *in, loff_t *pos, struct file *out, size_t
 		return -ENOMEM;
 	while (done < count) {
 		size_t want = MIN(count - done, SENDFILE_CHUNK);
+		if (is_pipe(out))
+			want = pipe_chunk(out, want, done);
+		if (!want)
+			break;
 		loff_t rpos = *pos;
 		long got = kernel_rw(in, buf, want, &rpos, false);
 		long put = got > 0 ? kernel_rw(out, buf, (size_t)got, &out->f_pos, true) : got;

@@ -74,6 +74,10 @@ static void test_to_pipe_and_terminal(int in)
 	pipe(p);
 	check(sendfile(p[1], in, &off, 40) == 40 && read(p[0], buf, sizeof(buf)) == 40 &&
 	      !memcmp(buf, big, 40), "into a pipe: its reader gets the bytes");
+	off = 0;
+	check(sendfile(p[1], in, &off, BIG) == 65536 && off == 65536,
+	      "into a pipe nobody reads yet: what fits (64 KiB), no waiting for more");
+	check(read(p[0], back, BIG) == 65536 && !memcmp(back, big, 65536), "...and the reader gets it");
 	check_err(sendfile(p[1], p[0], NULL, 10), EINVAL, "from a pipe: EINVAL");
 	check_err(sendfile(p[1], p[0], &off, 10), ESPIPE, "from a pipe at an offset: ESPIPE");
 	close(p[0]);
