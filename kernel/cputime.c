@@ -15,7 +15,6 @@
 #include "kernel/timer.h"
 #include "kernel/tsc.h"
 
-#define TICK_NSEC (NSEC_PER_SEC / HZ)
 
 struct kernel_cpustat kcpustat;
 

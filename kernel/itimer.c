@@ -25,7 +25,6 @@
 #define ITIMER_PROF 2
 #define NSEC_PER_USEC 1000ULL
 #define USEC_PER_SEC 1000000ULL
-#define TICK_NSEC (NSEC_PER_SEC / HZ)
 
 struct timeval_user {
 	int64_t tv_sec, tv_usec;

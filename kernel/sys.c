@@ -152,24 +152,22 @@ long sys_setrlimit(uint64_t resource, uint64_t urlim)
 	return sys_prlimit64(0, resource, urlim, 0);
 }
 
-/* CPU time in clock ticks (USER_HZ 100, as HZ): the process's, and its
- * reaped children's. */
+/* CPU time in clock ticks (USER_HZ): the process's, and its reaped
+ * children's. */
 struct tms {
 	long tms_utime, tms_stime, tms_cutime, tms_cstime;
 };
-
-#define NSEC_PER_TICK (NSEC_PER_SEC / HZ)
 
 long sys_times(uint64_t ubuf)
 {
 	struct task_cputime t = thread_group_cputime_adjusted(current);
 	const struct signal_struct *sig = current->signal;
-	struct tms tms = { (long)(t.utime / NSEC_PER_TICK), (long)(t.stime / NSEC_PER_TICK),
-			   (long)(sig->cutime / NSEC_PER_TICK), (long)(sig->cstime / NSEC_PER_TICK) };
+	struct tms tms = { (long)nsec_to_clock_t(t.utime), (long)nsec_to_clock_t(t.stime),
+			   (long)nsec_to_clock_t(sig->cutime), (long)nsec_to_clock_t(sig->cstime) };
 
 	if (ubuf && copy_to_user(ubuf, &tms, sizeof(tms)))
 		return -EFAULT;
-	return (long)(ktime_get_boottime_ns() / NSEC_PER_TICK); /* ticks since boot */
+	return (long)nsec_to_clock_t(ktime_get_boottime_ns()); /* ticks since boot */
 }
 
 static struct rusage_timeval ns_to_rusage_timeval(uint64_t ns)

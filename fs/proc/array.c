@@ -11,11 +11,11 @@
 #include "kernel/pgrp.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
+#include "kernel/timer.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
 
 #define CAP_FULL_SET 0x000001ffffffffffULL /* capabilities 0-40, Linux 6.1's */
-#define NSEC_PER_TICK (1000000000ULL / 100) /* USER_HZ */
 
 /* Linux's task_state_array: the letter and its word. */
 static const char *const task_state_array[] = {
@@ -197,12 +197,13 @@ static int do_task_stat(struct seq_file *m, bool whole)
 		   ppid_of(p), task_pgrp_nr(p), task_session_nr(p), tty ? tty_devnum(tty) : 0,
 		   tty ? tty->pgrp : -1, p->flags);
 	/* minflt cminflt majflt cmajflt utime stime cutime cstime */
-	seq_printf(m, "0 0 0 0 %llu %llu %llu %llu ", t.utime / NSEC_PER_TICK, t.stime / NSEC_PER_TICK,
-		   p->signal->cutime / NSEC_PER_TICK, p->signal->cstime / NSEC_PER_TICK);
+	seq_printf(m, "0 0 0 0 %lu %lu %lu %lu ", nsec_to_clock_t(t.utime),
+		   nsec_to_clock_t(t.stime), nsec_to_clock_t(p->signal->cutime),
+		   nsec_to_clock_t(p->signal->cstime));
 	/* priority nice num_threads itrealvalue starttime vsize rss rsslim */
 	seq_printf(m, "20 0 %d 0 %llu %lu %lu 18446744073709551615 ",
 		   p->signal ? p->signal->nr_threads : 1,
-		   (unsigned long long)(p->start_time / NSEC_PER_TICK), s.total << PAGE_SHIFT,
+		   (unsigned long long)nsec_to_clock_t(p->start_time), s.total << PAGE_SHIFT,
 		   mm ? mm->rss : 0);
 	/* startcode endcode startstack kstkesp kstkeip */
 	seq_printf(m, "0 0 %lu 0 0 ", mm ? mm->start_stack : 0);

@@ -12,18 +12,18 @@
 #include "kernel/irq.h"
 #include "kernel/proc.h"
 #include "kernel/timekeeping.h"
+#include "kernel/timer.h"
 #include "kernel/tsc.h"
 
-#define NSEC_PER_USER_TICK (NSEC_PER_SEC / 100)
 #define NR_SOFTIRQS 10
 
 /* user nice system idle iowait irq softirq steal guest guest_nice */
 static void show_cpu(struct seq_file *m, const char *name)
 {
 	seq_printf(m, "%s %llu 0 %llu %llu 0 0 0 0 0 0\n", name,
-		   (unsigned long long)(kcpustat.user / NSEC_PER_USER_TICK),
-		   (unsigned long long)(kcpustat.system / NSEC_PER_USER_TICK),
-		   (unsigned long long)(kcpustat.idle / NSEC_PER_USER_TICK));
+		   (unsigned long long)nsec_to_clock_t(kcpustat.user),
+		   (unsigned long long)nsec_to_clock_t(kcpustat.system),
+		   (unsigned long long)nsec_to_clock_t(kcpustat.idle));
 }
 
 int stat_show(struct seq_file *m)
