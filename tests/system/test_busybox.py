@@ -99,3 +99,12 @@ def test_top_in_batch_mode(vm):
     assert re.search(r"^Load average: 0\.00 0\.00 0\.00 \d+/\d+ \d+$", out, re.M), out
     assert re.search(r"^ +1 +0 root +S +\d+ +\d+% +\d+% init$", out, re.M), out
     assert re.search(r"^ +\d+ +\d+ root +R +\d+ .*/bin/top -b -n 1$", out, re.M), out
+
+
+def test_uptime(vm):
+    """busybox's uptime: the time, the time up and the load averages
+    (sysinfo)."""
+    out = vm.command("run /bin/uptime", timeout=TIMEOUT)
+    assert out.endswith("uptime exited with status 0"), out
+    assert re.search(r"^ \d\d:\d\d:\d\d up +\d+ min, +0 users, +load average: 0\.00, 0\.00, 0\.00$",
+                     out, re.M), out
