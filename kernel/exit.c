@@ -302,6 +302,7 @@ static bool wait_consider(struct proc *child, int options, struct wait_result *r
 		return false;
 	}
 	res->pid = child->pid;
+	res->oom_killed = sig->oom_victim;
 	strlcpy(res->name, child->comm, sizeof(res->name));
 	return true;
 }

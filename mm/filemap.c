@@ -98,9 +98,21 @@ void address_space_init_once(struct address_space *mapping)
 	mapping->wb_err = 0;
 }
 
+/* Linux's two touches (folio_mark_accessed): the first sets
+ * PG_referenced, the second - the page is used again before reclaim
+ * looked at it - moves it to the active list, so that a file read once
+ * (a stream) passes through the inactive list and leaves, while one read
+ * again stays. A page not on a list yet keeps PG_referenced. */
 void mark_page_accessed(struct page *page)
 {
-	page_set(page, PG_referenced);
+	if (!page_test(page, PG_referenced)) {
+		page_set(page, PG_referenced);
+		return;
+	}
+	if (page_test(page, PG_active) || !page_test(page, PG_lru))
+		return;
+	activate_page(page);
+	page_clear(page, PG_referenced);
 }
 
 /* The page at index with a new reference, or NULL. */

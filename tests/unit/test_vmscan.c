@@ -27,6 +27,7 @@
 #include "mm/slab.h"
 #include "mm/swap.h"
 #include "mm/vmscan.h"
+#include "mm/watermark.h"
 #include "mm/vmstat.h"
 #include "tests/unit/fake_pgtable.h"
 #include "tests/unit/host_kernel.h"
@@ -114,7 +115,7 @@ static int fake_write_begin(struct file *file, struct address_space *mapping, lo
 			    unsigned int len, struct page **pagep)
 {
 	(void)file, (void)len;
-	*pagep = find_or_create_page(mapping, (unsigned long)(pos >> PAGE_SHIFT));
+	*pagep = grab_cache_page_write_begin(mapping, (unsigned long)(pos >> PAGE_SHIFT));
 	return *pagep ? 0 : -ENOMEM;
 }
 
@@ -195,7 +196,7 @@ static void use_up_memory(void)
 	struct page *page;
 
 	INIT_LIST_HEAD(&hog);
-	while ((page = alloc_pages(GFP_NOWAIT, 0)))
+	while ((page = alloc_pages(GFP_NOWAIT | __GFP_MEMALLOC, 0)))
 		list_add(&page->lru, &hog);
 	CHECK(nr_free_pages() == 0);
 }
@@ -524,6 +525,7 @@ static void test_remove_mapping(void)
 static void test_mem_available(void)
 {
 	setup();
+	init_per_zone_wmark_min();
 	/* 8191 frames: min_free_kbytes = sqrt(32764 * 16) = 724 kB = 181
 	 * pages; a step is 181 / 4 = 45: low 226, high 271. */
 	unsigned long free = nr_free_pages();
