@@ -223,8 +223,8 @@ static struct page *alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order)
 
 		if (page || !may_direct_reclaim(gfp_mask))
 			return page;
-		if (fatal_signal_pending(current))
-			return NULL; /* an OOM victim had its reserve: let it exit */
+		if (tsk_is_oom_victim(current))
+			return NULL; /* it had the last reserve: let it exit */
 		if (try_to_free_pages(gfp_mask, order) && ++reclaim_retries < MAX_RECLAIM_RETRIES)
 			continue;
 		page = get_page_from_freelist(gfp_mask, order, gfp_to_alloc_flags(gfp_mask));

@@ -85,6 +85,8 @@ enum vm_event_item {
 	KSWAPD_LOW_WMARK_HIT_QUICKLY,  /* kswapd woken again during its short nap */
 	KSWAPD_HIGH_WMARK_HIT_QUICKLY, /* memory under high again when the nap ended */
 	PAGEOUTRUN,     /* kswapd's reclaim runs (balance_pgdat) */
+	DROP_PAGECACHE, /* writes of 1 (or 3) to vm.drop_caches */
+	DROP_SLAB,      /* writes of 2 (or 3) */
 	OOM_KILL,       /* processes the OOM killer killed (mm/oom_kill.c) */
 	NR_VM_EVENT_ITEMS,
 };

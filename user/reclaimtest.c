@@ -78,24 +78,34 @@ static void do_write(const char *path, unsigned long mib, uint32_t seed, int syn
 		close(fd);
 }
 
-static void do_verify(const char *path, unsigned long mib, uint32_t seed)
+/* Read a whole file, comparing: the offset of the first byte that
+ * differs, -1 if none does, -2 if it cannot be read. */
+static long read_file(const char *path, unsigned long mib, uint32_t seed)
 {
 	static uint32_t buf[CHUNK / 4];
 	int fd = open(path, O_RDONLY);
-	int ok = fd >= 0;
-	long bad = -1;
-	unsigned long off;
+	long bad = fd < 0 ? -2 : -1;
 
-	for (off = 0; ok && bad < 0 && off < mib * MiB; off += CHUNK) {
-		ok = read(fd, buf, CHUNK) == (ssize_t)CHUNK;
-		if (ok)
-			bad = mismatch(buf, CHUNK / 4, seed, off / 4);
+	for (unsigned long off = 0; bad == -1 && off < mib * MiB; off += CHUNK) {
+		long word = -1;
+
+		if (read(fd, buf, CHUNK) != (ssize_t)CHUNK)
+			bad = -2;
+		else if ((word = mismatch(buf, CHUNK / 4, seed, off / 4)) >= 0)
+			bad = (long)off + word * 4;
 	}
-	if (bad >= 0)
-		printf("reclaimtest: %s differs at byte %lu\n", path, off - CHUNK + (unsigned long)bad * 4);
-	check(ok && bad < 0, "the file reads back as written");
 	if (fd >= 0)
 		close(fd);
+	return bad;
+}
+
+static void do_verify(const char *path, unsigned long mib, uint32_t seed)
+{
+	long bad = read_file(path, mib, seed);
+
+	if (bad >= 0)
+		printf("reclaimtest: %s differs at byte %ld\n", path, bad);
+	check(bad == -1, "the file reads back as written");
 }
 
 /* Every page gets words of its own; all must read back. */
@@ -165,13 +175,25 @@ static int pressure(unsigned long anon, int self)
 	return child > 0 && waitpid(child, &status, 0) == child && status == 0;
 }
 
+/* PATH mapped shared and read-only (its descriptor in *fd), or
+ * MAP_FAILED after a FAIL line. */
+static uint32_t *map_file(const char *path, size_t size, int *fd)
+{
+	uint32_t *map;
+
+	*fd = open(path, O_RDONLY);
+	map = *fd < 0 ? MAP_FAILED : mmap(NULL, size, PROT_READ, MAP_SHARED, *fd, 0);
+	check(map != MAP_FAILED, "the file is mapped");
+	return map;
+}
+
 static void do_mapped(const char *path, unsigned long mib, uint32_t seed, unsigned long anon,
 		      int self)
 {
 	size_t size = mib * MiB, pages = size / PAGE;
-	int fd = open(path, O_RDONLY);
-	uint32_t *map = fd < 0 ? MAP_FAILED : mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
-	check(map != MAP_FAILED, "the file is mapped");
+	int fd;
+	uint32_t *map = map_file(path, size, &fd);
+
 	if (map == MAP_FAILED)
 		return;
 	check(mismatch(map, size / 4, seed, 0) < 0, "the mapping reads as written");
@@ -185,20 +207,6 @@ static void do_mapped(const char *path, unsigned long mib, uint32_t seed, unsign
 	close(fd);
 }
 
-/* Read a whole file, comparing: no output. */
-static int read_file(const char *path, unsigned long mib, uint32_t seed)
-{
-	static uint32_t buf[CHUNK / 4];
-	int fd = open(path, O_RDONLY), ok = fd >= 0;
-
-	for (unsigned long off = 0; ok && off < mib * MiB; off += CHUNK)
-		ok = read(fd, buf, CHUNK) == (ssize_t)CHUNK &&
-		     mismatch(buf, CHUNK / 4, seed, off / 4) < 0;
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
 /* Read twice, HOT's pages are in use (mark_page_accessed's second touch
  * makes them active); STREAM, larger than memory, read once, passes
  * through the inactive list and must not push them out. */
@@ -208,9 +216,9 @@ static void do_hot(char **argv)
 	unsigned long hot_mib = strtoul(argv[3], NULL, 0), stream_mib = strtoul(argv[6], NULL, 0);
 	uint32_t hot_seed = (uint32_t)strtoul(argv[4], NULL, 0);
 
-	check(read_file(hot, hot_mib, hot_seed) && read_file(hot, hot_mib, hot_seed),
+	check(read_file(hot, hot_mib, hot_seed) == -1 && read_file(hot, hot_mib, hot_seed) == -1,
 	      "the hot file read twice");
-	check(read_file(stream, stream_mib, (uint32_t)strtoul(argv[7], NULL, 0)),
+	check(read_file(stream, stream_mib, (uint32_t)strtoul(argv[7], NULL, 0)) == -1,
 	      "the stream read once");
 }
 
@@ -236,13 +244,13 @@ static long vmstat(const char *name)
 static void do_pageout(const char *path, unsigned long mib, uint32_t seed)
 {
 	size_t size = mib * MiB, pages = size / PAGE;
-	int fd = open(path, O_RDONLY);
-	uint32_t *map = fd < 0 ? MAP_FAILED : mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	int fd;
+	uint32_t *map = map_file(path, size, &fd);
 
-	check(map != MAP_FAILED, "the file is mapped");
 	if (map == MAP_FAILED)
 		return;
-	check(read_file(path, mib, seed) && read_file(path, mib, seed), "read twice: active");
+	check(read_file(path, mib, seed) == -1 && read_file(path, mib, seed) == -1,
+	      "read twice: active");
 	check(mismatch(map, size / 4, seed, 0) < 0, "the mapping reads as written");
 	long active = vmstat("nr_active_file");
 	check(madvise(map, size, MADV_COLD) == 0, "MADV_COLD");

@@ -30,6 +30,8 @@ static const struct {
 	{ "kswapd_low_wmark_hit_quickly", KSWAPD_LOW_WMARK_HIT_QUICKLY },
 	{ "kswapd_high_wmark_hit_quickly", KSWAPD_HIGH_WMARK_HIT_QUICKLY },
 	{ "pageoutrun", PAGEOUTRUN },
+	{ "drop_pagecache", DROP_PAGECACHE },
+	{ "drop_slab", DROP_SLAB },
 	{ "oom_kill", OOM_KILL },
 };
 

@@ -11,6 +11,7 @@ import subprocess
 
 import pytest
 
+from conftest import shared_vm
 from machine import DEFAULT_DISK, Disk, Machine
 
 MEM = "64M"
@@ -26,19 +27,7 @@ def vm(tmp_path_factory):
     with open(image, "r+b") as f:
         f.truncate(192 * 1024 * 1024)
     subprocess.run(["resize2fs", "-f", str(image)], check=True, capture_output=True, timeout=60)
-    machine = Machine(mem=MEM, disk=Disk(image))
-    try:
-        machine.boot()
-    except BaseException:
-        machine.close()
-        raise
-    yield machine
-    machine.close()
-
-
-def vmstat(m):
-    out = m.command("run proctest cat /proc/vmstat", timeout=30)
-    return {k: int(v) for k, v in re.findall(r"^(\w+) (\d+)$", out, re.M)}
+    yield from shared_vm(Machine(mem=MEM, disk=Disk(image)))
 
 
 def zoneinfo(m):
@@ -85,9 +74,9 @@ def test_min_free_kbytes_sets_the_watermarks(vm):
 def test_a_hot_file_stays_cached_while_a_stream_passes(vm):
     vm.run_suite("reclaimtest write /home/hot 4 1", timeout=120)
     vm.run_suite("reclaimtest write /home/stream %d 2" % STREAM_MIB, timeout=300)
-    before = vmstat(vm)
+    before = vm.vmstat()
     vm.run_suite("reclaimtest hot /home/hot 4 1 /home/stream %d 2" % STREAM_MIB, timeout=300)
-    after = vmstat(vm)
+    after = vm.vmstat()
     # Reclaim happened - in the background, by kswapd.
     assert after["pgsteal_kswapd"] - before["pgsteal_kswapd"] > 8 * 256, (before, after)
     assert after["pgscan_kswapd"] >= after["pgsteal_kswapd"]

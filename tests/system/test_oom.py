@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from conftest import shared_vm
 from machine import Machine
 
 MEM = "64M"
@@ -22,23 +23,11 @@ KILLED = re.compile(r"Out of memory: Killed process (\d+) \((\w+)\) total-vm:(\d
 @pytest.fixture(scope="module")
 def vm():
     """One 64 MiB machine for the module (the conftest's `vm` has 128)."""
-    machine = Machine(mem=MEM)
-    try:
-        machine.boot()
-    except BaseException:
-        machine.close()
-        raise
-    yield machine
-    machine.close()
-
-
-def vmstat(m):
-    out = m.command("run proctest cat /proc/vmstat", timeout=30)
-    return {k: int(v) for k, v in re.findall(r"^(\w+) (\d+)$", out, re.M)}
+    yield from shared_vm(Machine(mem=MEM))
 
 
 def test_the_hog_is_killed_and_the_rest_go_on(vm):
-    kills = vmstat(vm).get("oom_kill", 0)
+    kills = vm.vmstat().get("oom_kill", 0)
     mark = vm.mark()
     out = vm.run_suite("oomtest kill 4", timeout=240)
     assert "the hog was killed by SIGKILL" in out
@@ -55,7 +44,7 @@ def test_the_hog_is_killed_and_the_rest_go_on(vm):
     # The hog had most of the memory, all of it anonymous.
     assert anon > 32 * 1024 and total_vm >= anon, killed.group(0)
     assert "[%s] oomtest" % pid not in vm.command("ps")
-    assert vmstat(vm)["oom_kill"] == kills + 1
+    assert vm.vmstat()["oom_kill"] == kills + 1
     # Its memory came back.
     assert vm.meminfo()["MemFree"] > 32 * 1024
 
