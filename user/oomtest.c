@@ -10,6 +10,10 @@
  *   oomtest protect MIB        a child set to oom_score_adj -1000 holds
  *                              MIB (the biggest process), a hog grows:
  *                              the hog is killed, the protected one lives
+ *   oomtest sleeper BIG SMALL  a child holds BIG MiB and sleeps; another
+ *                              then touches SMALL MiB, more than is left:
+ *                              the sleeper is killed (SIGKILL wakes it),
+ *                              its memory freed, and the other finishes
  *   oomtest hog                the hog alone (the console's run reports
  *                              how it ended)
  *   oomtest proc               /proc/self/oom_score_adj, oom_adj and
@@ -158,6 +162,47 @@ static void do_kill(unsigned long small_mib, const char *small_adj)
 	check(status == 0, "the small process's memory is intact and it exited normally");
 }
 
+/* Touch mib of anonymous memory and exit 0 (or 1 if mmap fails). */
+static void touch(unsigned long mib)
+{
+	char *p = mmap(NULL, mib * MiB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		_exit(1);
+	for (size_t off = 0; off < mib * MiB; off += PAGE)
+		p[off] = 1;
+	_exit(0);
+}
+
+static void do_sleeper(unsigned long big, unsigned long small_mib)
+{
+	int ready[2], status = -1, toucher_status = -1;
+	char c;
+
+	check(pipe(ready) == 0, "pipe");
+	pid_t sleeper = fork();
+	if (sleeper == 0) {
+		char *p = mmap(NULL, big * MiB, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		for (size_t off = 0; p != MAP_FAILED && off < big * MiB; off += PAGE)
+			p[off] = 1;
+		if (p == MAP_FAILED || write(ready[1], &c, 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	check(sleeper > 0 && read(ready[0], &c, 1) == 1, "the sleeper holds its memory");
+	pid_t toucher = fork();
+	if (toucher == 0)
+		touch(small_mib);
+	check(toucher > 0 && waitpid(toucher, &toucher_status, 0) == toucher &&
+	      WIFEXITED(toucher_status) && WEXITSTATUS(toucher_status) == 0,
+	      "the other process got its memory and finished");
+	check(waitpid(sleeper, &status, 0) == sleeper && WIFSIGNALED(status) &&
+	      WTERMSIG(status) == SIGKILL, "the sleeper, the biggest, was killed by SIGKILL");
+}
+
 static void write_fails(const char *file, const char *value, int err, const char *what)
 {
 	int fd = open(file, O_WRONLY);
@@ -229,12 +274,14 @@ int main(int argc, char **argv)
 		do_kill(strtoul(argv[2], NULL, 0), NULL);
 	else if (argc == 3 && !strcmp(argv[1], "protect"))
 		do_kill(strtoul(argv[2], NULL, 0), "-1000");
+	else if (argc == 4 && !strcmp(argv[1], "sleeper"))
+		do_sleeper(strtoul(argv[2], NULL, 0), strtoul(argv[3], NULL, 0));
 	else if (argc == 2 && !strcmp(argv[1], "hog"))
 		hog();
 	else if (argc == 2 && !strcmp(argv[1], "proc"))
 		do_proc();
 	else {
-		fprintf(stderr, "usage: oomtest kill|protect MIB | oomtest proc\n");
+		fprintf(stderr, "usage: oomtest kill|protect MIB | sleeper BIG SMALL | hog | proc\n");
 		return 2;
 	}
 	printf("oomtest: %d failed\n", failures);

@@ -69,5 +69,17 @@ def test_oom_score_adj_minus_1000_protects_the_biggest_process(vm):
     assert re.search(r"\s-1000 oomtest", table), table
 
 
+def test_a_sleeping_victim_is_woken_and_its_memory_freed(vm):
+    """The biggest process sleeps in pause(); another needs more than is
+    free. The sleeper is chosen, SIGKILL wakes it, it exits, and the
+    other's allocations, which waited, go through."""
+    free = vm.meminfo()["MemFree"] // 1024
+    big, small = free * 6 // 10, free * 6 // 10
+    mark = vm.mark()
+    vm.run_suite("oomtest sleeper %d %d" % (big, small), timeout=240)
+    killed = vm.wait_for(KILLED.pattern, since=mark)
+    assert int(killed.group(4)) >= big * 1024 - 1024, killed.group(0)
+
+
 def test_proc_oom_score_files(vm):
     vm.run_suite("oomtest proc", timeout=60)
