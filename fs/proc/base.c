@@ -260,6 +260,17 @@ static long oom_score_adj_write(struct file *f, struct iov_iter *from, loff_t *p
 	return err ? err : (long)count;
 }
 
+/* Once per boot, as Linux's pr_warn_once. */
+static void warn_oom_adj_deprecated(int pid)
+{
+	static bool warned;
+
+	if (!warned)
+		pr_warn("%s (%d): /proc/%d/oom_adj is deprecated, please use /proc/%d/oom_score_adj instead.\n",
+			current->comm, current->pid, pid, pid);
+	warned = true;
+}
+
 static long oom_adj_write(struct file *f, struct iov_iter *from, loff_t *pos)
 {
 	size_t count;
@@ -270,11 +281,7 @@ static long oom_adj_write(struct file *f, struct iov_iter *from, loff_t *pos)
 		err = -EINVAL;
 	if (err)
 		return err;
-	static bool warned; /* Linux's pr_warn_once */
-	if (!warned)
-		pr_warn("%s (%d): /proc/%d/oom_adj is deprecated, please use /proc/%d/oom_score_adj instead.\n",
-			current->comm, current->pid, current->tgid, current->tgid);
-	warned = true;
+	warn_oom_adj_deprecated(PROC_I(f->f_inode)->pid);
 	/* 15 is the most, else scaled: -17 is -1000 (never) */
 	adj = adj == OOM_ADJUST_MAX ? OOM_SCORE_ADJ_MAX : adj * OOM_SCORE_ADJ_MAX / -OOM_DISABLE;
 	err = set_oom_adj(f, adj, true);
