@@ -273,11 +273,13 @@ static int filemap_read_page(struct file *file, struct address_space *mapping,
 	return page_test(page, PG_uptodate) ? 0 : -EIO;
 }
 
-/* A referenced page at index, uptodate; ERR_PTR on failure. */
+/* A referenced page at index, uptodate; ERR_PTR on failure. A read
+ * marks it accessed (fgp FGP_ACCESSED); a fault does not - a mapped
+ * page's use is its PTE's accessed bit, which reclaim looks at. */
 static struct page *get_uptodate_page(struct file *file, struct address_space *mapping,
-				      unsigned long index)
+				      unsigned long index, unsigned int fgp)
 {
-	struct page *page = pagecache_get_page(mapping, index, FGP_LOCK | FGP_CREAT | FGP_ACCESSED);
+	struct page *page = pagecache_get_page(mapping, index, FGP_LOCK | FGP_CREAT | fgp);
 	int err;
 
 	if (!page)
@@ -297,7 +299,7 @@ static struct page *get_uptodate_page(struct file *file, struct address_space *m
 struct page *read_mapping_page(struct address_space *mapping, unsigned long index,
 			       struct file *file)
 {
-	return get_uptodate_page(file, mapping, index);
+	return get_uptodate_page(file, mapping, index, FGP_ACCESSED);
 }
 
 /* ---- read() -------------------------------------------------------- */
@@ -368,7 +370,7 @@ static struct page *find_cached_page(struct file *file, struct address_space *ma
 		put_page(page);
 	else
 		page_cache_readahead(file, mapping, index, (unsigned long)((isize - 1) >> PAGE_SHIFT));
-	return get_uptodate_page(file, mapping, index);
+	return get_uptodate_page(file, mapping, index, FGP_ACCESSED);
 }
 
 long generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *pos)
@@ -513,7 +515,7 @@ static int filemap_fault(struct vm_area_struct *vma, unsigned long addr)
 
 	if ((loff_t)index >= (i_size_read(mapping->host) + (loff_t)PAGE_SIZE - 1) >> PAGE_SHIFT)
 		return -EIO;
-	page = get_uptodate_page(vma->vm_file, mapping, index);
+	page = get_uptodate_page(vma->vm_file, mapping, index, 0);
 	if (IS_ERR(page))
 		return page == ERR_PTR(-ENOMEM) ? -ENOMEM : -EIO;
 	lock_page(page);

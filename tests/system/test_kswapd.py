@@ -81,10 +81,13 @@ def test_a_hot_file_stays_cached_while_a_stream_passes(vm):
     assert after["pgsteal_kswapd"] - before["pgsteal_kswapd"] > 8 * 256, (before, after)
     assert after["pgscan_kswapd"] >= after["pgsteal_kswapd"]
     assert after["pageoutrun"] > before["pageoutrun"]
-    # The stream went through; the hot file (4 MiB) is all still there.
+    # The stream went through; the hot file's 4 MiB (8192 sectors) are
+    # all still in memory: re-reading it reads at most a few blocks of
+    # ext2's metadata (its inode's block, for the access time), never
+    # its data.
     sectors = sectors_read(vm)
     vm.run_suite("reclaimtest verify /home/hot 4 1", timeout=120)
-    assert sectors_read(vm) == sectors, "re-reading the hot file read the disk"
+    assert sectors_read(vm) - sectors <= 64, "re-reading the hot file read its data again"
 
 
 def test_madvise_cold_and_pageout_on_a_mapped_file(vm):
