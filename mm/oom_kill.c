@@ -52,19 +52,26 @@
 struct mm_usage {
 	unsigned long anon, file, shmem; /* resident pages of each kind */
 	unsigned long swapents;          /* swap entries in its page tables */
-	unsigned long pgtables;          /* page tables (the lowest level) */
+	unsigned long pgtables;          /* page tables and page directories */
 	unsigned long total_vm;          /* pages of address space in its areas */
-	const uint64_t *last_pmd;        /* the walk visits a table once per area */
+	const uint64_t *last_pmd;        /* the walk visits an entry once per area */
+	uintptr_t last_pd;               /* ...and a directory once per entry */
 };
 
+/* Each page table once, and each page directory (Linux's
+ * mm_pgtables_bytes counts both, and the PUD level, not seen here). */
 static int usage_pmd(uint64_t *pmd, unsigned long addr, unsigned long next, struct mm_walk *walk)
 {
 	struct mm_usage *u = walk->private;
+	uintptr_t pd = (uintptr_t)pmd & PAGE_MASK;
 
 	(void)addr, (void)next;
 	if (!(*pmd & PTE_HUGE) && pmd != u->last_pmd)
 		u->pgtables++;
+	if (pd != u->last_pd)
+		u->pgtables++;
 	u->last_pmd = pmd;
+	u->last_pd = pd;
 	return 0;
 }
 
