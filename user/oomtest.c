@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -218,6 +219,9 @@ static int unprivileged_child(void)
 {
 	if (setuid(65534))
 		return 10;
+	/* Linux: a process that changed its ids is not dumpable, and its
+	 * /proc files then belong to root; dumpable again, to its user. */
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	if (set_adj("/proc/self/oom_score_adj", "100"))
 		return 11; /* raising is always allowed */
 	if (set_adj("/proc/self/oom_score_adj", "0"))
