@@ -205,16 +205,34 @@ static bool alloc_pages_may_oom(gfp_t gfp_mask, unsigned int order)
 }
 
 /*
+ * Reclaim again (Linux: should_reclaim_retry)? While it frees pages -
+ * others may take them before us, for as long as that goes on - and
+ * after MAX_RECLAIM_RETRIES passes in a row that freed nothing (pages
+ * under write-back become free meanwhile), but only while all it could
+ * still free would lift free memory over min.
+ */
+static bool should_reclaim_retry(unsigned int order, unsigned long progress,
+				 int *no_progress_loops)
+{
+	unsigned long available = zone_reclaimable_pages() + nr_free_pages();
+
+	*no_progress_loops = progress ? 0 : *no_progress_loops + 1;
+	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
+		return false;
+	return available > min_wmark_pages(&zone) + (1UL << order);
+}
+
+/*
  * Nothing free over the low watermark (Linux: __alloc_pages_slowpath):
- * wake kswapd; take what is free over min; else reclaim and try again,
- * for as long as reclaim frees something; else the OOM killer. Its
- * victim needs the CPU to exit and free its memory: the allocation
- * sleeps a tick and tries again - unless it is the victim itself, which
- * gets what is left and, failing, gives up (its process is dying).
+ * wake kswapd; take what is free over min; else reclaim and try again
+ * (should_reclaim_retry); else the OOM killer. Its victim needs the CPU
+ * to exit and free its memory: the allocation sleeps a tick and tries
+ * again - unless it is the victim itself, which gets what is left and,
+ * failing, gives up (its process is dying).
  */
 static struct page *alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order)
 {
-	int reclaim_retries = 0;
+	int no_progress_loops = 0;
 
 	wakeup_kswapd(order);
 	for (;;) {
@@ -225,14 +243,15 @@ static struct page *alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order)
 			return page;
 		if (tsk_is_oom_victim(current))
 			return NULL; /* it had the last reserve: let it exit */
-		if (try_to_free_pages(gfp_mask, order) && ++reclaim_retries < MAX_RECLAIM_RETRIES)
-			continue;
+		unsigned long progress = try_to_free_pages(gfp_mask, order);
 		page = get_page_from_freelist(gfp_mask, order, gfp_to_alloc_flags(gfp_mask));
 		if (page)
 			return page;
+		if (should_reclaim_retry(order, progress, &no_progress_loops))
+			continue;
 		if (!alloc_pages_may_oom(gfp_mask, order))
 			return NULL;
-		reclaim_retries = 0;
+		no_progress_loops = 0;
 		if (!tsk_is_oom_victim(current))
 			schedule_timeout_uninterruptible(1);
 	}

@@ -62,7 +62,8 @@ typedef unsigned int gfp_t;
 #define __GFP_FS 0x4u             /* reclaim may call into a file system (a_ops->writepage) */
 #define __GFP_DIRECT_RECLAIM 0x8u /* the caller may have memory reclaimed for it */
 #define __GFP_MEMALLOC 0x10u      /* every free frame, the reserve under min too (self tests) */
-#define __GFP_MOVABLE 0x20u       /* a user page (Linux's GFP_HIGHUSER_MOVABLE: the OOM report names it) */
+#define __GFP_MOVABLE 0x20u       /* a user page, anonymous or a file's (Linux's GFP_HIGHUSER_MOVABLE) */
+#define __GFP_ZERO 0x40u          /* to be zeroed: every block is, but the OOM report names it */
 /*
  * Linux's combinations. Reclaim that may not write (no __GFP_IO or no
  * __GFP_FS) only drops clean pages, and never sleeps.

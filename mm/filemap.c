@@ -219,7 +219,7 @@ static struct page *page_cache_alloc(const struct address_space *mapping)
 {
 	bool metadata = mapping->host && S_ISBLK(mapping->host->i_mode);
 
-	return alloc_pages(metadata ? GFP_NOFS : GFP_KERNEL, 0); /* zeroed */
+	return alloc_pages(metadata ? GFP_NOFS : GFP_HIGHUSER_MOVABLE, 0); /* zeroed */
 }
 
 struct page *pagecache_get_page(struct address_space *mapping, unsigned long index,

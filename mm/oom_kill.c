@@ -201,8 +201,9 @@ static void select_bad_process(struct oom_control *oc)
 /* ---- the report ----------------------------------------------------- */
 
 /* Antidote's gfp bits as Linux's value and %pGg names (Linux 6.1's
- * numbers: GFP_KERNEL 0xcc0, and a user page's
- * GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO 0x140dca). */
+ * numbers: GFP_KERNEL 0xcc0; an anonymous page's
+ * GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO 0x140dca, a file page's
+ * GFP_HIGHUSER_MOVABLE|__GFP_COMP 0x140cca). */
 struct gfp_name {
 	unsigned int linux_mask;
 	const char *name;
@@ -228,7 +229,9 @@ static unsigned int linux_gfp(gfp_t gfp_mask)
 	v |= gfp_mask & __GFP_FS ? 0x80 : 0;
 	v |= gfp_mask & __GFP_COMP ? 0x40000 : 0;
 	v |= gfp_mask & __GFP_MEMALLOC ? 0x20000 : 0;
-	v |= gfp_mask & __GFP_MOVABLE ? 0x100000 | 0x08 | 0x02 | 0x40000 | 0x100 : 0;
+	/* A user page: GFP_HIGHUSER_MOVABLE, allocated as a folio (__GFP_COMP). */
+	v |= gfp_mask & __GFP_MOVABLE ? 0x100000 | 0x08 | 0x02 | 0x40000 : 0;
+	v |= gfp_mask & __GFP_ZERO ? 0x100 : 0;
 	return v;
 }
 

@@ -463,6 +463,16 @@ static bool can_reclaim_anon_pages(void)
 	return get_nr_swap_pages() > 0;
 }
 
+unsigned long zone_reclaimable_pages(void)
+{
+	const unsigned long *lru = lruvec.nr_pages;
+	unsigned long pages = lru[LRU_INACTIVE_FILE] + lru[LRU_ACTIVE_FILE];
+
+	if (can_reclaim_anon_pages())
+		pages += lru[LRU_INACTIVE_ANON] + lru[LRU_ACTIVE_ANON];
+	return pages;
+}
+
 /* How much of each list to look at (Linux: get_scan_count). */
 enum scan_balance {
 	SCAN_EQUAL, /* the last priority: everything, anon and file alike */

@@ -39,6 +39,10 @@ bool may_direct_reclaim(gfp_t gfp_mask);
  */
 unsigned long try_to_free_pages(gfp_t gfp_mask, unsigned int order);
 
+/* Pages reclaim could free if it took all it may: the file lists, and
+ * the anonymous ones once there is swap (Linux: zone_reclaimable_pages). */
+unsigned long zone_reclaimable_pages(void);
+
 /* The allocator found free memory under the low watermark: have kswapd
  * reclaim up to the high one in the background (Linux: wakeup_kswapd).
  * Cheap, and safe from an interrupt. */

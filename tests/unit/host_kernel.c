@@ -320,6 +320,11 @@ __attribute__((weak)) void cond_resched(void)
 {
 }
 
+__attribute__((weak)) unsigned long zone_reclaimable_pages(void)
+{
+	return 0;
+}
+
 void wakeup_flusher_threads(void)
 {
 }
