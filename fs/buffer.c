@@ -211,7 +211,7 @@ int block_write_begin(struct address_space *mapping, loff_t pos, unsigned int le
 {
 	unsigned long index = (unsigned long)(pos >> PAGE_SHIFT);
 	struct inode *inode = mapping->host;
-	struct page *page = find_or_create_page(mapping, index);
+	struct page *page = grab_cache_page_write_begin(mapping, index);
 	uint64_t pblock;
 	int err = 0;
 

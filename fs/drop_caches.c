@@ -10,6 +10,7 @@
 #include "kernel/proc.h"
 #include "kernel/sysctl.h"
 #include "mm/pagemap.h"
+#include "mm/vmscan.h"
 
 static void drop_pagecache_sb(struct super_block *sb, void *arg)
 {
@@ -41,8 +42,12 @@ int drop_caches_sysctl_handler(const struct ctl_table *table, int write, char *b
 
 	if (err || !write)
 		return err;
-	if (sysctl_drop_caches & 1)
+	if (sysctl_drop_caches & 1) {
 		drop_pagecache();
+		count_vm_event(DROP_PAGECACHE);
+	}
+	if (sysctl_drop_caches & 2)
+		count_vm_event(DROP_SLAB);
 	if (!stfu)
 		pr_info("%s (%d): drop_caches: %d\n", current->comm, current->pid, sysctl_drop_caches);
 	stfu |= sysctl_drop_caches & 4;

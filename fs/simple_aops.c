@@ -26,8 +26,7 @@ int simple_readpage(struct file *file, struct page *page)
 int simple_write_begin(struct file *file, struct address_space *mapping, loff_t pos,
 		       unsigned int len, struct page **pagep)
 {
-	struct page *page = pagecache_get_page(mapping, (unsigned long)(pos >> PAGE_SHIFT),
-					       FGP_LOCK | FGP_CREAT | FGP_ACCESSED);
+	struct page *page = grab_cache_page_write_begin(mapping, (unsigned long)(pos >> PAGE_SHIFT));
 
 	(void)file;
 	(void)len;

@@ -314,6 +314,7 @@ static bool wait_consider(struct proc *child, int options, struct wait_result *r
 		return false;
 	}
 	res->pid = child->pid;
+	res->oom_killed = sig->oom_victim;
 	strlcpy(res->name, child->comm, sizeof(res->name));
 	getrusage(child, RUSAGE_BOTH, &res->rusage);
 	return true;

@@ -13,6 +13,7 @@
 #include "fs/debugfs/debugfs.h"
 #include "fs/devtmpfs.h"
 #include "fs/sysfs.h"
+#include "mm/vmscan.h"
 #include "mm/memory-failure.h"
 #include "fs/proc/proc_fs.h"
 #include "kernel/syscall.h"
@@ -74,6 +75,7 @@ void kmain(uint32_t magic, phys_addr_t mbi)
 	start_init();
 	workqueue_init();
 	kthread_create("console", console_run, NULL);
+	kswapd_run();
 	pr_info("Antidote is ready. Type 'help' for the commands.\n");
 	scheduler(); /* this boot stack becomes the scheduler's */
 }

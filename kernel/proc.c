@@ -127,6 +127,10 @@ bool new_thread_group(struct proc *p)
 	list_add_tail(&p->thread_node, &sig->thread_head);
 	init_waitqueue_head(&sig->wait_chldexit);
 	copy_rlimits(sig, current);
+	if (current && current->signal) {
+		sig->oom_score_adj = current->signal->oom_score_adj;
+		sig->oom_score_adj_min = current->signal->oom_score_adj_min;
+	}
 	p->signal = sig;
 	p->tgid = p->pid;
 	p->group_leader = p;

@@ -40,6 +40,7 @@ struct cred;
 #define PF_MCE_PROCESS 0x00000080 /* prctl(PR_MCE_KILL_SET) chose a policy for this thread... */
 #define PF_MCE_EARLY 0x08000000   /* ...and it is early kill */
 #define PF_EXITING 0x00000004     /* in do_exit: no signal is delivered to it any more */
+#define PF_KSWAPD 0x00020000      /* the kswapd thread (mm/vmscan.c) */
 
 /* proc.jobctl (Linux's task->jobctl): a group stop asks this thread to stop. */
 #define JOBCTL_STOP_PENDING 0x1
@@ -201,6 +202,7 @@ struct wait_result {
 	int status;     /* wait4 encoding: exit<<8, sig, sig<<8|0x7f, 0xffff */
 	int code;       /* waitid si_code: CLD_EXITED, CLD_KILLED, CLD_STOPPED, CLD_CONTINUED */
 	int si_status;  /* waitid si_status: exit status or signal */
+	bool oom_killed; /* the OOM killer's victim (the console's run says so) */
 	char name[16];
 	struct rusage rusage; /* the child's usage and its reaped children's (wait4, waitid) */
 };
@@ -239,6 +241,10 @@ void yield(void);
 /* For long loops in the kernel, which nothing preempts: give the CPU to
  * whoever waits if our slice is over (Linux's cond_resched). */
 void cond_resched(void);
+/* Sleep for `ticks` timer ticks, whatever else happens (Linux's
+ * schedule_timeout_uninterruptible): the OOM killer's wait for its
+ * victim to exit. */
+void schedule_timeout_uninterruptible(uint64_t ticks);
 void sched_tick(struct trapframe *tf);
 /* ns the CPU had nothing to run (/proc/uptime's second number). */
 uint64_t sched_idle_ns(void);

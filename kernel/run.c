@@ -52,8 +52,8 @@ static void print_status(const struct wait_result *res)
 	else if (status == 0xffff)
 		kprintf("[%d] %s continued\n", res->pid, res->name);
 	else
-		kprintf("[%d] %s killed by signal %d %s\n", res->pid, res->name, sig,
-			signal_name(sig));
+		kprintf("[%d] %s killed by signal %d %s%s\n", res->pid, res->name, sig,
+			signal_name(sig), res->oom_killed ? " (out of memory: the OOM killer chose it)" : "");
 }
 
 /* Like a shell between commands: what became of the background jobs. */

@@ -208,3 +208,33 @@ void wake_up(struct wait_queue_head *wq)
 	}
 	irq_restore(was_on);
 }
+
+/* A sleep of a few ticks that only the timer ends (Linux's
+ * schedule_timeout_uninterruptible): the waiter's own queue, woken by
+ * its own timer. */
+struct timeout_sleep {
+	struct timer_list timer;
+	struct wait_queue_head wq;
+	bool done;
+};
+
+static void timeout_sleep_end(struct timer_list *timer)
+{
+	struct timeout_sleep *s = container_of(timer, struct timeout_sleep, timer);
+
+	s->done = true;
+	wake_up(&s->wq);
+}
+
+void schedule_timeout_uninterruptible(uint64_t ticks)
+{
+	struct timeout_sleep s = { .timer = { .function = timeout_sleep_end }, .done = false };
+	bool was_on = irq_save();
+
+	INIT_LIST_HEAD(&s.timer.entry);
+	init_waitqueue_head(&s.wq);
+	mod_timer(&s.timer, jiffies + ticks);
+	while (!s.done)
+		sleep_on(&s.wq);
+	irq_restore(was_on);
+}

@@ -178,6 +178,12 @@ struct signal_struct {
 	struct list_head pid_links[PIDTYPE_MAX]; /* on pids[type]->tasks */
 	bool leader;                    /* a session leader (setsid) */
 	struct tty_struct *tty;         /* the controlling terminal, or NULL */
+	/* The OOM killer (mm/oom_kill.c): how much to prefer this process
+	 * as its victim, -1000 (never) to 1000, and how low an unprivileged
+	 * writer may set it (/proc/PID/oom_score_adj); copied at fork. */
+	short oom_score_adj;
+	short oom_score_adj_min;
+	bool oom_victim;                /* chosen: dying of its SIGKILL (Linux: oom_mm) */
 };
 
 /* How an interrupted system call goes on (-ERESTART_RESTARTBLOCK):

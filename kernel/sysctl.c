@@ -6,10 +6,13 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/memory-failure.h"
+#include "mm/vmscan.h"
+#include "mm/watermark.h"
 
 #define SYSCTL_TEXT_MAX 128 /* the longest value text: kernel.printk's four */
 
-static const int zero, one = 1, four = 4, one_hundred = 100;
+static const int zero, one = 1, four = 4, one_hundred = 100, two_hundred = 200,
+		 three_thousand = 3000;
 
 int sysctl_drop_caches;
 
@@ -35,6 +38,13 @@ const struct ctl_table sysctl_table[] = {
 	{ "vm.memory_failure_recovery", &sysctl_memory_failure_recovery, sizeof(int), 0644,
 	  proc_dointvec_minmax, &zero, &one,
 	  "1: try to recover from memory errors; 0: panic on any" },
+	{ "vm.min_free_kbytes", &min_free_kbytes, sizeof(int), 0644, min_free_kbytes_sysctl_handler,
+	  &zero, NULL, "KiB kept free: the min watermark (low and high follow)" },
+	{ "vm.swappiness", &vm_swappiness, sizeof(int), 0644, proc_dointvec_minmax, &zero,
+	  &two_hundred, "reclaim's preference for swapping anonymous pages over dropping file pages" },
+	{ "vm.watermark_scale_factor", &watermark_scale_factor, sizeof(int), 0644,
+	  watermark_scale_factor_sysctl_handler, &one, &three_thousand,
+	  "1/10000ths of memory between the watermarks: how early kswapd starts" },
 };
 const size_t sysctl_table_size = ARRAY_SIZE(sysctl_table);
 

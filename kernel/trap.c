@@ -24,6 +24,7 @@
 #include "mm/layout.h"
 #include "mm/fault.h"
 #include "mm/mmap_lock.h"
+#include "mm/oom.h"
 
 
 
@@ -223,6 +224,10 @@ static void page_fault(struct trapframe *tf)
 	}
 	if (err == -EIO && from_user(tf)) { /* a file mapping beyond its end, or unreadable */
 		force_sig_fault(SIGBUS, BUS_ADRERR, addr, 0);
+		return;
+	}
+	if (err == -ENOMEM && from_user(tf)) { /* Linux's VM_FAULT_OOM */
+		pagefault_out_of_memory();
 		return;
 	}
 	if (from_user(tf)) {

@@ -87,3 +87,19 @@ int kstrtoull(const char *s, unsigned int base, uint64_t *res)
 	*res = v;
 	return 0;
 }
+
+int kstrtoint(const char *s, unsigned int base, int *res)
+{
+	bool negative = s[0] == '-';
+	uint64_t v;
+	int err = kstrtoull(negative ? s + 1 : s, base, &v);
+
+	if (err)
+		return err;
+	if (negative && s[1] == '+')
+		return -EINVAL; /* kstrtoull took the '+' of "-+1" */
+	if (v > (negative ? 0x80000000ULL : 0x7fffffffULL))
+		return -ERANGE;
+	*res = negative ? (int)-(int64_t)v : (int)v;
+	return 0;
+}

@@ -19,6 +19,9 @@ bool parse_u64(const char *s, uint64_t *out);
  * leaving *res alone.
  */
 int kstrtoull(const char *s, unsigned int base, uint64_t *res);
+/* Linux's kstrtoint: the same for an int, with a leading '-' allowed;
+ * -ERANGE outside INT_MIN..INT_MAX. */
+int kstrtoint(const char *s, unsigned int base, int *res);
 /* Base 0's choice for s (which it skips a "0x" of, for base 16). */
 const char *parse_integer_fixup_radix(const char *s, unsigned int *base);
 /* The digits of base at s, as many as there are: how many (0: none);

@@ -11,11 +11,14 @@
  * and whole, so free memory drifts back into large blocks.
  */
 #include "mm/buddy.h"
+#include "mm/oom.h"
 #include "mm/vmscan.h"
+#include "mm/watermark.h"
 #include "lib/string.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/x86.h"
 
 struct zone zone;
 
@@ -27,6 +30,8 @@ void buddy_init(void)
 	}
 	zone.free_pages = 0;
 	zone.managed_pages = 0;
+	for (int i = 0; i < NR_WMARK; i++)
+		zone._watermark[i] = 0; /* init_per_zone_wmark_min sets them */
 }
 
 static void add_to_free_list(struct page *page, unsigned int order)
@@ -141,8 +146,16 @@ static void clear_block(struct page *page, unsigned int order)
 	memset(page_address(page), 0, PAGE_SIZE << order);
 }
 
-static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order)
+/* A free block of at least 2^order frames, if taking it leaves the
+ * watermark alloc_flags names (Linux: get_page_from_freelist). */
+static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order,
+					   unsigned int alloc_flags)
 {
+	unsigned long mark = zone._watermark[alloc_flags & ALLOC_WMARK_MASK];
+
+	if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
+	    !zone_watermark_ok(&zone, order, mark, alloc_flags))
+		return NULL;
 	for (unsigned int o = order; o < MAX_ORDER; o++) {
 		struct list_head *list = &zone.free_area[o].free_list;
 		if (list_empty(list))
@@ -159,28 +172,94 @@ static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order)
 	return NULL;
 }
 
-/* Linux's: how often an allocation reclaims and tries again before it
- * fails (reclaim made progress, yet someone else took the pages). */
-#define MAX_RECLAIM_RETRIES 16
+/*
+ * How far under the watermarks the slow path may go (Linux:
+ * gfp_to_alloc_flags and gfp_pfmemalloc_allowed): to min; a caller that
+ * cannot wait (an interrupt, a section with interrupts off: GFP_NOWAIT
+ * here serves Linux's GFP_ATOMIC callers too) a further 5/8 of it;
+ * reclaim itself and an OOM victim on its way out, everything.
+ */
+static unsigned int gfp_to_alloc_flags(gfp_t gfp_mask)
+{
+	if (gfp_mask & __GFP_MEMALLOC)
+		return ALLOC_NO_WATERMARKS;
+	if (current && !irqs_disabled() &&
+	    ((current->flags & PF_MEMALLOC) || tsk_is_oom_victim(current)))
+		return ALLOC_NO_WATERMARKS;
+	if (!(gfp_mask & __GFP_DIRECT_RECLAIM))
+		return ALLOC_WMARK_MIN | ALLOC_HARDER | ALLOC_HIGH;
+	return ALLOC_WMARK_MIN;
+}
 
-/* Nothing free of that order: reclaim, then try again, for as long as
- * reclaim frees something (Linux: __alloc_pages_slowpath; kswapd and the
- * OOM killer come with swap). */
+/* Reclaim could not help: kill a process (Linux: __alloc_pages_may_oom).
+ * Only for small requests from callers that may enter a file system -
+ * inside one (GFP_NOFS, GFP_NOIO) the allocation fails instead, and
+ * its system call returns ENOMEM. */
+static bool alloc_pages_may_oom(gfp_t gfp_mask, unsigned int order)
+{
+	struct oom_control oc = { .gfp_mask = gfp_mask, .order = (int)order };
+
+	if (order > PAGE_ALLOC_COSTLY_ORDER || !(gfp_mask & __GFP_FS))
+		return false;
+	return out_of_memory(&oc);
+}
+
+/*
+ * Reclaim again (Linux: should_reclaim_retry)? While it frees pages -
+ * others may take them before us, for as long as that goes on - and
+ * after MAX_RECLAIM_RETRIES passes in a row that freed nothing (pages
+ * under write-back become free meanwhile), but only while all it could
+ * still free would lift free memory over min.
+ */
+static bool should_reclaim_retry(unsigned int order, unsigned long progress,
+				 int *no_progress_loops)
+{
+	unsigned long available = zone_reclaimable_pages() + nr_free_pages();
+
+	*no_progress_loops = progress ? 0 : *no_progress_loops + 1;
+	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
+		return false;
+	return available > min_wmark_pages(&zone) + (1UL << order);
+}
+
+/*
+ * Nothing free over the low watermark (Linux: __alloc_pages_slowpath):
+ * wake kswapd; take what is free over min; else reclaim and try again
+ * (should_reclaim_retry); else the OOM killer. Its victim needs the CPU
+ * to exit and free its memory: the allocation sleeps a tick and tries
+ * again - unless it is the victim itself, which gets what is left and,
+ * failing, gives up (its process is dying).
+ */
 static struct page *alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order)
 {
-	for (int retries = 0; retries < MAX_RECLAIM_RETRIES; retries++) {
-		if (!try_to_free_pages(gfp_mask, order))
-			return NULL; /* nothing reclaimable, or the caller may not wait */
-		struct page *page = get_page_from_freelist(gfp_mask, order);
+	int no_progress_loops = 0;
+
+	wakeup_kswapd(order);
+	for (;;) {
+		struct page *page = get_page_from_freelist(gfp_mask, order,
+							   gfp_to_alloc_flags(gfp_mask));
+
+		if (page || !may_direct_reclaim(gfp_mask))
+			return page;
+		if (tsk_is_oom_victim(current))
+			return NULL; /* it had the last reserve: let it exit */
+		unsigned long progress = try_to_free_pages(gfp_mask, order);
+		page = get_page_from_freelist(gfp_mask, order, gfp_to_alloc_flags(gfp_mask));
 		if (page)
 			return page;
+		if (should_reclaim_retry(order, progress, &no_progress_loops))
+			continue;
+		if (!alloc_pages_may_oom(gfp_mask, order))
+			return NULL;
+		no_progress_loops = 0;
+		if (!tsk_is_oom_victim(current))
+			schedule_timeout_uninterruptible(1);
 	}
-	return NULL;
 }
 
 struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 {
-	struct page *page = get_page_from_freelist(gfp_mask, order);
+	struct page *page = get_page_from_freelist(gfp_mask, order, ALLOC_WMARK_LOW);
 
 	return page ? page : alloc_pages_slowpath(gfp_mask, order);
 }

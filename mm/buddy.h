@@ -16,13 +16,40 @@ struct free_area {
 	unsigned long nr_free;      /* blocks on the list */
 };
 
+/* The free-page levels that drive reclaim (Linux's enum zone_watermarks):
+ * below low the allocator wakes kswapd, which reclaims until high; below
+ * min an allocation reclaims itself (direct reclaim), and only the
+ * reclaimers and atomic callers dip under it (mm/watermark.c). */
+enum zone_watermarks {
+	WMARK_MIN,
+	WMARK_LOW,
+	WMARK_HIGH,
+	NR_WMARK,
+};
+
 struct zone {
 	struct free_area free_area[MAX_ORDER];
 	unsigned long free_pages;    /* frames on the free lists */
 	unsigned long managed_pages; /* frames ever given to the allocator */
+	unsigned long _watermark[NR_WMARK]; /* pages; set by setup_per_zone_wmarks */
 };
 
 extern struct zone zone;
+
+static inline unsigned long min_wmark_pages(const struct zone *z)
+{
+	return z->_watermark[WMARK_MIN];
+}
+
+static inline unsigned long low_wmark_pages(const struct zone *z)
+{
+	return z->_watermark[WMARK_LOW];
+}
+
+static inline unsigned long high_wmark_pages(const struct zone *z)
+{
+	return z->_watermark[WMARK_HIGH];
+}
 
 void buddy_init(void);
 /* Give the frames [start_pfn, end_pfn) to the allocator (boot time). */
@@ -34,6 +61,9 @@ typedef unsigned int gfp_t;
 #define __GFP_IO 0x2u             /* reclaim may start disk I/O */
 #define __GFP_FS 0x4u             /* reclaim may call into a file system (a_ops->writepage) */
 #define __GFP_DIRECT_RECLAIM 0x8u /* the caller may have memory reclaimed for it */
+#define __GFP_MEMALLOC 0x10u      /* every free frame, the reserve under min too (self tests) */
+#define __GFP_MOVABLE 0x20u       /* a user page, anonymous or a file's (Linux's GFP_HIGHUSER_MOVABLE) */
+#define __GFP_ZERO 0x40u          /* to be zeroed: every block is, but the OOM report names it */
 /*
  * Linux's combinations. Reclaim that may not write (no __GFP_IO or no
  * __GFP_FS) only drops clean pages, and never sleeps.
@@ -50,11 +80,18 @@ typedef unsigned int gfp_t;
 #define GFP_NOIO __GFP_DIRECT_RECLAIM
 #define GFP_NOFS (__GFP_DIRECT_RECLAIM | __GFP_IO)
 #define GFP_KERNEL (__GFP_DIRECT_RECLAIM | __GFP_IO | __GFP_FS)
+#define GFP_HIGHUSER_MOVABLE (GFP_KERNEL | __GFP_MOVABLE)
+
+/* Linux's: above this order the OOM killer would not help (nothing
+ * guarantees a kill frees that many contiguous frames). */
+#define PAGE_ALLOC_COSTLY_ORDER 3
 
 /* 2^order contiguous frames with refcount 1 (on the head if __GFP_COMP),
- * or NULL when none is free. When none is, a caller that may sleep
- * first has the page cache reclaimed (mm/vmscan.c: try_to_free_pages)
- * and the allocation tried again. */
+ * or NULL when none is free. Under the low watermark the allocator
+ * wakes kswapd; under min a caller that may sleep first has memory
+ * reclaimed (mm/vmscan.c: try_to_free_pages) and the allocation tried
+ * again, and when reclaim cannot help, a GFP_KERNEL caller has the OOM
+ * killer (mm/oom_kill.c) free memory by killing a process. */
 struct page *alloc_pages(gfp_t gfp_mask, unsigned int order);
 /* The smallest order whose block holds size bytes (Linux's get_order). */
 static inline unsigned int get_order(size_t size)

@@ -29,7 +29,7 @@ static int do_anonymous_page(struct vm_area_struct *vma, unsigned long addr, uin
 {
 	if (anon_vma_prepare(vma))
 		return -ENOMEM;
-	struct page *page = alloc_page(); /* zeroed (mm/buddy.c:clear_block) */
+	struct page *page = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0);
 	if (!page)
 		return -ENOMEM;
 	/* Both allocations may have slept in reclaim, and meanwhile another
@@ -88,7 +88,7 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned
 	}
 	if (anon_vma_prepare(vma)) /* a private file area's first copy */
 		return -ENOMEM;
-	struct page *new = alloc_page();
+	struct page *new = alloc_pages(GFP_HIGHUSER_MOVABLE, 0); /* a copy: not zeroed */
 	if (!new)
 		return -ENOMEM;
 	/* The allocation may have slept in reclaim, and meanwhile reclaim, a

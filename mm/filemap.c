@@ -98,9 +98,21 @@ void address_space_init_once(struct address_space *mapping)
 	mapping->wb_err = 0;
 }
 
+/* Linux's two touches (folio_mark_accessed): the first sets
+ * PG_referenced, the second - the page is used again before reclaim
+ * looked at it - moves it to the active list, so that a file read once
+ * (a stream) passes through the inactive list and leaves, while one read
+ * again stays. A page not on a list yet keeps PG_referenced. */
 void mark_page_accessed(struct page *page)
 {
-	page_set(page, PG_referenced);
+	if (!page_test(page, PG_referenced)) {
+		page_set(page, PG_referenced);
+		return;
+	}
+	if (page_test(page, PG_active) || !page_test(page, PG_lru))
+		return;
+	activate_page(page);
+	page_clear(page, PG_referenced);
 }
 
 /* The page at index with a new reference, or NULL. */
@@ -207,7 +219,7 @@ static struct page *page_cache_alloc(const struct address_space *mapping)
 {
 	bool metadata = mapping->host && S_ISBLK(mapping->host->i_mode);
 
-	return alloc_pages(metadata ? GFP_NOFS : GFP_KERNEL, 0); /* zeroed */
+	return alloc_pages(metadata ? GFP_NOFS : GFP_HIGHUSER_MOVABLE, 0); /* zeroed */
 }
 
 struct page *pagecache_get_page(struct address_space *mapping, unsigned long index,
@@ -261,11 +273,13 @@ static int filemap_read_page(struct file *file, struct address_space *mapping,
 	return page_test(page, PG_uptodate) ? 0 : -EIO;
 }
 
-/* A referenced page at index, uptodate; ERR_PTR on failure. */
+/* A referenced page at index, uptodate; ERR_PTR on failure. A read
+ * marks it accessed (fgp FGP_ACCESSED); a fault does not - a mapped
+ * page's use is its PTE's accessed bit, which reclaim looks at. */
 static struct page *get_uptodate_page(struct file *file, struct address_space *mapping,
-				      unsigned long index)
+				      unsigned long index, unsigned int fgp)
 {
-	struct page *page = pagecache_get_page(mapping, index, FGP_LOCK | FGP_CREAT | FGP_ACCESSED);
+	struct page *page = pagecache_get_page(mapping, index, FGP_LOCK | FGP_CREAT | fgp);
 	int err;
 
 	if (!page)
@@ -285,7 +299,7 @@ static struct page *get_uptodate_page(struct file *file, struct address_space *m
 struct page *read_mapping_page(struct address_space *mapping, unsigned long index,
 			       struct file *file)
 {
-	return get_uptodate_page(file, mapping, index);
+	return get_uptodate_page(file, mapping, index, FGP_ACCESSED);
 }
 
 /* ---- read() -------------------------------------------------------- */
@@ -356,7 +370,7 @@ static struct page *find_cached_page(struct file *file, struct address_space *ma
 		put_page(page);
 	else
 		page_cache_readahead(file, mapping, index, (unsigned long)((isize - 1) >> PAGE_SHIFT));
-	return get_uptodate_page(file, mapping, index);
+	return get_uptodate_page(file, mapping, index, FGP_ACCESSED);
 }
 
 long generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *pos)
@@ -501,7 +515,7 @@ static int filemap_fault(struct vm_area_struct *vma, unsigned long addr)
 
 	if ((loff_t)index >= (i_size_read(mapping->host) + (loff_t)PAGE_SIZE - 1) >> PAGE_SHIFT)
 		return -EIO;
-	page = get_uptodate_page(vma->vm_file, mapping, index);
+	page = get_uptodate_page(vma->vm_file, mapping, index, 0);
 	if (IS_ERR(page))
 		return page == ERR_PTR(-ENOMEM) ? -ENOMEM : -EIO;
 	lock_page(page);

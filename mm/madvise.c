@@ -18,7 +18,13 @@
 #include "mm/mmap_lock.h"
 #include "mm/page.h"
 #include "mm/pgtable.h"
+#include "fs/file.h"
+#include "fs/fs.h"
+#include "fs/namei.h"
+#include "mm/pagewalk.h"
 #include "mm/shmem.h"
+#include "mm/swap.h"
+#include "mm/vmscan.h"
 
 /* Linux's values (include/uapi/asm-generic/mman-common.h). */
 #define MADV_NORMAL 0
@@ -56,6 +62,7 @@ struct madvice {
 	madvise_fn apply;     /* NULL: it only advises, and we have no use for it */
 	unsigned long set, clear; /* vm_flags it sets and clears in the areas */
 	unsigned long refuse; /* an area with any of these flags: EINVAL */
+	bool mmap_read;       /* the mmap_lock to read is enough (Linux: madvise_need_mmap_write) */
 };
 
 /* Drop the pages: the next touch finds fresh zero pages. MADV_FREE may
@@ -123,6 +130,74 @@ static int madvise_populate(struct mm_struct *mm, unsigned long start, unsigned 
 	return 0;
 }
 
+/* MADV_COLD and MADV_PAGEOUT, page by page (Linux:
+ * madvise_cold_or_pageout_pte_range): a page only this process maps
+ * loses its accessed bit and PG_referenced, so that reclaim sees it
+ * unused; MADV_COLD then moves it to the inactive list, MADV_PAGEOUT
+ * takes it off its list for reclaim_pages. Pages others map too are
+ * left alone: the advice is about this process's use. */
+struct cold_walk {
+	bool pageout;
+	struct list_head page_list; /* MADV_PAGEOUT: the isolated pages */
+};
+
+static int cold_or_pageout_pte(uint64_t *pte, unsigned long addr, unsigned long next,
+			       struct mm_walk *walk)
+{
+	struct cold_walk *cw = walk->private;
+	struct page *page;
+
+	(void)next;
+	if (!pte_present(*pte) || !pfn_valid(pte_pfn(*pte)))
+		return 0;
+	page = pfn_to_page(pte_pfn(*pte));
+	if (!page_test(page, PG_lru) || page->mapcount != 1)
+		return 0;
+	if (pte_young(*pte)) {
+		*pte = pte_mkold(*pte);
+		flush_tlb_page(walk->mm, addr);
+	}
+	page_clear(page, PG_referenced);
+	if (!cw->pageout)
+		deactivate_page(page);
+	else if (!page_test(page, PG_unevictable) && !isolate_lru_page(page))
+		list_add_tail(&page->lru, &cw->page_list);
+	return 0;
+}
+
+static const struct mm_walk_ops cold_walk_ops = { .pte_entry = cold_or_pageout_pte };
+
+/* Linux's can_do_file_pageout: a shared file mapping's pages are paged
+ * out only for a process that could write the file - otherwise it could
+ * learn, by the time a later read takes, what other users of the file
+ * touch. */
+static bool can_do_file_pageout(struct vm_area_struct *vma)
+{
+	struct inode *inode = vma->vm_file->f_inode;
+
+	return current->cred->fsuid == inode->i_uid || capable(CAP_FOWNER) ||
+	       inode_permission(inode, MAY_WRITE) == 0;
+}
+
+static int madvise_cold_or_pageout(struct mm_struct *mm, unsigned long start, unsigned long end,
+				   const struct madvice *m)
+{
+	struct cold_walk cw = { .pageout = m->advice == MADV_PAGEOUT };
+
+	INIT_LIST_HEAD(&cw.page_list);
+	for (struct vm_area_struct *vma = find_vma(mm, start); vma && vma->vm_start < end;
+	     vma = vma_next(mm, vma)) {
+		if (cw.pageout && vma->vm_file && (vma->vm_flags & VM_SHARED) &&
+		    !can_do_file_pageout(vma))
+			continue;
+		walk_page_range(mm, MAX(start, vma->vm_start), MIN(end, vma->vm_end),
+				&cold_walk_ops, &cw);
+	}
+	if (cw.pageout)
+		reclaim_pages(&cw.page_list);
+	return 0;
+}
+
 /* The advice Linux 6.1 accepts (madvise_behavior_valid), but for
  * MADV_COLLAPSE: without huge pages there is nothing to collapse into. */
 static const struct madvice advice_table[] = {
@@ -139,8 +214,10 @@ static const struct madvice advice_table[] = {
 	{ .advice = MADV_MERGEABLE }, { .advice = MADV_UNMERGEABLE },  /* no page merging (KSM) */
 	{ .advice = MADV_HUGEPAGE }, { .advice = MADV_NOHUGEPAGE },    /* no huge pages yet */
 	{ .advice = MADV_DONTDUMP }, { .advice = MADV_DODUMP },        /* no core dumps */
-	{ .advice = MADV_COLD, .refuse = VM_LOCKED },        /* no LRU aging yet */
-	{ .advice = MADV_PAGEOUT, .refuse = VM_LOCKED },     /* no swap yet */
+	{ .advice = MADV_COLD, .apply = madvise_cold_or_pageout, .refuse = VM_LOCKED,
+	  .mmap_read = true },
+	{ .advice = MADV_PAGEOUT, .apply = madvise_cold_or_pageout, .refuse = VM_LOCKED,
+	  .mmap_read = true },
 	{ .advice = MADV_POPULATE_READ, .apply = madvise_populate },
 	{ .advice = MADV_POPULATE_WRITE, .apply = madvise_populate },
 };
@@ -227,12 +304,24 @@ static long do_madvise(struct mm_struct *mm, uint64_t start, uint64_t len, uint6
 	return m->apply ? m->apply(mm, start, end, m) : 0;
 }
 
+/* Advice that only looks at pages takes the lock to read: reclaim,
+ * unmapping its pages, leaves an address space alone while it is held
+ * to write (mm/rmap.c: try_to_unmap). */
 long sys_madvise(uint64_t start, uint64_t len, uint64_t advice)
 {
 	struct mm_struct *mm = current->mm;
+	const struct madvice *m = find_advice(advice);
+	bool read = m && m->mmap_read;
+	long ret;
 
-	mmap_write_lock(mm);
-	long ret = do_madvise(mm, start, len, advice);
-	mmap_write_unlock(mm);
+	if (read)
+		mmap_read_lock(mm);
+	else
+		mmap_write_lock(mm);
+	ret = do_madvise(mm, start, len, advice);
+	if (read)
+		mmap_read_unlock(mm);
+	else
+		mmap_write_unlock(mm);
 	return ret;
 }

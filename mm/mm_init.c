@@ -19,6 +19,7 @@
 #include "mm/paging.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
+#include "mm/watermark.h"
 
 #define LOW_MEMORY_END 0x100000 /* BIOS data area, EBDA, video memory, ROMs */
 
@@ -113,6 +114,7 @@ void mm_init(void)
 	buddy_init();
 	lruvec_init();
 	memblock_for_each_free_range(release_free_range);
+	init_per_zone_wmark_min();
 	kmalloc_init();
 	page_wait_table_init();
 

@@ -98,10 +98,11 @@ static long hold_all_memory(struct list_head *held)
 
 	for (;;) {
 		unsigned int order = next_random() % 4;
-		/* Only what is free: reclaim would add the page cache's frames. */
-		struct page *page = alloc_pages(GFP_NOWAIT, order);
+		/* Only what is free - reclaim would add the page cache's
+		 * frames - but all of it, the reserve under min too. */
+		struct page *page = alloc_pages(GFP_NOWAIT | __GFP_MEMALLOC, order);
 		while (!page && order > 0)
-			page = alloc_pages(GFP_NOWAIT, --order);
+			page = alloc_pages(GFP_NOWAIT | __GFP_MEMALLOC, --order);
 		if (!page)
 			return frames;
 		if (check_new_block(page, order))

@@ -134,6 +134,16 @@ static inline struct page *find_or_create_page(struct address_space *mapping,
 	return pagecache_get_page(mapping, index, FGP_LOCK | FGP_ACCESSED | FGP_CREAT);
 }
 
+/* The page a write is about to fill, locked (Linux 6.1:
+ * grab_cache_page_write_begin). Not marked accessed: a page written once
+ * is no more worth keeping than one read once, and reclaim should write
+ * it back and drop it rather than give it a second round. */
+static inline struct page *grab_cache_page_write_begin(struct address_space *mapping,
+						       unsigned long index)
+{
+	return pagecache_get_page(mapping, index, FGP_LOCK | FGP_CREAT);
+}
+
 /* The first page from *index to end that passes filter (XA_PRESENT, or
  * a PAGECACHE_TAG_*), with a reference; *index moves past it. Walks a
  * range of the cache without a list of its pages. */

@@ -171,4 +171,18 @@ static inline uint64_t pte_wrprotect(uint64_t pte)
 	return pte & ~PTE_WRITE;
 }
 
+/* Was the page at pte used since the last look? Clear the accessed bit
+ * to find out next time (Linux: ptep_clear_flush_young). x86's Linux
+ * skips the flush; here a stale TLB entry would hide every later use
+ * from the aging, and TCG keeps its entries long. */
+static inline bool ptep_clear_flush_young(struct vm_area_struct *vma, unsigned long addr,
+					  uint64_t *pte)
+{
+	if (!pte_young(*pte))
+		return false;
+	*pte = pte_mkold(*pte);
+	flush_tlb_page(vma->vm_mm, addr);
+	return true;
+}
+
 #endif

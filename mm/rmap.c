@@ -180,6 +180,44 @@ void unmap_pte(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, st
 	put_page(page);
 }
 
+struct page_referenced_arg {
+	int referenced;         /* mappings that used it */
+	bool contended;         /* an address space was being changed */
+	unsigned long vm_flags;
+};
+
+static void page_referenced_one(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte,
+				void *arg)
+{
+	struct page_referenced_arg *pra = arg;
+
+	if (mmap_lock_is_write_locked(vma->vm_mm)) {
+		pra->contended = true;
+		return;
+	}
+	if (vma->vm_flags & VM_LOCKED) {
+		pra->vm_flags |= VM_LOCKED;
+		return;
+	}
+	if (ptep_clear_flush_young(vma, addr, pte)) {
+		pra->referenced++;
+		pra->vm_flags |= vma->vm_flags;
+	}
+}
+
+int page_referenced(struct page *page, unsigned long *vm_flags)
+{
+	struct page_referenced_arg pra = { 0, false, 0 };
+	struct rmap_walk_control rwc = { .rmap_one = page_referenced_one, .arg = &pra };
+
+	*vm_flags = 0;
+	if (page->mapcount <= 0)
+		return 0; /* nobody maps it: no accessed bit to look at */
+	rmap_walk(page, &rwc);
+	*vm_flags = pra.vm_flags;
+	return pra.contended && !pra.referenced ? -1 : pra.referenced;
+}
+
 static void try_to_unmap_one(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte,
 			     void *arg)
 {

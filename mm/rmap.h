@@ -94,6 +94,16 @@ int page_mkclean(struct page *page);
 void unmap_pte(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, struct page *page,
 	       uint64_t entry);
 
+/*
+ * How many of the page's mappings used it since the last look, clearing
+ * their accessed bits (Linux: page_referenced, through rmap_walk and
+ * ptep_clear_flush_young); *vm_flags gathers the flags of the areas that
+ * did (VM_EXEC keeps program text active) and VM_LOCKED if any area is
+ * mlocked. -1 if an address space was being changed (its mmap_lock held
+ * to write): reclaim keeps the page rather than guess.
+ */
+int page_referenced(struct page *page, unsigned long *vm_flags);
+
 /* Reclaim takes a page-cache page from every process that maps it
  * (Linux: try_to_unmap): a PTE the CPU marked dirty makes the page dirty
  * (set_page_dirty), and the next access faults the page in again. An

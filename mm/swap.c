@@ -4,8 +4,10 @@
  */
 #include "mm/swap.h"
 #include "mm/buddy.h"
+#include "mm/vmscan.h"
 
 struct lruvec lruvec;
+unsigned long vm_event_states[NR_VM_EVENT_ITEMS];
 
 void lruvec_init(void)
 {
@@ -32,6 +34,28 @@ void del_page_from_lru_list(struct page *page)
 	lruvec.nr_pages[lru]--;
 	page_clear(page, PG_lru);
 	page_clear(page, PG_active);
+}
+
+void activate_page(struct page *page)
+{
+	if (!page_test(page, PG_lru) || page_test(page, PG_active) ||
+	    page_test(page, PG_unevictable))
+		return;
+	del_page_from_lru_list(page);
+	page_set(page, PG_active);
+	lru_cache_add(page);
+	count_vm_event(PGACTIVATE);
+}
+
+void deactivate_page(struct page *page)
+{
+	if (!page_test(page, PG_lru) || !page_test(page, PG_active) ||
+	    page_test(page, PG_unevictable))
+		return;
+	del_page_from_lru_list(page); /* clears PG_active */
+	page_clear(page, PG_referenced);
+	lru_cache_add(page);
+	count_vm_event(PGDEACTIVATE);
 }
 
 /* The last reference is gone: the page leaves its LRU list (Linux:

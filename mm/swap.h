@@ -51,5 +51,11 @@ static inline enum lru_list page_lru(const struct page *page)
 void lru_cache_add(struct page *page);
 /* Take a page off its LRU list (PG_lru and PG_active cleared). */
 void del_page_from_lru_list(struct page *page);
+/* An inactive page on its LRU list moves to the head of the active one
+ * (Linux: folio_activate; mark_page_accessed's second touch). */
+void activate_page(struct page *page);
+/* An active page moves to the head of the inactive list, unreferenced
+ * (Linux: deactivate_page, for MADV_COLD). */
+void deactivate_page(struct page *page);
 
 #endif

@@ -1,11 +1,13 @@
 /*
- * Page reclaim (Linux: mm/vmscan.c). An allocation that finds no free
- * frame calls try_to_free_pages (mm/buddy.c), which takes the oldest
- * pages off the inactive file list - the tail: lru_cache_add puts new
- * pages at the head - a batch at a time, and for each page decides:
+ * Page reclaim (Linux: mm/vmscan.c). Every user page is on an LRU list
+ * (mm/swap.h); reclaim takes the oldest pages off the inactive lists -
+ * the tail: lru_cache_add puts new pages at the head - a batch at a
+ * time, and for each page decides:
  *
  *   locked, under write-back, poisoned,   keep it: someone is busy with it,
  *   pinned, mlocked, no mapping           or it is not reclaim's to take
+ *   used since reclaim last looked        keep it, or - used twice, or
+ *   (page_check_references)               program text - make it active
  *   mapped                                unmap it through the reverse map
  *   dirty                                 write it (a_ops->writepage) and
  *                                         rotate it: a later pass finds
@@ -14,6 +16,20 @@
  *                                         file's cache, back to the
  *                                         allocator
  *
+ * Aging: whether a page was used is the accessed bit of the PTEs that
+ * map it (page_referenced, through the reverse map) and PG_referenced,
+ * which read() sets (mark_page_accessed). The active lists are refilled
+ * from when the inactive one grows short (inactive_is_low):
+ * shrink_active_list moves their oldest pages to the inactive list,
+ * clearing the accessed bits, so a page gets a second chance there.
+ * get_scan_count decides how much of each list a pass looks at: the
+ * file lists only while there is no swap, else by vm.swappiness.
+ *
+ * Who reclaims: kswapd, a kernel thread the allocator wakes when free
+ * memory falls under the low watermark, until it is above the high one
+ * (balance_pgdat); and an allocation that finds free memory under min
+ * (try_to_free_pages, "direct reclaim").
+ *
  * The kernel is never preempted and the scan never sleeps, so while the
  * batch is off the lists (isolated) nobody else runs: no other code ever
  * sees a page in that state. Writing may sleep (the file system reads
@@ -21,38 +37,48 @@
  * written only after the batch is back on the lists, unlocked and
  * unheld: memory_failure, truncation and the rest find them where they
  * expect, and reclaim holds one page lock at a time, as Linux does.
- *
- * The active list is only refilled from (shrink_active_list), as Linux
- * does when the inactive list is the shorter: nothing promotes a file
- * page to it yet - that is aging with the accessed bit, which comes with
- * kswapd, watermarks and swap (a later issue), as do anonymous pages.
  */
 #include "mm/vmscan.h"
 #include "fs/fs.h"
 #include "fs/writeback.h"
+#include "kernel/errno.h"
 #include "kernel/proc.h"
+#include "kernel/timer.h"
 #include "kernel/x86.h"
+#include "lib/int_sqrt.h"
 #include "lib/string.h"
 #include "mm/filemap.h"
 #include "mm/pagemap.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
+#include "mm/swapfile.h"
 #include "mm/vmstat.h"
+#include "mm/watermark.h"
 
-unsigned long vm_event_states[NR_VM_EVENT_ITEMS];
+int vm_swappiness = 60;
 
-static void count_vm_events(enum vm_event_item item, unsigned long delta)
-{
-	vm_event_states[item] += delta;
-}
+/* DEACTIVATE_*: which active lists a pass may refill the inactive ones
+ * from (Linux: scan_control.may_deactivate). */
+#define DEACTIVATE_ANON 1u
+#define DEACTIVATE_FILE 2u
 
-/* How one call of try_to_free_pages goes (Linux: struct scan_control). */
+/* How one reclaim run goes (Linux: struct scan_control). */
 struct scan_control {
 	unsigned long nr_to_reclaim; /* stop once this many are freed */
 	gfp_t gfp_mask;              /* the allocation's: may reclaim write pages? */
 	int priority;                /* scan lru_size >> priority: DEF_PRIORITY down to 0 */
+	bool may_swap;               /* may look at anonymous pages (if there is swap) */
+	bool force_deactivate;       /* refill the inactive lists even if not short */
+	bool skipped_deactivate;     /* an active list was left alone: worth forcing */
+	unsigned int may_deactivate; /* DEACTIVATE_*, from inactive_is_low */
+	unsigned long nr_scanned;    /* inactive pages looked at */
 	unsigned long nr_reclaimed;
 };
+
+static bool current_is_kswapd(void)
+{
+	return current && (current->flags & PF_KSWAPD);
+}
 
 /* Linux's: the first pass looks at 1/4096 of the list, each next one
  * at twice as much, the last at all of it. */
@@ -96,6 +122,15 @@ static void putback_lru_pages(struct list_head *pages)
 	}
 }
 
+int isolate_lru_page(struct page *page)
+{
+	if (!page_test(page, PG_lru))
+		return -EBUSY;
+	get_page(page);
+	del_page_from_lru_list(page);
+	return 0;
+}
+
 /* ---- dropping a page ------------------------------------------------ */
 
 int remove_mapping(struct address_space *mapping, struct page *page)
@@ -132,28 +167,77 @@ static bool page_evictable(const struct page *page, const struct address_space *
 	       !(mapping->flags & (1UL << AS_UNEVICTABLE));
 }
 
+/* What the page's recent use says (Linux: enum page_references). */
+enum page_references {
+	PAGEREF_RECLAIM,       /* unused: take it */
+	PAGEREF_RECLAIM_CLEAN, /* read once: take it if clean, no write for it */
+	PAGEREF_KEEP,          /* used once through a mapping: one more round */
+	PAGEREF_ACTIVATE,      /* used again, or program text: make it active */
+};
+
+/*
+ * Linux's page_check_references: a mapped page used once since the last
+ * look gets PG_referenced and another round on the inactive list; used
+ * again (PG_referenced already set, or through several mappings), or
+ * executable text used at all, it goes to the active list. An unmapped
+ * page read once (PG_referenced from read()) is reclaimed if clean.
+ */
+static enum page_references page_check_references(struct page *page)
+{
+	unsigned long vm_flags;
+	int referenced_ptes = page_referenced(page, &vm_flags);
+	bool referenced_page = page_test(page, PG_referenced);
+
+	page_clear(page, PG_referenced);
+	if (vm_flags & VM_LOCKED)
+		return PAGEREF_ACTIVATE;
+	if (referenced_ptes == -1)
+		return PAGEREF_KEEP;
+	if (referenced_ptes) {
+		page_set(page, PG_referenced);
+		if (referenced_page || referenced_ptes > 1)
+			return PAGEREF_ACTIVATE;
+		if ((vm_flags & VM_EXEC) && page_is_file_lru(page))
+			return PAGEREF_ACTIVATE;
+		return PAGEREF_KEEP;
+	}
+	if (referenced_page && page_is_file_lru(page))
+		return PAGEREF_RECLAIM_CLEAN;
+	return PAGEREF_RECLAIM;
+}
+
 /* What shrink_page decided. */
 enum shrink_result {
-	PAGE_KEEP,    /* back to the list as it is */
-	PAGE_WRITE,   /* dirty: back to the list, to be written */
-	PAGE_FREED,   /* out of its mapping: reclaim holds the last reference */
+	PAGE_KEEP,     /* back to the list as it is */
+	PAGE_ACTIVATE, /* back to the active list: it is in use */
+	PAGE_WRITE,    /* dirty: back to the list, to be written */
+	PAGE_FREED,    /* out of its mapping: reclaim holds the last reference */
 };
 
 /* One isolated, locked page. */
 static enum shrink_result shrink_page(struct page *page)
 {
 	struct address_space *mapping = page_mapping(page);
+	enum page_references references;
 
 	if (page_test(page, PG_writeback) || page_test(page, PG_hwpoison))
 		return PAGE_KEEP; /* being written; or memory_failure's */
+	references = page_check_references(page);
+	if (references == PAGEREF_ACTIVATE)
+		return PAGE_ACTIVATE;
+	if (references == PAGEREF_KEEP)
+		return PAGE_KEEP;
 	if (!mapping || !page_evictable(page, mapping) || page_is_pinned(page))
 		return PAGE_KEEP;
 	if (page->mapcount > 0 && !try_to_unmap(page))
 		return PAGE_KEEP; /* some process is changing its address space */
 	/* Without writepage - a memory file system's - a dirty page is its
 	 * data's only copy. */
-	if (page_test(page, PG_dirty))
+	if (page_test(page, PG_dirty)) {
+		if (references == PAGEREF_RECLAIM_CLEAN)
+			return PAGE_KEEP;
 		return mapping->a_ops->writepage ? PAGE_WRITE : PAGE_KEEP;
+	}
 	return remove_mapping(mapping, page) ? PAGE_FREED : PAGE_KEEP;
 }
 
@@ -191,6 +275,10 @@ static unsigned long shrink_page_list(struct list_head *page_list, struct list_h
 		}
 		if (result == PAGE_WRITE && dirty->nr < SWAP_CLUSTER_MAX)
 			dirty->pages[dirty->nr++] = page;
+		if (result == PAGE_ACTIVATE) {
+			page_set(page, PG_active); /* putback_lru_pages: the active list */
+			count_vm_event(PGACTIVATE);
+		}
 		list_add_tail(&page->lru, kept);
 	}
 	return nr_reclaimed;
@@ -290,55 +378,196 @@ static void write_dirty_pages(const struct dirty_pages *dirty, const struct scan
 
 /* ---- the lists ------------------------------------------------------ */
 
-/* Reclaim a batch of up to nr_to_scan inactive file pages (Linux:
- * shrink_inactive_list). */
-static void shrink_inactive_list(unsigned long nr_to_scan, struct scan_control *sc)
+static bool is_file_lru(enum lru_list lru)
+{
+	return lru == LRU_INACTIVE_FILE || lru == LRU_ACTIVE_FILE;
+}
+
+static bool is_active_lru(enum lru_list lru)
+{
+	return lru == LRU_ACTIVE_ANON || lru == LRU_ACTIVE_FILE;
+}
+
+/* Reclaim a batch of up to nr_to_scan pages of an inactive list (Linux:
+ * shrink_inactive_list): how many it freed. */
+static unsigned long shrink_inactive_list(unsigned long nr_to_scan, enum lru_list lru,
+					  struct scan_control *sc)
 {
 	struct list_head page_list = LIST_HEAD_INIT(page_list);
 	struct list_head kept = LIST_HEAD_INIT(kept);
 	struct dirty_pages dirty = { .nr = 0 };
-	unsigned long nr_taken = isolate_lru_pages(nr_to_scan, LRU_INACTIVE_FILE, &page_list);
+	unsigned long nr_taken = isolate_lru_pages(nr_to_scan, lru, &page_list);
 	unsigned long nr_reclaimed = shrink_page_list(&page_list, &kept, &dirty);
+	bool kswapd = current_is_kswapd();
 
 	putback_lru_pages(&kept);
 	write_dirty_pages(&dirty, sc, nr_reclaimed);
-	sc->nr_reclaimed += nr_reclaimed;
-	count_vm_events(PGSCAN_DIRECT, nr_taken);
-	count_vm_events(PGSTEAL_DIRECT, nr_reclaimed);
+	sc->nr_scanned += nr_taken;
+	count_vm_events(kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT, nr_taken);
+	count_vm_events(kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT, nr_reclaimed);
+	count_vm_events(is_file_lru(lru) ? PGSCAN_FILE : PGSCAN_ANON, nr_taken);
+	count_vm_events(is_file_lru(lru) ? PGSTEAL_FILE : PGSTEAL_ANON, nr_reclaimed);
+	return nr_reclaimed;
 }
 
-/* Move a batch of active file pages to the inactive list (Linux:
- * shrink_active_list, where a referenced executable page would stay
- * active: that needs the accessed bit, a later issue). */
-static void shrink_active_list(unsigned long nr_to_scan)
+/*
+ * Move a batch of the oldest active pages to the inactive list (Linux:
+ * shrink_active_list). Each one's accessed bits are cleared on the way
+ * (page_referenced), so that on the inactive list only a use from now on
+ * counts. As Linux does, only program text that was used stays active:
+ * other pages in use get their second chance on the inactive list,
+ * where page_check_references activates them again if they are used.
+ */
+static void shrink_active_list(unsigned long nr_to_scan, enum lru_list lru)
 {
 	struct list_head l_hold = LIST_HEAD_INIT(l_hold);
-	unsigned long nr_taken = isolate_lru_pages(nr_to_scan, LRU_ACTIVE_FILE, &l_hold);
+	unsigned long nr_taken = isolate_lru_pages(nr_to_scan, lru, &l_hold);
+	unsigned long nr_deactivated = 0;
 
-	putback_lru_pages(&l_hold); /* isolation cleared PG_active: they go inactive */
+	while (!list_empty(&l_hold)) {
+		struct page *page = list_first_entry(&l_hold, struct page, lru);
+		unsigned long vm_flags;
+
+		list_del(&page->lru);
+		if (page_referenced(page, &vm_flags) != 0 && (vm_flags & VM_EXEC) &&
+		    is_file_lru(lru))
+			page_set(page, PG_active); /* program text in use: stays */
+		else
+			nr_deactivated++;  /* isolation cleared PG_active */
+		lru_cache_add(page);
+		put_page(page);
+	}
 	count_vm_events(PGREFILL, nr_taken);
+	count_vm_events(PGDEACTIVATE, nr_deactivated);
 }
 
-/* Linux's inactive_is_low for the file lists below 1 GiB of memory
- * (inactive_ratio 1): the inactive list should not be the shorter. */
-static bool inactive_is_low(void)
+/*
+ * Linux's inactive_is_low: the inactive list should hold at least
+ * 1/inactive_ratio of the pages of its kind, inactive_ratio being
+ * sqrt(10 * GiB of them) - 1 below 1 GiB: the inactive list is not to
+ * be the shorter.
+ */
+static bool inactive_is_low(enum lru_list inactive_lru)
 {
-	return lruvec.nr_pages[LRU_INACTIVE_FILE] < lruvec.nr_pages[LRU_ACTIVE_FILE];
+	unsigned long inactive = lruvec.nr_pages[inactive_lru];
+	unsigned long active = lruvec.nr_pages[inactive_lru + 1];
+	unsigned long gb = (inactive + active) >> (30 - PAGE_SHIFT);
+	unsigned long inactive_ratio = gb ? int_sqrt(10 * gb) : 1;
+
+	return inactive * inactive_ratio < active;
 }
 
-/* One pass at sc->priority (Linux: shrink_lruvec, file lists only). */
+/* Anonymous pages can only go to swap (Linux: can_reclaim_anon_pages). */
+static bool can_reclaim_anon_pages(void)
+{
+	return get_nr_swap_pages() > 0;
+}
+
+unsigned long zone_reclaimable_pages(void)
+{
+	const unsigned long *lru = lruvec.nr_pages;
+	unsigned long pages = lru[LRU_INACTIVE_FILE] + lru[LRU_ACTIVE_FILE];
+
+	if (can_reclaim_anon_pages())
+		pages += lru[LRU_INACTIVE_ANON] + lru[LRU_ACTIVE_ANON];
+	return pages;
+}
+
+/* How much of each list to look at (Linux: get_scan_count). */
+enum scan_balance {
+	SCAN_EQUAL, /* the last priority: everything, anon and file alike */
+	SCAN_FRACT, /* in proportion to vm.swappiness */
+	SCAN_FILE,  /* no swap: the file lists only */
+};
+
+/*
+ * nr[lru]: the pages of each list one pass looks at, size >> priority,
+ * shared between anon and file as swappiness : 200 - swappiness. (Linux
+ * also weighs in what reclaiming each kind has lately cost in I/O - its
+ * anon_cost and file_cost; with those at 0 its formula gives exactly
+ * this.)
+ */
+static void get_scan_count(const struct scan_control *sc, unsigned long nr[NR_LRU_LISTS])
+{
+	enum scan_balance scan_balance = SCAN_FRACT;
+	unsigned long fraction[2] = { (unsigned long)vm_swappiness,
+				      200 - (unsigned long)vm_swappiness };
+	unsigned long denominator = 200;
+
+	if (!sc->may_swap || !can_reclaim_anon_pages())
+		scan_balance = SCAN_FILE;
+	else if (!sc->priority && vm_swappiness)
+		scan_balance = SCAN_EQUAL;
+	for (int lru = 0; lru < NR_LRU_LISTS; lru++) {
+		bool file = is_file_lru(lru);
+		unsigned long scan = lruvec.nr_pages[lru] >> sc->priority;
+
+		if (scan_balance == SCAN_FILE)
+			scan = file ? scan : 0;
+		else if (scan_balance == SCAN_FRACT)
+			scan = (scan * fraction[file] + denominator - 1) / denominator;
+		nr[lru] = scan;
+	}
+}
+
+/* One batch of one list (Linux: shrink_list): an active list only
+ * refills its inactive one, when that is short. */
+static unsigned long shrink_list(enum lru_list lru, unsigned long nr_to_scan,
+				 struct scan_control *sc)
+{
+	if (!is_active_lru(lru))
+		return shrink_inactive_list(nr_to_scan, lru, sc);
+	if (sc->may_deactivate & (is_file_lru(lru) ? DEACTIVATE_FILE : DEACTIVATE_ANON))
+		shrink_active_list(nr_to_scan, lru);
+	else
+		sc->skipped_deactivate = true;
+	return 0;
+}
+
+/* One pass at sc->priority over the lists (Linux: shrink_lruvec), a
+ * batch of each in turn until each has had its share or enough is free.
+ * Between batches nothing is isolated: another task may run. */
 static void shrink_lruvec(struct scan_control *sc)
 {
-	unsigned long nr = lruvec.nr_pages[LRU_INACTIVE_FILE] >> sc->priority;
+	unsigned long nr[NR_LRU_LISTS];
 
-	if (inactive_is_low())
-		shrink_active_list(SWAP_CLUSTER_MAX);
-	while (nr > 0 && sc->nr_reclaimed < sc->nr_to_reclaim) {
-		unsigned long batch = MIN(nr, SWAP_CLUSTER_MAX);
+	get_scan_count(sc, nr);
+	while (nr[LRU_INACTIVE_ANON] || nr[LRU_ACTIVE_FILE] || nr[LRU_INACTIVE_FILE]) {
+		for (int lru = 0; lru < NR_LRU_LISTS; lru++) {
+			unsigned long batch = MIN(nr[lru], SWAP_CLUSTER_MAX);
 
-		shrink_inactive_list(batch, sc);
-		nr -= batch;
+			if (!batch)
+				continue;
+			nr[lru] -= batch;
+			sc->nr_reclaimed += shrink_list(lru, batch, sc);
+		}
+		if (sc->nr_reclaimed >= sc->nr_to_reclaim)
+			break;
+		cond_resched();
 	}
+	/* Anonymous pages age even when the pass found enough elsewhere. */
+	if (can_reclaim_anon_pages() && inactive_is_low(LRU_INACTIVE_ANON))
+		shrink_active_list(SWAP_CLUSTER_MAX, LRU_ACTIVE_ANON);
+}
+
+/* kswapd's runs in a row that freed nothing (Linux:
+ * pgdat->kswapd_failures): reclaim is hopeless until one frees a page. */
+static int kswapd_failures;
+
+/* One pass (Linux: shrink_node): which active lists may be refilled,
+ * then the lists. */
+static void shrink_node(struct scan_control *sc)
+{
+	unsigned long before = sc->nr_reclaimed;
+
+	sc->may_deactivate = 0;
+	if (sc->force_deactivate || inactive_is_low(LRU_INACTIVE_ANON))
+		sc->may_deactivate |= DEACTIVATE_ANON;
+	if (sc->force_deactivate || inactive_is_low(LRU_INACTIVE_FILE))
+		sc->may_deactivate |= DEACTIVATE_FILE;
+	shrink_lruvec(sc);
+	if (sc->nr_reclaimed > before)
+		kswapd_failures = 0;
 }
 
 /* ---- direct reclaim -------------------------------------------------- */
@@ -353,10 +582,28 @@ static void shrink_lruvec(struct scan_control *sc)
  * system reading an indirect block to write a page) take what is free
  * or fail, rather than reclaim again (PF_MEMALLOC).
  */
-static bool may_direct_reclaim(gfp_t gfp_mask)
+bool may_direct_reclaim(gfp_t gfp_mask)
 {
 	return (gfp_mask & __GFP_DIRECT_RECLAIM) && current && !(current->flags & PF_MEMALLOC) &&
 	       !irqs_disabled();
+}
+
+/* Passes from DEF_PRIORITY down until enough is freed (Linux:
+ * do_try_to_free_pages); a run that freed nothing because the active
+ * lists were left alone goes again, refilling the inactive ones
+ * whatever their length. */
+static void do_try_to_free_pages(struct scan_control *sc)
+{
+	for (;;) {
+		for (sc->priority = DEF_PRIORITY; sc->priority >= 0; sc->priority--) {
+			shrink_node(sc);
+			if (sc->nr_reclaimed >= sc->nr_to_reclaim)
+				return;
+		}
+		if (sc->nr_reclaimed || !sc->skipped_deactivate || sc->force_deactivate)
+			return;
+		sc->force_deactivate = true;
+	}
 }
 
 unsigned long try_to_free_pages(gfp_t gfp_mask, unsigned int order)
@@ -364,67 +611,168 @@ unsigned long try_to_free_pages(gfp_t gfp_mask, unsigned int order)
 	struct scan_control sc = {
 		.nr_to_reclaim = MAX(SWAP_CLUSTER_MAX, 1UL << order),
 		.gfp_mask = gfp_mask,
+		.may_swap = true,
 	};
 
 	if (!may_direct_reclaim(gfp_mask))
 		return 0;
-	count_vm_events(ALLOCSTALL, 1);
+	count_vm_event(ALLOCSTALL);
 	current->flags |= PF_MEMALLOC;
-	for (sc.priority = DEF_PRIORITY; sc.priority >= 0; sc.priority--) {
-		shrink_lruvec(&sc);
-		if (sc.nr_reclaimed >= sc.nr_to_reclaim)
-			break;
-	}
+	do_try_to_free_pages(&sc);
 	current->flags &= ~PF_MEMALLOC;
 	return sc.nr_reclaimed;
 }
 
-/* ---- what is available ---------------------------------------------- */
+/* ---- reclaiming chosen pages (MADV_PAGEOUT) --------------------------- */
 
-/* The largest r with r * r <= x, a bit at a time (Linux: int_sqrt). */
-static unsigned long int_sqrt(unsigned long x)
+unsigned long reclaim_pages(struct list_head *page_list)
 {
-	unsigned long m = 1UL << 62, y = 0;
+	struct scan_control sc = { .gfp_mask = GFP_KERNEL, .may_swap = true };
+	unsigned int noreclaim = current->flags & PF_MEMALLOC;
+	unsigned long nr_reclaimed = 0;
 
-	while (m > x)
-		m >>= 2;
-	while (m) {
-		unsigned long b = y + m;
+	current->flags |= PF_MEMALLOC; /* Linux: memalloc_noreclaim_save */
+	while (!list_empty(page_list)) {
+		struct list_head batch = LIST_HEAD_INIT(batch), kept = LIST_HEAD_INIT(kept);
+		struct dirty_pages dirty = { .nr = 0 };
+		unsigned long freed;
 
-		y >>= 1;
-		if (x >= b) {
-			x -= b;
-			y += m;
+		for (unsigned long n = 0; n < SWAP_CLUSTER_MAX && !list_empty(page_list); n++) {
+			struct list_head *l = page_list->next;
+
+			list_del(l);
+			list_add_tail(l, &batch);
 		}
-		m >>= 2;
+		freed = shrink_page_list(&batch, &kept, &dirty);
+		putback_lru_pages(&kept);
+		write_dirty_pages(&dirty, &sc, freed);
+		nr_reclaimed += freed;
 	}
-	return y;
+	current->flags = (current->flags & ~PF_MEMALLOC) | noreclaim;
+	return nr_reclaimed;
+}
+
+/* ---- kswapd ----------------------------------------------------------- */
+
+static struct proc *kswapd_task;
+static struct wait_queue_head kswapd_wait;
+static bool kswapd_woken;       /* wakeup_kswapd since kswapd last looked */
+static bool kswapd_nap_over;    /* its short nap's timer went off */
+static unsigned int kswapd_order; /* the largest order asked for meanwhile */
+
+/* Free memory above the high watermark for an allocation of 2^order
+ * (Linux: pgdat_balanced): kswapd's work is done. */
+static bool pgdat_balanced(unsigned int order)
+{
+	return zone_watermark_ok(&zone, order, high_wmark_pages(&zone), 0);
+}
+
+void wakeup_kswapd(unsigned int order)
+{
+	bool was_on;
+
+	if (!kswapd_task || kswapd_failures >= MAX_RECLAIM_RETRIES || pgdat_balanced(order))
+		return; /* boot; hopeless: left to direct reclaim; or nothing to do */
+	was_on = irq_save();
+	kswapd_order = MAX(kswapd_order, order);
+	kswapd_woken = true;
+	wake_up(&kswapd_wait);
+	irq_restore(was_on);
+}
+
+static void kswapd_nap_end(struct timer_list *timer)
+{
+	(void)timer;
+	kswapd_nap_over = true;
+	wake_up(&kswapd_wait);
+}
+
+static struct timer_list kswapd_nap_timer = { .function = kswapd_nap_end };
+
+/*
+ * Linux's kswapd_try_to_sleep: with the work done, nap for HZ/10 first.
+ * Woken during the nap, memory fell under low again at once
+ * (kswapd_low_wmark_hit_quickly); under high when the nap ends, kswapd
+ * goes on without being asked (kswapd_high_wmark_hit_quickly); else it
+ * sleeps until the allocator wakes it.
+ */
+static void kswapd_try_to_sleep(void)
+{
+	bool woken = false;
+
+	cli();
+	if (pgdat_balanced(0)) {
+		kswapd_woken = kswapd_nap_over = false;
+		mod_timer(&kswapd_nap_timer, jiffies + HZ / 10);
+		while (!kswapd_woken && !kswapd_nap_over)
+			sleep_on(&kswapd_wait);
+		woken = kswapd_woken;
+	}
+	if (!woken && pgdat_balanced(0)) {
+		while (!kswapd_woken)
+			sleep_on(&kswapd_wait);
+	} else {
+		count_vm_event(woken ? KSWAPD_LOW_WMARK_HIT_QUICKLY : KSWAPD_HIGH_WMARK_HIT_QUICKLY);
+	}
+	kswapd_woken = false;
+	sti();
 }
 
 /*
- * Linux's watermarks: min_free_kbytes = sqrt(16 * memory in KiB), at
- * least 128 KiB (init_per_zone_wmark_min); low and high are one and two
- * steps above min, a step being a quarter of min or 0.1% of memory
- * (watermark_scale_factor 10), whichever is more. Nothing holds these
- * pages back yet - kswapd and the watermarks come with swap - but
- * MemAvailable leaves them out, as Linux's does.
+ * Reclaim until free memory is above the high watermark (Linux:
+ * balance_pgdat). Each pass asks for high's worth of pages; the priority
+ * rises (more of each list looked at) only when a pass scanned less than
+ * that or freed nothing, so kswapd goes gently while gentle works.
  */
-static unsigned long min_wmark_pages(void)
+static void balance_pgdat(unsigned int order)
 {
-	unsigned long kbytes = int_sqrt(zone.managed_pages * (PAGE_SIZE >> 10) * 16);
+	struct scan_control sc = { .gfp_mask = GFP_KERNEL, .may_swap = true,
+				   .priority = DEF_PRIORITY };
+	unsigned long total = 0;
 
-	return MAX(kbytes, 128UL) >> (PAGE_SHIFT - 10);
+	count_vm_event(PAGEOUTRUN);
+	while (sc.priority >= 1 && !pgdat_balanced(order)) {
+		sc.nr_to_reclaim = MAX(high_wmark_pages(&zone), SWAP_CLUSTER_MAX);
+		sc.nr_reclaimed = sc.nr_scanned = 0;
+		shrink_node(&sc);
+		total += sc.nr_reclaimed;
+		if (sc.nr_scanned < sc.nr_to_reclaim || !sc.nr_reclaimed)
+			sc.priority--;
+		cond_resched();
+	}
+	if (!total && !pgdat_balanced(order))
+		kswapd_failures++;
 }
 
-static unsigned long wmark_step(void)
+/* The thread (Linux: kswapd). PF_MEMALLOC: its own allocations never
+ * reclaim, and may take the reserve under min. */
+static void kswapd(void *arg)
 {
-	return MAX(min_wmark_pages() / 4, zone.managed_pages * 10 / 10000);
+	(void)arg;
+	current->flags |= PF_MEMALLOC | PF_KSWAPD;
+	for (;;) {
+		unsigned int order;
+
+		kswapd_try_to_sleep();
+		order = kswapd_order;
+		kswapd_order = 0;
+		balance_pgdat(order);
+	}
 }
+
+void kswapd_run(void)
+{
+	init_waitqueue_head(&kswapd_wait);
+	INIT_LIST_HEAD(&kswapd_nap_timer.entry);
+	kswapd_task = kthread_create("kswapd0", kswapd, NULL);
+}
+
+/* ---- what is available ---------------------------------------------- */
 
 unsigned long si_mem_available(void)
 {
-	unsigned long wmark_low = min_wmark_pages() + wmark_step();
-	unsigned long totalreserve = min_wmark_pages() + 2 * wmark_step(); /* high */
+	unsigned long wmark_low = low_wmark_pages(&zone);
+	unsigned long totalreserve = high_wmark_pages(&zone); /* Linux: totalreserve_pages */
 	unsigned long pagecache = lruvec.nr_pages[LRU_ACTIVE_FILE] +
 				  lruvec.nr_pages[LRU_INACTIVE_FILE];
 	long available = (long)nr_free_pages() - (long)totalreserve;

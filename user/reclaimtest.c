@@ -12,6 +12,11 @@
  *                                             pages (pagemap) and read back the same
  *   reclaimtest pfn PATH INDEX                print the frame that holds page
  *                                             INDEX of PATH (pagemap)
+ *   reclaimtest hot HOT MIB SEED STREAM MIB SEED
+ *                                             read HOT twice (it is in use),
+ *                                             then all of STREAM once
+ *   reclaimtest pageout PATH MIB SEED         MADV_COLD and MADV_PAGEOUT on a
+ *                                             mapping of PATH, and their errors
  *
  * Each prints ok/FAIL lines and "reclaimtest: N failed".
  */
@@ -20,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -72,24 +78,38 @@ static void do_write(const char *path, unsigned long mib, uint32_t seed, int syn
 		close(fd);
 }
 
-static void do_verify(const char *path, unsigned long mib, uint32_t seed)
+/* Read a whole file, comparing: the offset of the first byte that
+ * differs, -1 if none does, -2 if it cannot be read. */
+static long read_file(const char *path, unsigned long mib, uint32_t seed)
 {
 	static uint32_t buf[CHUNK / 4];
 	int fd = open(path, O_RDONLY);
-	int ok = fd >= 0;
-	long bad = -1;
-	unsigned long off;
+	long bad = fd < 0 ? -2 : -1;
 
-	for (off = 0; ok && bad < 0 && off < mib * MiB; off += CHUNK) {
-		ok = read(fd, buf, CHUNK) == (ssize_t)CHUNK;
-		if (ok)
-			bad = mismatch(buf, CHUNK / 4, seed, off / 4);
+	for (unsigned long off = 0; bad == -1 && off < mib * MiB; off += CHUNK) {
+		long word = -1;
+
+		ssize_t n = read(fd, buf, CHUNK);
+
+		if (n != (ssize_t)CHUNK) {
+			printf("reclaimtest: %s: read at %lu returned %zd (%s)\n", path, off, n,
+			       n < 0 ? strerror(errno) : "short");
+			bad = -2;
+		} else if ((word = mismatch(buf, CHUNK / 4, seed, off / 4)) >= 0)
+			bad = (long)off + word * 4;
 	}
-	if (bad >= 0)
-		printf("reclaimtest: %s differs at byte %lu\n", path, off - CHUNK + (unsigned long)bad * 4);
-	check(ok && bad < 0, "the file reads back as written");
 	if (fd >= 0)
 		close(fd);
+	return bad;
+}
+
+static void do_verify(const char *path, unsigned long mib, uint32_t seed)
+{
+	long bad = read_file(path, mib, seed);
+
+	if (bad >= 0)
+		printf("reclaimtest: %s differs at byte %ld\n", path, bad);
+	check(bad == -1, "the file reads back as written");
 }
 
 /* Every page gets words of its own; all must read back. */
@@ -159,13 +179,25 @@ static int pressure(unsigned long anon, int self)
 	return child > 0 && waitpid(child, &status, 0) == child && status == 0;
 }
 
+/* PATH mapped shared and read-only (its descriptor in *fd), or
+ * MAP_FAILED after a FAIL line. */
+static uint32_t *map_file(const char *path, size_t size, int *fd)
+{
+	uint32_t *map;
+
+	*fd = open(path, O_RDONLY);
+	map = *fd < 0 ? MAP_FAILED : mmap(NULL, size, PROT_READ, MAP_SHARED, *fd, 0);
+	check(map != MAP_FAILED, "the file is mapped");
+	return map;
+}
+
 static void do_mapped(const char *path, unsigned long mib, uint32_t seed, unsigned long anon,
 		      int self)
 {
 	size_t size = mib * MiB, pages = size / PAGE;
-	int fd = open(path, O_RDONLY);
-	uint32_t *map = fd < 0 ? MAP_FAILED : mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
-	check(map != MAP_FAILED, "the file is mapped");
+	int fd;
+	uint32_t *map = map_file(path, size, &fd);
+
 	if (map == MAP_FAILED)
 		return;
 	check(mismatch(map, size / 4, seed, 0) < 0, "the mapping reads as written");
@@ -176,6 +208,77 @@ static void do_mapped(const char *path, unsigned long mib, uint32_t seed, unsign
 	check(present >= 0 && present < (long)pages, "reclaim unmapped pages of the mapping");
 	check(mismatch(map, size / 4, seed, 0) < 0, "they fault back in with the same contents");
 	munmap(map, size);
+	close(fd);
+}
+
+/* Read twice, HOT's pages are in use (mark_page_accessed's second touch
+ * makes them active); STREAM, larger than memory, read once, passes
+ * through the inactive list and must not push them out. */
+static void do_hot(char **argv)
+{
+	const char *hot = argv[2], *stream = argv[5];
+	unsigned long hot_mib = strtoul(argv[3], NULL, 0), stream_mib = strtoul(argv[6], NULL, 0);
+	uint32_t hot_seed = (uint32_t)strtoul(argv[4], NULL, 0);
+
+	check(read_file(hot, hot_mib, hot_seed) == -1 && read_file(hot, hot_mib, hot_seed) == -1,
+	      "the hot file read twice");
+	long bad = read_file(stream, stream_mib, (uint32_t)strtoul(argv[7], NULL, 0));
+
+	if (bad >= 0)
+		printf("reclaimtest: %s differs at byte %ld\n", stream, bad);
+	check(bad == -1, "the stream read once");
+}
+
+/* A line "NAME VALUE" of /proc/vmstat, or -1. */
+static long vmstat(const char *name)
+{
+	char line[128];
+	long value = -1;
+	size_t len = strlen(name);
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	while (f && value < 0 && fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ' ')
+			value = strtol(line + len + 1, NULL, 10);
+	if (f)
+		fclose(f);
+	return value;
+}
+
+/* MADV_COLD moves the mapping's active pages to the inactive list;
+ * MADV_PAGEOUT unmaps them and drops them from the cache; the next
+ * access reads them in again. */
+static void do_pageout(const char *path, unsigned long mib, uint32_t seed)
+{
+	size_t size = mib * MiB, pages = size / PAGE;
+	int fd;
+	uint32_t *map = map_file(path, size, &fd);
+
+	if (map == MAP_FAILED)
+		return;
+	check(read_file(path, mib, seed) == -1 && read_file(path, mib, seed) == -1,
+	      "read twice: active");
+	check(mismatch(map, size / 4, seed, 0) < 0, "the mapping reads as written");
+	long active = vmstat("nr_active_file");
+	check(madvise(map, size, MADV_COLD) == 0, "MADV_COLD");
+	long cooled = active - vmstat("nr_active_file");
+	printf("reclaimtest: MADV_COLD took %ld of %zu pages off the active list\n", cooled, pages);
+	check(cooled >= (long)pages * 9 / 10, "MADV_COLD deactivated the mapping's pages");
+	check(pages_present(map, pages) == (long)pages, "they stay mapped");
+	long cached = vmstat("nr_file_pages");
+	check(madvise(map, size, MADV_PAGEOUT) == 0, "MADV_PAGEOUT");
+	long present = pages_present(map, pages), dropped = cached - vmstat("nr_file_pages");
+	printf("reclaimtest: MADV_PAGEOUT left %ld mapped, dropped %ld of %zu from the cache\n",
+	       present, dropped, pages);
+	check(present == 0, "MADV_PAGEOUT unmapped every page");
+	check(dropped >= (long)pages * 9 / 10, "and dropped them from the page cache");
+	check(mismatch(map, size / 4, seed, 0) < 0, "they read back the same");
+	check_err(madvise(map, size, 22 + 1000), EINVAL, "unknown advice: EINVAL");
+	check(mlock(map, PAGE) == 0, "mlock the first page");
+	check_err(madvise(map, size, MADV_PAGEOUT), EINVAL, "MADV_PAGEOUT on mlocked memory: EINVAL");
+	check_err(madvise(map, size, MADV_COLD), EINVAL, "MADV_COLD on mlocked memory: EINVAL");
+	munmap(map, size);
+	check_err(madvise(map, size, MADV_PAGEOUT), ENOMEM, "MADV_PAGEOUT on unmapped memory: ENOMEM");
 	close(fd);
 }
 
@@ -193,8 +296,12 @@ int main(int argc, char **argv)
 			  strtoul(argv[5], NULL, 0), argc == 7 && !strcmp(argv[6], "self"));
 	else if (argc == 4 && !strcmp(argv[1], "pfn"))
 		do_pfn(argv[2], strtoul(argv[3], NULL, 0));
+	else if (argc == 8 && !strcmp(argv[1], "hot"))
+		do_hot(argv);
+	else if (argc == 5 && !strcmp(argv[1], "pageout"))
+		do_pageout(argv[2], strtoul(argv[3], NULL, 0), (uint32_t)strtoul(argv[4], NULL, 0));
 	else {
-		fprintf(stderr, "usage: reclaimtest write|verify|anon|mapped|pfn ...\n");
+		fprintf(stderr, "usage: reclaimtest write|verify|anon|mapped|pfn|hot|pageout ...\n");
 		return 2;
 	}
 	printf("reclaimtest: %d failed\n", failures);

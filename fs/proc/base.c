@@ -10,10 +10,15 @@
 #include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/proc.h"
+#include "fs/iov_iter.h"
+#include "kernel/printk.h"
 #include "mm/fault.h"
 #include "mm/mmap_lock.h"
+#include "mm/oom.h"
 #include "lib/err.h"
 #include "lib/format.h"
+#include "lib/parse.h"
+#include "lib/string.h"
 #include "mm/page.h"
 
 static void put_task(void *task)
@@ -157,6 +162,148 @@ static const struct file_operations proc_pagemap_operations = {
 	.release = pagemap_release,
 };
 
+/* ---- the OOM killer's view (Linux: fs/proc/base.c) ------------------ */
+
+/* /proc/PID/oom_score: how likely the OOM killer is to pick it, 0-666
+ * (more with a positive oom_score_adj). */
+static int oom_score_show(struct seq_file *m)
+{
+	unsigned long totalpages = oom_totalpages();
+
+	seq_printf(m, "%lu\n", oom_score(oom_badness(m->private, totalpages), totalpages));
+	return 0;
+}
+
+static int oom_score_adj_show(struct seq_file *m)
+{
+	const struct proc *p = m->private;
+
+	seq_printf(m, "%d\n", p->signal->oom_score_adj);
+	return 0;
+}
+
+/* The old oom_adj, -17..15, read as oom_score_adj scaled (Linux's
+ * oom_adj_read: 1000 reads 15). */
+static int oom_adj_show(struct seq_file *m)
+{
+	const struct proc *p = m->private;
+	int adj = p->signal->oom_score_adj;
+
+	seq_printf(m, "%d\n", adj == OOM_SCORE_ADJ_MAX ? OOM_ADJUST_MAX :
+				 adj * -OOM_DISABLE / OOM_SCORE_ADJ_MAX);
+	return 0;
+}
+
+#define PROC_NUMBUF 13
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* Linux's strstrip: without the white space at either end. */
+static char *strstrip(char *s)
+{
+	size_t len = strlen(s);
+
+	while (len && is_space(s[len - 1]))
+		s[--len] = '\0';
+	while (is_space(*s))
+		s++;
+	return s;
+}
+
+/* The number a write holds, as Linux reads it: at most PROC_NUMBUF - 1
+ * bytes (*count: how many were taken), kstrtoint of them stripped. */
+static int proc_write_int(struct iov_iter *from, size_t *count, int *value)
+{
+	char buffer[PROC_NUMBUF] = { 0 };
+
+	*count = MIN(iov_iter_count(from), sizeof(buffer) - 1);
+	if (copy_from_iter(buffer, *count, from) != *count)
+		return -EFAULT;
+	return kstrtoint(strstrip(buffer), 0, value);
+}
+
+/* Linux's __set_oom_adj: lowering the value under oom_score_adj_min (or,
+ * through oom_adj, under the current value) needs CAP_SYS_RESOURCE; a
+ * privileged writer's value becomes the new floor. */
+static int set_oom_adj(struct file *f, int adj, bool legacy)
+{
+	struct proc *p = get_proc_task(f->f_inode);
+	int err = 0;
+
+	if (!p)
+		return -ESRCH;
+	if (adj < (legacy ? p->signal->oom_score_adj : p->signal->oom_score_adj_min) &&
+	    !capable(CAP_SYS_RESOURCE)) {
+		err = -EACCES;
+	} else {
+		p->signal->oom_score_adj = (short)adj;
+		if (!legacy && capable(CAP_SYS_RESOURCE))
+			p->signal->oom_score_adj_min = (short)adj;
+	}
+	put_task_struct(p);
+	return err;
+}
+
+static long oom_score_adj_write(struct file *f, struct iov_iter *from, loff_t *pos)
+{
+	size_t count;
+	int adj, err = proc_write_int(from, &count, &adj);
+
+	(void)pos;
+	if (!err && (adj < OOM_SCORE_ADJ_MIN || adj > OOM_SCORE_ADJ_MAX))
+		err = -EINVAL;
+	if (!err)
+		err = set_oom_adj(f, adj, false);
+	return err ? err : (long)count;
+}
+
+/* Once per boot, as Linux's pr_warn_once. */
+static void warn_oom_adj_deprecated(int pid)
+{
+	static bool warned;
+
+	if (!warned)
+		pr_warn("%s (%d): /proc/%d/oom_adj is deprecated, please use /proc/%d/oom_score_adj instead.\n",
+			current->comm, current->pid, pid, pid);
+	warned = true;
+}
+
+static long oom_adj_write(struct file *f, struct iov_iter *from, loff_t *pos)
+{
+	size_t count;
+	int adj, err = proc_write_int(from, &count, &adj);
+
+	(void)pos;
+	if (!err && (adj < OOM_DISABLE || adj > OOM_ADJUST_MAX))
+		err = -EINVAL;
+	if (err)
+		return err;
+	warn_oom_adj_deprecated(PROC_I(f->f_inode)->pid);
+	/* 15 is the most, else scaled: -17 is -1000 (never) */
+	adj = adj == OOM_ADJUST_MAX ? OOM_SCORE_ADJ_MAX : adj * OOM_SCORE_ADJ_MAX / -OOM_DISABLE;
+	err = set_oom_adj(f, adj, true);
+	return err ? err : (long)count;
+}
+
+static const struct file_operations proc_oom_score_adj_operations = {
+	.open = task_seq_open,
+	.read = proc_seq_read,
+	.write = oom_score_adj_write,
+	.llseek = no_end_llseek,
+	.release = proc_seq_release,
+};
+
+static const struct file_operations proc_oom_adj_operations = {
+	.open = task_seq_open,
+	.read = proc_seq_read,
+	.write = oom_adj_write,
+	.llseek = no_end_llseek,
+	.release = proc_seq_release,
+};
+
 /* ---- /proc/PID/task/TID: one thread --------------------------------- */
 
 static const struct proc_entry tid_base_stuff[] = {
@@ -264,6 +411,9 @@ static const struct proc_entry tgid_base_stuff[] = {
 	{ "cmdline", S_IFREG | 0444, &proc_mm_seq_fops, NULL, cmdline_show },
 	{ "comm", S_IFREG | 0444, &proc_task_seq_fops, NULL, comm_show },
 	{ "maps", S_IFREG | 0444, &proc_mm_seq_fops, NULL, maps_show },
+	{ "oom_adj", S_IFREG | 0644, &proc_oom_adj_operations, NULL, oom_adj_show },
+	{ "oom_score", S_IFREG | 0444, &proc_task_seq_fops, NULL, oom_score_show },
+	{ "oom_score_adj", S_IFREG | 0644, &proc_oom_score_adj_operations, NULL, oom_score_adj_show },
 	{ "pagemap", S_IFREG | 0400, &proc_pagemap_operations, NULL, NULL },
 	{ "stat", S_IFREG | 0444, &proc_task_seq_fops, NULL, proc_tgid_stat_show },
 	{ "status", S_IFREG | 0444, &proc_task_seq_fops, NULL, proc_pid_status_show },

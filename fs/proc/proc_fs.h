@@ -8,6 +8,8 @@
 int meminfo_show(struct seq_file *m);
 /* /proc/vmstat's (fs/proc/vmstat.c). */
 int vmstat_show(struct seq_file *m);
+/* /proc/zoneinfo's: the zone's free pages and watermarks. */
+int zoneinfo_show(struct seq_file *m);
 
 /* Register the "proc" file system type (fs/do_mounts.c mounts it). */
 void proc_root_init(void);

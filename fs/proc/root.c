@@ -100,6 +100,7 @@ static const struct proc_entry proc_root_entries[] = {
 	REPORT("uptime", uptime_show),
 	REPORT("version", version_show),
 	REPORT("vmstat", vmstat_show),
+	REPORT("zoneinfo", zoneinfo_show),
 };
 
 int proc_name_to_pid(const struct qstr *name)

@@ -10,6 +10,31 @@
 #include "mm/vmscan.h"
 #include "mm/vmstat.h"
 
+/* The events, in Linux 6.1's order (mm/vmstat.c: vmstat_text). */
+static const struct {
+	const char *name;
+	enum vm_event_item item;
+} vm_events[] = {
+	{ "allocstall_normal", ALLOCSTALL },
+	{ "pgactivate", PGACTIVATE },
+	{ "pgdeactivate", PGDEACTIVATE },
+	{ "pgrefill", PGREFILL },
+	{ "pgsteal_kswapd", PGSTEAL_KSWAPD },
+	{ "pgsteal_direct", PGSTEAL_DIRECT },
+	{ "pgscan_kswapd", PGSCAN_KSWAPD },
+	{ "pgscan_direct", PGSCAN_DIRECT },
+	{ "pgscan_anon", PGSCAN_ANON },
+	{ "pgscan_file", PGSCAN_FILE },
+	{ "pgsteal_anon", PGSTEAL_ANON },
+	{ "pgsteal_file", PGSTEAL_FILE },
+	{ "kswapd_low_wmark_hit_quickly", KSWAPD_LOW_WMARK_HIT_QUICKLY },
+	{ "kswapd_high_wmark_hit_quickly", KSWAPD_HIGH_WMARK_HIT_QUICKLY },
+	{ "pageoutrun", PAGEOUTRUN },
+	{ "drop_pagecache", DROP_PAGECACHE },
+	{ "drop_slab", DROP_SLAB },
+	{ "oom_kill", OOM_KILL },
+};
+
 static void show_line(struct seq_file *m, const char *name, unsigned long value)
 {
 	seq_printf(m, "%s %lu\n", name, value);
@@ -29,11 +54,24 @@ int vmstat_show(struct seq_file *m)
 	show_line(m, "nr_writeback", global_node_page_state(NR_WRITEBACK));
 	show_line(m, "nr_shmem", global_node_page_state(NR_SHMEM));
 	show_line(m, "nr_vmscan_write", global_node_page_state(NR_VMSCAN_WRITE));
-	show_line(m, "allocstall_normal", vm_event_states[ALLOCSTALL]);
-	show_line(m, "pgrefill", vm_event_states[PGREFILL]);
-	show_line(m, "pgsteal_kswapd", vm_event_states[PGSTEAL_KSWAPD]);
-	show_line(m, "pgsteal_direct", vm_event_states[PGSTEAL_DIRECT]);
-	show_line(m, "pgscan_kswapd", vm_event_states[PGSCAN_KSWAPD]);
-	show_line(m, "pgscan_direct", vm_event_states[PGSCAN_DIRECT]);
+	for (size_t i = 0; i < ARRAY_SIZE(vm_events); i++)
+		show_line(m, vm_events[i].name, vm_event_states[vm_events[i].item]);
+	return 0;
+}
+
+/*
+ * /proc/zoneinfo (Linux: mm/vmstat.c zoneinfo_show): the one zone, its
+ * free pages and watermarks - the lines of Linux's format that Antidote
+ * has numbers for.
+ */
+int zoneinfo_show(struct seq_file *m)
+{
+	seq_printf(m, "Node 0, zone %8s\n", "Normal");
+	seq_printf(m, "  pages free     %lu\n", nr_free_pages());
+	seq_printf(m, "        boost    0\n");
+	seq_printf(m, "        min      %lu\n", min_wmark_pages(&zone));
+	seq_printf(m, "        low      %lu\n", low_wmark_pages(&zone));
+	seq_printf(m, "        high     %lu\n", high_wmark_pages(&zone));
+	seq_printf(m, "        managed  %lu\n", zone.managed_pages);
 	return 0;
 }

@@ -88,6 +88,19 @@ def boot_vm():
     factory.close_all()
 
 
+def shared_vm(machine):
+    """For a module whose tests share a machine of another kind than the
+    `vm` fixture's (less memory, another disk): its own module-scoped `vm`
+    fixture does `yield from shared_vm(Machine(...))`."""
+    try:
+        machine.boot()
+    except BaseException:
+        machine.close()
+        raise
+    yield machine
+    machine.close()
+
+
 @pytest.fixture(scope="module")
 def vm(request):
     """One booted machine shared by the tests of a module. Tests using it

@@ -357,6 +357,11 @@ class Machine:
         return {m.group(1): int(m.group(2))
                 for m in re.finditer(r"^([\w()]+):\s+(\d+) kB$", out, re.M)}
 
+    def vmstat(self):
+        """/proc/vmstat as {name: value} (read by user/proctest.c)."""
+        out = self.command("run proctest cat /proc/vmstat", timeout=30)
+        return {k: int(v) for k, v in re.findall(r"^(\w+) (\d+)$", out, re.M)}
+
     def memory_in_use(self):
         """meminfo with the page cache counted as free: programs that ran
         leave their files' pages cached (as Linux does), and that is not

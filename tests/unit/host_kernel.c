@@ -12,11 +12,13 @@
 #include "kernel/mutex.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/timer.h"
 #include "kernel/waitqueue.h"
 #include "mce/mce.h"
 #include "kernel/proc.h"
 #include "mm/buddy.h"
 #include "mm/memblock.h"
+#include "mm/oom.h"
 #include "mm/fault.h"
 #include "mm/rmap.h"
 #include "mm/slab.h"
@@ -269,6 +271,57 @@ __attribute__((weak)) unsigned long try_to_free_pages(gfp_t gfp_mask, unsigned i
 {
 	(void)gfp_mask;
 	(void)order;
+	return 0;
+}
+
+/* kswapd and the OOM killer: the host tests have no threads and no
+ * processes to kill. Without a current task nothing may reclaim. */
+__attribute__((weak)) void wakeup_kswapd(unsigned int order)
+{
+	(void)order;
+}
+
+__attribute__((weak)) bool may_direct_reclaim(gfp_t gfp_mask)
+{
+	return (gfp_mask & __GFP_DIRECT_RECLAIM) && current;
+}
+
+bool out_of_memory(struct oom_control *oc)
+{
+	(void)oc;
+	return false;
+}
+
+bool fatal_signal_pending(const struct proc *p)
+{
+	(void)p;
+	return false;
+}
+
+void schedule_timeout_uninterruptible(uint64_t ticks)
+{
+	(void)ticks;
+	fprintf(stderr, "schedule_timeout_uninterruptible in a host test\n");
+	abort();
+}
+
+struct proc *kthread_create(const char *name, void (*fn)(void *arg), void *arg)
+{
+	(void)name, (void)fn, (void)arg;
+	return NULL;
+}
+
+void mod_timer(struct timer_list *timer, uint64_t expires)
+{
+	(void)timer, (void)expires;
+}
+
+__attribute__((weak)) void cond_resched(void)
+{
+}
+
+__attribute__((weak)) unsigned long zone_reclaimable_pages(void)
+{
 	return 0;
 }
 

@@ -27,6 +27,7 @@
 #include "mm/slab.h"
 #include "mm/swap.h"
 #include "mm/vmscan.h"
+#include "mm/watermark.h"
 #include "mm/vmstat.h"
 #include "tests/unit/fake_inode.h"
 #include "tests/unit/fake_pgtable.h"
@@ -115,7 +116,7 @@ static int fake_write_begin(struct file *file, struct address_space *mapping, lo
 			    unsigned int len, struct page **pagep)
 {
 	(void)file, (void)len;
-	*pagep = find_or_create_page(mapping, (unsigned long)(pos >> PAGE_SHIFT));
+	*pagep = grab_cache_page_write_begin(mapping, (unsigned long)(pos >> PAGE_SHIFT));
 	return *pagep ? 0 : -ENOMEM;
 }
 
@@ -189,7 +190,7 @@ static void use_up_memory(void)
 	struct page *page;
 
 	INIT_LIST_HEAD(&hog);
-	while ((page = alloc_pages(GFP_NOWAIT, 0)))
+	while ((page = alloc_pages(GFP_NOWAIT | __GFP_MEMALLOC, 0)))
 		list_add(&page->lru, &hog);
 	CHECK(nr_free_pages() == 0);
 }
@@ -397,6 +398,43 @@ static void test_mapped_pages_are_unmapped_and_fault_back(void)
 }
 
 /*
+ * Aging with the accessed bit (page_check_references): a mapped page the
+ * CPU used since the last look stays, PG_referenced; used again, it goes
+ * to the active list. Unused from then on, it is moved back to the
+ * inactive list when that is short (shrink_active_list) and reclaimed.
+ */
+static void test_used_mapped_pages_are_kept_then_activated(void)
+{
+	struct fake_mm fm;
+	struct vm_area_struct vma;
+	struct file f;
+	uint64_t *pte;
+	struct page *page;
+
+	setup();
+	f = open_file();
+	page = map_page(&fm, &vma, &f, &pte);
+	use_up_memory();
+	*pte |= PTE_ACCESSED; /* as the CPU sets it */
+	CHECK(try_to_free_pages(GFP_KERNEL, 0) == 0);
+	CHECK(pte_present(*pte) && !pte_young(*pte) && page_test(page, PG_referenced) &&
+	      !page_test(page, PG_active));
+	*pte |= PTE_ACCESSED;
+	CHECK(try_to_free_pages(GFP_KERNEL, 0) == 0);
+	CHECK(page_test(page, PG_active) && lruvec.nr_pages[LRU_ACTIVE_FILE] == 1);
+	/* Not used again: deactivated, then - PG_referenced from its last
+	 * use, but no accessed bit - dropped, as it is clean. */
+	CHECK(try_to_free_pages(GFP_KERNEL, 0) == 0);
+	CHECK(!page_test(page, PG_active) && lruvec.nr_pages[LRU_INACTIVE_FILE] == 1);
+	CHECK(try_to_free_pages(GFP_KERNEL, 0) == 1);
+	CHECK(*pte == 0 && !cached(1));
+	give_back_memory();
+	list_del(&vma.shared);
+	truncate_setsize(&inode, 0);
+	CHECK(all_back());
+}
+
+/*
  * A write to a private mapping of a clean file page copies it; the
  * copy's allocation reclaims - and the only page to reclaim is the one
  * being copied. do_wp_page sees its PTE gone and faults again, rather
@@ -518,6 +556,7 @@ static void test_remove_mapping(void)
 static void test_mem_available(void)
 {
 	setup();
+	init_per_zone_wmark_min();
 	/* 8191 frames: min_free_kbytes = sqrt(32764 * 16) = 724 kB = 181
 	 * pages; a step is 181 / 4 = 45: low 226, high 271. */
 	unsigned long free = nr_free_pages();
@@ -539,6 +578,7 @@ int main(void)
 	RUN(test_memory_file_pages_stay);
 	RUN(test_callers_that_may_not_wait_do_not_reclaim);
 	RUN(test_mapped_pages_are_unmapped_and_fault_back);
+	RUN(test_used_mapped_pages_are_kept_then_activated);
 	RUN(test_copy_on_write_whose_page_is_reclaimed);
 	RUN(test_memory_failure_while_reclaim_writes);
 	RUN(test_remove_mapping);
