@@ -37,6 +37,7 @@
 #include "mm/pagemap.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
+#include "mm/swap_state.h"
 #include "mm/vmstat.h"
 
 unsigned long vm_event_states[NR_VM_EVENT_ITEMS];
@@ -139,6 +140,46 @@ enum shrink_result {
 	PAGE_FREED,   /* out of its mapping: reclaim holds the last reference */
 };
 
+/*
+ * An anonymous page, or a swap-cache page read around a fault: its
+ * place on disk is a swap slot (Linux: shrink_page_list's PageAnon
+ * branch). A page without one gets one (add_to_swap: in the swap cache,
+ * dirty); its PTEs become the slot's swap entry (try_to_unmap); a dirty
+ * one is written (PAGE_WRITE: mm/page_io.c), and a later pass finds it
+ * clean and drops it from the swap cache. A page whose write failed
+ * stays while any PTE counts on its slot; with none, it leaves the slot
+ * (marked bad) and is swapped out again like a new one.
+ */
+static enum shrink_result shrink_anon_page(struct page *page)
+{
+	bool cached = page_test(page, PG_swapcache);
+
+	if (page_test(page, PG_mlocked) || page_test(page, PG_unevictable) ||
+	    page->refcount > 1 + page->mapcount + cached)
+		return PAGE_KEEP; /* locked in memory, or in use (pinned) */
+	if (cached && page_test(page, PG_error) && page_test(page, PG_uptodate)) {
+		if (!try_to_free_swap(page))
+			return PAGE_KEEP;
+		cached = false;
+	}
+	if (!cached && page->mapcount == 0) {
+		page_remove_anon(page); /* nobody's data any more */
+		return PAGE_FREED;
+	}
+	if (!cached && !add_to_swap(page))
+		return PAGE_KEEP; /* no slot free */
+	if (page->mapcount > 0 && !try_to_unmap(page))
+		return PAGE_KEEP;
+	if (page_test(page, PG_dirty))
+		return PAGE_WRITE;
+	if (page->refcount != 2)
+		return PAGE_KEEP; /* someone took it meanwhile (a fault waiting for it) */
+	delete_from_swap_cache(page);
+	if (page_test(page, PG_anon))
+		page_remove_anon(page);
+	return PAGE_FREED;
+}
+
 /* One isolated, locked page. */
 static enum shrink_result shrink_page(struct page *page)
 {
@@ -146,6 +187,8 @@ static enum shrink_result shrink_page(struct page *page)
 
 	if (page_test(page, PG_writeback) || page_test(page, PG_hwpoison))
 		return PAGE_KEEP; /* being written; or memory_failure's */
+	if (page_test(page, PG_anon) || page_test(page, PG_swapcache))
+		return shrink_anon_page(page);
 	if (!mapping || !page_evictable(page, mapping) || page_is_pinned(page))
 		return PAGE_KEEP;
 	if (page->mapcount > 0 && !try_to_unmap(page))
@@ -215,10 +258,26 @@ static bool may_enter_fs(const struct scan_control *sc)
  */
 static bool get_page_if_cached(struct page *page)
 {
-	if (page->refcount == 0 || PageTail(page) || !page_mapping(page))
+	if (page->refcount == 0 || PageTail(page) ||
+	    (!page_mapping(page) && !page_test(page, PG_swapcache)))
 		return false;
 	get_page(page);
 	return true;
+}
+
+/* A locked swap-cache page to its slot (the swap branch of Linux's
+ * pageout), if it is still unmapped, dirty and not known to fail. */
+static bool pageout_anon(struct page *page)
+{
+	if (page->mapcount > 0 || !page_test(page, PG_lru) || page_test(page, PG_writeback) ||
+	    page_test(page, PG_hwpoison) || page_test(page, PG_error) ||
+	    !page_test_and_clear(page, PG_dirty)) {
+		unlock_page(page);
+		return false;
+	}
+	swap_writepage(page); /* unlocks */
+	inc_node_page_state(NR_VMSCAN_WRITE);
+	return page_test(page, PG_writeback);
 }
 
 /*
@@ -241,6 +300,8 @@ static bool pageout(struct page *page)
 
 	if (!trylock_page(page))
 		return false;
+	if (page_test(page, PG_swapcache))
+		return pageout_anon(page);
 	if (!mapping || page->mapping != mapping || !mapping->a_ops->writepage ||
 	    !page_test(page, PG_lru) || page_test(page, PG_writeback) ||
 	    page_test(page, PG_hwpoison) || !clear_page_dirty_for_io(page)) {
@@ -262,16 +323,43 @@ static bool pageout(struct page *page)
  * it would find every page still busy and give up (Linux:
  * reclaim_throttle on write-back).
  */
-static void write_dirty_pages(const struct dirty_pages *dirty, const struct scan_control *sc,
-			      unsigned long nr_reclaimed)
+/*
+ * A swap-cache page reclaim just wrote, held: once the write is done it
+ * is freed at once, rather than found clean on some later pass (Linux
+ * gets the same by rotating it to the inactive list's tail, PG_reclaim,
+ * and by throttling direct reclaim on write-back). Whether it was.
+ */
+static bool free_written_swap_page(struct page *page)
 {
-	struct page *first = NULL;
+	enum shrink_result result = PAGE_KEEP;
+
+	wait_on_page_writeback(page);
+	if (!trylock_page(page))
+		return false;
+	if (page_test(page, PG_lru) && page_test(page, PG_swapcache)) {
+		del_page_from_lru_list(page); /* isolated again: ours to decide */
+		result = shrink_anon_page(page);
+		if (result != PAGE_FREED)
+			lru_cache_add(page);
+	}
+	unlock_page(page);
+	put_page(page); /* ours: the last one if it was freed */
+	return result == PAGE_FREED;
+}
+
+/* Returns how many swap-cache pages it wrote and freed. */
+static unsigned long write_dirty_pages(const struct dirty_pages *dirty,
+				       const struct scan_control *sc, unsigned long nr_reclaimed)
+{
+	struct page *first = NULL, *swapped[SWAP_CLUSTER_MAX];
+	unsigned int nr_swapped = 0;
+	unsigned long nr_freed = 0;
 
 	if (!dirty->nr)
-		return;
+		return 0;
 	if (!may_enter_fs(sc)) {
 		wakeup_flusher_threads();
-		return;
+		return 0;
 	}
 	for (unsigned int i = 0; i < dirty->nr; i++) {
 		struct page *page = dirty->pages[i];
@@ -280,28 +368,35 @@ static void write_dirty_pages(const struct dirty_pages *dirty, const struct scan
 			continue;
 		if (pageout(page) && !first)
 			first = page;
-		put_page(page);
+		if (page_test(page, PG_swapcache))
+			swapped[nr_swapped++] = page; /* still held */
+		else
+			put_page(page);
 	}
+	for (unsigned int i = 0; i < nr_swapped; i++)
+		nr_freed += free_written_swap_page(swapped[i]);
 	/* Without a reference: if the page is freed meanwhile, its
 	 * PG_writeback is simply clear. */
-	if (first && !nr_reclaimed)
+	if (first && !nr_reclaimed && !nr_freed)
 		wait_on_page_writeback(first);
+	return nr_freed;
 }
 
 /* ---- the lists ------------------------------------------------------ */
 
-/* Reclaim a batch of up to nr_to_scan inactive file pages (Linux:
+/* Reclaim a batch of up to nr_to_scan pages of inactive list lru (Linux:
  * shrink_inactive_list). */
-static void shrink_inactive_list(unsigned long nr_to_scan, struct scan_control *sc)
+static void shrink_inactive_list(unsigned long nr_to_scan, enum lru_list lru,
+				 struct scan_control *sc)
 {
 	struct list_head page_list = LIST_HEAD_INIT(page_list);
 	struct list_head kept = LIST_HEAD_INIT(kept);
 	struct dirty_pages dirty = { .nr = 0 };
-	unsigned long nr_taken = isolate_lru_pages(nr_to_scan, LRU_INACTIVE_FILE, &page_list);
+	unsigned long nr_taken = isolate_lru_pages(nr_to_scan, lru, &page_list);
 	unsigned long nr_reclaimed = shrink_page_list(&page_list, &kept, &dirty);
 
 	putback_lru_pages(&kept);
-	write_dirty_pages(&dirty, sc, nr_reclaimed);
+	nr_reclaimed += write_dirty_pages(&dirty, sc, nr_reclaimed);
 	sc->nr_reclaimed += nr_reclaimed;
 	count_vm_events(PGSCAN_DIRECT, nr_taken);
 	count_vm_events(PGSTEAL_DIRECT, nr_reclaimed);
@@ -326,18 +421,33 @@ static bool inactive_is_low(void)
 	return lruvec.nr_pages[LRU_INACTIVE_FILE] < lruvec.nr_pages[LRU_ACTIVE_FILE];
 }
 
-/* One pass at sc->priority (Linux: shrink_lruvec, file lists only). */
+/* Anonymous pages can go only while a swap slot is free (Linux:
+ * can_reclaim_anon_pages). */
+static bool can_reclaim_anon_pages(void)
+{
+	return get_nr_swap_pages() > 0;
+}
+
+/* One pass at sc->priority (Linux: shrink_lruvec): the inactive file and
+ * - with swap - anon lists, a batch of each in turn. */
 static void shrink_lruvec(struct scan_control *sc)
 {
-	unsigned long nr = lruvec.nr_pages[LRU_INACTIVE_FILE] >> sc->priority;
+	unsigned long nr_file = lruvec.nr_pages[LRU_INACTIVE_FILE] >> sc->priority;
+	unsigned long nr_anon = can_reclaim_anon_pages() ?
+				lruvec.nr_pages[LRU_INACTIVE_ANON] >> sc->priority : 0;
 
 	if (inactive_is_low())
 		shrink_active_list(SWAP_CLUSTER_MAX);
-	while (nr > 0 && sc->nr_reclaimed < sc->nr_to_reclaim) {
-		unsigned long batch = MIN(nr, SWAP_CLUSTER_MAX);
+	while ((nr_file || nr_anon) && sc->nr_reclaimed < sc->nr_to_reclaim) {
+		unsigned long file = MIN(nr_file, SWAP_CLUSTER_MAX);
+		unsigned long anon = MIN(nr_anon, SWAP_CLUSTER_MAX);
 
-		shrink_inactive_list(batch, sc);
-		nr -= batch;
+		if (file)
+			shrink_inactive_list(file, LRU_INACTIVE_FILE, sc);
+		if (anon)
+			shrink_inactive_list(anon, LRU_INACTIVE_ANON, sc);
+		nr_file -= file;
+		nr_anon -= anon;
 	}
 }
 
