@@ -163,13 +163,13 @@ def test_write_errors_mark_slots_bad_and_keep_the_pages(boot_vm):
 
 def test_swap_file_on_ext2(boot_vm):
     m = boot_vm(mem=MEM)
-    for line in ("run /bin/dd if=/dev/zero of=/swapfile bs=1M count=64",
+    for line in ("run /bin/dd if=/dev/zero of=/swapfile bs=1M count=40",
                  "run /bin/mkswap -L antidote-swap /swapfile"):
         assert "exited with status 0" in m.command(line, timeout=120)
     out = m.command("run /bin/swapon /swapfile")
-    assert re.search(r"Adding 65532k swap on /swapfile\.  Priority:-2 extents:\d+ across:\d+k", out)
-    assert re.match(r"^/swapfile {31}file\t\t65532\t\t0\t\t-2$", swaps(m)[1]), swaps(m)
-    assert "swaptest: OK" in m.command("run swaptest pagemap 90", timeout=TIMEOUT)
+    assert re.search(r"Adding 40956k swap on /swapfile\.  Priority:-2 extents:\d+ across:\d+k", out)
+    assert re.match(r"^/swapfile {31}file\t\t40956\t\t0\t\t-2$", swaps(m)[1]), swaps(m)
+    assert "swaptest: OK" in m.command("run swaptest pagemap 80", timeout=TIMEOUT)
     assert "exited with status 0" in m.command("run /bin/swapoff /swapfile", timeout=TIMEOUT)
     m.command("run /bin/sync")
     m.send("poweroff\r")
