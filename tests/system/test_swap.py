@@ -133,7 +133,7 @@ def test_swapoff_fails_with_enomem_when_pages_cannot_fit(swap_vm):
 
 def test_read_error_is_sigbus_for_the_owner_only(swap_vm):
     pid = start(swap_vm, "swaptest readerr 64")
-    slot = int(swap_vm.wait_for(r"page 4096 in swap slot (\d+)", timeout=TIMEOUT).group(1))
+    slot = int(swap_vm.wait_for(r"page 4096 in swap slot (\d+);", timeout=TIMEOUT).group(1))
     try:
         swap_vm.command("blk fail vdb %d 8 read" % (slot * 8))
         swap_vm.command("kill %d 10" % pid)   # SIGUSR1: touch the pages now

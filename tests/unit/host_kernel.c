@@ -299,8 +299,9 @@ void host_mm_init(struct mm_struct *mm)
 	INIT_LIST_HEAD(&mm->mmap);
 }
 
-/* The block layer, for swap-page I/O (mm/page_io.c) in the tests that
- * link it: no disk - every bio fails at once, as a dead device's would. */
+/* The block layer's bio pool (fs/block_dev.c), for swap-page I/O
+ * (mm/page_io.c) in the tests that link it; block/blk-core.c is linked
+ * with them, but no test starts swap I/O. */
 struct bio *bio_alloc(void)
 {
 	return calloc(1, sizeof(struct bio));
@@ -309,25 +310,6 @@ struct bio *bio_alloc(void)
 void bio_put(struct bio *bio)
 {
 	free(bio);
-}
-
-void bio_init(struct bio *bio, struct block_device *bdev, uint64_t sector, unsigned int opf)
-{
-	*bio = (struct bio){ .bi_bdev = bdev, .bi_sector = sector, .bi_opf = opf };
-}
-
-bool bio_add_page(struct bio *bio, struct page *page, unsigned int len, unsigned int offset)
-{
-	if (bio->bi_vcnt == BIO_MAX_VECS)
-		return false;
-	bio->bi_io_vec[bio->bi_vcnt++] = (struct bio_vec){ page, len, offset };
-	return true;
-}
-
-void submit_bio(struct bio *bio)
-{
-	bio->bi_status = -EIO;
-	bio->bi_end_io(bio);
 }
 
 void yield(void)
