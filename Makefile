@@ -11,10 +11,13 @@ PYTHON  := /usr/bin/python3
 # MEM: guest RAM. ACCEL=kvm to use KVM (TCG, pure emulation, is the default).
 # EXTRA=DIR: put DIR's files into the initramfs too, next to user/'s programs.
 # DISK: the disk image `make run` attaches (vda); DISK= for no disk.
+# SWAP: the size of the swap disk `make run` attaches after it (vdb, made
+# by mkswap, turned on at boot); SWAP=0 for none.
 MEM     ?= 128M
 ACCEL   ?= tcg
 EXTRA   ?=
 DISK    ?= $(BUILD)/disk.img
+SWAP    ?= 64M
 
 CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
            -mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-80387 \
@@ -30,7 +33,7 @@ OBJS := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
 QEMU_FLAGS := -M pc -m $(MEM) -accel $(ACCEL) -cdrom $(BUILD)/antidote.iso -boot d \
               -net none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all run gdb test unit-test unit-tests system-test deps clean disk disk-note FORCE
+.PHONY: swap-disk all run gdb test unit-test unit-tests system-test deps clean disk disk-note FORCE
 
 all: $(BUILD)/antidote.iso $(BUILD)/disk.img disk-note
 
@@ -178,12 +181,22 @@ disk-note: $(BUILD)/disk.img
 		     "(and loses the files you made in the guest)"; fi
 
 comma := ,
+SWAP_IMG := $(BUILD)/swap-$(SWAP).img
 DISK_FLAGS = $(if $(DISK),-drive file=$(DISK)$(comma)if=none$(comma)id=disk0$(comma)format=raw \
-                          -device virtio-blk-pci$(comma)drive=disk0)
+                          -device virtio-blk-pci$(comma)drive=disk0) \
+             $(if $(filter-out 0,$(SWAP)),-drive file=$(SWAP_IMG)$(comma)if=none$(comma)id=swap0$(comma)format=raw \
+                          -device virtio-blk-pci$(comma)drive=swap0)
+
+# The swap disk: a sparse file of $(SWAP) with Debian's mkswap header
+# (util-linux, an essential package); made anew for every run.
+swap-disk:
+	@if [ "$(SWAP)" != 0 ]; then \
+		rm -f $(SWAP_IMG) && truncate -s $(SWAP) $(SWAP_IMG) && \
+		$$(command -v mkswap || echo /sbin/mkswap) -q $(SWAP_IMG); fi
 
 # The serial console is this terminal; Ctrl-A X quits QEMU. poweroff
 # leaves QEMU with status 33, which is a normal exit here.
-run: deps all
+run: deps all swap-disk
 	@echo "Antidote in QEMU ($(ACCEL), $(MEM)). Quit with Ctrl-A X."
 	@echo "While a program (run, sh) has the terminal, Ctrl-] gives the console one command."
 	@$(QEMU) $(QEMU_FLAGS) $(DISK_FLAGS) -display none -serial mon:stdio; \
@@ -192,7 +205,7 @@ run: deps all
 
 # QEMU waits for a debugger on localhost:1234; in another terminal run
 # `gdb -x tools/gdbinit` to load the kernel's symbols and connect.
-gdb: deps all
+gdb: deps all swap-disk
 	@echo "QEMU is waiting for gdb: run 'gdb -x tools/gdbinit' in another terminal."
 	@$(QEMU) $(QEMU_FLAGS) $(DISK_FLAGS) -display none -serial mon:stdio -S -gdb tcp:localhost:1234 || true
 
@@ -209,7 +222,7 @@ UNIT_KERNEL_SRCS := mm/buddy.c mm/swap.c mm/slab.c mm/page_flags.c lib/format.c 
                     lib/rbtree.c mm/vma.c mm/pagewalk.c kernel/kallsyms.c kernel/timerqueue.c \
                     kernel/rtc.c lib/xarray.c lib/errseq.c fs/iov_iter.c \
                     drivers/virtio_ring.c lib/crc32.c kernel/sysctl_int.c \
-                    lib/int_sqrt.c mm/watermark.c
+                    lib/int_sqrt.c mm/watermark.c mm/swapfile.c
 UNIT_KERNEL_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/unit/%.o)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
@@ -225,7 +238,8 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c tests/unit/host_kernel.c $(UNIT_KERNEL
 # The page cache switches interrupts off around its index; on the host
 # (user mode, no interrupts) that is a no-op (tests/unit/host_irq.h).
 PAGECACHE_UNIT_OBJS := $(addprefix $(BUILD)/unit/,mm/filemap.o mm/page-writeback.o mm/truncate.o \
-                       mm/vmscan.o fs/simple_aops.o)
+                       mm/vmscan.o fs/simple_aops.o mm/swap_state.o mm/swap_fault.o mm/page_io.o \
+                       block/blk-core.o block/blk-fault.o)
 $(PAGECACHE_UNIT_OBJS): UNIT_CFLAGS += -include tests/unit/host_irq.h
 $(PAGECACHE_UNIT_OBJS): tests/unit/host_irq.h
 $(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/hwpoison-kill.o $(BUILD)/unit/mm/soft-offline.o \

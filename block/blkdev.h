@@ -113,6 +113,12 @@ static inline int64_t bdev_nr_bytes(const struct block_device *bdev)
 	return (int64_t)(bdev->bd_nr_sectors << SECTOR_SHIFT);
 }
 
+/* A bio from fs/block_dev.c's fixed pool, sleeping until one is free
+ * (process context); bio_put gives it back from any context, the
+ * completion interrupt included (nothing is allocated or freed there). */
+struct bio *bio_alloc(void);
+void bio_put(struct bio *bio);
+
 /* Asynchronous; safe to call with interrupts on, from process context. */
 void submit_bio(struct bio *bio);
 /* Submit and sleep until done; returns bi_status. Process context. */

@@ -41,7 +41,7 @@ static int nr_free_bios = -1; /* -1: the pool is not filled yet */
 static struct wait_queue_head bio_freed = WAIT_QUEUE_INIT(bio_freed);
 
 /* A bio from the pool, sleeping until one is free (process context). */
-static struct bio *bio_pool_get(void)
+struct bio *bio_alloc(void)
 {
 	bool was_on = irq_save();
 	struct bio *bio;
@@ -57,7 +57,7 @@ static struct bio *bio_pool_get(void)
 }
 
 /* Any context (a completion handler). */
-static void bio_pool_put(struct bio *bio)
+void bio_put(struct bio *bio)
 {
 	bool was_on = irq_save();
 
@@ -77,7 +77,7 @@ static void page_read_end_io(struct bio *bio)
 		page_set(page, bio->bi_status ? PG_error : PG_uptodate);
 		unlock_page(page);
 	}
-	bio_pool_put(bio);
+	bio_put(bio);
 }
 
 static void page_write_end_io(struct bio *bio)
@@ -88,7 +88,7 @@ static void page_write_end_io(struct bio *bio)
 		page_set(page, PG_error);
 		mapping_set_error(page->mapping, -EIO);
 	}
-	bio_pool_put(bio);
+	bio_put(bio);
 	end_page_writeback(page);
 }
 
@@ -107,7 +107,7 @@ static unsigned int block_bytes(const struct block_device *bdev, uint64_t block)
 static void submit_pages_io(struct block_device *bdev, uint64_t block, struct page **pages,
 			    unsigned int nr, unsigned int op, void (*end_io)(struct bio *))
 {
-	struct bio *bio = bio_pool_get();
+	struct bio *bio = bio_alloc();
 
 	bio_init(bio, bdev, block * SECTORS_PER_PAGE, op);
 	for (unsigned int i = 0; i < nr; i++) {

@@ -23,6 +23,7 @@
 #include "kernel/uaccess.h"
 #include "kernel/x86.h"
 #include "lib/string.h"
+#include "mm/swapfile.h"
 #include "mm/buddy.h"
 #include "mm/mmap.h"
 #include "mm/pgtable.h"
@@ -412,6 +413,7 @@ static void init_start(void)
 {
 	sti();
 	prepare_namespace();
+	swapon_signed_disks(); /* /dev is there now */
 	long err = setup_user(current, init_argv[0], init_argc, init_argv);
 	if (err)
 		panic("No working init found (%s: error %ld). Try passing init= option to kernel.",

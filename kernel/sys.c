@@ -19,6 +19,7 @@
 #include "mm/buddy.h"
 #include "mm/mm_types.h"
 #include "mm/vmstat.h"
+#include "mm/swapfile.h"
 
 struct utsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
@@ -54,6 +55,8 @@ long sys_sysinfo(uint64_t uinfo)
 		.freeram = nr_free_pages(),
 		.sharedram = global_node_page_state(NR_SHMEM),
 		.bufferram = nr_blockdev_pages(),
+		.totalswap = (unsigned long)total_swap_pages,
+		.freeswap = (unsigned long)get_nr_swap_pages(),
 		.procs = (unsigned short)nr_kernel_stacks, /* one per task */
 		.mem_unit = PAGE_SIZE,
 	};

@@ -154,6 +154,8 @@ static const struct {
 	[162] = SYSCALL("sync", sys_sync),
 	[165] = SYSCALL("mount", sys_mount),
 	[166] = SYSCALL("umount2", sys_umount2),
+	[167] = SYSCALL("swapon", sys_swapon),
+	[168] = SYSCALL("swapoff", sys_swapoff),
 	[186] = SYSCALL("gettid", sys_gettid),
 	[200] = SYSCALL("tkill", sys_tkill),
 	[201] = SYSCALL("time", sys_time),

@@ -91,6 +91,8 @@ long sys_getdents64(uint64_t fd, uint64_t dirent, uint64_t count);
 /* fs/namespace.c */
 long sys_mount(uint64_t dev, uint64_t dir, uint64_t type, uint64_t flags, uint64_t data);
 long sys_umount2(uint64_t target, uint64_t flags);
+long sys_swapon(uint64_t path, uint64_t flags); /* mm/swapon.c */
+long sys_swapoff(uint64_t path);
 
 /* fs/sync.c */
 long sys_sync(void);

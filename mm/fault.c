@@ -13,6 +13,8 @@
 #include "mm/pgtable.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
+#include "mm/swap_fault.h"
+#include "mm/swap_state.h"
 
 static bool access_permitted(const struct vm_area_struct *vma, unsigned error)
 {
@@ -70,6 +72,16 @@ static int do_pte_missing(struct vm_area_struct *vma, unsigned long addr, uint64
 	return vma->vm_ops->fault(vma, addr);
 }
 
+/* No page at the PTE: a new one, or - for a swap entry (a hwpoison
+ * entry never gets here) - the swapped-out one back (Linux:
+ * handle_pte_fault). */
+static int do_page_in(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, bool write)
+{
+	if (is_swap_pte(*pte))
+		return do_swap_page(vma, addr, pte, write);
+	return do_pte_missing(vma, addr, pte);
+}
+
 /*
  * A write to a page shared copy-on-write (after fork), or to a file's
  * page-cache page in a private area. An anonymous page nobody else maps
@@ -81,6 +93,10 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned
 {
 	struct page *old = pfn_to_page((*pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
 
+	/* Swapped in and still in the swap cache: if no other process
+	 * counts on the slot, the page leaves the cache and is reused. */
+	if (page_test(old, PG_swapcache) && old->mapcount == 1)
+		free_swap_cache(old);
 	if (page_test(old, PG_anon) && old->mapcount == 1 && old->refcount == 1) {
 		*pte |= PTE_WRITE;
 		flush_tlb_page(mm, addr);
@@ -154,7 +170,7 @@ struct page *get_user_page(struct mm_struct *mm, unsigned long addr)
 	uint64_t *pte = fault_pte(mm, addr);
 	if (!pte || is_hwpoison_entry(*pte))
 		return NULL;
-	if (!pte_present(*pte) && do_pte_missing(vma, addr, pte))
+	if (!pte_present(*pte) && do_page_in(vma, addr, pte, false))
 		return NULL;
 	/* A file page truncated meanwhile leaves the PTE empty. */
 	return pte_present(*pte) ? pfn_to_page(pte_pfn(*pte)) : NULL;
@@ -178,7 +194,7 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned error, in
 	if (is_hwpoison_entry(*pte))
 		return -EHWPOISON; /* its page was corrupt: SIGBUS, not a new page */
 	if (!pte_present(*pte)) {
-		int err = do_pte_missing(vma, addr, pte);
+		int err = do_page_in(vma, addr, pte, error & PF_WRITE);
 
 		/* A file page comes in read-only: a write goes on below. */
 		if (err || !(error & PF_WRITE))

@@ -19,6 +19,7 @@
 #include "mm/pgtable.h"
 #include "mm/rmap.h"
 #include "mm/slab.h"
+#include "mm/swap_state.h"
 
 static bool is_cow_mapping(unsigned long vm_flags)
 {
@@ -26,9 +27,10 @@ static bool is_cow_mapping(unsigned long vm_flags)
 }
 
 /*
- * Share one PTE's page with the child (Linux: copy_present_pte), or its
- * hwpoison entry: the child inherits the loss and gets SIGBUS when it
- * touches the page. The child's PTE starts old, and for a shared page
+ * Share one PTE's page with the child (Linux: copy_present_pte), its
+ * swap entry (one more PTE counts the slot: both read the same page back
+ * in, mm/swap_fault.c), or its hwpoison entry: the child inherits the
+ * loss and gets SIGBUS when it touches the page. The child's PTE starts old, and for a shared page
  * clean: the parent's PTE still says the page was written.
  */
 static int copy_pte(uint64_t *spte, unsigned long addr, unsigned long next,
@@ -44,6 +46,13 @@ static int copy_pte(uint64_t *spte, unsigned long addr, unsigned long next,
 	if (!dpte)
 		return -ENOMEM;
 	if (!pte_present(pte)) {
+		swp_entry_t entry = pte_to_swp_entry(pte);
+
+		if (is_swap_entry_type(entry)) {
+			if (swap_duplicate(entry))
+				return -ENOMEM; /* the slot's count is full */
+			swap_mmlist_add(dst);
+		}
 		*dpte = pte;
 		return 0;
 	}

@@ -85,6 +85,10 @@ struct mm_struct {
 					 * never from an interrupt */
 	int mm_users;                   /* tasks using it: 1, more while a vfork child
 					 * borrows it (kernel/proc.c: mmget, mmput) */
+	/* On swap_mmlist once a PTE of it held a swap entry, for swapoff
+	 * (mm/swap_state.c; Linux: mmlist): reclaim and fork add it,
+	 * mm_release takes it off. */
+	struct list_head mmlist;
 	struct rw_semaphore mmap_lock;  /* the areas and page tables (mm/mmap_lock.h):
 					 * faults read, calls that change the areas write */
 };

@@ -15,6 +15,7 @@
 #include "mm/mmap_lock.h"
 #include "lib/err.h"
 #include "mm/pgtable.h"
+#include "mm/swap_state.h"
 #include "mm/shmem.h"
 #include "mm/slab.h"
 
@@ -32,6 +33,7 @@ struct mm_struct *mm_alloc(void)
 	mm->mm_rb = RB_ROOT;
 	INIT_LIST_HEAD(&mm->mmap);
 	INIT_LIST_HEAD(&mm->task_list);
+	INIT_LIST_HEAD(&mm->mmlist);
 	mm->mm_users = 1;
 	init_rwsem(&mm->mmap_lock);
 	return mm;
@@ -44,6 +46,7 @@ void mm_release(struct mm_struct *mm)
 		unmap_range(mm, vma->vm_start, vma->vm_end);
 		remove_vma(mm, vma);
 	}
+	swap_mmlist_del(mm);
 	pgd_free(mm); /* the page tables */
 	kfree(mm);
 }

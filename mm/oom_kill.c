@@ -25,6 +25,7 @@
  * time, to get the same numbers (mm_usage).
  */
 #include "mm/oom.h"
+#include "mm/swapfile.h"
 #include "kernel/backtrace.h"
 #include "kernel/cred.h"
 #include "kernel/printk.h"
@@ -135,7 +136,7 @@ static bool oom_unkillable_task(const struct proc *p)
 
 unsigned long oom_totalpages(void)
 {
-	return zone.managed_pages; /* swap adds total_swap_pages once it exists */
+	return zone.managed_pages + (unsigned long)total_swap_pages; /* Linux: totalram + total_swap */
 }
 
 long oom_badness(struct proc *p, unsigned long totalpages)

@@ -71,6 +71,9 @@ struct address_space_operations {
 	/* The page leaves the cache while dirty data is lost: forget what
 	 * the file system knew about it. May be NULL. */
 	void (*invalidatepage)(struct page *page, unsigned int offset, unsigned int length);
+	/* The disk block behind file block `block`, 0 for a hole (Linux:
+	 * bmap): swapon maps a swap file once with it. May be NULL. */
+	uint64_t (*bmap)(struct address_space *mapping, uint64_t block);
 	/* Dirty a page (write(), a write fault): NULL is
 	 * __set_page_dirty_nobuffers, which tags it for write-back. Memory
 	 * file systems, which never write, use __set_page_dirty_no_writeback.

@@ -6,6 +6,7 @@
 #include "mm/pagewalk.h"
 #include "mm/paging.h"
 #include "mm/rmap.h"
+#include "mm/swap_state.h"
 
 #define USER_PML4_ENTRIES 256 /* entries 0-255: the lower, user half */
 
@@ -116,9 +117,12 @@ static void zap_pte(struct mm_struct *mm, uint64_t pte)
 		page_set(page, PG_dirty);
 	page->mapcount--;
 	mm->rss--;
-	if (page->refcount == 1) /* the last user: it becomes a free frame (and */
-		page_remove_anon(page); /* free_pages clears PG_dirty with the rest) */
-	put_page(page);
+	/* Its last mapping: a swap slot kept for it is not needed either
+	 * (Linux: free_swap_cache), unless a swapped-out PTE counts it. */
+	if (page_test(page, PG_swapcache) && page->mapcount == 0)
+		free_swap_cache(page);
+	put_anon_page(page); /* the last user: it becomes a free frame (and
+			      * free_pages clears PG_dirty with the rest) */
 }
 
 static int zap_pte_entry(uint64_t *pte, unsigned long addr, unsigned long next,
@@ -127,8 +131,10 @@ static int zap_pte_entry(uint64_t *pte, unsigned long addr, unsigned long next,
 	(void)next;
 	if (pte_none(*pte))
 		return 0;
-	if (pte_present(*pte)) /* (a hwpoison entry holds no page) */
+	if (pte_present(*pte))
 		zap_pte(walk->mm, *pte);
+	else if (is_swap_entry_type(pte_to_swp_entry(*pte))) /* (a hwpoison entry holds nothing) */
+		free_swap_and_cache(pte_to_swp_entry(*pte));
 	*pte = 0;
 	flush_tlb_page(walk->mm, addr);
 	return 0;

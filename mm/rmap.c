@@ -6,6 +6,7 @@
 #include "mm/pgtable.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
+#include "mm/swap_state.h"
 
 int __anon_vma_prepare(struct vm_area_struct *vma)
 {
@@ -115,6 +116,11 @@ static void rmap_walk_anon(struct page *page, const struct rmap_walk_control *rw
 {
 	struct anon_vma *av = page->mapping;
 
+	/* A swap-cache page no PTE maps: nothing to find (and its areas may
+	 * be gone, though the cache keeps the anon_vma). */
+	if (page->mapcount == 0 && !rwc->hwpoison_entries)
+		return;
+
 	for (struct list_head *l = av->vmas.next; l != &av->vmas; l = l->next)
 		rmap_one_vma(page, list_entry(l, struct vm_area_struct, anon_vma_node), rwc);
 }
@@ -218,11 +224,24 @@ int page_referenced(struct page *page, unsigned long *vm_flags)
 	return pra.contended && !pra.referenced ? -1 : pra.referenced;
 }
 
+/* An anonymous page's PTE becomes its swap entry, one more count on the
+ * slot (Linux: try_to_unmap_one's swap branch); an anonymous page not in
+ * the swap cache has nowhere to go and stays mapped. */
 static void try_to_unmap_one(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte,
 			     void *arg)
 {
-	if (!mmap_lock_is_write_locked(vma->vm_mm))
-		unmap_pte(vma, addr, pte, arg, 0);
+	struct page *page = arg;
+	uint64_t entry = 0;
+
+	if (mmap_lock_is_write_locked(vma->vm_mm))
+		return;
+	if (page_test(page, PG_anon)) {
+		if (!page_test(page, PG_swapcache) || swap_duplicate(page_swap_entry(page)))
+			return;
+		entry = swp_entry_to_pte(page_swap_entry(page));
+		swap_mmlist_add(vma->vm_mm);
+	}
+	unmap_pte(vma, addr, pte, page, entry);
 }
 
 bool try_to_unmap(struct page *page)

@@ -39,6 +39,7 @@
  * expect, and reclaim holds one page lock at a time, as Linux does.
  */
 #include "mm/vmscan.h"
+#include "mm/internal.h"
 #include "fs/fs.h"
 #include "fs/writeback.h"
 #include "kernel/errno.h"
@@ -51,38 +52,17 @@
 #include "mm/pagemap.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
+#include "mm/swap_state.h"
 #include "mm/swapfile.h"
 #include "mm/vmstat.h"
 #include "mm/watermark.h"
 
 int vm_swappiness = 60;
 
-/* DEACTIVATE_*: which active lists a pass may refill the inactive ones
- * from (Linux: scan_control.may_deactivate). */
-#define DEACTIVATE_ANON 1u
-#define DEACTIVATE_FILE 2u
-
-/* How one reclaim run goes (Linux: struct scan_control). */
-struct scan_control {
-	unsigned long nr_to_reclaim; /* stop once this many are freed */
-	gfp_t gfp_mask;              /* the allocation's: may reclaim write pages? */
-	int priority;                /* scan lru_size >> priority: DEF_PRIORITY down to 0 */
-	bool may_swap;               /* may look at anonymous pages (if there is swap) */
-	bool force_deactivate;       /* refill the inactive lists even if not short */
-	bool skipped_deactivate;     /* an active list was left alone: worth forcing */
-	unsigned int may_deactivate; /* DEACTIVATE_*, from inactive_is_low */
-	unsigned long nr_scanned;    /* inactive pages looked at */
-	unsigned long nr_reclaimed;
-};
-
 static bool current_is_kswapd(void)
 {
 	return current && (current->flags & PF_KSWAPD);
 }
-
-/* Linux's: the first pass looks at 1/4096 of the list, each next one
- * at twice as much, the last at all of it. */
-#define DEF_PRIORITY 12
 
 /* ---- taking pages off the lists ------------------------------------ */
 
@@ -214,6 +194,46 @@ enum shrink_result {
 	PAGE_FREED,    /* out of its mapping: reclaim holds the last reference */
 };
 
+/*
+ * An anonymous page, or a swap-cache page read around a fault: its
+ * place on disk is a swap slot (Linux: shrink_page_list's PageAnon
+ * branch). A page without one gets one (add_to_swap: in the swap cache,
+ * dirty); its PTEs become the slot's swap entry (try_to_unmap); a dirty
+ * one is written (PAGE_WRITE: mm/page_io.c), and a later pass finds it
+ * clean and drops it from the swap cache. A page whose write failed
+ * stays while any PTE counts on its slot; with none, it leaves the slot
+ * (marked bad) and is swapped out again like a new one.
+ */
+static enum shrink_result shrink_anon_page(struct page *page)
+{
+	bool cached = page_test(page, PG_swapcache);
+
+	if (page_test(page, PG_mlocked) || page_test(page, PG_unevictable) ||
+	    page->refcount > 1 + page->mapcount + cached)
+		return PAGE_KEEP; /* locked in memory, or in use (pinned) */
+	if (cached && page_test(page, PG_error) && page_test(page, PG_uptodate)) {
+		if (!try_to_free_swap(page))
+			return PAGE_KEEP;
+		cached = false;
+	}
+	if (!cached && page->mapcount == 0) {
+		page_remove_anon(page); /* nobody's data any more */
+		return PAGE_FREED;
+	}
+	if (!cached && !add_to_swap(page))
+		return PAGE_KEEP; /* no slot free */
+	if (page->mapcount > 0 && !try_to_unmap(page))
+		return PAGE_KEEP;
+	if (page_test(page, PG_dirty))
+		return PAGE_WRITE;
+	if (page->refcount != 2)
+		return PAGE_KEEP; /* someone took it meanwhile (a fault waiting for it) */
+	delete_from_swap_cache(page);
+	if (page_test(page, PG_anon))
+		page_remove_anon(page);
+	return PAGE_FREED;
+}
+
 /* One isolated, locked page. */
 static enum shrink_result shrink_page(struct page *page)
 {
@@ -227,6 +247,8 @@ static enum shrink_result shrink_page(struct page *page)
 		return PAGE_ACTIVATE;
 	if (references == PAGEREF_KEEP)
 		return PAGE_KEEP;
+	if (page_test(page, PG_anon) || page_test(page, PG_swapcache))
+		return shrink_anon_page(page);
 	if (!mapping || !page_evictable(page, mapping) || page_is_pinned(page))
 		return PAGE_KEEP;
 	if (page->mapcount > 0 && !try_to_unmap(page))
@@ -303,10 +325,26 @@ static bool may_enter_fs(const struct scan_control *sc)
  */
 static bool get_page_if_cached(struct page *page)
 {
-	if (page->refcount == 0 || PageTail(page) || !page_mapping(page))
+	if (page->refcount == 0 || PageTail(page) ||
+	    (!page_mapping(page) && !page_test(page, PG_swapcache)))
 		return false;
 	get_page(page);
 	return true;
+}
+
+/* A locked swap-cache page to its slot (the swap branch of Linux's
+ * pageout), if it is still unmapped, dirty and not known to fail. */
+static bool pageout_anon(struct page *page)
+{
+	if (page->mapcount > 0 || !page_test(page, PG_lru) || page_test(page, PG_writeback) ||
+	    page_test(page, PG_hwpoison) || page_test(page, PG_error) ||
+	    !page_test_and_clear(page, PG_dirty)) {
+		unlock_page(page);
+		return false;
+	}
+	swap_writepage(page); /* unlocks */
+	inc_node_page_state(NR_VMSCAN_WRITE);
+	return page_test(page, PG_writeback);
 }
 
 /*
@@ -329,6 +367,8 @@ static bool pageout(struct page *page)
 
 	if (!trylock_page(page))
 		return false;
+	if (page_test(page, PG_swapcache))
+		return pageout_anon(page);
 	if (!mapping || page->mapping != mapping || !mapping->a_ops->writepage ||
 	    !page_test(page, PG_lru) || page_test(page, PG_writeback) ||
 	    page_test(page, PG_hwpoison) || !clear_page_dirty_for_io(page)) {
@@ -350,16 +390,43 @@ static bool pageout(struct page *page)
  * it would find every page still busy and give up (Linux:
  * reclaim_throttle on write-back).
  */
-static void write_dirty_pages(const struct dirty_pages *dirty, const struct scan_control *sc,
-			      unsigned long nr_reclaimed)
+/*
+ * A swap-cache page reclaim just wrote, held: once the write is done it
+ * is freed at once, rather than found clean on some later pass (Linux
+ * gets the same by rotating it to the inactive list's tail, PG_reclaim,
+ * and by throttling direct reclaim on write-back). Whether it was.
+ */
+static bool free_written_swap_page(struct page *page)
 {
-	struct page *first = NULL;
+	enum shrink_result result = PAGE_KEEP;
+
+	wait_on_page_writeback(page);
+	if (!trylock_page(page))
+		return false;
+	if (page_test(page, PG_lru) && page_test(page, PG_swapcache)) {
+		del_page_from_lru_list(page); /* isolated again: ours to decide */
+		result = shrink_anon_page(page);
+		if (result != PAGE_FREED)
+			lru_cache_add(page);
+	}
+	unlock_page(page);
+	put_page(page); /* ours: the last one if it was freed */
+	return result == PAGE_FREED;
+}
+
+/* Returns how many swap-cache pages it wrote and freed. */
+static unsigned long write_dirty_pages(const struct dirty_pages *dirty,
+				       const struct scan_control *sc, unsigned long nr_reclaimed)
+{
+	struct page *first = NULL, *swapped[SWAP_CLUSTER_MAX];
+	unsigned int nr_swapped = 0;
+	unsigned long nr_freed = 0;
 
 	if (!dirty->nr)
-		return;
+		return 0;
 	if (!may_enter_fs(sc)) {
 		wakeup_flusher_threads();
-		return;
+		return 0;
 	}
 	for (unsigned int i = 0; i < dirty->nr; i++) {
 		struct page *page = dirty->pages[i];
@@ -368,12 +435,18 @@ static void write_dirty_pages(const struct dirty_pages *dirty, const struct scan
 			continue;
 		if (pageout(page) && !first)
 			first = page;
-		put_page(page);
+		if (page_test(page, PG_swapcache))
+			swapped[nr_swapped++] = page; /* still held */
+		else
+			put_page(page);
 	}
+	for (unsigned int i = 0; i < nr_swapped; i++)
+		nr_freed += free_written_swap_page(swapped[i]);
 	/* Without a reference: if the page is freed meanwhile, its
 	 * PG_writeback is simply clear. */
-	if (first && !nr_reclaimed)
+	if (first && !nr_reclaimed && !nr_freed)
 		wait_on_page_writeback(first);
+	return nr_freed;
 }
 
 /* ---- the lists ------------------------------------------------------ */
@@ -401,7 +474,7 @@ static unsigned long shrink_inactive_list(unsigned long nr_to_scan, enum lru_lis
 	bool kswapd = current_is_kswapd();
 
 	putback_lru_pages(&kept);
-	write_dirty_pages(&dirty, sc, nr_reclaimed);
+	nr_reclaimed += write_dirty_pages(&dirty, sc, nr_reclaimed);
 	sc->nr_scanned += nr_taken;
 	count_vm_events(kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT, nr_taken);
 	count_vm_events(kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT, nr_reclaimed);
@@ -457,7 +530,8 @@ static bool inactive_is_low(enum lru_list inactive_lru)
 	return inactive * inactive_ratio < active;
 }
 
-/* Anonymous pages can only go to swap (Linux: can_reclaim_anon_pages). */
+/* Anonymous pages can go only while a swap slot is free (Linux:
+ * can_reclaim_anon_pages). */
 static bool can_reclaim_anon_pages(void)
 {
 	return get_nr_swap_pages() > 0;
@@ -550,13 +624,9 @@ static void shrink_lruvec(struct scan_control *sc)
 		shrink_active_list(SWAP_CLUSTER_MAX, LRU_ACTIVE_ANON);
 }
 
-/* kswapd's runs in a row that freed nothing (Linux:
- * pgdat->kswapd_failures): reclaim is hopeless until one frees a page. */
-static int kswapd_failures;
+int kswapd_failures;
 
-/* One pass (Linux: shrink_node): which active lists may be refilled,
- * then the lists. */
-static void shrink_node(struct scan_control *sc)
+void shrink_node(struct scan_control *sc)
 {
 	unsigned long before = sc->nr_reclaimed;
 
@@ -650,121 +720,6 @@ unsigned long reclaim_pages(struct list_head *page_list)
 	}
 	current->flags = (current->flags & ~PF_MEMALLOC) | noreclaim;
 	return nr_reclaimed;
-}
-
-/* ---- kswapd ----------------------------------------------------------- */
-
-static struct proc *kswapd_task;
-static struct wait_queue_head kswapd_wait;
-static bool kswapd_woken;       /* wakeup_kswapd since kswapd last looked */
-static bool kswapd_nap_over;    /* its short nap's timer went off */
-static unsigned int kswapd_order; /* the largest order asked for meanwhile */
-
-/* Free memory above the high watermark for an allocation of 2^order
- * (Linux: pgdat_balanced): kswapd's work is done. */
-static bool pgdat_balanced(unsigned int order)
-{
-	return zone_watermark_ok(&zone, order, high_wmark_pages(&zone), 0);
-}
-
-void wakeup_kswapd(unsigned int order)
-{
-	bool was_on;
-
-	if (!kswapd_task || kswapd_failures >= MAX_RECLAIM_RETRIES || pgdat_balanced(order))
-		return; /* boot; hopeless: left to direct reclaim; or nothing to do */
-	was_on = irq_save();
-	kswapd_order = MAX(kswapd_order, order);
-	kswapd_woken = true;
-	wake_up(&kswapd_wait);
-	irq_restore(was_on);
-}
-
-static void kswapd_nap_end(struct timer_list *timer)
-{
-	(void)timer;
-	kswapd_nap_over = true;
-	wake_up(&kswapd_wait);
-}
-
-static struct timer_list kswapd_nap_timer = { .function = kswapd_nap_end };
-
-/*
- * Linux's kswapd_try_to_sleep: with the work done, nap for HZ/10 first.
- * Woken during the nap, memory fell under low again at once
- * (kswapd_low_wmark_hit_quickly); under high when the nap ends, kswapd
- * goes on without being asked (kswapd_high_wmark_hit_quickly); else it
- * sleeps until the allocator wakes it.
- */
-static void kswapd_try_to_sleep(void)
-{
-	bool woken = false;
-
-	cli();
-	if (pgdat_balanced(0)) {
-		kswapd_woken = kswapd_nap_over = false;
-		mod_timer(&kswapd_nap_timer, jiffies + HZ / 10);
-		while (!kswapd_woken && !kswapd_nap_over)
-			sleep_on(&kswapd_wait);
-		woken = kswapd_woken;
-	}
-	if (!woken && pgdat_balanced(0)) {
-		while (!kswapd_woken)
-			sleep_on(&kswapd_wait);
-	} else {
-		count_vm_event(woken ? KSWAPD_LOW_WMARK_HIT_QUICKLY : KSWAPD_HIGH_WMARK_HIT_QUICKLY);
-	}
-	kswapd_woken = false;
-	sti();
-}
-
-/*
- * Reclaim until free memory is above the high watermark (Linux:
- * balance_pgdat). Each pass asks for high's worth of pages; the priority
- * rises (more of each list looked at) only when a pass scanned less than
- * that or freed nothing, so kswapd goes gently while gentle works.
- */
-static void balance_pgdat(unsigned int order)
-{
-	struct scan_control sc = { .gfp_mask = GFP_KERNEL, .may_swap = true,
-				   .priority = DEF_PRIORITY };
-	unsigned long total = 0;
-
-	count_vm_event(PAGEOUTRUN);
-	while (sc.priority >= 1 && !pgdat_balanced(order)) {
-		sc.nr_to_reclaim = MAX(high_wmark_pages(&zone), SWAP_CLUSTER_MAX);
-		sc.nr_reclaimed = sc.nr_scanned = 0;
-		shrink_node(&sc);
-		total += sc.nr_reclaimed;
-		if (sc.nr_scanned < sc.nr_to_reclaim || !sc.nr_reclaimed)
-			sc.priority--;
-		cond_resched();
-	}
-	if (!total && !pgdat_balanced(order))
-		kswapd_failures++;
-}
-
-/* The thread (Linux: kswapd). PF_MEMALLOC: its own allocations never
- * reclaim, and may take the reserve under min. */
-static void kswapd(void *arg)
-{
-	(void)arg;
-	current->flags |= PF_MEMALLOC | PF_KSWAPD;
-	for (;;) {
-		unsigned int order;
-
-		kswapd_try_to_sleep();
-		order = kswapd_order;
-		kswapd_order = 0;
-		balance_pgdat(order);
-	}
-}
-
-void kswapd_run(void)
-{
-	init_waitqueue_head(&kswapd_wait);
-	INIT_LIST_HEAD(&kswapd_nap_timer.entry);
-	kswapd_task = kthread_create("kswapd0", kswapd, NULL);
 }
 
 /* ---- what is available ---------------------------------------------- */

@@ -31,6 +31,13 @@ static int ext2_write_begin(struct file *file, struct address_space *mapping, in
 	return block_write_begin(mapping, pos, len, pagep, ext2_get_block);
 }
 
+static uint64_t ext2_bmap(struct address_space *mapping, uint64_t block)
+{
+	uint64_t pblock = 0;
+
+	return ext2_get_block(mapping->host, block, &pblock, false) ? 0 : pblock;
+}
+
 const struct address_space_operations ext2_aops = {
 	.readpage = ext2_readpage,
 	.readahead = ext2_readahead,
@@ -38,6 +45,7 @@ const struct address_space_operations ext2_aops = {
 	.write_begin = ext2_write_begin,
 	.write_end = generic_write_end,
 	.error_remove_page = generic_error_remove_page,
+	.bmap = ext2_bmap,
 };
 
 /* fsync and fdatasync (Linux: ext2_fsync): the file's pages, its inode

@@ -15,6 +15,7 @@
 #include "mm/pgtable.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
+#include "mm/swap_state.h"
 #include "mm/vmscan.h"
 #include "mm/vmstat.h"
 
@@ -49,7 +50,7 @@ int meminfo_show(struct seq_file *m)
 	show_val_kb(m, "MemAvailable:", si_mem_available());
 	show_val_kb(m, "Buffers:", buffers);
 	show_val_kb(m, "Cached:", cached);
-	show_zero_kb(m, "SwapCached:");
+	show_val_kb(m, "SwapCached:", total_swapcache_pages);
 	show_val_kb(m, "Active:", lru[LRU_ACTIVE_ANON] + lru[LRU_ACTIVE_FILE]);
 	show_val_kb(m, "Inactive:", lru[LRU_INACTIVE_ANON] + lru[LRU_INACTIVE_FILE]);
 	show_val_kb(m, "Active(anon):", lru[LRU_ACTIVE_ANON]);
@@ -59,8 +60,8 @@ int meminfo_show(struct seq_file *m)
 	/* No unevictable list: mlocked pages stay on their own lists. */
 	show_zero_kb(m, "Unevictable:");
 	show_zero_kb(m, "Mlocked:");
-	show_zero_kb(m, "SwapTotal:");
-	show_zero_kb(m, "SwapFree:");
+	show_val_kb(m, "SwapTotal:", (unsigned long)total_swap_pages);
+	show_val_kb(m, "SwapFree:", (unsigned long)get_nr_swap_pages());
 	show_zero_kb(m, "Zswap:");
 	show_zero_kb(m, "Zswapped:");
 	show_val_kb(m, "Dirty:", global_node_page_state(NR_FILE_DIRTY));

@@ -17,6 +17,7 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/show_mem.h"
+#include "mm/swapfile.h"
 
 #define FIRST_PROCESS_ENTRY 256 /* readdir offsets of processes: this + pid */
 
@@ -95,6 +96,7 @@ static const struct proc_entry proc_root_entries[] = {
 	REPORT("mounts", mounts_show),
 	{ "self", S_IFLNK | 0777, NULL, &proc_self_inode_operations, NULL },
 	REPORT("stat", stat_show),
+	REPORT("swaps", swaps_show),
 	{ "sys", S_IFDIR | 0555, &proc_sys_dir_operations, &proc_sys_dir_inode_operations, NULL },
 	{ "sysvipc", S_IFDIR | 0555, &proc_sysvipc_operations, &proc_sysvipc_inode_operations, NULL },
 	REPORT("uptime", uptime_show),

@@ -92,6 +92,22 @@ def make_disk(path, size, fill=None):
     return Disk(path)
 
 
+def mkswap_command():
+    """Debian's mkswap (util-linux), which /sbin may hold off PATH."""
+    return shutil.which("mkswap") or "/sbin/mkswap"
+
+
+def make_swap_disk(path, size, extra=()):
+    """A sparse raw image of size bytes with a swap header written by
+    Debian's mkswap (extra: more mkswap options, e.g. -L LABEL); the
+    kernel turns it on at boot. Returns a Disk."""
+    with open(path, "wb") as f:
+        f.truncate(size)
+    subprocess.run([mkswap_command(), "-q", *extra, str(path)], check=True,
+                   stdout=subprocess.DEVNULL)
+    return Disk(path)
+
+
 def qemu_command(iso, tmpdir, mem="128M", extra_args=()):
     """The whole QEMU command line, in one place so tests can add to it.
 
@@ -138,15 +154,19 @@ class Machine:
     """One QEMU running Antidote, with its serial console and QMP."""
 
     def __init__(self, mem="128M", extra_args=(), iso=DEFAULT_ISO, disk=DEFAULT_DISK,
-                 extra_disks=()):
+                 extra_disks=(), swap=0):
         """disk: the image for vda. By default a copy of DEFAULT_DISK made
         in the machine's own directory (self.disk_path, gone at close());
         None for no disk; a Disk to attach that image itself (the test
-        made it and may write it). extra_disks: more Disks, vdb on."""
+        made it and may write it). extra_disks: more Disks, vdb on.
+        swap: bytes of a swap disk made by mkswap in the machine's
+        directory and attached after the others (0: none)."""
         self.mem = mem
         self.iso = Path(iso)
         self.tmpdir = tempfile.mkdtemp(prefix="antidote-")
         disks = list(extra_disks)
+        if swap:
+            disks.append(make_swap_disk(Path(self.tmpdir) / "swap.img", swap))
         self.disk_path = None
         if disk is not None:
             if not isinstance(disk, Disk):
