@@ -213,7 +213,7 @@ gdb: deps all swap-disk
 # so that tests can compare them with the C library's own.
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer -I.
-HOST_RENAMES := $(foreach f,memset memcpy memmove memcmp strlen strcmp strncmp strchr \
+HOST_RENAMES := $(foreach f,memset memcpy memmove memcmp strlen strchrnul memchr strcmp strncmp strchr \
                 strlcpy vsnprintf snprintf,-D$(f)=kernel_$(f))
 UNIT_KERNEL_SRCS := mm/buddy.c mm/swap.c mm/slab.c mm/page_flags.c lib/format.c lib/parse.c \
                     lib/string.c lib/ratelimit.c kernel/cmdline.c mce/severity.c mce/decode.c \
@@ -239,13 +239,13 @@ PAGECACHE_UNIT_OBJS := $(addprefix $(BUILD)/unit/,mm/filemap.o mm/page-writeback
                        mm/vmscan.o fs/simple_aops.o mm/swap_state.o mm/swap_fault.o mm/page_io.o)
 $(PAGECACHE_UNIT_OBJS): UNIT_CFLAGS += -include tests/unit/host_irq.h
 $(PAGECACHE_UNIT_OBJS): tests/unit/host_irq.h
-$(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/soft-offline.o \
+$(BUILD)/unit/test_memory_failure: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/hwpoison-kill.o $(BUILD)/unit/mm/soft-offline.o \
 	$(PAGECACHE_UNIT_OBJS) $(BUILD)/unit/mm/hwpoison-filter.o
 # Code that needs page tables is linked only into its own tests, which
 # fake them (tests/unit/fake_pgtable.h).
 $(BUILD)/unit/test_rmap: $(BUILD)/unit/mm/rmap.o $(PAGECACHE_UNIT_OBJS)
 $(BUILD)/unit/test_filemap: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(PAGECACHE_UNIT_OBJS)
-$(BUILD)/unit/test_vmscan: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(BUILD)/unit/mm/memory-failure.o \
+$(BUILD)/unit/test_vmscan: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/hwpoison-kill.o \
 	$(BUILD)/unit/mm/soft-offline.o $(BUILD)/unit/mm/hwpoison-filter.o $(PAGECACHE_UNIT_OBJS)
 # The line discipline, with a fake UART and fake job control in its test.
 $(BUILD)/unit/drivers/tty/n_tty.o: UNIT_CFLAGS += -include tests/unit/host_irq.h
@@ -257,7 +257,7 @@ EXT2_UNIT_OBJS := $(patsubst %.c,$(BUILD)/unit/%.o,$(wildcard fs/ext2/*.c))
 $(BUILD)/unit/test_ext2 $(BUILD)/unit/test_ext2_super $(BUILD)/unit/test_ext2_random: \
 	$(EXT2_UNIT_OBJS) $(BUILD)/unit/fs/libfs.o tests/unit/ext2_host.c tests/unit/ext2_image.c
 UNIT_EXTRA_OBJS := $(EXT2_UNIT_OBJS) $(BUILD)/unit/fs/libfs.o \
-                   $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/soft-offline.o $(PAGECACHE_UNIT_OBJS) \
+                   $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/hwpoison-kill.o $(BUILD)/unit/mm/soft-offline.o $(PAGECACHE_UNIT_OBJS) \
                    $(BUILD)/unit/mm/fault.o $(BUILD)/unit/mm/hwpoison-filter.o \
                    $(BUILD)/unit/mce/genpool.o $(BUILD)/unit/drivers/tty/n_tty.o \
                    $(BUILD)/unit/ipc/util.o $(BUILD)/unit/kernel/cred.o
@@ -275,7 +275,7 @@ unit-tests: $(UNIT_TESTS)
 # `make test`: every unit test, then the system tests in QEMU, then one
 # summary line. tests/run_tests.py says what each part found.
 test: deps all unit-tests
-	@$(PYTHON) tests/run_tests.py
+	@$(PYTHON) tests/run_tests.py --jobs=$(JOBS)
 
 unit-test: deps unit-tests
 	@$(PYTHON) tests/run_tests.py --unit-only
@@ -283,15 +283,18 @@ unit-test: deps unit-tests
 # ORDER=reverse or ORDER=shuffle:SEED: every test must pass in any order
 # (.ci/run checks reverse order too).
 ORDER ?= file
+# JOBS: system-test modules run side by side, each in its own QEMU
+# (python3-pytest-xdist); JOBS=1 runs them one after another.
+JOBS ?= $(shell nproc)
 system-test: deps all
-	@$(PYTHON) tests/run_tests.py --system-only --order=$(ORDER)
+	@$(PYTHON) tests/run_tests.py --system-only --order=$(ORDER) --jobs=$(JOBS)
 
 # Debian packages, installed only when a tool is missing.
 # busybox-static: the shell and tools of the disk image (/bin/busybox).
 # grub-efi-amd64-bin and ovmf: only tests/system/test_badram.py boots
 # with UEFI, where GRUB can report defective RAM.
 DEB_PACKAGES := nasm qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
-                python3-pytest musl-tools e2fsprogs grub-efi-amd64-bin ovmf cpio fakeroot \
+                python3-pytest python3-pytest-xdist musl-tools e2fsprogs grub-efi-amd64-bin ovmf cpio fakeroot \
                 busybox-static
 deps:
 	@missing=""; \
@@ -308,7 +311,7 @@ deps:
 	command -v mkfs.ext4 >/dev/null || missing=1; \
 	[ -x $(BUSYBOX) ] || missing=1; \
 	[ "$$(id -u)" = 0 ] || command -v fakeroot >/dev/null || missing=1; \
-	$(PYTHON) -c 'import pytest' 2>/dev/null || missing=1; \
+	$(PYTHON) -c 'import pytest, xdist' 2>/dev/null || missing=1; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "Installing: $(DEB_PACKAGES)"; \

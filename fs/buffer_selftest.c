@@ -159,6 +159,35 @@ static int check_sync_filesystem(struct block_device *bdev, struct page *page, s
 	return 0;
 }
 
+/* sync also waits for a write somebody else started (the flusher,
+ * reclaim): its page is no longer dirty, but not on the disk yet. Here
+ * the write is one that set_page_writeback began and a timer ends, as the
+ * disk's interrupt would, 50 ms later: sync must not return before. */
+static struct page *in_flight;
+static struct hrtimer in_flight_timer; /* not on the stack: a failed check may return first */
+
+static void end_in_flight(struct hrtimer *timer)
+{
+	(void)timer;
+	end_page_writeback(in_flight);
+}
+
+static int check_sync_waits(struct block_device *bdev, struct page *page)
+{
+	struct inode *inode = bdev->bd_inode;
+
+	in_flight = page;
+	hrtimer_init(&in_flight_timer, HRTIMER_BASE_MONOTONIC, end_in_flight);
+	lock_page(page);
+	set_page_writeback(page);
+	unlock_page(page);
+	CHECK(!list_empty(&inode->i_wb_list));
+	hrtimer_start(&in_flight_timer, ktime_get_ns() + 50 * 1000 * 1000);
+	CHECK(sync_filesystem(inode->i_sb) == 0);
+	CHECK(!page_test(page, PG_writeback) && list_empty(&inode->i_wb_list));
+	return 0;
+}
+
 /* A freed block's dirty copy goes without reaching the disk. */
 static int check_aliases(struct block_device *bdev, struct page *page, struct page *raw)
 {
@@ -187,7 +216,7 @@ static int run(struct block_device *bdev, struct page *page, struct page *raw)
 	err = check_flusher(bdev, page, raw);
 	dirty_expire_interval = expire;
 	dirty_writeback_interval = interval;
-	if (err || check_sync_filesystem(bdev, page, raw))
+	if (err || check_sync_waits(bdev, page) || check_sync_filesystem(bdev, page, raw))
 		return -1;
 	return check_aliases(bdev, page, raw);
 }

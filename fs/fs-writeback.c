@@ -110,9 +110,39 @@ void writeback_inodes_sb(struct super_block *sb)
 	writeback_sb(sb, WB_SYNC_NONE, 0);
 }
 
+/*
+ * Wait for every write-back under way on sb's inodes - also what the
+ * flusher or reclaim started, whose pages are no longer dirty and so
+ * were not written above (Linux: wait_sb_inodes). Each inode is moved
+ * back to s_inodes_wb before the wait; the end of its last page's write
+ * takes it off whichever list it is on.
+ */
+static void wait_sb_inodes(struct super_block *sb)
+{
+	struct list_head sync_list = LIST_HEAD_INIT(sync_list);
+	bool was_on = irq_save();
+
+	list_splice_init(&sb->s_inodes_wb, &sync_list);
+	while (!list_empty(&sync_list)) {
+		struct inode *inode = list_first_entry(&sync_list, struct inode, i_wb_list);
+
+		list_del(&inode->i_wb_list);
+		list_add_tail(&inode->i_wb_list, &sb->s_inodes_wb);
+		if (inode->i_state & (I_NEW | I_FREEING))
+			continue;
+		ihold(inode);
+		irq_restore(was_on);
+		filemap_fdatawait_keep_errors(inode->i_mapping);
+		iput(inode);
+		was_on = irq_save();
+	}
+	irq_restore(was_on);
+}
+
 void sync_inodes_sb(struct super_block *sb)
 {
 	writeback_sb(sb, WB_SYNC_ALL, 0);
+	wait_sb_inodes(sb);
 }
 
 int write_inode_now(struct inode *inode, int sync)

@@ -90,6 +90,8 @@ struct inode {
 
 	/* Write-back (fs/fs-writeback.c) owns these. */
 	struct list_head i_io_list; /* sb->s_dirty_inodes while I_DIRTY */
+	struct list_head i_wb_list; /* sb->s_inodes_wb while pages are under write-back
+				     * (mm/page-writeback.c; interrupts off) */
 	uint64_t dirtied_when;      /* jiffies-free: ktime_get_ns() when first dirtied */
 
 	struct rw_semaphore i_rwsem; /* inode_lock(): writers, directory changes */
@@ -199,6 +201,8 @@ struct super_block {
 	struct list_head s_list;     /* all super blocks (fs/super.c) */
 	struct list_head s_inodes;   /* its inodes (fs/inode.c) */
 	struct list_head s_dirty_inodes; /* inodes with I_DIRTY (fs/fs-writeback.c) */
+	struct list_head s_inodes_wb; /* inodes with pages under write-back, for sync to
+				       * wait on (mm/page-writeback.c) */
 	struct mutex s_umount;       /* held across mount, umount, sync */
 	errseq_t s_wb_err;           /* write-back errors of its files, for syncfs
 				      * (mm/page-writeback.c: mapping_set_error) */

@@ -48,6 +48,7 @@ static void inode_init(struct inode *inode, struct super_block *sb)
 	INIT_LIST_HEAD(&inode->i_data.i_mmap);
 	INIT_LIST_HEAD(&inode->i_hash);
 	INIT_LIST_HEAD(&inode->i_io_list);
+	INIT_LIST_HEAD(&inode->i_wb_list);
 	init_rwsem(&inode->i_rwsem);
 	list_add(&inode->i_sb_list, &sb->s_inodes);
 }

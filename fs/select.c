@@ -255,7 +255,7 @@ static long set_user_sigmask(uint64_t umask, uint64_t size, uint64_t *old)
 		return -EINVAL;
 	if (copy_from_user(&mask, umask, sizeof(mask)))
 		return -EFAULT;
-	current->blocked = mask & ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)));
+	current->blocked = mask & ~SIG_KERNEL_ONLY_MASK;
 	return 0;
 }
 
@@ -296,14 +296,14 @@ long sys_poll(uint64_t ufds, uint64_t nfds, uint64_t timeout_msecs)
 	return do_sys_poll(ufds, nfds, ms < 0 ? KTIME_MAX : deadline_after((uint64_t)ms * 1000000));
 }
 
-long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t tsp, uint64_t sigmask, uint64_t sigsetsize)
+long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t tsp, uint64_t usigmask, uint64_t sigsetsize)
 {
 	uint64_t deadline, old;
 	long ret = timespec_deadline(tsp, &deadline);
 
 	if (ret)
 		return ret;
-	ret = set_user_sigmask(sigmask, sigsetsize, &old);
+	ret = set_user_sigmask(usigmask, sigsetsize, &old);
 	if (ret)
 		return ret;
 	ret = do_sys_poll(ufds, nfds, deadline);

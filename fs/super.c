@@ -36,6 +36,7 @@ static struct super_block *alloc_super(struct file_system_type *type, unsigned i
 	sb->s_active = 1;
 	INIT_LIST_HEAD(&sb->s_inodes);
 	INIT_LIST_HEAD(&sb->s_dirty_inodes);
+	INIT_LIST_HEAD(&sb->s_inodes_wb);
 	mutex_init(&sb->s_umount);
 	strlcpy(sb->s_id, type->name, sizeof(sb->s_id));
 	list_add_tail(&sb->s_list, &super_blocks);

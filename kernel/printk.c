@@ -14,6 +14,7 @@
  * line.
  */
 #include "kernel/printk.h"
+#include "lib/string.h"
 #include "fs/seq_file.h"
 #include "kernel/cmdline.h"
 #include "kernel/serial.h"
@@ -91,7 +92,8 @@ void vprintk(const char *fmt, va_list ap)
 	bool cont;
 	bool was_on = irq_save();
 
-	vsnprintf(text, sizeof(text), fmt, ap);
+	int len = vsnprintf(text, sizeof(text), fmt, ap);
+	const char *end = text + MIN((size_t)len, sizeof(text) - 1);
 	const char *s = parse_level(text, &level, &cont);
 	if (cont)
 		level = line_level;
@@ -99,11 +101,10 @@ void vprintk(const char *fmt, va_list ap)
 		end_unfinished_line();
 	line_level = level;
 	/* A line (or the rest of the text) at a time. */
-	while (*s) {
-		size_t n = 0;
-		while (s[n] && s[n++] != '\n')
-			;
-		bool ends = s[n - 1] == '\n';
+	while (s < end) {
+		const char *newline = memchr(s, '\n', (size_t)(end - s));
+		bool ends = newline != NULL;
+		size_t n = ends ? (size_t)(newline + 1 - s) : (size_t)(end - s);
 		if (at_line_start)
 			emit_timestamp(level, log_start_line(LOG_KERN, level));
 		log_add_text(s, ends ? n - 1 : n);

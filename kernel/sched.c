@@ -10,6 +10,7 @@
  * handler touches the same data (run queue, wait queues).
  */
 #include "kernel/proc.h"
+#include "kernel/serial.h"
 #include "kernel/gdt.h"
 #include "kernel/timekeeping.h"
 #include "kernel/timer.h"
@@ -59,6 +60,7 @@ void scheduler(void)
 		cli();
 		if (list_empty(&run_queue)) {
 			uint64_t start = ktime_get_ns();
+			serial_kick(); /* output waits for spare time: this is it */
 			sti_hlt();
 			idle_ns += ktime_get_ns() - start;
 			continue;

@@ -6,8 +6,15 @@
  *
  * Output goes into a transmit ring that the same interrupt drains, a
  * FIFO's worth (16 characters) each time the UART says its transmitter
- * is empty (THRE), up to TX_BURST characters per interrupt. So printing costs a writer only the copy into the
- * ring, not the wait for the line. Everything that prints (printk,
+ * is empty (THRE), up to TX_BURST characters per interrupt. So printing
+ * costs a writer only the copy into the ring, not the wait for the line.
+ * The writer does not start the draining either: an emulated UART is
+ * "empty" at once, and its interrupt would take the whole cost of the
+ * line back into the writer's system call. The CPU's spare time starts
+ * it instead - the idle loop, before it halts - and the timer tick, so
+ * that output from a busy CPU waits one tick (10 ms) at most (Linux
+ * 6.1 prints in the caller; its threaded console printers, nbcon, do
+ * what this does). Everything that prints (printk,
  * kprintf, a program's write to the console, the echo of what is typed)
  * goes through the one ring, so output keeps its order. The output is
  * written synchronously, by polling the UART, when nothing else would
@@ -157,8 +164,6 @@ static void serial_output(const char *s, size_t n, bool crlf)
 	}
 	if (!tx.irq_ready || oops_in_progress)
 		tx_drain();
-	else if (!tx.thri_on && tx.head != tx.tail)
-		set_thri(true); /* the UART interrupts at once if it is idle */
 	tx.busy = false;
 	irq_restore(was_on);
 }
@@ -263,6 +268,15 @@ bool serial_getc(char *c)
 		*c = rx.buf[rx.tail++ % RX_RING_SIZE];
 	irq_restore(was_on);
 	return got;
+}
+
+void serial_kick(void)
+{
+	bool was_on = irq_save();
+
+	if (tx.irq_ready && !tx.busy && !tx.thri_on && tx.head != tx.tail)
+		set_thri(true); /* the UART interrupts at once if it is idle */
+	irq_restore(was_on);
 }
 
 void serial_enable_irq(void)

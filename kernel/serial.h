@@ -9,7 +9,8 @@
 extern struct wait_queue_head serial_input;
 
 void serial_init(void);
-/* Queue output ("\n" becomes "\r\n"); the transmit interrupt sends it. */
+/* Queue output ("\n" becomes "\r\n"); the transmit interrupt sends it
+ * once serial_kick starts it. */
 void serial_putc(char c);
 void serial_write(const char *s, size_t n);
 /* The same, each byte as it is (the terminal's output processing,
@@ -22,6 +23,9 @@ bool serial_getc(char *c);
 /* Offer what waits in the ring to the terminal again: it takes what is
  * its (tty_receive_char), now that the console gave the line back. */
 void serial_rx_deliver(void);
+/* Start sending what is queued (its interrupt drains the ring): from
+ * the idle loop and the timer tick, never from the writer. */
+void serial_kick(void);
 /* Turn on the receive and transmit interrupts (after the IDT and PIC
  * are ready); until then output is written synchronously. */
 void serial_enable_irq(void);

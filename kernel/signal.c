@@ -1,20 +1,16 @@
 /*
- * Signal delivery (Linux: kernel/signal.c, arch/x86/kernel/signal.c).
+ * Signals (Linux: kernel/signal.c): sending, group stops, and the system
+ * calls that change what a process does with them.
  *
- * A signal is first made pending. On every return to user mode,
- * do_signal() takes the lowest pending signal that is not blocked and
- * either does its default (ignore or die), or builds a signal frame on the
- * user stack - the interrupted registers (ucontext), the siginfo, the FPU
- * state - and sends the process into its handler. The handler returns
- * into the restorer the C library registered (SA_RESTORER), which calls
- * rt_sigreturn: the kernel reads the frame back and the process goes on
- * where it was interrupted, or wherever the handler changed it to.
+ * A signal is first made pending - on one thread, or on its process for
+ * any thread that does not block it. On every return to user mode,
+ * get_signal() takes the lowest pending signal that is not blocked and
+ * does its default (ignore, stop or die), or hands it to do_signal()
+ * (kernel/signal_frame.c), which runs its handler.
  */
 #include "kernel/signal.h"
 #include "kernel/cred.h"
 #include "kernel/errno.h"
-#include "kernel/fpu.h"
-#include "kernel/gdt.h"
 #include "kernel/hrtimer.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
@@ -26,66 +22,18 @@
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
-#define SS_ONSTACK 1
-#define SS_DISABLE 2
-#define MINSIGSTKSZ 2048
-#define RED_ZONE 128
-#define UC_SIGCONTEXT_SS 0x2
-#define UC_STRICT_RESTORE_SS 0x4
-/* The flags a signal handler may change on return (Linux's FIX_EFLAGS). */
-#define FIX_EFLAGS 0x50dd5UL /* AC OF DF TF SF ZF AF PF CF RF */
-#define MXCSR_USER_BITS 0xffbfU
-#define X86_EFLAGS_TF (1UL << 8)
-#define X86_EFLAGS_DF (1UL << 10)
-
-static uint64_t bit(int sig)
-{
-	return 1ULL << (sig - 1);
-}
-
-#define UNBLOCKABLE (bit(SIGKILL) | bit(SIGSTOP))
-
-/* Linux's struct sigcontext (x86-64), ucontext and rt_sigframe. */
-struct sigcontext {
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
-	uint16_t cs, gs, fs, ss;
-	uint64_t err, trapno, oldmask, cr2;
-	uint64_t fpstate; /* user address of the saved FPU state */
-	uint64_t reserved1[8];
-};
-
-struct stack_t {
-	uint64_t ss_sp;
-	int ss_flags;
-	uint64_t ss_size;
-};
-
-struct ucontext {
-	uint64_t uc_flags;
-	uint64_t uc_link;
-	struct stack_t uc_stack;
-	struct sigcontext uc_mcontext;
-	uint64_t uc_sigmask;
-};
-
-struct rt_sigframe {
-	uint64_t pretcode; /* the handler returns here: the restorer */
-	struct ucontext uc;
-	struct siginfo info;
-};
 
 static bool default_ignored(int sig)
 {
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
 
-#define STOP_SIGNALS (bit(SIGSTOP) | bit(SIGTSTP) | bit(SIGTTIN) | bit(SIGTTOU))
+#define STOP_SIGNALS (sigmask(SIGSTOP) | sigmask(SIGTSTP) | sigmask(SIGTTIN) | sigmask(SIGTTOU))
 
 /* Linux's sig_kernel_stop: the default action is to stop. */
 static bool default_stops(int sig)
 {
-	return STOP_SIGNALS & bit(sig);
+	return STOP_SIGNALS & sigmask(sig);
 }
 
 /* The signals pending for p: its own and its process's. */
@@ -105,14 +53,14 @@ bool signal_pending(const struct proc *p)
  * another thread (zap_other_threads). */
 bool fatal_signal_pending(const struct proc *p)
 {
-	return (p->signal->flags & SIGNAL_GROUP_EXIT) || (p->pending.signal & bit(SIGKILL));
+	return (p->signal->flags & SIGNAL_GROUP_EXIT) || (p->pending.signal & sigmask(SIGKILL));
 }
 
 /* Delivering sig would kill p (Linux: sig_fatal). */
 static bool sig_fatal(const struct proc *p, int sig)
 {
 	return p->sighand->action[sig].handler == SIG_DFL && !default_ignored(sig) &&
-	       !default_stops(sig) && !(p->blocked & bit(sig));
+	       !default_stops(sig) && !(p->blocked & sigmask(sig));
 }
 
 /* Take the signals in mask out of everything pending for p's process:
@@ -132,7 +80,7 @@ static void flush_signals_mask(struct proc *p, uint64_t mask)
 static void prepare_signal(struct proc *p, int sig)
 {
 	if (default_stops(sig)) {
-		flush_signals_mask(p, bit(SIGCONT));
+		flush_signals_mask(p, sigmask(SIGCONT));
 	} else if (sig == SIGCONT) {
 		flush_signals_mask(p, STOP_SIGNALS);
 		proc_continue(p);
@@ -150,7 +98,7 @@ static bool sig_ignored(const struct proc *t, int sig)
 {
 	uint64_t handler = t->sighand->action[sig].handler;
 
-	if (t->blocked & bit(sig))
+	if (t->blocked & sigmask(sig))
 		return false;
 	return handler == SIG_IGN || (handler == SIG_DFL && default_ignored(sig));
 }
@@ -161,7 +109,7 @@ static bool sig_ignored(const struct proc *t, int sig)
  * passed over, so that the load spreads. */
 static bool wants_signal(int sig, const struct proc *t)
 {
-	if ((t->blocked & bit(sig)) || (t->flags & PF_EXITING))
+	if ((t->blocked & sigmask(sig)) || (t->flags & PF_EXITING))
 		return false;
 	if (sig == SIGKILL)
 		return true;
@@ -220,8 +168,8 @@ void do_send_sig_info(int sig, const struct sig_pending_info *info, struct proc 
 		return;
 	}
 	struct proc *t = signal_target(sig, p, type); /* before it is pending: see wants_signal */
-	if (!(q->signal & bit(sig))) { /* a standard signal is pending once */
-		q->signal |= bit(sig);
+	if (!(q->signal & sigmask(sig))) { /* a standard signal is pending once */
+		q->signal |= sigmask(sig);
 		q->info[sig] = *info;
 	}
 	complete_signal(sig, p, t);
@@ -296,7 +244,7 @@ int zap_other_threads(struct proc *p)
 		if (t == p || (t->flags & PF_EXITING))
 			continue;
 		count++;
-		t->pending.signal |= bit(SIGKILL);
+		t->pending.signal |= sigmask(SIGKILL);
 		t->jobctl &= ~JOBCTL_STOP_PENDING;
 		if (t->state == STOPPED)
 			make_runnable(t);
@@ -392,28 +340,15 @@ void force_sig_fault(int sig, int code, uint64_t addr, short addr_lsb)
 
 	/* Blocked or ignored, a fault signal would just fault again: make
 	 * the default action (death) happen instead. */
-	if ((current->blocked & bit(sig)) || ka->handler == SIG_IGN) {
-		current->blocked &= ~bit(sig);
+	if ((current->blocked & sigmask(sig)) || ka->handler == SIG_IGN) {
+		current->blocked &= ~sigmask(sig);
 		ka->handler = SIG_DFL;
 	}
 	do_send_sig_info(sig, &info, current, PIDTYPE_PID);
 }
 
-/*
- * The signal frame for sig could not be set up (Linux: force_sigsegv).
- * If sig was SIGSEGV itself, its handler cannot be reached: SIGSEGV's
- * default action (death) happens. Any other signal's failure becomes a
- * SIGSEGV the process may still catch.
- */
-static void force_sigsegv(int sig)
-{
-	if (sig == SIGSEGV)
-		current->sighand->action[SIGSEGV].handler = SIG_DFL;
-	force_sig_fault(SIGSEGV, SI_KERNEL, 0, 0);
-}
-
 /* The siginfo a handler sees, laid out for the kind of signal it is. */
-static void build_siginfo(struct siginfo *si, int sig, const struct sig_pending_info *pi)
+void build_siginfo(struct siginfo *si, int sig, const struct sig_pending_info *pi)
 {
 	memset(si, 0, sizeof(*si));
 	si->si_signo = sig;
@@ -425,134 +360,6 @@ static void build_siginfo(struct siginfo *si, int sig, const struct sig_pending_
 		si->proc.pid = pi->pid;
 		si->proc.status = pi->status;
 	}
-}
-
-static bool on_altstack(const struct proc *p, uint64_t sp)
-{
-	return p->sas_ss_size && sp > p->sas_ss_sp && sp <= p->sas_ss_sp + p->sas_ss_size;
-}
-
-static void save_sigcontext(struct sigcontext *sc, const struct trapframe *tf, uint64_t fpstate)
-{
-	*sc = (struct sigcontext){
-		.r8 = tf->r8, .r9 = tf->r9, .r10 = tf->r10, .r11 = tf->r11,
-		.r12 = tf->r12, .r13 = tf->r13, .r14 = tf->r14, .r15 = tf->r15,
-		.rdi = tf->rdi, .rsi = tf->rsi, .rbp = tf->rbp, .rbx = tf->rbx,
-		.rdx = tf->rdx, .rax = tf->rax, .rcx = tf->rcx, .rsp = tf->rsp,
-		.rip = tf->rip, .eflags = tf->rflags, .cs = (uint16_t)tf->cs,
-		.ss = (uint16_t)tf->ss, .err = tf->error, .trapno = tf->trapno,
-		.oldmask = current->blocked, .cr2 = read_cr2(), .fpstate = fpstate,
-	};
-}
-
-#define NR_RESTART_SYSCALL 219
-
-/*
- * A system call whose sleep a signal interrupted returned -ERESTART*.
- * With a handler about to run (ka), it fails with EINTR - except that
- * -ERESTARTSYS runs again if the handler has SA_RESTART. With none (the
- * signal was ignored, or stopped the process until SIGCONT) every kind
- * runs again: back up over the 2-byte `syscall` instruction and put its
- * number back in rax - or restart_syscall's, which goes on with what the
- * call saved (-ERESTART_RESTARTBLOCK).
- */
-static void handle_restart(struct trapframe *tf, const struct k_sigaction *ka)
-{
-	int64_t err = (int64_t)tf->rax;
-
-	if (tf->trapno != T_SYSCALL ||
-	    (err != -ERESTARTSYS && err != -ERESTARTNOHAND && err != -ERESTART_RESTARTBLOCK))
-		return;
-	if (ka && (err != -ERESTARTSYS || !(ka->flags & SA_RESTART))) {
-		tf->rax = (uint64_t)-EINTR;
-		return;
-	}
-	tf->rax = err == -ERESTART_RESTARTBLOCK ? NR_RESTART_SYSCALL : current->syscall_nr;
-	tf->rip -= 2;
-}
-
-static long do_no_restart_syscall(struct restart_block *rb)
-{
-	(void)rb;
-	return -EINTR;
-}
-
-long sys_restart_syscall(void)
-{
-	struct restart_block *rb = &current->restart_block;
-	long (*fn)(struct restart_block *) = rb->fn ? rb->fn : do_no_restart_syscall;
-
-	rb->fn = do_no_restart_syscall; /* once */
-	return fn(rb);
-}
-
-/*
- * Where the frame goes (Linux: get_sigframe): below the interrupted stack
- * pointer, or at the top of the alternate stack for a SA_ONSTACK handler
- * that is not on it yet. A frame that would not fit on the alternate
- * stack - a handler that keeps faulting with SA_NODEFER pushes one frame
- * after another - is refused: the process dies of SIGSEGV instead of
- * overwriting whatever lies below the stack, or looping forever.
- * Returns the frame's address and the FPU state's in *fpstate, or 0.
- */
-static uint64_t get_sigframe(const struct k_sigaction *ka, uint64_t sp, uint64_t *fpstate)
-{
-	struct proc *t = current;
-	bool nested_altstack = on_altstack(t, sp), entering_altstack = false;
-
-	if ((ka->flags & SA_ONSTACK) && t->sas_ss_size && !nested_altstack) {
-		sp = t->sas_ss_sp + t->sas_ss_size;
-		entering_altstack = true;
-	}
-	sp = ((sp - RED_ZONE - sizeof(struct fpu_state)) & ~63UL);
-	*fpstate = sp;
-	sp = ((sp - sizeof(struct rt_sigframe)) & ~15UL) - 8; /* as if just called */
-	if ((nested_altstack || entering_altstack) && !on_altstack(t, sp)) {
-		pr_info("%s[%d] overflowed sigaltstack\n", current->comm, current->pid);
-		return 0;
-	}
-	return sp;
-}
-
-static int setup_rt_frame(int sig, const struct k_sigaction *ka,
-			  const struct sig_pending_info *pi, struct trapframe *tf)
-{
-	struct proc *t = current;
-	struct fpu_state fpu;
-	struct rt_sigframe frame;
-	uint64_t fpstate, sp;
-
-	if (!(ka->flags & SA_RESTORER))
-		return -EFAULT; /* x86-64 has no default way back */
-	sp = get_sigframe(ka, tf->rsp, &fpstate);
-	if (!sp)
-		return -EFAULT;
-	fpu_save(&fpu); /* the process's live registers: the kernel never uses them */
-
-	memset(&frame, 0, sizeof(frame));
-	frame.pretcode = ka->restorer;
-	frame.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
-	frame.uc.uc_stack = (struct stack_t){ t->sas_ss_sp,
-					      on_altstack(t, tf->rsp) ? SS_ONSTACK :
-					      t->sas_ss_size ? 0 : SS_DISABLE,
-					      t->sas_ss_size };
-	save_sigcontext(&frame.uc.uc_mcontext, tf, fpstate);
-	frame.uc.uc_sigmask = t->restore_sigmask ? t->saved_sigmask : t->blocked;
-	t->restore_sigmask = false; /* rt_sigreturn puts it back */
-	build_siginfo(&frame.info, sig, pi);
-	if (copy_to_user(fpstate, &fpu, sizeof(fpu)) || copy_to_user(sp, &frame, sizeof(frame)))
-		return -EFAULT;
-
-	tf->rdi = (uint64_t)sig;
-	tf->rsi = sp + offsetof(struct rt_sigframe, info);
-	tf->rdx = sp + offsetof(struct rt_sigframe, uc);
-	tf->rax = 0;
-	tf->rip = ka->handler;
-	tf->rsp = sp;
-	tf->cs = USER_CS;
-	tf->ss = USER_DS;
-	tf->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_DF); /* handlers start clean */
-	return 0;
 }
 
 /*
@@ -571,17 +378,18 @@ static int dequeue_signal(struct proc *p, uint64_t mask, struct sig_pending_info
 		return 0;
 	int sig = __builtin_ctzll(ready) + 1;
 	*info = q->info[sig];
-	q->signal &= ~bit(sig);
+	q->signal &= ~sigmask(sig);
 	return sig;
 }
 
 /*
  * Take pending signals that are not blocked, lowest first, until one
- * has a handler to run (its frame is then set up) or none is left:
- * ignored ones are dropped, a stop signal stops the process here until
- * SIGCONT, any other default action kills it.
+ * has a handler to run or none is left (Linux: get_signal): ignored ones
+ * are dropped, a stop signal stops the process here until SIGCONT, any
+ * other default action kills it. Returns the signal whose handler is to
+ * run, with its siginfo in *info; 0 if none.
  */
-void do_signal(struct trapframe *tf)
+int get_signal(struct sig_pending_info *info)
 {
 	struct proc *t = current;
 
@@ -594,10 +402,9 @@ void do_signal(struct trapframe *tf)
 			do_signal_stop(0); /* another thread began a group stop */
 			continue;
 		}
-		struct sig_pending_info info;
-		int sig = dequeue_signal(t, t->blocked, &info);
+		int sig = dequeue_signal(t, t->blocked, info);
 		if (!sig)
-			break;
+			return 0;
 		struct k_sigaction *ka = &t->sighand->action[sig];
 
 		if (ka->handler == SIG_IGN || (ka->handler == SIG_DFL && default_ignored(sig)))
@@ -608,54 +415,34 @@ void do_signal(struct trapframe *tf)
 		}
 		if (ka->handler == SIG_DFL)
 			do_group_exit(sig); /* wait status: killed by sig */
-		handle_restart(tf, ka);
-		if (setup_rt_frame(sig, ka, &info, tf)) {
-			force_sigsegv(sig); /* taken on the next turn */
-			continue;
-		}
-		t->blocked |= ka->mask & ~UNBLOCKABLE;
-		if (!(ka->flags & SA_NODEFER))
-			t->blocked |= bit(sig);
-		if (ka->flags & SA_RESETHAND)
-			ka->handler = SIG_DFL;
-		return;
-	}
-	handle_restart(tf, NULL);
-	if (t->restore_sigmask) { /* no handler ran: the old mask now */
-		t->restore_sigmask = false;
-		t->blocked = t->saved_sigmask;
+		return sig;
 	}
 }
 
-long sys_rt_sigreturn(void)
+/* sig's handler frame is set up: block what the handler asked to, and
+ * sig itself unless SA_NODEFER (Linux: signal_setup_done). */
+void signal_setup_done(int sig)
 {
-	struct trapframe *tf = current->tf;
-	struct ucontext uc;
-	struct fpu_state fpu;
-	uint64_t frame = tf->rsp - 8; /* the handler's ret popped pretcode */
+	struct proc *t = current;
+	struct k_sigaction *ka = &t->sighand->action[sig];
 
-	if (copy_from_user(&uc, frame + offsetof(struct rt_sigframe, uc), sizeof(uc)))
-		goto bad;
-	const struct sigcontext *sc = &uc.uc_mcontext;
-	if (sc->fpstate) {
-		if (copy_from_user(&fpu, sc->fpstate, sizeof(fpu)))
-			goto bad;
-		*(uint32_t *)&fpu.fxsave[24] &= MXCSR_USER_BITS; /* else fxrstor faults */
-		fpu_restore(&fpu);
+	t->blocked |= ka->mask & ~SIG_KERNEL_ONLY_MASK;
+	if (!(ka->flags & SA_NODEFER))
+		t->blocked |= sigmask(sig);
+	if (ka->flags & SA_RESETHAND)
+		ka->handler = SIG_DFL;
+}
+
+/* No handler ran: a mask saved by sigsuspend or ppoll comes back now
+ * (Linux: restore_saved_sigmask). */
+void restore_saved_sigmask(void)
+{
+	struct proc *t = current;
+
+	if (t->restore_sigmask) {
+		t->restore_sigmask = false;
+		t->blocked = t->saved_sigmask;
 	}
-	tf->r8 = sc->r8, tf->r9 = sc->r9, tf->r10 = sc->r10, tf->r11 = sc->r11;
-	tf->r12 = sc->r12, tf->r13 = sc->r13, tf->r14 = sc->r14, tf->r15 = sc->r15;
-	tf->rdi = sc->rdi, tf->rsi = sc->rsi, tf->rbp = sc->rbp, tf->rbx = sc->rbx;
-	tf->rdx = sc->rdx, tf->rax = sc->rax, tf->rcx = sc->rcx, tf->rsp = sc->rsp;
-	tf->rip = sc->rip;
-	tf->rflags = (tf->rflags & ~FIX_EFLAGS) | (sc->eflags & FIX_EFLAGS);
-	tf->cs = USER_CS; /* whatever the frame says: user mode only */
-	tf->ss = USER_DS;
-	current->blocked = uc.uc_sigmask & ~UNBLOCKABLE;
-	return (long)tf->rax;
-bad:
-	force_sig_fault(SIGSEGV, SI_KERNEL, 0, 0);
-	return 0;
 }
 
 void flush_signal_handlers(struct sighand_struct *sighand)
@@ -680,9 +467,9 @@ long sys_rt_sigaction(uint64_t sig, uint64_t act, uint64_t oact, uint64_t size)
 		return -EFAULT;
 	if (act) {
 		*ka = new;
-		ka->mask &= ~UNBLOCKABLE;
+		ka->mask &= ~SIG_KERNEL_ONLY_MASK;
 		if (new.handler == SIG_IGN || (new.handler == SIG_DFL && default_ignored((int)sig)))
-			flush_signals_mask(current, bit((int)sig)); /* discard it */
+			flush_signals_mask(current, sigmask((int)sig)); /* discard it */
 	}
 	return 0;
 }
@@ -705,7 +492,7 @@ long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oset, uint64_t size
 			t->blocked = mask;
 		else
 			return -EINVAL;
-		t->blocked &= ~UNBLOCKABLE;
+		t->blocked &= ~SIG_KERNEL_ONLY_MASK;
 		retarget_shared_pending(t, t->blocked & ~old);
 	}
 	if (oset && copy_to_user(oset, &old, sizeof(old))) {
@@ -740,7 +527,7 @@ long sys_rt_sigsuspend(uint64_t uset, uint64_t size)
 		return -EFAULT;
 	current->saved_sigmask = current->blocked;
 	current->restore_sigmask = true;
-	current->blocked = set & ~UNBLOCKABLE;
+	current->blocked = set & ~SIG_KERNEL_ONLY_MASK;
 	wait_for_signal();
 	return -ERESTARTNOHAND; /* EINTR after a handler */
 }
@@ -763,7 +550,7 @@ long sys_rt_sigtimedwait(uint64_t uset, uint64_t uinfo, uint64_t uts, uint64_t s
 		return -EINVAL;
 	if (copy_from_user(&set, uset, sizeof(set)))
 		return -EFAULT;
-	set &= ~UNBLOCKABLE;
+	set &= ~SIG_KERNEL_ONLY_MASK;
 	if (uts) {
 		long err = get_timespec_ns(uts, &ns);
 		if (err)
@@ -796,35 +583,6 @@ long sys_rt_sigpending(uint64_t set, uint64_t size)
 	if (size > sizeof(pending))
 		return -EINVAL;
 	return copy_to_user(set, &pending, size);
-}
-
-long sys_sigaltstack(uint64_t ss, uint64_t oss)
-{
-	struct proc *t = current;
-	struct stack_t old = { t->sas_ss_sp,
-			       on_altstack(t, current->tf->rsp) ? SS_ONSTACK :
-			       t->sas_ss_size ? 0 : SS_DISABLE, t->sas_ss_size };
-	struct stack_t new;
-
-	if (ss) {
-		if (copy_from_user(&new, ss, sizeof(new)))
-			return -EFAULT;
-		if (on_altstack(t, current->tf->rsp))
-			return -EPERM;
-		if (new.ss_flags & ~SS_DISABLE)
-			return -EINVAL;
-		if (new.ss_flags & SS_DISABLE) {
-			t->sas_ss_sp = t->sas_ss_size = 0;
-		} else {
-			if (new.ss_size < MINSIGSTKSZ)
-				return -ENOMEM;
-			t->sas_ss_sp = new.ss_sp;
-			t->sas_ss_size = new.ss_size;
-		}
-	}
-	if (oss && copy_to_user(oss, &old, sizeof(old)))
-		return -EFAULT;
-	return 0;
 }
 
 /* A signal for one thread; tgid < 0: of any process (tkill). */

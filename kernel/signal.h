@@ -57,6 +57,15 @@
 #define SIG_DFL 0UL
 #define SIG_IGN 1UL
 
+/* sig's bit in a signal set (sigset_t: bit 0 is signal 1). */
+static inline uint64_t sigmask(int sig)
+{
+	return 1ULL << (sig - 1);
+}
+
+/* What no mask, handler or sigprocmask can block. */
+#define SIG_KERNEL_ONLY_MASK (sigmask(SIGKILL) | sigmask(SIGSTOP))
+
 #define SA_NOCLDSTOP 0x00000001UL /* no SIGCHLD when a child stops or continues */
 #define SA_SIGINFO 0x00000004UL
 #define SA_RESTORER 0x04000000UL
@@ -193,8 +202,17 @@ bool fatal_signal_pending(const struct proc *p);
 /* A signal the process cannot block or ignore right now (faults): if it
  * is blocked or ignored, the default action (death) happens anyway. */
 void force_sig_fault(int sig, int code, uint64_t addr, short addr_lsb);
-/* On every return to user mode: act on pending signals. */
+/* On every return to user mode: act on pending signals
+ * (kernel/signal_frame.c). */
 void do_signal(struct trapframe *tf);
+/* For do_signal: the next signal whose handler is to run, 0 if none
+ * (defaults are done here); then, once its frame is built, the mask the
+ * handler runs with; or, if none ran, the mask sigsuspend saved. */
+int get_signal(struct sig_pending_info *info);
+void signal_setup_done(int sig);
+void restore_saved_sigmask(void);
+/* The siginfo a handler (or sigtimedwait) sees for a pending signal. */
+void build_siginfo(struct siginfo *si, int sig, const struct sig_pending_info *pi);
 /* t begins to exit: no signal is delivered to it any more; a group stop
  * does not wait for it, and another thread takes the process's signals. */
 void exit_signals(struct proc *t);

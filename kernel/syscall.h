@@ -15,7 +15,7 @@ long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg);
 
 /* fs/select.c */
 long sys_poll(uint64_t ufds, uint64_t nfds, uint64_t timeout_msecs);
-long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t tsp, uint64_t sigmask, uint64_t sigsetsize);
+long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t tsp, uint64_t usigmask, uint64_t sigsetsize);
 long sys_select(uint64_t n, uint64_t inp, uint64_t outp, uint64_t exp, uint64_t tvp);
 long sys_pselect6(uint64_t n, uint64_t inp, uint64_t outp, uint64_t exp, uint64_t tsp,
 		  uint64_t usig);

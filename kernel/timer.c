@@ -9,6 +9,7 @@
 #include "kernel/hrtimer.h"
 #include "kernel/irq.h"
 #include "kernel/printk.h"
+#include "kernel/serial.h"
 #include "kernel/timekeeping.h"
 #include "kernel/x86.h"
 
@@ -54,6 +55,7 @@ static void timer_interrupt(void *unused)
 	timekeeping_tick();
 	run_timers();
 	hrtimer_interrupt();
+	serial_kick(); /* a busy CPU's output goes out at least every tick */
 }
 
 void timer_init(void)

@@ -48,8 +48,11 @@ static void put_str(struct out *o, const struct spec *sp, const char *s)
 
 	if (!s)
 		s = "(null)";
-	while (s[len] && (sp->precision < 0 || len < sp->precision))
-		len++;
+	if (sp->precision < 0)
+		len = (int)strlen(s);
+	else
+		while (len < sp->precision && s[len])
+			len++;
 	if (!sp->left)
 		pad(o, ' ', sp->width - len);
 	put_chars(o, s, (size_t)len);
@@ -64,16 +67,18 @@ static void put_str(struct out *o, const struct spec *sp, const char *s)
  * multiplication. */
 static char *to_digits(char *end, unsigned long long v, unsigned base, const char *digits)
 {
-	unsigned shift = base == 16 ? 4 : base == 8 ? 3 : 0;
+	unsigned shift = base == 16 ? 4 : 3;
 
-	do {
-		if (shift) {
-			*--end = digits[v & (base - 1)];
-			v >>= shift;
-		} else {
+	if (base == 10) {
+		do {
 			*--end = digits[v % 10];
 			v /= 10;
-		}
+		} while (v);
+		return end;
+	}
+	do {
+		*--end = digits[v & (base - 1)];
+		v >>= shift;
 	} while (v);
 	return end;
 }
@@ -83,10 +88,19 @@ static void put_num(struct out *o, const struct spec *sp, unsigned long long v,
 		    bool negative, unsigned base, bool upper, const char *prefix)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char tmp[24];
-	int plen = (int)strlen(prefix);
+	char tmp[26]; /* 22 octal digits, and room in front for "0x" or "-" */
+	int plen = prefix[0] ? 2 : 0; /* "", or "0x" or "0X" */
 	char *first = to_digits(tmp + sizeof(tmp), v, base, digits);
 	int n = (int)(tmp + sizeof(tmp) - first);
+
+	if (!sp->width) { /* most numbers: sign, prefix and digits, no padding */
+		first -= plen;
+		memcpy(first, prefix, (size_t)plen);
+		if (negative)
+			*--first = '-';
+		put_chars(o, first, (size_t)(tmp + sizeof(tmp) - first));
+		return;
+	}
 
 	int total = n + plen + (negative ? 1 : 0);
 	if (!sp->left && !sp->zero)
@@ -209,11 +223,9 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	va_copy(args, ap);
 	while (*fmt) {
 		if (*fmt != '%') { /* the text up to the next conversion */
-			size_t run = 1;
-			while (fmt[run] && fmt[run] != '%')
-				run++;
-			put_chars(&o, fmt, run);
-			fmt += run;
+			const char *next = strchrnul(fmt, '%');
+			put_chars(&o, fmt, (size_t)(next - fmt));
+			fmt = next;
 			continue;
 		}
 		fmt = parse_spec(fmt + 1, &sp, &args);

@@ -12,6 +12,9 @@
 #define MF_ACTION_REQUIRED (1 << 1) /* the current context consumed the data */
 #define MF_SW_SIMULATED (1 << 5)    /* injected by software, not hardware */
 
+/* The prefix of memory_failure's log lines (Linux's pr_fmt). */
+#define MF "Memory failure: "
+
 extern int sysctl_memory_failure_early_kill;
 extern int sysctl_memory_failure_recovery;
 
@@ -34,6 +37,14 @@ int soft_offline_page(unsigned long pfn);
 struct page;
 void keep_user_page(struct page *p);
 void soft_offline_retired(unsigned long pfn, bool was_free);
+/* Between mm/memory-failure.c and mm/hwpoison-kill.c: take a locked user
+ * page from every process that maps it, telling them if data was lost
+ * (false: a mapping could not be removed); and tell the current process,
+ * which consumed pfn again, where it has it (-EHWPOISON, or -EFAULT if it
+ * has no such address). */
+bool hwpoison_user_mappings(struct page *p, unsigned long pfn, int flags);
+struct proc;
+int kill_accessing_process(struct proc *p, unsigned long pfn, int flags);
 /* Undo a software-injected poisoning (hwpoison-inject's unpoison-pfn). */
 int unpoison_memory(unsigned long pfn);
 

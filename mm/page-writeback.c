@@ -111,6 +111,27 @@ bool clear_page_dirty_for_io(struct page *page)
 	return true;
 }
 
+/* An inode is on its super block's s_inodes_wb while any of its pages is
+ * under write-back (Linux: sb_mark_inode_writeback and
+ * sb_clear_inode_writeback), so that sync can wait also for the writes
+ * somebody else - the flusher, reclaim - started (fs/fs-writeback.c:
+ * wait_sb_inodes). Interrupts are off: the end comes from the disk's. */
+static void sb_mark_inode_writeback(struct address_space *mapping)
+{
+	struct inode *inode = mapping->host;
+
+	if (inode && inode->i_sb && list_empty(&inode->i_wb_list))
+		list_add_tail(&inode->i_wb_list, &inode->i_sb->s_inodes_wb);
+}
+
+static void sb_clear_inode_writeback(struct address_space *mapping)
+{
+	struct inode *inode = mapping->host;
+
+	if (inode && !xa_marked(&mapping->i_pages, PAGECACHE_TAG_WRITEBACK))
+		list_del(&inode->i_wb_list);
+}
+
 void set_page_writeback(struct page *page)
 {
 	struct address_space *mapping = page->mapping;
@@ -118,6 +139,7 @@ void set_page_writeback(struct page *page)
 
 	page_set(page, PG_writeback);
 	if (mapping) {
+		sb_mark_inode_writeback(mapping);
 		xa_set_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_WRITEBACK);
 		if (!page_test(page, PG_dirty))
 			xa_clear_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_DIRTY);
@@ -133,8 +155,10 @@ void end_page_writeback(struct page *page)
 	bool was_on = irq_save();
 
 	page_clear(page, PG_writeback);
-	if (mapping)
+	if (mapping) {
 		xa_clear_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_WRITEBACK);
+		sb_clear_inode_writeback(mapping);
+	}
 	irq_restore(was_on);
 	dec_node_page_state(NR_WRITEBACK);
 	wake_up_page(page);

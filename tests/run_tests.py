@@ -40,13 +40,17 @@ def run_unit_tests():
     return passed, failed
 
 
-def run_system_tests(order):
-    """Run pytest on tests/system in the given order; return (passed, failed)."""
+def run_system_tests(order, jobs):
+    """Run pytest on tests/system in the given order, in jobs QEMU machines
+    at a time (pytest-xdist; each module's tests stay in one worker, so a
+    module's shared `vm` is still booted once); return (passed, failed)."""
     report = os.path.join(BUILD, "system-tests.xml")
     if os.path.exists(report):
         os.remove(report)
     command = [sys.executable, "-m", "pytest", os.path.join(ROOT, "tests", "system"),
                "-q", "-p", "no:cacheprovider", f"--junitxml={report}", f"--order={order}"]
+    if jobs > 1:
+        command += ["-n", str(jobs), "--dist", "loadfile"]
     code = subprocess.run(command, cwd=ROOT).returncode
     if not os.path.exists(report):
         print(f"pytest wrote no report (exit status {code})")
@@ -69,6 +73,8 @@ def main():
     parser.add_argument("--system-only", action="store_true")
     parser.add_argument("--order", default="file",
                         help="system tests in file order, reverse, or shuffle:SEED")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="system-test modules run side by side (default: one per CPU)")
     args = parser.parse_args()
 
     passed = failed = 0
@@ -78,7 +84,7 @@ def main():
         passed, failed = passed + p, failed + f
     if not args.unit_only:
         print("== system tests (QEMU, %s order) ==" % args.order)
-        p, f = run_system_tests(args.order)
+        p, f = run_system_tests(args.order, args.jobs)
         passed, failed = passed + p, failed + f
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0

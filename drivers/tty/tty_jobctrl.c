@@ -28,7 +28,7 @@
 
 static bool is_ignored(int sig)
 {
-	return (current->blocked & (1ULL << (sig - 1))) ||
+	return (current->blocked & sigmask(sig)) ||
 	       current->sighand->action[sig].handler == SIG_IGN;
 }
 

@@ -108,9 +108,9 @@ static void collect_sigign_sigcatch(const struct proc *p, uint64_t *ign, uint64_
 	for (int sig = 1; sig <= NSIG; sig++) {
 		uint64_t handler = p->sighand->action[sig].handler;
 		if (handler == SIG_IGN)
-			*ign |= 1ULL << (sig - 1);
+			*ign |= sigmask(sig);
 		else if (handler != SIG_DFL)
-			*catch |= 1ULL << (sig - 1);
+			*catch |= sigmask(sig);
 	}
 }
 

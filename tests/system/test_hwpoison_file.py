@@ -121,7 +121,7 @@ def test_poisoned_metadata_pages(boot_vm, ext2_root):
     m.command("sysctl vm.dirty_writeback_centisecs=0")  # dirty blocks stay dirty
     since = m.mark()
     m.command("run mftest-file hold /home/clean &")  # its page stays cached
-    ino = m.wait_for(r"wrote /home/clean, inode (\d+)", since=since).group(1)
+    ino = m.wait_for(r"wrote /home/clean, inode (\d+)\s", since=since).group(1)
     holder = m.wait_for(r"mftest-file: pid (\d+) holding", since=since).group(1)
     assert "wrote /home/new" in m.command("run mftest-file create /home/new")
     data, bitmap, inodes = (f"ino {ino} dev 254:0 index 0", f"bdev 254:0 index {bitmap:#x}",

@@ -57,7 +57,7 @@ def test_machine_check_ao_goes_to_the_thread_that_asked_early(vm, via):
     since = vm.mark()
     out = vm.command("run mcethreads hold &")
     pid = int(re.search(r"\[(\d+)\] mcethreads", out).group(1))
-    held = vm.wait_for(r"mcethreads: holding pfn (0x[0-9a-f]+), t2 is tid (\d+)", timeout=60,
+    held = vm.wait_for(r"mcethreads: holding pfn (0x[0-9a-f]+), t2 is tid (\d+)\s", timeout=60,
                        since=since)
     pfn, tid = int(held.group(1), 16), held.group(2)
     assert int(tid) != pid

@@ -322,6 +322,7 @@ static struct inode *host_alloc_inode(struct super_block *sb)
 	inode->i_mapping = &inode->i_data;
 	inode->i_data.host = inode;
 	INIT_LIST_HEAD(&inode->i_hash);
+	INIT_LIST_HEAD(&inode->i_wb_list);
 	list_add(&inode->i_sb_list, &host_inodes);
 	return inode;
 }

@@ -21,6 +21,7 @@
 #include "mm/slab.h"
 #include "mm/swap.h"
 #include "mm/vmstat.h"
+#include "tests/unit/fake_inode.h"
 #include "tests/unit/fake_pgtable.h"
 #include "tests/unit/host_kernel.h"
 #include "tests/unit/test.h"
@@ -86,7 +87,7 @@ static const struct address_space_operations fake_aops = {
 
 static const struct super_operations fake_sops;
 static struct super_block sb = { .s_maxbytes = (int64_t)DISK_PAGES * PAGE_SIZE,
-				 .s_op = &fake_sops };
+				 .s_op = &fake_sops, FAKE_SB_LISTS(sb) };
 static struct inode inode;
 static unsigned long free_at_start;
 
@@ -97,14 +98,7 @@ static void setup_with(const struct address_space_operations *a_ops)
 	kmalloc_init();
 	memset(vm_node_stat, 0, sizeof(vm_node_stat));
 	free_at_start = nr_free_pages();
-	memset(&inode, 0, sizeof(inode));
-	inode.i_mode = S_IFREG | 0644;
-	inode.i_sb = &sb;
-	inode.i_mapping = &inode.i_data;
-	INIT_LIST_HEAD(&inode.i_io_list);
-	address_space_init_once(&inode.i_data);
-	inode.i_data.host = &inode;
-	inode.i_data.a_ops = a_ops;
+	fake_inode_init(&inode, &sb, S_IFREG | 0644, a_ops);
 	for (int i = 0; i < DISK_PAGES; i++)
 		memset(disk[i], 'a' + i, PAGE_SIZE);
 	fail_read_index = -1;

@@ -29,6 +29,7 @@
 #include "mm/slab.h"
 #include "mm/swap.h"
 #include "mm/vmstat.h"
+#include "tests/unit/fake_inode.h"
 #include "tests/unit/fake_pgtable.h"
 #include "tests/unit/host_kernel.h"
 #include "tests/unit/test.h"
@@ -221,7 +222,7 @@ static const struct address_space_operations file_aops = {
 static const struct address_space_operations bdev_aops = { .writepage = fake_writepage };
 
 static const struct super_operations fake_sops;
-static struct super_block fake_sb = { .s_op = &fake_sops };
+static struct super_block fake_sb = { .s_op = &fake_sops, FAKE_SB_LISTS(fake_sb) };
 static struct inode file_inode, bdev_inode;
 static struct vm_area_struct file_vma;
 #define FILE_ADDR (FAKE_BASE + 16 * PAGE_SIZE) /* file_vma maps the file from page 0 */
@@ -229,14 +230,7 @@ static struct vm_area_struct file_vma;
 static void inode_init(struct inode *inode, unsigned int mode,
 		       const struct address_space_operations *a_ops)
 {
-	memset(inode, 0, sizeof(*inode));
-	inode->i_mode = mode;
-	inode->i_sb = &fake_sb;
-	inode->i_mapping = &inode->i_data;
-	INIT_LIST_HEAD(&inode->i_io_list);
-	address_space_init_once(&inode->i_data);
-	inode->i_data.host = inode;
-	inode->i_data.a_ops = a_ops;
+	fake_inode_init(inode, &fake_sb, mode, a_ops);
 	inode->i_size = 16 * PAGE_SIZE;
 }
 

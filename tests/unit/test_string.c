@@ -1,6 +1,9 @@
 /* lib/string.c against the C library (kernel versions are kernel_*). */
+#define _GNU_SOURCE
 #include <stddef.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "tests/unit/test.h"
 
@@ -9,6 +12,8 @@ void *kernel_memcpy(void *dst, const void *src, size_t n);
 void *kernel_memmove(void *dst, const void *src, size_t n);
 int kernel_memcmp(const void *a, const void *b, size_t n);
 size_t kernel_strlen(const char *s);
+char *kernel_strchrnul(const char *s, int c);
+void *kernel_memchr(const void *s, int c, size_t n);
 int kernel_strcmp(const char *a, const char *b);
 int kernel_strncmp(const char *a, const char *b, size_t n);
 char *kernel_strchr(const char *s, int c);
@@ -120,6 +125,88 @@ static void test_strlcpy(void)
 	CHECK(kernel_strlcpy(buf, "abc", 0) == 3 && buf[0] == 'z');
 }
 
+/*
+ * The word-at-a-time searches (strchrnul, strlen, memchr) against a byte
+ * loop: the byte sought at every position, strings at every alignment,
+ * the bytes before an unaligned string, and strings that end just before
+ * an inaccessible page - an aligned word read must never reach into it.
+ */
+static char buf[256];
+
+/* The first c or the end, byte by byte. */
+static const char *reference_strchrnul(const char *s, char c)
+{
+	while (*s && *s != c)
+		s++;
+	return s;
+}
+
+static void test_every_position_and_alignment(void)
+{
+	for (size_t start = 0; start < 16; start++) {
+		for (size_t len = 0; len < 40; len++) {
+			char *s = buf + start;
+			memset(buf, 'a', sizeof(buf));
+			s[len] = '\0';
+			CHECK(kernel_strlen(s) == len);
+			CHECK(kernel_strchrnul(s, '%') == s + len);
+			for (size_t at = 0; at < len; at++) {
+				s[at] = '%';
+				CHECK(kernel_strchrnul(s, '%') == reference_strchrnul(s, '%'));
+				CHECK(kernel_memchr(s, '%', len) == s + at);
+				CHECK(kernel_memchr(s, '%', at) == NULL);
+				s[at] = 'a';
+			}
+		}
+	}
+}
+
+/* Bytes with the top bit set, and a byte just above the sought one, are
+ * where a borrow could fool the test of a word. */
+static void test_bytes_around_the_one_sought(void)
+{
+	const char text[] = "\x80\xff\x26\x24%\x01";
+
+	CHECK(kernel_strchrnul(text, '%') == text + 4);
+	CHECK(kernel_memchr(text, '%', sizeof(text)) == text + 4);
+	CHECK(kernel_memchr(text, 0x01, sizeof(text)) == text + 5);
+	CHECK(kernel_strchrnul(text, 0x7f) == text + 6);
+	CHECK(kernel_strlen("\x80\x80\x80\x80\x80\x80\x80\x80\x81") == 9);
+}
+
+/* The bytes before an unaligned string share its first word: a zero or
+ * a '%' there must neither count nor make its neighbour look like one. */
+static void test_bytes_before_the_string(void)
+{
+	for (size_t start = 1; start < 8; start++) {
+		char *s = buf + start;
+		memset(buf, 0, start);
+		memcpy(s, "\x01$\x01$abcdefghijkl", 17);
+		CHECK(kernel_strlen(s) == 16);
+		memset(buf, '%', start);
+		CHECK(kernel_strchrnul(s, '%') == s + 16);
+	}
+}
+
+static void test_string_at_the_end_of_a_page(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (!CHECK(map != MAP_FAILED))
+		return;
+	CHECK(mprotect(map + page, page, PROT_NONE) == 0);
+	for (size_t len = 0; len < 24; len++) {
+		char *s = map + page - len - 1;
+		memset(s, 'x', len);
+		s[len] = '\0';
+		CHECK(kernel_strlen(s) == len);
+		CHECK(kernel_strchrnul(s, '\n') == s + len);
+		CHECK(kernel_memchr(s, '\n', len + 1) == NULL);
+	}
+	munmap(map, 2 * page);
+}
+
 int main(void)
 {
 	RUN(test_memory);
@@ -127,5 +214,9 @@ int main(void)
 	RUN(test_memmove_overlaps);
 	RUN(test_strings);
 	RUN(test_strlcpy);
+	RUN(test_every_position_and_alignment);
+	RUN(test_bytes_around_the_one_sought);
+	RUN(test_bytes_before_the_string);
+	RUN(test_string_at_the_end_of_a_page);
 	return finish("unit string");
 }

@@ -28,6 +28,7 @@
 #include "mm/swap.h"
 #include "mm/vmscan.h"
 #include "mm/vmstat.h"
+#include "tests/unit/fake_inode.h"
 #include "tests/unit/fake_pgtable.h"
 #include "tests/unit/host_kernel.h"
 #include "tests/unit/test.h"
@@ -128,7 +129,7 @@ static const struct address_space_operations fake_aops = {
 
 static const struct super_operations fake_sops;
 static struct super_block sb = { .s_maxbytes = (int64_t)DISK_PAGES * PAGE_SIZE,
-				 .s_op = &fake_sops };
+				 .s_op = &fake_sops, FAKE_SB_LISTS(sb) };
 static struct inode inode;
 static struct proc task = { .pid = 7, .tgid = 7, .comm = "allocator", .usage = 1 };
 static unsigned long free_at_start;
@@ -140,15 +141,8 @@ static void setup(void)
 	kmalloc_init();
 	memset(vm_node_stat, 0, sizeof(vm_node_stat));
 	memset(vm_event_states, 0, sizeof(vm_event_states));
-	memset(&inode, 0, sizeof(inode));
-	inode.i_mode = S_IFREG | 0644;
-	inode.i_sb = &sb;
-	inode.i_mapping = &inode.i_data;
+	fake_inode_init(&inode, &sb, S_IFREG | 0644, &fake_aops);
 	inode.i_size = DISK_PAGES * PAGE_SIZE;
-	INIT_LIST_HEAD(&inode.i_io_list);
-	address_space_init_once(&inode.i_data);
-	inode.i_data.host = &inode;
-	inode.i_data.a_ops = &fake_aops;
 	for (int i = 0; i < DISK_PAGES; i++)
 		memset(disk[i], 'a' + i % 26, PAGE_SIZE);
 	pages_read = pages_written = 0;
