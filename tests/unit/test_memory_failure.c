@@ -28,6 +28,8 @@
 #include "mm/rmap.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
+#include "mm/swap_fault.h"
+#include "mm/swap_state.h"
 #include "mm/vmstat.h"
 #include "tests/unit/fake_inode.h"
 #include "tests/unit/fake_pgtable.h"
@@ -188,6 +190,46 @@ static struct page *dirty_mlocked_frame(void)
 static struct page *clean_mlocked_frame(void)
 {
 	return user_frame(false, true);
+}
+
+/* --- swap-cache pages, on a swap device of 64 slots --- */
+
+static void fake_swap_device(void)
+{
+	struct swap_info_struct *si = alloc_swap_info();
+
+	si->max = 64;
+	si->swap_map = kzalloc(si->max);
+	si->swap_map[0] = SWAP_MAP_BAD; /* the header */
+	si->pages = si->max - 1;
+	si->lowest_bit = si->cluster_next = 1;
+	si->highest_bit = si->max - 1;
+	CHECK(init_swap_address_space(si->type, si->max) == 0);
+	enable_swap_info(si, 0);
+}
+
+/* The victim's anonymous page swapped in by a read: in the swap cache,
+ * mapped, clean (its slot holds its data); written afterwards, it stays
+ * in the cache with a dirty PTE (mm/fault.c's do_wp_page reuse). */
+static struct page *swapcache_frame(bool written)
+{
+	struct page *page = user_frame(written, false);
+
+	lock_page(page);
+	CHECK(add_to_swap(page));
+	unlock_page(page);
+	page_clear(page, PG_dirty);
+	return page;
+}
+
+static struct page *dirty_swapcache_frame(void)
+{
+	return swapcache_frame(true);
+}
+
+static struct page *clean_swapcache_frame(void)
+{
+	return swapcache_frame(false);
 }
 
 /* Anonymous but neither mapped nor on an LRU list: no state fits. */
@@ -371,6 +413,8 @@ static const struct state_case {
 	{ "clean anon", clean_user_frame, "recovery action for clean LRU page: Recovered", 0 },
 	{ "dirty mlocked", dirty_mlocked_frame, "recovery action for dirty mlocked LRU page: Recovered", 0 },
 	{ "clean mlocked", clean_mlocked_frame, "recovery action for clean mlocked LRU page: Recovered", 0 },
+	{ "dirty swapcache", dirty_swapcache_frame, "recovery action for dirty swapcache page: Delayed", 0 },
+	{ "clean swapcache", clean_swapcache_frame, "recovery action for clean swapcache page: Recovered", 0 },
 	{ "stray anon", stray_anon_frame, "recovery action for unknown page: Ignored", -EBUSY },
 	{ "clean file", clean_file_frame, "recovery action for clean LRU page: Recovered", 0 },
 	{ "dirty file", dirty_file_frame, "recovery action for dirty LRU page: Recovered", 0 },
@@ -428,6 +472,91 @@ static void test_user_page_is_unmapped_and_kept(void)
 	CHECK(last_signal.code == BUS_MCEERR_AO && last_signal.addr == VICTIM_ADDR);
 	CHECK(victim.usage == 1); /* to_kill's reference is given back */
 	victim.flags = 0;
+}
+
+/* The PTE at VICTIM_ADDR is page's swap entry, which one PTE counts. */
+static bool left_swap_entry(struct page *page, swp_entry_t entry)
+{
+	uint64_t pte = *walk_pte(victim_mm.mm.pgd, VICTIM_ADDR, false);
+
+	return is_swap_pte(pte) && pte_to_swp_entry(pte).val == entry.val &&
+	       __swap_count(entry) == 1 && page->mapcount == 0;
+}
+
+/*
+ * Swapped in, then written: its data is only in the page. The PTE gets
+ * the page's swap entry back (not a hwpoison entry); the page stays in
+ * the swap cache, neither dirty nor uptodate, off the LRU lists, held by
+ * the cache and memory_failure; the mapper is told (early kill). Its
+ * next access finds it there: SIGBUS (-EHWPOISON), the PTE unchanged.
+ * Unmapping the entry (exit, munmap) frees the slot and the cache's
+ * hold; memory_failure still holds the frame.
+ */
+static void test_dirty_swapcache_page_is_kept(void)
+{
+	struct page *page = dirty_swapcache_frame();
+	swp_entry_t entry = page_swap_entry(page);
+	unsigned long pfn = page_to_pfn(page);
+	char want[96];
+
+	victim.flags = PF_MCE_PROCESS | PF_MCE_EARLY;
+	signals_clear();
+	host_console_clear();
+	CHECK(memory_failure(pfn, MF_SW_SIMULATED) == 0);
+	snprintf(want, sizeof(want), "Memory failure: %#lx: keeping poisoned page in swap cache\n", pfn);
+	CHECK(strstr(host_console, want) != NULL);
+	CHECK(left_swap_entry(page, entry));
+	CHECK(lookup_swap_cache(entry) == page && page->refcount == 3);
+	put_page(page);
+	CHECK(!page_test(page, PG_dirty) && !page_test(page, PG_uptodate) && !page_test(page, PG_lru));
+	CHECK(last_signal.count == 1 && last_signal.code == BUS_MCEERR_AO &&
+	      last_signal.addr == VICTIM_ADDR);
+
+	uint64_t *pte = walk_pte(victim_mm.mm.pgd, VICTIM_ADDR, false), orig = *pte;
+	CHECK(do_swap_page(&victim_vma, VICTIM_ADDR + 8, pte, false) == -EHWPOISON);
+	CHECK(*pte == orig && page->refcount == 2 && page->mapcount == 0);
+
+	*pte = 0;
+	free_swap_and_cache(entry);
+	CHECK(!swap_has_cache(entry) && swap_info[swp_type(entry)]->swap_map[swp_offset(entry)] == 0);
+	CHECK(page->refcount == 1 && page_test(page, PG_hwpoison));
+	victim.flags = 0;
+}
+
+/*
+ * Swapped in by a read: its slot has the same data. The page leaves the
+ * swap cache and the LRU lists; the PTE is the slot's swap entry again,
+ * so the next access reads the good copy. Nobody is told, even in early
+ * mode: nothing was lost.
+ */
+static void test_clean_swapcache_page_is_dropped(void)
+{
+	struct page *page = clean_swapcache_frame();
+	swp_entry_t entry = page_swap_entry(page);
+
+	victim.flags = PF_MCE_PROCESS | PF_MCE_EARLY;
+	signals_clear();
+	host_console_clear();
+	CHECK(memory_failure(page_to_pfn(page), MF_SW_SIMULATED) == 0);
+	CHECK(strstr(host_console, "keeping poisoned page in swap cache\n") != NULL);
+	CHECK(left_swap_entry(page, entry) && last_signal.count == 0);
+	CHECK(!page_test(page, PG_swapcache) && !swap_has_cache(entry) && lookup_swap_cache(entry) == NULL);
+	CHECK(!page_test(page, PG_lru) && page->refcount == 1);
+	*walk_pte(victim_mm.mm.pgd, VICTIM_ADDR, false) = 0;
+	CHECK(swap_free(entry) == 0); /* the PTE's count was the last */
+	victim.flags = 0;
+}
+
+/* swap_writepage never writes a poisoned page to its slot. */
+static void test_poisoned_page_is_never_written_to_swap(void)
+{
+	struct page *page = dirty_swapcache_frame();
+
+	page_set(page, PG_hwpoison);
+	lock_page(page);
+	swap_writepage(page);
+	CHECK(!page_test(page, PG_locked) && !page_test(page, PG_writeback));
+	page_clear(page, PG_hwpoison);
 }
 
 /* t joins group's thread list (the leader first) and uses the victim's mm. */
@@ -706,9 +835,13 @@ int main(void)
 	fake_vma_init(&file_vma, &victim_mm, FILE_ADDR, FILE_ADDR + 16 * PAGE_SIZE);
 	file_vma.vm_pgoff = 0;
 	list_add_tail(&file_vma.shared, &file_inode.i_data.i_mmap);
+	fake_swap_device();
 
 	RUN(test_every_page_state);
 	RUN(test_user_page_is_unmapped_and_kept);
+	RUN(test_dirty_swapcache_page_is_kept);
+	RUN(test_clean_swapcache_page_is_dropped);
+	RUN(test_poisoned_page_is_never_written_to_swap);
 	RUN(test_early_kill_picks_one_thread);
 	RUN(test_vfork_child_and_parent_each_told_once);
 	RUN(test_kill_accessing_process);
