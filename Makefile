@@ -77,6 +77,7 @@ $(filter-out $(BUILD)/user/hello-pie,$(USER_PROGS)): user/check.h
 $(filter $(BUILD)/user/bench-%,$(USER_PROGS)): user/bench.h
 $(BUILD)/user/mce-inject: user/mce_parse.h
 $(BUILD)/user/shmemtest $(BUILD)/user/sysvshmtest: user/touch.h
+$(BUILD)/user/threadtest $(BUILD)/user/futextest: user/threads.h
 
 $(BUILD)/user/hello-pie: user/hello.c Makefile
 	@mkdir -p $(dir $@)
@@ -260,7 +261,9 @@ UNIT_EXTRA_OBJS := $(EXT2_UNIT_OBJS) $(BUILD)/unit/fs/libfs.o \
                    $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/hwpoison-kill.o $(BUILD)/unit/mm/soft-offline.o $(PAGECACHE_UNIT_OBJS) \
                    $(BUILD)/unit/mm/fault.o $(BUILD)/unit/mm/hwpoison-filter.o \
                    $(BUILD)/unit/mce/genpool.o $(BUILD)/unit/drivers/tty/n_tty.o \
-                   $(BUILD)/unit/ipc/util.o $(BUILD)/unit/kernel/cred.o
+                   $(BUILD)/unit/ipc/util.o $(BUILD)/unit/kernel/cred.o $(BUILD)/unit/kernel/cputime.o
+# CPU time from the tick, with fake runtimes and interval timers.
+$(BUILD)/unit/test_cputime: $(BUILD)/unit/kernel/cputime.o
 # System V IPC's tables and the credentials, with a fake current task.
 $(BUILD)/unit/test_ipc: $(BUILD)/unit/ipc/util.o $(BUILD)/unit/kernel/cred.o
 # The machine-check record pool is linked into its own test only: it calls

@@ -1,17 +1,38 @@
 /* Copying through an iov_iter (see fs/iov_iter.h). */
 #include "fs/iov_iter.h"
 #include "kernel/uaccess.h"
+#include "lib/string.h"
 #include "mm/layout.h"
 
 void iov_iter_init(struct iov_iter *i, const struct iovec *iov, size_t count)
 {
+	i->kvec = false;
 	i->iov = iov;
 	i->iov_offset = 0;
 	i->count = count;
 }
 
-/* Copy n bytes (at most count) between buf and the user segments. */
-static size_t copy_iter(char *buf, size_t n, struct iov_iter *i, bool to_user)
+void iov_iter_kvec(struct iov_iter *i, const struct iovec *iov, size_t count)
+{
+	iov_iter_init(i, iov, count);
+	i->kvec = true;
+}
+
+/* One piece between buf and a segment: 0, or nonzero for a bad user address. */
+static int copy_chunk(const struct iov_iter *i, char *buf, uint64_t addr, size_t n, bool to_iter)
+{
+	if (i->kvec) {
+		if (to_iter)
+			memcpy((void *)addr, buf, n);
+		else
+			memcpy(buf, (const void *)addr, n);
+		return 0;
+	}
+	return to_iter ? copy_to_user(addr, buf, n) : copy_from_user(buf, addr, n);
+}
+
+/* Copy n bytes (at most count) between buf and the segments. */
+static size_t copy_iter(char *buf, size_t n, struct iov_iter *i, bool to_iter)
 {
 	size_t done = 0;
 
@@ -19,9 +40,7 @@ static size_t copy_iter(char *buf, size_t n, struct iov_iter *i, bool to_user)
 	while (done < n) {
 		const struct iovec *v = i->iov;
 		size_t chunk = MIN(n - done, v->iov_len - i->iov_offset);
-		uint64_t user = v->iov_base + i->iov_offset;
-		if (chunk && (to_user ? copy_to_user(user, buf + done, chunk) :
-				        copy_from_user(buf + done, user, chunk)))
+		if (chunk && copy_chunk(i, buf + done, v->iov_base + i->iov_offset, chunk, to_iter))
 			break;
 		done += chunk;
 		i->count -= chunk;
@@ -36,7 +55,7 @@ static size_t copy_iter(char *buf, size_t n, struct iov_iter *i, bool to_user)
 
 size_t copy_to_iter(const void *src, size_t n, struct iov_iter *i)
 {
-	/* copy_iter only reads buf when copying to the user. */
+	/* copy_iter only reads buf when copying to the iterator. */
 	return copy_iter((char *)src, n, i, true);
 }
 
@@ -51,7 +70,7 @@ size_t fault_in_iov_iter_readable(const struct iov_iter *i, size_t size)
 	char byte;
 
 	size = MIN(size, i->count);
-	if (!size)
+	if (!size || i->kvec) /* kernel memory does not fault */
 		return 0;
 	size = MIN(size, i->iov->iov_len - i->iov_offset);
 	start = i->iov->iov_base + i->iov_offset;

@@ -1,6 +1,6 @@
 /*
  * A walk over user buffers: one for read() and write(), several for
- * readv() and writev() (Linux's iov_iter). A file's read and write
+ * readv() and writev() (Linux's iov_iter); or over kernel buffers. A file's read and write
  * operations take one, so each kind of file copies data in one place
  * whatever system call asked for it, and a pipe can end a readv() at
  * the first segment it cannot fill instead of blocking on the next.
@@ -17,6 +17,7 @@ struct iovec {
 };
 
 struct iov_iter {
+	bool kvec;               /* the segments are kernel buffers (Linux: ITER_KVEC) */
 	const struct iovec *iov; /* the current segment (kernel copies of them) */
 	size_t iov_offset;       /* how far into it */
 	size_t count;            /* bytes left in this and the later segments */
@@ -24,6 +25,9 @@ struct iov_iter {
 
 /* Walk iov[], whose lengths add up to count. */
 void iov_iter_init(struct iov_iter *i, const struct iovec *iov, size_t count);
+/* The same over kernel buffers: a file's read or write for the kernel
+ * itself (sendfile). */
+void iov_iter_kvec(struct iov_iter *i, const struct iovec *iov, size_t count);
 
 static inline size_t iov_iter_count(const struct iov_iter *i)
 {

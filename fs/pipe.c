@@ -350,9 +350,19 @@ static long pipe_set_size(struct pipe_inode_info *pipe, uint64_t size)
 	return (long)pipe_size(pipe);
 }
 
+bool is_pipe(const struct file *f)
+{
+	return f->f_op == &pipe_fops;
+}
+
+size_t pipe_room_for(const struct file *f)
+{
+	return pipe_room(f->private_data);
+}
+
 long pipe_fcntl(struct file *f, unsigned int cmd, uint64_t arg)
 {
-	if (f->f_op != &pipe_fops)
+	if (!is_pipe(f))
 		return -EBADF;
 	if (cmd == F_GETPIPE_SZ)
 		return pipe_size(f->private_data);

@@ -1,6 +1,6 @@
 /*
- * Moving data: read, write, pread64, pwrite64, readv, writev, lseek,
- * fsync, fdatasync. What every kind of file has in common is checked
+ * Moving data: read, write, pread64, pwrite64, readv, writev, sendfile,
+ * lseek, fsync, fdatasync. What every kind of file has in common is checked
  * here, in Linux's order - the descriptor (-EBADF), then what the file
  * was opened for (-EBADF) and what its kind can do (-EINVAL, -ESPIPE),
  * then the user buffers (-EFAULT) - and the rest is the file's own
@@ -9,7 +9,10 @@
 #include "fs/fdtable.h"
 #include "fs/file.h"
 #include "fs/iov_iter.h"
+#include "fs/pipe.h"
+#include "fs/stat.h"
 #include "kernel/errno.h"
+#include "kernel/proc.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "mm/layout.h"
@@ -145,6 +148,121 @@ long sys_readv(uint64_t fd, uint64_t iov, uint64_t iovcnt)
 long sys_writev(uint64_t fd, uint64_t iov, uint64_t iovcnt)
 {
 	return rw_vector(fd, iov, iovcnt, true);
+}
+
+/*
+ * sendfile(out_fd, in_fd, offset, count): count bytes from in_fd - at
+ * *offset, or at its own offset - to out_fd, without passing through
+ * user memory (Linux: do_sendfile, which splices through a pipe; here a
+ * kernel buffer, a chunk at a time). The checks are Linux's, in its
+ * order.
+ */
+#define SENDFILE_CHUNK (4 * PAGE_SIZE)
+
+/* Linux's splice_read exists for in: not a pipe's end or a directory. */
+static bool can_splice_read(const struct file *in)
+{
+	return in->f_op->read && !is_pipe(in) && !S_ISDIR(in->f_inode->i_mode);
+}
+
+static long kernel_rw(struct file *f, void *buf, size_t n, loff_t *pos, bool write)
+{
+	struct iovec kv = { (uint64_t)buf, n };
+	struct iov_iter iter;
+
+	iov_iter_kvec(&iter, &kv, n);
+	return rw_iter(f, &iter, pos, write);
+}
+
+/* How much of want goes into pipe out now, as Linux's splice into a
+ * pipe: what fits - waiting first, if nothing does, for a page of room
+ * (Linux: wait_for_space) - so that a caller that reads the pipe itself
+ * afterwards is not left blocked for ever. 0: the pipe is full. */
+static size_t pipe_chunk(struct file *out, size_t want, size_t done)
+{
+	size_t room = pipe_room_for(out);
+
+	if (room)
+		return MIN(want, room);
+	return done ? 0 : MIN(want, PAGE_SIZE);
+}
+
+/* The copy: what was written (in's *pos moves on by that much), or the
+ * first read's or write's error if nothing was. It ends early where in
+ * ends or gives less (a terminal), out takes less (a full pipe), or a
+ * signal comes. */
+static long sendfile_copy(struct file *in, loff_t *pos, struct file *out, size_t count)
+{
+	char *buf = kmalloc(SENDFILE_CHUNK);
+	size_t done = 0;
+	long err = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (done < count) {
+		size_t want = MIN(count - done, SENDFILE_CHUNK);
+		if (is_pipe(out))
+			want = pipe_chunk(out, want, done);
+		if (!want)
+			break;
+		loff_t rpos = *pos;
+		long got = kernel_rw(in, buf, want, &rpos, false);
+		long put = got > 0 ? kernel_rw(out, buf, (size_t)got, &out->f_pos, true) : got;
+		if (put <= 0) {
+			err = put;
+			break;
+		}
+		done += (size_t)put;
+		*pos += put;
+		if (put < got || (size_t)got < want || signal_pending(current))
+			break;
+	}
+	kfree(buf);
+	return done ? (long)done : err;
+}
+
+static long do_sendfile(unsigned int out_fd, unsigned int in_fd, loff_t *ppos, size_t count)
+{
+	struct file *in = fget(in_fd), *out;
+
+	if (!in || !(in->f_mode & FMODE_READ))
+		return -EBADF;
+	if (ppos && !in->f_op->llseek) /* no position to read at */
+		return -ESPIPE;
+	loff_t pos = ppos ? *ppos : in->f_pos;
+	if ((int64_t)count < 0 || pos < 0)
+		return -EINVAL;
+	count = MIN(count, (size_t)MAX_RW_COUNT);
+	out = fget(out_fd);
+	if (!out || !(out->f_mode & FMODE_WRITE))
+		return -EBADF;
+	/* Into a pipe Linux splices directly; into anything else O_APPEND
+	 * is refused: the data would go where the offset is not. */
+	if (!is_pipe(out) && (out->f_flags & O_APPEND))
+		return -EINVAL;
+	if (!can_splice_read(in) || !out->f_op->write)
+		return -EINVAL;
+	long ret = sendfile_copy(in, &pos, out, count);
+	if (ppos)
+		*ppos = pos;
+	else
+		in->f_pos = pos;
+	return ret;
+}
+
+/* x86-64's sendfile is Linux's sendfile64: a 64-bit offset. */
+long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t uoffset, uint64_t count)
+{
+	loff_t pos;
+
+	if (!uoffset)
+		return do_sendfile((unsigned int)out_fd, (unsigned int)in_fd, NULL, count);
+	if (copy_from_user(&pos, uoffset, sizeof(pos)))
+		return -EFAULT;
+	long ret = do_sendfile((unsigned int)out_fd, (unsigned int)in_fd, &pos, count);
+	if (copy_to_user(uoffset, &pos, sizeof(pos)))
+		return -EFAULT;
+	return ret;
 }
 
 long sys_lseek(uint64_t fd, uint64_t offset, uint64_t whence)

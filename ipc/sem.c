@@ -40,6 +40,16 @@
 #define GETZCNT 15
 #define SETVAL 16
 #define SETALL 17
+#define SEM_STAT 18     /* IPC_STAT by slot: ipcs walks them */
+#define SEM_INFO 19     /* IPC_INFO with what the sets use */
+#define SEM_STAT_ANY 20 /* SEM_STAT without the read permission */
+/* Linux's other limits, as IPC_INFO reports them. */
+#define SEMMNI IPCMNI               /* sets (Linux: 32000; Antidote's table holds fewer) */
+#define SEMMNS (SEMMNI * SEMMSL)    /* semaphores in all */
+#define SEMMNU SEMMNS               /* undo structures */
+#define SEMMAP SEMMNS
+#define SEMUME SEMOPM               /* undo entries per process */
+#define SEMUSZ 20                   /* an undo structure's size */
 #define S_IRUGO 0444
 #define S_IWUGO 0222
 
@@ -97,6 +107,11 @@ struct semid64_ds {
 	uint64_t unused3, unused4;
 };
 _Static_assert(sizeof(struct semid64_ds) == 104, "Linux's semid64_ds is 104 bytes");
+
+/* Linux's struct seminfo (IPC_INFO, SEM_INFO). */
+struct seminfo {
+	int32_t semmap, semmni, semmns, semmnu, semmsl, semopm, semume, semusz, semvmx, semaem;
+};
 
 static struct ipc_ids sem_ids;
 
@@ -420,6 +435,29 @@ static long semctl_setall(struct sem_array *sma, uint64_t uarray)
 	return err;
 }
 
+/* IPC_INFO: the limits; SEM_INFO: the same, but semusz is the sets in
+ * use and semaem the semaphores in them. Both return the highest slot
+ * in use (Linux: semctl_info). */
+static long semctl_info(int cmd, uint64_t ubuf)
+{
+	struct seminfo info = { .semmap = SEMMAP, .semmni = SEMMNI, .semmns = SEMMNS,
+				.semmnu = SEMMNU, .semmsl = SEMMSL, .semopm = SEMOPM,
+				.semume = SEMUME, .semusz = SEMUSZ, .semvmx = SEMVMX,
+				.semaem = SEMAEM };
+
+	if (cmd == SEM_INFO) {
+		unsigned long index = 0;
+		struct kern_ipc_perm *perm;
+		info.semusz = sem_ids.in_use;
+		info.semaem = 0;
+		for (; (perm = ipc_next(&sem_ids, &index)); index++)
+			info.semaem += ((struct sem_array *)perm)->sem_nsems;
+	}
+	if (copy_to_user(ubuf, &info, sizeof(info)))
+		return -EFAULT;
+	return MAX(ipc_get_maxidx(&sem_ids), 0);
+}
+
 static long semctl_stat(struct sem_array *sma, uint64_t ubuf)
 {
 	struct semid64_ds ds = { .sem_otime = sma->sem_otime, .sem_ctime = sma->sem_ctime,
@@ -447,6 +485,19 @@ static long semctl_down(struct sem_array *sma, int cmd, uint64_t ubuf)
 	return 0;
 }
 
+/* SEM_STAT and SEM_STAT_ANY: the set in slot idx; returns its id. */
+static long semctl_stat_idx(int idx, int cmd, uint64_t ubuf)
+{
+	struct sem_array *sma = (struct sem_array *)ipc_obtain_object_idx(&sem_ids, idx);
+
+	if (!sma)
+		return -EINVAL;
+	if (cmd == SEM_STAT && ipcperms(&sma->sem_perm, S_IRUGO))
+		return -EACCES;
+	long err = semctl_stat(sma, ubuf);
+	return err ? err : sma->sem_perm.id;
+}
+
 /* The commands that read (GET*, IPC_STAT) need read permission, SETVAL
  * and SETALL write permission; one semaphore's must name one. */
 long sys_semctl(uint64_t semid, uint64_t usemnum, uint64_t ucmd, uint64_t arg)
@@ -456,9 +507,13 @@ long sys_semctl(uint64_t semid, uint64_t usemnum, uint64_t ucmd, uint64_t arg)
 		   cmd == SETVAL;
 	bool writes = cmd == SETVAL || cmd == SETALL;
 
+	if (cmd == IPC_INFO || cmd == SEM_INFO)
+		return semctl_info(cmd, arg);
+	if (cmd == SEM_STAT || cmd == SEM_STAT_ANY)
+		return semctl_stat_idx((int)semid, cmd, arg);
 	if (cmd != IPC_RMID && cmd != IPC_SET && cmd != IPC_STAT && cmd != GETALL &&
 	    cmd != SETALL && !one)
-		return -EINVAL; /* IPC_INFO, SEM_INFO, SEM_STAT: not kept */
+		return -EINVAL;
 	struct sem_array *sma = sem_obtain((int)semid);
 	if (!sma)
 		return -EINVAL;

@@ -34,12 +34,16 @@
 #define SHM_EXEC 0100000
 #define SHM_LOCK 11
 #define SHM_UNLOCK 12
+#define SHM_STAT 13     /* IPC_STAT by slot: ipcs walks them */
+#define SHM_INFO 14     /* what the segments use */
+#define SHM_STAT_ANY 15 /* SHM_STAT without the read permission */
 /* In the mode: marked for destruction, locked (SHM_LOCK). */
 #define SHM_DEST 01000
 #define SHM_LOCKED 02000
 #define SHMLBA PAGE_SIZE
 #define SHMMIN 1UL
 #define SHMMAX (~0UL - (1UL << 24)) /* Linux's default kernel.shmmax */
+#define SHMALL SHMMAX               /* ...and kernel.shmall, in pages */
 #define S_IRUGO 0444
 #define S_IWUGO 0222
 #define S_IXUGO 0111
@@ -63,6 +67,21 @@ struct shmid64_ds {
 	uint64_t unused4, unused5;
 };
 _Static_assert(sizeof(struct shmid64_ds) == 112, "Linux's shmid64_ds is 112 bytes");
+
+/* Linux's x86-64 struct shminfo64 (IPC_INFO): the limits. */
+struct shminfo64 {
+	uint64_t shmmax, shmmin, shmmni, shmseg, shmall;
+	uint64_t unused1, unused2, unused3, unused4;
+};
+_Static_assert(sizeof(struct shminfo64) == 72, "Linux's shminfo64 is 72 bytes");
+
+/* Linux's struct shm_info (SHM_INFO): the segments' use, in pages. */
+struct shm_info {
+	int32_t used_ids;
+	uint64_t shm_tot, shm_rss, shm_swp; /* pages: of all segments, resident, swapped */
+	uint64_t swap_attempts, swap_successes;
+};
+_Static_assert(sizeof(struct shm_info) == 48, "Linux's shm_info is 48 bytes");
 
 static struct ipc_ids shm_ids;
 
@@ -249,7 +268,8 @@ long sys_shmdt(uint64_t addr)
 	return err;
 }
 
-static long shm_stat(struct shmid_kernel *shp, uint64_t ubuf)
+/* IPC_STAT, SHM_STAT and SHM_STAT_ANY (without the read permission). */
+static long shm_stat(struct shmid_kernel *shp, uint64_t ubuf, bool any)
 {
 	struct shmid64_ds ds = {
 		.shm_segsz = shp->shm_segsz, .shm_atime = shp->shm_atim,
@@ -258,7 +278,7 @@ static long shm_stat(struct shmid_kernel *shp, uint64_t ubuf)
 		.shm_nattch = shp->shm_nattch,
 	};
 
-	if (ipcperms(&shp->shm_perm, S_IRUGO))
+	if (!any && ipcperms(&shp->shm_perm, S_IRUGO))
 		return -EACCES;
 	kernel_to_ipc64_perm(&shp->shm_perm, &ds.shm_perm);
 	return copy_to_user(ubuf, &ds, sizeof(ds)) ? -EFAULT : 0;
@@ -276,19 +296,66 @@ static void shm_rmid(struct shmid_kernel *shp)
 	ipc_set_key_private(&shm_ids, &shp->shm_perm);
 }
 
+/* IPC_INFO: the limits; returns the highest slot in use (Linux:
+ * shmctl_ipc_info). */
+static long shmctl_ipc_info(uint64_t ubuf)
+{
+	struct shminfo64 info = { .shmmax = SHMMAX, .shmmin = SHMMIN, .shmmni = IPCMNI,
+				  .shmseg = IPCMNI, .shmall = SHMALL };
+
+	if (copy_to_user(ubuf, &info, sizeof(info)))
+		return -EFAULT;
+	return MAX(ipc_get_maxidx(&shm_ids), 0);
+}
+
+/* SHM_INFO: the segments' pages, from a walk of them (Linux keeps
+ * shm_tot as a counter; it is asked for only by ipcs). */
+static long shmctl_shm_info(uint64_t ubuf)
+{
+	struct shm_info info = { .used_ids = shm_ids.in_use };
+	unsigned long index = 0;
+	struct kern_ipc_perm *perm;
+
+	for (; (perm = ipc_next(&shm_ids, &index)); index++) {
+		struct shmid_kernel *shp = (struct shmid_kernel *)perm;
+		info.shm_tot += ALIGN_UP(shp->shm_segsz, PAGE_SIZE) >> PAGE_SHIFT;
+		info.shm_rss += shp->shm_file->f_mapping->nrpages;
+	}
+	if (copy_to_user(ubuf, &info, sizeof(info)))
+		return -EFAULT;
+	return MAX(ipc_get_maxidx(&shm_ids), 0);
+}
+
+/* SHM_STAT and SHM_STAT_ANY: the segment in slot idx; returns its id. */
+static long shmctl_stat_idx(int idx, int cmd, uint64_t ubuf)
+{
+	struct shmid_kernel *shp = (struct shmid_kernel *)ipc_obtain_object_idx(&shm_ids, idx);
+
+	if (!shp)
+		return -EINVAL;
+	long err = shm_stat(shp, ubuf, cmd == SHM_STAT_ANY);
+	return err ? err : shp->shm_perm.id;
+}
+
 long sys_shmctl(uint64_t shmid, uint64_t ucmd, uint64_t ubuf)
 {
 	int cmd = (int)ucmd & ~IPC_64;
-	struct shmid_kernel *shp = shm_obtain((int)shmid);
 	struct ipc64_perm perm;
 
+	if (cmd == IPC_INFO)
+		return shmctl_ipc_info(ubuf);
+	if (cmd == SHM_INFO)
+		return shmctl_shm_info(ubuf);
+	if (cmd == SHM_STAT || cmd == SHM_STAT_ANY)
+		return shmctl_stat_idx((int)shmid, cmd, ubuf);
 	if (cmd != IPC_STAT && cmd != IPC_SET && cmd != IPC_RMID && cmd != SHM_LOCK &&
 	    cmd != SHM_UNLOCK)
-		return -EINVAL; /* IPC_INFO, SHM_INFO, SHM_STAT: not kept */
+		return -EINVAL;
+	struct shmid_kernel *shp = shm_obtain((int)shmid);
 	if (!shp)
 		return -EINVAL;
 	if (cmd == IPC_STAT)
-		return shm_stat(shp, ubuf);
+		return shm_stat(shp, ubuf, false);
 	if (cmd == IPC_SET && copy_from_user(&perm, ubuf, sizeof(perm)))
 		return -EFAULT;
 	if (ipc_check_owner(&shp->shm_perm))

@@ -119,6 +119,21 @@ struct kern_ipc_perm *ipc_next(struct ipc_ids *ids, unsigned long *index)
 	return xa_find(&ids->by_index, index, IPCMNI - 1, XA_PRESENT);
 }
 
+struct kern_ipc_perm *ipc_obtain_object_idx(struct ipc_ids *ids, int idx)
+{
+	if (idx < 0 || idx >= IPCMNI)
+		return NULL;
+	return xa_load(&ids->by_index, (unsigned long)idx);
+}
+
+int ipc_get_maxidx(const struct ipc_ids *ids)
+{
+	for (int w = IPCMNI / 64 - 1; w >= 0; w--)
+		if (ids->used[w])
+			return w * 64 + 63 - __builtin_clzll(ids->used[w]);
+	return -1;
+}
+
 long ipcget(struct ipc_ids *ids, const struct ipc_ops *ops, key_t key, int flag, unsigned long p)
 {
 	struct kern_ipc_perm *perm = key == IPC_PRIVATE ? NULL :

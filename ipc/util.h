@@ -21,7 +21,7 @@ typedef int32_t key_t;
 #define IPC_RMID 0
 #define IPC_SET 1
 #define IPC_STAT 2
-#define IPC_INFO 3
+#define IPC_INFO 3 /* the limits (shminfo64, seminfo) */
 /* A C library's "new layout" flag on the command: x86-64 has only that
  * layout, so it is ignored. */
 #define IPC_64 0x0100
@@ -97,5 +97,11 @@ void kernel_to_ipc64_perm(const struct kern_ipc_perm *in, struct ipc64_perm *out
 void ipc_update_perm(const struct ipc64_perm *in, struct kern_ipc_perm *out);
 /* The first object at index >= *index (for /proc/sysvipc), or NULL. */
 struct kern_ipc_perm *ipc_next(struct ipc_ids *ids, unsigned long *index);
+/* The object in slot idx, whatever its sequence number (SHM_STAT,
+ * SEM_STAT: ipcs walks the slots), or NULL. */
+struct kern_ipc_perm *ipc_obtain_object_idx(struct ipc_ids *ids, int idx);
+/* The highest slot in use, or -1 if none (what IPC_INFO and *_INFO
+ * return, so that ipcs knows how far to walk). */
+int ipc_get_maxidx(const struct ipc_ids *ids);
 
 #endif

@@ -205,6 +205,7 @@ static long unshare_files(void)
 static void flush_old_exec(struct mm_struct *mm, const char *name)
 {
 	futex_mm_release(current);
+	setmax_mm_rss(current);
 	exec_mm_switch(mm);
 	complete_vfork_done(current);
 	files_close_on_exec(current->files);

@@ -119,11 +119,22 @@ static void reparent_children(struct proc *p)
 		reparent_leader(list_first_entry(&p->children, struct proc, sibling), reaper);
 }
 
+/* A thread that goes leaves its time on the CPU and its context switches
+ * to its process (Linux: __exit_signal). */
+static void account_gone_thread(struct proc *p)
+{
+	struct signal_struct *sig = p->signal;
+
+	sig->sum_sched_runtime += p->sum_exec_runtime;
+	sig->nvcsw += p->nvcsw;
+	sig->nivcsw += p->nivcsw;
+}
+
 /* A reaped zombie: its pid is free, it leaves every list, and its struct
  * goes with the last reference (Linux: release_task). */
 static void release_task(struct proc *p)
 {
-	p->signal->sum_sched_runtime += p->sum_exec_runtime;
+	account_gone_thread(p);
 	unhash_task(p);
 	pgrp_release(p);
 	put_task_struct(p);
@@ -169,7 +180,7 @@ static void release_thread(struct proc *p)
 	struct proc *leader = p->group_leader;
 	struct signal_struct *sig = p->signal;
 
-	sig->sum_sched_runtime += p->sum_exec_runtime;
+	account_gone_thread(p);
 	unhash_task(p);
 	p->state = DEAD;
 	if (leader != p && leader->state == ZOMBIE && thread_group_empty(leader) &&
@@ -203,6 +214,7 @@ void do_exit(int status)
 	if (group_dead && init_task && p->signal == init_task->signal)
 		panic("Attempted to kill init! exitcode=0x%08x", status);
 	if (p->mm) {
+		setmax_mm_rss(p);
 		futex_mm_release(p); /* robust futexes, clear_child_tid: in our address space */
 		switch_mm(NULL);     /* off the tables we may be about to free */
 		mm_drop_task(p);
@@ -303,6 +315,7 @@ static bool wait_consider(struct proc *child, int options, struct wait_result *r
 	}
 	res->pid = child->pid;
 	strlcpy(res->name, child->comm, sizeof(res->name));
+	getrusage(child, RUSAGE_BOTH, &res->rusage);
 	return true;
 }
 
@@ -320,8 +333,10 @@ static int wait_thread_children(struct proc *t, int pid, int options, struct wai
 		if (!wait_consider(child, options, res))
 			continue;
 		bool exited = res->code == CLD_EXITED || res->code == CLD_KILLED;
-		if (exited && !(options & WNOWAIT))
+		if (exited && !(options & WNOWAIT)) {
+			account_reaped_child(current->signal, child);
 			release_task(child);
+		}
 		return 1;
 	}
 	return found;
@@ -374,13 +389,15 @@ long sys_wait4(uint64_t pid, uint64_t status, uint64_t uoptions, uint64_t rusage
 	unsigned int options = (unsigned int)uoptions;
 	struct wait_result res;
 
-	(void)rusage;
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WAIT_THREAD_FLAGS))
 		return -EINVAL;
 	if ((int)pid == INT32_MIN)
 		return -ESRCH; /* no group -INT_MIN (Linux) */
+	/* As Linux: the child is reaped even if what it told cannot be written. */
 	long got = do_wait((int)pid, (int)options | WEXITED, &res);
 	if (got > 0 && status && copy_to_user(status, &res.status, sizeof(int)))
+		return -EFAULT;
+	if (got > 0 && rusage && copy_to_user(rusage, &res.rusage, sizeof(res.rusage)))
 		return -EFAULT;
 	return got;
 }
@@ -406,7 +423,6 @@ long sys_waitid(uint64_t idtype, uint64_t id, uint64_t infop, uint64_t uoptions,
 	struct wait_result res = { 0 };
 	int pid = -1;
 
-	(void)rusage;
 	if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | WAIT_THREAD_FLAGS))
 		return -EINVAL;
 	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
@@ -425,6 +441,8 @@ long sys_waitid(uint64_t idtype, uint64_t id, uint64_t infop, uint64_t uoptions,
 	long got = do_wait(pid, (int)options, &res);
 	if (got < 0)
 		return got;
+	if (got > 0 && rusage && copy_to_user(rusage, &res.rusage, sizeof(res.rusage)))
+		return -EFAULT;
 	struct waitid_info info = { .si_signo = got ? SIGCHLD : 0, .si_code = got ? res.code : 0,
 				    .si_pid = res.pid, .si_status = res.si_status };
 	if (infop && copy_to_user(infop, &info, sizeof(info)))

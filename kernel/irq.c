@@ -15,6 +15,19 @@ struct irqaction {
 static struct irqaction actions[NR_IRQ_ACTIONS];
 static int nr_actions;
 static struct irqaction *irq_actions[NR_IRQS]; /* each line's handlers */
+static struct trapframe *irq_regs;             /* while they run: what they interrupted */
+
+static unsigned long irq_counts[NR_IRQS];     /* interrupts of each line */
+
+struct trapframe *get_irq_regs(void)
+{
+	return irq_regs;
+}
+
+unsigned long kstat_irqs(int irq)
+{
+	return irq_counts[irq];
+}
 
 void irq_register(int irq, irq_handler_t handler, void *dev_id)
 {
@@ -33,13 +46,16 @@ void irq_register(int irq, irq_handler_t handler, void *dev_id)
 
 /* Acknowledge first: the handler may take long, and it runs with
  * interrupts off, so nothing nests. */
-void irq_dispatch(int irq)
+void irq_dispatch(int irq, struct trapframe *regs)
 {
 	if (pic_spurious(irq))
 		return;
 	pic_eoi(irq);
+	irq_counts[irq]++;
 	if (!irq_actions[irq])
 		pr_warn("irq %d: no handler\n", irq);
+	irq_regs = regs;
 	for (struct irqaction *a = irq_actions[irq]; a; a = a->next)
 		a->handler(a->dev_id);
+	irq_regs = NULL;
 }

@@ -21,6 +21,13 @@ bool pic_spurious(int irq);
  * line runs, and each asks its own device whether it was the one.
  */
 void irq_register(int irq, irq_handler_t handler, void *dev_id);
-void irq_dispatch(int irq);
+struct trapframe;
+/* Run IRQ irq's handlers for the interrupt that saved regs. */
+void irq_dispatch(int irq, struct trapframe *regs);
+/* In a handler: the registers the interrupt saved, to tell whether it
+ * came from user mode (Linux: get_irq_regs). */
+struct trapframe *get_irq_regs(void);
+/* Interrupts of IRQ irq since boot (/proc/stat's intr). */
+unsigned long kstat_irqs(int irq);
 
 #endif

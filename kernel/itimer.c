@@ -2,9 +2,12 @@
  * Interval timers: alarm, setitimer and getitimer (Linux's
  * kernel/time/itimer.c). ITIMER_REAL counts wall time on CLOCK_MONOTONIC
  * and sends the process SIGALRM when it runs out, then starts again from
- * its interval if it has one. It belongs to the process (every thread
- * shares it), is not inherited by a fork child and survives execve, as
- * POSIX says.
+ * its interval if it has one. ITIMER_VIRTUAL counts the process's user
+ * time and sends SIGVTALRM, ITIMER_PROF its user and system time and
+ * sends SIGPROF: both are checked by the timer tick, which is what
+ * measures those times (kernel/cputime.c). The timers belong to the
+ * process (every thread shares them), are not inherited by a fork child
+ * and survive execve, as POSIX says.
  */
 #include "kernel/errno.h"
 #include "kernel/hrtimer.h"
@@ -12,6 +15,7 @@
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
 #include "kernel/timekeeping.h"
+#include "kernel/timer.h"
 #include "kernel/tsc.h"
 #include "kernel/uaccess.h"
 #include "kernel/x86.h"
@@ -94,18 +98,76 @@ static void set_real(struct signal_struct *sig, const struct itimerval_user *it)
 	irq_restore(was_on);
 }
 
-/* Linux's do_setitimer for the one timer Antidote has. */
+/* The CPU-time timers, by which - 1: the signal each sends. */
+static const int cpu_itimer_signal[] = { SIGVTALRM, SIGPROF };
+
+/* The process's clock a CPU-time timer counts (Linux: the VIRT and PROF
+ * samples of thread_group_sample_cputime). */
+static uint64_t cpu_clock(const struct signal_struct *sig, int which)
+{
+	return sig->cputime.utime + (which == ITIMER_PROF ? sig->cputime.stime : 0);
+}
+
+/* What is left of ITIMER_VIRTUAL or ITIMER_PROF (Linux: get_cpu_itimer):
+ * one tick if it is due. Interrupts off. */
+static struct itimerval_user get_cpu_itimer(struct signal_struct *sig, int which)
+{
+	const struct cpu_itimer *it = &sig->it[which - 1];
+	struct itimerval_user value = { .it_interval = ns_to_timeval(it->incr) };
+
+	if (it->expires) {
+		uint64_t now = cpu_clock(sig, which);
+		value.it_value = ns_to_timeval(it->expires > now ? it->expires - now : TICK_NSEC);
+	}
+	return value;
+}
+
+/* Linux's set_cpu_itimer: a tick more than asked, since the tick that
+ * sees it run out may come up to a tick late... or early: a tick
+ * charges the whole tick to whoever it finds. Interrupts off. */
+static void set_cpu_itimer(struct signal_struct *sig, int which, const struct itimerval_user *new)
+{
+	struct cpu_itimer *it = &sig->it[which - 1];
+	uint64_t value = timeval_to_ns(&new->it_value);
+
+	it->expires = value ? cpu_clock(sig, which) + value + TICK_NSEC : 0;
+	it->incr = timeval_to_ns(&new->it_interval);
+}
+
+void run_cpu_itimers(struct proc *p)
+{
+	struct signal_struct *sig = p->signal;
+	struct sig_pending_info info = { .code = SI_KERNEL };
+
+	for (int which = ITIMER_VIRTUAL; which <= ITIMER_PROF; which++) {
+		struct cpu_itimer *it = &sig->it[which - 1];
+		if (!it->expires || cpu_clock(sig, which) < it->expires)
+			continue;
+		it->expires = it->incr ? it->expires + it->incr : 0;
+		send_signal(p, cpu_itimer_signal[which - 1], &info);
+	}
+}
+
+/* Linux's do_setitimer. */
 static long do_setitimer(int which, const struct itimerval_user *new, struct itimerval_user *old)
 {
-	if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
-		return -EINVAL; /* CPU-time timers: not yet (docs/processes.md) */
-	if (which != ITIMER_REAL)
+	struct signal_struct *sig = current->signal;
+
+	if (which != ITIMER_REAL && which != ITIMER_VIRTUAL && which != ITIMER_PROF)
 		return -EINVAL;
 	if (!timeval_valid(&new->it_value) || !timeval_valid(&new->it_interval))
 		return -EINVAL;
+	if (which == ITIMER_REAL) {
+		if (old)
+			*old = get_real(sig);
+		set_real(sig, new);
+		return 0;
+	}
+	bool was_on = irq_save();
 	if (old)
-		*old = get_real(current->signal);
-	set_real(current->signal, new);
+		*old = get_cpu_itimer(sig, which);
+	set_cpu_itimer(sig, which, new);
+	irq_restore(was_on);
 	return 0;
 }
 
@@ -124,11 +186,20 @@ long sys_setitimer(uint64_t which, uint64_t unew, uint64_t uold)
 	return 0;
 }
 
-long sys_getitimer(uint64_t which, uint64_t uvalue)
+long sys_getitimer(uint64_t uwhich, uint64_t uvalue)
 {
-	if ((int)which != ITIMER_REAL)
+	int which = (int)uwhich;
+	struct itimerval_user it;
+
+	if (which == ITIMER_REAL) {
+		it = get_real(current->signal);
+	} else if (which == ITIMER_VIRTUAL || which == ITIMER_PROF) {
+		bool was_on = irq_save();
+		it = get_cpu_itimer(current->signal, which);
+		irq_restore(was_on);
+	} else {
 		return -EINVAL;
-	struct itimerval_user it = get_real(current->signal);
+	}
 	return copy_to_user(uvalue, &it, sizeof(it)) ? -EFAULT : 0;
 }
 

@@ -37,6 +37,7 @@ static struct list_head all_tasks = { &all_tasks, &all_tasks };
 void trapret(void); /* kernel/trapentry.asm: pop a trapframe, iretq */
 
 unsigned long nr_kernel_stacks;
+unsigned long total_forks;
 
 struct proc *find_task_by_pid(int pid)
 {
@@ -59,6 +60,11 @@ void exchange_tids(struct proc *a, struct proc *b)
 	b->pid = pid;
 	pid_table[a->pid] = a;
 	pid_table[b->pid] = b;
+}
+
+int last_pid_allocated(void)
+{
+	return last_pid;
 }
 
 static int alloc_pid(void)
@@ -160,6 +166,7 @@ struct proc *alloc_task(const char *name, void (*start)(void))
 	init_waitqueue_head(&p->vfork_done);
 	p->kstack = page_address(stack);
 	nr_kernel_stacks++;
+	total_forks++;
 	p->start_time = ktime_get_ns();
 	p->cred = get_cred(current ? current->cred : &init_cred);
 

@@ -135,6 +135,8 @@ struct proc {
 	uint64_t sum_exec_runtime;   /* ns on the CPU before exec_start (sched.c) */
 	uint64_t start_time;         /* CLOCK_MONOTONIC when it was made (/proc/PID/stat) */
 	uint64_t exec_start;         /* MONOTONIC when it last got the CPU (sched.c) */
+	struct task_cputime cputime; /* ticks that found us in user mode, in the kernel (cputime.c) */
+	unsigned long nvcsw, nivcsw; /* switches away: sleeping, preempted or yielding (sched.c) */
 };
 
 extern struct proc *current;
@@ -163,8 +165,12 @@ static inline struct proc *next_thread(const struct proc *t)
 
 	return next == &t->signal->thread_head ? NULL : list_entry(next, struct proc, thread_node);
 }
-/* Tasks' kernel stacks allocated (meminfo's KernelStack). */
+/* Tasks' kernel stacks allocated (meminfo's KernelStack): one a task. */
 extern unsigned long nr_kernel_stacks;
+/* Tasks made since boot: forks, clones, kernel threads (/proc/stat). */
+extern unsigned long total_forks;
+/* The pid given out last (/proc/loadavg). */
+int last_pid_allocated(void);
 struct proc *find_task_by_pid(int pid);
 /* The thread group leader with the lowest pid >= pid, or NULL (for
  * /proc's directory listing; a scan of the pid table). */
@@ -196,6 +202,7 @@ struct wait_result {
 	int code;       /* waitid si_code: CLD_EXITED, CLD_KILLED, CLD_STOPPED, CLD_CONTINUED */
 	int si_status;  /* waitid si_status: exit status or signal */
 	char name[16];
+	struct rusage rusage; /* the child's usage and its reaped children's (wait4, waitid) */
 };
 
 /*
@@ -235,6 +242,11 @@ void cond_resched(void);
 void sched_tick(struct trapframe *tf);
 /* ns the CPU had nothing to run (/proc/uptime's second number). */
 uint64_t sched_idle_ns(void);
+/* Context switches since boot (/proc/stat's ctxt). */
+uint64_t nr_context_switches(void);
+/* Tasks running or waiting for the CPU (/proc/stat, /proc/loadavg); a
+ * walk of the run queue. */
+unsigned int nr_running(void);
 /* ns p has run, user and kernel (CLOCK_THREAD_CPUTIME_ID)... */
 uint64_t task_sched_runtime(const struct proc *p);
 /* ...and all of p's process's threads, gone ones too (CLOCK_PROCESS_CPUTIME_ID). */

@@ -48,10 +48,27 @@ static void switch_to(struct proc *p)
 }
 
 static uint64_t idle_ns; /* time with nothing to run (/proc/uptime) */
+static uint64_t nr_switches; /* tasks giving the CPU back (/proc/stat's ctxt) */
 
 uint64_t sched_idle_ns(void)
 {
 	return idle_ns;
+}
+
+uint64_t nr_context_switches(void)
+{
+	return nr_switches;
+}
+
+unsigned int nr_running(void)
+{
+	bool was_on = irq_save();
+	unsigned int n = current ? 1 : 0;
+
+	for (struct list_head *l = run_queue.next; l != &run_queue; l = l->next)
+		n++;
+	irq_restore(was_on);
+	return n;
 }
 
 void scheduler(void)
@@ -86,6 +103,13 @@ void sched(void)
 	struct proc *p = current;
 
 	p->sum_exec_runtime += ktime_get_ns() - p->exec_start;
+	/* As Linux counts them for getrusage: a task that goes on running
+	 * later (preempted, yielding) switches involuntarily. */
+	if (p->state == RUNNABLE)
+		p->nivcsw++;
+	else
+		p->nvcsw++;
+	nr_switches++;
 	if (p->mm) {
 		fpu_save(&p->fpu);
 		p->fs_base = rdmsr(MSR_FS_BASE);
@@ -130,7 +154,7 @@ static bool need_resched(void)
  * of the queue, if anyone else is waiting. */
 void sched_tick(struct trapframe *tf)
 {
-	if (current && (tf->cs & 3) == 3 && need_resched())
+	if (current && from_user(tf) && need_resched())
 		yield();
 }
 

@@ -6,7 +6,9 @@
 #ifndef KERNEL_SIGNAL_H
 #define KERNEL_SIGNAL_H
 
+#include "kernel/cputime.h"
 #include "kernel/hrtimer.h"
+#include "kernel/itimer.h"
 #include "kernel/resource.h"
 #include "kernel/trap.h"
 #include "kernel/waitqueue.h"
@@ -36,6 +38,8 @@
 #define SIGTTIN 21
 #define SIGTTOU 22
 #define SIGURG 23
+#define SIGVTALRM 26
+#define SIGPROF 27
 #define SIGWINCH 28
 
 /* si_code values. */
@@ -151,6 +155,15 @@ struct signal_struct {
 	int group_stop_count;           /* threads still to stop before the group stop is complete */
 	struct proc *group_exec_task;   /* a thread in execve, waiting for the others to go (de_thread) */
 	uint64_t sum_sched_runtime;     /* ns on the CPU of threads already gone */
+	/* CPU time and usage (kernel/cputime.c, kernel/sys.c): the tick adds
+	 * to cputime, interrupts off; a reaped thread adds its switches, a
+	 * reaped child (wait) its process's and its children's to c*. */
+	struct task_cputime cputime;    /* the ticks of every thread, live or gone */
+	uint64_t cutime, cstime;        /* ns: reaped children's, as getrusage reports them */
+	unsigned long nvcsw, nivcsw, cnvcsw, cnivcsw; /* context switches: gone threads', children's */
+	unsigned long maxrss, cmaxrss;  /* pages: the largest rss at an exit; a child's largest */
+	/* ITIMER_VIRTUAL and ITIMER_PROF (kernel/itimer.c): run out by the tick. */
+	struct cpu_itimer it[2];
 	struct rlimit rlim[RLIM_NLIMITS]; /* the resource limits (kernel/sys.c), copied at fork */
 	struct sem_undo_list *sysvsem_undo; /* SEM_UNDO adjustments (ipc/sem.c), NULL: none */
 	/* ITIMER_REAL (kernel/itimer.c): set by setitimer and alarm, run

@@ -1,8 +1,9 @@
 /*
  * The system's and a process's general questions (Linux: kernel/sys.c):
  * uname, sysinfo, the resource limits, and the CPU time used (times,
- * getrusage). The user and group ids are in kernel/cred.c.
+ * getrusage; the ticks measure it in kernel/cputime.c). The user and group ids are in kernel/cred.c.
  */
+#include "kernel/cputime.h"
 #include "kernel/cred.h"
 #include "kernel/errno.h"
 #include "kernel/proc.h"
@@ -154,51 +155,111 @@ long sys_setrlimit(uint64_t resource, uint64_t urlim)
 	return sys_prlimit64(0, resource, urlim, 0);
 }
 
-/* CPU time. Antidote counts a task's time on the CPU but not how much of
- * it was in user mode: all of it reads as user time, system time 0. The
- * children's times are not summed at reaping yet: they read 0. */
+/* CPU time in clock ticks (USER_HZ): the process's, and its reaped
+ * children's. */
 struct tms {
-	long tms_utime, tms_stime, tms_cutime, tms_cstime; /* in clock ticks (HZ) */
+	long tms_utime, tms_stime, tms_cutime, tms_cstime;
 };
 
 long sys_times(uint64_t ubuf)
 {
-	struct tms t = { .tms_utime = (long)(task_sched_runtime(current) / (NSEC_PER_SEC / HZ)) };
+	struct task_cputime t = thread_group_cputime_adjusted(current);
+	const struct signal_struct *sig = current->signal;
+	struct tms tms = { (long)nsec_to_clock_t(t.utime), (long)nsec_to_clock_t(t.stime),
+			   (long)nsec_to_clock_t(sig->cutime), (long)nsec_to_clock_t(sig->cstime) };
 
-	if (ubuf && copy_to_user(ubuf, &t, sizeof(t)))
+	if (ubuf && copy_to_user(ubuf, &tms, sizeof(tms)))
 		return -EFAULT;
-	return (long)(ktime_get_boottime_ns() / (NSEC_PER_SEC / HZ)); /* ticks since boot */
+	return (long)nsec_to_clock_t(ktime_get_boottime_ns()); /* ticks since boot */
 }
 
-struct timeval_user {
-	long tv_sec, tv_usec;
-};
+static struct rusage_timeval ns_to_rusage_timeval(uint64_t ns)
+{
+	return (struct rusage_timeval){ (long)(ns / NSEC_PER_SEC), (long)(ns % NSEC_PER_SEC / 1000) };
+}
 
-/* Linux's struct rusage: two timevals and 14 longs. */
-struct rusage {
-	struct timeval_user ru_utime, ru_stime;
-	long ru_maxrss, ru_ixrss, ru_idrss, ru_isrss, ru_minflt, ru_majflt, ru_nswap, ru_inblock,
-		ru_oublock, ru_msgsnd, ru_msgrcv, ru_nsignals, ru_nvcsw, ru_nivcsw;
-};
-_Static_assert(sizeof(struct rusage) == 144, "Linux's struct rusage is 144 bytes");
+/* The threads' context switches: the live ones' and the gone ones'. */
+static void thread_group_switches(const struct proc *p, unsigned long *nvcsw,
+				  unsigned long *nivcsw)
+{
+	*nvcsw = p->signal->nvcsw;
+	*nivcsw = p->signal->nivcsw;
+	for (const struct proc *t = first_thread(p); t; t = next_thread(t)) {
+		*nvcsw += t->nvcsw;
+		*nivcsw += t->nivcsw;
+	}
+}
 
-#define RUSAGE_SELF 0
-#define RUSAGE_CHILDREN (-1)
-#define RUSAGE_THREAD 1
+/*
+ * Linux's getrusage: times, the largest resident set (in KiB) and
+ * context switches - of one thread, of the process, of its reaped
+ * children, or (RUSAGE_BOTH, for wait) both. Antidote counts no page
+ * faults, block I/O or signals: those fields are 0. The largest rss is
+ * the rss at an exit or now, not a high-water mark of every moment.
+ */
+void getrusage(struct proc *p, int who, struct rusage *r)
+{
+	struct signal_struct *sig = p->signal;
+	struct task_cputime t = { 0 };
+	unsigned long nvcsw = 0, nivcsw = 0, maxrss = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (who == RUSAGE_THREAD) {
+		t = task_cputime_adjusted(p);
+		nvcsw = p->nvcsw;
+		nivcsw = p->nivcsw;
+	}
+	if (who == RUSAGE_CHILDREN || who == RUSAGE_BOTH) {
+		t = (struct task_cputime){ sig->cutime, sig->cstime };
+		nvcsw = sig->cnvcsw;
+		nivcsw = sig->cnivcsw;
+		maxrss = sig->cmaxrss;
+	}
+	if (who == RUSAGE_SELF || who == RUSAGE_BOTH) {
+		struct task_cputime self = thread_group_cputime_adjusted(p);
+		unsigned long v, iv;
+		thread_group_switches(p, &v, &iv);
+		t.utime += self.utime;
+		t.stime += self.stime;
+		nvcsw += v;
+		nivcsw += iv;
+		maxrss = MAX(maxrss, sig->maxrss);
+	}
+	if (who != RUSAGE_CHILDREN && p->mm)
+		maxrss = MAX(maxrss, p->mm->rss);
+	r->ru_utime = ns_to_rusage_timeval(t.utime);
+	r->ru_stime = ns_to_rusage_timeval(t.stime);
+	r->ru_maxrss = (long)(maxrss << (PAGE_SHIFT - 10));
+	r->ru_nvcsw = (long)nvcsw;
+	r->ru_nivcsw = (long)nivcsw;
+}
+
+void setmax_mm_rss(struct proc *p)
+{
+	p->signal->maxrss = MAX(p->signal->maxrss, p->mm->rss);
+}
+
+void account_reaped_child(struct signal_struct *psig, struct proc *child)
+{
+	struct signal_struct *sig = child->signal;
+	struct task_cputime t = thread_group_cputime_adjusted(child);
+	unsigned long nvcsw, nivcsw;
+
+	thread_group_switches(child, &nvcsw, &nivcsw);
+	psig->cutime += t.utime + sig->cutime;
+	psig->cstime += t.stime + sig->cstime;
+	psig->cnvcsw += nvcsw + sig->cnvcsw;
+	psig->cnivcsw += nivcsw + sig->cnivcsw;
+	psig->cmaxrss = MAX(psig->cmaxrss, MAX(sig->maxrss, sig->cmaxrss));
+}
 
 long sys_getrusage(uint64_t uwho, uint64_t uru)
 {
 	int who = (int)uwho;
-	struct rusage ru = { 0 };
+	struct rusage ru;
 
 	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
 		return -EINVAL;
-	if (who != RUSAGE_CHILDREN) {
-		uint64_t ns = task_sched_runtime(current);
-		ru.ru_utime.tv_sec = (long)(ns / NSEC_PER_SEC);
-		ru.ru_utime.tv_usec = (long)(ns % NSEC_PER_SEC / 1000);
-		if (current->mm)
-			ru.ru_maxrss = (long)(current->mm->rss << (PAGE_SHIFT - 10)); /* KiB, as now */
-	}
+	getrusage(current, who, &ru);
 	return copy_to_user(uru, &ru, sizeof(ru)) ? -EFAULT : 0;
 }

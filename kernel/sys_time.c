@@ -26,7 +26,6 @@
 #define CLOCK_BOOTTIME 7
 #define CLOCK_TAI 11
 #define TIMER_ABSTIME 1
-#define TICK_NSEC (NSEC_PER_SEC / HZ)
 #define KTIME_SEC_MAX (KTIME_MAX / (int64_t)NSEC_PER_SEC)
 #define TIME_UPTIME_SEC_MAX (30LL * 365 * 24 * 3600) /* settime leaves this much room */
 

@@ -75,6 +75,7 @@ static const struct {
 	[37] = SYSCALL("alarm", sys_alarm),
 	[38] = SYSCALL("setitimer", sys_setitimer),
 	[39] = SYSCALL("getpid", sys_getpid),
+	[40] = SYSCALL("sendfile", sys_sendfile),
 	[56] = SYSCALL("clone", sys_clone),
 	[57] = SYSCALL("fork", sys_fork),
 	[58] = SYSCALL("vfork", sys_vfork),

@@ -33,6 +33,7 @@ long sys_write(uint64_t fd, uint64_t buf, uint64_t count);
 long sys_pread64(uint64_t fd, uint64_t buf, uint64_t count, uint64_t pos);
 long sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t count, uint64_t pos);
 long sys_readv(uint64_t fd, uint64_t iov, uint64_t iovcnt);
+long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t offset, uint64_t count);
 long sys_writev(uint64_t fd, uint64_t iov, uint64_t iovcnt);
 long sys_lseek(uint64_t fd, uint64_t offset, uint64_t whence);
 long sys_fsync(uint64_t fd);

@@ -2,15 +2,18 @@
  * The 8253/8254 programmable interval timer. Channel 0 counts down from a
  * divisor of its 1.193182 MHz input clock and raises IRQ 0 each time it
  * reaches zero, giving HZ ticks a second: the scheduler's time slices and
- * timer_list timeouts. Each tick also moves the coarse clocks on and runs
- * any hrtimer the local APIC has not yet run.
+ * timer_list timeouts. Each tick also moves the coarse clocks on, charges
+ * the tick to the task it interrupted (kernel/cputime.c) and runs any
+ * hrtimer the local APIC has not yet run.
  */
 #include "kernel/timer.h"
+#include "kernel/cputime.h"
 #include "kernel/hrtimer.h"
 #include "kernel/irq.h"
 #include "kernel/printk.h"
 #include "kernel/serial.h"
 #include "kernel/timekeeping.h"
+#include "kernel/trap.h"
 #include "kernel/x86.h"
 
 #define PIT_CHANNEL0 0x40
@@ -53,6 +56,7 @@ static void timer_interrupt(void *unused)
 	(void)unused;
 	jiffies++;
 	timekeeping_tick();
+	update_process_times(from_user(get_irq_regs()));
 	run_timers();
 	hrtimer_interrupt();
 	serial_kick(); /* a busy CPU's output goes out at least every tick */

@@ -5,6 +5,14 @@
 #include "lib/types.h"
 
 #define HZ 100 /* ticks per second */
+#define TICK_NSEC (1000000000ULL / HZ)
+/* What times(), /proc/stat and /proc/PID/stat count in: USER_HZ ticks,
+ * 100 a second on x86-64 whatever HZ is (Linux: nsec_to_clock_t). */
+#define USER_HZ 100
+static inline uint64_t nsec_to_clock_t(uint64_t ns)
+{
+	return ns / (1000000000ULL / USER_HZ);
+}
 #define PIT_FREQUENCY 1193182 /* Hz: the 8254's input clock, on every PC */
 
 #include "lib/list.h"

@@ -148,11 +148,6 @@ static void die(struct trapframe *tf)
 	panic("Fatal exception: %s", trap_name(tf->trapno));
 }
 
-static bool from_user(const struct trapframe *tf)
-{
-	return (tf->cs & 3) == 3;
-}
-
 /* As Linux: a fault is logged only when no handler will see its signal
  * (init's always), and within printk_ratelimit(). */
 static bool unhandled_signal(int sig)
@@ -245,7 +240,7 @@ static void page_fault(struct trapframe *tf)
 void trap(struct trapframe *tf)
 {
 	if (tf->trapno >= T_IRQ0 && tf->trapno < T_IRQ0 + NR_IRQS) {
-		irq_dispatch((int)(tf->trapno - T_IRQ0));
+		irq_dispatch((int)(tf->trapno - T_IRQ0), tf);
 		/* An interrupt arrives only with interrupts on, so it never
 		 * cuts into an irq_save() section: a safe point for what the
 		 * #MC handler left (Linux: irq_work at the end of an IRQ).

@@ -25,6 +25,12 @@ struct trapframe {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
+/* The interrupt or exception came from user mode (Linux: user_mode). */
+static inline bool from_user(const struct trapframe *tf)
+{
+	return (tf->cs & 3) == 3;
+}
+
 void idt_init(void);
 void trap(struct trapframe *tf);
 const char *trap_name(uint64_t trapno);

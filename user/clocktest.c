@@ -24,19 +24,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
+
 #define NSEC_PER_SEC 1000000000LL
 #define MS 1000000LL
 #define BAD ((void *)0x10) /* an unmapped address */
 #define KERNEL ((void *)0xffffffff80100000UL)
-
-static int failures;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-	if (!ok)
-		failures++;
-}
 
 static long sys(long nr, long a, long b, long c, long d)
 {

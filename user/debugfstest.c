@@ -22,19 +22,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check.h"
+
 #define HW "/sys/kernel/debug/hwpoison/"
 #define MI "/sys/kernel/debug/mce-inject/"
 #define KPF_ANON 12
 #define KPF_HWPOISON 19
-
-static int failures;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-	if (!ok)
-		failures++;
-}
 
 static int write_file(const char *path, const char *text)
 {

@@ -3,13 +3,16 @@
  * against what Linux does: keys, IPC_PRIVATE, IPC_CREAT|IPC_EXCL,
  * attaches shared with a child, IPC_RMID while attached, semop that
  * blocks and is woken, times out, is interrupted or sees its set
- * removed, SEM_UNDO at exit, and the permission checks for another
- * user. Prints one line per check and "ipctest: N failed".
+ * removed, SEM_UNDO at exit, the permission checks for another user,
+ * and the commands ipcs lists the objects with (IPC_INFO, SHM_INFO,
+ * SEM_INFO, SHM_STAT, SEM_STAT and their _ANY forms). Runs on Linux too.
+ * Prints one line per check and "ipctest: N failed".
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,6 +293,85 @@ static void test_sem_signal_and_undo(void)
 	semctl(id, 0, IPC_RMID);
 }
 
+/* What ipcs does: IPC_INFO gives the highest slot in use, *_STAT each
+ * slot's object and id. The slot that holds id, found by that walk. */
+static int stat_walk(int maxidx, int id, bool shm, int cmd)
+{
+	for (int idx = 0; idx <= maxidx; idx++) {
+		struct shmid_ds shm_ds;
+		struct semid_ds sem_ds;
+		union semun arg = { .buf = &sem_ds };
+		int got = shm ? shmctl(idx, cmd, &shm_ds) : semctl(idx, 0, cmd, arg);
+		if (got == id)
+			return idx;
+	}
+	return -1;
+}
+
+static void test_shm_info(void)
+{
+	int id = shmget(IPC_PRIVATE, 3 * PAGE + 1, IPC_CREAT | 0600);
+	char *p = shmat(id, NULL, 0);
+	struct shminfo limits;
+	struct shm_info use;
+	struct shmid_ds ds;
+
+	p[0] = p[PAGE] = 1;
+	int maxidx = shmctl(0, IPC_INFO, (struct shmid_ds *)&limits);
+	check(maxidx >= (id & 0x7fff) && limits.shmmni >= 4096 && limits.shmmin == 1 &&
+	      limits.shmmax >= 1UL << 32 && limits.shmseg == limits.shmmni,
+	      "shmctl(IPC_INFO): the limits, and the highest slot in use");
+	check(shmctl(0, SHM_INFO, (struct shmid_ds *)&use) == maxidx && use.__used_ids >= 1 &&
+	      use.shm_tot >= 4 && use.shm_rss >= 2, "shmctl(SHM_INFO): segments, pages, resident pages");
+	int idx = stat_walk(maxidx, id, true, SHM_STAT);
+	check(idx >= 0 && shmctl(idx, SHM_STAT, &ds) == id && ds.shm_segsz == 3 * PAGE + 1 &&
+	      ds.shm_nattch == 1 && ds.shm_cpid == getpid(),
+	      "SHM_STAT over the slots finds the segment: its id, size, attaches");
+	check(stat_walk(maxidx, id, true, SHM_STAT_ANY) == idx, "SHM_STAT_ANY finds it too");
+	check_err(shmctl(4095, SHM_STAT, &ds), EINVAL, "SHM_STAT of an empty slot: EINVAL");
+	check_err(shmctl(idx, SHM_STAT, BAD), EFAULT, "SHM_STAT into a bad pointer: EFAULT");
+	check_err(shmctl(0, IPC_INFO, BAD), EFAULT, "IPC_INFO into a bad pointer: EFAULT");
+	pid_t pid = fork();
+	if (pid == 0) {
+		int ok = setuid(1000) == 0 && shmctl(idx, SHM_STAT, &ds) == -1 && errno == EACCES &&
+			 shmctl(idx, SHM_STAT_ANY, &ds) == id;
+		_exit(ok ? 0 : 1);
+	}
+	check(wait_child(pid) == 0, "another user: SHM_STAT EACCES, SHM_STAT_ANY the id");
+	shmdt(p);
+	shmctl(id, IPC_RMID, NULL);
+}
+
+static void test_sem_info(void)
+{
+	int id = semget(IPC_PRIVATE, 5, IPC_CREAT | 0600);
+	struct seminfo limits, use;
+	struct semid_ds ds;
+	union semun arg = { .buf = (struct semid_ds *)&limits };
+
+	int maxidx = semctl(0, 0, IPC_INFO, arg);
+	check(maxidx >= (id & 0x7fff) && limits.semmsl == 32000 && limits.semopm == 500 &&
+	      limits.semvmx == 32767 && limits.semusz == 20 && limits.semaem == 32767,
+	      "semctl(IPC_INFO): the limits, and the highest slot in use");
+	arg.buf = (struct semid_ds *)&use;
+	check(semctl(0, 0, SEM_INFO, arg) == maxidx && use.semusz >= 1 && use.semaem >= 5,
+	      "semctl(SEM_INFO): the sets in use and their semaphores");
+	int idx = stat_walk(maxidx, id, false, SEM_STAT);
+	arg.buf = &ds;
+	check(idx >= 0 && semctl(idx, 0, SEM_STAT, arg) == id && ds.sem_nsems == 5,
+	      "SEM_STAT over the slots finds the set: its id, 5 semaphores");
+	check(stat_walk(maxidx, id, false, SEM_STAT_ANY) == idx, "SEM_STAT_ANY finds it too");
+	check_err(semctl(4095, 0, SEM_STAT, arg), EINVAL, "SEM_STAT of an empty slot: EINVAL");
+	pid_t pid = fork();
+	if (pid == 0) {
+		int ok = setuid(1000) == 0 && semctl(idx, 0, SEM_STAT, arg) == -1 &&
+			 errno == EACCES && semctl(idx, 0, SEM_STAT_ANY, arg) == id;
+		_exit(ok ? 0 : 1);
+	}
+	check(wait_child(pid) == 0, "another user: SEM_STAT EACCES, SEM_STAT_ANY the id");
+	semctl(id, 0, IPC_RMID);
+}
+
 int main(void)
 {
 	test_shm_keys();
@@ -298,6 +380,8 @@ int main(void)
 	test_sem_basics();
 	test_sem_blocking();
 	test_sem_signal_and_undo();
+	test_shm_info();
+	test_sem_info();
 	printf("ipctest: %d failed\n", failures);
 	return failures != 0;
 }

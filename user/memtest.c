@@ -25,6 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check.h"
+
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ 22
 #define MADV_POPULATE_WRITE 23
@@ -36,17 +38,9 @@
 #define MAP_NORESERVE 0x4000
 #endif
 
-static int failures;
 static sigjmp_buf recover;
 static volatile int fault_code;
 static void *volatile fault_addr;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-	if (!ok)
-		failures++;
-}
 
 static void on_segv(int sig, siginfo_t *si, void *uc)
 {

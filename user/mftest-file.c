@@ -37,6 +37,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
+
 #define PAGE 4096
 #define PAGES 4
 #ifndef MADV_HWPOISON
@@ -52,18 +54,10 @@
 #define PR_MCE_KILL_LATE 0
 #define PR_MCE_KILL_EARLY 1
 
-static int failures;
 static sigjmp_buf recover;
 static volatile int bus_code, bus_lsb, bus_count;
 static void *volatile bus_addr;
 static volatile int jump_ok; /* a SIGBUS may leave through recover */
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-	if (!ok)
-		failures++;
-}
 
 static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {

@@ -23,6 +23,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "check.h"
+
 #define PM_PRESENT (1ULL << 63)
 #define PM_SWAP (1ULL << 62)
 #define PM_FILE (1ULL << 61)
@@ -34,15 +36,6 @@
 #define KPF_ANON 12
 #define KPF_HWPOISON 19
 #define KPF_NOPAGE 20
-
-static int failures;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-	if (!ok)
-		failures++;
-}
 
 /* The whole of a small file, NUL-terminated, or NULL. */
 static char *slurp(const char *path)

@@ -20,16 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
+
 extern char **environ;
-
-static int failures;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-	if (!ok)
-		failures++;
-}
 
 static int exited_with(pid_t pid, int code)
 {

@@ -10,17 +10,10 @@
 #include <string.h>
 #include <sys/auxv.h>
 
+#include "check.h"
+
 extern char **environ;
 extern char _start[];
-
-static int failures;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-	if (!ok)
-		failures++;
-}
 
 int main(int argc, char **argv)
 {

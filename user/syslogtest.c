@@ -11,21 +11,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "check.h"
+
 #define SYSLOG_ACTION_READ 2
 #define SYSLOG_ACTION_READ_ALL 3
 #define SYSLOG_ACTION_CLEAR 5
 #define SYSLOG_ACTION_CONSOLE_LEVEL 8
 #define SYSLOG_ACTION_SIZE_UNREAD 9
 #define SYSLOG_ACTION_SIZE_BUFFER 10
-
-static int failures;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-	if (!ok)
-		failures++;
-}
 
 static long klog(int type, void *buf, long len)
 {

@@ -1,8 +1,9 @@
 /*
  * Threads as Linux runs them, through musl's unmodified pthreads and the
- * raw system calls: clone, futex, exit vs exit_group, signals to a
- * thread and to a process, group stop, execve from a thread, /proc's
- * task directories. Prints one line per check and a summary; exits 0
+ * raw system calls: creation and joins, contention on mutexes and
+ * condition variables, exit vs exit_group, signals to a thread and to a
+ * process, group stop, execve from a thread, /proc's task directories.
+ * (The futex calls themselves and raw clone: futextest.) Prints one line per check and a summary; exits 0
  * only if every check passed.
  *
  * `threadtest execd PID` is what a thread of threadtest execs: it checks
@@ -25,88 +26,10 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "threads.h"
 
 #define NTHREADS 4
 
-/* Linux's uapi/linux/futex.h (musl has no kernel headers). */
-#define FUTEX_WAIT 0
-#define FUTEX_WAKE 1
-#define FUTEX_REQUEUE 3
-#define FUTEX_CMP_REQUEUE 4
-#define FUTEX_WAIT_BITSET 9
-#define FUTEX_WAKE_BITSET 10
-#define FUTEX_PRIVATE_FLAG 128
-#define FUTEX_CLOCK_REALTIME 256
-#define FUTEX_WAIT_PRIVATE (FUTEX_WAIT | FUTEX_PRIVATE_FLAG)
-#define FUTEX_WAKE_PRIVATE (FUTEX_WAKE | FUTEX_PRIVATE_FLAG)
-#define FUTEX_REQUEUE_PRIVATE (FUTEX_REQUEUE | FUTEX_PRIVATE_FLAG)
-#define FUTEX_CMP_REQUEUE_PRIVATE (FUTEX_CMP_REQUEUE | FUTEX_PRIVATE_FLAG)
-#define FUTEX_WAIT_BITSET_PRIVATE (FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG)
-#define FUTEX_WAKE_BITSET_PRIVATE (FUTEX_WAKE_BITSET | FUTEX_PRIVATE_FLAG)
-#define FUTEX_BITSET_MATCH_ANY 0xffffffffU
-
-static long futex(void *uaddr, int op, uint32_t val, const struct timespec *ts, void *uaddr2,
-		  uint32_t val3)
-{
-	return syscall(SYS_futex, uaddr, op, val, ts, uaddr2, val3);
-}
-
-static pid_t gettid_(void)
-{
-	return (pid_t)syscall(SYS_gettid);
-}
-
-static uint64_t now_ns(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-/* The state letter of task tid of process pid, from /proc (0: gone). */
-static char task_state(pid_t pid, pid_t tid)
-{
-	char path[64], buf[256];
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	char *paren = strrchr(buf, ')');
-	return paren && paren[1] == ' ' ? paren[2] : 0;
-}
-
-/* Until task tid is in state `state` (it sleeps in the kernel, or is
- * stopped): a bounded wait, never a guess. */
-static int wait_state(pid_t pid, pid_t tid, char state)
-{
-	for (int i = 0; i < 20000; i++) {
-		if (task_state(pid, tid) == state)
-			return 1;
-		sched_yield();
-	}
-	return 0;
-}
-
-/* A field ("Threads:") of /proc/PID/status, or of the thread's
- * /proc/PID/task/TID/status; -1 if there is none. */
-static long task_field(pid_t pid, pid_t tid, const char *field)
-{
-	char path[64], line[128];
-	long value = -1;
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, tid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, field, strlen(field)))
-			value = strtol(line + strlen(field), NULL, 10);
-	fclose(f);
-	return value;
-}
 
 /* ---- create, join, identities, /proc/self/task --------------------- */
 
@@ -278,138 +201,6 @@ static void contention(void)
 	      "pthread_cond_timedwait: ETIMEDOUT after its deadline");
 }
 
-/* ---- futex: errors, timeouts, bitsets, requeue ---------------------- */
-
-static uint32_t word, word2;
-
-struct waiter {
-	uint32_t *addr;
-	uint32_t bitset;
-	pid_t tid;
-	long ret;
-};
-
-static void *wait_on(void *arg)
-{
-	struct waiter *w = arg;
-	w->tid = gettid_();
-	w->ret = futex(w->addr, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, 0, NULL, NULL, w->bitset);
-	return NULL;
-}
-
-static void start_waiters(struct waiter *w, pthread_t *th, int n)
-{
-	for (int i = 0; i < n; i++)
-		pthread_create(&th[i], NULL, wait_on, &w[i]);
-	for (int i = 0; i < n; i++) {
-		while (!__atomic_load_n(&w[i].tid, __ATOMIC_SEQ_CST))
-			sched_yield();
-		wait_state(getpid(), w[i].tid, 'S');
-	}
-}
-
-static void futex_errors_and_timeouts(void)
-{
-	struct timespec rel = { 0, 50000000 }, bad = { 0, 1000000000 };
-
-	word = 1;
-	check_err(futex(&word, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0), EAGAIN,
-		  "FUTEX_WAIT on a changed value: EAGAIN");
-	check_err(futex((char *)&word + 1, FUTEX_WAIT_PRIVATE, 1, NULL, NULL, 0), EINVAL,
-		  "FUTEX_WAIT unaligned: EINVAL");
-	check_err(futex((void *)16, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0), EFAULT,
-		  "FUTEX_WAIT on an unmapped address: EFAULT");
-	check_err(futex(&word, FUTEX_WAIT_PRIVATE, 1, &bad, NULL, 0), EINVAL,
-		  "FUTEX_WAIT with tv_nsec 1e9: EINVAL");
-	check_err(futex(&word, FUTEX_WAIT_PRIVATE, 1, (void *)8, NULL, 0), EFAULT,
-		  "FUTEX_WAIT with a bad timeout pointer: EFAULT");
-	check_err(futex(&word, FUTEX_WAIT | FUTEX_CLOCK_REALTIME, 1, &rel, NULL, 0), ENOSYS,
-		  "FUTEX_WAIT|FUTEX_CLOCK_REALTIME: ENOSYS (Linux 6.1)");
-	check_err(futex(&word, FUTEX_WAKE_BITSET, 1, NULL, NULL, 0), EINVAL,
-		  "FUTEX_WAKE_BITSET with bitset 0: EINVAL");
-	check_err(futex(&word, 99, 1, NULL, NULL, 0), ENOSYS, "unknown futex op: ENOSYS");
-	check(futex(&word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) == 0, "FUTEX_WAKE with no waiters: 0");
-
-	uint64_t start = now_ns(CLOCK_MONOTONIC);
-	check_err(futex(&word, FUTEX_WAIT_PRIVATE, 1, &rel, NULL, 0), ETIMEDOUT,
-		  "FUTEX_WAIT relative 50 ms: ETIMEDOUT");
-	check(now_ns(CLOCK_MONOTONIC) - start >= 50000000, "...not before 50 ms");
-	struct timespec at = { 0, 0 };
-	uint64_t deadline = now_ns(CLOCK_MONOTONIC) + 30000000;
-	at.tv_sec = (time_t)(deadline / 1000000000);
-	at.tv_nsec = (long)(deadline % 1000000000);
-	check_err(futex(&word, FUTEX_WAIT_BITSET_PRIVATE, 1, &at, NULL, FUTEX_BITSET_MATCH_ANY),
-		  ETIMEDOUT, "FUTEX_WAIT_BITSET absolute MONOTONIC: ETIMEDOUT");
-	check(now_ns(CLOCK_MONOTONIC) >= deadline, "...at its deadline");
-	deadline = now_ns(CLOCK_REALTIME) + 30000000;
-	at.tv_sec = (time_t)(deadline / 1000000000);
-	at.tv_nsec = (long)(deadline % 1000000000);
-	check_err(futex(&word, FUTEX_WAIT_BITSET_PRIVATE | FUTEX_CLOCK_REALTIME, 1, &at, NULL,
-			FUTEX_BITSET_MATCH_ANY), ETIMEDOUT,
-		  "FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME absolute: ETIMEDOUT");
-	check(now_ns(CLOCK_REALTIME) >= deadline, "...at its REALTIME deadline");
-}
-
-static void futex_bitsets_and_requeue(void)
-{
-	struct waiter w[3] = { { .addr = &word, .bitset = 1 }, { .addr = &word, .bitset = 2 },
-			       { .addr = &word, .bitset = 2 } };
-	pthread_t th[3];
-
-	word = 0;
-	start_waiters(w, th, 3);
-	check(futex(&word, FUTEX_WAKE_BITSET_PRIVATE, INT_MAX, NULL, NULL, 4) == 0,
-	      "FUTEX_WAKE_BITSET with a bit nobody waits on wakes none");
-	check(futex(&word, FUTEX_WAKE_BITSET_PRIVATE, INT_MAX, NULL, NULL, 1) == 1,
-	      "FUTEX_WAKE_BITSET 1 wakes the one waiter with bit 1");
-	pthread_join(th[0], NULL);
-	check(w[0].ret == 0, "...whose wait returns 0");
-	check_err(futex(&word, FUTEX_CMP_REQUEUE_PRIVATE, 0, (void *)1, &word2, 5), EAGAIN,
-		  "FUTEX_CMP_REQUEUE with a changed value: EAGAIN");
-	check(futex(&word, FUTEX_CMP_REQUEUE_PRIVATE, 0, (void *)INT_MAX, &word2, 0) == 2,
-	      "FUTEX_CMP_REQUEUE moves both others to a second word (returns 2)");
-	check(futex(&word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0) == 0,
-	      "...none waits on the first any more");
-	check(futex(&word2, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) == 1 &&
-	      futex(&word2, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) == 1,
-	      "FUTEX_WAKE on the second word wakes them one by one");
-	pthread_join(th[1], NULL);
-	pthread_join(th[2], NULL);
-	check(w[1].ret == 0 && w[2].ret == 0, "...and their waits return 0");
-
-	struct waiter r[2] = { { .addr = &word, .bitset = ~0U }, { .addr = &word, .bitset = ~0U } };
-	start_waiters(r, th, 2);
-	check(futex(&word, FUTEX_REQUEUE_PRIVATE, 1, (void *)1, &word2, 0) == 2,
-	      "FUTEX_REQUEUE: wakes 1, moves 1");
-	check(futex(&word2, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) == 1, "...the moved one wakes");
-	pthread_join(th[0], NULL);
-	pthread_join(th[1], NULL);
-}
-
-/* A word in shared memory, mapped twice: a wait through one address and
- * a wake through the other meet (the key is the file and offset), across
- * processes too. */
-static void shared_futex(void)
-{
-	int fd = memfd_create("futex", 0);
-	ftruncate(fd, 4096);
-	uint32_t *a = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	uint32_t *b = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	a[8] = 0;
-	pid_t child = fork();
-	if (child == 0)
-		_exit(futex(&a[8], FUTEX_WAIT, 0, NULL, NULL, 0) == 0 ? 0 : 1);
-	check(wait_state(child, child, 'S'), "a child waits on a shared futex");
-	check(futex(&b[8], FUTEX_WAKE, 1, NULL, NULL, 0) == 1,
-	      "FUTEX_WAKE through another mapping of the same page wakes it");
-	int status;
-	waitpid(child, &status, 0);
-	check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "...and its wait returned 0");
-	munmap(a, 4096);
-	munmap(b, 4096);
-	close(fd);
-}
-
 /* ---- signals: to a thread, to the process ---------------------------- */
 
 static volatile pid_t handled_by;
@@ -435,6 +226,7 @@ static void *block_and_sleep(void *arg)
 }
 
 static volatile int sleeper_done;
+static uint32_t word;
 
 /* FUTEX_WAIT with a timeout, until a signal interrupts it. */
 static void *futex_sleeper(void *arg)
@@ -555,13 +347,6 @@ static pid_t child_with_threads(void *(*last)(void *))
 	return 0;
 }
 
-static int wait_status(pid_t pid)
-{
-	int status = -1;
-	waitpid(pid, &status, 0);
-	return status;
-}
-
 static void leader_exits_first(void)
 {
 	pid_t pid = fork();
@@ -656,49 +441,6 @@ static int execd(pid_t pid)
 	return ok ? 42 : 1;
 }
 
-/* ---- robust futexes, clone3 ------------------------------------------ */
-
-struct robust_list_head_ {
-	void *next;
-	long futex_offset;
-	void *pending;
-};
-
-/* A process dies holding a robust mutex in shared memory: the kernel's
- * walk of its robust list at exit (musl's _exit does none) marks the
- * lock's owner dead, and the next locker learns it. */
-static void robust_futexes(void)
-{
-	pthread_mutex_t *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-				  -1, 0);
-	pthread_mutexattr_t attr;
-	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-	pthread_mutex_init(m, &attr);
-	pid_t pid = fork();
-	if (pid == 0) {
-		pthread_mutex_lock(m);
-		_exit(0);
-	}
-	wait_status(pid);
-	check(pthread_mutex_lock(m) == EOWNERDEAD,
-	      "a process died holding a robust mutex: the next lock gets EOWNERDEAD");
-	pthread_mutex_consistent(m);
-	pthread_mutex_unlock(m);
-
-	struct robust_list_head_ *head = NULL;
-	size_t len = 0;
-	check(syscall(SYS_get_robust_list, 0, &head, &len) == 0 && head && len == sizeof(*head),
-	      "get_robust_list: musl's list head, 24 bytes");
-	check_err(syscall(SYS_set_robust_list, head, 23), EINVAL, "set_robust_list(len 23): EINVAL");
-	check_err(syscall(SYS_get_robust_list, 0, (void *)8, &len), EFAULT,
-		  "get_robust_list to a bad pointer: EFAULT");
-	check_err(syscall(SYS_get_robust_list, 999999, &head, &len), ESRCH,
-		  "get_robust_list of no such task: ESRCH");
-	munmap(m, 4096);
-}
-
 /* One thread sleeps in read() on a pipe while another closes that
  * descriptor: the read goes on with its file and gets what is written. */
 static int pipe_fds[2];
@@ -727,70 +469,6 @@ static void close_under_a_reader(void)
 	close(pipe_fds[1]);
 }
 
-/* ---- raw clone: the tid words, CLONE_PARENT ------------------------- */
-
-static pid_t ptid, ctid, seen_ctid;
-static char clone_stack[16384] __attribute__((aligned(16)));
-
-static int raw_thread(void *arg)
-{
-	(void)arg;
-	seen_ctid = ctid; /* CLONE_CHILD_SETTID wrote it before we ran */
-	return 0;         /* musl's clone() then calls exit: this thread alone */
-}
-
-static int report_parent(void *arg)
-{
-	(void)arg;
-	return getppid() == *(pid_t *)arg ? 0 : 1;
-}
-
-static void raw_clone(void)
-{
-	int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |
-		    CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID;
-	ctid = -1; /* the thread sets it to its tid, and its exit to 0 */
-	int tid = clone(raw_thread, clone_stack + sizeof(clone_stack), flags, NULL, &ptid, NULL,
-			&ctid);
-	check(tid > 0 && ptid == tid, "clone(CLONE_THREAD|CLONE_PARENT_SETTID): the tid in parent_tid");
-	for (pid_t v; (v = __atomic_load_n(&ctid, __ATOMIC_SEQ_CST));)
-		futex(&ctid, FUTEX_WAIT, (uint32_t)v, NULL, NULL, 0);
-	check(seen_ctid == tid, "CLONE_CHILD_SETTID: the thread saw its tid in child_tid");
-	check(ctid == 0, "CLONE_CHILD_CLEARTID: 0 and a futex wake when it exited");
-
-	/* CLONE_PARENT from a child: the grandchild is our child. */
-	pid_t me = getpid(), pid = fork();
-	if (pid == 0)
-		_exit(clone(report_parent, clone_stack + sizeof(clone_stack), CLONE_PARENT | SIGCHLD,
-			    &me) > 0 ? 0 : 1);
-	wait_status(pid);
-	int status;
-	pid_t got = waitpid(-1, &status, 0);
-	check(got > 0 && got != pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	      "CLONE_PARENT: the child's clone is our child, and its getppid is us");
-}
-
-struct clone_args_ {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
-};
-
-static void clone3_fork(void)
-{
-	struct clone_args_ args = { .exit_signal = SIGCHLD };
-	check_err(syscall(435, &args, 8), EINVAL, "clone3 with a short struct: EINVAL");
-	args.exit_signal = 200;
-	check_err(syscall(435, &args, sizeof(args)), EINVAL, "clone3 with exit_signal 200: EINVAL");
-	args.exit_signal = SIGCHLD;
-	args.stack_size = 4096;
-	check_err(syscall(435, &args, sizeof(args)), EINVAL, "clone3 with a size but no stack: EINVAL");
-	args.stack_size = 0;
-	long pid = syscall(435, &args, sizeof(args));
-	if (pid == 0)
-		syscall(SYS_exit_group, 5);
-	int status = wait_status((pid_t)pid);
-	check(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 5, "clone3 as fork: child exits 5");
-}
-
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "execd"))
@@ -805,17 +483,11 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	create_and_join();
 	contention();
-	futex_errors_and_timeouts();
-	futex_bitsets_and_requeue();
-	shared_futex();
 	thread_signals();
 	group_exits();
 	group_stop();
 	exec_from_thread();
-	robust_futexes();
 	close_under_a_reader();
-	raw_clone();
-	clone3_fork();
 	printf("threadtest: %d failed\n", failures);
 	return failures ? 1 : 0;
 }

@@ -3,7 +3,7 @@
  * Linux 6.1's formats. Antidote has one user (root, with every
  * capability), one CPU, no namespaces, no swap and no huge pages, so
  * those fields always read the same; fields Antidote does not keep
- * (fault counts, context switches) read 0.
+ * (fault counts) read 0.
  */
 #include "drivers/tty/tty.h"
 #include "fs/proc/internal.h"
@@ -11,11 +11,11 @@
 #include "kernel/pgrp.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
+#include "kernel/timer.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
 
 #define CAP_FULL_SET 0x000001ffffffffffULL /* capabilities 0-40, Linux 6.1's */
-#define NSEC_PER_TICK (1000000000ULL / 100) /* USER_HZ */
 
 /* Linux's task_state_array: the letter and its word. */
 static const char *const task_state_array[] = {
@@ -167,7 +167,8 @@ int proc_pid_status_show(struct seq_file *m)
 	seq_printf(m, "SpeculationIndirectBranch:\tunknown\n");
 	seq_printf(m, "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n");
 	seq_printf(m, "Mems_allowed:\t1\nMems_allowed_list:\t0\n");
-	seq_printf(m, "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
+	seq_printf(m, "voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n", p->nvcsw,
+		   p->nivcsw);
 	return 0;
 }
 
@@ -178,15 +179,15 @@ static char state_letter(const struct proc *p)
 }
 
 /* /proc/PID/stat and /proc/PID/task/TID/stat: 52 fields on one line
- * (Linux: do_task_stat); utime is the whole process's in the first. */
+ * (Linux: do_task_stat); utime and stime are the whole process's in the
+ * first. */
 static int do_task_stat(struct seq_file *m, bool whole)
 {
 	struct proc *p = m->private;
 	struct mm_struct *mm = p->mm;
 	struct mem_sizes s;
 	uint64_t ign, catch;
-	uint64_t ns = whole ? thread_group_sched_runtime(p) : task_sched_runtime(p);
-	unsigned long long ticks = ns / NSEC_PER_TICK;
+	struct task_cputime t = whole ? thread_group_cputime_adjusted(p) : task_cputime_adjusted(p);
 
 	mem_sizes(mm, &s);
 	collect_sigign_sigcatch(p, &ign, &catch);
@@ -196,11 +197,13 @@ static int do_task_stat(struct seq_file *m, bool whole)
 		   ppid_of(p), task_pgrp_nr(p), task_session_nr(p), tty ? tty_devnum(tty) : 0,
 		   tty ? tty->pgrp : -1, p->flags);
 	/* minflt cminflt majflt cmajflt utime stime cutime cstime */
-	seq_printf(m, "0 0 0 0 %llu 0 0 0 ", ticks);
+	seq_printf(m, "0 0 0 0 %lu %lu %lu %lu ", nsec_to_clock_t(t.utime),
+		   nsec_to_clock_t(t.stime), nsec_to_clock_t(p->signal->cutime),
+		   nsec_to_clock_t(p->signal->cstime));
 	/* priority nice num_threads itrealvalue starttime vsize rss rsslim */
 	seq_printf(m, "20 0 %d 0 %llu %lu %lu 18446744073709551615 ",
 		   p->signal ? p->signal->nr_threads : 1,
-		   (unsigned long long)(p->start_time / NSEC_PER_TICK), s.total << PAGE_SHIFT,
+		   (unsigned long long)nsec_to_clock_t(p->start_time), s.total << PAGE_SHIFT,
 		   mm ? mm->rss : 0);
 	/* startcode endcode startstack kstkesp kstkeip */
 	seq_printf(m, "0 0 %lu 0 0 ", mm ? mm->start_stack : 0);

@@ -77,6 +77,10 @@ int proc_tid_stat_show(struct seq_file *m);  /* /proc/PID/task/TID/stat */
 int proc_pid_maps_show(struct seq_file *m);
 long proc_pagemap_read(struct file *f, struct iov_iter *to, loff_t *pos);
 
+/* fs/proc/stat.c: /proc/stat, /proc/loadavg */
+int stat_show(struct seq_file *m);
+int loadavg_show(struct seq_file *m);
+
 /* fs/proc/page.c */
 extern const struct file_operations proc_kpageflags_operations;
 extern const struct file_operations proc_kpagecount_operations;

@@ -6,6 +6,11 @@
 #
 #   tests/bench/linux.sh             # needs `make` and the two packages below
 #   KVER=6.1.0-57-amd64 tests/bench/linux.sh
+#   RUN="tinjpage /mnt/home/tinjpage" tests/bench/linux.sh
+#
+# RUN=PROGRAM ARGS runs /mnt/bin/PROGRAM instead of the benchmarks and
+# prints what the machine printed meanwhile (docs/machine-check.md runs
+# tinjpage so); its last line says the program's exit status.
 #
 # It is not part of `make deps` or `make test`: install once, as root,
 #   apt-get install linux-image-amd64 busybox-static
@@ -72,6 +77,12 @@ mount -t ext2 /dev/vda /mnt || { echo "linux-bench: cannot mount /dev/vda"; powe
 echo "linux-bench: Linux $(uname -r) ready"
 cd /
 B=/mnt/bin
+if [ -x /run.sh ]; then
+	/run.sh
+	umount /mnt
+	echo "linux-bench: done"
+	poweroff -f
+fi
 $B/bench-fault
 $B/bench-spawn $B/exit42
 $B/bench-spawn $B/true
@@ -89,22 +100,31 @@ echo "linux-bench: done"
 poweroff -f
 INIT
 chmod +x "$WORK/root/init"
+if [ -n "${RUN:-}" ]; then
+	printf '#!/bin/busybox sh\n/mnt/bin/%s\necho "linux-bench: %s exited with status $?"\n' \
+		"$RUN" "${RUN%% *}" > "$WORK/root/run.sh"
+	chmod +x "$WORK/root/run.sh"
+fi
 (cd "$WORK/root" && find . | sort | cpio -o -H newc --quiet) > "$WORK/initramfs.cpio"
 
 # ---- boot it and read the figures --------------------------------------
 export PYTHONPATH="$ROOT/tests/bench"   # serial_console.py
-exec "$PYTHON" - "$TIMEOUT" "$MEM" "$ACCEL" "$KVER" "${QEMU_MACHINE[@]}" "${DISK_ARGS[@]}" \
+exec "$PYTHON" - "$TIMEOUT" "$MEM" "$ACCEL" "$KVER" "${RUN:-}" "${QEMU_MACHINE[@]}" "${DISK_ARGS[@]}" \
 	-kernel "$KERNEL" -initrd "$WORK/initramfs.cpio" -append "console=ttyS0 panic=-1" <<'PYEOF'
 import sys
 from serial_console import SerialConsole, print_figures
 
-timeout, mem, accel, kver, args = float(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
-console = SerialConsole("linux.sh", args)
+timeout, mem, accel, kver, run = float(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+console = SerialConsole("linux.sh", sys.argv[6:])
 try:
+    boot = console.read_until(b"linux-bench: Linux ", timeout)
     text = console.read_until(b"linux-bench: done", timeout)
     print("Linux %s, %s, %s" % (kver, accel.upper(), mem), flush=True)
-    print_figures(text)
-    for line in text.splitlines():
+    if run:
+        print(text.replace("\r", ""), end="", flush=True)
+    else:
+        print_figures(text)
+    for line in (boot + text).splitlines():
         if line.startswith("insmod") and "crc32c-intel" not in line:
             print(line.strip(), flush=True)  # a module that did not load
 finally:

@@ -78,3 +78,33 @@ def test_expected_output_is_what_linux_prints(name, tmp_path):
         pytest.skip("the script writes a setting: needs root")
     output, status = on_linux(name, tmp_path)
     assert status == 0 and output == expected(name)
+
+
+def test_cat_copies_with_sendfile(vm):
+    """busybox's cat copies a file with sendfile (syscall 40): it works,
+    and the kernel logs no unknown system call for it."""
+    out = vm.command("run /bin/cat /tests/shell/run.sh", timeout=TIMEOUT)
+    assert "# run.sh NAME: run tests/shell/NAME.sh" in out
+    assert out.endswith("cat exited with status 0"), out
+    assert "system call 40 is not implemented" not in out + vm.command("log")
+
+
+def test_top_in_batch_mode(vm):
+    """busybox's top reads /proc/stat, /proc/meminfo, /proc/loadavg and
+    each /proc/PID/stat: one screen of its header and the processes."""
+    out = vm.command("run /bin/top -b -n 1", timeout=TIMEOUT)
+    assert out.endswith("top exited with status 0"), out
+    assert re.search(r"^Mem: \d+K used, \d+K free", out, re.M), out
+    assert re.search(r"^CPU: +\d+% usr +\d+% sys .* \d+% idle", out, re.M), out
+    assert re.search(r"^Load average: 0\.00 0\.00 0\.00 \d+/\d+ \d+$", out, re.M), out
+    assert re.search(r"^ +1 +0 root +S +\d+ +\d+% +\d+% init$", out, re.M), out
+    assert re.search(r"^ +\d+ +\d+ root +R +\d+ .*/bin/top -b -n 1$", out, re.M), out
+
+
+def test_uptime(vm):
+    """busybox's uptime: the time, the time up and the load averages
+    (sysinfo)."""
+    out = vm.command("run /bin/uptime", timeout=TIMEOUT)
+    assert out.endswith("uptime exited with status 0"), out
+    assert re.search(r"^ \d\d:\d\d:\d\d up +\d+ min, +0 users, +load average: 0\.00, 0\.00, 0\.00$",
+                     out, re.M), out

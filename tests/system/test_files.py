@@ -22,3 +22,14 @@ def test_open_files_give_back_all_their_memory(vm):
     before = vm.meminfo()
     vm.command("run files", timeout=60)
     assert vm.meminfo() == before
+
+
+def test_sendfile_behaves_as_on_linux(vm):
+    """sendfile between files (tmpfs and the ext2 disk), into a pipe and to
+    the terminal, with Linux's errors (user/sendfiletest.c passes on Linux
+    too)."""
+    for where in ("/tmp", "/home"):
+        out = vm.run_suite("sendfiletest " + where)
+        assert "ok: a count past the end: the rest of the file" in out
+        assert "sendfile: this line went to the terminal" in out
+        assert "ok: out_fd with O_APPEND: EINVAL" in out

@@ -102,3 +102,32 @@ def test_kernel_filesystems_are_on_an_ext2_root(boot_vm, tmp_path):
                  "sysfs /sys sysfs rw 0 0", "debugfs /sys/kernel/debug debugfs rw 0 0"]:
         assert line in mounts, mounts
     m.run_suite("proctest")
+
+
+def proc_stat(vm):
+    out = vm.command("run /bin/cat /proc/stat")
+    return out, {line.split()[0]: line.split()[1:] for line in out.splitlines()
+                 if re.match(r"^[a-z]", line)}
+
+
+def test_proc_stat_in_linux_format(vm):
+    """/proc/stat: Linux 6.1's lines in its order, times in USER_HZ ticks
+    that add up as the CPU runs (here: md5sum reading and summing a
+    file)."""
+    out, before = proc_stat(vm)
+    names = [line.split()[0] for line in out.splitlines() if re.match(r"^(cpu|[a-z_]+ \d)", line)]
+    assert names == ["cpu", "cpu0", "intr", "ctxt", "btime", "processes", "procs_running",
+                     "procs_blocked", "softirq"], out
+    assert re.search(r"^cpu  \d+( \d+){9}$", out, re.M), out
+    assert before["cpu"] == before["cpu0"]
+    intr = [int(n) for n in before["intr"]]
+    assert intr[0] == sum(intr[1:]) and intr[1] > 0, "the total, then IRQ 0 (the timer) and the rest"
+    assert len(before["softirq"]) == 11
+    assert int(before["btime"][0]) > 1_000_000_000
+    assert int(before["processes"][0]) >= 5 and int(before["procs_running"][0]) >= 1
+    vm.command("run /bin/md5sum /bin/busybox")
+    _, after = proc_stat(vm)
+    user, system, idle = (int(after["cpu"][i]) - int(before["cpu"][i]) for i in (0, 2, 3))
+    assert user + system > 0 and idle >= 0
+    assert int(after["ctxt"][0]) > int(before["ctxt"][0])
+    assert int(after["processes"][0]) >= int(before["processes"][0]) + 2

@@ -1,6 +1,7 @@
-"""Threads (issue 9): musl's pthreads unmodified, futexes, thread and
-process signals, exit vs exit_group, group stop, execve from a thread,
-/proc/PID/task (user/threadtest.c); ps lists threads under their
+"""Threads (issue 9): musl's pthreads unmodified, thread and process
+signals, exit vs exit_group, group stop, execve from a thread,
+/proc/PID/task (user/threadtest.c); futexes and raw clone
+(user/futextest.c); ps lists threads under their
 process; the memory-failure thread rules with real threads
 (user/mcethreads.c), through madvise, corrupt-pfn, the console's
 injector and QEMU's machine checks."""
@@ -12,10 +13,16 @@ from test_machine_check import MISC_PAGE, SCRUB, qemu_mce
 from test_processes import until_reaped
 
 
-def test_threads_futexes_and_signals(vm):
+def test_threads_and_signals(vm):
     out = vm.run_suite("threadtest", timeout=180)
     assert "4 threads x 20000 locked increments: none lost" in out
     assert "execve in a thread" in out
+
+
+def test_futexes_and_raw_clone(vm):
+    out = vm.run_suite("futextest", timeout=180)
+    assert "ok: FUTEX_CMP_REQUEUE moves both others to a second word (returns 2)" in out
+    assert "ok: CLONE_CHILD_CLEARTID: 0 and a futex wake when it exited" in out
 
 
 def test_ps_shows_threads_below_their_process(vm):

@@ -90,6 +90,29 @@ static void test_ids_carry_a_sequence_number(void)
 	CHECK(ids.in_use == 0 && xa_empty(&ids.by_index));
 }
 
+/* What ipcs walks: the highest slot in use, and each slot's object
+ * whatever its sequence number. */
+static void test_slots_for_ipcs(void)
+{
+	struct ipc_ids ids = { 0 };
+
+	setup();
+	CHECK(ipc_get_maxidx(&ids) == -1);
+	int ids_made[70];
+	for (int i = 0; i < 70; i++)
+		ids_made[i] = (int)ipcget(&ids, &ops, IPC_PRIVATE, 0600, 1);
+	CHECK(ipc_get_maxidx(&ids) == 69); /* the second word of the bitmap */
+	remove_object(&ids, ids_made[69]);
+	remove_object(&ids, ids_made[68]);
+	CHECK(ipc_get_maxidx(&ids) == 67);
+	CHECK(ipc_obtain_object_idx(&ids, 67)->id == ids_made[67]);
+	CHECK(ipc_obtain_object_idx(&ids, 68) == NULL && ipc_obtain_object_idx(&ids, -1) == NULL &&
+	      ipc_obtain_object_idx(&ids, IPCMNI) == NULL);
+	for (int i = 0; i < 68; i++)
+		remove_object(&ids, ids_made[i]);
+	CHECK(ipc_get_maxidx(&ids) == -1 && ids.in_use == 0);
+}
+
 static void test_keys(void)
 {
 	struct ipc_ids ids = { 0 };
@@ -164,6 +187,7 @@ static void test_id_rules(void)
 int main(void)
 {
 	RUN(test_ids_carry_a_sequence_number);
+	RUN(test_slots_for_ipcs);
 	RUN(test_keys);
 	RUN(test_table_full);
 	RUN(test_permissions);
