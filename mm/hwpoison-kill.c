@@ -194,8 +194,8 @@ static void kill_proc(struct proc *t, unsigned long addr, unsigned long pfn, int
 }
 
 /* Those collected are told only if data was lost (forcekill): the page
- * was dirty - anonymous data always is, its only copy is gone - or a
- * mapping could not be removed. (A task that has exited meanwhile is
+ * was dirty - anonymous data outside the swap cache always is, its only
+ * copy is gone - or a mapping could not be removed. (A task that has exited meanwhile is
  * still there, held by its reference; a signal to a zombie changes
  * nothing.) If a mapping could not be removed, the process would go on
  * using bad data: it is killed outright. */
