@@ -24,6 +24,11 @@
  *           marker: SIGBUS BUS_ADRERR at its next access - and swapon
  *           again.
  *
+ * Swap must stay less than half full (vm_swap_full): otherwise a page
+ * swapped in leaves the swap cache at once, on Linux as here, and is a
+ * dirty LRU page. On Debian 12's Linux 6.1 (160 MiB, a 1 GiB swap disk,
+ * "mfswap 160 /dev/vdb") every line is the same.
+ *
  * Then every other page is checked. Each step prints what it saw
  * (pagemap's swap bit, kpageflags' KPF_SWAPCACHE and KPF_HWPOISON, the
  * frames) and the last line is "mfswap: OK" or "mfswap: FAIL".
