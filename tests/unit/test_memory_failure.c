@@ -474,6 +474,12 @@ static void test_user_page_is_unmapped_and_kept(void)
 	victim.flags = 0;
 }
 
+/* The swap map's byte for entry: 0 once the slot is free. */
+static unsigned char swap_map_byte(swp_entry_t entry)
+{
+	return swap_info[swp_type(entry)]->swap_map[swp_offset(entry)];
+}
+
 /* The PTE at VICTIM_ADDR is page's swap entry, which one PTE counts. */
 static bool left_swap_entry(struct page *page, swp_entry_t entry)
 {
@@ -518,7 +524,7 @@ static void test_dirty_swapcache_page_is_kept(void)
 
 	*pte = 0;
 	free_swap_and_cache(entry);
-	CHECK(!swap_has_cache(entry) && swap_info[swp_type(entry)]->swap_map[swp_offset(entry)] == 0);
+	CHECK(swap_map_byte(entry) == 0);
 	CHECK(page->refcount == 1 && page_test(page, PG_hwpoison));
 	victim.flags = 0;
 }
@@ -545,6 +551,28 @@ static void test_clean_swapcache_page_is_dropped(void)
 	*walk_pte(victim_mm.mm.pgd, VICTIM_ADDR, false) = 0;
 	CHECK(swap_free(entry) == 0); /* the PTE's count was the last */
 	victim.flags = 0;
+}
+
+/* A page read around a fault, in the swap cache and on the LRU list but
+ * mapped by nobody yet: it leaves the cache, and memory_failure's last
+ * reference frees it into poison's keeping. */
+static void test_read_around_page_is_dropped(void)
+{
+	struct page *page = alloc_page();
+
+	page_set(page, PG_swapbacked);
+	lock_page(page);
+	CHECK(add_to_swap(page));
+	unlock_page(page);
+	page_clear(page, PG_dirty);
+	lru_cache_add(page);
+	put_page(page); /* the cache's reference is the only one */
+	swp_entry_t entry = page_swap_entry(page);
+	host_console_clear();
+	CHECK(memory_failure(page_to_pfn(page), MF_SW_SIMULATED) == 0);
+	CHECK(strstr(host_console, "clean swapcache page: Recovered") != NULL);
+	CHECK(strstr(host_console, "keeping poisoned page") == NULL); /* nobody maps it */
+	CHECK(swap_map_byte(entry) == 0 && PageHWPoisonTakenOff(page));
 }
 
 /* swap_writepage never writes a poisoned page to its slot. */
@@ -841,6 +869,7 @@ int main(void)
 	RUN(test_user_page_is_unmapped_and_kept);
 	RUN(test_dirty_swapcache_page_is_kept);
 	RUN(test_clean_swapcache_page_is_dropped);
+	RUN(test_read_around_page_is_dropped);
 	RUN(test_poisoned_page_is_never_written_to_swap);
 	RUN(test_early_kill_picks_one_thread);
 	RUN(test_vfork_child_and_parent_each_told_once);
