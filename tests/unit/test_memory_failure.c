@@ -553,6 +553,45 @@ static void test_clean_swapcache_page_is_dropped(void)
 	victim.flags = 0;
 }
 
+/*
+ * Reclaim gave a page shared by two mappings (a parent and its forked
+ * child) a slot and unmapped it, and the write has not happened yet: a
+ * dirty swap-cache page nobody maps, whose slot two PTEs count. The
+ * reverse map names nobody (no line, no signal), yet both owners get
+ * SIGBUS at their next access, through the swap cache.
+ */
+static void test_unmapped_dirty_swapcache_page_reaches_every_owner(void)
+{
+	struct page *page = alloc_page();
+	unsigned long second = VICTIM_ADDR + PAGE_SIZE;
+
+	page_add_new_anon_rmap(page, &victim_vma, VICTIM_ADDR);
+	lru_cache_add(page);
+	lock_page(page);
+	CHECK(add_to_swap(page)); /* dirty: the slot holds nothing yet */
+	unlock_page(page);
+	swp_entry_t entry = page_swap_entry(page);
+	CHECK(swap_duplicate(entry) == 0 && swap_duplicate(entry) == 0);
+	*walk_pte(victim_mm.mm.pgd, VICTIM_ADDR, true) = swp_entry_to_pte(entry);
+	*walk_pte(victim_mm.mm.pgd, second, true) = swp_entry_to_pte(entry);
+	put_page(page); /* reclaim lets go: the cache holds it */
+
+	victim.flags = PF_MCE_PROCESS | PF_MCE_EARLY;
+	signals_clear();
+	host_console_clear();
+	CHECK(memory_failure(page_to_pfn(page), MF_SW_SIMULATED) == 0);
+	CHECK(strstr(host_console, "dirty swapcache page: Delayed") != NULL);
+	CHECK(strstr(host_console, "keeping poisoned page") == NULL && last_signal.count == 0);
+	CHECK(do_swap_page(&victim_vma, VICTIM_ADDR, walk_pte(victim_mm.mm.pgd, VICTIM_ADDR, false),
+			   false) == -EHWPOISON);
+	CHECK(do_swap_page(&victim_vma, second, walk_pte(victim_mm.mm.pgd, second, false), true) ==
+	      -EHWPOISON);
+	CHECK(__swap_count(entry) == 2 && page->mapcount == 0);
+	*walk_pte(victim_mm.mm.pgd, second, false) = 0;
+	swap_free(entry);
+	victim.flags = 0;
+}
+
 /* A page read around a fault, in the swap cache and on the LRU list but
  * mapped by nobody yet: it leaves the cache, and memory_failure's last
  * reference frees it into poison's keeping. */
@@ -869,6 +908,7 @@ int main(void)
 	RUN(test_user_page_is_unmapped_and_kept);
 	RUN(test_dirty_swapcache_page_is_kept);
 	RUN(test_clean_swapcache_page_is_dropped);
+	RUN(test_unmapped_dirty_swapcache_page_reaches_every_owner);
 	RUN(test_read_around_page_is_dropped);
 	RUN(test_poisoned_page_is_never_written_to_swap);
 	RUN(test_early_kill_picks_one_thread);
