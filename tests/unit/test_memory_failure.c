@@ -33,90 +33,18 @@
 #include "mm/vmstat.h"
 #include "tests/unit/fake_inode.h"
 #include "tests/unit/fake_pgtable.h"
+#include "tests/unit/fake_victim.h"
 #include "tests/unit/host_kernel.h"
 #include "tests/unit/test.h"
 
-/* --- the kernel around memory-failure.c --- */
-
-/* The victim process (pid 42) and, sharing its address space, a second
- * thread of it and a vfork child (a process of its own); each is on the
- * mm's task list only while a test puts it there. */
-static struct signal_struct victim_sig, child_sig;
-static struct proc victim = { .pid = 42, .tgid = 42, .comm = "victim", .usage = 1 };
+/* A second thread of the victim and a vfork child (a process of its
+ * own), sharing its address space (task_join). */
+static struct signal_struct child_sig;
 static struct proc worker = { .pid = 43, .tgid = 42, .comm = "worker", .usage = 1 };
 static struct proc vfork_child = { .pid = 44, .tgid = 44, .comm = "child", .usage = 1 };
-static struct fake_mm victim_mm;
-
-static struct {
-	int sig, code;
-	uint64_t addr;
-	struct proc *to;
-	int count;
-	struct proc *told[4]; /* the first few, in order */
-} last_signal;
-
-static void note_signal(struct proc *to, int sig, int code, uint64_t addr)
-{
-	last_signal.to = to;
-	last_signal.sig = sig;
-	last_signal.code = code;
-	last_signal.addr = addr;
-	if (last_signal.count < 4)
-		last_signal.told[last_signal.count] = to;
-	last_signal.count++;
-}
-
-static void signals_clear(void)
-{
-	memset(&last_signal, 0, sizeof(last_signal));
-}
-
-void force_sig_fault(int sig, int code, uint64_t addr, short addr_lsb)
-{
-	(void)addr_lsb;
-	note_signal(current, sig, code, addr);
-}
-
-void do_send_sig_info(int sig, const struct sig_pending_info *info, struct proc *p,
-		      enum pid_type type)
-{
-	CHECK(type == PIDTYPE_PID); /* a memory error is news for one thread */
-	note_signal(p, sig, info->code, info->addr);
-}
-
-void proc_kill(struct proc *p, int sig)
-{
-	note_signal(p, sig, 0, 0);
-}
-
-void schedule_work(struct work_struct *work)
-{
-	(void)work;
-}
-
-bool monitor_number(const char *cmd, const char *arg, uint64_t *out)
-{
-	(void)cmd, (void)arg, (void)out;
-	return false;
-}
-
-/* The console's printing of a report (kernel/monitor.c): here into
- * host_console, through the same seq_file. */
-int monitor_show(seq_show_fn show, void *private)
-{
-	struct seq_file m;
-
-	if (seq_show(&m, show, private))
-		return -1;
-	kprintf("%.*s", (int)m.count, m.buf);
-	seq_release(&m);
-	return 0;
-}
 
 /* --- frames in each state --- */
 
-static struct vm_area_struct victim_vma;
-#define VICTIM_ADDR (FAKE_BASE + 3 * PAGE_SIZE)
 
 static struct page *free_frame(void)
 {
@@ -156,22 +84,6 @@ static struct page *kernel_frame(void)
 	return alloc_page();
 }
 
-/* The victim's anonymous page at VICTIM_ADDR, as do_anonymous_page makes
- * it; written to (dirty PTE) or only read. */
-static struct page *user_frame(bool written, bool mlocked)
-{
-	struct page *page = alloc_page();
-
-	fake_map(&victim_mm, VICTIM_ADDR, page);
-	if (written)
-		*walk_pte(victim_mm.mm.pgd, VICTIM_ADDR, false) |= PTE_DIRTY;
-	page_add_new_anon_rmap(page, &victim_vma, VICTIM_ADDR);
-	lru_cache_add(page);
-	if (mlocked)
-		page_set(page, PG_mlocked);
-	return page;
-}
-
 static struct page *dirty_user_frame(void)
 {
 	return user_frame(true, false);
@@ -190,46 +102,6 @@ static struct page *dirty_mlocked_frame(void)
 static struct page *clean_mlocked_frame(void)
 {
 	return user_frame(false, true);
-}
-
-/* --- swap-cache pages, on a swap device of 64 slots --- */
-
-static void fake_swap_device(void)
-{
-	struct swap_info_struct *si = alloc_swap_info();
-
-	si->max = 64;
-	si->swap_map = kzalloc(si->max);
-	si->swap_map[0] = SWAP_MAP_BAD; /* the header */
-	si->pages = si->max - 1;
-	si->lowest_bit = si->cluster_next = 1;
-	si->highest_bit = si->max - 1;
-	CHECK(init_swap_address_space(si->type, si->max) == 0);
-	enable_swap_info(si, 0);
-}
-
-/* The victim's anonymous page swapped in by a read: in the swap cache,
- * mapped, clean (its slot holds its data); written afterwards, it stays
- * in the cache with a dirty PTE (mm/fault.c's do_wp_page reuse). */
-static struct page *swapcache_frame(bool written)
-{
-	struct page *page = user_frame(written, false);
-
-	lock_page(page);
-	CHECK(add_to_swap(page));
-	unlock_page(page);
-	page_clear(page, PG_dirty);
-	return page;
-}
-
-static struct page *dirty_swapcache_frame(void)
-{
-	return swapcache_frame(true);
-}
-
-static struct page *clean_swapcache_frame(void)
-{
-	return swapcache_frame(false);
 }
 
 /* Anonymous but neither mapped nor on an LRU list: no state fits. */
@@ -472,174 +344,6 @@ static void test_user_page_is_unmapped_and_kept(void)
 	CHECK(last_signal.code == BUS_MCEERR_AO && last_signal.addr == VICTIM_ADDR);
 	CHECK(victim.usage == 1); /* to_kill's reference is given back */
 	victim.flags = 0;
-}
-
-/* The swap map's byte for entry: 0 once the slot is free. */
-static unsigned char swap_map_byte(swp_entry_t entry)
-{
-	return swap_info[swp_type(entry)]->swap_map[swp_offset(entry)];
-}
-
-/* The PTE at VICTIM_ADDR is page's swap entry, which one PTE counts. */
-static bool left_swap_entry(struct page *page, swp_entry_t entry)
-{
-	uint64_t pte = *walk_pte(victim_mm.mm.pgd, VICTIM_ADDR, false);
-
-	return is_swap_pte(pte) && pte_to_swp_entry(pte).val == entry.val &&
-	       __swap_count(entry) == 1 && page->mapcount == 0;
-}
-
-/*
- * Swapped in, then written: its data is only in the page. The PTE gets
- * the page's swap entry back (not a hwpoison entry); the page stays in
- * the swap cache, neither dirty nor uptodate, off the LRU lists, held by
- * the cache and memory_failure; the mapper is told (early kill). Its
- * next access finds it there: SIGBUS (-EHWPOISON), the PTE unchanged.
- * Unmapping the entry (exit, munmap) frees the slot and the cache's
- * hold; memory_failure still holds the frame.
- */
-static void test_dirty_swapcache_page_is_kept(void)
-{
-	struct page *page = dirty_swapcache_frame();
-	swp_entry_t entry = page_swap_entry(page);
-	unsigned long pfn = page_to_pfn(page);
-	char want[96];
-
-	victim.flags = PF_MCE_PROCESS | PF_MCE_EARLY;
-	signals_clear();
-	host_console_clear();
-	CHECK(memory_failure(pfn, MF_SW_SIMULATED) == 0);
-	snprintf(want, sizeof(want), "Memory failure: %#lx: keeping poisoned page in swap cache\n", pfn);
-	CHECK(strstr(host_console, want) != NULL);
-	CHECK(left_swap_entry(page, entry));
-	CHECK(lookup_swap_cache(entry) == page && page->refcount == 3);
-	put_page(page);
-	CHECK(!page_test(page, PG_dirty) && !page_test(page, PG_uptodate) && !page_test(page, PG_lru));
-	CHECK(last_signal.count == 1 && last_signal.code == BUS_MCEERR_AO &&
-	      last_signal.addr == VICTIM_ADDR);
-
-	uint64_t *pte = walk_pte(victim_mm.mm.pgd, VICTIM_ADDR, false), orig = *pte;
-	CHECK(do_swap_page(&victim_vma, VICTIM_ADDR + 8, pte, false) == -EHWPOISON);
-	CHECK(*pte == orig && page->refcount == 2 && page->mapcount == 0);
-
-	*pte = 0;
-	free_swap_and_cache(entry);
-	CHECK(swap_map_byte(entry) == 0);
-	CHECK(page->refcount == 1 && page_test(page, PG_hwpoison));
-	victim.flags = 0;
-}
-
-/*
- * Swapped in by a read: its slot has the same data. The page leaves the
- * swap cache and the LRU lists; the PTE is the slot's swap entry again,
- * so the next access reads the good copy. Nobody is told, even in early
- * mode: nothing was lost.
- */
-static void test_clean_swapcache_page_is_dropped(void)
-{
-	struct page *page = clean_swapcache_frame();
-	swp_entry_t entry = page_swap_entry(page);
-
-	victim.flags = PF_MCE_PROCESS | PF_MCE_EARLY;
-	signals_clear();
-	host_console_clear();
-	CHECK(memory_failure(page_to_pfn(page), MF_SW_SIMULATED) == 0);
-	CHECK(strstr(host_console, "keeping poisoned page in swap cache\n") != NULL);
-	CHECK(left_swap_entry(page, entry) && last_signal.count == 0);
-	CHECK(!page_test(page, PG_swapcache) && !swap_has_cache(entry) && lookup_swap_cache(entry) == NULL);
-	CHECK(!page_test(page, PG_lru) && page->refcount == 1);
-	*walk_pte(victim_mm.mm.pgd, VICTIM_ADDR, false) = 0;
-	CHECK(swap_free(entry) == 0); /* the PTE's count was the last */
-	victim.flags = 0;
-}
-
-/*
- * Reclaim gave a page shared by two mappings (a parent and its forked
- * child) a slot and unmapped it, and the write has not happened yet: a
- * dirty swap-cache page nobody maps, whose slot two PTEs count. The
- * reverse map names nobody (no line, no signal), yet both owners get
- * SIGBUS at their next access, through the swap cache.
- */
-static void test_unmapped_dirty_swapcache_page_reaches_every_owner(void)
-{
-	struct page *page = alloc_page();
-	unsigned long second = VICTIM_ADDR + PAGE_SIZE;
-
-	page_add_new_anon_rmap(page, &victim_vma, VICTIM_ADDR);
-	lru_cache_add(page);
-	lock_page(page);
-	CHECK(add_to_swap(page)); /* dirty: the slot holds nothing yet */
-	unlock_page(page);
-	swp_entry_t entry = page_swap_entry(page);
-	CHECK(swap_duplicate(entry) == 0 && swap_duplicate(entry) == 0);
-	*walk_pte(victim_mm.mm.pgd, VICTIM_ADDR, true) = swp_entry_to_pte(entry);
-	*walk_pte(victim_mm.mm.pgd, second, true) = swp_entry_to_pte(entry);
-	put_page(page); /* reclaim lets go: the cache holds it */
-
-	victim.flags = PF_MCE_PROCESS | PF_MCE_EARLY;
-	signals_clear();
-	host_console_clear();
-	CHECK(memory_failure(page_to_pfn(page), MF_SW_SIMULATED) == 0);
-	CHECK(strstr(host_console, "dirty swapcache page: Delayed") != NULL);
-	CHECK(strstr(host_console, "keeping poisoned page") == NULL && last_signal.count == 0);
-	CHECK(do_swap_page(&victim_vma, VICTIM_ADDR, walk_pte(victim_mm.mm.pgd, VICTIM_ADDR, false),
-			   false) == -EHWPOISON);
-	CHECK(do_swap_page(&victim_vma, second, walk_pte(victim_mm.mm.pgd, second, false), true) ==
-	      -EHWPOISON);
-	CHECK(__swap_count(entry) == 2 && page->mapcount == 0);
-	*walk_pte(victim_mm.mm.pgd, second, false) = 0;
-	swap_free(entry);
-	victim.flags = 0;
-}
-
-/* A page read around a fault, in the swap cache and on the LRU list but
- * mapped by nobody yet: it leaves the cache, and memory_failure's last
- * reference frees it into poison's keeping. */
-static void test_read_around_page_is_dropped(void)
-{
-	struct page *page = alloc_page();
-
-	page_set(page, PG_swapbacked);
-	lock_page(page);
-	CHECK(add_to_swap(page));
-	unlock_page(page);
-	page_clear(page, PG_dirty);
-	lru_cache_add(page);
-	put_page(page); /* the cache's reference is the only one */
-	swp_entry_t entry = page_swap_entry(page);
-	host_console_clear();
-	CHECK(memory_failure(page_to_pfn(page), MF_SW_SIMULATED) == 0);
-	CHECK(strstr(host_console, "clean swapcache page: Recovered") != NULL);
-	CHECK(strstr(host_console, "keeping poisoned page") == NULL); /* nobody maps it */
-	CHECK(swap_map_byte(entry) == 0 && PageHWPoisonTakenOff(page));
-}
-
-/* swap_writepage never writes a poisoned page to its slot. */
-static void test_poisoned_page_is_never_written_to_swap(void)
-{
-	struct page *page = dirty_swapcache_frame();
-
-	page_set(page, PG_hwpoison);
-	lock_page(page);
-	swap_writepage(page);
-	CHECK(!page_test(page, PG_locked) && !page_test(page, PG_writeback));
-	page_clear(page, PG_hwpoison);
-}
-
-/* t joins group's thread list (the leader first) and uses the victim's mm. */
-static void task_join(struct proc *t, struct signal_struct *group, struct proc *leader)
-{
-	t->signal = group;
-	t->group_leader = leader;
-	t->mm = &victim_mm.mm;
-	list_add_tail(&t->thread_node, &group->thread_head);
-	list_add_tail(&t->mm_node, &victim_mm.mm.task_list);
-}
-
-static void task_leave(struct proc *t)
-{
-	list_del(&t->thread_node);
-	list_del(&t->mm_node);
 }
 
 /* Poison a fresh dirty page of the victim's mm; how many were told. */
@@ -890,27 +594,16 @@ int main(void)
 	host_memory_init();
 	host_memory_give(1, HOST_PAGES);
 	kmalloc_init();
-	fake_mm_init(&victim_mm);
-	INIT_LIST_HEAD(&victim_mm.mm.task_list);
-	INIT_LIST_HEAD(&victim_sig.thread_head);
+	victim_init();
 	INIT_LIST_HEAD(&child_sig.thread_head);
-	task_join(&victim, &victim_sig, &victim);
-	fake_vma_init(&victim_vma, &victim_mm, FAKE_BASE, FAKE_BASE + 8 * PAGE_SIZE);
-	anon_vma_prepare(&victim_vma);
 	inode_init(&file_inode, S_IFREG | 0644, &file_aops);
 	inode_init(&bdev_inode, S_IFBLK | 0600, &bdev_aops);
 	fake_vma_init(&file_vma, &victim_mm, FILE_ADDR, FILE_ADDR + 16 * PAGE_SIZE);
 	file_vma.vm_pgoff = 0;
 	list_add_tail(&file_vma.shared, &file_inode.i_data.i_mmap);
-	fake_swap_device();
 
 	RUN(test_every_page_state);
 	RUN(test_user_page_is_unmapped_and_kept);
-	RUN(test_dirty_swapcache_page_is_kept);
-	RUN(test_clean_swapcache_page_is_dropped);
-	RUN(test_unmapped_dirty_swapcache_page_reaches_every_owner);
-	RUN(test_read_around_page_is_dropped);
-	RUN(test_poisoned_page_is_never_written_to_swap);
 	RUN(test_early_kill_picks_one_thread);
 	RUN(test_vfork_child_and_parent_each_told_once);
 	RUN(test_kill_accessing_process);
