@@ -255,6 +255,10 @@ static void test_dirty(unsigned long p)
 	report_ao("parent", p);
 	expect_ar("parent", p);
 	expect_ar("parent", p); /* and at every later access */
+	int again = madvise(page_addr(p), PS, MADV_HWPOISON);
+	printf("mfswap: dirty: madvise again: %s\n", again ? strerror(errno) : "0");
+	if (!again || errno != EFAULT)
+		Fail("dirty: a poisoned page can be had again"); /* as get_user_pages */
 	fflush(stdout);
 	if (write(pipefd[1], "x", 1) != 1 || waitpid(pid, &status, 0) != pid ||
 	    !WIFEXITED(status) || WEXITSTATUS(status))

@@ -57,6 +57,7 @@ def test_mfswap_passes(mfswap):
         r"mfswap: parent: SIGBUS BUS_MCEERR_AO si_addr=page\+0 addr_lsb=12",
         r"mfswap: parent: SIGBUS BUS_MCEERR_AR si_addr=page\+96 addr_lsb=12",
         r"mfswap: parent: SIGBUS BUS_MCEERR_AR si_addr=page\+96 addr_lsb=12",
+        r"mfswap: dirty: madvise again: Bad address",
         r"mfswap: child: SIGBUS BUS_MCEERR_AO si_addr=page\+0 addr_lsb=12",
         r"mfswap: child: SIGBUS BUS_MCEERR_AR si_addr=page\+96 addr_lsb=12",
         r"mfswap: swapped: poisoned page \d+: swapped 1",
