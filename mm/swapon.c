@@ -404,7 +404,9 @@ static int unuse_pte(uint64_t *pte, unsigned long addr, unsigned long next,
 	 * (me_swapcache_dirty, which cleared PG_uptodate): as Linux 6.1's
 	 * unuse_pte for a page that is not uptodate, a swap-in error entry
 	 * takes the slot's place; the owner's next access gets SIGBUS. */
-	*pte = make_swapin_error_entry();
+	struct page *page = lookup_swap_cache(entry); /* kept there while a PTE counts it */
+	*pte = make_swapin_error_entry(page_to_pfn(page));
+	put_page(page);
 	swap_free(entry);
 	return 0;
 }

@@ -303,8 +303,11 @@ static void test_swapoff(unsigned long dirty, const char *dev)
 	if (!sigsetjmp(recover, 1))
 		(void)*(volatile uint64_t *)page_addr(dirty);
 	expecting = 0;
+	uint64_t e = pagemap(dirty);
 	printf("mfswap: swapoff %s: %lu pages in, %lu bad; the poisoned one: %s\n", dev,
 	       to - from - 1, bad, adr_count == 1 ? "SIGBUS BUS_ADRERR" : "no SIGBUS BUS_ADRERR");
+	printf("mfswap: swapoff: its pagemap: swapped %d type %d offset %#llx\n", !!(e & PM_SWAP),
+	       (int)(e & 0x1f), (unsigned long long)((e & PM_PFN_MASK) >> 5));
 	if (bad || adr_count != 1)
 		Fail("swapoff");
 	if (swapon(dev, 0))

@@ -64,12 +64,16 @@ def test_mfswap_passes(mfswap):
         r"mfswap: swapped: read: data ok, signals 0",
         r"mfswap: 18431 other pages checked, 0 bad",
         r"mfswap: swapoff /dev/vdb: 511 pages in, 0 bad; the poisoned one: SIGBUS BUS_ADRERR",
+        r"mfswap: swapoff: its pagemap: swapped 1 type 31 offset 0x[0-9a-f]+",
         r"mfswap: OK",
     ]
     assert len(lines) == len(expected), out
     for line, pattern in zip(lines, expected):
         assert re.fullmatch(pattern, line), f"{line!r} !~ {pattern!r}\n{out}"
     assert re.search(r"\[\d+\] mfswap exited with status 0$", out), out
+    # swapoff's swap-in error entry names the dirty page's frame.
+    dirty = re.search(r"dirty: page \d+ read in and written: pfn (\S+) ", out).group(1)
+    assert f"its pagemap: swapped 1 type 31 offset {dirty}\n" in out, out
     # A clean page's new frame is not the poisoned one.
     clean = re.search(r"clean: page \d+ read in: pfn (\S+) .*\n(?:.*\n)*?.*read again: data ok, "
                       r"pfn (\S+),", out)
