@@ -21,8 +21,8 @@
  *   mfswap MIB SWAPDEV   then also: keep only the pages around the dirty
  *           one, swapoff(SWAPDEV) - which brings them all in, except the
  *           poisoned one, whose PTE becomes Linux 6.1's swap-in error
- *           marker: SIGBUS BUS_ADRERR at its next access - and swapon
- *           again.
+ *           entry (pagemap: type 31, the frame): SIGBUS BUS_ADRERR at its
+ *           next access - and swapon again.
  *
  * Swap must stay less than half full (vm_swap_full): otherwise a page
  * swapped in leaves the swap cache at once, on Linux as here, and is a

@@ -12,7 +12,7 @@ word checksummed, and poisons with MADV_HWPOISON, in early-kill mode:
   ordinary swap entries;
 - one out in swap: brought in, then as the clean one;
 - swapoff with the dirty page's owner alive: SIGBUS BUS_ADRERR for that
-  page (Linux 6.1's swap-in error marker), every other page comes in.
+  page (Linux 6.1's swap-in error entry), every other page comes in.
 
 The kernel's lines, meminfo's HardwareCorrupted, and the poisoned frames
 after a workload that needs all of memory are checked here."""
