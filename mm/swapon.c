@@ -469,7 +469,8 @@ static bool unuse_may_fit(const struct swap_info_struct *si)
 	unsigned long room = nr_free_pages() + lruvec.nr_pages[LRU_INACTIVE_FILE] +
 			     lruvec.nr_pages[LRU_ACTIVE_FILE] + (unsigned long)get_nr_swap_pages();
 
-	return si->inuse_pages <= room;
+	/* (Slots whose page is in the swap cache need no more memory.) */
+	return si->inuse_pages - swapper_spaces[si->type].nrpages <= room;
 }
 
 static int try_to_unuse(struct swap_info_struct *si)

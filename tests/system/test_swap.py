@@ -1,0 +1,179 @@
+"""Swap (mm/swapfile.c, mm/swapon.c, mm/swap_state.c, mm/page_io.c,
+mm/swap_fault.c) on a 64 MiB machine with a 400 MiB swap disk made by
+Debian's mkswap as vdb, which the kernel turns on at boot: anonymous
+memory three times the RAM, every page checked, shared across fork;
+/proc/swaps, meminfo and free; swapon and swapoff (system calls and
+busybox's applets), also under load and when the pages cannot fit; a
+swap file on the ext2 disk (which e2fsck finds clean afterwards); the
+pagemap's swap entries; and disk errors: a slot that fails to write loses
+nothing, a slot that fails to read means SIGBUS (BUS_ADRERR) for the
+page's owner and nothing else. user/swaptest.c and user/swapontest.c do
+the work in the guest (both run unchanged on Linux)."""
+import re
+import subprocess
+
+import pytest
+
+from machine import EXIT_POWEROFF, Machine
+
+MiB = 1024 * 1024
+MEM = "64M"
+SWAP = 400 * MiB
+SWAP_KB = SWAP // 1024 - 4            # less the header page
+BUS_ADRERR = 2
+SWAPS_HEADING = "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority"
+TIMEOUT = 240                          # a workload of 3x RAM under TCG, loaded host
+
+
+@pytest.fixture(scope="module")
+def swap_vm():
+    machine = Machine(mem=MEM, swap=SWAP)
+    try:
+        machine.boot()
+        yield machine
+    finally:
+        machine.close()
+
+
+def swaps(vm):
+    out = vm.command("run /bin/cat /proc/swaps")
+    return [line for line in out.splitlines() if not line.startswith("[")]
+
+
+def vdb_line(used_kb=None):
+    """/proc/swaps' line for vdb as Linux 6.1 prints it (a regex)."""
+    used = r"\d+" if used_kb is None else str(used_kb)
+    return r"^/dev/vdb {32}partition\t%d\t\t%s\t+-2$" % (SWAP_KB, used)
+
+
+def test_boot_turns_the_swap_disk_on(swap_vm):
+    assert re.search(r"Adding %dk swap on /dev/vdb\.  Priority:-2 extents:1 across:%dk"
+                     % (SWAP_KB, SWAP_KB), swap_vm.transcript)
+    lines = swaps(swap_vm)
+    assert lines[0] == SWAPS_HEADING
+    assert re.match(vdb_line(), lines[1]), lines
+    meminfo = swap_vm.command("run /bin/cat /proc/meminfo")
+    assert re.search(r"^SwapTotal: +%d kB$" % SWAP_KB, meminfo, re.M), meminfo
+    assert re.search(r"^SwapFree: +\d+ kB$", meminfo, re.M)
+    assert re.search(r"^SwapCached: +\d+ kB$", meminfo, re.M)
+    free = swap_vm.command("run /bin/free")
+    assert re.search(r"^Swap: +%d +\d+ +\d+$" % SWAP_KB, free, re.M), free
+
+
+def test_three_times_ram_with_fork_loses_nothing(swap_vm):
+    out = swap_vm.command("run swaptest", timeout=TIMEOUT)
+    assert re.search(r"^swaptest: 17\d MiB filled$", out, re.M), out
+    assert "swaptest: child checked 44544 pages, 0 bad" in out, out
+    assert "swaptest: parent checked 44544 pages twice, 0 bad" in out, out
+    assert out.endswith("swaptest: OK\n[%s] swaptest exited with status 0"
+                        % re.search(r"\[(\d+)\] swaptest exited", out).group(1)), out
+    # Its slots were given back when it exited (the few left are init's).
+    used = int(re.search(r"partition\t\d+\t+(\d+)", "\n".join(swaps(swap_vm))).group(1))
+    assert used < 1024, swaps(swap_vm)
+
+
+def test_pagemap_shows_swapped_pages(swap_vm):
+    out = swap_vm.command("run swaptest pagemap 100", timeout=TIMEOUT)
+    match = re.search(r"pagemap: (\d+) of 25600 pages swapped, first type (\d+) offset (\d+)",
+                      out)
+    assert match, out
+    assert int(match.group(1)) > 25600 // 3 and match.group(2) == "0" and int(match.group(3)) > 0
+    assert "swaptest: OK" in out, out
+
+
+def test_swapon_swapoff_system_calls(swap_vm):
+    for line in ("run /bin/dd if=/dev/zero of=/home/swapfile bs=1M count=8",
+                 "run /bin/mkswap /home/swapfile", "run /bin/truncate -s 8M /home/holes",
+                 "run /bin/mkswap /home/holes"):
+        assert "exited with status 0" in swap_vm.command(line, timeout=60)
+    out = swap_vm.run_suite("swapontest /dev/vdb /home/swapfile /home/holes")
+    assert "swapontest: 0 failed" in out
+    log = swap_vm.command("log")
+    assert "swapon: swapfile has holes" in log
+    assert "Unable to find swap-space signature" in log
+    swap_vm.command("run /bin/rm /home/swapfile /home/holes")
+
+
+def start(vm, command):
+    out = vm.command("run %s &" % command)
+    return int(re.search(r"^\[(\d+)\] swaptest$", out, re.M).group(1))
+
+
+def stop(vm, pid):
+    """SIGTERM to a `swaptest loop`: its verdict."""
+    vm.command("kill %d" % pid)
+    return vm.wait_for(r"swaptest: (\d+) passes, (OK|FAIL)", timeout=TIMEOUT)
+
+
+def test_swapoff_under_load_brings_every_page_back(swap_vm):
+    pid = start(swap_vm, "swaptest loop 32")
+    swap_vm.wait_for(r"32 MiB filled, checking", timeout=TIMEOUT)
+    # A second workload pushes the first one's pages out to swap.
+    assert "swaptest: OK" in swap_vm.command("run swaptest pagemap 64", timeout=TIMEOUT)
+    out = swap_vm.command("run /bin/swapoff /dev/vdb", timeout=TIMEOUT)
+    assert re.search(r"swapoff exited with status 0", out), out
+    assert swaps(swap_vm) == [SWAPS_HEADING]
+    assert re.search(r"^SwapTotal: +0 kB$", swap_vm.command("run /bin/cat /proc/meminfo"), re.M)
+    passes = stop(swap_vm, pid)
+    assert passes.group(2) == "OK" and int(passes.group(1)) >= 1, passes.group(0)
+    out = swap_vm.command("run /bin/swapon /dev/vdb")
+    assert re.search(r"Adding %dk swap on /dev/vdb\.  Priority:-2 " % SWAP_KB, out), out
+    assert re.match(vdb_line(), swaps(swap_vm)[1])
+
+
+def test_swapoff_fails_with_enomem_when_pages_cannot_fit(swap_vm):
+    pid = start(swap_vm, "swaptest loop 96")
+    swap_vm.wait_for(r"96 MiB filled, checking", timeout=TIMEOUT)
+    out = swap_vm.command("run /bin/swapoff /dev/vdb", timeout=TIMEOUT)
+    assert "swapoff: /dev/vdb: Cannot allocate memory" in out, out
+    assert re.match(vdb_line(), swaps(swap_vm)[1])   # still on
+    passes = stop(swap_vm, pid)
+    assert passes.group(2) == "OK", passes.group(0)
+
+
+def test_read_error_is_sigbus_for_the_owner_only(swap_vm):
+    pid = start(swap_vm, "swaptest readerr 64")
+    slot = int(swap_vm.wait_for(r"page 4096 in swap slot (\d+)", timeout=TIMEOUT).group(1))
+    try:
+        swap_vm.command("blk fail vdb %d 8 read" % (slot * 8))
+        swap_vm.command("kill %d 10" % pid)   # SIGUSR1: touch the pages now
+        swap_vm.wait_for(r"swaptest: SIGBUS si_code %d at that page" % BUS_ADRERR,
+                         timeout=TIMEOUT)
+        swap_vm.wait_for(r"swaptest: other pages: 0 bad", timeout=TIMEOUT)
+        # (The console tells of a background job's end with its next prompt.)
+        assert re.search(r"\[%d\] swaptest exited with status 0" % pid, swap_vm.command(""))
+    finally:
+        swap_vm.command("blk heal vdb")
+    assert re.search(r"Read-error on swap-device \(254:16:%d\)" % (slot * 8),
+                     swap_vm.command("log"))
+
+
+def test_write_errors_mark_slots_bad_and_keep_the_pages(boot_vm):
+    m = boot_vm(mem=MEM, swap=SWAP)
+    m.command("blk fail vdb 8 64 write")    # slots 1-8: the first handed out
+    out = m.command("run swaptest 100", timeout=TIMEOUT)
+    assert "swaptest: OK" in out, out
+    assert "Write-error on swap-device (254:16:8)" in m.command("log")
+    # A failed slot is out of use for good once its page has left it (a
+    # page still counted by some PTE keeps its slot until then): up to 8
+    # pages less swap.
+    size = int(re.match(r"^/dev/vdb {32}partition\t(\d+)\t", swaps(m)[1]).group(1))
+    assert SWAP_KB - 32 <= size < SWAP_KB, swaps(m)
+
+
+def test_swap_file_on_ext2(boot_vm):
+    m = boot_vm(mem=MEM)
+    for line in ("run /bin/dd if=/dev/zero of=/swapfile bs=1M count=40",
+                 "run /bin/mkswap -L antidote-swap /swapfile"):
+        assert "exited with status 0" in m.command(line, timeout=120)
+    out = m.command("run /bin/swapon /swapfile")
+    assert re.search(r"Adding 40956k swap on /swapfile\.  Priority:-2 extents:\d+ across:\d+k", out)
+    assert re.match(r"^/swapfile {31}file\t\t40956\t\t0\t\t-2$", swaps(m)[1]), swaps(m)
+    assert "swaptest: OK" in m.command("run swaptest pagemap 80", timeout=TIMEOUT)
+    assert "exited with status 0" in m.command("run /bin/swapoff /swapfile", timeout=TIMEOUT)
+    m.command("run /bin/sync")
+    m.send("poweroff\r")
+    m.expect_exit(EXIT_POWEROFF)
+    fsck = subprocess.run(["e2fsck", "-fn", str(m.disk_path)], capture_output=True, text=True,
+                          timeout=60)
+    assert fsck.returncode == 0, fsck.stdout + fsck.stderr
