@@ -82,23 +82,33 @@ static int do_page_in(struct vm_area_struct *vma, unsigned long addr, uint64_t *
 	return do_pte_missing(vma, addr, pte);
 }
 
+/* An anonymous page that is this mapping's alone: mapped once, held by
+ * nobody but the swap cache if it is there, its slot counted by no other
+ * PTE (Linux 6.1: PageAnonExclusive). */
+static bool anon_page_exclusive(const struct page *page)
+{
+	bool cached = page_test(page, PG_swapcache);
+
+	return page_test(page, PG_anon) && page->mapcount == 1 && page->refcount == 1 + cached &&
+	       (!cached || __swap_count(page_swap_entry(page)) == 0);
+}
+
 /*
  * A write to a page shared copy-on-write (after fork), or to a file's
- * page-cache page in a private area. An anonymous page nobody else maps
- * any more simply becomes writable again; otherwise the writer gets its
- * own anonymous copy and lets go of the shared page.
+ * page-cache page in a private area. An anonymous page nobody else has
+ * any more simply becomes writable again - a swap-cache page stays in the
+ * swap cache, dirty through its PTE, as Linux 6.1's wp_page_reuse leaves
+ * it: reclaim writes it to its slot again (and memory_failure calls it a
+ * dirty swapcache page); otherwise the writer gets its own anonymous copy
+ * and lets go of the shared page.
  */
 static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
 		      uint64_t *pte)
 {
 	struct page *old = pfn_to_page((*pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
 
-	/* Swapped in and still in the swap cache: if no other process
-	 * counts on the slot, the page leaves the cache and is reused. */
-	if (page_test(old, PG_swapcache) && old->mapcount == 1)
-		free_swap_cache(old);
-	if (page_test(old, PG_anon) && old->mapcount == 1 && old->refcount == 1) {
-		*pte |= PTE_WRITE;
+	if (anon_page_exclusive(old)) {
+		*pte |= PTE_WRITE | PTE_DIRTY;
 		flush_tlb_page(mm, addr);
 		return 0;
 	}

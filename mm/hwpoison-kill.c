@@ -6,7 +6,8 @@
  * that maps it, and in each the thread that should hear now
  * (collect_procs; early kill or not: PR_MCE_KILL and
  * vm.memory_failure_early_kill). Then the mappings are replaced by
- * hwpoison entries (hwpoison_user_mappings), and those collected get
+ * hwpoison entries, or a swap-cache page's by its swap entry
+ * (hwpoison_user_mappings), and those collected get
  * SIGBUS if data was lost (kill_procs): BUS_MCEERR_AR for the thread
  * that consumed it, BUS_MCEERR_AO for the others. Everyone else learns
  * at their next touch of the address (late kill: mm/fault.c).
@@ -20,6 +21,7 @@
 #include "mm/pgtable.h"
 #include "mm/rmap.h"
 #include "mm/slab.h"
+#include "mm/swap_state.h"
 
 /*
  * Who to tell, one thread per process (thread group). A thread hears at
@@ -139,20 +141,43 @@ static void collect_procs(struct page *p, struct list_head *tokill, bool force_e
 	rmap_walk(p, &rwc);
 }
 
-struct unmap {
-	struct page *page;
-	bool poison; /* leave hwpoison entries (else: plain empty PTEs) */
+/* What a mapping of the page becomes (Linux: try_to_unmap's flags). */
+enum unmap_to {
+	UNMAP_HWPOISON,   /* a hwpoison entry: any access gets SIGBUS */
+	UNMAP_EMPTY,      /* nothing: a clean file page is faulted in again */
+	UNMAP_SWAP_ENTRY, /* the page's swap entry (TTU_IGNORE_HWPOISON) */
 };
 
-/* Take one mapping of the page away, leaving a hwpoison entry - or, for a
- * clean file page that will be re-read, nothing: the next access faults
- * the disk's copy in (Linux: try_to_unmap_one). Unlike reclaim's, this
- * unmaps even where a process is faulting: the data is bad. */
+struct unmap {
+	struct page *page;
+	enum unmap_to to;
+};
+
+/* The entry a mapping of a swap-cache page leaves: its slot's, one more
+ * count on it, as swap-out's unmap leaves (Linux: try_to_unmap_one's
+ * swap branch); 0 if the slot counts as many PTEs as it can. */
+static uint64_t swap_entry_for(struct vm_area_struct *vma, struct page *page)
+{
+	if (swap_duplicate(page_swap_entry(page)))
+		return 0;
+	swap_mmlist_add(vma->vm_mm); /* swapoff must look at this mm */
+	return swp_entry_to_pte(page_swap_entry(page));
+}
+
+/* Take one mapping of the page away (Linux: try_to_unmap_one), leaving
+ * what u->to says. Unlike reclaim's, this unmaps even where a process is
+ * faulting: the data is bad. A swap-cache page whose slot cannot count
+ * one more PTE stays mapped: the unmap failed. */
 static void unmap_one(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, void *arg)
 {
 	struct unmap *u = arg;
+	uint64_t entry = 0;
 
-	unmap_pte(vma, addr, pte, u->page, u->poison ? make_hwpoison_entry(page_to_pfn(u->page)) : 0);
+	if (u->to == UNMAP_HWPOISON)
+		entry = make_hwpoison_entry(page_to_pfn(u->page));
+	else if (u->to == UNMAP_SWAP_ENTRY && !(entry = swap_entry_for(vma, u->page)))
+		return;
+	unmap_pte(vma, addr, pte, u->page, entry);
 }
 
 static void kill_proc(struct proc *t, unsigned long addr, unsigned long pfn, int flags)
@@ -169,8 +194,8 @@ static void kill_proc(struct proc *t, unsigned long addr, unsigned long pfn, int
 }
 
 /* Those collected are told only if data was lost (forcekill): the page
- * was dirty - anonymous data always is, its only copy is gone - or a
- * mapping could not be removed. (A task that has exited meanwhile is
+ * was dirty - anonymous data outside the swap cache always is, its only
+ * copy is gone - or a mapping could not be removed. (A task that has exited meanwhile is
  * still there, held by its reference; a signal to a zombie changes
  * nothing.) If a mapping could not be removed, the process would go on
  * using bad data: it is killed outright. */
@@ -207,23 +232,31 @@ static bool mapping_can_writeback(const struct address_space *mapping)
  * Take the page from every process that maps it, and tell them if data
  * was lost (Linux: hwpoison_user_mappings). A clean file page whose PTEs
  * were never written is the disk's copy: its mappings are simply
- * cleared, and nobody is told, not even in early-kill mode. Anything
- * else - written through a mapping (page_mkclean finds the dirty PTEs),
- * dirty, or anonymous - leaves hwpoison entries, and its processes are
- * told (kill_procs).
+ * cleared, and nobody is told, not even in early-kill mode. A page in
+ * the swap cache leaves its swap entry in each PTE, as swap-out would:
+ * the next access finds the page in the swap cache - still there if it
+ * was dirty (me_swapcache_dirty), so the access gets SIGBUS - or reads
+ * the slot's good copy (me_swapcache_clean). Anything else - written
+ * through a mapping (page_mkclean finds the dirty PTEs), dirty, or
+ * anonymous - leaves hwpoison entries. The processes are told
+ * (kill_procs) if data was lost: the page was dirty (a written PTE makes
+ * it so as it is unmapped), or anonymous and in no swap cache.
  */
 bool hwpoison_user_mappings(struct page *p, unsigned long pfn, int flags)
 {
 	struct address_space *mapping = page_mapping(p);
-	struct unmap u = { .page = p, .poison = true };
+	bool swapcache = page_test(p, PG_swapcache);
+	struct unmap u = { .page = p, .to = swapcache ? UNMAP_SWAP_ENTRY : UNMAP_HWPOISON };
 	struct rmap_walk_control rwc = { .rmap_one = unmap_one, .arg = &u };
 	struct list_head tokill;
 
-	if (!page_test(p, PG_dirty) && mapping && mapping_can_writeback(mapping)) {
+	if (swapcache && p->mapcount > 0)
+		pr_err(MF "%#lx: keeping poisoned page in swap cache\n", pfn);
+	if (!swapcache && !page_test(p, PG_dirty) && mapping && mapping_can_writeback(mapping)) {
 		if (page_mkclean(p)) {
 			set_page_dirty(p);
 		} else {
-			u.poison = false;
+			u.to = UNMAP_EMPTY;
 			pr_info(MF "%#lx: corrupted page was clean: dropped without side effects\n", pfn);
 		}
 	}
@@ -233,7 +266,7 @@ bool hwpoison_user_mappings(struct page *p, unsigned long pfn, int flags)
 	bool unmapped = p->mapcount == 0;
 	if (!unmapped)
 		pr_err(MF "%#lx: failed to unmap page (mapcount=%d)\n", pfn, p->mapcount);
-	bool forcekill = page_test(p, PG_dirty) || page_test(p, PG_anon) || !unmapped;
+	bool forcekill = page_test(p, PG_dirty) || (page_test(p, PG_anon) && !swapcache) || !unmapped;
 	kill_procs(&tokill, forcekill, !unmapped, pfn, flags);
 	return unmapped;
 }

@@ -37,6 +37,7 @@
 #include "mm/rmap.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
+#include "mm/swap_state.h"
 
 int sysctl_memory_failure_early_kill;
 int sysctl_memory_failure_recovery = 1;
@@ -61,6 +62,8 @@ enum mf_action_page_type {
 	MF_MSG_KERNEL_HIGH_ORDER,
 	MF_MSG_SLAB,
 	MF_MSG_UNMAP_FAILED,
+	MF_MSG_DIRTY_SWAPCACHE,
+	MF_MSG_CLEAN_SWAPCACHE,
 	MF_MSG_DIRTY_MLOCKED_LRU,
 	MF_MSG_CLEAN_MLOCKED_LRU,
 	MF_MSG_DIRTY_UNEVICTABLE_LRU,
@@ -78,6 +81,8 @@ static const char *const action_page_types[] = {
 	[MF_MSG_KERNEL_HIGH_ORDER] = "high-order kernel page",
 	[MF_MSG_SLAB] = "kernel slab page",
 	[MF_MSG_UNMAP_FAILED] = "unmapping failed page",
+	[MF_MSG_DIRTY_SWAPCACHE] = "dirty swapcache page",
+	[MF_MSG_CLEAN_SWAPCACHE] = "clean swapcache page",
 	[MF_MSG_DIRTY_MLOCKED_LRU] = "dirty mlocked LRU page",
 	[MF_MSG_CLEAN_MLOCKED_LRU] = "clean mlocked LRU page",
 	[MF_MSG_DIRTY_UNEVICTABLE_LRU] = "dirty unevictable LRU page",
@@ -209,6 +214,40 @@ static enum mf_result me_pagecache_dirty(const struct page_state *ps, struct pag
 	return me_pagecache_clean(ps, p, pfn);
 }
 
+/*
+ * A dirty swap-cache page: its data was only here (the slot holds an
+ * older copy, or none), and hwpoison_user_mappings left ordinary swap
+ * entries in its processes' PTEs. It stays in the swap cache for good,
+ * so that every owner - also one the reverse map could not name, such
+ * as a forked child that still had the slot swapped out - finds it there
+ * at its next access (do_swap_page) and gets SIGBUS. Neither dirty nor
+ * uptodate, it is never written to its slot, and off the LRU lists
+ * reclaim never finds it. Linux calls this "Delayed": the killing waits
+ * for the access. The swap cache holds one reference of its own.
+ */
+static enum mf_result me_swapcache_dirty(const struct page_state *ps, struct page *p,
+					 unsigned long pfn)
+{
+	page_clear(p, PG_dirty);
+	page_clear(p, PG_uptodate);
+	if (page_test(p, PG_lru))
+		del_page_from_lru_list(p);
+	return has_extra_refcount(ps, p, pfn, 1) ? MF_FAILED : MF_DELAYED;
+}
+
+/* A clean swap-cache page: its slot holds the same data. It leaves the
+ * swap cache (and the LRU lists), and the next access through the swap
+ * entries hwpoison_user_mappings left reads the good copy into a new
+ * frame: nothing was lost. */
+static enum mf_result me_swapcache_clean(const struct page_state *ps, struct page *p,
+					 unsigned long pfn)
+{
+	delete_from_swap_cache(p);
+	if (page_test(p, PG_lru))
+		del_page_from_lru_list(p);
+	return has_extra_refcount(ps, p, pfn, 0) ? MF_FAILED : MF_RECOVERED;
+}
+
 static bool flags_are(const struct page *p, unsigned long mask, unsigned long res)
 {
 	return (p->flags & mask) == res;
@@ -224,6 +263,19 @@ static bool is_reserved(const struct page *p)
 static bool is_slab(const struct page *p)
 {
 	return page_test(p, PG_slab);
+}
+
+/* Linux's sc: PageSwapCache is tested with PG_swapbacked too. */
+#define SC (F(PG_swapcache) | F(PG_swapbacked))
+
+static bool is_dirty_swapcache(const struct page *p)
+{
+	return flags_are(p, SC | F(PG_dirty), SC | F(PG_dirty));
+}
+
+static bool is_clean_swapcache(const struct page *p)
+{
+	return flags_are(p, SC | F(PG_dirty), SC);
 }
 
 static bool is_dirty_mlocked(const struct page *p)
@@ -294,6 +346,8 @@ static const struct page_state {
 } error_states[] = {
 	{ is_reserved, MF_MSG_KERNEL, me_kernel },
 	{ is_slab, MF_MSG_SLAB, me_kernel },
+	{ is_dirty_swapcache, MF_MSG_DIRTY_SWAPCACHE, me_swapcache_dirty },
+	{ is_clean_swapcache, MF_MSG_CLEAN_SWAPCACHE, me_swapcache_clean },
 	{ is_dirty_mlocked, MF_MSG_DIRTY_MLOCKED_LRU, me_pagecache_dirty },
 	{ is_clean_mlocked, MF_MSG_CLEAN_MLOCKED_LRU, me_pagecache_clean },
 	{ is_dirty_unevictable, MF_MSG_DIRTY_UNEVICTABLE_LRU, me_pagecache_dirty },
@@ -359,10 +413,11 @@ static bool kernel_controls(unsigned long pfn)
 }
 
 /*
- * A user page - anonymous, or a file's page-cache page, mapped or not:
- * held and locked while it is taken away, so that nothing else (I/O,
- * truncation, reclaim) changes what it is meanwhile; a write to the disk
- * already under way is waited for, since the disk reads the frame.
+ * A user page - anonymous, a file's page-cache page or a swap-cache
+ * page, mapped or not: held and locked while it is taken away, so that
+ * nothing else (I/O, truncation, reclaim) changes what it is meanwhile;
+ * a write to the disk or to a swap slot already under way is waited
+ * for, since the disk reads the frame.
  */
 static int memory_failure_user(struct page *p, unsigned long pfn, int flags)
 {
@@ -377,7 +432,7 @@ static int memory_failure_user(struct page *p, unsigned long pfn, int flags)
 	wait_on_page_writeback(p);
 	if (!hwpoison_user_mappings(p, pfn, flags))
 		ret = action_result(pfn, MF_MSG_UNMAP_FAILED, MF_IGNORED, flags);
-	else if (!anon && !p->mapping) /* truncated before we had the lock */
+	else if (!anon && !page_test(p, PG_swapcache) && !p->mapping) /* truncated before the lock */
 		ret = action_result(pfn, MF_MSG_TRUNCATED_LRU, MF_IGNORED, flags);
 	else
 		ret = identify_page_state(pfn, p, flags);
@@ -417,7 +472,8 @@ int memory_failure(unsigned long pfn, int flags)
 		num_poisoned_pages--;
 		return -EOPNOTSUPP;
 	}
-	if (!page_test(p, PG_lru) && !(page_test(p, PG_anon) && p->mapcount > 0))
+	if (!page_test(p, PG_lru) && !page_test(p, PG_swapcache) &&
+	    !(page_test(p, PG_anon) && p->mapcount > 0))
 		return identify_page_state(pfn, p, flags); /* the kernel's, or no state at all */
 	return memory_failure_user(p, pfn, flags);
 }

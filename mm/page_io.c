@@ -76,6 +76,13 @@ static struct bio *swap_bio(struct page *page, unsigned int op, void (*end_io)(s
 
 void swap_writepage(struct page *page)
 {
+	/* A poisoned page's data is bad: it never goes to its slot, which
+	 * keeps what it had (Linux keeps such a page off the LRU lists, so
+	 * that reclaim never gets here with it; this is the last guard). */
+	if (page_test(page, PG_hwpoison)) {
+		unlock_page(page);
+		return;
+	}
 	struct bio *bio = swap_bio(page, REQ_OP_WRITE, end_swap_bio_write);
 
 	page_set(page, PG_writeback);

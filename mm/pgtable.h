@@ -74,6 +74,7 @@ void flush_tlb_page(struct mm_struct *mm, unsigned long va);
 #define SWP_MIGRATION_READ_EXCLUSIVE 24
 #define SWP_MIGRATION_WRITE 25
 #define SWP_HWPOISON 26
+#define SWP_SWAPIN_ERROR 31
 
 typedef struct {
 	uint64_t val;
@@ -118,6 +119,20 @@ static inline uint64_t make_hwpoison_entry(unsigned long pfn)
 static inline bool is_hwpoison_entry(uint64_t pte)
 {
 	return is_swap_pte(pte) && swp_type(pte_to_swp_entry(pte)) == SWP_HWPOISON;
+}
+
+/* What swapoff leaves where a page could not come back in - a poisoned
+ * page kept in the swap cache, frame pfn: the next access gets SIGBUS
+ * (BUS_ADRERR). Linux 6.1's unuse_pte leaves the same: type 31, the
+ * frame as the offset (pagemap shows them). */
+static inline uint64_t make_swapin_error_entry(unsigned long pfn)
+{
+	return swp_entry_to_pte(swp_entry(SWP_SWAPIN_ERROR, pfn));
+}
+
+static inline bool is_swapin_error_entry(uint64_t pte)
+{
+	return is_swap_pte(pte) && swp_type(pte_to_swp_entry(pte)) == SWP_SWAPIN_ERROR;
 }
 
 static inline bool pte_none(uint64_t pte)

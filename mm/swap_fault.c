@@ -49,6 +49,8 @@ int do_swap_page(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, 
 	swp_entry_t entry = pte_to_swp_entry(orig);
 	struct page *page;
 
+	if (is_swapin_error_entry(orig))
+		return -EIO; /* swapoff could not bring it in: SIGBUS (VM_FAULT_SIGBUS) */
 	if (!swp_swap_info(entry))
 		return -EIO; /* Linux: print_bad_pte, VM_FAULT_SIGBUS */
 	if (anon_vma_prepare(vma))
@@ -63,6 +65,15 @@ int do_swap_page(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, 
 		unlock_page(page); /* faulted in meanwhile, or a new slot: look again */
 		put_anon_page(page);
 		return 0;
+	}
+	if (page_test(page, PG_hwpoison)) {
+		/* A poisoned dirty page memory_failure kept in the swap cache
+		 * for its owners (me_swapcache_dirty; a clean one has left
+		 * it): SIGBUS BUS_MCEERR_AR, although the PTE is an ordinary
+		 * swap entry (Linux: do_swap_page's PageHWPoison check). */
+		unlock_page(page);
+		put_anon_page(page);
+		return -EHWPOISON;
 	}
 	if (!page_test(page, PG_uptodate)) {
 		/* The slot could not be read: as Linux, SIGBUS (BUS_ADRERR)

@@ -397,7 +397,18 @@ static int unuse_pte(uint64_t *pte, unsigned long addr, unsigned long next,
 		return 0;
 	/* 0 also when the PTE changed meanwhile: the page is there already,
 	 * or the next pass looks again. */
-	return do_swap_page(walk->vma, addr, pte, false);
+	int err = do_swap_page(walk->vma, addr, pte, false);
+	if (err != -EHWPOISON)
+		return err;
+	/* A poisoned page memory_failure kept in the swap cache
+	 * (me_swapcache_dirty, which cleared PG_uptodate): as Linux 6.1's
+	 * unuse_pte for a page that is not uptodate, a swap-in error entry
+	 * takes the slot's place; the owner's next access gets SIGBUS. */
+	struct page *page = lookup_swap_cache(entry); /* kept there while a PTE counts it */
+	*pte = make_swapin_error_entry(page_to_pfn(page));
+	put_page(page);
+	swap_free(entry);
+	return 0;
 }
 
 static const struct mm_walk_ops unuse_ops = { .pte_entry = unuse_pte };

@@ -7,6 +7,8 @@
 #   tests/bench/linux.sh             # needs `make` and the two packages below
 #   KVER=6.1.0-57-amd64 tests/bench/linux.sh
 #   RUN="tinjpage /mnt/home/tinjpage" tests/bench/linux.sh
+#   MEM=160M SWAPDISK=swap.img RUN="sh -c 'swapon /dev/vdb; /mnt/bin/mfswap 160 /dev/vdb'" \
+#       tests/bench/linux.sh
 #
 # RUN=PROGRAM ARGS runs /mnt/bin/PROGRAM instead of the benchmarks and
 # prints what the machine printed meanwhile (docs/machine-check.md runs
@@ -46,6 +48,11 @@ file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' || need_package "a 
 command -v modprobe >/dev/null || need_package modprobe kmod
 command -v cpio >/dev/null || need_package cpio cpio
 bench_disk_args
+# SWAPDISK=IMAGE: a disk made by mkswap, attached after the other as vdb.
+if [ -n "${SWAPDISK:-}" ]; then
+	# shellcheck disable=SC2054 # QEMU's commas
+	DISK_ARGS+=(-drive "file=$SWAPDISK,if=none,id=swap0,format=raw" -device virtio-blk-pci,drive=swap0)
+fi
 
 # ---- the initramfs ------------------------------------------------------
 WORK="$ROOT/build/linux-bench"

@@ -28,93 +28,23 @@
 #include "mm/rmap.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
+#include "mm/swap_fault.h"
+#include "mm/swap_state.h"
 #include "mm/vmstat.h"
 #include "tests/unit/fake_inode.h"
 #include "tests/unit/fake_pgtable.h"
+#include "tests/unit/fake_victim.h"
 #include "tests/unit/host_kernel.h"
 #include "tests/unit/test.h"
 
-/* --- the kernel around memory-failure.c --- */
-
-/* The victim process (pid 42) and, sharing its address space, a second
- * thread of it and a vfork child (a process of its own); each is on the
- * mm's task list only while a test puts it there. */
-static struct signal_struct victim_sig, child_sig;
-static struct proc victim = { .pid = 42, .tgid = 42, .comm = "victim", .usage = 1 };
+/* A second thread of the victim and a vfork child (a process of its
+ * own), sharing its address space (task_join). */
+static struct signal_struct child_sig;
 static struct proc worker = { .pid = 43, .tgid = 42, .comm = "worker", .usage = 1 };
 static struct proc vfork_child = { .pid = 44, .tgid = 44, .comm = "child", .usage = 1 };
-static struct fake_mm victim_mm;
-
-static struct {
-	int sig, code;
-	uint64_t addr;
-	struct proc *to;
-	int count;
-	struct proc *told[4]; /* the first few, in order */
-} last_signal;
-
-static void note_signal(struct proc *to, int sig, int code, uint64_t addr)
-{
-	last_signal.to = to;
-	last_signal.sig = sig;
-	last_signal.code = code;
-	last_signal.addr = addr;
-	if (last_signal.count < 4)
-		last_signal.told[last_signal.count] = to;
-	last_signal.count++;
-}
-
-static void signals_clear(void)
-{
-	memset(&last_signal, 0, sizeof(last_signal));
-}
-
-void force_sig_fault(int sig, int code, uint64_t addr, short addr_lsb)
-{
-	(void)addr_lsb;
-	note_signal(current, sig, code, addr);
-}
-
-void do_send_sig_info(int sig, const struct sig_pending_info *info, struct proc *p,
-		      enum pid_type type)
-{
-	CHECK(type == PIDTYPE_PID); /* a memory error is news for one thread */
-	note_signal(p, sig, info->code, info->addr);
-}
-
-void proc_kill(struct proc *p, int sig)
-{
-	note_signal(p, sig, 0, 0);
-}
-
-void schedule_work(struct work_struct *work)
-{
-	(void)work;
-}
-
-bool monitor_number(const char *cmd, const char *arg, uint64_t *out)
-{
-	(void)cmd, (void)arg, (void)out;
-	return false;
-}
-
-/* The console's printing of a report (kernel/monitor.c): here into
- * host_console, through the same seq_file. */
-int monitor_show(seq_show_fn show, void *private)
-{
-	struct seq_file m;
-
-	if (seq_show(&m, show, private))
-		return -1;
-	kprintf("%.*s", (int)m.count, m.buf);
-	seq_release(&m);
-	return 0;
-}
 
 /* --- frames in each state --- */
 
-static struct vm_area_struct victim_vma;
-#define VICTIM_ADDR (FAKE_BASE + 3 * PAGE_SIZE)
 
 static struct page *free_frame(void)
 {
@@ -152,22 +82,6 @@ static struct page *plain_block_tail_frame(void)
 static struct page *kernel_frame(void)
 {
 	return alloc_page();
-}
-
-/* The victim's anonymous page at VICTIM_ADDR, as do_anonymous_page makes
- * it; written to (dirty PTE) or only read. */
-static struct page *user_frame(bool written, bool mlocked)
-{
-	struct page *page = alloc_page();
-
-	fake_map(&victim_mm, VICTIM_ADDR, page);
-	if (written)
-		*walk_pte(victim_mm.mm.pgd, VICTIM_ADDR, false) |= PTE_DIRTY;
-	page_add_new_anon_rmap(page, &victim_vma, VICTIM_ADDR);
-	lru_cache_add(page);
-	if (mlocked)
-		page_set(page, PG_mlocked);
-	return page;
 }
 
 static struct page *dirty_user_frame(void)
@@ -371,6 +285,8 @@ static const struct state_case {
 	{ "clean anon", clean_user_frame, "recovery action for clean LRU page: Recovered", 0 },
 	{ "dirty mlocked", dirty_mlocked_frame, "recovery action for dirty mlocked LRU page: Recovered", 0 },
 	{ "clean mlocked", clean_mlocked_frame, "recovery action for clean mlocked LRU page: Recovered", 0 },
+	{ "dirty swapcache", dirty_swapcache_frame, "recovery action for dirty swapcache page: Delayed", 0 },
+	{ "clean swapcache", clean_swapcache_frame, "recovery action for clean swapcache page: Recovered", 0 },
 	{ "stray anon", stray_anon_frame, "recovery action for unknown page: Ignored", -EBUSY },
 	{ "clean file", clean_file_frame, "recovery action for clean LRU page: Recovered", 0 },
 	{ "dirty file", dirty_file_frame, "recovery action for dirty LRU page: Recovered", 0 },
@@ -428,22 +344,6 @@ static void test_user_page_is_unmapped_and_kept(void)
 	CHECK(last_signal.code == BUS_MCEERR_AO && last_signal.addr == VICTIM_ADDR);
 	CHECK(victim.usage == 1); /* to_kill's reference is given back */
 	victim.flags = 0;
-}
-
-/* t joins group's thread list (the leader first) and uses the victim's mm. */
-static void task_join(struct proc *t, struct signal_struct *group, struct proc *leader)
-{
-	t->signal = group;
-	t->group_leader = leader;
-	t->mm = &victim_mm.mm;
-	list_add_tail(&t->thread_node, &group->thread_head);
-	list_add_tail(&t->mm_node, &victim_mm.mm.task_list);
-}
-
-static void task_leave(struct proc *t)
-{
-	list_del(&t->thread_node);
-	list_del(&t->mm_node);
 }
 
 /* Poison a fresh dirty page of the victim's mm; how many were told. */
@@ -694,13 +594,8 @@ int main(void)
 	host_memory_init();
 	host_memory_give(1, HOST_PAGES);
 	kmalloc_init();
-	fake_mm_init(&victim_mm);
-	INIT_LIST_HEAD(&victim_mm.mm.task_list);
-	INIT_LIST_HEAD(&victim_sig.thread_head);
+	victim_init();
 	INIT_LIST_HEAD(&child_sig.thread_head);
-	task_join(&victim, &victim_sig, &victim);
-	fake_vma_init(&victim_vma, &victim_mm, FAKE_BASE, FAKE_BASE + 8 * PAGE_SIZE);
-	anon_vma_prepare(&victim_vma);
 	inode_init(&file_inode, S_IFREG | 0644, &file_aops);
 	inode_init(&bdev_inode, S_IFBLK | 0600, &bdev_aops);
 	fake_vma_init(&file_vma, &victim_mm, FILE_ADDR, FILE_ADDR + 16 * PAGE_SIZE);
