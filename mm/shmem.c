@@ -1,8 +1,8 @@
 /*
  * tmpfs: a file system in memory (Linux: mm/shmem.c). A file's bytes
  * live only in its page cache - there is no disk behind it - so its
- * pages are never written back, and (with no swap yet) never reclaimed
- * either: like anonymous memory they are swap-backed (PG_swapbacked), on
+ * pages are never written back, and never reclaimed either (they do
+ * not go to swap yet): like anonymous memory they are swap-backed (PG_swapbacked), on
  * the anon LRU lists, and counted as Shmem in meminfo. A page that was
  * never written is a hole: it reads as zeros and takes no memory.
  *

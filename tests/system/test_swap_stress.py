@@ -2,9 +2,10 @@
 of user/swapstress's pages are poisoned from the console while it checks
 every page, pass after pass, on a 64 MiB machine with a swap disk. Every
 page whose dirty data was lost must bring its owner SIGBUS BUS_MCEERR_AR
-at its next touch - one per such page, as the log's results say - and
-every other page, also those read back from swap after their frame held
-a clean copy, must check out intact."""
+at its next touch - at least one per such page, as the log's results
+say, and none without an injection - and every other page, also those
+read back from swap after their frame held a clean copy, must check out
+intact."""
 import random
 import re
 
@@ -53,8 +54,12 @@ def test_poison_while_swapping(boot_vm):
         assert result, "no result for frame %#x" % pfn
         results.append(result.groups())
     assert summary.group(4) == "OK" and summary.group(3) == "0", (summary.group(0), results)
+    # Each page whose dirty data was lost brings one SIGBUS. A clean one
+    # may too, if its owner touched it while memory_failure was at work:
+    # PG_hwpoison is set first, and do_swap_page refuses the page then, as
+    # Linux's does. No signal comes without an injection.
     told = sum(1 for page_type, _ in results if page_type in LOST)
-    assert int(summary.group(2)) == told, (summary.group(0), results)
+    assert told <= int(summary.group(2)) <= INJECTIONS, (summary.group(0), results)
     assert all(outcome in ("Recovered", "Delayed") for _, outcome in results), results
     meminfo = m.command("meminfo")
     corrupted = int(re.search(r"^HardwareCorrupted: +(\d+) kB$", meminfo, re.M).group(1))
