@@ -44,13 +44,22 @@ void irq_register(int irq, irq_handler_t handler, void *dev_id)
 	pic_unmask(irq);
 }
 
-/* Acknowledge first: the handler may take long, and it runs with
- * interrupts off, so nothing nests. */
+/*
+ * Masked and acknowledged first, unmasked when the handlers are done, as
+ * Linux's 8259 code does. The handlers run with interrupts off, so
+ * nothing nests. A PCI line is level-triggered and may be shared (both
+ * disks are on IRQ 11), but the slave 8259 asks the master by an edge on
+ * IRQ 2: a line that one device still held high while another's handler
+ * ran made no new edge, and that device's interrupt was lost for good
+ * (the swap tests stalled with finished requests in vdb's ring). Masking
+ * drops the slave's request; unmasking raises it again if the line is
+ * still high: a new edge, a new interrupt.
+ */
 void irq_dispatch(int irq, struct trapframe *regs)
 {
 	if (pic_spurious(irq))
 		return;
-	pic_eoi(irq);
+	pic_mask_and_ack(irq);
 	irq_counts[irq]++;
 	if (!irq_actions[irq])
 		pr_warn("irq %d: no handler\n", irq);
@@ -58,4 +67,5 @@ void irq_dispatch(int irq, struct trapframe *regs)
 	for (struct irqaction *a = irq_actions[irq]; a; a = a->next)
 		a->handler(a->dev_id);
 	irq_regs = NULL;
+	pic_unmask(irq);
 }

@@ -13,6 +13,9 @@ typedef void (*irq_handler_t)(void *dev_id);
 void pic_init(void);
 void pic_unmask(int irq);
 void pic_eoi(int irq);
+/* Mask the line, then acknowledge it (Linux: mask_and_ack_8259A); the
+ * dispatcher unmasks it once the handlers are done. */
+void pic_mask_and_ack(int irq);
 bool pic_spurious(int irq);
 
 /*

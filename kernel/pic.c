@@ -54,6 +54,16 @@ void pic_eoi(int irq)
 	outb(PIC1_CMD, PIC_EOI);
 }
 
+void pic_mask_and_ack(int irq)
+{
+	mask |= (uint16_t)(1 << irq);
+	if (irq >= 8)
+		outb(PIC2_DATA, mask >> 8);
+	else
+		outb(PIC1_DATA, mask & 0xff);
+	pic_eoi(irq);
+}
+
 /* IRQ 7 and 15 also fire when a request vanishes before it is served;
  * the in-service register tells a real one from such a ghost. */
 bool pic_spurious(int irq)
