@@ -117,7 +117,7 @@ fi
 # ---- boot it and read the figures --------------------------------------
 export PYTHONPATH="$ROOT/tests/bench"   # serial_console.py
 exec "$PYTHON" - "$TIMEOUT" "$MEM" "$ACCEL" "$KVER" "${RUN:-}" "${QEMU_MACHINE[@]}" "${DISK_ARGS[@]}" \
-	-kernel "$KERNEL" -initrd "$WORK/initramfs.cpio" -append "console=ttyS0 panic=-1" <<'PYEOF'
+	-kernel "$KERNEL" -initrd "$WORK/initramfs.cpio" -append "console=ttyS0 panic=-1 nokaslr" <<'PYEOF'
 import sys
 from serial_console import SerialConsole, print_figures
 

@@ -3,7 +3,8 @@ mm/swap_fault.c) on a 64 MiB machine with a 400 MiB swap disk made by
 Debian's mkswap as vdb, which the kernel turns on at boot: anonymous
 memory three times the RAM, every page checked, shared across fork;
 /proc/swaps, meminfo and free; swapon and swapoff (system calls and
-busybox's applets), also under load and when the pages cannot fit; a
+busybox's applets), also under load and when the pages cannot fit; no
+writes to an active swap file or disk (ETXTBSY, O_EXCL: EBUSY); a
 swap file on the ext2 disk (which e2fsck finds clean afterwards); the
 pagemap's swap entries; and disk errors: a slot that fails to write loses
 nothing, a slot that fails to read means SIGBUS (BUS_ADRERR) for the
@@ -103,6 +104,10 @@ def test_swapon_swapoff_system_calls(swap_vm):
         assert "exited with status 0" in swap_vm.command(line, timeout=60)
     out = swap_vm.run_suite("swapontest /dev/vdb /home/swapfile /home/holes")
     assert "swapontest: 0 failed" in out
+    # The active swap disk is swap's: busybox's dd cannot write over it.
+    out = swap_vm.command("run /bin/dd if=/dev/zero of=/dev/vdb bs=4096 seek=1 count=1 "
+                          "conv=notrunc")
+    assert "Text file busy" in out and "exited with status 1" in out, out
     log = swap_vm.command("log")
     assert "swapon: swapfile has holes" in log
     assert "Unable to find swap-space signature" in log
