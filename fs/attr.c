@@ -39,6 +39,8 @@ int do_truncate(struct dentry *dentry, loff_t length)
 		return -EINVAL;
 	if (length > inode->i_sb->s_maxbytes)
 		return -EFBIG;
+	if (IS_SWAPFILE(inode))
+		return -ETXTBSY; /* truncate, ftruncate and O_TRUNC, as Linux 6.1 */
 	inode_lock(inode);
 	int err = notify_change(dentry, &attr);
 	inode_unlock(inode);

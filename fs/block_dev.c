@@ -402,6 +402,8 @@ static long blkdev_write_iter(struct file *f, struct iov_iter *from, loff_t *pos
 
 	if (bdev->bd_read_only)
 		return -EPERM;
+	if (IS_SWAPFILE(bdev->bd_inode))
+		return -ETXTBSY; /* swap's now (mm/swapon.c) */
 	if (!iov_iter_count(from))
 		return 0;
 	if (*pos >= size)

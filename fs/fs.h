@@ -98,7 +98,14 @@ struct inode {
 	struct block_device *i_bdev; /* a block device inode's device */
 	void *i_private;             /* the file system's or the device's */
 	struct file_lock_context *i_flctx; /* its file locks (fs/locks.c); NULL: none yet */
+	unsigned int i_flags;        /* S_SWAPFILE: swapon and swapoff (mm/swapon.c) set it */
 };
+
+/* The inode is an active swap area (Linux's S_SWAPFILE): its blocks are
+ * swap's, so write(), truncate and O_TRUNC fail with ETXTBSY until
+ * swapoff - opening it for writing still works, as on Linux. */
+#define S_SWAPFILE 256u
+#define IS_SWAPFILE(inode) ((inode)->i_flags & S_SWAPFILE)
 
 static inline void inode_lock(struct inode *inode)
 {

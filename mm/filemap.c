@@ -478,6 +478,8 @@ long generic_file_write_iter(struct file *file, struct iov_iter *from, loff_t *p
 
 	if (!iov_iter_count(from))
 		return 0;
+	if (IS_SWAPFILE(inode))
+		return -ETXTBSY; /* Linux: generic_write_checks */
 	inode_lock(inode);
 	if (file->f_flags & O_APPEND)
 		*pos = i_size_read(inode);

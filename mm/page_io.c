@@ -17,6 +17,7 @@
 #include "lib/ratelimit.h"
 #include "mm/filemap.h"
 #include "mm/swap_state.h"
+#include "mm/vmscan.h"
 #include "mm/vmstat.h"
 
 /* Linux's pr_alert_ratelimited, word for word: "(major:minor:sector)". */
@@ -87,6 +88,7 @@ void swap_writepage(struct page *page)
 
 	page_set(page, PG_writeback);
 	inc_node_page_state(NR_WRITEBACK);
+	count_vm_event(PSWPOUT); /* Linux counts at submission, too */
 	unlock_page(page);
 	submit_bio(bio);
 }
@@ -96,5 +98,6 @@ void swap_readpage(struct page *page)
 	struct bio *bio = swap_bio(page, REQ_OP_READ, end_swap_bio_read);
 
 	page_clear(page, PG_error);
+	count_vm_event(PSWPIN);
 	submit_bio(bio);
 }

@@ -18,6 +18,7 @@
 #include "mm/pgtable.h"
 #include "mm/rmap.h"
 #include "mm/swap_state.h"
+#include "mm/vmscan.h"
 
 /* The page is this mapping's alone (Linux: the exclusive check before
  * do_swap_page's try_to_free_swap). */
@@ -56,8 +57,10 @@ int do_swap_page(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, 
 	if (anon_vma_prepare(vma))
 		return -ENOMEM;
 	page = lookup_swap_cache(entry);
-	if (!page)
+	if (!page) {
 		page = swapin_readahead(entry);
+		count_vm_event(PGMAJFAULT); /* Linux: VM_FAULT_MAJOR */
+	}
 	if (!page)
 		return *pte == orig ? -ENOMEM : 0;
 	lock_page(page); /* waits for the read */

@@ -298,6 +298,8 @@ static char *swap_path(struct file *f)
 static void release_swap_info(struct swap_info_struct *si)
 {
 	exit_swap_address_space(si->type);
+	if (si->swap_file)
+		swap_inode(si->swap_file)->i_flags &= ~S_SWAPFILE; /* writable again */
 	if (si->bdev && si->swap_file && S_ISBLK(swap_inode(si->swap_file)->i_mode))
 		blkdev_put(si->bdev, si);
 	if (si->swap_file)
@@ -357,6 +359,9 @@ static long do_swapon(const char *name, int prio)
 		release_swap_info(si);
 		return err;
 	}
+	/* No write() may change the blocks under swap (Linux sets it in
+	 * swapon too; the disk's O_EXCL claim is claim_swapfile's). */
+	swap_inode(f)->i_flags |= S_SWAPFILE;
 	enable_swap_info(si, prio);
 	pr_info("Adding %uk swap on %s.  Priority:%d extents:%u across:%luk \n",
 		si->pages << (PAGE_SHIFT - 10), si->path, si->prio, si->nr_extents,

@@ -71,12 +71,15 @@ int remove_mapping(struct address_space *mapping, struct page *page);
  * what the allocator keeps in reserve; in pages. */
 unsigned long si_mem_available(void);
 
-/* Reclaim's counters, Linux's vm_event_item names (/proc/vmstat);
- * kept in mm/swap.c. */
+/* Reclaim's and swap's counters, Linux's vm_event_item names
+ * (/proc/vmstat); kept in mm/swap.c. */
 enum vm_event_item {
+	PSWPIN,         /* pages read from swap (mm/page_io.c) */
+	PSWPOUT,        /* pages written to swap */
 	ALLOCSTALL,     /* allocations that had to reclaim (Linux: allocstall_normal) */
 	PGACTIVATE,     /* pages moved to an active list */
 	PGDEACTIVATE,   /* pages moved to an inactive list */
+	PGMAJFAULT,     /* faults that had to read: swap-ins found in no cache (mm/swap_fault.c) */
 	PGREFILL,       /* active pages looked at to refill the inactive list */
 	PGSTEAL_KSWAPD, /* pages freed by kswapd */
 	PGSTEAL_DIRECT, /* pages freed by direct reclaim */

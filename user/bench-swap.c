@@ -27,6 +27,9 @@ int main(void)
 	bench_init();
 	sysinfo(&si);
 	unsigned long size = 3 * si.totalram * si.mem_unit;
+	/* The kernels' MemTotal differ: say what 3x RAM was. */
+	printf("bench swap-workload: %lu MiB (MemTotal %lu MiB)\n", size >> 20,
+	       (unsigned long)(si.totalram * si.mem_unit) >> 20);
 	for (int r = 0; r < RUNS; r++) {
 		double t0 = now_ns(), used0 = swap_used_mib();
 		volatile char *mem = mmap(NULL, size, PROT_READ | PROT_WRITE,

@@ -15,9 +15,12 @@ static const struct {
 	const char *name;
 	enum vm_event_item item;
 } vm_events[] = {
+	{ "pswpin", PSWPIN },
+	{ "pswpout", PSWPOUT },
 	{ "allocstall_normal", ALLOCSTALL },
 	{ "pgactivate", PGACTIVATE },
 	{ "pgdeactivate", PGDEACTIVATE },
+	{ "pgmajfault", PGMAJFAULT },
 	{ "pgrefill", PGREFILL },
 	{ "pgsteal_kswapd", PGSTEAL_KSWAPD },
 	{ "pgsteal_direct", PGSTEAL_DIRECT },

@@ -3,7 +3,8 @@ mm/swap_fault.c) on a 64 MiB machine with a 400 MiB swap disk made by
 Debian's mkswap as vdb, which the kernel turns on at boot: anonymous
 memory three times the RAM, every page checked, shared across fork;
 /proc/swaps, meminfo and free; swapon and swapoff (system calls and
-busybox's applets), also under load and when the pages cannot fit; a
+busybox's applets), also under load and when the pages cannot fit; no
+writes to an active swap file or disk (ETXTBSY, O_EXCL: EBUSY); a
 swap file on the ext2 disk (which e2fsck finds clean afterwards); the
 pagemap's swap entries; and disk errors: a slot that fails to write loses
 nothing, a slot that fails to read means SIGBUS (BUS_ADRERR) for the
@@ -61,7 +62,9 @@ def test_boot_turns_the_swap_disk_on(swap_vm):
 
 
 def test_three_times_ram_with_fork_loses_nothing(swap_vm):
+    before = swap_vm.vmstat()
     out = swap_vm.command("run swaptest", timeout=TIMEOUT)
+    after = swap_vm.vmstat()
     # Three times MemTotal, whatever the initramfs leaves of the 64 MiB.
     filled = re.search(r"^swaptest: (1[6-8]\d) MiB filled$", out, re.M)
     assert filled, out
@@ -70,6 +73,16 @@ def test_three_times_ram_with_fork_loses_nothing(swap_vm):
     assert "swaptest: parent checked %d pages twice, 0 bad" % pages in out, out
     assert out.endswith("swaptest: OK\n[%s] swaptest exited with status 0"
                         % re.search(r"\[(\d+)\] swaptest exited", out).group(1)), out
+    # /proc/vmstat's swap counters: what did not fit in the 64 MiB went
+    # out at least once and came back for the checks (three passes, a
+    # clean page may be read more often than written); every swap-in that
+    # found no page in the swap cache was a major fault, which reads at
+    # least its own page.
+    moved = {name: after[name] - before[name] for name in ("pswpin", "pswpout", "pgmajfault")}
+    beyond_ram = pages - 64 * 256
+    assert beyond_ram <= moved["pswpout"] <= 10 * pages, moved
+    assert beyond_ram <= moved["pswpin"] <= 10 * pages, moved
+    assert 0 < moved["pgmajfault"] <= moved["pswpin"], moved
     # Its slots were given back when it exited (the few left are init's).
     used = int(re.search(r"partition\t\d+\t+(\d+)", "\n".join(swaps(swap_vm))).group(1))
     assert used < 1024, swaps(swap_vm)
@@ -91,6 +104,10 @@ def test_swapon_swapoff_system_calls(swap_vm):
         assert "exited with status 0" in swap_vm.command(line, timeout=60)
     out = swap_vm.run_suite("swapontest /dev/vdb /home/swapfile /home/holes")
     assert "swapontest: 0 failed" in out
+    # The active swap disk is swap's: busybox's dd cannot write over it.
+    out = swap_vm.command("run /bin/dd if=/dev/zero of=/dev/vdb bs=4096 seek=1 count=1 "
+                          "conv=notrunc")
+    assert "Text file busy" in out and "exited with status 1" in out, out
     log = swap_vm.command("log")
     assert "swapon: swapfile has holes" in log
     assert "Unable to find swap-space signature" in log
