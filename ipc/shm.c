@@ -368,18 +368,20 @@ long sys_shmctl(uint64_t shmid, uint64_t ucmd, uint64_t ubuf)
 	case IPC_RMID:
 		shm_rmid(shp);
 		break;
-	case SHM_LOCK: /* recorded; shmem pages are never swapped out anyway */
+	case SHM_LOCK: /* reclaim leaves its pages in memory (Linux: shmem_lock) */
 		shp->shm_perm.mode |= SHM_LOCKED;
+		shp->shm_file->f_mapping->flags |= 1UL << AS_UNEVICTABLE;
 		break;
 	case SHM_UNLOCK:
 		shp->shm_perm.mode &= ~SHM_LOCKED;
+		shp->shm_file->f_mapping->flags &= ~(1UL << AS_UNEVICTABLE);
 		break;
 	}
 	return 0;
 }
 
 /* /proc/sysvipc/shm: Linux 6.1's header and columns; rss and swap in
- * bytes (shmem pages never go to swap here). */
+ * bytes (swap: the segment's pages on swap slots). */
 int sysvipc_shm_show(struct seq_file *m)
 {
 	unsigned long index = 0;
@@ -394,7 +396,8 @@ int sysvipc_shm_show(struct seq_file *m)
 			      "%21lu %21lu\n", perm->key, perm->id, perm->mode, shp->shm_segsz,
 			   shp->shm_cprid, shp->shm_lprid, shp->shm_nattch, perm->uid, perm->gid,
 			   perm->cuid, perm->cgid, (long long)shp->shm_atim, (long long)shp->shm_dtim,
-			   (long long)shp->shm_ctim, shp->shm_file->f_mapping->nrpages << PAGE_SHIFT, 0UL);
+			   (long long)shp->shm_ctim, shp->shm_file->f_mapping->nrpages << PAGE_SHIFT,
+			   SHMEM_I(shp->shm_file->f_inode)->swapped << PAGE_SHIFT);
 	}
 	return 0;
 }

@@ -1,10 +1,12 @@
 /*
  * tmpfs: a file system in memory (Linux: mm/shmem.c). A file's bytes
- * live only in its page cache - there is no disk behind it - so its
- * pages are never written back, and never reclaimed either (they do
- * not go to swap yet): like anonymous memory they are swap-backed (PG_swapbacked), on
- * the anon LRU lists, and counted as Shmem in meminfo. A page that was
- * never written is a hole: it reads as zeros and takes no memory.
+ * live in its page cache - there is no disk behind it - so its pages
+ * are never written back; like anonymous memory they are swap-backed
+ * (PG_swapbacked), on the anon LRU lists, and counted as Shmem in
+ * meminfo. Reclaim moves an unmapped one to swap (shmem_writepage,
+ * mm/shmem_swap.c): the file then keeps the slot's entry for its index,
+ * and the next read, write or fault brings the page back. A page that
+ * was never written is a hole: it reads as zeros and takes no memory.
  *
  * The tree of names is the dentry cache itself, every positive dentry
  * pinned by an extra reference, as in rootfs (fs/libfs.c helpers). The
@@ -18,6 +20,7 @@
  * that do not exist yet.
  */
 #include "mm/shmem.h"
+#include "mm/shmem_swap.h"
 #include "fs/file.h"
 #include "fs/internal.h"
 #include "fs/iov_iter.h"
@@ -86,11 +89,12 @@ static bool shmem_acct_block(struct inode *inode)
 
 /* Pages that left the cache since the last count (truncation, the
  * eviction of the inode, drop_caches taking a clean hole page) give
- * their blocks back (Linux: shmem_recalc_inode). */
+ * their blocks back; swapped ones are still the file's (Linux:
+ * shmem_recalc_inode). */
 static void shmem_recalc_inode(struct inode *inode)
 {
 	struct shmem_inode_info *info = SHMEM_I(inode);
-	unsigned long cached = inode->i_mapping->nrpages;
+	unsigned long cached = inode->i_mapping->nrpages + info->swapped;
 
 	if (info->alloced <= cached)
 		return;
@@ -130,6 +134,7 @@ static struct inode *shmem_alloc_inode(struct super_block *sb)
 	if (!info)
 		return NULL;
 	info->alloced = 0;
+	shmem_swap_init(info);
 	info->seals = F_SEAL_SEAL; /* only memfd_create(MFD_ALLOW_SEALING) lifts it */
 	return &info->vfs_inode;
 }
@@ -145,6 +150,7 @@ static void shmem_free_inode_mem(struct inode *inode)
  * inode number go back to the file system. */
 static void shmem_evict_inode(struct inode *inode)
 {
+	shmem_swap_evict(inode); /* first: off shmem_swaplist before anything sleeps */
 	truncate_inode_pages_final(&inode->i_data);
 	shmem_recalc_inode(inode);
 	shmem_free_inode(inode->i_sb);
@@ -187,12 +193,13 @@ static struct inode *shmem_get_inode(struct super_block *sb, const struct inode 
 
 /*
  * The page at index of inode, locked and with a reference: the cached
- * one, or a new zeroed page charged to the file system (Linux:
- * shmem_get_folio). -ENOSPC when size= is used up, -ENOMEM. Its
+ * one, the swapped one read back, or a new zeroed page charged to the
+ * file system (Linux: shmem_get_folio). -ENOSPC when size= is used up,
+ * -ENOMEM, -EIO or -EHWPOISON when the swapped page is lost. Its
  * mapping and index are those of any page-cache page, so the reverse map
  * and memory_failure find it through the file.
  */
-static int shmem_get_page(struct inode *inode, unsigned long index, struct page **pagep)
+int shmem_get_page(struct inode *inode, unsigned long index, struct page **pagep)
 {
 	struct address_space *mapping = inode->i_mapping;
 
@@ -201,6 +208,13 @@ static int shmem_get_page(struct inode *inode, unsigned long index, struct page 
 		if (page) {
 			*pagep = page;
 			return 0;
+		}
+		swp_entry_t entry = shmem_swap_entry(inode, index);
+		if (entry.val) {
+			int err = shmem_swapin_page(inode, index, entry, pagep);
+			if (err != -EAGAIN)
+				return err;
+			continue;
 		}
 		shmem_recalc_inode(inode);
 		if (!shmem_acct_block(inode))
@@ -237,8 +251,10 @@ static int shmem_write_begin(struct file *file, struct address_space *mapping, l
 	if ((seals & F_SEAL_GROW) && pos + len > i_size_read(inode))
 		return -EPERM;
 	int err = shmem_get_page(inode, (unsigned long)(pos >> PAGE_SHIFT), pagep);
-	if (err || !page_test(*pagep, PG_hwpoison))
-		return err;
+	if (err)
+		return err == -EHWPOISON ? -EIO : err;
+	if (!page_test(*pagep, PG_hwpoison))
+		return 0;
 	/* Kept in the cache after a memory error: its data is lost, and a
 	 * write into it would hand corrupt bytes back (Linux: EIO). */
 	unlock_page(*pagep);
@@ -259,12 +275,29 @@ static const struct address_space_operations shmem_aops = {
 	.write_begin = shmem_write_begin,
 	.write_end = simple_write_end,
 	.set_page_dirty = __set_page_dirty_no_writeback, /* never written back */
+	.writepage = shmem_writepage,                    /* ...but swapped out by reclaim */
 	.error_remove_page = shmem_error_remove_page,
 };
 
 /* ---- regular files ---------------------------------------------------- */
 
 static const char zero_page[PAGE_SIZE]; /* what a hole reads as */
+
+/* The page read() copies index from, with a reference: the cached one,
+ * the swapped one read back, or NULL for a hole (0), or an error. */
+static int shmem_read_page(struct inode *inode, unsigned long index, struct page **pagep)
+{
+	*pagep = find_get_page(inode->i_mapping, index);
+	if (*pagep || !shmem_swap_entry(inode, index).val)
+		return 0;
+	int err = shmem_get_page(inode, index, pagep);
+	if (err) {
+		*pagep = NULL;
+		return err == -EHWPOISON ? -EIO : err;
+	}
+	unlock_page(*pagep);
+	return 0;
+}
 
 /* read(): through the cache, but a hole is copied from zeros without
  * allocating a page for it (Linux: shmem_file_read_iter). */
@@ -280,7 +313,10 @@ static long shmem_file_read_iter(struct file *file, struct iov_iter *to, loff_t 
 		size_t offset = (size_t)(*pos & (PAGE_SIZE - 1));
 		size_t n = MIN(PAGE_SIZE - offset, iov_iter_count(to));
 		n = (size_t)MIN((loff_t)n, isize - *pos);
-		struct page *page = find_get_page(mapping, (unsigned long)(*pos >> PAGE_SHIFT));
+		struct page *page;
+		int err = shmem_read_page(mapping->host, (unsigned long)(*pos >> PAGE_SHIFT), &page);
+		if (err)
+			return copied_total ? copied_total : err;
 		if (page && page_test(page, PG_hwpoison)) { /* kept after a memory error */
 			put_page(page);
 			return copied_total ? copied_total : -EIO;
@@ -299,26 +335,37 @@ static long shmem_file_read_iter(struct file *file, struct iov_iter *to, loff_t 
 	return copied_total;
 }
 
-/* SEEK_DATA and SEEK_HOLE over [start, end): a cached page is data, a
- * missing one a hole; the end of the file is a hole (Linux:
- * mapping_seek_hole_data). One step per cached page. */
-static loff_t shmem_seek_hole_data(struct address_space *mapping, loff_t start, loff_t end,
-				   int whence)
+/* The first index from index to last with data - a cached page or a
+ * swapped one - or last + 1. */
+static unsigned long shmem_next_data(struct inode *inode, unsigned long index,
+				     unsigned long last)
+{
+	unsigned long cached = index, swapped = index;
+	struct page *page = pagecache_next_page(inode->i_mapping, &cached, last, XA_PRESENT);
+
+	if (page) {
+		put_page(page);
+		cached--; /* (it points past the page) */
+	} else {
+		cached = last + 1;
+	}
+	if (!xa_find(&SHMEM_I(inode)->swap_entries, &swapped, last, XA_PRESENT))
+		swapped = last + 1;
+	return MIN(cached, swapped);
+}
+
+/* SEEK_DATA and SEEK_HOLE over [start, end): a cached or swapped page is
+ * data, a missing one a hole; the end of the file is a hole (Linux:
+ * mapping_seek_hole_data). One step per page with data. */
+static loff_t shmem_seek_hole_data(struct inode *inode, loff_t start, loff_t end, int whence)
 {
 	unsigned long index = (unsigned long)(start >> PAGE_SHIFT);
 	unsigned long last = (unsigned long)((end - 1) >> PAGE_SHIFT);
 
 	while (index <= last) {
-		unsigned long next = index;
-		struct page *page = pagecache_next_page(mapping, &next, last, XA_PRESENT);
-		unsigned long found = page ? next - 1 : last + 1;
-		if (page)
-			put_page(page);
-		if (whence == SEEK_DATA) {
-			if (!page)
-				return -ENXIO;
-			return MAX(start, (loff_t)found << PAGE_SHIFT);
-		}
+		unsigned long found = shmem_next_data(inode, index, last);
+		if (whence == SEEK_DATA)
+			return found > last ? -ENXIO : MAX(start, (loff_t)found << PAGE_SHIFT);
 		if (found != index) /* a hole at index */
 			return MAX(start, (loff_t)index << PAGE_SHIFT);
 		index = found + 1;
@@ -336,7 +383,7 @@ static loff_t shmem_file_llseek(struct file *file, loff_t offset, int whence)
 	loff_t size = i_size_read(inode);
 	loff_t pos = offset < 0 || offset >= size
 			     ? -ENXIO
-			     : shmem_seek_hole_data(file->f_mapping, offset, size, whence);
+			     : shmem_seek_hole_data(inode, offset, size, whence);
 	inode_unlock(inode);
 	if (pos >= 0)
 		file->f_pos = pos;
@@ -378,6 +425,8 @@ static int shmem_setattr(struct dentry *dentry, struct iattr *attr)
 			return -EPERM;
 		if (newsize != oldsize) {
 			truncate_setsize(inode, newsize);
+			if (newsize < oldsize)
+				shmem_undo_swap(inode, newsize, -1);
 			shmem_recalc_inode(inode);
 		}
 		rest.ia_valid &= ~ATTR_SIZE;
@@ -395,6 +444,7 @@ int shmem_punch_hole(struct file *file, loff_t offset, loff_t len)
 		return -EPERM;
 	inode_lock(inode);
 	truncate_inode_pages_range(inode->i_mapping, offset, offset + len - 1);
+	shmem_undo_swap(inode, offset, offset + len - 1);
 	shmem_recalc_inode(inode);
 	inode->i_mtime = inode->i_ctime = current_time(inode);
 	inode_unlock(inode);

@@ -8,6 +8,8 @@
 #define MM_SHMEM_H
 
 #include "fs/fs.h"
+#include "lib/list.h"
+#include "lib/xarray.h"
 
 #define TMPFS_MAGIC 0x01021994
 
@@ -24,8 +26,12 @@
 
 /* A tmpfs inode (Linux: struct shmem_inode_info). */
 struct shmem_inode_info {
-	unsigned long alloced;  /* pages charged to the file system for it: its cache's,
-				 * as last counted (shmem_recalc_inode) */
+	unsigned long alloced;  /* pages charged to the file system for it: its cache's
+				 * and its swapped ones, as last counted (shmem_recalc_inode) */
+	unsigned long swapped;  /* indexes whose data is on a swap slot (swap_entries) */
+	struct xarray swap_entries; /* index -> swp_entry_t.val of a swapped-out page:
+				     * shmem_writepage adds, swap-in and truncation remove */
+	struct list_head swaplist;  /* on shmem_swaplist while swapped > 0 (swapoff's) */
 	unsigned int seals;     /* F_SEAL_*; memfd files only, others have F_SEAL_SEAL */
 	struct inode vfs_inode;
 };
@@ -63,5 +69,11 @@ int shmem_punch_hole(struct file *file, loff_t offset, loff_t len);
  * (or the file is not open for writing), -EBUSY for F_SEAL_WRITE while
  * it is mapped shared and writable. */
 long memfd_fcntl(struct file *file, unsigned int cmd, unsigned long arg);
+
+/* swapoff (mm/swapon.c: try_to_unuse): bring every page of every shmem
+ * file that is on a slot of device type back into its file's cache
+ * (Linux: shmem_unuse). 0, or -ENOMEM; a page that cannot be read stays
+ * on its slot (the swapoff then fails with -EBUSY). */
+int shmem_unuse(unsigned int type);
 
 #endif

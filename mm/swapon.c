@@ -37,6 +37,7 @@
 #include "mm/filemap.h"
 #include "mm/mmap_lock.h"
 #include "mm/pagewalk.h"
+#include "mm/shmem.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
 #include "mm/swap_fault.h"
@@ -481,7 +482,10 @@ static bool unuse_may_fit(const struct swap_info_struct *si)
 static int try_to_unuse(struct swap_info_struct *si)
 {
 	for (int pass = 0; si->inuse_pages && pass < 3; pass++) {
-		int err = unuse_mms(si->type);
+		int err = shmem_unuse(si->type);
+
+		if (!err)
+			err = unuse_mms(si->type);
 
 		if (err)
 			return err;

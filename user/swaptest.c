@@ -31,21 +31,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PAGE 4096UL
-#define WORDS (PAGE / sizeof(uint64_t))
+#include "pattern.h"
+
 #define PM_SWAP (1ULL << 62)
-
-static uint64_t word(unsigned long page, unsigned long i, uint64_t seed)
-{
-	return (((uint64_t)page << 20) | i) * 0x9e3779b97f4a7c15ULL ^ seed;
-}
-
-static void fill(uint64_t *mem, unsigned long pages, uint64_t seed)
-{
-	for (unsigned long p = 0; p < pages; p++)
-		for (unsigned long i = 0; i < WORDS; i++)
-			mem[p * WORDS + i] = word(p, i, seed);
-}
 
 /* Pages [from, to) that differ; the first is told. */
 static unsigned long check(const char *who, const uint64_t *mem, unsigned long from,

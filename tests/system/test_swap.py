@@ -197,3 +197,45 @@ def test_swap_file_on_ext2(boot_vm):
     fsck = subprocess.run(["e2fsck", "-fn", str(m.disk_path)], capture_output=True, text=True,
                           timeout=60)
     assert fsck.returncode == 0, fsck.stdout + fsck.stderr
+
+
+def swap_used_kb(vm):
+    return int(re.search(r"partition\t\d+\t+(\d+)", "\n".join(swaps(vm))).group(1))
+
+
+def test_shmem_larger_than_ram_swaps_out_and_back(swap_vm):
+    """A tmpfs file, a MAP_SHARED|MAP_ANONYMOUS area and a SysV segment,
+    24 MiB each (more than the RAM together), go to swap and come back
+    right in both processes of a fork; removing them frees their slots."""
+    before = swap_used_kb(swap_vm)
+    out = swap_vm.command("run shmswaptest 24", timeout=TIMEOUT)
+    used = int(re.search(r"^shmswaptest: swap used (\d+) kB$", out, re.M).group(1))
+    assert used > before + 8 * 1024, out           # shmem pages went to swap
+    for who in ("child", "parent"):
+        for area in ("tmpfs", "shared-anon", "sysv-shm"):
+            assert "shmswaptest: %s checked 6144 %s pages, 0 bad" % (who, area) in out, out
+        assert "shmswaptest: %s read 6144 tmpfs pages, 0 bad" % who in out, out
+    assert "shmswaptest: partial truncation right" in out, out
+    assert "shmswaptest: OK" in out, out
+    after = int(re.search(r"swap used (\d+) kB after removing them", out).group(1))
+    assert after < before + 1024, out               # truncate, unlink, IPC_RMID freed them
+    meminfo = swap_vm.command("run /bin/cat /proc/meminfo")
+    assert int(re.search(r"^Shmem: +(\d+) kB$", meminfo, re.M).group(1)) < 4096, meminfo
+
+
+def test_swapoff_brings_shmem_pages_back(swap_vm):
+    pid = int(re.search(r"^\[(\d+)\] shmswaptest$",
+                        swap_vm.command("run shmswaptest hold 8 &"), re.M).group(1))
+    swap_vm.wait_for(r"shmswaptest: waiting for SIGUSR1", timeout=TIMEOUT)
+    # A second workload pushes the shmem pages out to swap, then exits.
+    assert "swaptest: OK" in swap_vm.command("run swaptest pagemap 64", timeout=TIMEOUT)
+    assert swap_used_kb(swap_vm) > 8 * 1024, swaps(swap_vm)
+    out = swap_vm.command("run /bin/swapoff /dev/vdb", timeout=TIMEOUT)
+    assert re.search(r"swapoff exited with status 0", out), out
+    assert swaps(swap_vm) == [SWAPS_HEADING]
+    swap_vm.command("kill %d 10" % pid)   # SIGUSR1: check every page now
+    verdict = swap_vm.wait_for(r"shmswaptest: (OK|FAIL.*)", timeout=TIMEOUT)
+    assert verdict.group(1) == "OK", verdict.group(0)
+    out = swap_vm.command("run /bin/swapon /dev/vdb")
+    # (The default priority depends on the swapons and swapoffs before.)
+    assert re.search(r"Adding %dk swap on /dev/vdb\.  Priority:-\d+ " % SWAP_KB, out), out
