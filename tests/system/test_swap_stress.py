@@ -60,7 +60,13 @@ def test_poison_while_swapping(boot_vm):
     # Linux's does. No signal comes without an injection.
     told = sum(1 for page_type, _ in results if page_type in LOST)
     assert told <= int(summary.group(2)) <= INJECTIONS, (summary.group(0), results)
-    assert all(outcome in ("Recovered", "Delayed") for _, outcome in results), results
+    # A clean swap-cache page its owner was faulting in at that moment is
+    # still held by the fault: Linux's "still referenced" check makes that
+    # Failed (the page stays poisoned; the fault then reads the slot's
+    # good copy). Anything else is Recovered or Delayed.
+    assert all(outcome in ("Recovered", "Delayed") or
+               (page_type, outcome) == ("clean swapcache page", "Failed")
+               for page_type, outcome in results), results
     meminfo = m.command("meminfo")
     corrupted = int(re.search(r"^HardwareCorrupted: +(\d+) kB$", meminfo, re.M).group(1))
     assert corrupted == 4 * INJECTIONS, meminfo
