@@ -88,7 +88,12 @@ def test_reading_proc_gives_back_its_memory(vm):
     vm.command("run proctest", timeout=60)   # the fixed entries' dentries stay cached
     before = vm.meminfo()
     vm.command("run proctest", timeout=60)
-    assert vm.meminfo() == before
+    after = vm.meminfo()
+    # Reclaim's aging may move a cached page between the active and the
+    # inactive list meanwhile; what /proc took must all be back.
+    for split in ("Active", "Inactive", "Active(file)", "Inactive(file)"):
+        del before[split], after[split]
+    assert after == before
 
 
 def test_kernel_filesystems_are_on_an_ext2_root(boot_vm, tmp_path):
