@@ -41,16 +41,6 @@
 
 #define BLOCKS_PER_PAGE (PAGE_SIZE / 512) /* i_blocks counts 512-byte units */
 
-/* A tmpfs super block's limits and use (Linux: struct shmem_sb_info). */
-struct shmem_sb_info {
-	unsigned long max_blocks;  /* size= in pages; 0: no limit */
-	unsigned long used_blocks; /* pages charged to its files */
-	unsigned long max_inodes;  /* nr_inodes=; 0: no limit */
-	unsigned long free_inodes; /* how many more may be made */
-	umode_t mode;              /* the root directory's (mode=) */
-	uint32_t uid, gid;         /* ...and its owner (uid=, gid=) */
-};
-
 static struct shmem_sb_info *SHMEM_SB(const struct super_block *sb)
 {
 	return sb->s_fs_info;
@@ -565,106 +555,7 @@ static const struct inode_operations shmem_dir_inode_operations = {
 	.rename = simple_rename,
 };
 
-/* ---- mount options ------------------------------------------------------ */
-
-/* Parse a number (base 8 or 10) filling s..s+len, with Linux's memparse
- * suffixes k, m, g, t (for sizes) when suffix allows: false if bad. */
-static bool parse_number(const char *s, size_t len, unsigned int base, bool suffix,
-			 uint64_t *out)
-{
-	uint64_t v = 0;
-	size_t i = 0;
-
-	for (; i < len && s[i] >= '0' && s[i] < '0' + (int)base; i++) {
-		if (v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / base)
-			return false;
-		v = v * base + (uint64_t)(s[i] - '0');
-	}
-	if (i == 0)
-		return false;
-	if (suffix && i + 1 == len) {
-		static const char units[] = "kmgt";
-		const char *u = strchr(units, s[i] | 0x20);
-		if (!u || !*u)
-			return false;
-		unsigned int shift = 10 * (unsigned int)(u - units + 1);
-		if (v > UINT64_MAX >> shift)
-			return false;
-		v <<= shift;
-		i++;
-	}
-	*out = v;
-	return i == len;
-}
-
-/* Pages for size=: bytes rounded up, or N% of RAM. */
-static bool parse_size(const char *s, size_t len, unsigned long *pages)
-{
-	uint64_t v;
-
-	if (len > 1 && s[len - 1] == '%') {
-		if (!parse_number(s, len - 1, 10, false, &v) || v > 1000000)
-			return false;
-		*pages = (unsigned long)(zone.managed_pages * v / 100);
-		return true;
-	}
-	if (!parse_number(s, len, 10, true, &v) || v > UINT64_MAX - PAGE_SIZE)
-		return false;
-	*pages = (unsigned long)((v + PAGE_SIZE - 1) >> PAGE_SHIFT);
-	return true;
-}
-
-/* One "key=value" of the comma-separated options: 0 or -EINVAL, with
- * Linux's message. */
-static int shmem_parse_one(const char *opt, size_t len, struct shmem_sb_info *sbi)
-{
-	size_t klen = 0;
-
-	while (klen < len && opt[klen] != '=')
-		klen++;
-	const char *eq = klen < len ? opt + klen : NULL;
-	const char *val = eq ? eq + 1 : opt + len;
-	size_t vlen = len - klen - (eq ? 1 : 0);
-	uint64_t v = 0;
-	bool ok;
-
-	if (klen == 4 && !memcmp(opt, "size", 4)) {
-		ok = parse_size(val, vlen, &sbi->max_blocks);
-	} else if (klen == 9 && !memcmp(opt, "nr_blocks", 9)) {
-		ok = parse_number(val, vlen, 10, true, &v);
-		sbi->max_blocks = (unsigned long)v;
-	} else if (klen == 9 && !memcmp(opt, "nr_inodes", 9)) {
-		ok = parse_number(val, vlen, 10, true, &v);
-		sbi->max_inodes = (unsigned long)v;
-	} else if (klen == 4 && !memcmp(opt, "mode", 4)) {
-		ok = parse_number(val, vlen, 8, false, &v) && v <= S_IALLUGO;
-		sbi->mode = (umode_t)v;
-	} else if ((klen == 3 && !memcmp(opt, "uid", 3)) || (klen == 3 && !memcmp(opt, "gid", 3))) {
-		ok = parse_number(val, vlen, 10, false, &v) && v <= UINT32_MAX;
-		*(opt[0] == 'u' ? &sbi->uid : &sbi->gid) = (uint32_t)v;
-	} else {
-		pr_err("tmpfs: Unknown parameter '%.*s'\n", (int)klen, opt);
-		return -EINVAL;
-	}
-	if (!ok || !eq) {
-		pr_err("tmpfs: Bad value for '%.*s'\n", (int)klen, opt);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int shmem_parse_options(const char *data, struct shmem_sb_info *sbi)
-{
-	while (data && *data) {
-		const char *end = strchr(data, ',');
-		size_t len = end ? (size_t)(end - data) : strlen(data);
-		int err = len ? shmem_parse_one(data, len, sbi) : 0;
-		if (err)
-			return err;
-		data = end ? end + 1 : NULL;
-	}
-	return 0;
-}
+/* ---- mount options (parsed in mm/shmem_options.c) ----------------------- */
 
 /* Why a remount's new limit cannot be had, in Linux's words, or NULL. */
 static const char *shmem_limit_refused(unsigned long new_max, unsigned long old_max,

@@ -76,4 +76,18 @@ long memfd_fcntl(struct file *file, unsigned int cmd, unsigned long arg);
  * on its slot (the swapoff then fails with -EBUSY). */
 int shmem_unuse(unsigned int type);
 
+/* A tmpfs super block's limits and use (Linux: struct shmem_sb_info). */
+struct shmem_sb_info {
+	unsigned long max_blocks;  /* size= in pages; 0: no limit */
+	unsigned long used_blocks; /* pages charged to its files */
+	unsigned long max_inodes;  /* nr_inodes=; 0: no limit */
+	unsigned long free_inodes; /* how many more may be made */
+	umode_t mode;              /* the root directory's (mode=) */
+	uint32_t uid, gid;         /* ...and its owner (uid=, gid=) */
+};
+
+/* mm/shmem_options.c: fill sbi from a mount's options ("size=64m,mode=1777");
+ * 0, or -EINVAL with the reason logged. */
+int shmem_parse_options(const char *data, struct shmem_sb_info *sbi);
+
 #endif
