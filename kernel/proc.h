@@ -101,6 +101,7 @@ struct proc {
 	/* Signals for this thread alone: the task itself, and senders with
 	 * interrupts off. */
 	uint64_t blocked;            /* bit (sig - 1): the signal mask */
+	uint64_t real_blocked;       /* rt_sigtimedwait: blocked before its wait lifted the set it waits for, else 0 (Linux's) */
 	uint64_t saved_sigmask;      /* rt_sigsuspend, ppoll, pselect6 changed blocked: the mask to go back to... */
 	bool restore_sigmask;        /* ...once the signal that ended the call is delivered */
 	struct sigpending pending;   /* thread-directed signals (tkill, faults) */

@@ -56,11 +56,13 @@ bool fatal_signal_pending(const struct proc *p)
 	return (p->signal->flags & SIGNAL_GROUP_EXIT) || (p->pending.signal & sigmask(SIGKILL));
 }
 
-/* Delivering sig would kill p (Linux: sig_fatal). */
+/* Delivering sig would kill p (Linux: sig_fatal). A signal that
+ * rt_sigtimedwait waits for is unblocked only so that it wakes the
+ * waiter, which takes it: it kills nobody (real_blocked). */
 static bool sig_fatal(const struct proc *p, int sig)
 {
 	return p->sighand->action[sig].handler == SIG_DFL && !default_ignored(sig) &&
-	       !default_stops(sig) && !(p->blocked & sigmask(sig));
+	       !default_stops(sig) && !((p->blocked | p->real_blocked) & sigmask(sig));
 }
 
 /* Take the signals in mask out of everything pending for p's process:
@@ -98,7 +100,7 @@ static bool sig_ignored(const struct proc *t, int sig)
 {
 	uint64_t handler = t->sighand->action[sig].handler;
 
-	if (t->blocked & sigmask(sig))
+	if ((t->blocked | t->real_blocked) & sigmask(sig))
 		return false;
 	return handler == SIG_IGN || (handler == SIG_DFL && default_ignored(sig));
 }
@@ -559,11 +561,14 @@ long sys_rt_sigtimedwait(uint64_t uset, uint64_t uinfo, uint64_t uts, uint64_t s
 	}
 	cli();
 	int sig = dequeue_signal(t, ~set, &info);
-	if (!sig && ns != 0) {
-		uint64_t saved = t->blocked;
+	/* No timeout means wait for as long as it takes; a zero one, not
+	 * at all (a poll). */
+	if (!sig && (!uts || ns != 0)) {
+		t->real_blocked = t->blocked;
 		t->blocked &= ~set;
 		schedule_hrtimeout_on(&never, deadline);
-		t->blocked = saved;
+		t->blocked = t->real_blocked;
+		t->real_blocked = 0;
 		sig = dequeue_signal(t, ~set, &info);
 	}
 	sti();

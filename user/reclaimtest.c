@@ -67,12 +67,21 @@ static void do_write(const char *path, unsigned long mib, uint32_t seed, int syn
 	int fd = open(path, O_WRONLY | O_CREAT, 0644);
 	int ok = fd >= 0;
 
+	if (!ok)
+		printf("reclaimtest: open %s: %s\n", path, strerror(errno));
 	for (unsigned long off = 0; ok && off < mib * MiB; off += CHUNK) {
 		fill(buf, CHUNK / 4, seed, off / 4);
-		ok = write(fd, buf, CHUNK) == (ssize_t)CHUNK;
+		ssize_t n = write(fd, buf, CHUNK);
+
+		ok = n == (ssize_t)CHUNK;
+		if (!ok)
+			printf("reclaimtest: %s: write at %lu returned %zd (%s)\n", path, off, n,
+			       n < 0 ? strerror(errno) : "short");
 	}
-	if (ok && sync)
-		ok = fsync(fd) == 0;
+	if (ok && sync && fsync(fd) != 0) {
+		printf("reclaimtest: fsync %s: %s\n", path, strerror(errno));
+		ok = 0;
+	}
 	check(ok, "the file is written");
 	if (fd >= 0)
 		close(fd);

@@ -115,6 +115,13 @@ static void on_usr1(int sig)
 	usr1_seen++;
 }
 
+/* User and system time together, in milliseconds. */
+static long cpu_ms(const struct rusage *ru)
+{
+	return (ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000 +
+	       (ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1000;
+}
+
 static void test_signal_waits(void)
 {
 	sigset_t set, old;
@@ -131,13 +138,18 @@ static void test_signal_waits(void)
 	      "a pending SIGUSR2: taken, with its siginfo");
 	pid_t parent = getpid(), pid = fork();
 	if (pid == 0) {
-		struct timespec pause = { 0, 30 * 1000 * 1000 };
+		struct timespec pause = { 0, 300 * 1000 * 1000 };
 		nanosleep(&pause, NULL);
 		kill(parent, SIGUSR2);
 		_exit(0);
 	}
+	struct rusage before, after;
+	getrusage(RUSAGE_SELF, &before);
 	check(sigwaitinfo(&set, &si) == SIGUSR2 && si.si_pid == pid,
 	      "sigwaitinfo: sleeps until a child sends it");
+	getrusage(RUSAGE_SELF, &after);
+	/* Sleeping, not spinning: the 300 ms wait costs (next to) no CPU. */
+	check(cpu_ms(&after) - cpu_ms(&before) < 100, "sigwaitinfo: the wait uses no CPU time");
 	waitpid(pid, NULL, 0);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 
