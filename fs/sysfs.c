@@ -1,13 +1,18 @@
 /*
  * sysfs, as little of it as Antidote needs (Linux: fs/sysfs): /sys with
- * the directory /sys/kernel/debug, where debugfs is mounted. Linux's
+ * the directory /sys/kernel/debug, where debugfs is mounted, and
+ * /sys/kernel/mm/transparent_hugepage (mm/huge_memory.c). Linux's
  * devices, buses and classes are not there.
  */
+#include "fs/file.h"
 #include "fs/fs.h"
+#include "fs/iov_iter.h"
 #include "fs/stat.h"
 #include "fs/sysfs.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
+#include "mm/huge_mm.h"
+#include "mm/slab.h"
 
 #define SYSFS_MAGIC 0x62656572
 
@@ -22,6 +27,73 @@ static struct dentry *make_dir(struct dentry *parent, const char *name)
 	return inode ? simple_create_dentry(parent, name, inode) : NULL;
 }
 
+/* A file is one attribute: a read shows it anew at offset 0, a write
+ * stores the text written, all of it at once (Linux: sysfs_kf_read,
+ * sysfs_kf_write, with a page-sized buffer). */
+#define SYSFS_BUF 4096
+
+static long sysfs_kf_read(struct file *f, struct iov_iter *to, loff_t *pos)
+{
+	const struct kobj_attribute *attr = f->f_inode->i_private;
+	char *buf = kmalloc(SYSFS_BUF);
+
+	if (!buf)
+		return -ENOMEM;
+	long len = attr->show(buf, SYSFS_BUF);
+	if (len >= 0)
+		len = simple_read_from_buffer(to, pos, buf, (size_t)len);
+	kfree(buf);
+	return len;
+}
+
+static long sysfs_kf_write(struct file *f, struct iov_iter *from, loff_t *pos)
+{
+	const struct kobj_attribute *attr = f->f_inode->i_private;
+	size_t count = iov_iter_count(from);
+
+	(void)pos;
+	if (!count)
+		return 0;
+	if (count >= SYSFS_BUF)
+		count = SYSFS_BUF - 1;
+	char *buf = kmalloc(SYSFS_BUF);
+	if (!buf)
+		return -ENOMEM;
+	long ret = copy_from_iter(buf, count, from) == count ? attr->store(buf, count) : -EFAULT;
+	kfree(buf);
+	return ret;
+}
+
+static const struct file_operations sysfs_attr_fops = {
+	.read = sysfs_kf_read,
+	.write = sysfs_kf_write,
+	.llseek = generic_file_llseek,
+};
+
+static struct dentry *make_attr(struct dentry *parent, const struct kobj_attribute *attr)
+{
+	struct inode *inode = simple_new_inode(parent->d_sb, S_IFREG | 0644);
+
+	if (!inode)
+		return NULL;
+	inode->i_private = (void *)attr;
+	inode->i_fop = &sysfs_attr_fops;
+	return simple_create_dentry(parent, attr->name, inode);
+}
+
+static int make_hugepage_dir(struct dentry *kernel)
+{
+	struct dentry *mm = make_dir(kernel, "mm");
+	struct dentry *thp = mm ? make_dir(mm, "transparent_hugepage") : NULL;
+
+	if (!thp)
+		return -ENOMEM;
+	for (size_t i = 0; i < nr_hugepage_attrs; i++)
+		if (!make_attr(thp, &hugepage_attrs[i]))
+			return -ENOMEM;
+	return 0;
+}
+
 static int sysfs_fill_super(struct super_block *sb, void *data, int silent)
 {
 	(void)data, (void)silent;
@@ -34,7 +106,9 @@ static int sysfs_fill_super(struct super_block *sb, void *data, int silent)
 	if (!sb->s_root)
 		return -ENOMEM;
 	struct dentry *kernel = make_dir(sb->s_root, "kernel");
-	return kernel && make_dir(kernel, "debug") ? 0 : -ENOMEM;
+	if (!kernel || !make_dir(kernel, "debug"))
+		return -ENOMEM;
+	return make_hugepage_dir(kernel);
 }
 
 static struct dentry *sysfs_mount(struct file_system_type *type, unsigned int flags,

@@ -129,6 +129,7 @@ static void prep_compound_page(struct page *head, unsigned int order)
 	for (unsigned long i = 1; i < (1UL << order); i++)
 		head[i].compound_head = (unsigned long)head | 1;
 	head[1].compound_order = (unsigned char)order;
+	head[1].compound_mapcount = 0;
 }
 
 /*
@@ -261,7 +262,9 @@ struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 {
 	struct page *page = get_page_from_freelist(gfp_mask, order, ALLOC_WMARK_LOW);
 
-	return page ? page : alloc_pages_slowpath(gfp_mask, order);
+	if (page || (gfp_mask & __GFP_NO_KSWAPD))
+		return page;
+	return alloc_pages_slowpath(gfp_mask, order);
 }
 
 static bool block_has_poison(unsigned long pfn, unsigned int order)
@@ -345,6 +348,7 @@ static bool destroy_compound_page(struct page *head, unsigned int order)
 		}
 		head[i].compound_head = 0;
 		head[i].compound_order = 0;
+		head[i].compound_mapcount = 0;
 	}
 	page_clear(head, PG_head);
 	return true;

@@ -64,6 +64,12 @@ typedef unsigned int gfp_t;
 #define __GFP_MEMALLOC 0x10u      /* every free frame, the reserve under min too (self tests) */
 #define __GFP_MOVABLE 0x20u       /* a user page, anonymous or a file's (Linux's GFP_HIGHUSER_MOVABLE) */
 #define __GFP_ZERO 0x40u          /* to be zeroed: every block is, but the OOM report names it */
+/* What is free over the low watermark now, or nothing: no kswapd, no
+ * reserve, no reclaim. A huge page on fault asks so (Linux's
+ * GFP_TRANSHUGE_LIGHT; the flag's name is the one THP used before 4.4):
+ * without compaction, reclaim would rarely free 512 contiguous frames,
+ * and 4 KiB pages serve the fault as well. */
+#define __GFP_NO_KSWAPD 0x80u
 /*
  * Linux's combinations. Reclaim that may not write (no __GFP_IO or no
  * __GFP_FS) only drops clean pages, and never sleeps.

@@ -8,6 +8,7 @@
 #include "kernel/errno.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
+#include "mm/huge_mm.h"
 #include "mm/mmap.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
@@ -177,6 +178,9 @@ struct page *get_user_page(struct mm_struct *mm, unsigned long addr)
 
 	if (!vma || addr < vma->vm_start)
 		return NULL;
+	uint64_t *pmd = walk_pmd(mm->pgd, addr, false);
+	if (pmd && pmd_trans_huge(*pmd))
+		return follow_trans_huge_pmd(*pmd, addr);
 	uint64_t *pte = fault_pte(mm, addr);
 	if (!pte || is_hwpoison_entry(*pte))
 		return NULL;
@@ -198,6 +202,12 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned error, in
 		*si_code = SEGV_ACCERR;
 		return -EFAULT;
 	}
+	uint64_t *pmd = walk_pmd(mm->pgd, addr, true);
+	if (!pmd)
+		return -ENOMEM;
+	int ret = huge_pmd_fault(vma, addr, pmd, error & PF_WRITE);
+	if (ret != VM_FAULT_FALLBACK)
+		return ret; /* a huge page served it (mm/huge_memory.c) */
 	uint64_t *pte = fault_pte(mm, addr);
 	if (!pte)
 		return -ENOMEM;

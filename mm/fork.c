@@ -12,6 +12,7 @@
 #include "kernel/errno.h"
 #include "kernel/x86.h"
 #include "mm/buddy.h"
+#include "mm/huge_mm.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
 #include "mm/pagewalk.h"
@@ -68,7 +69,18 @@ static int copy_pte(uint64_t *spte, unsigned long addr, unsigned long next,
 	return 0;
 }
 
-static const struct mm_walk_ops copy_ops = { .pte_entry = copy_pte };
+/* A huge page is shared whole (its area holds all of it: mm/vma.c
+ * splits one that an area boundary would cut). */
+static int copy_pmd(uint64_t *spmd, unsigned long addr, unsigned long next,
+		    struct mm_walk *walk)
+{
+	(void)next;
+	if (!pmd_trans_huge(*spmd))
+		return 0;
+	return copy_huge_pmd(walk->private, walk->vma, spmd, addr);
+}
+
+static const struct mm_walk_ops copy_ops = { .pmd_entry = copy_pmd, .pte_entry = copy_pte };
 
 static int copy_vma(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma)
 {

@@ -199,7 +199,7 @@ static int madvise_cold_or_pageout(struct mm_struct *mm, unsigned long start, un
 }
 
 /* The advice Linux 6.1 accepts (madvise_behavior_valid), but for
- * MADV_COLLAPSE: without huge pages there is nothing to collapse into. */
+ * MADV_COLLAPSE: there is no collapse (khugepaged) yet. */
 static const struct madvice advice_table[] = {
 	{ .advice = MADV_NORMAL }, { .advice = MADV_RANDOM },
 	{ .advice = MADV_SEQUENTIAL }, { .advice = MADV_WILLNEED },
@@ -212,7 +212,11 @@ static const struct madvice advice_table[] = {
 	{ .advice = MADV_WIPEONFORK, .apply = madvise_update_flags, .set = VM_WIPEONFORK, .refuse = VM_SHARED },
 	{ .advice = MADV_KEEPONFORK, .apply = madvise_update_flags, .clear = VM_WIPEONFORK },
 	{ .advice = MADV_MERGEABLE }, { .advice = MADV_UNMERGEABLE },  /* no page merging (KSM) */
-	{ .advice = MADV_HUGEPAGE }, { .advice = MADV_NOHUGEPAGE },    /* no huge pages yet */
+	/* As Linux: a huge page already there stays. */
+	{ .advice = MADV_HUGEPAGE, .apply = madvise_update_flags, .set = VM_HUGEPAGE,
+	  .clear = VM_NOHUGEPAGE },
+	{ .advice = MADV_NOHUGEPAGE, .apply = madvise_update_flags, .set = VM_NOHUGEPAGE,
+	  .clear = VM_HUGEPAGE },
 	{ .advice = MADV_DONTDUMP }, { .advice = MADV_DODUMP },        /* no core dumps */
 	{ .advice = MADV_COLD, .apply = madvise_cold_or_pageout, .refuse = VM_LOCKED,
 	  .mmap_read = true },

@@ -31,6 +31,7 @@
 #include "kernel/proc.h"
 #include "mm/buddy.h"
 #include "mm/filemap.h"
+#include "mm/huge_mm.h"
 #include "mm/memblock.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
@@ -72,6 +73,7 @@ enum mf_action_page_type {
 	MF_MSG_CLEAN_LRU,
 	MF_MSG_TRUNCATED_LRU,
 	MF_MSG_BUDDY,
+	MF_MSG_UNSPLIT_THP,
 	MF_MSG_KERNEL_ALLOCATION,
 	MF_MSG_UNKNOWN,
 };
@@ -91,6 +93,7 @@ static const char *const action_page_types[] = {
 	[MF_MSG_CLEAN_LRU] = "clean LRU page",
 	[MF_MSG_TRUNCATED_LRU] = "already truncated LRU page",
 	[MF_MSG_BUDDY] = "free buddy page",
+	[MF_MSG_UNSPLIT_THP] = "unsplit thp",
 	/* Not Linux's: Linux 6.1 says "unhandlable page." and then "unknown
 	 * page" for a single kernel page in use; we name what it is. */
 	[MF_MSG_KERNEL_ALLOCATION] = "unhandlable kernel page",
@@ -406,6 +409,16 @@ static void release_kept_user_page(struct page *p)
 	put_page(p);
 }
 
+int try_to_split_thp_page(struct page *page, const char *msg)
+{
+	get_page(page);
+	int err = split_huge_page(page);
+	put_page(page); /* page's now, if the split was made */
+	if (err)
+		pr_info("%s: %#lx: thp split failed\n", msg, page_to_pfn(page));
+	return err;
+}
+
 /* Frames in holes of the memory map, or beyond it, are not ours. */
 static bool kernel_controls(unsigned long pfn)
 {
@@ -461,6 +474,9 @@ int memory_failure(unsigned long pfn, int flags)
 	}
 	num_poisoned_pages++;
 
+	/* A frame of a huge page: only it is lost, the other 511 pages live on. */
+	if (PageTransHuge(compound_head(p)) && try_to_split_thp_page(p, "Memory failure"))
+		return action_result(pfn, MF_MSG_UNSPLIT_THP, MF_IGNORED, flags);
 	/* Only a frame nobody holds can be free (Linux asks the same way:
 	 * get_hwpoison_page first, the free lists only if that finds no
 	 * reference); a page in use skips the look along the free lists. */

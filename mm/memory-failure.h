@@ -36,6 +36,10 @@ int soft_offline_page(unsigned long pfn);
  * good; count and list a frame soft offline retired. */
 struct page;
 void keep_user_page(struct page *p);
+/* Split the huge page that holds page, so that page alone can be dealt
+ * with (Linux's, for memory_failure and soft offline); logs
+ * "MSG: PFN: thp split failed" and returns -EBUSY if it cannot be. */
+int try_to_split_thp_page(struct page *page, const char *msg);
 void soft_offline_retired(unsigned long pfn, bool was_free);
 /* Between mm/memory-failure.c and mm/hwpoison-kill.c: take a locked user
  * page from every process that maps it, telling them if data was lost

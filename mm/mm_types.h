@@ -16,6 +16,8 @@
 #define VM_LOCKED 0x2000UL   /* mlock(): kept in memory */
 #define VM_DONTCOPY 0x20000UL /* madvise(MADV_DONTFORK): a child has no such area */
 #define VM_WIPEONFORK 0x2000000UL /* MADV_WIPEONFORK: a child's area starts empty */
+#define VM_HUGEPAGE 0x20000000UL   /* MADV_HUGEPAGE: huge pages wanted (mm/huge_memory.c) */
+#define VM_NOHUGEPAGE 0x40000000UL /* MADV_NOHUGEPAGE: never huge pages */
 
 /* One contiguous range of user addresses with the same rights. */
 struct anon_vma;

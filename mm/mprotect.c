@@ -9,6 +9,7 @@
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "mm/fault.h"
+#include "mm/huge_mm.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
 #include "mm/pagewalk.h"
@@ -42,7 +43,23 @@ static int protect_pte(uint64_t *pte, unsigned long addr, unsigned long next,
 	return 0;
 }
 
-static const struct mm_walk_ops protect_ops = { .pte_entry = protect_pte };
+/* A huge page wholly in the area takes the new rights whole, unless they
+ * are PROT_NONE (kept for 4 KiB PTEs: a PROT_NONE PMD would look absent
+ * to the walker); otherwise it is split and its PTEs change one by one. */
+static int protect_pmd(uint64_t *pmd, unsigned long addr, unsigned long next,
+		       struct mm_walk *walk)
+{
+	if (!pmd_trans_huge(*pmd))
+		return 0;
+	if (next - addr == HPAGE_PMD_SIZE && (walk->vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		change_huge_pmd(walk->vma, pmd, addr);
+	else
+		split_huge_pmd(walk->vma, pmd, addr);
+	return 0;
+}
+
+static const struct mm_walk_ops protect_ops = { .pmd_entry = protect_pmd,
+						.pte_entry = protect_pte };
 
 static int protect_vma(struct vm_area_struct *vma, void *arg)
 {
@@ -82,7 +99,17 @@ static int munlock_pte(uint64_t *pte, unsigned long addr, unsigned long next,
 	return 0;
 }
 
-static const struct mm_walk_ops munlock_ops = { .pte_entry = munlock_pte };
+static int munlock_pmd(uint64_t *pmd, unsigned long addr, unsigned long next,
+		       struct mm_walk *walk)
+{
+	(void)addr, (void)next, (void)walk;
+	if (pmd_trans_huge(*pmd))
+		page_clear(pfn_to_page(pmd_pfn(*pmd)), PG_mlocked);
+	return 0;
+}
+
+static const struct mm_walk_ops munlock_ops = { .pmd_entry = munlock_pmd,
+						.pte_entry = munlock_pte };
 
 /* munlock: the pages present are evictable again. */
 static int munlock_vma(struct vm_area_struct *vma, void *arg)
@@ -107,7 +134,7 @@ static int mlock_vma(struct vm_area_struct *vma, void *arg)
 		struct page *page = get_user_page(vma->vm_mm, va);
 		if (!page)
 			return 0;
-		page_set(page, PG_mlocked);
+		page_set(compound_head(page), PG_mlocked); /* a huge page: all of it */
 		if (fatal_signal_pending(current))
 			return -EINTR;
 	}

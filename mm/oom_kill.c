@@ -33,6 +33,7 @@
 #include "kernel/uaccess.h"
 #include "lib/format.h"
 #include "lib/ratelimit.h"
+#include "mm/huge_mm.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
 #include "mm/pagewalk.h"
@@ -67,7 +68,10 @@ static int usage_pmd(uint64_t *pmd, unsigned long addr, unsigned long next, stru
 	uintptr_t pd = (uintptr_t)pmd & PAGE_MASK;
 
 	(void)addr, (void)next;
-	if (!(*pmd & PTE_HUGE) && pmd != u->last_pmd)
+	if (pmd_trans_huge(*pmd))
+		u->anon += HPAGE_PMD_NR;
+	/* A huge page's deposited table counts, as in Linux (mm_inc_nr_ptes). */
+	if (pmd != u->last_pmd)
 		u->pgtables++;
 	if (pd != u->last_pd)
 		u->pgtables++;

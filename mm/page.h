@@ -80,6 +80,10 @@ struct page {
 		struct {
 			unsigned long compound_head;  /* the head's address | 1 */
 			unsigned char compound_order; /* first tail only: the page's order */
+			/* first tail only: page-directory entries mapping the
+			 * whole compound page (a transparent huge page,
+			 * mm/huge_memory.c); its frames' own mapcounts count PTEs */
+			int compound_mapcount;
 		};
 	};
 	int refcount; /* references; 0 = free (or a tail: the head counts) */
@@ -184,6 +188,25 @@ static inline unsigned int compound_order(const struct page *head)
 	if (!page_test(head, PG_head))
 		return 0;
 	return head[1].compound_order;
+}
+
+/* Frames in the compound page headed by head (Linux: compound_nr). */
+static inline unsigned long compound_nr(const struct page *head)
+{
+	return 1UL << compound_order(head);
+}
+
+/* PMD mappings of the compound page headed by head; 0 for any other page. */
+static inline int compound_mapcount(const struct page *head)
+{
+	return page_test(head, PG_head) ? head[1].compound_mapcount : 0;
+}
+
+/* Page-table entries mapping this frame: its own PTEs and the PMDs that
+ * map its whole compound page (Linux: page_mapcount). */
+static inline int page_mapcount(const struct page *page)
+{
+	return page->mapcount + compound_mapcount(compound_head(page));
 }
 
 /* "buddy,reserved,..." into buf; returns buf. */

@@ -1,4 +1,5 @@
 #include "mm/kernel-page-flags.h"
+#include "mm/huge_mm.h"
 #include "mm/page.h"
 #include "lib/format.h"
 
@@ -69,9 +70,16 @@ uint64_t stable_page_flags(const struct page *page)
 	if (!page)
 		return 1ULL << KPF_NOPAGE;
 	const struct page *head = compound_head(page);
+	/* A huge page's frames are what its head is, but for poison, which
+	 * is each frame's own (Linux: the PF_HEAD and PF_ANY policies). */
+	unsigned long flags = page->flags;
+	if (PageTransHuge(head)) {
+		flags = (head->flags & ~(1UL << PG_hwpoison)) | (page->flags & (1UL << PG_hwpoison));
+		u |= 1ULL << KPF_THP;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(same_bits); i++)
-		u |= kpf_copy_bit(page->flags, same_bits[i].kpf, same_bits[i].pg);
-	if (head->mapcount > 0)
+		u |= kpf_copy_bit(flags, same_bits[i].kpf, same_bits[i].pg);
+	if (page_mapcount(page) > 0)
 		u |= 1ULL << KPF_MMAP;
 	if (page_test(page, PG_head))
 		u |= 1ULL << KPF_COMPOUND_HEAD;

@@ -5,6 +5,7 @@
  * 4 KiB << 9L of addresses.
  */
 #include "mm/pagewalk.h"
+#include "mm/huge_mm.h"
 #include "mm/mmap.h"
 #include "mm/paging.h"
 
@@ -45,7 +46,9 @@ static int walk_table(uint64_t *table, int level, unsigned long addr, unsigned l
 		if (level == 1) {
 			if (ops->pmd_entry)
 				err = ops->pmd_entry(entry, addr, next, walk);
-			/* pmd_entry may have emptied it */
+			else if (ops->pte_entry && pmd_trans_huge(*entry))
+				split_huge_pmd(walk->vma, entry, addr); /* as Linux's walk_pmd_range */
+			/* pmd_entry may have emptied it, or split it */
 			if (err || !ops->pte_entry || !(*entry & PTE_PRESENT) || (*entry & PTE_HUGE))
 				continue;
 		}

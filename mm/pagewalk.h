@@ -17,7 +17,10 @@ struct mm_walk;
  * may be NULL. */
 struct mm_walk_ops {
 	/* A present page-directory entry (2 MiB). If it is a leaf
-	 * (PTE_HUGE: it maps 2 MiB itself), the walk does not go below it. */
+	 * (PTE_HUGE: a huge page, mm/huge_mm.h), the walk does not go below
+	 * it: pmd_entry deals with the huge page, or splits it to have the
+	 * walk go on through its PTEs. A walk with pte_entry and no
+	 * pmd_entry has every huge page in its range split (Linux's rule). */
 	int (*pmd_entry)(uint64_t *pmd, unsigned long addr, unsigned long next,
 			 struct mm_walk *walk);
 	/* Each PTE of a present page table in the range, empty or not. */

@@ -3,6 +3,7 @@
 #include "kernel/x86.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
+#include "mm/huge_mm.h"
 #include "mm/pagewalk.h"
 #include "mm/paging.h"
 #include "mm/rmap.h"
@@ -19,7 +20,7 @@ void pgtable_init(void)
 
 unsigned long nr_pagetable_pages;
 
-static uint64_t *alloc_table(void)
+uint64_t *pte_alloc_one(void)
 {
 	/* Never sleeps (mm/buddy.h): a walk that adds a table (fork copying
 	 * PTEs, a fault mapping a page) holds a PTE's value meanwhile. */
@@ -32,7 +33,7 @@ static uint64_t *alloc_table(void)
 	return page_address(page); /* zeroed: no entries */
 }
 
-static void free_table(uint64_t *table)
+void pte_free(uint64_t *table)
 {
 	struct page *page = virt_to_page(table);
 
@@ -43,7 +44,7 @@ static void free_table(uint64_t *table)
 
 uint64_t *pgd_alloc(void)
 {
-	uint64_t *pgd = alloc_table();
+	uint64_t *pgd = pte_alloc_one();
 
 	if (pgd)
 		memcpy(pgd + USER_PML4_ENTRIES, kernel_pgd + USER_PML4_ENTRIES,
@@ -56,21 +57,34 @@ static unsigned index_at(unsigned long va, int level)
 	return (va >> (12 + 9 * level)) & 511;
 }
 
-uint64_t *walk_pte(uint64_t *pgd, unsigned long va, bool create)
+/* The entry at level for va, making the tables above it if create. */
+static uint64_t *walk_to(uint64_t *pgd, unsigned long va, int to, bool create)
 {
 	uint64_t *table = pgd;
 
-	for (int level = 3; level > 0; level--) {
+	for (int level = 3; level > to; level--) {
 		uint64_t *entry = &table[index_at(va, level)];
+		if (*entry & PTE_HUGE)
+			return NULL; /* a huge page, not a table (mm/huge_memory.c) */
 		if (!(*entry & PTE_PRESENT)) {
-			uint64_t *next = create ? alloc_table() : NULL;
+			uint64_t *next = create ? pte_alloc_one() : NULL;
 			if (!next)
 				return NULL;
 			*entry = __pa(next) | PTE_PRESENT | PTE_WRITE | PTE_USER;
 		}
 		table = __va(*entry & PTE_ADDR_MASK);
 	}
-	return &table[index_at(va, 0)];
+	return &table[index_at(va, to)];
+}
+
+uint64_t *walk_pmd(uint64_t *pgd, unsigned long va, bool create)
+{
+	return walk_to(pgd, va, 1, create);
+}
+
+uint64_t *walk_pte(uint64_t *pgd, unsigned long va, bool create)
+{
+	return walk_to(pgd, va, 0, create);
 }
 
 uint64_t vm_page_prot(unsigned long vm_flags)
@@ -140,7 +154,22 @@ static int zap_pte_entry(uint64_t *pte, unsigned long addr, unsigned long next,
 	return 0;
 }
 
-static const struct mm_walk_ops zap_ops = { .pte_entry = zap_pte_entry };
+/* A huge page wholly in the range goes in one step; one partly in it is
+ * split first, and its PTEs in the range go one by one. */
+static int zap_pmd_entry(uint64_t *pmd, unsigned long addr, unsigned long next,
+			 struct mm_walk *walk)
+{
+	if (!pmd_trans_huge(*pmd))
+		return 0;
+	if (next - addr == HPAGE_PMD_SIZE)
+		zap_huge_pmd(walk->mm, pmd, addr);
+	else
+		split_huge_pmd(walk->vma, pmd, addr);
+	return 0;
+}
+
+static const struct mm_walk_ops zap_ops = { .pmd_entry = zap_pmd_entry,
+					    .pte_entry = zap_pte_entry };
 
 void unmap_range(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
@@ -161,14 +190,14 @@ static void free_tables(uint64_t *table, int level, int entries)
 		uint64_t *child = __va(table[i] & PTE_ADDR_MASK);
 		if (level > 1)
 			free_tables(child, level - 1, 512);
-		free_table(child);
+		pte_free(child);
 	}
 }
 
 void pgd_free(struct mm_struct *mm)
 {
 	free_tables(mm->pgd, 3, USER_PML4_ENTRIES);
-	free_table(mm->pgd);
+	pte_free(mm->pgd);
 	mm->pgd = NULL;
 }
 

@@ -17,9 +17,16 @@ uint64_t *pgd_alloc(void);        /* a PML4 with the kernel half filled in */
 /* Free every user page and page table of mm, and the PML4. */
 void pgd_free(struct mm_struct *mm);
 
+/* A page-table page (zeroed, counted in nr_pagetable_pages; never
+ * sleeps), and its release. */
+uint64_t *pte_alloc_one(void);
+void pte_free(uint64_t *table);
 /* The PTE for va, creating missing tables if create; NULL if absent (or
- * out of memory). */
+ * out of memory), or if a huge page maps va (mm/huge_mm.h). */
 uint64_t *walk_pte(uint64_t *pgd, unsigned long va, bool create);
+/* The page-directory entry for va (Linux: pmd_alloc), the same way; it
+ * may be empty, point at a page table, or map a huge page itself. */
+uint64_t *walk_pmd(uint64_t *pgd, unsigned long va, bool create);
 /*
  * A page in a PROT_NONE area stays in memory, but its PTE has the present
  * bit clear, so that every access faults - from user mode, and the

@@ -1,6 +1,7 @@
 #include "mm/rmap.h"
 #include "kernel/errno.h"
 #include "mm/buddy.h"
+#include "mm/huge_mm.h"
 #include "mm/mmap_lock.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
@@ -83,12 +84,18 @@ unsigned long vma_address(const struct page *page, const struct vm_area_struct *
 }
 
 /* The PTE at addr if it maps page (Linux: page_vma_mapped_walk), or the
- * hwpoison entry left there for it if the walk asked for those. */
+ * hwpoison entry left there for it if the walk asked for those; for a
+ * huge page, the PMD that maps it. */
 static uint64_t *page_vma_mapped(const struct page *page, struct vm_area_struct *vma,
 				 unsigned long addr, bool hwpoison_entries)
 {
-	uint64_t *pte = walk_pte(vma->vm_mm->pgd, addr, false);
 	unsigned long pfn = page_to_pfn(page);
+
+	if (PageTransHuge(page)) {
+		uint64_t *pmd = walk_pmd(vma->vm_mm->pgd, addr, false);
+		return pmd && pmd_trans_huge(*pmd) && pmd_pfn(*pmd) == pfn ? pmd : NULL;
+	}
+	uint64_t *pte = walk_pte(vma->vm_mm->pgd, addr, false);
 
 	if (!pte)
 		return NULL;
@@ -118,7 +125,7 @@ static void rmap_walk_anon(struct page *page, const struct rmap_walk_control *rw
 
 	/* A swap-cache page no PTE maps: nothing to find (and its areas may
 	 * be gone, though the cache keeps the anon_vma). */
-	if (page->mapcount == 0 && !rwc->hwpoison_entries)
+	if (page_mapcount(page) == 0 && !rwc->hwpoison_entries)
 		return;
 
 	for (struct list_head *l = av->vmas.next; l != &av->vmas; l = l->next)
@@ -217,7 +224,7 @@ int page_referenced(struct page *page, unsigned long *vm_flags)
 	struct rmap_walk_control rwc = { .rmap_one = page_referenced_one, .arg = &pra };
 
 	*vm_flags = 0;
-	if (page->mapcount <= 0)
+	if (page_mapcount(page) <= 0)
 		return 0; /* nobody maps it: no accessed bit to look at */
 	rmap_walk(page, &rwc);
 	*vm_flags = pra.vm_flags;

@@ -77,8 +77,9 @@ struct rmap_walk_control {
 	bool hwpoison_entries;
 };
 
-/* Call rwc->rmap_one for every (area, address, PTE) that maps page. It
- * may change the PTE, not the areas. */
+/* Call rwc->rmap_one for every (area, address, PTE) that maps page - for
+ * a huge page (mm/huge_mm.h), every PMD. It may change the entry, not
+ * the areas. */
 void rmap_walk(struct page *page, const struct rmap_walk_control *rwc);
 
 /* Before a page-cache page is written back: make every PTE that maps it

@@ -11,6 +11,7 @@
 #include "kernel/monitor.h"
 #include "kernel/printk.h"
 #include "mm/buddy.h"
+#include "mm/huge_mm.h"
 #include "mm/memory-failure.h"
 #include "mm/pagewalk.h"
 #include "mm/paging.h"
@@ -171,7 +172,24 @@ static void show_kernel_block(struct seq_file *m, const char *what, const void *
 	seq_printf(m, "%s: pfn %#lx-%#lx\n", what, pfn, pfn + (1UL << compound_order(head)) - 1);
 }
 
-static const struct mm_walk_ops show_ops = { .pte_entry = show_pte };
+/* A huge page, on one line: looking must not split it. */
+static int show_pmd(uint64_t *pmd, unsigned long va, unsigned long next, struct mm_walk *walk)
+{
+	struct seq_file *m = walk->private;
+	char flags[160];
+
+	(void)next;
+	if (!pmd_trans_huge(*pmd))
+		return 0;
+	const struct page *head = pfn_to_page(pmd_pfn(*pmd));
+	seq_printf(m, "  0x%012lx pfn 0x%05lx-0x%05lx huge %s (%s) mapcount %d\n", va,
+		   page_to_pfn(head), page_to_pfn(head) + HPAGE_PMD_NR - 1,
+		   *pmd & PTE_WRITE ? "rw" : "ro", format_page_flags(flags, sizeof(flags), head->flags),
+		   compound_mapcount(head));
+	return 0;
+}
+
+static const struct mm_walk_ops show_ops = { .pmd_entry = show_pmd, .pte_entry = show_pte };
 
 /* A process's memory: its kernel allocations, then each area and its
  * resident pages (m->private is the process). */

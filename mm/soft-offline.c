@@ -9,6 +9,7 @@
 #include "kernel/printk.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
+#include "mm/huge_mm.h"
 #include "mm/filemap.h"
 #include "mm/pagemap.h"
 #include "mm/pgtable.h"
@@ -85,6 +86,8 @@ int soft_offline_page(unsigned long pfn)
 		soft_offline_retired(pfn, true);
 		return 0;
 	}
+	if (PageTransHuge(compound_head(old)) && try_to_split_thp_page(old, "soft offline"))
+		return -EBUSY;
 	if (page_mapping(old) && page_test(old, PG_lru))
 		return soft_offline_file_page(old, pfn);
 	if (!page_test(old, PG_anon))

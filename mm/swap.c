@@ -23,7 +23,7 @@ void lru_cache_add(struct page *page)
 
 	page_set(page, PG_lru);
 	list_add(&page->lru, &lruvec.lists[lru]);
-	lruvec.nr_pages[lru]++;
+	lruvec.nr_pages[lru] += compound_nr(page); /* a huge page's head stands for all */
 }
 
 void del_page_from_lru_list(struct page *page)
@@ -31,7 +31,7 @@ void del_page_from_lru_list(struct page *page)
 	enum lru_list lru = page_lru(page);
 
 	list_del(&page->lru);
-	lruvec.nr_pages[lru]--;
+	lruvec.nr_pages[lru] -= compound_nr(page);
 	page_clear(page, PG_lru);
 	page_clear(page, PG_active);
 }

@@ -417,7 +417,15 @@ static int unuse_pte(uint64_t *pte, unsigned long addr, unsigned long next,
 	return 0;
 }
 
-static const struct mm_walk_ops unuse_ops = { .pte_entry = unuse_pte };
+/* A huge page holds no swap entries: left whole (Linux: unuse_pmd_range
+ * skips it too), where the walker would split it for unuse_pte. */
+static int unuse_pmd(uint64_t *pmd, unsigned long addr, unsigned long next, struct mm_walk *walk)
+{
+	(void)pmd, (void)addr, (void)next, (void)walk;
+	return 0;
+}
+
+static const struct mm_walk_ops unuse_ops = { .pmd_entry = unuse_pmd, .pte_entry = unuse_pte };
 
 static int unuse_mm(struct mm_struct *mm, unsigned int type)
 {

@@ -14,6 +14,7 @@
 #include "fs/file.h"
 #include "kernel/errno.h"
 #include "mm/fault.h"
+#include "mm/huge_mm.h"
 #include "mm/mmap.h"
 #include "mm/rmap.h"
 #include "mm/slab.h"
@@ -150,6 +151,7 @@ static int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned 
 
 	if (!tail)
 		return -ENOMEM;
+	vma_adjust_trans_huge(vma, addr);
 	*tail = *vma;
 	tail->vm_start = addr;
 	tail->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;

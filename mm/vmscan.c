@@ -49,6 +49,7 @@
 #include "lib/int_sqrt.h"
 #include "lib/string.h"
 #include "mm/filemap.h"
+#include "mm/huge_mm.h"
 #include "mm/pagemap.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
@@ -204,13 +205,18 @@ enum shrink_result {
  * stays while any PTE counts on its slot; with none, it leaves the slot
  * (marked bad) and is swapped out again like a new one.
  */
-static enum shrink_result shrink_anon_page(struct page *page)
+static enum shrink_result shrink_anon_page(struct page *page, struct list_head *page_list)
 {
 	bool cached = page_test(page, PG_swapcache);
 
-	if (page_test(page, PG_mlocked) || page_test(page, PG_unevictable) ||
-	    page->refcount > 1 + page->mapcount + cached)
-		return PAGE_KEEP; /* locked in memory, or in use (pinned) */
+	if (page_test(page, PG_mlocked) || page_test(page, PG_unevictable))
+		return PAGE_KEEP; /* locked in memory */
+	/* Swap holds 4 KiB pages: a huge page is split, and its other 511
+	 * pages join this batch (Linux: split_folio_to_list). */
+	if (PageTransHuge(page) && split_huge_page_to_list(page, page_list))
+		return PAGE_KEEP;
+	if (page->refcount > 1 + page->mapcount + cached)
+		return PAGE_KEEP; /* in use (pinned) */
 	if (cached && page_test(page, PG_error) && page_test(page, PG_uptodate)) {
 		if (!try_to_free_swap(page))
 			return PAGE_KEEP;
@@ -234,8 +240,8 @@ static enum shrink_result shrink_anon_page(struct page *page)
 	return PAGE_FREED;
 }
 
-/* One isolated, locked page. */
-static enum shrink_result shrink_page(struct page *page)
+/* One isolated, locked page of the batch page_list. */
+static enum shrink_result shrink_page(struct page *page, struct list_head *page_list)
 {
 	struct address_space *mapping = page_mapping(page);
 	enum page_references references;
@@ -248,7 +254,7 @@ static enum shrink_result shrink_page(struct page *page)
 	if (references == PAGEREF_KEEP)
 		return PAGE_KEEP;
 	if (page_test(page, PG_anon) || page_test(page, PG_swapcache))
-		return shrink_anon_page(page);
+		return shrink_anon_page(page, page_list);
 	if (!mapping || !page_evictable(page, mapping) || page_is_pinned(page))
 		return PAGE_KEEP;
 	if (page->mapcount > 0 && !try_to_unmap(page))
@@ -287,7 +293,7 @@ static unsigned long shrink_page_list(struct list_head *page_list, struct list_h
 
 		list_del(&page->lru);
 		if (trylock_page(page)) {
-			result = shrink_page(page);
+			result = shrink_page(page, page_list);
 			unlock_page(page);
 		}
 		if (result == PAGE_FREED) {
@@ -405,7 +411,7 @@ static bool free_written_swap_page(struct page *page)
 		return false;
 	if (page_test(page, PG_lru) && page_test(page, PG_swapcache)) {
 		del_page_from_lru_list(page); /* isolated again: ours to decide */
-		result = shrink_anon_page(page);
+		result = shrink_anon_page(page, NULL); /* (in the swap cache: never huge) */
 		if (result != PAGE_FREED)
 			lru_cache_add(page);
 	}

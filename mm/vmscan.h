@@ -95,6 +95,10 @@ enum vm_event_item {
 	DROP_PAGECACHE, /* writes of 1 (or 3) to vm.drop_caches */
 	DROP_SLAB,      /* writes of 2 (or 3) */
 	OOM_KILL,       /* processes the OOM killer killed (mm/oom_kill.c) */
+	THP_FAULT_ALLOC,    /* huge pages a fault mapped (mm/huge_memory.c) */
+	THP_FAULT_FALLBACK, /* faults that wanted one and got none */
+	THP_SPLIT_PAGE,     /* huge pages split into 512 */
+	THP_SPLIT_PMD,      /* PMD mappings split into 512 PTEs */
 	NR_VM_EVENT_ITEMS,
 };
 

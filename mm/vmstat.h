@@ -14,6 +14,8 @@ enum node_stat_item {
 	NR_SHMEM,      /* tmpfs and shared anonymous pages, also in NR_FILE_PAGES
 			* (meminfo: Shmem) */
 	NR_VMSCAN_WRITE, /* pages reclaim started writing (mm/vmscan.c: pageout) */
+	NR_ANON_THPS,    /* frames of PMD-mapped anonymous huge pages (meminfo:
+			  * AnonHugePages; mm/huge_memory.c) */
 	NR_VM_NODE_STAT_ITEMS,
 };
 

@@ -88,7 +88,7 @@ int meminfo_show(struct seq_file *m)
 	show_zero_kb(m, "VmallocChunk:");
 	show_zero_kb(m, "Percpu:");
 	seq_printf(m, "HardwareCorrupted: %5lu kB\n", num_poisoned_pages << (PAGE_SHIFT - 10));
-	show_zero_kb(m, "AnonHugePages:");
+	show_val_kb(m, "AnonHugePages:", global_node_page_state(NR_ANON_THPS));
 	show_zero_kb(m, "ShmemHugePages:");
 	show_zero_kb(m, "ShmemPmdMapped:");
 	show_zero_kb(m, "FileHugePages:");

@@ -24,6 +24,7 @@
 #include "kernel/errno.h"
 #include "kernel/uaccess.h"
 #include "lib/err.h"
+#include "mm/huge_mm.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
 #include "mm/pagewalk.h"
@@ -148,7 +149,7 @@ static uint64_t pte_to_pagemap_entry(const struct vm_area_struct *vma, uint64_t 
 	}
 	if (page && (!page_test(compound_head(page), PG_anon) || (vma->vm_flags & VM_SHARED)))
 		flags |= PM_FILE;
-	if (page && compound_head(page)->mapcount == 1)
+	if (page && page_mapcount(page) == 1)
 		flags |= PM_MMAP_EXCLUSIVE;
 	return (frame & PM_PFRAME_MASK) | flags;
 }
@@ -169,7 +170,24 @@ static int pagemap_hole(unsigned long addr, unsigned long next, int depth, struc
 	return 0;
 }
 
+/* A huge page: each 4 KiB of it reports its own frame (Linux:
+ * pagemap_pmd_range). */
+static int pagemap_pmd(uint64_t *pmd, unsigned long addr, unsigned long next,
+		       struct mm_walk *walk)
+{
+	if (!pmd_trans_huge(*pmd))
+		return 0;
+	const struct page *head = pfn_to_page(pmd_pfn(*pmd));
+	uint64_t flags = PM_PRESENT | PM_SOFT_DIRTY |
+			 (compound_mapcount(head) == 1 ? PM_MMAP_EXCLUSIVE : 0);
+	for (; addr < next; addr += PAGE_SIZE)
+		*entry_of(walk, addr) = (page_to_pfn(follow_trans_huge_pmd(*pmd, addr)) &
+					 PM_PFRAME_MASK) | flags;
+	return 0;
+}
+
 static const struct mm_walk_ops pagemap_ops = {
+	.pmd_entry = pagemap_pmd,
 	.pte_entry = pagemap_pte,
 	.pte_hole = pagemap_hole,
 };

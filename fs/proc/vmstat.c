@@ -6,6 +6,7 @@
  */
 #include "fs/proc/internal.h"
 #include "mm/buddy.h"
+#include "mm/huge_mm.h"
 #include "mm/swap.h"
 #include "mm/vmscan.h"
 #include "mm/vmstat.h"
@@ -36,6 +37,10 @@ static const struct {
 	{ "drop_pagecache", DROP_PAGECACHE },
 	{ "drop_slab", DROP_SLAB },
 	{ "oom_kill", OOM_KILL },
+	{ "thp_fault_alloc", THP_FAULT_ALLOC },
+	{ "thp_fault_fallback", THP_FAULT_FALLBACK },
+	{ "thp_split_page", THP_SPLIT_PAGE },
+	{ "thp_split_pmd", THP_SPLIT_PMD },
 };
 
 static void show_line(struct seq_file *m, const char *name, unsigned long value)
@@ -56,6 +61,8 @@ int vmstat_show(struct seq_file *m)
 	show_line(m, "nr_dirty", global_node_page_state(NR_FILE_DIRTY));
 	show_line(m, "nr_writeback", global_node_page_state(NR_WRITEBACK));
 	show_line(m, "nr_shmem", global_node_page_state(NR_SHMEM));
+	show_line(m, "nr_anon_transparent_hugepages",
+		  global_node_page_state(NR_ANON_THPS) / HPAGE_PMD_NR);
 	show_line(m, "nr_vmscan_write", global_node_page_state(NR_VMSCAN_WRITE));
 	for (size_t i = 0; i < ARRAY_SIZE(vm_events); i++)
 		show_line(m, vm_events[i].name, vm_event_states[vm_events[i].item]);

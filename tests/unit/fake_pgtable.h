@@ -35,6 +35,15 @@ uint64_t *walk_pte(uint64_t *pgd, unsigned long va, bool create)
 	return &pgd[(va - FAKE_BASE) >> PAGE_SHIFT];
 }
 
+/* Every fake PTE hangs off one page directory entry, a table's. */
+uint64_t *walk_pmd(uint64_t *pgd, unsigned long va, bool create)
+{
+	static uint64_t pmd = PTE_PRESENT;
+
+	(void)create;
+	return walk_pte(pgd, va, false) ? &pmd : NULL;
+}
+
 void flush_tlb_page(struct mm_struct *mm, unsigned long va)
 {
 	(void)mm, (void)va;

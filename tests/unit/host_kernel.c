@@ -21,6 +21,7 @@
 #include "mm/memblock.h"
 #include "mm/oom.h"
 #include "mm/fault.h"
+#include "mm/huge_mm.h"
 #include "mm/rmap.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
@@ -195,6 +196,36 @@ __attribute__((weak)) void anon_vma_link(struct vm_area_struct *copy, struct vm_
 __attribute__((weak)) void anon_vma_unlink(struct vm_area_struct *vma)
 {
 	vma->anon_vma = NULL;
+}
+
+/* Huge pages (mm/huge_memory.c) need the real page tables: the host
+ * tests have none, so nothing is ever huge there. */
+void split_huge_pmd(struct vm_area_struct *vma, uint64_t *pmd, unsigned long addr)
+{
+	(void)vma, (void)pmd, (void)addr;
+}
+
+void vma_adjust_trans_huge(struct vm_area_struct *vma, unsigned long addr)
+{
+	(void)vma, (void)addr;
+}
+
+int split_huge_page_to_list(struct page *page, struct list_head *list)
+{
+	(void)page, (void)list;
+	return -EBUSY;
+}
+
+int huge_pmd_fault(struct vm_area_struct *vma, unsigned long addr, uint64_t *pmd, bool write)
+{
+	(void)vma, (void)addr, (void)pmd, (void)write;
+	return VM_FAULT_FALLBACK;
+}
+
+struct page *follow_trans_huge_pmd(uint64_t pmd, unsigned long addr)
+{
+	(void)pmd, (void)addr;
+	return NULL;
 }
 
 /* Sleeping locks: a host test is one thread, so nobody ever waits. */

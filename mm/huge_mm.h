@@ -1,0 +1,102 @@
+/*
+ * Transparent huge pages for anonymous memory (Linux: include/linux/huge_mm.h,
+ * mm/huge_memory.c). An anonymous fault in a 2 MiB-aligned range that lies
+ * wholly inside its area may get one compound page of 512 frames, mapped
+ * by a single page-directory entry (PTE_HUGE) instead of a page table.
+ *
+ * A huge page here is only ever mapped whole, by PMDs: whenever one of
+ * its mappings has to become 512 PTEs (a partial munmap, mprotect or
+ * MADV_DONTNEED, a copy-on-write of a shared one, reclaim, poison), the
+ * page itself is split into 512 ordinary pages, every mapper's PMD with
+ * it through the reverse map (split_huge_page). Linux can leave a compound
+ * page PTE-mapped in one process and PMD-mapped in another; see
+ * docs/huge-pages-and-collapse.md for why this kernel does not.
+ */
+#ifndef MM_HUGE_MM_H
+#define MM_HUGE_MM_H
+
+#include "lib/list.h"
+#include "mm/mm_types.h"
+#include "mm/page.h"
+#include "mm/paging.h"
+
+#define HPAGE_PMD_ORDER 9
+#define HPAGE_PMD_NR (1UL << HPAGE_PMD_ORDER)
+#define HPAGE_PMD_SIZE (PAGE_SIZE << HPAGE_PMD_ORDER)
+#define HPAGE_PMD_MASK (~(HPAGE_PMD_SIZE - 1))
+
+/* A present page-directory entry that maps 2 MiB itself. */
+static inline bool pmd_trans_huge(uint64_t pmd)
+{
+	return (pmd & (PTE_PRESENT | PTE_HUGE)) == (PTE_PRESENT | PTE_HUGE);
+}
+
+static inline unsigned long pmd_pfn(uint64_t pmd)
+{
+	return (unsigned long)((pmd & PTE_ADDR_MASK) >> PAGE_SHIFT);
+}
+
+/* An anonymous huge page: its head (Linux: PageTransHuge). */
+static inline bool PageTransHuge(const struct page *page)
+{
+	return page_test(page, PG_head) && page_test(page, PG_anon);
+}
+
+/* What a fault handler returns to say "do it with 4 KiB pages"
+ * (Linux: VM_FAULT_FALLBACK). */
+#define VM_FAULT_FALLBACK 1
+
+/*
+ * The fault path's first look, at the page-directory entry for addr:
+ * an empty one in an area that may have huge pages gets one
+ * (do_huge_pmd_anonymous_page); a write to a write-protected huge page
+ * reuses or splits it (do_huge_pmd_wp_page). 0 or an errno when done,
+ * VM_FAULT_FALLBACK for the 4 KiB path.
+ */
+int huge_pmd_fault(struct vm_area_struct *vma, unsigned long addr, uint64_t *pmd, bool write);
+/* The frame a huge PMD maps at addr (get_user_page's; Linux:
+ * follow_trans_huge_pmd). */
+struct page *follow_trans_huge_pmd(uint64_t pmd, unsigned long addr);
+
+/* fork: the child maps the same huge page, both write-protected if the
+ * area is copy-on-write; -ENOMEM without a page table to deposit. */
+int copy_huge_pmd(struct mm_struct *dst, struct vm_area_struct *vma, uint64_t *src_pmd,
+		  unsigned long addr);
+/* munmap, exit, MADV_DONTNEED of the whole 2 MiB. */
+void zap_huge_pmd(struct mm_struct *mm, uint64_t *pmd, unsigned long addr);
+/* mprotect of the whole 2 MiB: the new rights, write only if nobody
+ * else maps the page. */
+void change_huge_pmd(struct vm_area_struct *vma, uint64_t *pmd, unsigned long addr);
+
+/* The huge page at pmd becomes 512 pages, mapped by PTEs wherever it was
+ * mapped (here always the whole page: see above). Never fails for lack
+ * of memory: each PMD mapping deposited its page table when it was made. */
+void split_huge_pmd(struct vm_area_struct *vma, uint64_t *pmd, unsigned long addr);
+/* An area boundary is about to fall at addr: a huge page across it is
+ * split (Linux: vma_adjust_trans_huge). */
+void vma_adjust_trans_huge(struct vm_area_struct *vma, unsigned long addr);
+
+/*
+ * Split the huge page holding page into 512 ordinary pages (Linux:
+ * split_huge_page_to_list). The caller holds one reference, which page
+ * keeps afterwards; nobody else may hold one but the page's mappings
+ * (-EBUSY otherwise). The new pages go where the head was: on its LRU
+ * list next to it, or - the head isolated by reclaim - onto list, each
+ * with a reference of the list's.
+ */
+int split_huge_page_to_list(struct page *page, struct list_head *list);
+static inline int split_huge_page(struct page *page)
+{
+	return split_huge_page_to_list(page, NULL);
+}
+
+/* The sysfs files of /sys/kernel/mm/transparent_hugepage (fs/sysfs.c). */
+struct kobj_attribute {
+	const char *name;
+	long (*show)(char *buf, size_t size);
+	long (*store)(const char *buf, size_t count);
+};
+extern const struct kobj_attribute hugepage_attrs[];
+extern const size_t nr_hugepage_attrs;
+
+#endif

@@ -1,0 +1,48 @@
+"""Transparent huge pages for anonymous memory (user/thptest.c,
+mm/huge_memory.c): the fault, fork and copy-on-write, splitting, the
+sysfs knobs, and one poisoned 4 KiB frame of a huge page.
+
+The tests share one VM; the one that poisons a frame says so.
+"""
+import re
+
+THP = "/sys/kernel/mm/transparent_hugepage"
+
+
+def cat(vm, path):
+    out = vm.command(f"run /bin/cat {path}")
+    assert out.endswith("cat exited with status 0"), out
+    return out.splitlines()[-2]  # (kernel log lines may come first)
+
+
+def test_the_knobs_show_debians_defaults(vm):
+    """Debian 12's Linux 6.1 is built with TRANSPARENT_HUGEPAGE_MADVISE."""
+    assert cat(vm, f"{THP}/enabled") == "always [madvise] never"
+    assert cat(vm, f"{THP}/defrag") == "always defer defer+madvise [madvise] never"
+
+
+def test_huge_pages_fault_fork_and_split(vm):
+    """thptest's checks: 512 contiguous frames from one fault, kpageflags
+    THP, AnonHugePages and the vmstat counters, copy-on-write of one
+    4 KiB after fork, partial munmap / mprotect / MADV_DONTNEED, and
+    MADV_NOHUGEPAGE; nothing leaks. (The first run caches the program
+    and fills the slabs: only what the second takes must come back.)"""
+    out = vm.run_suite("thptest")
+    assert "ok: fork: the parent's 512 pages are as it wrote them" in out
+    assert vm.meminfo()["AnonHugePages"] == 0
+    before = vm.memory_in_use()
+    vm.run_suite("thptest")
+    assert vm.memory_in_use() == before
+
+
+def test_a_poisoned_frame_costs_only_its_4k(vm):
+    """Poisons one frame. memory_failure splits the huge page first
+    (Linux: try_to_split_thp_page) and takes away only that frame: a
+    read of it is SIGBUS BUS_MCEERR_AR with addr_lsb 12, and the other
+    511 pages read back intact."""
+    before = vm.meminfo()["HardwareCorrupted"]
+    out = vm.run_suite("thptest poison")
+    assert re.search(r"Memory failure: 0x[0-9a-f]+: recovery action for dirty LRU page: "
+                     r"Recovered", out)
+    assert "ok: the other 511 pages read back intact" in out
+    assert vm.meminfo()["HardwareCorrupted"] == before + 4
