@@ -165,7 +165,8 @@ static int do_write_protected(struct vm_area_struct *vma, unsigned long addr, ui
  * The PTE for addr, with the page-table levels above it made on the way
  * if missing (Linux: __handle_mm_fault's p4d/pud/pmd_alloc, then
  * pte_alloc): one walk serves the whole fault, however it is resolved.
- * The tables stay until the address space goes (pgd_free).
+ * A page table stays until munmap leaves it outside every area
+ * (free_pgtables) or the address space goes (pgd_free).
  */
 static uint64_t *fault_pte(struct mm_struct *mm, unsigned long addr)
 {

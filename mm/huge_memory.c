@@ -140,29 +140,9 @@ static int do_huge_pmd_wp_page(struct vm_area_struct *vma, unsigned long addr, u
 	return VM_FAULT_FALLBACK;
 }
 
-/*
- * A page table with nothing in it, left by an earlier munmap or
- * MADV_DONTNEED, gives way to a huge page. (Linux frees page tables at
- * munmap - free_pgtables - so that a later mapping at the address starts
- * with an empty PMD; here they stay until exit, and this is where it
- * matters.) The look stops at the first entry in use.
- */
-static bool retract_empty_table(uint64_t *pmd)
-{
-	uint64_t *table = __va(*pmd & PTE_ADDR_MASK);
-
-	for (unsigned i = 0; i < 512; i++)
-		if (table[i])
-			return false;
-	*pmd = 0;
-	pte_free(table);
-	return true;
-}
-
 int huge_pmd_fault(struct vm_area_struct *vma, unsigned long addr, uint64_t *pmd, bool write)
 {
-	if (!pmd_trans_huge(*pmd) && transhuge_vma_suitable(vma, addr) &&
-	    (!*pmd || retract_empty_table(pmd)))
+	if (!*pmd && transhuge_vma_suitable(vma, addr))
 		return do_huge_pmd_anonymous_page(vma, addr, pmd);
 	if (!pmd_trans_huge(*pmd))
 		return VM_FAULT_FALLBACK;

@@ -13,6 +13,7 @@
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "mm/fault.h"
+#include "mm/huge_mm.h"
 #include "mm/memory-failure.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
@@ -165,7 +166,38 @@ static int cold_or_pageout_pte(uint64_t *pte, unsigned long addr, unsigned long 
 	return 0;
 }
 
-static const struct mm_walk_ops cold_walk_ops = { .pte_entry = cold_or_pageout_pte };
+/* A huge page wholly in the range is advised whole (Linux:
+ * madvise_cold_or_pageout_pte_range's PMD branch): reclaim splits it when
+ * it swaps it out. One partly in the range is split, and only the pages
+ * in the range are advised. */
+static int cold_or_pageout_pmd(uint64_t *pmd, unsigned long addr, unsigned long next,
+			       struct mm_walk *walk)
+{
+	struct cold_walk *cw = walk->private;
+
+	if (!pmd_trans_huge(*pmd))
+		return 0;
+	if (next - addr != HPAGE_PMD_SIZE) {
+		split_huge_pmd(walk->vma, pmd, addr); /* the walk goes on through its PTEs */
+		return 0;
+	}
+	struct page *head = pfn_to_page(pmd_pfn(*pmd));
+	if (compound_mapcount(head) != 1)
+		return 0;
+	if (*pmd & PTE_ACCESSED) {
+		*pmd &= ~PTE_ACCESSED;
+		flush_tlb_page(walk->mm, addr);
+	}
+	page_clear(head, PG_referenced);
+	if (!cw->pageout)
+		deactivate_page(head);
+	else if (!page_test(head, PG_unevictable) && !isolate_lru_page(head))
+		list_add_tail(&head->lru, &cw->page_list);
+	return 0;
+}
+
+static const struct mm_walk_ops cold_walk_ops = { .pmd_entry = cold_or_pageout_pmd,
+						  .pte_entry = cold_or_pageout_pte };
 
 /* Linux's can_do_file_pageout: a shared file mapping's pages are paged
  * out only for a process that could write the file - otherwise it could

@@ -62,6 +62,7 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 		return err;
 	unmap_range(mm, start, end);
 	remove_vmas(mm, start, end);
+	free_pgtables(mm, start, end);
 	return 0;
 }
 

@@ -88,3 +88,11 @@ int walk_page_range(struct mm_struct *mm, unsigned long start, unsigned long end
 	}
 	return err;
 }
+
+int walk_page_tables(struct mm_struct *mm, unsigned long start, unsigned long end,
+		     const struct mm_walk_ops *ops, void *private)
+{
+	struct mm_walk walk = { .ops = ops, .mm = mm, .private = private };
+
+	return walk_table(mm->pgd, PT_LEVELS - 1, start, end, &walk);
+}

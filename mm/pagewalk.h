@@ -44,4 +44,9 @@ struct mm_walk {
 int walk_page_range(struct mm_struct *mm, unsigned long start, unsigned long end,
 		    const struct mm_walk_ops *ops, void *private);
 
+/* Walk the page tables of [start, end) whatever the areas (walk->vma is
+ * NULL): for freeing tables where no area is any more. */
+int walk_page_tables(struct mm_struct *mm, unsigned long start, unsigned long end,
+		     const struct mm_walk_ops *ops, void *private);
+
 #endif

@@ -4,6 +4,7 @@
 #include "lib/string.h"
 #include "mm/buddy.h"
 #include "mm/huge_mm.h"
+#include "mm/mmap.h"
 #include "mm/pagewalk.h"
 #include "mm/paging.h"
 #include "mm/rmap.h"
@@ -174,6 +175,31 @@ static const struct mm_walk_ops zap_ops = { .pmd_entry = zap_pmd_entry,
 void unmap_range(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	walk_page_range(mm, start, end, &zap_ops, NULL);
+}
+
+/* A page table whose 2 MiB no area overlaps any more: nothing in it. */
+static int free_pte_table(uint64_t *pmd, unsigned long addr, unsigned long next,
+			  struct mm_walk *walk)
+{
+	unsigned long start = addr & HPAGE_PMD_MASK;
+	struct vm_area_struct *vma = find_vma(walk->mm, start);
+
+	(void)next;
+	if (pmd_trans_huge(*pmd) || (vma && vma->vm_start < start + HPAGE_PMD_SIZE))
+		return 0;
+	uint64_t *table = __va(*pmd & PTE_ADDR_MASK);
+	*pmd = 0;
+	flush_tlb_page(walk->mm, start); /* the CPU's cached PMD */
+	pte_free(table);
+	return 0;
+}
+
+static const struct mm_walk_ops free_pgtables_ops = { .pmd_entry = free_pte_table };
+
+void free_pgtables(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	walk_page_tables(mm, start & HPAGE_PMD_MASK, ALIGN_UP(end, HPAGE_PMD_SIZE),
+			 &free_pgtables_ops, NULL);
 }
 
 /*

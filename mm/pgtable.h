@@ -53,6 +53,10 @@ int map_user_page(struct mm_struct *mm, unsigned long va, struct page *page,
 		  unsigned long vm_flags);
 /* Unmap and release the user pages of the areas in [start, end). */
 void unmap_range(struct mm_struct *mm, unsigned long start, unsigned long end);
+/* After munmap of [start, end): free the page tables there that no area
+ * overlaps any more (Linux: free_pgtables; the higher levels stay until
+ * exit), so that a later mapping there may have a huge page. */
+void free_pgtables(struct mm_struct *mm, unsigned long start, unsigned long end);
 
 void switch_mm(struct mm_struct *mm); /* NULL: the kernel's own tables */
 /* Drop a stale translation of va if mm is the address space in use. */

@@ -716,6 +716,11 @@ unsigned long reclaim_pages(struct list_head *page_list)
 		for (unsigned long n = 0; n < SWAP_CLUSTER_MAX && !list_empty(page_list); n++) {
 			struct list_head *l = page_list->next;
 
+			/* A huge page (MADV_PAGEOUT of all of it): its 512 pages
+			 * take their turns in the batches (shrink_anon_page would
+			 * split it into this one, and write only a batch's worth). */
+			if (PageTransHuge(list_entry(l, struct page, lru)))
+				split_huge_page_to_list(list_entry(l, struct page, lru), page_list);
 			list_del(l);
 			list_add_tail(l, &batch);
 		}

@@ -10,6 +10,8 @@
  *   thptest poison   MADV_HWPOISON of one 4 KiB frame of a huge page:
  *                    that page alone is lost (SIGBUS BUS_MCEERR_AR with
  *                    addr_lsb 12 at it), the other 511 read back intact
+ *   thptest pageout  (with swap) MADV_PAGEOUT of a whole huge page: all
+ *                    512 pages go to swap and come back intact
  *
  * Every huge page is asked for with MADV_HUGEPAGE, which serves under
  * "always" and "madvise" alike; each step first checks that it got one.
@@ -34,6 +36,7 @@
 #define HPS (2UL << 20)
 #define NR 512UL
 #define PM_PRESENT (1ULL << 63)
+#define PM_SWAP (1ULL << 62)
 #define PM_PFN_MASK ((1ULL << 55) - 1)
 #define KPF_COMPOUND_HEAD 15
 #define KPF_COMPOUND_TAIL 16
@@ -419,6 +422,23 @@ static void test_poison(void)
 	munmap(p, HPS);
 }
 
+static void test_pageout(void)
+{
+	char *p = map_aligned(MADV_HUGEPAGE);
+
+	if (!huge_fault(p, "pageout"))
+		return;
+	long out = vmstat("pswpout");
+	check(!madvise(p, HPS, MADV_PAGEOUT), "MADV_PAGEOUT of a whole huge page");
+	unsigned long swapped = 0;
+	for (unsigned long i = 0; i < NR; i++)
+		swapped += (pagemap(p + i * PS) & PM_SWAP) != 0;
+	check(swapped == NR && vmstat("pswpout") >= out + (long)NR,
+	      "MADV_PAGEOUT: all 512 pages were written to swap");
+	check(pages_intact(p, 0, -1) == NR, "MADV_PAGEOUT: they read back intact");
+	munmap(p, HPS);
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO | SA_NODEFER };
@@ -431,6 +451,8 @@ int main(int argc, char **argv)
 	check(pagemap_fd >= 0 && kpageflags_fd >= 0, "open pagemap and kpageflags");
 	if (argc > 1 && !strcmp(argv[1], "poison")) {
 		test_poison();
+	} else if (argc > 1 && !strcmp(argv[1], "pageout")) {
+		test_pageout();
 	} else {
 		test_knobs();
 		test_huge_fault();

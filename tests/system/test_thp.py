@@ -6,6 +6,10 @@ The tests share one VM; the one that poisons a frame says so.
 """
 import re
 
+import pytest
+
+from machine import Machine
+
 THP = "/sys/kernel/mm/transparent_hugepage"
 
 
@@ -46,3 +50,21 @@ def test_a_poisoned_frame_costs_only_its_4k(vm):
                      r"Recovered", out)
     assert "ok: the other 511 pages read back intact" in out
     assert vm.meminfo()["HardwareCorrupted"] == before + 4
+
+
+@pytest.fixture(scope="module")
+def swap_vm():
+    machine = Machine(swap=64 * 1024 * 1024)
+    try:
+        machine.boot()
+        yield machine
+    finally:
+        machine.close()
+
+
+def test_pageout_of_a_huge_page_swaps_all_of_it(swap_vm):
+    """MADV_PAGEOUT of a whole huge page hands it to reclaim whole, which
+    splits it (swap holds 4 KiB pages) and writes all 512; they come back
+    intact."""
+    out = swap_vm.run_suite("thptest pageout")
+    assert "ok: MADV_PAGEOUT: all 512 pages were written to swap" in out
