@@ -247,6 +247,7 @@ $(BUILD)/unit/test_memory_failure $(BUILD)/unit/test_memory_failure_swap: $(BUIL
 # Code that needs page tables is linked only into its own tests, which
 # fake them (tests/unit/fake_pgtable.h).
 $(BUILD)/unit/test_rmap: $(BUILD)/unit/mm/rmap.o $(PAGECACHE_UNIT_OBJS)
+$(BUILD)/unit/test_huge_memory: $(BUILD)/unit/mm/huge_memory.o $(BUILD)/unit/mm/rmap.o $(PAGECACHE_UNIT_OBJS)
 $(BUILD)/unit/test_filemap: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(PAGECACHE_UNIT_OBJS)
 $(BUILD)/unit/test_vmscan: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/fault.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/hwpoison-kill.o \
 	$(BUILD)/unit/mm/soft-offline.o $(BUILD)/unit/mm/hwpoison-filter.o $(PAGECACHE_UNIT_OBJS)

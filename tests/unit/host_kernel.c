@@ -198,31 +198,32 @@ __attribute__((weak)) void anon_vma_unlink(struct vm_area_struct *vma)
 	vma->anon_vma = NULL;
 }
 
-/* Huge pages (mm/huge_memory.c) need the real page tables: the host
- * tests have none, so nothing is ever huge there. */
-void split_huge_pmd(struct vm_area_struct *vma, uint64_t *pmd, unsigned long addr)
+/* Huge pages (mm/huge_memory.c) need page tables: in the host tests
+ * without them nothing is ever huge. Weak: test_huge_memory links the
+ * real ones. */
+__attribute__((weak)) void split_huge_pmd(struct vm_area_struct *vma, uint64_t *pmd, unsigned long addr)
 {
 	(void)vma, (void)pmd, (void)addr;
 }
 
-void vma_adjust_trans_huge(struct vm_area_struct *vma, unsigned long addr)
+__attribute__((weak)) void vma_adjust_trans_huge(struct vm_area_struct *vma, unsigned long addr)
 {
 	(void)vma, (void)addr;
 }
 
-int split_huge_page_to_list(struct page *page, struct list_head *list)
+__attribute__((weak)) int split_huge_page_to_list(struct page *page, struct list_head *list)
 {
 	(void)page, (void)list;
 	return -EBUSY;
 }
 
-int huge_pmd_fault(struct vm_area_struct *vma, unsigned long addr, uint64_t *pmd, bool write)
+__attribute__((weak)) int huge_pmd_fault(struct vm_area_struct *vma, unsigned long addr, uint64_t *pmd, bool write)
 {
 	(void)vma, (void)addr, (void)pmd, (void)write;
 	return VM_FAULT_FALLBACK;
 }
 
-struct page *follow_trans_huge_pmd(uint64_t pmd, unsigned long addr)
+__attribute__((weak)) struct page *follow_trans_huge_pmd(uint64_t pmd, unsigned long addr)
 {
 	(void)pmd, (void)addr;
 	return NULL;
