@@ -9,6 +9,7 @@
  */
 #include "kernel/trap.h"
 #include "kernel/backtrace.h"
+#include "kernel/extable.h"
 #include "kernel/gdt.h"
 #include "kernel/irq.h"
 #include "kernel/lapic.h"
@@ -234,11 +235,8 @@ static void page_fault(struct trapframe *tf)
 		user_fault(tf, SIGSEGV, si_code, "segfault", addr);
 		return;
 	}
-	uint64_t fixup = search_exception_tables(tf->rip);
-	if (fixup) { /* copy_to_user and friends: fail with -EFAULT */
-		tf->rip = fixup;
+	if (fixup_exception(tf, T_PAGE_FAULT)) /* copy_to_user and friends: fail with -EFAULT */
 		return;
-	}
 	die(tf);
 }
 

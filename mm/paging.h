@@ -12,6 +12,7 @@
 #define PTE_DIRTY (1UL << 6)    /* set by the CPU on a write */
 #define PTE_HUGE (1UL << 7)   /* in a PD: this entry maps 2 MiB directly */
 #define PTE_GLOBAL (1UL << 8)
+#define PTE_SOFTW1 (1UL << 9) /* bits 9-11: the CPU ignores them, software's */
 #define PTE_NX (1UL << 63)
 #define PTE_ADDR_MASK 0x000ffffffffff000UL
 
