@@ -27,7 +27,15 @@
  */
 void paging_init(phys_addr_t ram_end);
 
-/* 2 MiB pages of the direct map, the APIC's too (meminfo's DirectMap2M). */
-extern unsigned long direct_map_huge_pages;
+/* 2 MiB pages of the direct map, the APIC's too (meminfo's DirectMap2M),
+ * and 4 KiB ones, where a 2 MiB page was split (DirectMap4k). */
+extern unsigned long direct_map_huge_pages, direct_map_small_pages;
+
+/* Take the frame out of the direct map, so that every kernel access
+ * faults (the emulated memory controller's armed frames, mce/latent.c;
+ * Linux unmaps a poisoned page the same way: set_mce_nospec): 0 or
+ * -ENOMEM. And put it back. */
+int set_direct_map_invalid(unsigned long pfn);
+void set_direct_map_default(unsigned long pfn);
 
 #endif

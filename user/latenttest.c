@@ -1,0 +1,119 @@
+/*
+ * Latent poison: memory that goes bad while a process holds it, and is
+ * found only when something reads it (the emulated memory controller,
+ * mce/latent.c; tests/system/test_latent.py).
+ *
+ *   latenttest MODE      fill a page, print its frame ("latenttest: pfn
+ *                        N"), wait for SIGUSR1 (the test arms the frame
+ *                        meanwhile: inject latent N), then:
+ *     load               read the page: SIGBUS BUS_MCEERR_AR
+ *     copyin             write(2) it into a pipe: the kernel's
+ *                        copy_from_user reads it and fails, EFAULT; then
+ *                        read it: SIGBUS BUS_MCEERR_AR
+ *     copyout            read(2) from a pipe into it: EFAULT
+ *   latenttest cmdline   the same, but print the frame that holds our
+ *                        argument strings, and wait for good: the test
+ *                        arms it and reads /proc/PID/cmdline, which the
+ *                        kernel copies with plain loads (a panic)
+ *
+ * Each SIGBUS is printed with its siginfo, then we go on (siglongjmp).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "check.h"
+
+#define PAGE 4096
+#ifndef BUS_MCEERR_AR
+#define BUS_MCEERR_AR 4
+#endif
+
+static sigjmp_buf bus_jump;
+static volatile int bus_code, bus_lsb;
+static void *volatile bus_addr;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig, (void)uc;
+	bus_code = si->si_code;
+	bus_addr = si->si_addr;
+	bus_lsb = si->si_addr_lsb;
+	siglongjmp(bus_jump, 1);
+}
+
+/* The frame behind va, from /proc/self/pagemap (bits 0-54, bit 63 present). */
+static uint64_t pfn_of(const void *va)
+{
+	uint64_t word = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0 || pread(fd, &word, 8, (off_t)((uintptr_t)va / PAGE * 8)) != 8)
+		word = 0;
+	if (fd >= 0)
+		close(fd);
+	return word >> 63 ? word & ((1ULL << 55) - 1) : 0;
+}
+
+/* Read the page; whether that raised SIGBUS BUS_MCEERR_AR at it. */
+static int load_is_sigbus(volatile char *page)
+{
+	bus_code = 0;
+	if (sigsetjmp(bus_jump, 1) == 0) {
+		(void)page[100];
+		printf("latenttest: the load read the page\n");
+		return 0;
+	}
+	printf("latenttest: SIGBUS si_code %d at page+%ld lsb %d\n", bus_code,
+	       (long)((char *)bus_addr - (char *)page), bus_lsb);
+	return bus_code == BUS_MCEERR_AR && (char *)bus_addr - (char *)page < PAGE &&
+	       (char *)bus_addr >= (char *)page;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
+	sigset_t usr1;
+	int sig, fds[2];
+
+	if (strcmp(mode, "load") && strcmp(mode, "copyin") && strcmp(mode, "copyout") &&
+	    strcmp(mode, "cmdline")) {
+		fprintf(stderr, "usage: latenttest load|copyin|copyout|cmdline\n");
+		return 2;
+	}
+	char *page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memset(page, 0x5a, PAGE);
+	sigaction(SIGBUS, &sa, NULL);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	if (pipe(fds))
+		return 1;
+	bool cmdline = !strcmp(mode, "cmdline");
+	printf("latenttest: pfn %llu; waiting for SIGUSR1\n",
+	       (unsigned long long)pfn_of(cmdline ? (void *)argv[0] : page));
+	fflush(stdout);
+	do
+		sigwait(&usr1, &sig);
+	while (cmdline);
+	if (!strcmp(mode, "load")) {
+		check(load_is_sigbus(page), "a load from the bad page: SIGBUS BUS_MCEERR_AR");
+	} else if (!strcmp(mode, "copyin")) {
+		check_err(write(fds[1], page, PAGE), EFAULT, "write(2) from the bad page: EFAULT");
+		check(load_is_sigbus(page), "then a load from it: SIGBUS BUS_MCEERR_AR");
+	} else {
+		static char good[PAGE];
+		check(write(fds[1], good, PAGE) == PAGE, "a page into the pipe");
+		check_err(read(fds[0], page, PAGE), EFAULT, "read(2) into the bad page: EFAULT");
+	}
+	printf("latenttest: %d failed\n", failures);
+	return failures != 0;
+}
