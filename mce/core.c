@@ -156,11 +156,21 @@ void mce_task_work(void)
 	work();
 }
 
-/* What to do after the handler for an action-optional error: the page
- * has not been used yet, so it can be isolated at leisure. */
+/*
+ * What to do after the handler for an action-optional error: the page
+ * has not been used yet, so it can be isolated at leisure. So can a page
+ * whose bad data a copy_mc read and survived (a copy-on-write, a
+ * page-cache read, a collapse): the copy failed, nobody consumed the
+ * data. Linux 6.1 leaves that page to the copy's caller (the COW path
+ * calls memory_failure_queue since 6.2); here the handler does it for
+ * every such copy, so that no caller can forget. A user copy's page
+ * (COPYIN) is kill_me_never's.
+ */
 static void queue_page_work(const struct mce *m)
 {
-	if (m->severity != MCE_AO_SEVERITY || !mce_usable_address(m))
+	bool copy_mc = (m->kflags & MCE_IN_KERNEL_RECOV) && !(m->kflags & MCE_IN_KERNEL_COPYIN);
+
+	if ((m->severity != MCE_AO_SEVERITY && !copy_mc) || !mce_usable_address(m))
 		return;
 	memory_failure_queue(mce_phys_addr(m) >> 12, 0);
 }

@@ -5,6 +5,7 @@
  * come into existence, one page at a time.
  */
 #include "mm/fault.h"
+#include "kernel/copy_mc.h"
 #include "kernel/errno.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
@@ -124,7 +125,13 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned
 		put_page(new);
 		return 0;
 	}
-	memcpy(page_address(new), page_address(old), PAGE_SIZE);
+	/* The old page may have gone bad: then the copy fails, the #MC
+	 * handler hands the page to memory_failure, and the writer gets
+	 * SIGBUS BUS_MCEERR_AR (Linux 6.2's __wp_page_copy_user). */
+	if (copy_mc_to_kernel(page_address(new), page_address(old), PAGE_SIZE)) {
+		put_page(new);
+		return -EHWPOISON;
+	}
 	page_add_new_anon_rmap(new, vma, addr & PAGE_MASK);
 	lru_cache_add(new);
 	new->mapcount = 1;

@@ -11,6 +11,14 @@
  *                        copy_from_user reads it and fails, EFAULT; then
  *                        read it: SIGBUS BUS_MCEERR_AR
  *     copyout            read(2) from a pipe into it: EFAULT
+ *     cow                (the page is shared with a forked child) write
+ *                        it: the kernel's copy-on-write copy reads the
+ *                        bad page and fails: SIGBUS BUS_MCEERR_AR
+ *   latenttest file PATH the same with the first page of PATH, in the page
+ *                        cache: read(2) fails (EFAULT), as the kernel's
+ *                        copy reads bad memory; wait for SIGUSR1 again
+ *                        (memory_failure drops the clean page), then
+ *                        read(2) it again: the good data, from the disk
  *   latenttest cmdline   the same, but print the frame that holds our
  *                        argument strings, and wait for good: the test
  *                        arms it and reads /proc/PID/cmdline, which the
@@ -85,12 +93,24 @@ int main(int argc, char **argv)
 	int sig, fds[2];
 
 	if (strcmp(mode, "load") && strcmp(mode, "copyin") && strcmp(mode, "copyout") &&
-	    strcmp(mode, "cmdline")) {
-		fprintf(stderr, "usage: latenttest load|copyin|copyout|cmdline\n");
+	    strcmp(mode, "cmdline") && strcmp(mode, "cow") && (strcmp(mode, "file") || argc < 3)) {
+		fprintf(stderr, "usage: latenttest load|copyin|copyout|cmdline|cow|file PATH\n");
 		return 2;
 	}
-	char *page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	memset(page, 0x5a, PAGE);
+	int fd = !strcmp(mode, "file") ? open(argv[2], O_RDONLY) : -1;
+	char *page = fd >= 0 ? mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0)
+			     : mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED)
+		return 1;
+	static char before[PAGE], after[PAGE];
+	if (fd >= 0)
+		memcpy(before, page, PAGE); /* faults the page in, too */
+	else
+		memset(page, 0x5a, PAGE);
+	pid_t child = !strcmp(mode, "cow") ? fork() : -1;
+	if (child == 0)
+		for (;;)
+			pause(); /* shares the page until killed */
 	sigaction(SIGBUS, &sa, NULL);
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
@@ -109,10 +129,23 @@ int main(int argc, char **argv)
 	} else if (!strcmp(mode, "copyin")) {
 		check_err(write(fds[1], page, PAGE), EFAULT, "write(2) from the bad page: EFAULT");
 		check(load_is_sigbus(page), "then a load from it: SIGBUS BUS_MCEERR_AR");
-	} else {
+	} else if (!strcmp(mode, "copyout")) {
 		static char good[PAGE];
 		check(write(fds[1], good, PAGE) == PAGE, "a page into the pipe");
 		check_err(read(fds[0], page, PAGE), EFAULT, "read(2) into the bad page: EFAULT");
+	} else if (!strcmp(mode, "cow")) {
+		bus_code = 0;
+		if (sigsetjmp(bus_jump, 1) == 0)
+			page[0] = 1;
+		check(bus_code == BUS_MCEERR_AR, "a write to the bad shared page: SIGBUS BUS_MCEERR_AR");
+		kill(child, SIGKILL);
+	} else {
+		check_err(pread(fd, after, PAGE, 0), EFAULT, "read(2) of the bad cached page: EFAULT");
+		printf("latenttest: read failed; waiting for SIGUSR1\n");
+		fflush(stdout);
+		sigwait(&usr1, &sig);
+		check(pread(fd, after, PAGE, 0) == PAGE && !memcmp(before, after, PAGE),
+		      "read(2) again: the good data, from the disk");
 	}
 	printf("latenttest: %d failed\n", failures);
 	return failures != 0;

@@ -71,6 +71,34 @@ def test_a_kernel_copy_into_a_bad_user_page_fails_with_efault(vm):
     vm.wait_for(r"mce: Kernel accessed poison in user space at %x" % pfn, since=mark)
 
 
+def test_a_copy_on_write_from_a_bad_page_is_sigbus_for_the_writer(vm):
+    pid, pfn = start(vm, "cow")   # the page is shared with a forked child
+    arm(vm, pfn)
+    mark = vm.mark()
+    finish(vm, pid)
+    # copy_mc survived the machine check; the handler gave the page to
+    # memory_failure, and the writer was told at once.
+    vm.wait_for(r"MCE: Killing latenttest:%d due to hardware memory corruption" % pid, since=mark)
+    vm.wait_for(r"Memory failure: %#x: recovery action for dirty LRU page: Recovered" % pfn,
+                since=mark)
+
+
+def test_a_bad_page_cache_page_fails_one_read_and_is_read_again(vm):
+    for line in ("run /bin/dd if=/bin/busybox of=/home/latent bs=4096 count=1",
+                 "run /bin/sync"):
+        assert "exited with status 0" in vm.command(line, timeout=30)
+    pid, pfn = start(vm, "file /home/latent")
+    arm(vm, pfn)
+    mark = vm.mark()
+    vm.command("kill %d 10" % pid)      # read(2): EFAULT
+    vm.wait_for(r"latenttest: read failed", timeout=20)
+    # The clean page is dropped: the next read reads the disk.
+    vm.wait_for(r"Memory failure: %#x: recovery action for clean LRU page: Recovered" % pfn,
+                since=mark, timeout=20)
+    finish(vm, pid)
+    assert "Action required: data load in error recoverable area of kernel" in vm.command("mcelog")
+
+
 def test_bad_frames_are_refused_and_nothing_changes(vm):
     out = vm.command("inject latent 0")
     assert "latent: 0: a reserved frame" in out and "not armed" in out, out
