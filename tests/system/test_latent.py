@@ -39,6 +39,8 @@ def finish(vm, pid):
 def test_a_user_load_is_an_action_required_machine_check(vm):
     pid, pfn = start(vm, "load")
     arm(vm, pfn)
+    # The frame left the direct map: its 2 MiB page is 512 small ones now.
+    assert vm.meminfo()["DirectMap4k"] >= 2048
     mark = vm.mark()
     finish(vm, pid)
     # The real handler graded the emulated record: bank 1, a data load
@@ -50,6 +52,14 @@ def test_a_user_load_is_an_action_required_machine_check(vm):
                 since=mark)
     assert "Action required: data load error in a user process" in vm.command("mcelog")
     assert "hwpoison" in vm.command("page %d" % pfn)
+
+
+def test_debugfs_latent_pfn_arms_a_frame_too(vm):
+    pid, pfn = start(vm, "load")
+    out = vm.command("run debugfstest latent %d" % pfn)
+    assert "debugfstest: latent %d: errno 0" % pfn in out, out
+    assert "latent" in vm.command("page %d" % pfn)
+    finish(vm, pid)
 
 
 def test_a_kernel_copy_from_a_bad_user_page_fails_with_efault(vm):
