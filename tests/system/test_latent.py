@@ -109,6 +109,14 @@ def test_a_bad_page_cache_page_fails_one_read_and_is_read_again(vm):
     assert "Action required: data load in error recoverable area of kernel" in vm.command("mcelog")
 
 
+def test_writing_back_a_bad_dirty_page_fails_with_eio(vm):
+    pid, pfn = start(vm, "dirty /home/latent-dirty")
+    arm(vm, pfn)
+    mark = vm.mark()
+    finish(vm, pid)   # fsync: EIO
+    vm.wait_for(r"latent: vda: a write from armed frame %#x fails" % pfn, since=mark)
+
+
 def test_bad_frames_are_refused_and_nothing_changes(vm):
     out = vm.command("inject latent 0")
     assert "latent: 0: a reserved frame" in out and "not armed" in out, out
