@@ -1,5 +1,6 @@
 /* Copying through an iov_iter (see fs/iov_iter.h). */
 #include "fs/iov_iter.h"
+#include "kernel/copy_mc.h"
 #include "kernel/uaccess.h"
 #include "lib/string.h"
 #include "mm/layout.h"
@@ -18,21 +19,32 @@ void iov_iter_kvec(struct iov_iter *i, const struct iovec *iov, size_t count)
 	i->kvec = true;
 }
 
-/* One piece between buf and a segment: 0, or nonzero for a bad user address. */
-static int copy_chunk(const struct iov_iter *i, char *buf, uint64_t addr, size_t n, bool to_iter)
+enum copy_dir {
+	FROM_ITER,
+	TO_ITER,
+	MC_TO_ITER, /* from memory that may be bad: copy_mc */
+};
+
+/* One piece between buf and a segment: 0, or nonzero for a bad user
+ * address (or, MC_TO_ITER, bad memory in buf). */
+static int copy_chunk(const struct iov_iter *i, char *buf, uint64_t addr, size_t n,
+		      enum copy_dir dir)
 {
+	if (dir == MC_TO_ITER)
+		return i->kvec ? copy_mc_to_kernel((void *)addr, buf, n) != 0
+			       : copy_mc_to_user(addr, buf, n) != 0;
 	if (i->kvec) {
-		if (to_iter)
+		if (dir == TO_ITER)
 			memcpy((void *)addr, buf, n);
 		else
 			memcpy(buf, (const void *)addr, n);
 		return 0;
 	}
-	return to_iter ? copy_to_user(addr, buf, n) : copy_from_user(buf, addr, n);
+	return dir == TO_ITER ? copy_to_user(addr, buf, n) : copy_from_user(buf, addr, n);
 }
 
 /* Copy n bytes (at most count) between buf and the segments. */
-static size_t copy_iter(char *buf, size_t n, struct iov_iter *i, bool to_iter)
+static size_t copy_iter(char *buf, size_t n, struct iov_iter *i, enum copy_dir dir)
 {
 	size_t done = 0;
 
@@ -40,7 +52,7 @@ static size_t copy_iter(char *buf, size_t n, struct iov_iter *i, bool to_iter)
 	while (done < n) {
 		const struct iovec *v = i->iov;
 		size_t chunk = MIN(n - done, v->iov_len - i->iov_offset);
-		if (chunk && copy_chunk(i, buf + done, v->iov_base + i->iov_offset, chunk, to_iter))
+		if (chunk && copy_chunk(i, buf + done, v->iov_base + i->iov_offset, chunk, dir))
 			break;
 		done += chunk;
 		i->count -= chunk;
@@ -56,12 +68,17 @@ static size_t copy_iter(char *buf, size_t n, struct iov_iter *i, bool to_iter)
 size_t copy_to_iter(const void *src, size_t n, struct iov_iter *i)
 {
 	/* copy_iter only reads buf when copying to the iterator. */
-	return copy_iter((char *)src, n, i, true);
+	return copy_iter((char *)src, n, i, TO_ITER);
+}
+
+size_t copy_mc_to_iter(const void *src, size_t n, struct iov_iter *i)
+{
+	return copy_iter((char *)src, n, i, MC_TO_ITER);
 }
 
 size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i)
 {
-	return copy_iter(dst, n, i, false);
+	return copy_iter(dst, n, i, FROM_ITER);
 }
 
 size_t fault_in_iov_iter_readable(const struct iov_iter *i, size_t size)

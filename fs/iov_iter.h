@@ -40,6 +40,10 @@ static inline size_t iov_iter_count(const struct iov_iter *i)
  * faulted. */
 size_t copy_to_iter(const void *src, size_t n, struct iov_iter *i);
 size_t copy_from_iter(void *dst, size_t n, struct iov_iter *i);
+/* copy_to_iter from memory that may have gone bad (a page-cache page):
+ * a machine check while reading src ends the copy short, as a bad user
+ * address does (Linux: copy_mc_to_iter; kernel/copy_mc.h). */
+size_t copy_mc_to_iter(const void *src, size_t n, struct iov_iter *i);
 
 /* Touch the user pages behind the next size bytes (of the current
  * segment) so that a copy from them will not fault: the bytes that could

@@ -58,7 +58,7 @@ static const struct command commands[] = {
 	{ .name = "mce-inject", .args = "bank=N status=HEX [addr=HEX] [misc=HEX] [mcgstatus=HEX] [raise|poll] [ctx=user:PID]",
 	  .help = "make bank N hold an error, then raise #MC or leave it for the poller",
 	  .run = cmd_mce_inject, .max_args = 7 },
-	{ .name = "inject", .args = "srao|srar|ucna|ce PFN [user:PID], or pcc",
+	{ .name = "inject", .args = "srao|srar|ucna|ce|latent PFN [user:PID], or pcc",
 	  .help = "inject a well-formed machine check of one kind",
 	  .run = cmd_inject, .max_args = 3 },
 	{ .name = "hwpoison", .args = "corrupt-pfn PFN | unpoison-pfn PFN | list",

@@ -118,7 +118,7 @@ struct proc {
 	 * flags by the task itself (prctl), inherited at fork; mce_* by the
 	 * #MC handler on this CPU, read on our return to user mode. */
 	unsigned int flags;          /* PF_* */
-	bool mce_kill_me;            /* consumed corrupt data: see mce_kill_me_maybe */
+	void (*mce_work)(void);      /* after an #MC: kill_me_maybe or kill_me_never (mce/core.c) */
 	uint64_t mce_addr;           /* ...at this physical address (0: unknown) */
 
 	/* The CPU state while we are not running: the task itself. */

@@ -5,6 +5,7 @@
 #include "kernel/printk.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "mce/mce.h"
 #include "mm/memory-failure.h"
 #include "mm/vmscan.h"
 #include "mm/watermark.h"
@@ -40,6 +41,8 @@ const struct ctl_table sysctl_table[] = {
 	  "1: try to recover from memory errors; 0: panic on any" },
 	{ "vm.min_free_kbytes", &min_free_kbytes, sizeof(int), 0644, min_free_kbytes_sysctl_handler,
 	  &zero, NULL, "KiB kept free: the min watermark (low and high follow)" },
+	{ "vm.scrub_interval", &sysctl_scrub_interval, sizeof(int), 0644, proc_dointvec_minmax, &zero,
+	  NULL, "seconds between the emulated memory controller's patrol scrubs (0: none)" },
 	{ "vm.swappiness", &vm_swappiness, sizeof(int), 0644, proc_dointvec_minmax, &zero,
 	  &two_hundred, "reclaim's preference for swapping anonymous pages over dropping file pages" },
 	{ "vm.watermark_scale_factor", &watermark_scale_factor, sizeof(int), 0644,

@@ -9,6 +9,7 @@
  */
 #include "kernel/trap.h"
 #include "kernel/backtrace.h"
+#include "kernel/extable.h"
 #include "kernel/gdt.h"
 #include "kernel/irq.h"
 #include "kernel/lapic.h"
@@ -214,7 +215,11 @@ static void page_fault(struct trapframe *tf)
 
 	if (current && current->mm && addr < TASK_SIZE)
 		err = user_address_fault(tf, addr, &si_code);
-	if (err == 0)
+	else if (!from_user(tf) && latent_kernel_access(tf, addr))
+		return; /* the emulated memory controller's #MC: recovered, or it panicked */
+	if (err == FAULT_LATENT && latent_user_access(tf, addr))
+		return; /* as above; a user process is told on its way back */
+	if (err == 0 || err == FAULT_LATENT)
 		return; /* demand paging: the access can be retried */
 	if (err == -EHWPOISON && from_user(tf)) {
 		pr_err("MCE: Killing %s:%d due to hardware memory corruption fault at %lx\n",
@@ -234,11 +239,8 @@ static void page_fault(struct trapframe *tf)
 		user_fault(tf, SIGSEGV, si_code, "segfault", addr);
 		return;
 	}
-	uint64_t fixup = search_exception_tables(tf->rip);
-	if (fixup) { /* copy_to_user and friends: fail with -EFAULT */
-		tf->rip = fixup;
+	if (fixup_exception(tf, T_PAGE_FAULT)) /* copy_to_user and friends: fail with -EFAULT */
 		return;
-	}
 	die(tf);
 }
 
@@ -274,7 +276,7 @@ void trap(struct trapframe *tf)
 		return;
 	mce_inject_check(tf); /* a user:PID injection fires as its process goes back */
 	mce_irq_work_run();   /* on the way to user mode the kernel holds nothing */
-	if (current->mce_kill_me)
-		mce_kill_me_maybe();
+	if (current->mce_work)
+		mce_task_work();
 	do_signal(tf);
 }

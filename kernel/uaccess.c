@@ -3,20 +3,6 @@
 
 size_t copy_user_bytes(void *dst, const void *src, size_t n); /* copy_user.asm */
 
-struct exception_table_entry {
-	uint64_t insn, fixup;
-};
-
-extern const struct exception_table_entry __start___ex_table[], __stop___ex_table[];
-
-uint64_t search_exception_tables(uint64_t rip)
-{
-	for (const struct exception_table_entry *e = __start___ex_table; e < __stop___ex_table; e++)
-		if (e->insn == rip)
-			return e->fixup;
-	return 0;
-}
-
 bool access_ok(uint64_t addr, size_t n)
 {
 	return addr < TASK_SIZE && n <= TASK_SIZE - addr;

@@ -18,8 +18,4 @@ int copy_to_user(uint64_t dst, const void *src, size_t n);
  * -EFAULT, or -ENAMETOOLONG. */
 long strncpy_from_user(char *dst, uint64_t src, size_t max);
 
-/* For the page-fault handler: where to resume after a fault at rip in
- * user-access code, or 0 if rip is not such an instruction. */
-uint64_t search_exception_tables(uint64_t rip);
-
 #endif

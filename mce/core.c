@@ -11,14 +11,17 @@
  */
 #include "mce/mce.h"
 #include "kernel/errno.h"
+#include "kernel/extable.h"
 #include "kernel/panic.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
 #include "kernel/printk.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
+#include "kernel/uaccess.h"
 #include "kernel/x86.h"
 #include "mm/memory-failure.h"
+#include "mm/pgtable.h"
 
 #define CPUID_EDX_MCE (1U << 7)
 #define CPUID_EDX_MCA (1U << 14)
@@ -95,6 +98,7 @@ void mcheck_init(void)
 	log_boot_errors();
 	write_cr4(read_cr4() | CR4_MCE); /* without it, an #MC resets the machine */
 	mce_poll_init();
+	latent_init();
 	pr_info("mce: MCG_CAP %#lx: %d banks%s%s%s%s, CR4.MCE on, polling every %d ms\n",
 		mcg_cap, nr_banks, mcg_cap & MCG_CTL_P ? ", MCG_CTL" : "",
 		mcg_cap & MCG_SER_P ? ", SER (recovery)" : "",
@@ -103,15 +107,15 @@ void mcheck_init(void)
 }
 
 /* A fatal error: say what it was, then stop. */
-static __attribute__((noreturn)) void mce_panic(const struct mce *m)
+static __attribute__((noreturn)) void mce_panic(const char *msg)
 {
 	struct mce found;
 
 	/* No safe point will come: show what the handler found first. */
 	while (mce_gen_pool_take(&found))
 		mce_log(&found);
-	pr_emerg("mce: [Hardware Error]: Machine check: %s\n", m->severity_msg);
-	panic("Fatal machine check: %s", m->severity_msg);
+	pr_emerg("mce: [Hardware Error]: Machine check: %s\n", msg);
+	panic("Fatal machine check: %s", msg);
 }
 
 /*
@@ -121,11 +125,10 @@ static __attribute__((noreturn)) void mce_panic(const struct mce *m)
  * already poisoned it sends that too. Otherwise the error cannot be
  * contained: the process gets a plain SIGBUS.
  */
-void mce_kill_me_maybe(void)
+static void kill_me_maybe(void)
 {
 	uint64_t addr = current->mce_addr;
 
-	current->mce_kill_me = false;
 	if (addr) {
 		int err = memory_failure(addr >> 12, MF_ACTION_REQUIRED);
 		if (err == 0 || err == -EHWPOISON)
@@ -135,11 +138,39 @@ void mce_kill_me_maybe(void)
 	force_sig_fault(SIGBUS, SI_KERNEL, 0, 0);
 }
 
-/* What to do after the handler for an action-optional error: the page
- * has not been used yet, so it can be isolated at leisure. */
+/* After an #MC in the kernel's copy of this process's memory: the copy
+ * failed (-EFAULT), and the process did not touch the data itself, so
+ * only the page goes; the process learns of it if it touches the page
+ * (Linux: kill_me_never). */
+static void kill_me_never(void)
+{
+	pr_err("mce: Kernel accessed poison in user space at %lx\n", current->mce_addr);
+	memory_failure(current->mce_addr >> PAGE_SHIFT, 0);
+}
+
+void mce_task_work(void)
+{
+	void (*work)(void) = current->mce_work;
+
+	current->mce_work = NULL;
+	work();
+}
+
+/*
+ * What to do after the handler for an action-optional error: the page
+ * has not been used yet, so it can be isolated at leisure. So can a page
+ * whose bad data a copy_mc read and survived (a copy-on-write, a
+ * page-cache read, a collapse): the copy failed, nobody consumed the
+ * data. Linux 6.1 leaves that page to the copy's caller (the COW path
+ * calls memory_failure_queue since 6.2); here the handler does it for
+ * every such copy, so that no caller can forget. A user copy's page
+ * (COPYIN) is kill_me_never's.
+ */
 static void queue_page_work(const struct mce *m)
 {
-	if (m->severity != MCE_AO_SEVERITY || !mce_usable_address(m))
+	bool copy_mc = (m->kflags & MCE_IN_KERNEL_RECOV) && !(m->kflags & MCE_IN_KERNEL_COPYIN);
+
+	if ((m->severity != MCE_AO_SEVERITY && !copy_mc) || !mce_usable_address(m))
 		return;
 	memory_failure_queue(mce_phys_addr(m) >> 12, 0);
 }
@@ -150,6 +181,42 @@ void mce_handle_record(const struct mce *m)
 {
 	mce_log(m);
 	queue_page_work(m);
+}
+
+/*
+ * Kernel code with an exception-table fixup may survive a machine check
+ * (Linux: error_context). copy_mc's reads may always; the user copies
+ * only if the bad data is the user's page, in the frame that the user
+ * operand of their `rep movs` maps (rsi when copying from user memory,
+ * rdi to it). Linux decodes the instruction and asks only about the
+ * source; here the emulated memory controller reports stores as well
+ * (mce/latent.c), so a copy into a user's bad page counts too.
+ */
+static unsigned int kernel_recovery_flags(const struct mce *m, const struct trapframe *tf)
+{
+	enum ex_type type = ex_get_fixup_type(tf->rip);
+
+	if (type == EX_TYPE_DEFAULT_MCE_SAFE)
+		return MCE_IN_KERNEL_RECOV;
+	if (type != EX_TYPE_COPY || !(m->status & MCI_STATUS_ADDRV) || !current || !current->mm)
+		return 0;
+	uint64_t uaddr = tf->rsi < TASK_SIZE ? tf->rsi : tf->rdi;
+	uint64_t *pte = uaddr < TASK_SIZE ? walk_pte(current->mm->pgd, uaddr, false) : NULL;
+	if (!pte || !pte_present(*pte) || pte_pfn(*pte) != mce_phys_addr(m) >> PAGE_SHIFT)
+		return 0;
+	return MCE_IN_KERNEL_RECOV | MCE_IN_KERNEL_COPYIN;
+}
+
+/* An action-required error in kernel code that can recover: resume at
+ * the copy's fixup, which returns what it could not copy. */
+static void kernel_recover(const struct mce *m, struct trapframe *tf)
+{
+	if (!fixup_exception(tf, T_MACHINE_CHECK))
+		mce_panic("Failed kernel mode recovery");
+	if (m->kflags & MCE_IN_KERNEL_COPYIN) {
+		current->mce_work = kill_me_never;
+		current->mce_addr = mce_phys_addr(m);
+	}
 }
 
 /* With SER, an #MC is about the banks with the S bit; the others hold
@@ -183,6 +250,8 @@ void do_machine_check(struct trapframe *tf)
 		mce_read_bank(&m, &template, bank);
 		if (!(m.status & MCI_STATUS_VAL))
 			continue;
+		if (!m.user)
+			m.kflags = kernel_recovery_flags(&m, tf);
 		mce_grade(&m);
 		if (!ours_to_handle(&m))
 			continue;
@@ -194,11 +263,13 @@ void do_machine_check(struct trapframe *tf)
 	if (worst.severity == MCE_NO_SEVERITY)
 		mce_gen_pool_unclaimed(template.mcgstatus);
 	if (worst.severity >= MCE_PANIC_SEVERITY)
-		mce_panic(&worst);
+		mce_panic(worst.severity_msg);
+	if (worst.severity == MCE_AR_SEVERITY && (worst.kflags & MCE_IN_KERNEL_RECOV))
+		kernel_recover(&worst, tf);
 	if (worst.severity >= MCE_UC_SEVERITY && worst.user) {
 		/* The process consumed the data: deal with it on its way back
 		 * to user mode, where memory_failure() may take its time. */
-		current->mce_kill_me = true;
+		current->mce_work = kill_me_maybe;
 		current->mce_addr = worst.severity == MCE_AR_SEVERITY && mce_usable_address(&worst) ?
 				    mce_phys_addr(&worst) : 0;
 	}

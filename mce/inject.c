@@ -10,6 +10,7 @@
  *              [ctx=kernel|ctx=user:PID]
  *   inject srao|srar|ucna|ce PFN [user:PID]
  *   inject pcc [user:PID]
+ *   inject latent PFN          (the emulated memory controller: mce/latent.c)
  *
  * ctx=user:PID (user:PID for the shorthands) takes the #MC the next time
  * PID is interrupted while running in user mode, as if that process had
@@ -222,6 +223,21 @@ static int inject(struct request *r)
 	return 0;
 }
 
+int mce_inject_free_bank(int preferred)
+{
+	for (int i = 0; i < mce_nr_banks(); i++) {
+		int bank = (preferred + i) % mce_nr_banks();
+		if (!mce_bank_injected(bank) && !(armed_pid && armed.bank == bank))
+			return bank;
+	}
+	return -1;
+}
+
+void mce_inject_raise(const struct mce_injection *inj, struct trapframe *tf)
+{
+	raise_machine_check(inj, tf);
+}
+
 /* From every interrupt and every return to user mode: if an armed
  * injection's process is the one running (or about to run) in user mode,
  * this is its machine check, as if its next instruction had read the bad
@@ -300,9 +316,25 @@ static int inject_usage(void)
 {
 	kprintf("usage: inject KIND [PFN] [user:PID], KIND one of:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(shorthands); i++)
-		kprintf("  %-5s %-4s %s\n", shorthands[i].name,
+		kprintf("  %-6s %-4s %s\n", shorthands[i].name,
 			shorthands[i].needs_pfn ? "PFN" : "", shorthands[i].what);
+	kprintf("  %-6s %-4s %s\n", "latent", "PFN",
+		"the frame goes bad silently: the next access raises #MC (mce/latent.c)");
 	return -1;
+}
+
+/* inject latent PFN: arm the frame in the emulated memory controller. */
+static int inject_latent(int argc, char **argv)
+{
+	uint64_t pfn;
+
+	if (argc != 3)
+		return inject_usage();
+	if (!parse_u64(argv[2], &pfn) || pfn >= MAX_PFN) {
+		kprintf("inject: '%s' is not a page frame number; nothing injected\n", argv[2]);
+		return -1;
+	}
+	return latent_arm((unsigned long)pfn) ? -1 : 0;
 }
 
 int cmd_inject(int argc, char **argv)
@@ -310,6 +342,8 @@ int cmd_inject(int argc, char **argv)
 	const struct shorthand *sh = NULL;
 	uint64_t pfn = 0;
 
+	if (argc > 1 && !strcmp(argv[1], "latent"))
+		return inject_latent(argc, argv);
 	for (size_t i = 0; i < ARRAY_SIZE(shorthands) && argc > 1; i++)
 		if (!strcmp(argv[1], shorthands[i].name))
 			sh = &shorthands[i];

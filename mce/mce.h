@@ -73,9 +73,17 @@ struct mce {
 	int cpu, bank;
 	bool user;            /* the interrupted context was user mode */
 	bool in_exception;    /* found by the #MC handler (not by polling) */
+	unsigned int kflags;  /* MCE_IN_KERNEL_*: in the kernel, could it recover? */
 	int severity;         /* enum mce_severity */
 	const char *severity_msg;
 };
+
+/* struct mce's kflags (Linux's): the #MC struck kernel code with an
+ * exception-table fixup that survives it (mce/core.c). */
+#define MCE_IN_KERNEL_RECOV (1U << 0)
+/* ...and the bad data was a user page the kernel was copying: the page
+ * goes (memory_failure), the process lives (kill_me_never). */
+#define MCE_IN_KERNEL_COPYIN (1U << 1)
 
 /* Severities, least to most severe (Linux's order). */
 enum mce_severity {
@@ -101,7 +109,9 @@ bool mce_ser(void);         /* MCG_SER_P: the S/AR bits mean something */
 void mce_grade(struct mce *m);
 void mce_log(const struct mce *m);
 void mce_clear_bank(int bank);
-void mce_kill_me_maybe(void);
+/* On the way back to user mode after an #MC that left work for the
+ * process (current->mce_work: kill_me_maybe or kill_me_never). */
+void mce_task_work(void);
 
 /* mce/bank.c: bank's STATUS, and ADDR and MISC where valid, into a copy
  * of template (which says who reads and when). */
@@ -163,5 +173,26 @@ int mce_inject_request(const struct mce_injection *inj);
 /* /sys/kernel/debug/mce-inject (mce/inject-debugfs.c). */
 void mce_inject_debugfs_init(void);
 void mce_inject_check(struct trapframe *tf);
+/* For the emulated memory controller: the first bank from preferred on
+ * that holds no injected error and is not kept for a waiting injection
+ * (-1 if none), and an #MC for inj at once, tf being the interrupted
+ * context (a page fault's frame: the handler may redirect it). */
+int mce_inject_free_bank(int preferred);
+void mce_inject_raise(const struct mce_injection *inj, struct trapframe *tf);
+
+/* mce/latent.c: the emulated memory controller's latent poison. */
+extern int sysctl_scrub_interval;
+void latent_init(void);
+/* Arm pfn: its contents are bad from now on, and every access traps.
+ * 0, or -EINVAL (after a log line saying why) or -ENOMEM. */
+int latent_arm(unsigned long pfn);
+/* The frame's last reference went (mm/buddy.c): disarm it. */
+struct page;
+void latent_page_freed(struct page *page);
+/* A page fault at addr that is an access to an armed frame - through a
+ * user PTE (handle_mm_fault said FAULT_LATENT) or through the direct
+ * map: raise its machine check and say true; false if it is not one. */
+bool latent_user_access(struct trapframe *tf, uint64_t addr);
+bool latent_kernel_access(struct trapframe *tf, uint64_t addr);
 
 #endif

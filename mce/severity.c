@@ -11,7 +11,12 @@
 #include "mce/mce.h"
 
 enum { SER_ANY, SER_ONLY, NO_SER };      /* which CPUs a rule is for */
-enum { ANY_CONTEXT, KERNEL, USER };       /* where the CPU was */
+/* Where the CPU was (Linux: error_context): in user mode, in the
+ * kernel, or in kernel code that can survive bad data - a copy whose
+ * exception-table fixup the #MC handler may take (mce/core.c:
+ * kernel_recovery_flags sets MCE_IN_KERNEL_RECOV). A rule's context must
+ * be the CPU's exactly. */
+enum { ANY_CONTEXT, KERNEL, KERNEL_RECOV, USER };
 
 #define UC_S (MCI_STATUS_UC | MCI_STATUS_S)
 #define UC_AR (MCI_STATUS_UC | MCI_STATUS_AR)
@@ -68,6 +73,10 @@ static const struct severity {
 	  .ser = SER_ONLY, .sev = MCE_KEEP_SEVERITY,
 	  .msg = "Action required but unaffected thread is continuable" },
 	{ .mask = MCI_STATUS_OVER | UC_S_AR | ADDR_VALID | MCACOD_MASK,
+	  .result = UC_S_AR | ADDR_VALID | MCACOD_DATA, .ser = SER_ONLY, .context = KERNEL_RECOV,
+	  .sev = MCE_AR_SEVERITY,
+	  .msg = "Action required: data load in error recoverable area of kernel" },
+	{ .mask = MCI_STATUS_OVER | UC_S_AR | ADDR_VALID | MCACOD_MASK,
 	  .result = UC_S_AR | ADDR_VALID | MCACOD_DATA, .ser = SER_ONLY, .context = USER,
 	  .sev = MCE_AR_SEVERITY, .msg = "Action required: data load error in a user process" },
 	{ .mask = MCI_STATUS_OVER | UC_S_AR | ADDR_VALID | MCACOD_MASK,
@@ -97,6 +106,13 @@ static const struct severity {
 	{ .sev = MCE_SOME_SEVERITY, .msg = "No match" }, /* matches everything */
 };
 
+static int error_context(const struct mce *m)
+{
+	if (m->user)
+		return USER;
+	return m->kflags & MCE_IN_KERNEL_RECOV ? KERNEL_RECOV : KERNEL;
+}
+
 static bool rule_matches(const struct severity *s, const struct mce *m, bool ser)
 {
 	if ((m->status & s->mask) != s->result)
@@ -105,7 +121,7 @@ static bool rule_matches(const struct severity *s, const struct mce *m, bool ser
 		return false;
 	if ((s->ser == SER_ONLY && !ser) || (s->ser == NO_SER && ser))
 		return false;
-	if ((s->context == KERNEL && m->user) || (s->context == USER && !m->user))
+	if (s->context != ANY_CONTEXT && s->context != error_context(m))
 		return false;
 	return !s->excp || m->in_exception;
 }

@@ -11,6 +11,7 @@
  * and whole, so free memory drifts back into large blocks.
  */
 #include "mm/buddy.h"
+#include "mce/mce.h"
 #include "mm/oom.h"
 #include "mm/vmscan.h"
 #include "mm/watermark.h"
@@ -354,6 +355,15 @@ static bool destroy_compound_page(struct page *head, unsigned int order)
 	return true;
 }
 
+/* Armed frames that nobody found bad (mce/latent.c) are disarmed: their
+ * next owner writes them before reading. A found one stays poisoned. */
+static void disarm_latent(struct page *page, unsigned int order)
+{
+	for (unsigned long i = 0; i < (1UL << order); i++)
+		if (page_test(&page[i], PG_latent) && !page_test(&page[i], PG_hwpoison))
+			latent_page_freed(&page[i]);
+}
+
 void free_pages(struct page *page, unsigned int order)
 {
 	unsigned long pfn = page_to_pfn(page);
@@ -373,6 +383,7 @@ void free_pages(struct page *page, unsigned int order)
 	}
 	if (page_test(page, PG_head) && !destroy_compound_page(page, order))
 		return;
+	disarm_latent(page, order);
 	/* What the last user knew about the contents (dirty, uptodate...) is
 	 * not the next user's; only poison stays (Linux: the flags cleared
 	 * by free_pages_prepare). */

@@ -5,6 +5,7 @@
  * come into existence, one page at a time.
  */
 #include "mm/fault.h"
+#include "kernel/copy_mc.h"
 #include "kernel/errno.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
@@ -125,11 +126,17 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned
 		put_page(new);
 		return 0;
 	}
-	memcpy(page_address(new), page_address(old), PAGE_SIZE);
+	/* The old page may have gone bad: then the copy fails, the #MC
+	 * handler hands the page to memory_failure, and the writer gets
+	 * SIGBUS BUS_MCEERR_AR (Linux 6.2's __wp_page_copy_user). */
+	if (copy_mc_to_kernel(page_address(new), page_address(old), PAGE_SIZE)) {
+		put_page(new);
+		return -EHWPOISON;
+	}
 	page_add_new_anon_rmap(new, vma, addr & PAGE_MASK);
 	lru_cache_add(new);
 	new->mapcount = 1;
-	*pte = (*pte & ~PTE_ADDR_MASK) | ((uint64_t)page_to_pfn(new) << PAGE_SHIFT) | PTE_WRITE;
+	*pte = mk_pte(new, vma->vm_flags) | PTE_ACCESSED | PTE_DIRTY; /* Linux: maybe_mkwrite(pte_mkdirty) */
 	flush_tlb_page(mm, addr);
 	old->mapcount--;
 	put_page(old);
@@ -214,6 +221,11 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned error, in
 		return -ENOMEM;
 	if (is_hwpoison_entry(*pte))
 		return -EHWPOISON; /* its page was corrupt: SIGBUS, not a new page */
+	/* An armed frame (mce/latent.c): the access reads bad memory - unless
+	 * it is a write the PTE would not allow, which real hardware stops
+	 * before any memory is touched: copy-on-write, below. */
+	if (pte_latent(*pte) && !((error & PF_WRITE) && !(*pte & PTE_WRITE)))
+		return FAULT_LATENT;
 	if (!pte_present(*pte)) {
 		int err = do_page_in(vma, addr, pte, error & PF_WRITE);
 

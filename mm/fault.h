@@ -16,8 +16,10 @@ extern const struct vm_operations_struct anon_vm_ops;
 /*
  * Resolve a fault at addr in mm: 0 if the access may now be retried, or
  * -EFAULT with *si_code saying why not, -EHWPOISON if the page there was
- * taken away as corrupt, or -ENOMEM.
+ * taken away as corrupt, or -ENOMEM; FAULT_LATENT if the page is there
+ * but its frame is armed (mce/latent.c): the access is a machine check.
  */
+#define FAULT_LATENT 1
 int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned error, int *si_code);
 
 /* The page behind addr in mm, faulted in if needed, whatever the area's

@@ -404,7 +404,10 @@ long generic_file_read_iter(struct file *file, struct iov_iter *to, loff_t *pos)
 		n = MIN(PAGE_SIZE - offset, iov_iter_count(to));
 		if (*pos + (loff_t)n > isize)
 			n = *pos < isize ? (size_t)(isize - *pos) : 0;
-		copied = copy_to_iter((char *)page_address(page) + offset, n, to);
+		/* The page may have gone bad: a machine check ends the copy
+		 * short, and the #MC handler gives the page to memory_failure,
+		 * which drops a clean one - the next read reads the disk. */
+		copied = copy_mc_to_iter((char *)page_address(page) + offset, n, to);
 		put_page(page);
 		*pos += (loff_t)copied;
 		copied_total += (long)copied;

@@ -190,9 +190,7 @@ void zap_huge_pmd(struct mm_struct *mm, uint64_t *pmd, unsigned long addr)
 	pte_free(pgtable_trans_huge_withdraw(pmd));
 	thp_unmap_pmd(head);
 	mm->rss -= HPAGE_PMD_NR;
-	if (head->refcount == 1 && compound_mapcount(head) == 0)
-		page_remove_anon(head); /* its last user: nobody's data any more */
-	put_page(head);
+	put_page(head); /* the last one ends its anonymous life too */
 }
 
 void change_huge_pmd(struct vm_area_struct *vma, uint64_t *pmd, unsigned long addr)

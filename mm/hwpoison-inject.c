@@ -9,6 +9,7 @@
 #include "fs/stat.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
+#include "mce/mce.h"
 #include "mm/buddy.h"
 #include "mm/memory-failure.h"
 #include "mm/page.h"
@@ -45,6 +46,17 @@ static int hwpoison_unpoison(void *data, uint64_t val)
 	return unpoison_memory((unsigned long)val);
 }
 
+/* latent-pfn: arm the frame in the emulated memory controller (not
+ * Linux's: mce/latent.c). */
+static int hwpoison_latent(void *data, uint64_t val)
+{
+	(void)data;
+	if (val >= (1ULL << 40))
+		return -EINVAL;
+	return latent_arm((unsigned long)val);
+}
+
+static const struct debugfs_attr latent_fops = { NULL, hwpoison_latent, "%lli\n" };
 static const struct debugfs_attr hwpoison_fops = { NULL, hwpoison_inject, "%lli\n" };
 static const struct debugfs_attr unpoison_fops = { NULL, hwpoison_unpoison, "%lli\n" };
 
@@ -58,6 +70,7 @@ void hwpoison_inject_init(void)
 	}
 	debugfs_create_attr("corrupt-pfn", 0200, dir, NULL, &hwpoison_fops);
 	debugfs_create_attr("unpoison-pfn", 0200, dir, NULL, &unpoison_fops);
+	debugfs_create_attr("latent-pfn", 0200, dir, NULL, &latent_fops);
 	debugfs_create_u32("corrupt-filter-enable", 0600, dir, &hwpoison_filter_enable);
 	debugfs_create_u32("corrupt-filter-dev-major", 0600, dir, &hwpoison_filter_dev_major);
 	debugfs_create_u32("corrupt-filter-dev-minor", 0600, dir, &hwpoison_filter_dev_minor);

@@ -294,7 +294,7 @@ static void find_in_mm(struct vm_area_struct *vma, unsigned long addr, uint64_t 
  * the page - still mapped, or the hwpoison entry that replaced it - and
  * the process is told there: -EHWPOISON. If the process has no such
  * address (a kernel page, or one it never mapped) there is nothing to
- * point it at: -EFAULT, and mce_kill_me_maybe() sends a plain SIGBUS.
+ * point it at: -EFAULT, and kill_me_maybe (mce/core.c) sends a plain SIGBUS.
  */
 int kill_accessing_process(struct proc *p, unsigned long pfn, int flags)
 {

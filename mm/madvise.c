@@ -121,6 +121,8 @@ static int madvise_populate(struct mm_struct *mm, unsigned long start, unsigned 
 
 	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
 		int si_code, err = handle_mm_fault(mm, va, error, &si_code);
+		if (err == FAULT_LATENT)
+			continue; /* there: populating reads nothing */
 		if (err == -EFAULT)
 			return -EINVAL;
 		if (err)

@@ -37,8 +37,8 @@ static int protect_pte(uint64_t *pte, unsigned long addr, unsigned long next,
 	bool shared_cow = !(vma->vm_flags & VM_SHARED) && page->mapcount > 1;
 	bool file_page = !page_test(page, PG_anon);
 	unsigned long vm_flags = shared_cow || file_page ? vma->vm_flags & ~VM_WRITE : vma->vm_flags;
-	uint64_t keep = *pte & (PTE_ADDR_MASK | PTE_ACCESSED | PTE_DIRTY);
-	*pte = keep | vm_page_prot(vm_flags);
+	uint64_t keep = *pte & (PTE_ACCESSED | PTE_DIRTY);
+	*pte = keep | mk_pte(page, vm_flags);
 	flush_tlb_page(walk->mm, addr);
 	return 0;
 }

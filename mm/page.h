@@ -32,6 +32,9 @@ enum pageflags {
 	PG_pgtable,     /* a page table */
 	PG_hwpoison,    /* hardware says the contents are corrupt */
 	PG_error,       /* the last I/O on this page-cache page failed */
+	/* Not Linux's: the emulated memory controller (mce/latent.c) says
+	 * this frame's contents are bad, and nobody has noticed yet. */
+	PG_latent,
 	NR_PAGEFLAGS,
 };
 

@@ -23,6 +23,7 @@ static const char *const names[NR_PAGEFLAGS] = {
 	[PG_pgtable] = "pgtable",
 	[PG_hwpoison] = "hwpoison",
 	[PG_error] = "error",
+	[PG_latent] = "latent",
 };
 
 char *format_page_flags(char *buf, size_t size, unsigned long flags)

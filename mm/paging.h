@@ -12,6 +12,7 @@
 #define PTE_DIRTY (1UL << 6)    /* set by the CPU on a write */
 #define PTE_HUGE (1UL << 7)   /* in a PD: this entry maps 2 MiB directly */
 #define PTE_GLOBAL (1UL << 8)
+#define PTE_SOFTW1 (1UL << 9) /* bits 9-11: the CPU ignores them, software's */
 #define PTE_NX (1UL << 63)
 #define PTE_ADDR_MASK 0x000ffffffffff000UL
 
@@ -26,7 +27,15 @@
  */
 void paging_init(phys_addr_t ram_end);
 
-/* 2 MiB pages of the direct map, the APIC's too (meminfo's DirectMap2M). */
-extern unsigned long direct_map_huge_pages;
+/* 2 MiB pages of the direct map, the APIC's too (meminfo's DirectMap2M),
+ * and 4 KiB ones, where a 2 MiB page was split (DirectMap4k). */
+extern unsigned long direct_map_huge_pages, direct_map_small_pages;
+
+/* Take the frame out of the direct map, so that every kernel access
+ * faults (the emulated memory controller's armed frames, mce/latent.c;
+ * Linux unmaps a poisoned page the same way: set_mce_nospec): 0 or
+ * -ENOMEM. And put it back. */
+int set_direct_map_invalid(unsigned long pfn);
+void set_direct_map_default(unsigned long pfn);
 
 #endif

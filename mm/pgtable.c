@@ -96,10 +96,17 @@ uint64_t vm_page_prot(unsigned long vm_flags)
 	       (vm_flags & VM_EXEC ? 0 : PTE_NX);
 }
 
+uint64_t mk_pte(const struct page *page, unsigned long vm_flags)
+{
+	uint64_t pte = ((uint64_t)page_to_pfn(page) << PAGE_SHIFT) | vm_page_prot(vm_flags);
+
+	return page_test(page, PG_latent) ? pte_mklatent(pte) : pte;
+}
+
 void set_user_pte(struct mm_struct *mm, uint64_t *pte, struct page *page,
 		  unsigned long vm_flags)
 {
-	*pte = ((uint64_t)page_to_pfn(page) << PAGE_SHIFT) | vm_page_prot(vm_flags);
+	*pte = mk_pte(page, vm_flags);
 	page->mapcount++;
 	mm->rss++;
 }
@@ -136,7 +143,7 @@ static void zap_pte(struct mm_struct *mm, uint64_t pte)
 	 * (Linux: free_swap_cache), unless a swapped-out PTE counts it. */
 	if (page_test(page, PG_swapcache) && page->mapcount == 0)
 		free_swap_cache(page);
-	put_anon_page(page); /* the last user: it becomes a free frame (and
+	put_page(page); /* the last user: it becomes a free frame (and
 			      * free_pages clears PG_dirty with the rest) */
 }
 

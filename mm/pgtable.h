@@ -38,9 +38,22 @@ uint64_t *walk_pmd(uint64_t *pgd, unsigned long va, bool create);
  */
 #define PTE_PROTNONE PTE_GLOBAL
 
+/*
+ * A mapping of a frame the emulated memory controller has armed
+ * (mce/latent.c): the page is there (pte_present, mapcount, rmap all as
+ * before), but the CPU's present bit is clear, so that any access faults
+ * and the fault handler can report it as the machine check that real
+ * memory would raise. Like PROT_NONE's, and with this software bit
+ * besides, so that the two are told apart.
+ */
+#define PTE_LATENT PTE_SOFTW1
+
 /* The PTE bits that give user mode an area's rights (Linux:
  * vm_get_page_prot): for PROT_NONE, PTE_PROTNONE instead of present. */
 uint64_t vm_page_prot(unsigned long vm_flags);
+/* The PTE mapping page with those rights (Linux: mk_pte); an armed
+ * frame's is made to fault (PTE_LATENT). */
+uint64_t mk_pte(const struct page *page, unsigned long vm_flags);
 /* Point the empty PTE pte of mm at page, with PTE bits from vm_flags,
  * and count the mapping (Linux: set_pte_at and the rss counter). */
 void set_user_pte(struct mm_struct *mm, uint64_t *pte, struct page *page,
@@ -161,6 +174,21 @@ static inline bool pte_present(uint64_t pte)
 static inline bool pte_protnone(uint64_t pte)
 {
 	return (pte & (PTE_PRESENT | PTE_PROTNONE)) == PTE_PROTNONE;
+}
+
+/* The PTE maps an armed frame: an access the area allows is a machine
+ * check (mce/latent.c). */
+static inline bool pte_latent(uint64_t pte)
+{
+	return (pte & (PTE_PRESENT | PTE_PROTNONE | PTE_LATENT)) == (PTE_PROTNONE | PTE_LATENT);
+}
+
+/* The same PTE, every access faulting: for a frame just armed. */
+static inline uint64_t pte_mklatent(uint64_t pte)
+{
+	if (!(pte & PTE_PRESENT))
+		return pte; /* PROT_NONE: faults already; mk_pte marks it if that changes */
+	return (pte & ~PTE_PRESENT) | PTE_PROTNONE | PTE_LATENT;
 }
 
 /* The frame a present PTE maps. */

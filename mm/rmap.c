@@ -60,19 +60,6 @@ void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsig
 	page->index = linear_page_index(vma, addr);
 }
 
-void page_remove_anon(struct page *page)
-{
-	/* First off its LRU list: which list it is on depends on the
-	 * PG_swapbacked about to be cleared. */
-	if (page_test(page, PG_lru))
-		del_page_from_lru_list(page);
-	page_clear(page, PG_anon);
-	page_clear(page, PG_swapbacked);
-	page_clear(page, PG_mlocked);
-	page->mapping = NULL;
-	page->index = 0;
-}
-
 unsigned long vma_address(const struct page *page, const struct vm_area_struct *vma)
 {
 	unsigned long pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;

@@ -50,9 +50,6 @@ void put_anon_vma(struct anon_vma *av);
 /* A fresh page becomes vma's anonymous page at addr (Linux's
  * page_add_new_anon_rmap). */
 void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long addr);
-/* The page stops being anyone's anonymous page (its last user let go),
- * and leaves its LRU list. */
-void page_remove_anon(struct page *page);
 
 /* Which page of what the area maps is at addr (Linux: linear_page_index). */
 static inline unsigned long linear_page_index(const struct vm_area_struct *vma,

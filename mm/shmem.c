@@ -312,7 +312,7 @@ static long shmem_file_read_iter(struct file *file, struct iov_iter *to, loff_t 
 			return copied_total ? copied_total : -EIO;
 		}
 		const char *src = page ? (const char *)page_address(page) : zero_page;
-		size_t copied = copy_to_iter(src + offset, n, to);
+		size_t copied = copy_mc_to_iter(src + offset, n, to); /* as generic_file_read_iter */
 		if (page) {
 			mark_page_accessed(page);
 			put_page(page);

@@ -7,7 +7,7 @@
 #include "mm/memory-failure.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
-#include "lib/string.h"
+#include "kernel/copy_mc.h"
 #include "mm/buddy.h"
 #include "mm/huge_mm.h"
 #include "mm/filemap.h"
@@ -29,6 +29,18 @@ static void move_mapping(struct vm_area_struct *vma, unsigned long addr, uint64_
 	get_page(new);
 	old->mapcount--;
 	put_page(old);
+}
+
+/* Copy old to new with copy_mc: a suspect page may be bad already. If
+ * it is, the move is off (new goes back); the #MC handler has given old
+ * to memory_failure, which does what a bad page needs. */
+static bool copy_failed(struct page *old, struct page *new, unsigned long pfn)
+{
+	if (!copy_mc_to_kernel(page_address(new), page_address(old), PAGE_SIZE))
+		return false;
+	put_page(new);
+	pr_info("soft offline: %#lx: the page went bad before it could be moved\n", pfn);
+	return true;
 }
 
 /* The old frame is retired: poisoned and counted, without a "Memory
@@ -62,7 +74,11 @@ static int soft_offline_file_page(struct page *old, unsigned long pfn)
 		put_page(new);
 		return -EBUSY;
 	}
-	memcpy(page_address(new), page_address(old), PAGE_SIZE);
+	if (copy_failed(old, new, pfn)) {
+		unlock_page(old);
+		put_page(old);
+		return -EIO;
+	}
 	struct rmap_walk_control rwc = { .rmap_one = move_mapping, .arg = new };
 	rmap_walk(old, &rwc);
 	page_set(old, PG_hwpoison); /* before it can be freed */
@@ -95,7 +111,8 @@ int soft_offline_page(unsigned long pfn)
 	struct page *new = alloc_page();
 	if (!new)
 		return -ENOMEM;
-	memcpy(page_address(new), page_address(old), PAGE_SIZE);
+	if (copy_failed(old, new, pfn))
+		return -EIO;
 	new->flags |= old->flags & ((1UL << PG_anon) | (1UL << PG_swapbacked) |
 				    (1UL << PG_dirty) | (1UL << PG_mlocked));
 	new->mapping = old->mapping;

@@ -60,6 +60,19 @@ void deactivate_page(struct page *page)
 
 /* The last reference is gone: the page leaves its LRU list (Linux:
  * __page_cache_release) and goes back to the allocator. */
+void page_remove_anon(struct page *page)
+{
+	/* First off its LRU list: which list it is on depends on the
+	 * PG_swapbacked about to be cleared. */
+	if (page_test(page, PG_lru))
+		del_page_from_lru_list(page);
+	page_clear(page, PG_anon);
+	page_clear(page, PG_swapbacked);
+	page_clear(page, PG_mlocked);
+	page->mapping = NULL;
+	page->index = 0;
+}
+
 void put_page(struct page *page)
 {
 	struct page *head = compound_head(page);
@@ -68,11 +81,14 @@ void put_page(struct page *page)
 		head->refcount--;
 		return;
 	}
+	/* The last reference ends an anonymous page's life, whoever held
+	 * it - a reclaim or a fault that waited on it while its process
+	 * unmapped it (Linux: free_pages_prepare clears the anon mapping). */
+	if (page_test(head, PG_anon) && head->mapcount == 0)
+		page_remove_anon(head);
 	if (page_test(head, PG_lru))
 		del_page_from_lru_list(head);
-	/* A tmpfs page's PG_swapbacked chose its LRU list; it ends here
-	 * (an anonymous page's ends with page_remove_anon). */
-	if (!page_test(head, PG_anon))
-		page_clear(head, PG_swapbacked);
+	/* A tmpfs page's PG_swapbacked chose its LRU list; it ends here. */
+	page_clear(head, PG_swapbacked);
 	free_pages(head, compound_order(head));
 }

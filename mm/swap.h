@@ -58,4 +58,8 @@ void activate_page(struct page *page);
  * (Linux: deactivate_page, for MADV_COLD). */
 void deactivate_page(struct page *page);
 
+/* The page stops being anyone's anonymous page (its last user let go),
+ * and leaves its LRU list. */
+void page_remove_anon(struct page *page);
+
 #endif

@@ -66,7 +66,7 @@ int do_swap_page(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, 
 	lock_page(page); /* waits for the read */
 	if (*pte != orig || !page_test(page, PG_swapcache) || page->private != entry.val) {
 		unlock_page(page); /* faulted in meanwhile, or a new slot: look again */
-		put_anon_page(page);
+		put_page(page);
 		return 0;
 	}
 	if (page_test(page, PG_hwpoison)) {
@@ -75,14 +75,14 @@ int do_swap_page(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, 
 		 * it): SIGBUS BUS_MCEERR_AR, although the PTE is an ordinary
 		 * swap entry (Linux: do_swap_page's PageHWPoison check). */
 		unlock_page(page);
-		put_anon_page(page);
+		put_page(page);
 		return -EHWPOISON;
 	}
 	if (!page_test(page, PG_uptodate)) {
 		/* The slot could not be read: as Linux, SIGBUS (BUS_ADRERR)
 		 * for this access, and for the next, until a read works. */
 		unlock_page(page);
-		put_anon_page(page);
+		put_page(page);
 		return -EIO;
 	}
 	map_swap_page(vma, addr, pte, page, entry, write); /* takes our reference */

@@ -141,13 +141,6 @@ bool free_swap_cache(struct page *page)
 	return freed;
 }
 
-void put_anon_page(struct page *page)
-{
-	if (page->refcount == 1 && page->mapcount == 0 && page_test(page, PG_anon))
-		page_remove_anon(page);
-	put_page(page);
-}
-
 void free_swap_and_cache(swp_entry_t entry)
 {
 	if (swap_free(entry) != SWAP_HAS_CACHE)
@@ -157,7 +150,7 @@ void free_swap_and_cache(swp_entry_t entry)
 		return; /* being added (a read-around): reclaim drops it later */
 	if (page->mapcount == 0)
 		free_swap_cache(page);
-	put_anon_page(page);
+	put_page(page);
 }
 
 void page_add_anon_rmap_swapcache(struct page *page, struct vm_area_struct *vma,

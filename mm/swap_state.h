@@ -56,9 +56,6 @@ bool free_swap_cache(struct page *page);
 /* A PTE holding entry goes away (munmap, exit, MADV_DONTNEED): with the
  * last one, the cache's page goes too, unless something is using it. */
 void free_swap_and_cache(swp_entry_t entry);
-/* Let go of a reference to an anonymous or swap-cache page; the last
- * one ends its anonymous life first, as zap does. */
-void put_anon_page(struct page *page);
 /* The page for entry, from the cache or read in, with the pages of the
  * slots around it (Linux: swap_cluster_readahead); NULL if no memory.
  * The returned page may still be being read: lock it to wait. */

@@ -471,7 +471,7 @@ static void unuse_swap_cache(struct swap_info_struct *si)
 		wait_on_page_writeback(page);
 		try_to_free_swap(page);
 		unlock_page(page);
-		put_anon_page(page);
+		put_page(page);
 	}
 }
 

@@ -7,6 +7,7 @@
  *   debugfstest                the checks
  *   debugfstest corrupt PFN    write PFN to corrupt-pfn; print the result
  *   debugfstest unpoison PFN   write PFN to unpoison-pfn; print the result
+ *   debugfstest latent PFN     write PFN to latent-pfn (arm it: mce/latent.c)
  *   debugfstest mce-inject WORD...  run mce-inject with the words on its
  *                              standard input (the console has no pipes)
  */
@@ -89,6 +90,9 @@ static void check_hwpoison_files(void)
 	check(write_file(HW "corrupt-pfn", "abc") == EINVAL, "corrupt-pfn \"abc\": EINVAL");
 	check(write_file(HW "corrupt-pfn", "-1") == EINVAL, "corrupt-pfn \"-1\": EINVAL");
 	check(write_file(HW "corrupt-pfn", "0x1000000000\n") == ENXIO, "corrupt-pfn beyond memory: ENXIO");
+	check(stat(HW "latent-pfn", &st) == 0 && (st.st_mode & 0777) == 0200, "latent-pfn, mode 0200");
+	check(write_file(HW "latent-pfn", "abc") == EINVAL, "latent-pfn \"abc\": EINVAL");
+	check(write_file(HW "latent-pfn", "0") == EINVAL, "latent-pfn 0 (reserved): EINVAL");
 	check(write_file(HW "unpoison-pfn", "abc") == EINVAL, "unpoison-pfn \"abc\": EINVAL");
 	check(write_file(HW "corrupt-filter-dev-major", "0x10\n") == 0 &&
 	      !strcmp(read_file(HW "corrupt-filter-dev-major"), "16\n"), "dev-major takes 0x10, shows 16");
@@ -157,9 +161,12 @@ static int run_mce_inject(int nwords, char **words)
 
 int main(int argc, char **argv)
 {
-	if (argc == 3 && (!strcmp(argv[1], "corrupt") || !strcmp(argv[1], "unpoison"))) {
-		int err = write_file(!strcmp(argv[1], "corrupt") ? HW "corrupt-pfn" : HW "unpoison-pfn",
-				     argv[2]);
+	if (argc == 3 && (!strcmp(argv[1], "corrupt") || !strcmp(argv[1], "unpoison") ||
+			  !strcmp(argv[1], "latent"))) {
+		const char *file = !strcmp(argv[1], "corrupt")	? HW "corrupt-pfn"
+				   : !strcmp(argv[1], "latent") ? HW "latent-pfn"
+								: HW "unpoison-pfn";
+		int err = write_file(file, argv[2]);
 		printf("debugfstest: %s %s: errno %d, poisoned %d\n", argv[1], argv[2], err,
 		       poisoned(strtoull(argv[2], NULL, 0)));
 		return 0;

@@ -8,8 +8,10 @@
  *                            child both check the shared, swapped pages;
  *                            the child rewrites its copy, the parent's
  *                            must stay; "swaptest: OK" or "FAIL"
- *   swaptest loop MIB        fill MIB, then check it again and again
- *                            until SIGTERM: "swaptest: N passes, OK"
+ *   swaptest loop MIB        fill MIB, then check it again and again,
+ *                            sending it all to swap (MADV_PAGEOUT) after
+ *                            each pass, until SIGTERM: "swaptest: N
+ *                            passes, OK"
  *   swaptest pagemap MIB     fill MIB, then read /proc/self/pagemap: the
  *                            swapped-out pages (bit 62, type in bits 0-4,
  *                            offset in 5-54), then check them all
@@ -135,6 +137,11 @@ static int loop_test(unsigned long pages)
 	while (!stop && !bad) {
 		bad = check("loop", mem, 0, pages, 3);
 		passes++;
+		madvise(mem, pages * PAGE, MADV_PAGEOUT); /* the next pass swaps it all in */
+		if (passes == 1) {
+			printf("swaptest: paged out after the first pass\n");
+			fflush(stdout);
+		}
 	}
 	printf("swaptest: %lu passes, %s\n", passes, bad ? "FAIL" : "OK");
 	return bad != 0;

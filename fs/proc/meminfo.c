@@ -98,7 +98,7 @@ int meminfo_show(struct seq_file *m)
 	seq_printf(m, "Hugepagesize:   %8lu kB\n", (unsigned long)HUGEPAGE_KB);
 	seq_printf(m, "Hugetlb:        %8lu kB\n", 0UL);
 	/* The direct map is all 2 MiB pages (mm/paging.c). */
-	seq_printf(m, "DirectMap4k:    %8lu kB\n", 0UL);
+	seq_printf(m, "DirectMap4k:    %8lu kB\n", direct_map_small_pages * (PAGE_SIZE / 1024));
 	seq_printf(m, "DirectMap2M:    %8lu kB\n", direct_map_huge_pages * HUGEPAGE_KB);
 	return 0;
 }

@@ -49,11 +49,16 @@ void flush_tlb_page(struct mm_struct *mm, unsigned long va)
 	(void)mm, (void)va;
 }
 
+uint64_t mk_pte(const struct page *page, unsigned long vm_flags)
+{
+	return ((uint64_t)page_to_pfn(page) << PAGE_SHIFT) | PTE_PRESENT | PTE_USER |
+	       (vm_flags & VM_WRITE ? PTE_WRITE : 0);
+}
+
 void set_user_pte(struct mm_struct *mm, uint64_t *pte, struct page *page,
 		  unsigned long vm_flags)
 {
-	*pte = ((uint64_t)page_to_pfn(page) << PAGE_SHIFT) | PTE_PRESENT | PTE_USER |
-	       (vm_flags & VM_WRITE ? PTE_WRITE : 0);
+	*pte = mk_pte(page, vm_flags);
 	page->mapcount++;
 	mm->rss++;
 }

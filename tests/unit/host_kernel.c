@@ -9,6 +9,7 @@
 #include "fs/file.h"
 #include "fs/locks.h"
 #include "fs/writeback.h"
+#include "kernel/copy_mc.h"
 #include "kernel/errno.h"
 #include "kernel/mutex.h"
 #include "kernel/panic.h"
@@ -272,6 +273,18 @@ int copy_from_user(void *dst, uint64_t src, size_t n)
 	return 0;
 }
 
+/* Host memory never goes bad: copy_mc fails only as a user copy would. */
+size_t copy_mc_to_kernel(void *dst, const void *src, size_t n)
+{
+	memcpy(dst, src, n);
+	return 0;
+}
+
+size_t copy_mc_to_user(uint64_t dst, const void *src, size_t n)
+{
+	return copy_to_user(dst, src, n) ? n : 0;
+}
+
 uint64_t host_now_ns;
 
 /* The VFS's side of the page cache (fs/inode.c, fs/fs-writeback.c):
@@ -399,4 +412,10 @@ void bio_put(struct bio *bio)
 
 void yield(void)
 {
+}
+
+/* mce/latent.c: no frame is ever armed on the host. */
+void latent_page_freed(struct page *page)
+{
+	(void)page;
 }
