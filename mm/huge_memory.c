@@ -22,9 +22,9 @@
 #include "mm/vmscan.h"
 #include "mm/vmstat.h"
 
-/* /sys/kernel/mm/transparent_hugepage/enabled and defrag. Debian 12's
- * Linux 6.1 is built with TRANSPARENT_HUGEPAGE_MADVISE: huge pages only
- * where madvise(MADV_HUGEPAGE) asked for them. */
+/* /sys/kernel/mm/transparent_hugepage/enabled and defrag. Huge pages
+ * only where madvise(MADV_HUGEPAGE) asked for them; Debian 12's Linux 6.1
+ * says "always" (docs/huge-pages-and-collapse.md says why not yet). */
 enum thp_enabled { THP_ALWAYS, THP_MADVISE, THP_NEVER };
 static enum thp_enabled thp_enabled = THP_MADVISE;
 

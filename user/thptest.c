@@ -1,7 +1,8 @@
 /*
- * Transparent huge pages for anonymous memory (mm/huge_memory.c). Runs
- * unchanged on Linux 6.1, as root (pagemap's frame numbers, kpageflags,
- * the sysfs knobs and MADV_HWPOISON need it).
+ * Transparent huge pages for anonymous memory (mm/huge_memory.c). Written
+ * to run unchanged on Linux 6.1, as root (pagemap's frame numbers,
+ * kpageflags, the sysfs knobs and MADV_HWPOISON need it); not run there
+ * yet.
  *
  *   thptest          the knobs, a huge fault (512 contiguous frames,
  *                    kpageflags THP), AnonHugePages, fork + copy-on-write
