@@ -12,6 +12,7 @@
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "mm/huge_mm.h"
+#include "mm/khugepaged.h"
 #include "mm/slab.h"
 
 #define SYSFS_MAGIC 0x62656572
@@ -52,6 +53,8 @@ static long sysfs_kf_write(struct file *f, struct iov_iter *from, loff_t *pos)
 	size_t count = iov_iter_count(from);
 
 	(void)pos;
+	if (!attr->store)
+		return -EACCES; /* a read-only file, even for root (Linux: kernfs_fop_open) */
 	if (!count)
 		return 0;
 	if (count >= SYSFS_BUF)
@@ -72,7 +75,7 @@ static const struct file_operations sysfs_attr_fops = {
 
 static struct dentry *make_attr(struct dentry *parent, const struct kobj_attribute *attr)
 {
-	struct inode *inode = simple_new_inode(parent->d_sb, S_IFREG | 0644);
+	struct inode *inode = simple_new_inode(parent->d_sb, S_IFREG | (attr->store ? 0644 : 0444));
 
 	if (!inode)
 		return NULL;
@@ -85,11 +88,15 @@ static int make_hugepage_dir(struct dentry *kernel)
 {
 	struct dentry *mm = make_dir(kernel, "mm");
 	struct dentry *thp = mm ? make_dir(mm, "transparent_hugepage") : NULL;
+	struct dentry *khugepaged = thp ? make_dir(thp, "khugepaged") : NULL;
 
-	if (!thp)
+	if (!khugepaged)
 		return -ENOMEM;
 	for (size_t i = 0; i < nr_hugepage_attrs; i++)
 		if (!make_attr(thp, &hugepage_attrs[i]))
+			return -ENOMEM;
+	for (size_t i = 0; i < nr_khugepaged_attrs; i++)
+		if (!make_attr(khugepaged, &khugepaged_attrs[i]))
 			return -ENOMEM;
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include "fs/debugfs/debugfs.h"
 #include "fs/devtmpfs.h"
 #include "fs/sysfs.h"
+#include "mm/khugepaged.h"
 #include "mm/vmscan.h"
 #include "mm/memory-failure.h"
 #include "fs/proc/proc_fs.h"
@@ -76,6 +77,7 @@ void kmain(uint32_t magic, phys_addr_t mbi)
 	workqueue_init();
 	kthread_create("console", console_run, NULL);
 	kswapd_run();
+	khugepaged_init();
 	pr_info("Antidote is ready. Type 'help' for the commands.\n");
 	scheduler(); /* this boot stack becomes the scheduler's */
 }

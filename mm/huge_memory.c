@@ -16,6 +16,7 @@
 #include "lib/string.h"
 #include "mm/buddy.h"
 #include "mm/fault.h"
+#include "mm/khugepaged.h"
 #include "mm/pgtable.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
@@ -34,19 +35,24 @@ static const char *const defrag_names[] = { "always", "defer", "defer+madvise", 
 					    "never" };
 static unsigned thp_defrag = 3; /* madvise */
 
+bool hugepage_vma_ok(const struct vm_area_struct *vma, bool madvise_collapse)
+{
+	if (vma->vm_ops != &anon_vm_ops || (vma->vm_flags & (VM_SHARED | VM_NOHUGEPAGE)))
+		return false;
+	return madvise_collapse || thp_enabled == THP_ALWAYS ||
+	       (thp_enabled == THP_MADVISE && (vma->vm_flags & VM_HUGEPAGE));
+}
+
 /* May vma have a huge page at addr (Linux: transhuge_vma_suitable and
- * hugepage_vma_check)? An anonymous private area, the whole aligned
- * 2 MiB inside it, and the policy saying yes for it. */
+ * hugepage_vma_check)? The area may, and the whole aligned 2 MiB is
+ * inside it. */
 static bool transhuge_vma_suitable(const struct vm_area_struct *vma, unsigned long addr)
 {
 	unsigned long haddr = addr & HPAGE_PMD_MASK;
 
-	if (vma->vm_ops != &anon_vm_ops || (vma->vm_flags & (VM_SHARED | VM_NOHUGEPAGE)))
-		return false;
 	if (haddr < vma->vm_start || haddr + HPAGE_PMD_SIZE > vma->vm_end)
 		return false;
-	return thp_enabled == THP_ALWAYS ||
-	       (thp_enabled == THP_MADVISE && (vma->vm_flags & VM_HUGEPAGE));
+	return hugepage_vma_ok(vma, false);
 }
 
 /*
@@ -60,7 +66,7 @@ static struct page *pmd_table_page(uint64_t *pmd)
 	return virt_to_page((void *)((uintptr_t)pmd & PAGE_MASK));
 }
 
-static void pgtable_trans_huge_deposit(uint64_t *pmd, uint64_t *table)
+void pgtable_trans_huge_deposit(uint64_t *pmd, uint64_t *table)
 {
 	struct page *pd = pmd_table_page(pmd), *pt = virt_to_page(table);
 
@@ -78,7 +84,7 @@ static uint64_t *pgtable_trans_huge_withdraw(uint64_t *pmd)
 }
 
 /* The first and the last PMD mapping change AnonHugePages. */
-static void thp_map_pmd(struct page *head)
+void thp_map_pmd(struct page *head)
 {
 	if (head[1].compound_mapcount++ == 0)
 		mod_node_page_state(NR_ANON_THPS, (long)HPAGE_PMD_NR);
@@ -142,6 +148,7 @@ static int do_huge_pmd_wp_page(struct vm_area_struct *vma, unsigned long addr, u
 
 int huge_pmd_fault(struct vm_area_struct *vma, unsigned long addr, uint64_t *pmd, bool write)
 {
+	khugepaged_enter_vma(vma); /* small pages here may be collapsed later */
 	if (!*pmd && transhuge_vma_suitable(vma, addr))
 		return do_huge_pmd_anonymous_page(vma, addr, pmd);
 	if (!pmd_trans_huge(*pmd))

@@ -90,6 +90,15 @@ static inline int split_huge_page(struct page *page)
 	return split_huge_page_to_list(page, NULL);
 }
 
+/* May vma have huge pages at all (Linux: hugepage_vma_check): an
+ * anonymous private area the policy (or, ignoring it, MADV_COLLAPSE)
+ * allows. */
+bool hugepage_vma_ok(const struct vm_area_struct *vma, bool madvise_collapse);
+/* For the collapse daemon (mm/khugepaged.c): keep a page table for a new
+ * PMD mapping's split; count a new PMD mapping of head. */
+void pgtable_trans_huge_deposit(uint64_t *pmd, uint64_t *table);
+void thp_map_pmd(struct page *head);
+
 /* The sysfs files of /sys/kernel/mm/transparent_hugepage (fs/sysfs.c). */
 struct kobj_attribute {
 	const char *name;

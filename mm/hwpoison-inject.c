@@ -11,6 +11,7 @@
 #include "kernel/printk.h"
 #include "mce/mce.h"
 #include "mm/buddy.h"
+#include "mm/khugepaged.h"
 #include "mm/memory-failure.h"
 #include "mm/page.h"
 
@@ -56,6 +57,26 @@ static int hwpoison_latent(void *data, uint64_t val)
 	return latent_arm((unsigned long)val);
 }
 
+/* collapse-copy-mc: 1, khugepaged copies with copy_mc; 0, with memcpy
+ * (the experiment that shows why: mm/khugepaged.c). */
+static int collapse_copy_mc_get(void *data, uint64_t *val)
+{
+	(void)data;
+	*val = (uint64_t)collapse_copy_mc;
+	return 0;
+}
+
+static int collapse_copy_mc_set(void *data, uint64_t val)
+{
+	(void)data;
+	if (val > 1)
+		return -EINVAL;
+	collapse_copy_mc = (int)val;
+	return 0;
+}
+
+static const struct debugfs_attr copy_mc_fops = { collapse_copy_mc_get, collapse_copy_mc_set,
+						  "%llu\n" };
 static const struct debugfs_attr latent_fops = { NULL, hwpoison_latent, "%lli\n" };
 static const struct debugfs_attr hwpoison_fops = { NULL, hwpoison_inject, "%lli\n" };
 static const struct debugfs_attr unpoison_fops = { NULL, hwpoison_unpoison, "%lli\n" };
@@ -71,6 +92,7 @@ void hwpoison_inject_init(void)
 	debugfs_create_attr("corrupt-pfn", 0200, dir, NULL, &hwpoison_fops);
 	debugfs_create_attr("unpoison-pfn", 0200, dir, NULL, &unpoison_fops);
 	debugfs_create_attr("latent-pfn", 0200, dir, NULL, &latent_fops);
+	debugfs_create_attr("collapse-copy-mc", 0600, dir, NULL, &copy_mc_fops);
 	debugfs_create_u32("corrupt-filter-enable", 0600, dir, &hwpoison_filter_enable);
 	debugfs_create_u32("corrupt-filter-dev-major", 0600, dir, &hwpoison_filter_dev_major);
 	debugfs_create_u32("corrupt-filter-dev-minor", 0600, dir, &hwpoison_filter_dev_minor);

@@ -14,6 +14,7 @@
 #include "kernel/uaccess.h"
 #include "mm/fault.h"
 #include "mm/huge_mm.h"
+#include "mm/khugepaged.h"
 #include "mm/memory-failure.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
@@ -41,6 +42,7 @@
 #define MADV_UNMERGEABLE 13
 #define MADV_HUGEPAGE 14
 #define MADV_NOHUGEPAGE 15
+#define MADV_COLLAPSE 25
 #define MADV_DONTDUMP 16
 #define MADV_DODUMP 17
 #define MADV_WIPEONFORK 18
@@ -85,6 +87,27 @@ static int madvise_update_flags(struct mm_struct *mm, unsigned long start, unsig
 	     vma = vma_next(mm, vma))
 		vma->vm_flags = (vma->vm_flags | m->set) & ~m->clear;
 	return err;
+}
+
+/* MADV_HUGEPAGE: the areas may have huge pages now, and khugepaged may
+ * collapse the small pages they have (Linux: hugepage_madvise). */
+static int madvise_hugepage(struct mm_struct *mm, unsigned long start, unsigned long end,
+			    const struct madvice *m)
+{
+	int err = madvise_update_flags(mm, start, end, m);
+
+	for (struct vm_area_struct *vma = find_vma(mm, start); !err && vma && vma->vm_start < end;
+	     vma = vma_next(mm, vma))
+		khugepaged_enter_vma(vma);
+	return err;
+}
+
+/* MADV_COLLAPSE: collapse the range's small pages now (mm/khugepaged.c). */
+static int madvise_collapse_range(struct mm_struct *mm, unsigned long start, unsigned long end,
+				  const struct madvice *m)
+{
+	(void)m;
+	return madvise_collapse(mm, start, end);
 }
 
 /* MADV_REMOVE frees the backing store of a shared file or shmem range:
@@ -232,8 +255,7 @@ static int madvise_cold_or_pageout(struct mm_struct *mm, unsigned long start, un
 	return 0;
 }
 
-/* The advice Linux 6.1 accepts (madvise_behavior_valid), but for
- * MADV_COLLAPSE: there is no collapse (khugepaged) yet. */
+/* The advice Linux 6.1 accepts (madvise_behavior_valid). */
 static const struct madvice advice_table[] = {
 	{ .advice = MADV_NORMAL }, { .advice = MADV_RANDOM },
 	{ .advice = MADV_SEQUENTIAL }, { .advice = MADV_WILLNEED },
@@ -247,7 +269,7 @@ static const struct madvice advice_table[] = {
 	{ .advice = MADV_KEEPONFORK, .apply = madvise_update_flags, .clear = VM_WIPEONFORK },
 	{ .advice = MADV_MERGEABLE }, { .advice = MADV_UNMERGEABLE },  /* no page merging (KSM) */
 	/* As Linux: a huge page already there stays. */
-	{ .advice = MADV_HUGEPAGE, .apply = madvise_update_flags, .set = VM_HUGEPAGE,
+	{ .advice = MADV_HUGEPAGE, .apply = madvise_hugepage, .set = VM_HUGEPAGE,
 	  .clear = VM_NOHUGEPAGE },
 	{ .advice = MADV_NOHUGEPAGE, .apply = madvise_update_flags, .set = VM_NOHUGEPAGE,
 	  .clear = VM_HUGEPAGE },
@@ -258,6 +280,7 @@ static const struct madvice advice_table[] = {
 	  .mmap_read = true },
 	{ .advice = MADV_POPULATE_READ, .apply = madvise_populate },
 	{ .advice = MADV_POPULATE_WRITE, .apply = madvise_populate },
+	{ .advice = MADV_COLLAPSE, .apply = madvise_collapse_range },
 };
 
 static const struct madvice *find_advice(unsigned long advice)

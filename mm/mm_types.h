@@ -91,6 +91,10 @@ struct mm_struct {
 	 * (mm/swap_state.c; Linux: mmlist): reclaim and fork add it,
 	 * mm_release takes it off. */
 	struct list_head mmlist;
+	/* On khugepaged's scan list once an area of it may have huge pages
+	 * (mm/khugepaged.c): the fault and madvise add it, mm_release takes
+	 * it off. */
+	struct list_head khugepaged_node;
 	struct rw_semaphore mmap_lock;  /* the areas and page tables (mm/mmap_lock.h):
 					 * faults read, calls that change the areas write */
 };

@@ -7,6 +7,7 @@
  * a file too, a shmem file of its own (mm/shmem.c).
  */
 #include "mm/mmap.h"
+#include "mm/khugepaged.h"
 #include "fs/fdtable.h"
 #include "fs/file.h"
 #include "kernel/errno.h"
@@ -34,6 +35,7 @@ struct mm_struct *mm_alloc(void)
 	INIT_LIST_HEAD(&mm->mmap);
 	INIT_LIST_HEAD(&mm->task_list);
 	INIT_LIST_HEAD(&mm->mmlist);
+	INIT_LIST_HEAD(&mm->khugepaged_node);
 	mm->mm_users = 1;
 	init_rwsem(&mm->mmap_lock);
 	return mm;
@@ -47,6 +49,7 @@ void mm_release(struct mm_struct *mm)
 		remove_vma(mm, vma);
 	}
 	swap_mmlist_del(mm);
+	khugepaged_exit(mm);
 	pgd_free(mm); /* the page tables */
 	kfree(mm);
 }

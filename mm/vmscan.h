@@ -99,6 +99,8 @@ enum vm_event_item {
 	THP_FAULT_FALLBACK, /* faults that wanted one and got none */
 	THP_SPLIT_PAGE,     /* huge pages split into 512 */
 	THP_SPLIT_PMD,      /* PMD mappings split into 512 PTEs */
+	THP_COLLAPSE_ALLOC, /* huge pages khugepaged or MADV_COLLAPSE made (mm/khugepaged.c) */
+	THP_COLLAPSE_ALLOC_FAILED, /* collapses without a huge page to make */
 	NR_VM_EVENT_ITEMS,
 };
 

@@ -41,6 +41,8 @@ static const struct {
 	{ "thp_fault_fallback", THP_FAULT_FALLBACK },
 	{ "thp_split_page", THP_SPLIT_PAGE },
 	{ "thp_split_pmd", THP_SPLIT_PMD },
+	{ "thp_collapse_alloc", THP_COLLAPSE_ALLOC },
+	{ "thp_collapse_alloc_failed", THP_COLLAPSE_ALLOC_FAILED },
 };
 
 static void show_line(struct seq_file *m, const char *name, unsigned long value)

@@ -11,6 +11,7 @@
 #include "mm/buddy.h"
 #include "mm/fault.h"
 #include "mm/huge_mm.h"
+#include "mm/khugepaged.h"
 #include "mm/pgtable.h"
 #include "mm/rmap.h"
 #include "mm/slab.h"
@@ -57,6 +58,12 @@ uint64_t *walk_pte(uint64_t *pgd, unsigned long va, bool create)
 	if (!pmd || !(*pmd & PTE_PRESENT) || (*pmd & PTE_HUGE))
 		return NULL;
 	return (uint64_t *)__va(*pmd & PTE_ADDR_MASK) + ((va >> PAGE_SHIFT) & 511);
+}
+
+/* mm/khugepaged.c: no collapse daemon on the host. */
+void khugepaged_enter_vma(struct vm_area_struct *vma)
+{
+	(void)vma;
 }
 
 void flush_tlb_page(struct mm_struct *mm, unsigned long va)

@@ -1,0 +1,464 @@
+/*
+ * The collapse daemon (Linux: mm/khugepaged.c; docs/huge-pages-and-collapse.md).
+ *
+ * An area that may have huge pages often gets small ones anyway - it was
+ * faulted before madvise(MADV_HUGEPAGE), or no huge page was free at the
+ * time. The khugepaged thread scans such areas and collapses each fully
+ * aligned 2 MiB run of small anonymous pages into one huge page:
+ *
+ *   1. look: every PTE of the run maps an anonymous page only this
+ *      mapping holds, or nothing (hpage_collapse_scan_pmd);
+ *   2. isolate the sources: lock each page and take it off its LRU list;
+ *   3. unlink their page table from the page directory, so that no
+ *      access can reach them meanwhile;
+ *   4. copy the 512 pages into a new huge page, with copy_mc;
+ *   5. install the PMD; the old pages and table are freed.
+ *
+ * It is optional work, done on data the kernel did not write: if the
+ * copy reads memory that has gone bad (step 4), the collapse is
+ * abandoned and everything it did is undone - the page table goes back,
+ * the pages go back on their lists - so other threads see nothing
+ * changed; the #MC handler has given the bad page to memory_failure,
+ * which deals with it and its owner as the kill policy says. Linux
+ * learned this in 6.3 (the khugepaged recovery series); before it, a
+ * plain copy made the kernel panic. The plain copy is still here for
+ * the experiment: /sys/kernel/debug/hwpoison/collapse-copy-mc = 0.
+ *
+ * MADV_COLLAPSE asks for the same collapse at once, over a range.
+ */
+#include "mm/khugepaged.h"
+#include "kernel/copy_mc.h"
+#include "kernel/errno.h"
+#include "kernel/hrtimer.h"
+#include "kernel/printk.h"
+#include "kernel/proc.h"
+#include "kernel/timekeeping.h"
+#include "kernel/waitqueue.h"
+#include "lib/format.h"
+#include "lib/parse.h"
+#include "lib/string.h"
+#include "mm/buddy.h"
+#include "mm/filemap.h"
+#include "mm/huge_mm.h"
+#include "mm/mmap.h"
+#include "mm/mmap_lock.h"
+#include "mm/pgtable.h"
+#include "mm/rmap.h"
+#include "mm/swap.h"
+#include "mm/vmscan.h"
+
+/* /sys/kernel/mm/transparent_hugepage/khugepaged, Linux's defaults. */
+static unsigned long pages_to_scan = HPAGE_PMD_NR * 8;
+static unsigned long scan_sleep_millisecs = 10000;
+static unsigned long max_ptes_none = HPAGE_PMD_NR - 1;
+static unsigned long pages_collapsed, full_scans;
+/* Not Linux's: collapses abandoned because the copy met bad memory. */
+static unsigned long collapses_abandoned;
+/* /sys/kernel/debug/hwpoison/collapse-copy-mc: 0 copies with memcpy. */
+int collapse_copy_mc = 1;
+
+/* Why a run was not collapsed (Linux: enum scan_result), with the words
+ * the log and the tests use. */
+enum scan_result {
+	SCAN_SUCCEED,
+	SCAN_PMD_NULL,         /* no page table there */
+	SCAN_PMD_MAPPED,       /* a huge page already */
+	SCAN_EXCEED_NONE_PTE,  /* more empty PTEs than max_ptes_none */
+	SCAN_EXCEED_SWAP_PTE,  /* a page out in swap (or poisoned) */
+	SCAN_PAGE_ANON,        /* not an anonymous page */
+	SCAN_PAGE_COUNT,       /* shared, or held by someone else */
+	SCAN_PAGE_LOCK,        /* locked by someone else */
+	SCAN_PAGE_LRU,         /* not on an LRU list (reclaim has it) */
+	SCAN_VMA_CHECK,        /* the area may not have huge pages here */
+	SCAN_ALLOC_HUGE_PAGE_FAIL,
+	SCAN_COPY_MC,          /* the copy read bad memory */
+};
+
+static struct list_head scan_list = LIST_HEAD_INIT(scan_list); /* mm->khugepaged_node */
+static struct wait_queue_head khugepaged_wait = WAIT_QUEUE_INIT(khugepaged_wait);
+static struct proc *khugepaged_task;
+
+void khugepaged_enter_vma(struct vm_area_struct *vma)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	if (list_empty(&mm->khugepaged_node) && hugepage_vma_ok(vma, false))
+		list_add_tail(&mm->khugepaged_node, &scan_list);
+}
+
+/* The mm being scanned and where in it (Linux: khugepaged_scan). */
+static struct mm_struct *scan_mm;
+static unsigned long scan_address;
+
+/* The mm after mm on the list, NULL after the last. */
+static struct mm_struct *next_mm(struct mm_struct *mm)
+{
+	if (mm->khugepaged_node.next == &scan_list)
+		return NULL;
+	return list_entry(mm->khugepaged_node.next, struct mm_struct, khugepaged_node);
+}
+
+void khugepaged_exit(struct mm_struct *mm)
+{
+	if (list_empty(&mm->khugepaged_node))
+		return;
+	if (scan_mm == mm) {
+		scan_mm = next_mm(mm);
+		scan_address = 0;
+	}
+	list_del(&mm->khugepaged_node); /* (leaves it empty) */
+}
+
+/* The 512 pages a collapse works on, and what it did to them. */
+struct collapse {
+	struct page *pages[HPAGE_PMD_NR]; /* NULL for an empty PTE */
+	int isolated;                     /* pages[0..isolated) are locked, off the LRU */
+	unsigned long present;
+};
+
+/* Step 1: may the run at pmd be collapsed? */
+static enum scan_result scan_pmd(uint64_t *pmd, struct collapse *c)
+{
+	if (!pmd || !(*pmd & PTE_PRESENT))
+		return SCAN_PMD_NULL;
+	if (pmd_trans_huge(*pmd))
+		return SCAN_PMD_MAPPED;
+	uint64_t *pt = __va(*pmd & PTE_ADDR_MASK);
+	unsigned long none = 0;
+
+	c->present = 0;
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		c->pages[i] = NULL;
+		if (pte_none(pt[i])) {
+			if (++none > max_ptes_none)
+				return SCAN_EXCEED_NONE_PTE;
+			continue;
+		}
+		if (!pte_present(pt[i]))
+			return SCAN_EXCEED_SWAP_PTE;
+		struct page *page = pfn_to_page(pte_pfn(pt[i]));
+		if (!page_test(page, PG_anon) || PageTail(page) || page_test(page, PG_head))
+			return SCAN_PAGE_ANON;
+		if (page->mapcount != 1 || page->refcount != 1 || page_test(page, PG_swapcache) ||
+		    page_test(page, PG_hwpoison))
+			return SCAN_PAGE_COUNT;
+		c->pages[i] = page;
+		c->present++;
+	}
+	return SCAN_SUCCEED;
+}
+
+/* Step 2: lock each page and take it off its list (Linux:
+ * __collapse_huge_page_isolate). */
+static enum scan_result isolate(struct collapse *c)
+{
+	for (c->isolated = 0; c->isolated < (int)HPAGE_PMD_NR; c->isolated++) {
+		struct page *page = c->pages[c->isolated];
+		if (!page)
+			continue;
+		if (!trylock_page(page))
+			return SCAN_PAGE_LOCK;
+		if (!page_test(page, PG_lru)) {
+			unlock_page(page);
+			return SCAN_PAGE_LRU;
+		}
+		del_page_from_lru_list(page);
+	}
+	return SCAN_SUCCEED;
+}
+
+/* Undo step 2 for the pages isolated so far. */
+static void putback(struct collapse *c)
+{
+	for (int i = 0; i < c->isolated; i++) {
+		struct page *page = c->pages[i];
+		if (!page)
+			continue;
+		lru_cache_add(page);
+		unlock_page(page);
+	}
+}
+
+static void flush_run(struct mm_struct *mm, unsigned long haddr)
+{
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
+		flush_tlb_page(mm, haddr + i * PAGE_SIZE);
+}
+
+/* Step 4: -1, or the index of the page whose copy read bad memory. */
+static long copy_pages(struct page *hpage, const struct collapse *c)
+{
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		char *dst = (char *)page_address(hpage) + i * PAGE_SIZE;
+		if (!c->pages[i]) {
+			memset(dst, 0, PAGE_SIZE);
+		} else if (!collapse_copy_mc) {
+			memcpy(dst, page_address(c->pages[i]), PAGE_SIZE); /* the control case */
+		} else if (copy_mc_to_kernel(dst, page_address(c->pages[i]), PAGE_SIZE)) {
+			return (long)i;
+		}
+	}
+	return -1;
+}
+
+/* Step 5: the huge page replaces the run; the old pages and their page
+ * table go (the table stays as the huge PMD's reserve for a split). */
+static void install(struct vm_area_struct *vma, unsigned long haddr, uint64_t *pmd,
+		    uint64_t *pt, struct page *hpage, const struct collapse *c)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	memset(pt, 0, PAGE_SIZE);
+	pgtable_trans_huge_deposit(pmd, pt);
+	page_add_new_anon_rmap(hpage, vma, haddr);
+	lru_cache_add(hpage);
+	thp_map_pmd(hpage);
+	*pmd = ((uint64_t)page_to_pfn(hpage) << PAGE_SHIFT) | vm_page_prot(vma->vm_flags) |
+	       PTE_HUGE | PTE_ACCESSED | (vma->vm_flags & VM_WRITE ? PTE_DIRTY : 0);
+	mm->rss += HPAGE_PMD_NR - c->present;
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		struct page *page = c->pages[i];
+		if (!page)
+			continue;
+		page->mapcount--;
+		unlock_page(page);
+		put_page(page); /* the PTE's reference: the last */
+	}
+}
+
+/*
+ * Collapse the run at haddr of vma's mm (Linux: collapse_huge_page). The
+ * caller holds the mmap_lock to write: no fault, munmap or reclaim can
+ * change the run meanwhile (reclaim leaves a write-locked mm alone).
+ */
+static enum scan_result collapse_huge_page(struct vm_area_struct *vma, unsigned long haddr,
+					   struct page *hpage)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	uint64_t *pmd = walk_pmd(mm->pgd, haddr, false);
+	static struct collapse c; /* 4 KiB: not on a kernel stack; one collapse at a time */
+	enum scan_result result = scan_pmd(pmd, &c);
+
+	if (result != SCAN_SUCCEED)
+		return result;
+	result = isolate(&c);
+	if (result != SCAN_SUCCEED) {
+		putback(&c);
+		return result;
+	}
+	uint64_t pmdval = *pmd; /* step 3: nobody can reach the pages now */
+	*pmd = 0;
+	flush_run(mm, haddr);
+	long bad = copy_pages(hpage, &c);
+	if (bad >= 0) {
+		*pmd = pmdval; /* undo 3 and 2: as if nothing had happened */
+		putback(&c);
+		collapses_abandoned++;
+		struct proc *owner = list_first_entry(&mm->task_list, struct proc, mm_node);
+		pr_warn("khugepaged: collapse at %#lx of %s[%d] abandoned: the copy of pfn %#lx "
+			"read bad memory\n", haddr, owner->comm, owner->pid, page_to_pfn(c.pages[bad]));
+		return SCAN_COPY_MC;
+	}
+	install(vma, haddr, pmd, __va(pmdval & PTE_ADDR_MASK), hpage, &c);
+	count_vm_event(THP_COLLAPSE_ALLOC);
+	return SCAN_SUCCEED;
+}
+
+/* Collapse the run at haddr if it can be; the mmap_lock held to write. */
+static enum scan_result collapse_run(struct vm_area_struct *vma, unsigned long haddr,
+				     bool madvised)
+{
+	if (!hugepage_vma_ok(vma, madvised) || haddr < vma->vm_start ||
+	    haddr + HPAGE_PMD_SIZE > vma->vm_end)
+		return SCAN_VMA_CHECK;
+	struct page *hpage = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_COMP, HPAGE_PMD_ORDER);
+	if (!hpage) {
+		count_vm_event(THP_COLLAPSE_ALLOC_FAILED);
+		return SCAN_ALLOC_HUGE_PAGE_FAIL;
+	}
+	/* The allocation may have reclaimed and slept: look again. */
+	enum scan_result result = collapse_huge_page(vma, haddr, hpage);
+	if (result != SCAN_SUCCEED)
+		put_page(hpage);
+	return result;
+}
+
+/* ---- MADV_COLLAPSE ---------------------------------------------------- */
+
+/* Linux 6.1's madvise_collapse_errno. */
+static int collapse_errno(enum scan_result r)
+{
+	if (r == SCAN_ALLOC_HUGE_PAGE_FAIL)
+		return -ENOMEM;
+	if (r == SCAN_PAGE_LOCK || r == SCAN_PAGE_LRU)
+		return -EAGAIN;
+	return -EINVAL;
+}
+
+int madvise_collapse(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	int err = 0;
+
+	for (unsigned long haddr = ALIGN_UP(start, HPAGE_PMD_SIZE); haddr + HPAGE_PMD_SIZE <= end;
+	     haddr += HPAGE_PMD_SIZE) {
+		struct vm_area_struct *vma = find_vma(mm, haddr);
+		if (!vma || haddr < vma->vm_start)
+			return -ENOMEM;
+		enum scan_result r = collapse_run(vma, haddr, true);
+		if (r != SCAN_SUCCEED && r != SCAN_PMD_MAPPED && !err)
+			err = collapse_errno(r); /* as Linux: go on, report the first */
+	}
+	return err;
+}
+
+/* ---- the thread --------------------------------------------------------- */
+
+/* Scan up to *budget PTEs' worth of mm from scan_address; true when the
+ * whole mm is done. */
+static bool scan_mm_slot(struct mm_struct *mm, unsigned long *budget)
+{
+	for (struct vm_area_struct *vma = find_vma(mm, scan_address); vma; vma = vma_next(mm, vma)) {
+		if (!hugepage_vma_ok(vma, false))
+			continue;
+		unsigned long haddr = MAX(ALIGN_UP(vma->vm_start, HPAGE_PMD_SIZE),
+					  ALIGN_UP(scan_address, HPAGE_PMD_SIZE));
+		for (; haddr + HPAGE_PMD_SIZE <= vma->vm_end; haddr += HPAGE_PMD_SIZE) {
+			if (*budget < HPAGE_PMD_NR)
+				return false;
+			*budget -= HPAGE_PMD_NR;
+			scan_address = haddr + HPAGE_PMD_SIZE;
+			if (collapse_run(vma, haddr, false) == SCAN_SUCCEED)
+				pages_collapsed++; /* khugepaged's own, as Linux counts */
+		}
+	}
+	return true;
+}
+
+/* One round: pages_to_scan PTEs' worth, mm by mm, and at most once
+ * through the list (Linux: khugepaged_do_scan), so that what a collapse
+ * left for others to do - memory_failure, after an abandoned one - is
+ * done before the next round looks again. */
+static void khugepaged_do_scan(void)
+{
+	unsigned long budget = pages_to_scan;
+	unsigned long scans = full_scans;
+
+	while (budget >= HPAGE_PMD_NR && !list_empty(&scan_list) && full_scans == scans) {
+		if (!scan_mm) {
+			scan_mm = list_first_entry(&scan_list, struct mm_struct, khugepaged_node);
+			scan_address = 0;
+		}
+		struct mm_struct *mm = scan_mm;
+		mmget(mm);
+		mmap_write_lock(mm);
+		bool done = scan_mm_slot(mm, &budget);
+		mmap_write_unlock(mm);
+		if (done && scan_mm == mm) {
+			/* On to the next mm; past the last, a full scan is over. */
+			scan_mm = next_mm(mm);
+			scan_address = 0;
+			if (!scan_mm)
+				full_scans++;
+		}
+		mmput(mm); /* an mm that exited meanwhile goes here (khugepaged_exit) */
+	}
+}
+
+static void khugepaged(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		khugepaged_do_scan();
+		schedule_hrtimeout_on(&khugepaged_wait,
+				      ktime_get_ns() + scan_sleep_millisecs * 1000000ULL);
+	}
+}
+
+void khugepaged_init(void)
+{
+	khugepaged_task = kthread_create("khugepaged", khugepaged, NULL);
+}
+
+/* ---- /sys/kernel/mm/transparent_hugepage/khugepaged ------------------- */
+
+static long show_ulong(char *buf, size_t size, unsigned long v)
+{
+	return (long)MIN((size_t)snprintf(buf, size, "%lu\n", v), size);
+}
+
+/* A number in [min, max], with or without a newline; -EINVAL otherwise. */
+static long store_ulong(const char *buf, size_t count, unsigned long *v, unsigned long min,
+			unsigned long max)
+{
+	char text[24];
+	uint64_t n;
+
+	if (count == 0 || count >= sizeof(text))
+		return -EINVAL;
+	memcpy(text, buf, count);
+	text[count - (buf[count - 1] == '\n')] = '\0';
+	if (!parse_u64(text, &n) || n < min || n > max)
+		return -EINVAL;
+	*v = (unsigned long)n;
+	return (long)count;
+}
+
+static long pages_to_scan_show(char *buf, size_t size)
+{
+	return show_ulong(buf, size, pages_to_scan);
+}
+
+static long pages_to_scan_store(const char *buf, size_t count)
+{
+	return store_ulong(buf, count, &pages_to_scan, 1, UINT32_MAX);
+}
+
+static long scan_sleep_show(char *buf, size_t size)
+{
+	return show_ulong(buf, size, scan_sleep_millisecs);
+}
+
+/* A new interval takes effect at once (Linux wakes the thread too). */
+static long scan_sleep_store(const char *buf, size_t count)
+{
+	long ret = store_ulong(buf, count, &scan_sleep_millisecs, 0, UINT32_MAX);
+
+	if (ret > 0)
+		wake_up(&khugepaged_wait);
+	return ret;
+}
+
+static long max_ptes_none_show(char *buf, size_t size)
+{
+	return show_ulong(buf, size, max_ptes_none);
+}
+
+static long max_ptes_none_store(const char *buf, size_t count)
+{
+	return store_ulong(buf, count, &max_ptes_none, 0, HPAGE_PMD_NR - 1);
+}
+
+static long pages_collapsed_show(char *buf, size_t size)
+{
+	return show_ulong(buf, size, pages_collapsed);
+}
+
+static long full_scans_show(char *buf, size_t size)
+{
+	return show_ulong(buf, size, full_scans);
+}
+
+static long collapses_abandoned_show(char *buf, size_t size)
+{
+	return show_ulong(buf, size, collapses_abandoned);
+}
+
+const struct kobj_attribute khugepaged_attrs[] = {
+	{ "pages_to_scan", pages_to_scan_show, pages_to_scan_store },
+	{ "scan_sleep_millisecs", scan_sleep_show, scan_sleep_store },
+	{ "max_ptes_none", max_ptes_none_show, max_ptes_none_store },
+	{ "pages_collapsed", pages_collapsed_show, NULL },
+	{ "full_scans", full_scans_show, NULL },
+	{ "collapses_abandoned", collapses_abandoned_show, NULL }, /* not Linux's */
+};
+const size_t nr_khugepaged_attrs = ARRAY_SIZE(khugepaged_attrs);

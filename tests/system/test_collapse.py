@@ -1,0 +1,70 @@
+"""The collapse daemon (mm/khugepaged.c) and MADV_COLLAPSE: 512 small
+pages become one huge page with their data; a collapse whose copy reads
+a frame armed by the emulated memory controller (mce/latent.c) is
+abandoned and undone - the 511 other pages intact, the bad one taken by
+memory_failure and SIGBUS for its owner - and the same collapse with a
+plain memcpy panics. user/collapsetest.c does the work in the guest."""
+import re
+
+import pytest
+
+from machine import EXIT_PANIC
+
+
+def sysfs_number(vm, name):
+    out = vm.command("run /bin/cat /sys/kernel/mm/transparent_hugepage/khugepaged/%s" % name)
+    return int(re.search(r"^(\d+)$", out, re.M).group(1))
+
+
+def test_khugepaged_knobs(vm):
+    vm.run_suite("collapsetest knobs")
+
+
+@pytest.mark.parametrize("how", ["madvise", "daemon"])
+def test_small_pages_collapse_into_one_huge_page(vm, how):
+    before = vm.vmstat()["thp_collapse_alloc"]
+    collapsed = sysfs_number(vm, "pages_collapsed")
+    vm.run_suite("collapsetest %s" % how, timeout=60)
+    assert vm.vmstat()["thp_collapse_alloc"] == before + 1
+    # khugepaged counts its own collapses only, as Linux does.
+    assert sysfs_number(vm, "pages_collapsed") == collapsed + (how == "daemon")
+
+
+def start_poisoned(vm, how):
+    """collapsetest poison HOW, its page 100 armed: pid and frame."""
+    out = vm.command("run collapsetest poison %s &" % how)
+    pid = int(re.search(r"^\[(\d+)\] collapsetest$", out, re.M).group(1))
+    pfn = int(vm.wait_for(r"collapsetest: pfn (\d+);", timeout=20).group(1))
+    assert "latent: %#x armed" % pfn in vm.command("inject latent %d" % pfn)
+    return pid, pfn
+
+
+@pytest.mark.parametrize("how", ["madvise", "daemon"])
+def test_a_collapse_over_a_bad_page_is_abandoned_and_undone(vm, how):
+    abandoned = sysfs_number(vm, "collapses_abandoned")
+    pid, pfn = start_poisoned(vm, how)
+    mark = vm.mark()
+    vm.command("kill %d 10" % pid)       # collapse now
+    vm.wait_for(r"khugepaged: collapse at 0x[0-9a-f]+ of collapsetest\[%d\] abandoned: "
+                r"the copy of pfn %#x read bad memory" % (pid, pfn), since=mark, timeout=30)
+    vm.wait_for(r"collapsetest: collapse abandoned", since=mark, timeout=30)
+    # copy_mc survived the machine check; the handler gave the page to
+    # memory_failure, which took it from its owner (late kill: a
+    # hwpoison entry, SIGBUS at the next touch).
+    vm.wait_for(r"Memory failure: %#x: recovery action for dirty LRU page: Recovered" % pfn,
+                since=mark, timeout=30)
+    assert "Action required: data load in error recoverable area of kernel" in vm.command("mcelog")
+    vm.command("kill %d 10" % pid)       # check every page
+    vm.wait_for(r"collapsetest: 0 failed", timeout=30)
+    assert re.search(r"\[%d\] collapsetest exited with status 0" % pid, vm.command(""))
+    assert sysfs_number(vm, "collapses_abandoned") == abandoned + 1
+
+
+def test_the_same_collapse_with_a_plain_memcpy_panics(boot_vm):
+    """The control case: khugepaged copying without copy_mc."""
+    m = boot_vm()
+    pid, _ = start_poisoned(m, "daemon memcpy")
+    m.command("kill %d 10" % pid)
+    m.wait_for(r"Kernel panic - not syncing: Fatal machine check: "
+               r"Data load in unrecoverable area of kernel", timeout=30)
+    assert m.wait_exit() == EXIT_PANIC

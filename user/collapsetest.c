@@ -1,0 +1,278 @@
+/*
+ * Collapsing small pages into a huge page (mm/khugepaged.c), and a
+ * collapse that meets bad memory (tests/system/test_collapse.py).
+ *
+ *   collapsetest knobs        khugepaged's sysfs files: Linux's defaults,
+ *                             and bad values refused (EINVAL)
+ *   collapsetest madvise      512 small pages, then MADV_COLLAPSE: one
+ *                             huge page (512 contiguous frames), the data
+ *                             intact
+ *   collapsetest daemon       the same, khugepaged doing it (we make it
+ *                             scan every 100 ms and wait up to 20 s)
+ *   collapsetest poison madvise|daemon [memcpy]
+ *                             512 small pages; print the frame of page
+ *                             100 and wait for SIGUSR1 (the test arms it:
+ *                             inject latent); then collapse. The copy
+ *                             meets the bad page: the collapse is
+ *                             abandoned (MADV_COLLAPSE: EINVAL). Print
+ *                             "collapse abandoned", wait for SIGUSR1
+ *                             again (memory_failure has taken the page),
+ *                             then read all 512: the 511 others intact,
+ *                             page 100 SIGBUS BUS_MCEERR_AR. With memcpy,
+ *                             khugepaged copies without copy_mc
+ *                             (collapse-copy-mc = 0): the kernel panics.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+#ifndef BUS_MCEERR_AR
+#define BUS_MCEERR_AR 4
+#endif
+
+#define PS 4096UL
+#define HPS (2UL << 20)
+#define NR 512UL
+#define BAD 100
+#define KPF_THP (1ULL << 22)
+#define KHUGEPAGED "/sys/kernel/mm/transparent_hugepage/khugepaged/"
+
+static sigjmp_buf bus_jump;
+static volatile int bus_code;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig, (void)uc;
+	bus_code = si->si_code;
+	siglongjmp(bus_jump, 1);
+}
+
+static uint64_t word_of(unsigned long page, unsigned long i)
+{
+	return (page * 0x9e3779b97f4a7c15ULL) ^ (i * 0xbf58476d1ce4e5b9ULL) ^ 0x5eed;
+}
+
+static void fill(uint64_t *mem)
+{
+	for (unsigned long p = 0; p < NR; p++)
+		for (unsigned long i = 0; i < PS / 8; i++)
+			mem[p * PS / 8 + i] = word_of(p, i);
+}
+
+/* Whether page p reads back right; SIGBUS counts as wrong, its code kept. */
+static bool intact(volatile uint64_t *mem, unsigned long p)
+{
+	bus_code = 0;
+	if (sigsetjmp(bus_jump, 1))
+		return false;
+	for (unsigned long i = 0; i < PS / 8; i++)
+		if (mem[p * PS / 8 + i] != word_of(p, i))
+			return false;
+	return true;
+}
+
+static uint64_t read_word(const char *path, uint64_t index)
+{
+	uint64_t w = 0;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || pread(fd, &w, 8, (off_t)(index * 8)) != 8)
+		w = 0;
+	if (fd >= 0)
+		close(fd);
+	return w;
+}
+
+static uint64_t pfn_of(const void *va)
+{
+	uint64_t pm = read_word("/proc/self/pagemap", (uintptr_t)va / PS);
+
+	return pm >> 63 ? pm & ((1ULL << 55) - 1) : 0;
+}
+
+/* Backed by one huge page: 512 contiguous frames, kpageflags THP. */
+static bool is_huge(const char *mem)
+{
+	uint64_t first = pfn_of(mem);
+
+	if (!first || first % NR || !(read_word("/proc/kpageflags", first) & KPF_THP))
+		return false;
+	for (unsigned long p = 1; p < NR; p++)
+		if (pfn_of(mem + p * PS) != first + p)
+			return false;
+	return true;
+}
+
+static void write_knob(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || write(fd, value, strlen(value)) < 0)
+		printf("collapsetest: cannot write %s\n", path);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* 512 small pages, aligned to 2 MiB, in an area that may have huge ones
+ * once we say so. */
+static char *small_pages(void)
+{
+	char *area = mmap(NULL, 2 * HPS, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *mem = (char *)(((uintptr_t)area + HPS - 1) & ~(HPS - 1));
+
+	madvise(mem, HPS, MADV_NOHUGEPAGE);
+	fill((uint64_t *)mem);
+	return mem;
+}
+
+static void wait_usr1(void)
+{
+	sigset_t usr1;
+	int sig;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigwait(&usr1, &sig);
+}
+
+/* Ask for the collapse; with the daemon, wait for it (up to 20 s) to
+ * have looked at our range. 0 or MADV_COLLAPSE's errno. */
+static int collapse(char *mem, bool daemon, bool want_huge)
+{
+	if (!daemon) {
+		madvise(mem, HPS, MADV_HUGEPAGE);
+		return madvise(mem, HPS, MADV_COLLAPSE) ? errno : 0;
+	}
+	char before[32] = "";
+	int fd = open(KHUGEPAGED "full_scans", O_RDONLY);
+	if (fd >= 0 && read(fd, before, sizeof(before) - 1) < 0)
+		before[0] = '\0';
+	write_knob(KHUGEPAGED "scan_sleep_millisecs", "100");
+	madvise(mem, HPS, MADV_HUGEPAGE); /* khugepaged learns of the area */
+	for (int i = 0; i < 200 && !(want_huge && is_huge(mem)); i++) {
+		struct timespec tick = { 0, 100 * 1000 * 1000 };
+		char now[32] = "";
+		nanosleep(&tick, NULL);
+		if (!want_huge && pread(fd, now, sizeof(now) - 1, 0) > 0 && strtoul(now, NULL, 10) >
+									   strtoul(before, NULL, 10) + 1)
+			break; /* two full scans since: it has been at our range */
+	}
+	if (fd >= 0)
+		close(fd);
+	write_knob(KHUGEPAGED "scan_sleep_millisecs", "10000");
+	return 0;
+}
+
+static long read_knob(const char *name)
+{
+	char path[128], text[32] = "";
+	snprintf(path, sizeof(path), KHUGEPAGED "%s", name);
+	int fd = open(path, O_RDONLY);
+	long n = fd >= 0 && read(fd, text, sizeof(text) - 1) > 0 ? strtol(text, NULL, 10) : -1;
+	if (fd >= 0)
+		close(fd);
+	return n;
+}
+
+/* errno of writing value to the knob (0: it took it). */
+static int write_errno(const char *name, const char *value)
+{
+	char path[128];
+	snprintf(path, sizeof(path), KHUGEPAGED "%s", name);
+	int fd = open(path, O_WRONLY);
+	int err = fd < 0 ? errno : write(fd, value, strlen(value)) < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+static void test_knobs(void)
+{
+	check(read_knob("pages_to_scan") == 4096, "pages_to_scan: 4096");
+	check(read_knob("scan_sleep_millisecs") == 10000, "scan_sleep_millisecs: 10000");
+	check(read_knob("max_ptes_none") == 511, "max_ptes_none: 511");
+	check(read_knob("pages_collapsed") >= 0 && read_knob("full_scans") >= 0,
+	      "pages_collapsed and full_scans");
+	check(write_errno("pages_to_scan", "0") == EINVAL, "pages_to_scan 0: EINVAL");
+	check(write_errno("max_ptes_none", "512") == EINVAL, "max_ptes_none 512: EINVAL");
+	check(write_errno("scan_sleep_millisecs", "soon") == EINVAL, "scan_sleep_millisecs soon: EINVAL");
+	check(write_errno("pages_collapsed", "1") == EACCES, "pages_collapsed is read-only: EACCES");
+	check(read_knob("pages_to_scan") == 4096 && read_knob("max_ptes_none") == 511,
+	      "nothing changed");
+}
+
+static void test_collapse(bool daemon)
+{
+	char *mem = small_pages();
+
+	check(!is_huge(mem), "512 small pages to begin with");
+	check(collapse(mem, daemon, true) == 0, daemon ? "khugepaged collapsed them"
+						       : "MADV_COLLAPSE: 0");
+	check(is_huge(mem), "one huge page now: 512 contiguous frames, kpageflags THP");
+	unsigned long bad = 0;
+	for (unsigned long p = 0; p < NR; p++)
+		bad += !intact((uint64_t *)mem, p);
+	check(bad == 0, "every page's data intact");
+}
+
+static void test_poison(bool daemon, bool plain)
+{
+	char *mem = small_pages();
+
+	printf("collapsetest: pfn %llu; waiting for SIGUSR1\n",
+	       (unsigned long long)pfn_of(mem + BAD * PS));
+	fflush(stdout);
+	wait_usr1();
+	if (plain)
+		write_knob("/sys/kernel/debug/hwpoison/collapse-copy-mc", "0");
+	int err = collapse(mem, daemon, false);
+	if (!daemon)
+		check(err == EINVAL, "MADV_COLLAPSE over the bad page: EINVAL");
+	check(!is_huge(mem), "no huge page: the collapse was abandoned");
+	printf("collapsetest: collapse abandoned; waiting for SIGUSR1\n");
+	fflush(stdout);
+	wait_usr1();
+	unsigned long bad = 0;
+	for (unsigned long p = 0; p < NR; p++)
+		bad += p != BAD && !intact((uint64_t *)mem, p);
+	check(bad == 0, "the 511 other pages intact");
+	check(!intact((uint64_t *)mem, BAD) && bus_code == BUS_MCEERR_AR,
+	      "the bad page: SIGBUS BUS_MCEERR_AR");
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO | SA_NODEFER };
+	sigset_t usr1;
+
+	sigaction(SIGBUS, &sa, NULL);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	if (argc == 2 && !strcmp(argv[1], "knobs")) {
+		test_knobs();
+	} else if (argc == 2 && (!strcmp(argv[1], "madvise") || !strcmp(argv[1], "daemon"))) {
+		test_collapse(!strcmp(argv[1], "daemon"));
+	} else if ((argc == 3 || argc == 4) && !strcmp(argv[1], "poison") &&
+		   (!strcmp(argv[2], "madvise") || !strcmp(argv[2], "daemon"))) {
+		test_poison(!strcmp(argv[2], "daemon"), argc == 4 && !strcmp(argv[3], "memcpy"));
+	} else {
+		fprintf(stderr, "usage: collapsetest madvise|daemon|poison madvise|daemon [memcpy]\n");
+		return 2;
+	}
+	printf("collapsetest: %d failed\n", failures);
+	return failures != 0;
+}
