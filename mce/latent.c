@@ -46,6 +46,8 @@
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "kernel/workqueue.h"
+#include "mm/buddy.h"
+#include "mm/huge_mm.h"
 #include "mm/layout.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
@@ -89,10 +91,26 @@ static const char *cannot_arm(unsigned long pfn)
 	return NULL;
 }
 
+/* Arming a frame of a huge page (mm/huge_mm.h) splits it first: a PMD
+ * cannot make just one 4 KiB of its 2 MiB fault. */
+static bool split_huge(struct page *page)
+{
+	struct page *head = compound_head(page);
+
+	if (!PageTransHuge(head))
+		return true;
+	get_page(head);
+	int err = split_huge_page(page);
+	put_page(page);
+	return err == 0;
+}
+
 int latent_arm(unsigned long pfn)
 {
 	const char *why = cannot_arm(pfn);
 
+	if (!why && !split_huge(pfn_to_page(pfn)))
+		why = "a huge page in use that cannot be split";
 	if (why) {
 		pr_info("latent: %#lx: %s; not armed\n", pfn, why);
 		return -EINVAL;

@@ -9,6 +9,10 @@
  *                             intact
  *   collapsetest daemon       the same, khugepaged doing it (we make it
  *                             scan every 100 ms and wait up to 20 s)
+ *   collapsetest huge         MADV_COLLAPSE, then the same wait for page
+ *                             100 to be armed (which splits the huge page:
+ *                             one PMD cannot fault for 4 KiB alone); then
+ *                             read all 512: 511 intact, page 100 SIGBUS
  *   collapsetest poison madvise|daemon [memcpy]
  *                             512 small pages; print the frame of page
  *                             100 and wait for SIGUSR1 (the test arms it:
@@ -228,13 +232,40 @@ static void test_collapse(bool daemon)
 	check(bad == 0, "every page's data intact");
 }
 
+/* The 511 good pages read back, the bad one is SIGBUS BUS_MCEERR_AR. */
+static void check_all_but_bad(char *mem)
+{
+	unsigned long bad = 0;
+	for (unsigned long p = 0; p < NR; p++)
+		bad += p != BAD && !intact((uint64_t *)mem, p);
+	check(bad == 0, "the 511 other pages intact");
+	check(!intact((uint64_t *)mem, BAD) && bus_code == BUS_MCEERR_AR,
+	      "the bad page: SIGBUS BUS_MCEERR_AR");
+}
+
+static void print_bad_pfn(const char *mem)
+{
+	printf("collapsetest: pfn %llu; waiting for SIGUSR1\n",
+	       (unsigned long long)pfn_of(mem + BAD * PS));
+	fflush(stdout);
+}
+
+static void test_huge(void)
+{
+	char *mem = small_pages();
+
+	check(collapse(mem, false, true) == 0 && is_huge(mem), "one huge page");
+	print_bad_pfn(mem);
+	wait_usr1();
+	check(!is_huge(mem), "arming a frame split it");
+	check_all_but_bad(mem);
+}
+
 static void test_poison(bool daemon, bool plain)
 {
 	char *mem = small_pages();
 
-	printf("collapsetest: pfn %llu; waiting for SIGUSR1\n",
-	       (unsigned long long)pfn_of(mem + BAD * PS));
-	fflush(stdout);
+	print_bad_pfn(mem);
 	wait_usr1();
 	if (plain)
 		write_knob("/sys/kernel/debug/hwpoison/collapse-copy-mc", "0");
@@ -245,12 +276,7 @@ static void test_poison(bool daemon, bool plain)
 	printf("collapsetest: collapse abandoned; waiting for SIGUSR1\n");
 	fflush(stdout);
 	wait_usr1();
-	unsigned long bad = 0;
-	for (unsigned long p = 0; p < NR; p++)
-		bad += p != BAD && !intact((uint64_t *)mem, p);
-	check(bad == 0, "the 511 other pages intact");
-	check(!intact((uint64_t *)mem, BAD) && bus_code == BUS_MCEERR_AR,
-	      "the bad page: SIGBUS BUS_MCEERR_AR");
+	check_all_but_bad(mem);
 }
 
 int main(int argc, char **argv)
@@ -264,13 +290,15 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &usr1, NULL);
 	if (argc == 2 && !strcmp(argv[1], "knobs")) {
 		test_knobs();
+	} else if (argc == 2 && !strcmp(argv[1], "huge")) {
+		test_huge();
 	} else if (argc == 2 && (!strcmp(argv[1], "madvise") || !strcmp(argv[1], "daemon"))) {
 		test_collapse(!strcmp(argv[1], "daemon"));
 	} else if ((argc == 3 || argc == 4) && !strcmp(argv[1], "poison") &&
 		   (!strcmp(argv[2], "madvise") || !strcmp(argv[2], "daemon"))) {
 		test_poison(!strcmp(argv[2], "daemon"), argc == 4 && !strcmp(argv[3], "memcpy"));
 	} else {
-		fprintf(stderr, "usage: collapsetest madvise|daemon|poison madvise|daemon [memcpy]\n");
+		fprintf(stderr, "usage: collapsetest knobs|madvise|daemon|huge|poison madvise|daemon [memcpy]\n");
 		return 2;
 	}
 	printf("collapsetest: %d failed\n", failures);

@@ -60,6 +60,18 @@ def test_a_collapse_over_a_bad_page_is_abandoned_and_undone(vm, how):
     assert sysfs_number(vm, "collapses_abandoned") == abandoned + 1
 
 
+def test_a_bad_frame_in_a_huge_page_costs_4_kib(vm):
+    split = vm.vmstat()["thp_split_page"]
+    out = vm.command("run collapsetest huge &")
+    pid = int(re.search(r"^\[(\d+)\] collapsetest$", out, re.M).group(1))
+    pfn = int(vm.wait_for(r"collapsetest: pfn (\d+);", timeout=30).group(1))
+    assert "latent: %#x armed" % pfn in vm.command("inject latent %d" % pfn)
+    assert vm.vmstat()["thp_split_page"] == split + 1
+    vm.command("kill %d 10" % pid)
+    vm.wait_for(r"collapsetest: 0 failed", timeout=30)
+    assert re.search(r"\[%d\] collapsetest exited with status 0" % pid, vm.command(""))
+
+
 def test_the_same_collapse_with_a_plain_memcpy_panics(boot_vm):
     """The control case: khugepaged copying without copy_mc."""
     m = boot_vm()
