@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "pattern.h"
 
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE 25
@@ -51,6 +52,7 @@
 #define HPS (2UL << 20)
 #define NR 512UL
 #define BAD 100
+#define SEED 0x5eed
 #define KPF_THP (1ULL << 22)
 #define KHUGEPAGED "/sys/kernel/mm/transparent_hugepage/khugepaged/"
 
@@ -64,17 +66,6 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 	siglongjmp(bus_jump, 1);
 }
 
-static uint64_t word_of(unsigned long page, unsigned long i)
-{
-	return (page * 0x9e3779b97f4a7c15ULL) ^ (i * 0xbf58476d1ce4e5b9ULL) ^ 0x5eed;
-}
-
-static void fill(uint64_t *mem)
-{
-	for (unsigned long p = 0; p < NR; p++)
-		for (unsigned long i = 0; i < PS / 8; i++)
-			mem[p * PS / 8 + i] = word_of(p, i);
-}
 
 /* Whether page p reads back right; SIGBUS counts as wrong, its code kept. */
 static bool intact(volatile uint64_t *mem, unsigned long p)
@@ -82,8 +73,8 @@ static bool intact(volatile uint64_t *mem, unsigned long p)
 	bus_code = 0;
 	if (sigsetjmp(bus_jump, 1))
 		return false;
-	for (unsigned long i = 0; i < PS / 8; i++)
-		if (mem[p * PS / 8 + i] != word_of(p, i))
+	for (unsigned long i = 0; i < WORDS; i++)
+		if (mem[p * WORDS + i] != word(p, i, SEED))
 			return false;
 	return true;
 }
@@ -138,7 +129,7 @@ static char *small_pages(void)
 	char *mem = (char *)(((uintptr_t)area + HPS - 1) & ~(HPS - 1));
 
 	madvise(mem, HPS, MADV_NOHUGEPAGE);
-	fill((uint64_t *)mem);
+	fill((uint64_t *)mem, NR, SEED);
 	return mem;
 }
 
