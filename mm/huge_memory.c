@@ -22,11 +22,11 @@
 #include "mm/vmscan.h"
 #include "mm/vmstat.h"
 
-/* /sys/kernel/mm/transparent_hugepage/enabled and defrag. Huge pages
- * only where madvise(MADV_HUGEPAGE) asked for them; Debian 12's Linux 6.1
- * says "always" (docs/huge-pages-and-collapse.md says why not yet). */
+/* /sys/kernel/mm/transparent_hugepage/enabled and defrag. "always", as
+ * Debian 12's Linux 6.1 (built with TRANSPARENT_HUGEPAGE_ALWAYS): every
+ * private anonymous area that has room, unless it said MADV_NOHUGEPAGE. */
 enum thp_enabled { THP_ALWAYS, THP_MADVISE, THP_NEVER };
-static enum thp_enabled thp_enabled = THP_MADVISE;
+static enum thp_enabled thp_enabled = THP_ALWAYS;
 
 static const char *const enabled_names[] = { "always", "madvise", "never" };
 /* Linux's defrag choices; without compaction only the setting is kept. */
