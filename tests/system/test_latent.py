@@ -54,6 +54,15 @@ def test_a_user_load_is_an_action_required_machine_check(vm):
     assert "hwpoison" in vm.command("page %d" % pfn)
 
 
+def test_an_instruction_fetch_is_one_too(vm):
+    pid, pfn = start(vm, "fetch")
+    arm(vm, pfn)
+    mark = vm.mark()
+    finish(vm, pid)
+    vm.wait_for(r"Machine Check Exception: 7 Bank \d+: bd80000000000150", since=mark)
+    assert "Action required: instruction fetch error in a user process" in vm.command("mcelog")
+
+
 def test_debugfs_latent_pfn_arms_a_frame_too(vm):
     pid, pfn = start(vm, "load")
     out = vm.command("run debugfstest latent %d" % pfn)
