@@ -23,11 +23,11 @@
 #include "mm/vmscan.h"
 #include "mm/vmstat.h"
 
-/* /sys/kernel/mm/transparent_hugepage/enabled and defrag. Huge pages
- * only where madvise(MADV_HUGEPAGE) asked for them; Debian 12's Linux 6.1
- * says "always" (docs/huge-pages-and-collapse.md says why not yet). */
+/* /sys/kernel/mm/transparent_hugepage/enabled and defrag. "always", as
+ * Debian 12's Linux 6.1 (built with TRANSPARENT_HUGEPAGE_ALWAYS): every
+ * private anonymous area that has room, unless it said MADV_NOHUGEPAGE. */
 enum thp_enabled { THP_ALWAYS, THP_MADVISE, THP_NEVER };
-static enum thp_enabled thp_enabled = THP_MADVISE;
+static enum thp_enabled thp_enabled = THP_ALWAYS;
 
 static const char *const enabled_names[] = { "always", "madvise", "never" };
 /* Linux's defrag choices; without compaction only the setting is kept. */
@@ -115,6 +115,14 @@ static int do_huge_pmd_anonymous_page(struct vm_area_struct *vma, unsigned long 
 		count_vm_event(THP_FAULT_FALLBACK);
 		return VM_FAULT_FALLBACK;
 	}
+	/* The table's allocation may have slept, and another thread's fault
+	 * filled the PMD meanwhile (Linux: the pmd_none check under the
+	 * lock): the fault is retried. */
+	if (*pmd) {
+		pte_free(table);
+		put_page(page);
+		return 0;
+	}
 	page_add_new_anon_rmap(page, vma, haddr);
 	lru_cache_add(page);
 	thp_map_pmd(page);
@@ -173,6 +181,12 @@ int copy_huge_pmd(struct mm_struct *dst, struct vm_area_struct *vma, uint64_t *s
 		if (table)
 			pte_free(table);
 		return -ENOMEM;
+	}
+	/* The allocations may have slept, and memory_failure split the page
+	 * meanwhile: the walk copies its PTEs instead. */
+	if (!pmd_trans_huge(*src_pmd)) {
+		pte_free(table);
+		return 0;
 	}
 	struct page *head = pfn_to_page(pmd_pfn(*src_pmd));
 	/* (A private anonymous area: VM_SHARED ones never have huge pages.) */

@@ -68,14 +68,20 @@ static uint64_t *walk_to(uint64_t *pgd, unsigned long va, int to, bool create)
 
 	for (int level = 3; level > to; level--) {
 		uint64_t *entry = &table[index_at(va, level)];
-		if (*entry & PTE_HUGE)
-			return NULL; /* a huge page, not a table (mm/huge_memory.c) */
 		if (!(*entry & PTE_PRESENT)) {
 			uint64_t *next = create ? pte_alloc_one() : NULL;
 			if (!next)
 				return NULL;
-			*entry = __pa(next) | PTE_PRESENT | PTE_WRITE | PTE_USER;
+			/* The allocation may have slept, and another thread's
+			 * fault filled the entry meanwhile (Linux: __pte_alloc's
+			 * second pmd_none): its table, or huge page, stands. */
+			if (*entry & PTE_PRESENT)
+				pte_free(next);
+			else
+				*entry = __pa(next) | PTE_PRESENT | PTE_WRITE | PTE_USER;
 		}
+		if (*entry & PTE_HUGE)
+			return NULL; /* a huge page, not a table (mm/huge_memory.c) */
 		table = __va(*entry & PTE_ADDR_MASK);
 	}
 	return &table[index_at(va, to)];

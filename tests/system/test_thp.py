@@ -19,10 +19,10 @@ def cat(vm, path):
     return out.splitlines()[-2]  # (kernel log lines may come first)
 
 
-def test_the_knobs_show_the_defaults(vm):
-    """madvise, where Debian 12's Linux 6.1 says always
-    (docs/huge-pages-and-collapse.md); defrag as Linux's default."""
-    assert cat(vm, f"{THP}/enabled") == "always [madvise] never"
+def test_the_knobs_show_debians_defaults(vm):
+    """Debian 12's Linux 6.1 is built with TRANSPARENT_HUGEPAGE_ALWAYS;
+    defrag is Linux's default."""
+    assert cat(vm, f"{THP}/enabled") == "[always] madvise never"
     assert cat(vm, f"{THP}/defrag") == "always defer defer+madvise [madvise] never"
 
 

@@ -175,9 +175,11 @@ static void test_only_where_the_policy_and_the_area_allow(void)
 
 	setup();
 	fake_mm_init(&f);
-	fake_vma_init(&vma, &f, 0); /* "madvise", and no MADV_HUGEPAGE */
+	fake_vma_init(&vma, &f, 0);
 	pmd = walk_pmd(f.pd, BASE, true);
+	CHECK(hugepage_attrs[0].store("madvise", 7) == 7);
 	CHECK(huge_pmd_fault(&vma, BASE, pmd, true) == VM_FAULT_FALLBACK && *pmd == 0);
+	CHECK(hugepage_attrs[0].store("always", 6) == 6); /* the default */
 	fake_vma_init(&vma, &f, VM_HUGEPAGE | VM_NOHUGEPAGE);
 	CHECK(huge_pmd_fault(&vma, BASE, pmd, true) == VM_FAULT_FALLBACK);
 	fake_vma_init(&vma, &f, VM_HUGEPAGE);
@@ -282,12 +284,12 @@ static void test_the_enabled_knob(void)
 	char buf[64];
 
 	CHECK(!strcmp(enabled->name, "enabled"));
-	CHECK(enabled->show(buf, sizeof(buf)) == 23 && !strcmp(buf, "always [madvise] never\n"));
+	CHECK(enabled->show(buf, sizeof(buf)) == 23 && !strcmp(buf, "[always] madvise never\n"));
 	CHECK(enabled->store("sometimes", 9) == -EINVAL);
 	CHECK(enabled->store("never\n", 6) == 6);
 	enabled->show(buf, sizeof(buf));
 	CHECK(!strcmp(buf, "always madvise [never]\n"));
-	CHECK(enabled->store("madvise", 7) == 7);
+	CHECK(enabled->store("always", 6) == 6);
 	CHECK(hugepage_attrs[1].show(buf, sizeof(buf)) > 0 &&
 	      !strcmp(buf, "always defer defer+madvise [madvise] never\n"));
 }
