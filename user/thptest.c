@@ -13,6 +13,8 @@
  *                    addr_lsb 12 at it), the other 511 read back intact
  *   thptest pageout  (with swap) MADV_PAGEOUT of a whole huge page: all
  *                    512 pages go to swap and come back intact
+ *   thptest hold     a huge page held until a signal (for the console's
+ *                    `vm PID`): "thptest: pid N holds ADDR"
  *
  * Every huge page is asked for with MADV_HUGEPAGE, which serves under
  * "always" and "madvise" alike; each step first checks that it got one.
@@ -238,6 +240,19 @@ static void test_knobs(void)
 	write_file(THP_DIR "enabled", choice); /* as it was */
 }
 
+/* Under "always", memory nobody advised gets huge pages too. */
+static void test_always(void)
+{
+	char buf[64];
+
+	if (read_file(THP_DIR "enabled", buf, sizeof(buf)) || strncmp(buf, "[always]", 8))
+		return;
+	char *p = map_aligned(MADV_NORMAL);
+	if (huge_fault(p, "always, no advice"))
+		check(kpageflags(pfn_of(p)) & (1ULL << KPF_THP), "always: kpageflags THP");
+	munmap(p, HPS);
+}
+
 static void test_huge_fault(void)
 {
 	long kb = anon_huge_kb(), alloc = vmstat("thp_fault_alloc");
@@ -454,8 +469,14 @@ int main(int argc, char **argv)
 		test_poison();
 	} else if (argc > 1 && !strcmp(argv[1], "pageout")) {
 		test_pageout();
+	} else if (argc > 1 && !strcmp(argv[1], "hold")) {
+		char *p = map_aligned(MADV_HUGEPAGE);
+		huge_fault(p, "hold");
+		printf("thptest: pid %d holds %p\n", getpid(), (void *)p);
+		pause();
 	} else {
 		test_knobs();
+		test_always();
 		test_huge_fault();
 		test_fork_cow();
 		test_partial();
