@@ -62,16 +62,18 @@ def test_vm_shows_a_huge_page_whole(vm):
 
 
 def test_a_poisoned_frame_costs_only_its_4k(vm):
-    """Poisons one frame. memory_failure splits the huge page first
-    (Linux: try_to_split_thp_page) and takes away only that frame: a
-    read of it is SIGBUS BUS_MCEERR_AR with addr_lsb 12, and the other
-    511 pages read back intact."""
+    """Poisons one frame and soft-offlines another. memory_failure splits
+    the huge page first (Linux: try_to_split_thp_page) and takes away only
+    that frame: a read of it is SIGBUS BUS_MCEERR_AR with addr_lsb 12, and
+    the other 511 pages read back intact. Soft offline splits too, and
+    moves only its page."""
     before = vm.meminfo()["HardwareCorrupted"]
     out = vm.run_suite("thptest poison")
     assert re.search(r"Memory failure: 0x[0-9a-f]+: recovery action for dirty LRU page: "
                      r"Recovered", out)
     assert "ok: the other 511 pages read back intact" in out
-    assert vm.meminfo()["HardwareCorrupted"] == before + 4
+    assert "ok: soft offline: all 512 pages intact, the others in their frames" in out
+    assert vm.meminfo()["HardwareCorrupted"] == before + 8  # and soft offline's frame
 
 
 @pytest.fixture(scope="module")
