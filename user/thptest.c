@@ -10,9 +10,12 @@
  *                    MADV_DONTNEED, MADV_NOHUGEPAGE
  *   thptest poison   MADV_HWPOISON of one 4 KiB frame of a huge page:
  *                    that page alone is lost (SIGBUS BUS_MCEERR_AR with
- *                    addr_lsb 12 at it), the other 511 read back intact
+ *                    addr_lsb 12 at it), the other 511 read back intact;
+ *                    MADV_SOFT_OFFLINE of one: only it moves
  *   thptest pageout  (with swap) MADV_PAGEOUT of a whole huge page: all
  *                    512 pages go to swap and come back intact
+ *   thptest hold     a huge page held until a signal (for the console's
+ *                    `vm PID`): "thptest: pid N holds ADDR"
  *
  * Every huge page is asked for with MADV_HUGEPAGE, which serves under
  * "always" and "madvise" alike; each step first checks that it got one.
@@ -31,6 +34,9 @@
 
 #ifndef MADV_HWPOISON
 #define MADV_HWPOISON 100
+#endif
+#ifndef MADV_SOFT_OFFLINE
+#define MADV_SOFT_OFFLINE 101
 #endif
 
 #define PS 4096UL
@@ -238,6 +244,19 @@ static void test_knobs(void)
 	write_file(THP_DIR "enabled", choice); /* as it was */
 }
 
+/* Under "always", memory nobody advised gets huge pages too. */
+static void test_always(void)
+{
+	char buf[64];
+
+	if (read_file(THP_DIR "enabled", buf, sizeof(buf)) || strncmp(buf, "[always]", 8))
+		return;
+	char *p = map_aligned(MADV_NORMAL);
+	if (huge_fault(p, "always, no advice"))
+		check(kpageflags(pfn_of(p)) & (1ULL << KPF_THP), "always: kpageflags THP");
+	munmap(p, HPS);
+}
+
 static void test_huge_fault(void)
 {
 	long kb = anon_huge_kb(), alloc = vmstat("thp_fault_alloc");
@@ -421,6 +440,19 @@ static void test_poison(void)
 	check(pfn_of(p + 8 * PS) == pfn + 8 && pfn_of(p + 6 * PS) == pfn + 6,
 	      "...in the frames they had");
 	munmap(p, HPS);
+
+	/* Soft offline of one frame: the huge page is split, only that page
+	 * moves, and nobody notices. */
+	p = map_aligned(MADV_HUGEPAGE);
+	if (!huge_fault(p, "soft offline"))
+		return;
+	pfn = pfn_of(p);
+	check(!madvise(p + 20 * PS, PS, MADV_SOFT_OFFLINE), "MADV_SOFT_OFFLINE of page 20 of a huge page");
+	check(pfn_of(p + 20 * PS) != pfn + 20 && (kpageflags(pfn + 20) & (1ULL << KPF_HWPOISON)),
+	      "soft offline: page 20 has a new frame, the old one is retired");
+	check(pages_intact(p, 0, -1) == NR && pfn_of(p + 21 * PS) == pfn + 21,
+	      "soft offline: all 512 pages intact, the others in their frames");
+	munmap(p, HPS);
 }
 
 static void test_pageout(void)
@@ -454,8 +486,14 @@ int main(int argc, char **argv)
 		test_poison();
 	} else if (argc > 1 && !strcmp(argv[1], "pageout")) {
 		test_pageout();
+	} else if (argc > 1 && !strcmp(argv[1], "hold")) {
+		char *p = map_aligned(MADV_HUGEPAGE);
+		huge_fault(p, "hold");
+		printf("thptest: pid %d holds %p\n", getpid(), (void *)p);
+		pause();
 	} else {
 		test_knobs();
+		test_always();
 		test_huge_fault();
 		test_fork_cow();
 		test_partial();

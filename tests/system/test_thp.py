@@ -40,17 +40,40 @@ def test_huge_pages_fault_fork_and_split(vm):
     assert vm.memory_in_use() == before
 
 
+def test_vm_shows_a_huge_page_whole(vm):
+    """The console's `vm PID` shows a huge page on one line, its 512
+    frames and its PMD mapping count: looking does not split it."""
+    since = vm.mark()
+    vm.command("run thptest hold &")
+    m = vm.wait_for(r"thptest: pid (\d+) holds 0x([0-9a-f]+)", since=since)
+    pid, addr = m.group(1), int(m.group(2), 16)
+    try:
+        table = vm.command(f"vm {pid}")
+        line = re.search(rf"^  0x0*{addr:x} pfn (0x[0-9a-f]+)-(0x[0-9a-f]+) huge rw "
+                         r"\(([^)]*)\) mapcount 1$", table, re.M)
+        assert line, table
+        first, last = int(line.group(1), 16), int(line.group(2), 16)
+        assert first % 512 == 0 and last == first + 511
+        assert "anon" in line.group(3).split(",") and "head" in line.group(3).split(",")
+        assert "huge" in vm.command(f"vm {pid}")  # still whole
+    finally:
+        vm.command(f"kill {pid} 9")
+        vm.command("run sleep 0")  # (the console reports the job's end)
+
+
 def test_a_poisoned_frame_costs_only_its_4k(vm):
-    """Poisons one frame. memory_failure splits the huge page first
-    (Linux: try_to_split_thp_page) and takes away only that frame: a
-    read of it is SIGBUS BUS_MCEERR_AR with addr_lsb 12, and the other
-    511 pages read back intact."""
+    """Poisons one frame and soft-offlines another. memory_failure splits
+    the huge page first (Linux: try_to_split_thp_page) and takes away only
+    that frame: a read of it is SIGBUS BUS_MCEERR_AR with addr_lsb 12, and
+    the other 511 pages read back intact. Soft offline splits too, and
+    moves only its page."""
     before = vm.meminfo()["HardwareCorrupted"]
     out = vm.run_suite("thptest poison")
     assert re.search(r"Memory failure: 0x[0-9a-f]+: recovery action for dirty LRU page: "
                      r"Recovered", out)
     assert "ok: the other 511 pages read back intact" in out
-    assert vm.meminfo()["HardwareCorrupted"] == before + 4
+    assert "ok: soft offline: all 512 pages intact, the others in their frames" in out
+    assert vm.meminfo()["HardwareCorrupted"] == before + 8  # and soft offline's frame
 
 
 @pytest.fixture(scope="module")
