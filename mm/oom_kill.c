@@ -386,10 +386,13 @@ bool out_of_memory(struct oom_control *oc)
 /*
  * Linux 6.1's pagefault_out_of_memory only retries the fault: there the
  * allocator's OOM killer has already run for every allocation a fault
- * makes. Here a fault's page tables come with GFP_NOIO, which may not
- * kill (mm/buddy.c), so the fault path calls the OOM killer itself, as
- * Linux did before 5.16 (gfp_mask 0). The faulting process - unless it
- * is dying - sleeps a tick, for the victim to exit, and faults again.
+ * makes. Here the kernel's small allocations (kmalloc: the page cache's
+ * index, the reverse map) come with GFP_NOIO, which may neither write to
+ * swap nor kill (mm/buddy.c). So the fault path, which holds nothing
+ * now, first reclaims as GFP_KERNEL may - swap I/O included - and retries
+ * if that freed anything; only then does it call the OOM killer itself,
+ * as Linux did before 5.16 (gfp_mask 0). The faulting process - unless
+ * it is dying - sleeps a tick, for the victim to exit, and faults again.
  */
 void pagefault_out_of_memory(void)
 {
@@ -397,6 +400,8 @@ void pagefault_out_of_memory(void)
 
 	if (fatal_signal_pending(current))
 		return; /* it dies on its way back to user mode */
+	if (try_to_free_pages(GFP_KERNEL, 0))
+		return;
 	out_of_memory(&oc);
 	if (!fatal_signal_pending(current))
 		schedule_timeout_uninterruptible(1);
