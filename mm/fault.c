@@ -9,6 +9,7 @@
 #include "kernel/errno.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
+#include "mm/hugetlb.h"
 #include "mm/mmap.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
@@ -184,6 +185,8 @@ struct page *get_user_page(struct mm_struct *mm, unsigned long addr)
 
 	if (!vma || addr < vma->vm_start)
 		return NULL;
+	if (is_vm_hugetlb_page(vma))
+		return hugetlb_get_user_page(vma, addr);
 	uint64_t *pte = fault_pte(mm, addr);
 	if (!pte || is_hwpoison_entry(*pte))
 		return NULL;
@@ -205,6 +208,8 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned error, in
 		*si_code = SEGV_ACCERR;
 		return -EFAULT;
 	}
+	if (is_vm_hugetlb_page(vma))
+		return hugetlb_fault(mm, vma, addr, error);
 	uint64_t *pte = fault_pte(mm, addr);
 	if (!pte)
 		return -ENOMEM;

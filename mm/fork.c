@@ -12,6 +12,7 @@
 #include "kernel/errno.h"
 #include "kernel/x86.h"
 #include "mm/buddy.h"
+#include "mm/hugetlb.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
 #include "mm/pagewalk.h"
@@ -68,7 +69,8 @@ static int copy_pte(uint64_t *spte, unsigned long addr, unsigned long next,
 	return 0;
 }
 
-static const struct mm_walk_ops copy_ops = { .pte_entry = copy_pte };
+static const struct mm_walk_ops copy_ops = { .pte_entry = copy_pte,
+					     .hugetlb_entry = copy_hugetlb_entry };
 
 static int copy_vma(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma)
 {

@@ -65,6 +65,8 @@ struct vm_area_struct {
 	struct anon_vma *anon_vma;      /* reverse map of its pages (mm/rmap.c) */
 	struct list_head anon_vma_node; /* on anon_vma->vmas */
 	struct list_head shared;        /* on vm_file's mapping->i_mmap (mm/rmap.h) */
+	void *vm_private_data;          /* the mapping's own: a private hugetlb
+					 * area's reservation (mm/hugetlb_fault.c) */
 };
 
 struct mm_struct {

@@ -83,6 +83,9 @@ struct page {
 		struct {
 			unsigned long compound_head;  /* the head's address | 1 */
 			unsigned char compound_order; /* first tail only: the page's order */
+			/* first tail only: whose compound page it is - 0 the
+			 * kernel's, HUGETLB_PAGE_DTOR the hugetlb pool's */
+			unsigned char compound_dtor;
 		};
 	};
 	int refcount; /* references; 0 = free (or a tail: the head counts) */

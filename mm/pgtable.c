@@ -3,6 +3,7 @@
 #include "kernel/x86.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
+#include "mm/hugetlb.h"
 #include "mm/pagewalk.h"
 #include "mm/paging.h"
 #include "mm/rmap.h"
@@ -71,6 +72,23 @@ uint64_t *walk_pte(uint64_t *pgd, unsigned long va, bool create)
 		table = __va(*entry & PTE_ADDR_MASK);
 	}
 	return &table[index_at(va, 0)];
+}
+
+uint64_t *huge_pte_alloc(struct mm_struct *mm, unsigned long addr)
+{
+	uint64_t *table = mm->pgd;
+
+	for (int level = 3; level > 1; level--) {
+		uint64_t *entry = &table[index_at(addr, level)];
+		if (!(*entry & PTE_PRESENT)) {
+			uint64_t *next = alloc_table();
+			if (!next)
+				return NULL;
+			*entry = __pa(next) | PTE_PRESENT | PTE_WRITE | PTE_USER;
+		}
+		table = __va(*entry & PTE_ADDR_MASK);
+	}
+	return &table[index_at(addr, 1)];
 }
 
 uint64_t vm_page_prot(unsigned long vm_flags)
@@ -147,7 +165,8 @@ static int zap_pte_entry(uint64_t *pte, unsigned long addr, unsigned long next,
 	return 0;
 }
 
-static const struct mm_walk_ops zap_ops = { .pte_entry = zap_pte_entry };
+static const struct mm_walk_ops zap_ops = { .pte_entry = zap_pte_entry,
+					    .hugetlb_entry = hugetlb_zap_entry };
 
 void unmap_range(struct mm_struct *mm, unsigned long start, unsigned long end)
 {

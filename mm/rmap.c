@@ -1,6 +1,7 @@
 #include "mm/rmap.h"
 #include "kernel/errno.h"
 #include "mm/buddy.h"
+#include "mm/hugetlb.h"
 #include "mm/mmap_lock.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
@@ -74,7 +75,8 @@ unsigned long vma_address(const struct page *page, const struct vm_area_struct *
 static uint64_t *page_vma_mapped(const struct page *page, struct vm_area_struct *vma,
 				 unsigned long addr, bool hwpoison_entries)
 {
-	uint64_t *pte = walk_pte(vma->vm_mm->pgd, addr, false);
+	uint64_t *pte = is_vm_hugetlb_page(vma) ? huge_pte_offset(vma->vm_mm, addr)
+						 : walk_pte(vma->vm_mm->pgd, addr, false);
 	unsigned long pfn = page_to_pfn(page);
 
 	if (!pte)
@@ -169,7 +171,8 @@ void unmap_pte(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, st
 	*pte = entry;
 	flush_tlb_page(vma->vm_mm, addr);
 	page->mapcount--;
-	vma->vm_mm->rss--;
+	if (!is_vm_hugetlb_page(vma)) /* hugetlb pages are not in RSS */
+		vma->vm_mm->rss--;
 	put_page(page);
 }
 
