@@ -121,6 +121,8 @@ struct page *hugetlb_get_user_page(struct vm_area_struct *vma, unsigned long add
 struct mm_walk;
 int hugetlb_zap_entry(uint64_t *pte, unsigned long hmask, unsigned long addr,
 		      unsigned long next, struct mm_walk *walk);
+int hugetlb_protect_entry(uint64_t *pte, unsigned long hmask, unsigned long addr,
+			  unsigned long next, struct mm_walk *walk);
 int copy_hugetlb_entry(uint64_t *pte, unsigned long hmask, unsigned long addr,
 		       unsigned long next, struct mm_walk *walk);
 

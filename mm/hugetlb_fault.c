@@ -272,6 +272,27 @@ int hugetlb_zap_entry(uint64_t *pte, unsigned long hmask, unsigned long addr,
 	return 0;
 }
 
+/* mprotect: the area's new rights for a mapped huge page (Linux:
+ * hugetlb_change_protection). In a private area, a page still shared
+ * after fork, or the file's own page, stays read-only: its first write
+ * copies it. */
+int hugetlb_protect_entry(uint64_t *pte, unsigned long hmask, unsigned long addr,
+			  unsigned long next, struct mm_walk *walk)
+{
+	const struct vm_area_struct *vma = walk->vma;
+
+	(void)hmask, (void)next;
+	if (!pte_present(*pte))
+		return 0; /* a hwpoison entry stays */
+	const struct page *head = pfn_to_page(pte_pfn(*pte));
+	unsigned long vm_flags = vma->vm_flags;
+	if (!(vm_flags & VM_SHARED) && (!page_test(head, PG_anon) || head->mapcount > 1))
+		vm_flags &= ~VM_WRITE;
+	*pte = (*pte & (PTE_ACCESSED | PTE_DIRTY)) | make_huge_pte(head, vm_flags);
+	flush_tlb_page(walk->mm, addr);
+	return 0;
+}
+
 /* Share one huge page with the child (Linux: copy_hugetlb_page_range):
  * a private writable area's page becomes read-only on both sides, and
  * the first write copies it; a hwpoison entry is inherited. */

@@ -9,6 +9,7 @@
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "mm/fault.h"
+#include "mm/hugetlb.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
 #include "mm/pagewalk.h"
@@ -42,7 +43,8 @@ static int protect_pte(uint64_t *pte, unsigned long addr, unsigned long next,
 	return 0;
 }
 
-static const struct mm_walk_ops protect_ops = { .pte_entry = protect_pte };
+static const struct mm_walk_ops protect_ops = { .pte_entry = protect_pte,
+						.hugetlb_entry = hugetlb_protect_entry };
 
 static int protect_vma(struct vm_area_struct *vma, void *arg)
 {

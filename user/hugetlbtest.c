@@ -353,6 +353,40 @@ static int drop(void)
 	return failures != 0;
 }
 
+/* Write at p: whether that raised SIGSEGV. */
+static int write_faults(volatile char *p)
+{
+	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO }, old;
+	volatile int faulted = 0;
+
+	sigaction(SIGSEGV, &sa, &old);
+	if (sigsetjmp(recover, 1) == 0)
+		*p = 1;
+	else
+		faulted = 1;
+	sigaction(SIGSEGV, &old, NULL);
+	return faulted;
+}
+
+/* Areas of huge pages split only between them; mprotect reaches the
+ * page-directory entries. */
+static void test_split_and_protect(long n)
+{
+	char *m = mmap(NULL, 2 * HPAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	fill(m, 2 * HPAGE, 1);
+	check_err(munmap(m, PAGE), EINVAL, "munmap of 4 KiB of a huge page: EINVAL");
+	check_err(mprotect(m, PAGE, PROT_READ), EINVAL, "mprotect of 4 KiB of it: EINVAL");
+	check(mprotect(m, HPAGE, PROT_READ) == 0 && write_faults(m + 100) && !write_faults(m + HPAGE),
+	      "mprotect(PROT_READ) of the first huge page: a write there is SIGSEGV");
+	check(mprotect(m, HPAGE, PROT_READ | PROT_WRITE) == 0 && !write_faults(m + 100),
+	      "PROT_READ|PROT_WRITE again: the write goes through");
+	check(munmap(m + HPAGE, HPAGE) == 0 && pool_is(n, n - 1, 0),
+	      "munmap of the second huge page: it goes back");
+	munmap(m, HPAGE);
+	check(pool_is(n, n, 0), "and the first");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "keep"))
@@ -372,6 +406,7 @@ int main(int argc, char **argv)
 		rmdir(MNT);
 		test_map_hugetlb(n);
 		test_shm_hugetlb(n);
+		test_split_and_protect(n);
 		test_empty_pool();
 	}
 	set_pool(old);

@@ -7,6 +7,7 @@ import re
 def test_pool_files_mappings_and_segments(vm):
     out = vm.run_suite("hugetlbtest", timeout=120)
     assert "ok: mmap MAP_SHARED: at a 2 MiB-aligned address" in out
+    assert "ok: mprotect(PROT_READ) of the first huge page: a write there is SIGSEGV" in out
     # The pool is empty again, and meminfo says so.
     assert vm.meminfo()["Hugetlb"] == 0
     assert re.search(r"^HugePages_Total:\s+0$", vm.command("meminfo"), re.M)
