@@ -182,6 +182,25 @@ static int child_writes_private(char *m)
 	return !holds(m, 2 * HPAGE, 9);
 }
 
+/* Does the /proc/self/maps line of the area at p end with name? */
+static int maps_line_has(const void *p, const char *name)
+{
+	static char buf[16384];
+	char start[32];
+	int fd = open("/proc/self/maps", O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	snprintf(start, sizeof(start), "\n%lx-", (unsigned long)p);
+	char *line = strstr(buf, start);
+	char *end = line ? strchr(line + 1, '\n') : NULL;
+	size_t len = strlen(name);
+	return end && (size_t)(end - line) > len && !strncmp(end - len, name, len);
+}
+
 static void test_map_hugetlb(long n)
 {
 	char *m = mmap(NULL, 2 * HPAGE, PROT_READ | PROT_WRITE,
@@ -189,6 +208,8 @@ static void test_map_hugetlb(long n)
 	check(m != MAP_FAILED && ((uintptr_t)m & (HPAGE - 1)) == 0,
 	      "mmap MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB, 2 MiB-aligned");
 	check(pool_is(n, n, 2), "...reserves 2 pages");
+	check(maps_line_has(m, "/anon_hugepage (deleted)"),
+	      "/proc/self/maps names it /anon_hugepage (deleted)");
 	fill(m, 2 * HPAGE, 1);
 	check(pool_is(n, n - 2, 0), "...touched: 2 in use");
 	check(in_child(child_writes_private, m) == 0, "fork: the child sees the data and writes");
@@ -291,6 +312,12 @@ static int poison(long n)
 	      bus_addr == (uintptr_t)(m + HPAGE / 2),
 	      "touching another frame of it: SIGBUS BUS_MCEERR_AR, si_addr_lsb 21, si_addr there");
 	check(touch(m) == BUS_MCEERR_AR && bus_lsb == 21, "...and again: the whole 2 MiB is gone");
+	int pipefd[2];
+	check(pipe(pipefd) == 0, "a pipe");
+	check_err(write(pipefd[1], m + PAGE, 16), EFAULT,
+		  "write() from the lost page: the kernel's copy fails, EFAULT");
+	close(pipefd[0]);
+	close(pipefd[1]);
 	check(meminfo("HardwareCorrupted") == corrupted + 4,
 	      "HardwareCorrupted: + 4 kB (Linux 6.1 counts the one raw frame)");
 	check(pool_is(n - 1, n - 1, 0), "the page left the pool (HugePages_Total - 1)");
