@@ -116,7 +116,7 @@ struct page *alloc_huge_page(bool reserved)
 	struct page *head = dequeue_huge_page(h);
 	if (!head)
 		return NULL;
-	if (reserved)
+	if (reserved && h->resv_huge_pages) /* (see hugetlb_acct_memory) */
 		h->resv_huge_pages--;
 	head->refcount = 1;
 	/* The pool's pages were zeroed once, by the buddy allocator: the
@@ -152,7 +152,10 @@ int hugetlb_acct_memory(long delta)
 
 	if (delta > 0 && (unsigned long)delta > h->free_huge_pages - h->resv_huge_pages)
 		return -ENOMEM;
-	h->resv_huge_pages += (unsigned long)delta;
+	if (delta > 0)
+		h->resv_huge_pages += (unsigned long)delta;
+	else /* (poison may have taken promised pages already: dissolve_free_huge_page) */
+		h->resv_huge_pages -= MIN(h->resv_huge_pages, (unsigned long)-delta);
 	/* Surplus pages kept free only for the promises given back now
 	 * leave the pool (Linux: return_unused_surplus_pages). */
 	while (delta < 0 && h->surplus_huge_pages && h->free_huge_pages > h->resv_huge_pages) {

@@ -7,6 +7,9 @@
  *   hugetlbtest poison   MADV_HWPOISON on one 4 KiB frame of a huge page:
  *                        the whole 2 MiB is lost (si_addr_lsb 21), and the
  *                        page leaves the pool
+ *   hugetlbtest free-poison  poison a frame of a free pool page
+ *                        (/sys/kernel/debug/hwpoison/corrupt-pfn): it
+ *                        leaves the pool at once
  *   hugetlbtest keep     leave a poisoned page in a hugetlbfs file (for the
  *                        system test's unpoison), with a pool of 1 page
  *   hugetlbtest drop     remove that file: the page leaves the pool
@@ -355,6 +358,55 @@ static int poison(long n)
 	return 0;
 }
 
+#define KPF_COMPOUND_HEAD 15
+#define KPF_HUGE 17
+#define KPF_HWPOISON 19
+
+static uint64_t kpageflags(int fd, unsigned long pfn)
+{
+	uint64_t flags = 0;
+
+	return pread(fd, &flags, 8, (off_t)pfn * 8) == 8 ? flags : 0;
+}
+
+/* The first frame /proc/kpageflags calls the head of a hugetlb page. */
+static unsigned long find_huge_head(int fd)
+{
+	static uint64_t flags[4096];
+	ssize_t n;
+
+	for (unsigned long pfn = 0; (n = pread(fd, flags, sizeof(flags), (off_t)pfn * 8)) > 0;
+	     pfn += (unsigned long)n / 8)
+		for (unsigned long i = 0; i < (unsigned long)n / 8; i++)
+			if ((flags[i] >> KPF_HUGE & 1) && (flags[i] >> KPF_COMPOUND_HEAD & 1))
+				return pfn + i;
+	return 0;
+}
+
+static int free_poison(void)
+{
+	long corrupted = meminfo("HardwareCorrupted");
+	int fd = open("/proc/kpageflags", O_RDONLY);
+
+	check(set_pool(1) && pool_is(1, 1, 0), "a pool of 1 free page");
+	unsigned long head = find_huge_head(fd);
+	check(head != 0, "/proc/kpageflags: KPF_HUGE on its frames");
+	printf("free pool page at pfn %#lx\n", head);
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%#lx\n", head + 3);
+	int inj = open("/sys/kernel/debug/hwpoison/corrupt-pfn", O_WRONLY);
+	check(inj >= 0 && write(inj, buf, (size_t)len) == len, "corrupt-pfn: its 4th frame");
+	close(inj);
+	check(pool_is(0, 0, 0), "the page left the pool at once");
+	check(meminfo("HardwareCorrupted") == corrupted + 4, "HardwareCorrupted: + 4 kB");
+	check((kpageflags(fd, head + 3) >> KPF_HWPOISON & 1) && !(kpageflags(fd, head) >> KPF_HUGE & 1),
+	      "the bad frame is poisoned, the others are no hugetlb page any more");
+	close(fd);
+	check(set_pool(0), "vm.nr_hugepages = 0");
+	printf("hugetlbtest: %d failed\n", failures);
+	return failures != 0;
+}
+
 static int keep(void)
 {
 	mkdir(MNT, 0755);
@@ -418,6 +470,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "keep"))
 		return keep();
+	if (argc > 1 && !strcmp(argv[1], "free-poison"))
+		return free_poison();
 	if (argc > 1 && !strcmp(argv[1], "drop"))
 		return drop();
 	long old = sysctl_read("/proc/sys/vm/nr_hugepages");

@@ -44,3 +44,13 @@ def test_unpoison_refuses_a_huge_page_its_file_holds(vm):
     vm.run_suite("hugetlbtest drop")
     out = vm.command(f"hwpoison unpoison-pfn {pfn}")
     assert f"Unpoison: Software-unpoisoned free page {pfn}" in out, out
+
+
+def test_poison_of_a_free_pool_page(vm):
+    """A free pool page leaves the pool at once; its good frames go back
+    to the buddy allocator, the bad one can be unpoisoned."""
+    out = vm.run_suite("hugetlbtest free-poison")
+    head = int(re.search(r"free pool page at pfn (0x[0-9a-f]+)", out).group(1), 16)
+    assert f"Memory failure: {head + 3:#x}: recovery action for free huge page: Recovered" in out
+    out = vm.command(f"hwpoison unpoison-pfn {head + 3:#x}")
+    assert f"Unpoison: Software-unpoisoned free page {head + 3:#x}" in out, out

@@ -78,6 +78,20 @@ static void test_poison_free_page(void)
 	CHECK(nr_free_pages() == before + PAGES_PER_HUGE_PAGE - 1); /* 511 frames back */
 }
 
+/* Poison takes a promised free page: the promises shrink with the pool,
+ * and giving them back later does not wrap the count. */
+static void test_poison_promised_page(void)
+{
+	setup();
+	set_max_huge_pages(1);
+	CHECK(hugetlb_acct_memory(1) == 0 && pool_is(1, 1, 1, 0));
+	struct page *head = list_first_entry(&h->hugepage_freelist, struct page, lru);
+	CHECK(dissolve_free_huge_page(head, head));
+	CHECK(pool_is(0, 0, 0, 0));
+	CHECK(!alloc_huge_page(true)); /* the promise cannot be kept: SIGBUS at the fault */
+	CHECK(hugetlb_acct_memory(-1) == 0 && pool_is(0, 0, 0, 0));
+}
+
 static void test_poison_page_in_use(void)
 {
 	setup();
@@ -97,6 +111,7 @@ int main(void)
 	RUN(test_grow_and_shrink);
 	RUN(test_reservations);
 	RUN(test_poison_free_page);
+	RUN(test_poison_promised_page);
 	RUN(test_poison_page_in_use);
 	return finish("hugetlb");
 }
