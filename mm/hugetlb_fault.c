@@ -11,7 +11,8 @@
  * one maps them read-only and copies a page on the first write (COW),
  * and a hole gets a private page at once; its private pages are
  * anonymous (an anon_vma), and fork shares them copy-on-write. Hugetlb
- * pages are not counted in a process's RSS, as in Linux.
+ * pages are not counted in a process's RSS but in its hugetlb_usage
+ * (/proc/PID/status HugetlbPages), as in Linux.
  */
 #include "mm/hugetlb.h"
 #include "fs/file.h"
@@ -101,6 +102,7 @@ static void set_huge_pte(struct vm_area_struct *vma, unsigned long haddr, uint64
 {
 	*pte = make_huge_pte(head, vm_flags);
 	head->mapcount++;
+	vma->vm_mm->hugetlb_usage += PAGES_PER_HUGE_PAGE;
 	flush_tlb_page(vma->vm_mm, haddr);
 }
 
@@ -265,6 +267,7 @@ int hugetlb_zap_entry(uint64_t *pte, unsigned long hmask, unsigned long addr,
 		if (pte_dirty(*pte))
 			page_set(head, PG_dirty);
 		head->mapcount--;
+		walk->mm->hugetlb_usage -= PAGES_PER_HUGE_PAGE;
 		put_page(head);
 	}
 	*pte = 0;
@@ -312,6 +315,7 @@ int copy_hugetlb_entry(uint64_t *spte, unsigned long hmask, unsigned long addr,
 		struct page *head = pfn_to_page(pte_pfn(pte));
 		get_page(head);
 		head->mapcount++;
+		dst->hugetlb_usage += PAGES_PER_HUGE_PAGE;
 		pte = pte_mkold(pte);
 	}
 	*dpte = pte;

@@ -80,6 +80,8 @@ struct mm_struct {
 	 * NUL-terminated strings in user memory (/proc/PID/cmdline). */
 	unsigned long arg_start, arg_end, env_start, env_end;
 	unsigned long rss;              /* pages mapped */
+	unsigned long hugetlb_usage;    /* 4 KiB pages mapped by hugetlb areas, not in rss
+					 * (/proc/PID/status HugetlbPages; mm/hugetlb_fault.c) */
 	struct list_head task_list;     /* the tasks using it, through task->mm_node:
 					 * memory-failure finds a page's processes here.
 					 * Changed at fork, exec and exit (kernel/proc.c),

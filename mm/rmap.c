@@ -171,7 +171,9 @@ void unmap_pte(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, st
 	*pte = entry;
 	flush_tlb_page(vma->vm_mm, addr);
 	page->mapcount--;
-	if (!is_vm_hugetlb_page(vma)) /* hugetlb pages are not in RSS */
+	if (is_vm_hugetlb_page(vma)) /* hugetlb pages are not in RSS */
+		vma->vm_mm->hugetlb_usage -= PAGES_PER_HUGE_PAGE;
+	else
 		vma->vm_mm->rss--;
 	put_page(page);
 }

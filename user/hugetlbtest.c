@@ -185,6 +185,21 @@ static int child_writes_private(char *m)
 	return !holds(m, 2 * HPAGE, 9);
 }
 
+/* A /proc/self/status field's kB. */
+static long status_kb(const char *name)
+{
+	static char buf[4096];
+	int fd = open("/proc/self/status", O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	char *line = strstr(buf, name);
+	return line ? atol(line + strlen(name) + 1) : -1;
+}
+
 /* Does the /proc/self/maps line of the area at p end with name? */
 static int maps_line_has(const void *p, const char *name)
 {
@@ -215,11 +230,13 @@ static void test_map_hugetlb(long n)
 	      "/proc/self/maps names it /anon_hugepage (deleted)");
 	fill(m, 2 * HPAGE, 1);
 	check(pool_is(n, n - 2, 0), "...touched: 2 in use");
+	check(status_kb("HugetlbPages") == 4096, "/proc/self/status: HugetlbPages 4096 kB");
 	check(in_child(child_writes_private, m) == 0, "fork: the child sees the data and writes");
 	check(holds(m, 2 * HPAGE, 1), "...copy-on-write: the parent's data is unchanged");
 	check(pool_is(n, n - 2, 0), "the child's copies went back when it exited");
 	munmap(m, 2 * HPAGE);
 	check(pool_is(n, n, 0), "munmap: back to the pool");
+	check(status_kb("HugetlbPages") == 0, "...and HugetlbPages 0 kB");
 
 	m = mmap(NULL, 2 * HPAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_HUGETLB,
 		 -1, 0);
