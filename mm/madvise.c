@@ -245,15 +245,18 @@ static struct page *get_readable_page(struct mm_struct *mm, unsigned long va)
 
 /* Each page of the range in turn; a page that cannot be had (unmapped,
  * PROT_NONE or already poisoned) ends it with -EFAULT, as get_user_pages
- * would. Only root may (Linux: CAP_SYS_ADMIN, else EPERM). */
+ * would. Only root may (Linux: CAP_SYS_ADMIN, else EPERM). The next
+ * address is a page size further - 2 MiB after a frame of a huge page,
+ * whose poisoning costs all of it (Linux: page_size(compound_head)). */
 static long inject_error(unsigned long advice, unsigned long start, unsigned long end)
 {
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
+	for (unsigned long va = start, size; va < end; va += size) {
 		struct page *page = get_readable_page(current->mm, va);
 		if (!page)
 			return -EFAULT;
+		size = PAGE_SIZE << compound_order(compound_head(page));
 		unsigned long pfn = page_to_pfn(page);
 		if (advice == MADV_SOFT_OFFLINE) {
 			pr_info("Soft offlining pfn %#lx at process virtual address %#lx\n", pfn, va);

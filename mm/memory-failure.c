@@ -638,11 +638,13 @@ int unpoison_memory(unsigned long pfn)
 		return -EOPNOTSUPP;
 	}
 	/* A poisoned hugetlb page still in use - mapped, or kept in its
-	 * file - cannot come back (Linux 6.1's refusals); once it has left
-	 * the pool its bad frame is an ordinary kept-off one. */
-	if (PageHuge(p) && page_test(compound_head(p), PG_hwpoison)) {
-		if (compound_head(p)->mapcount > 0)
-			pr_info("Unpoison: Someone maps the hwpoison page %#lx\n", pfn);
+	 * file - cannot come back. Its mark is on the head: another frame of
+	 * it reads as never poisoned, below (Linux 6.1 tests the frame
+	 * itself too). Once the page has left the pool its bad frame is an
+	 * ordinary kept-off one. */
+	if (PageHuge(p) && page_test(p, PG_hwpoison)) {
+		if (p->refcount > 1)
+			pr_info("Unpoison: Someone grabs the hwpoison page %#lx\n", pfn);
 		else
 			pr_info("Unpoison: the hwpoison page has non-NULL mapping %#lx\n", pfn);
 		return -EBUSY;
