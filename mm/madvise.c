@@ -13,6 +13,7 @@
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "mm/fault.h"
+#include "mm/hugetlb.h"
 #include "mm/memory-failure.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
@@ -71,7 +72,18 @@ static int madvise_dontneed(struct mm_struct *mm, unsigned long start, unsigned 
 			    const struct madvice *m)
 {
 	(void)m;
-	unmap_range(mm, start, end);
+	for (struct vm_area_struct *vma = find_vma(mm, start); vma && vma->vm_start < end;
+	     vma = vma_next(mm, vma)) {
+		unsigned long from = MAX(start, vma->vm_start), to = MIN(end, vma->vm_end);
+		/* Huge pages go whole: from one's start, and only those wholly
+		 * in the range (Linux: madvise_dontneed_free_valid_vma). */
+		if (is_vm_hugetlb_page(vma)) {
+			if (from & ~HPAGE_MASK)
+				return -EINVAL;
+			to &= HPAGE_MASK;
+		}
+		unmap_range(mm, from, to);
+	}
 	return 0;
 }
 
@@ -207,7 +219,7 @@ static const struct madvice advice_table[] = {
 	{ .advice = MADV_SEQUENTIAL }, { .advice = MADV_WILLNEED },
 	{ .advice = MADV_DONTNEED, .apply = madvise_dontneed, .refuse = VM_LOCKED },
 	{ .advice = MADV_DONTNEED_LOCKED, .apply = madvise_dontneed },
-	{ .advice = MADV_FREE, .apply = madvise_dontneed, .refuse = VM_LOCKED | VM_SHARED },
+	{ .advice = MADV_FREE, .apply = madvise_dontneed, .refuse = VM_LOCKED | VM_SHARED | VM_HUGETLB },
 	{ .advice = MADV_REMOVE, .apply = madvise_remove },
 	{ .advice = MADV_DONTFORK, .apply = madvise_update_flags, .set = VM_DONTCOPY },
 	{ .advice = MADV_DOFORK, .apply = madvise_update_flags, .clear = VM_DONTCOPY },

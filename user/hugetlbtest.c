@@ -482,6 +482,13 @@ static void test_split_and_protect(long n)
 	      "mprotect(PROT_READ) of the first huge page: a write there is SIGSEGV");
 	check(mprotect(m, HPAGE, PROT_READ | PROT_WRITE) == 0 && !write_faults(m + 100),
 	      "PROT_READ|PROT_WRITE again: the write goes through");
+	check_err(madvise(m + PAGE, HPAGE, MADV_DONTNEED), EINVAL,
+		  "MADV_DONTNEED from inside a huge page: EINVAL");
+	check_err(madvise(m, HPAGE, MADV_FREE), EINVAL, "MADV_FREE: EINVAL");
+	check(madvise(m, HPAGE + PAGE, MADV_DONTNEED) == 0 && pool_is(n, n - 1, 0),
+	      "MADV_DONTNEED of 2 MiB + 4 KiB: only the whole huge page goes");
+	check(m[0] == 0 && m[HPAGE - 64] == 0 && holds(m + HPAGE, HPAGE, 1),
+	      "...it reads zeros again, the second keeps its data");
 	check(munmap(m + HPAGE, HPAGE) == 0 && pool_is(n, n - 1, 0),
 	      "munmap of the second huge page: it goes back");
 	munmap(m, HPAGE);
