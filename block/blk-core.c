@@ -17,6 +17,7 @@
 #include "kernel/x86.h"
 #include "lib/ratelimit.h"
 #include "mm/layout.h"
+#include "mm/page.h"
 
 void bio_init(struct bio *bio, struct block_device *bdev, uint64_t sector, unsigned int opf)
 {
@@ -135,6 +136,22 @@ static bool bio_malformed(const struct bio *bio)
 	return false;
 }
 
+/* The emulated memory controller (mce/latent.c): a write whose data lies
+ * in an armed frame would have the disk read bad memory, which it
+ * refuses - the write fails, as a transfer of poisoned data does. */
+static bool bio_reads_bad_memory(const struct bio *bio)
+{
+	for (unsigned int i = 0; i < bio->bi_vcnt; i++) {
+		const struct page *page = bio->bi_io_vec[i].bv_page;
+		if (page_test(page, PG_latent)) {
+			pr_err("latent: %s: a write from armed frame %#lx fails\n",
+			       bio->bi_bdev->bd_name, page_to_pfn(page));
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Offer bio to the driver; false if it has no room (interrupts off). */
 static bool start_bio(struct block_device *bdev, struct bio *bio)
 {
@@ -187,7 +204,7 @@ void submit_bio(struct bio *bio)
 		bio_fail(bio);
 		return;
 	}
-	if (blk_should_fail(bdev, bio)) {
+	if (blk_should_fail(bdev, bio) || (op == REQ_OP_WRITE && bio_reads_bad_memory(bio))) {
 		print_req_error(bio); /* as if the device had failed it */
 		bio_fail(bio);
 		return;

@@ -30,7 +30,9 @@
  *    is read back);
  *  - a frame freed while armed is disarmed: its next owner writes it
  *    before reading it, and a full write of a line replaces its poison;
- *  - a device's DMA from the frame is not checked.
+ *  - a disk write from the frame fails (block/blk-core.c:
+ *    bio_reads_bad_memory), as a transfer of poisoned data would; other
+ *    devices' reads are not checked.
  *
  * A patrol scrubber (vm.scrub_interval seconds, 0 = off, the default) may
  * find an armed frame first: it reports it as an action-optional

@@ -14,6 +14,7 @@
 #include "mce/mce.h"
 #include "mm/oom.h"
 #include "mm/vmscan.h"
+#include "mm/vmstat.h"
 #include "mm/watermark.h"
 #include "lib/string.h"
 #include "kernel/panic.h"
@@ -22,6 +23,8 @@
 #include "kernel/x86.h"
 
 struct zone zone;
+/* The page counters of mm/vmstat.h (here: the allocator is in every build). */
+long vm_node_stat[NR_VM_NODE_STAT_ITEMS];
 
 void buddy_init(void)
 {
@@ -208,15 +211,22 @@ static bool alloc_pages_may_oom(gfp_t gfp_mask, unsigned int order)
 /*
  * Reclaim again (Linux: should_reclaim_retry)? While it frees pages -
  * others may take them before us, for as long as that goes on - and
- * after MAX_RECLAIM_RETRIES passes in a row that freed nothing (pages
- * under write-back become free meanwhile), but only while all it could
- * still free would lift free memory over min.
+ * after MAX_RECLAIM_RETRIES passes in a row that freed nothing, but only
+ * while all it could still free would lift free memory over min. A pass
+ * that freed nothing while pages are being written does not count: the
+ * caller waits a tick for the disk, whose pages then become clean and
+ * free (Linux: reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK)) - if it may
+ * wait for I/O at all; a busy or slow disk is no reason for ENOMEM.
  */
-static bool should_reclaim_retry(unsigned int order, unsigned long progress,
+static bool should_reclaim_retry(gfp_t gfp_mask, unsigned int order, unsigned long progress,
 				 int *no_progress_loops)
 {
 	unsigned long available = zone_reclaimable_pages() + nr_free_pages();
 
+	if (!progress && (gfp_mask & __GFP_IO) && global_node_page_state(NR_WRITEBACK)) {
+		schedule_timeout_uninterruptible(1);
+		return true;
+	}
 	*no_progress_loops = progress ? 0 : *no_progress_loops + 1;
 	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
 		return false;
@@ -248,7 +258,7 @@ static struct page *alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order)
 		page = get_page_from_freelist(gfp_mask, order, gfp_to_alloc_flags(gfp_mask));
 		if (page)
 			return page;
-		if (should_reclaim_retry(order, progress, &no_progress_loops))
+		if (should_reclaim_retry(gfp_mask, order, progress, &no_progress_loops))
 			continue;
 		if (!alloc_pages_may_oom(gfp_mask, order))
 			return NULL;

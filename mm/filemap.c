@@ -25,8 +25,6 @@
 #include "mm/swap.h"
 #include "mm/vmstat.h"
 
-long vm_node_stat[NR_VM_NODE_STAT_ITEMS];
-
 #define PAGE_WAIT_TABLE_BITS 8
 
 static struct wait_queue_head page_wait_table[1 << PAGE_WAIT_TABLE_BITS];

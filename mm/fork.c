@@ -38,14 +38,18 @@ static int copy_pte(uint64_t *spte, unsigned long addr, unsigned long next,
 		    struct mm_walk *walk)
 {
 	struct mm_struct *dst = walk->private;
-	uint64_t pte = *spte;
 
 	(void)next;
-	if (pte_none(pte))
+	if (pte_none(*spte))
 		return 0;
+	/* Making the child's table may sleep in reclaim, which may swap
+	 * out the parent's page meanwhile: read its PTE only after. */
 	uint64_t *dpte = walk_pte(dst->pgd, addr, true);
 	if (!dpte)
 		return -ENOMEM;
+	uint64_t pte = *spte;
+	if (pte_none(pte))
+		return 0;
 	if (!pte_present(pte)) {
 		swp_entry_t entry = pte_to_swp_entry(pte);
 

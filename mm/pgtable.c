@@ -22,9 +22,12 @@ unsigned long nr_pagetable_pages;
 
 static uint64_t *alloc_table(void)
 {
-	/* Never sleeps (mm/buddy.h): a walk that adds a table (fork copying
-	 * PTEs, a fault mapping a page) holds a PTE's value meanwhile. */
-	struct page *page = alloc_pages(GFP_NOIO, 0);
+	/* May reclaim, write pages to swap and sleep (Linux:
+	 * GFP_PGTABLE_USER): under memory pressure only swap I/O can free
+	 * anything, and a fork or a fault that fails for want of one table
+	 * would be an error for nothing. So whoever adds a table reads the
+	 * PTEs it cares about after the walk (mm/fork.c:copy_pte). */
+	struct page *page = alloc_pages(GFP_KERNEL, 0);
 
 	if (!page)
 		return NULL;

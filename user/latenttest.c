@@ -7,6 +7,8 @@
  *                        N"), wait for SIGUSR1 (the test arms the frame
  *                        meanwhile: inject latent N), then:
  *     load               read the page: SIGBUS BUS_MCEERR_AR
+ *     fetch              (the page holds code) call it: SIGBUS
+ *                        BUS_MCEERR_AR, an instruction fetch
  *     copyin             write(2) it into a pipe: the kernel's
  *                        copy_from_user reads it and fails, EFAULT; then
  *                        read it: SIGBUS BUS_MCEERR_AR
@@ -19,6 +21,9 @@
  *                        copy reads bad memory; wait for SIGUSR1 again
  *                        (memory_failure drops the clean page), then
  *                        read(2) it again: the good data, from the disk
+ *   latenttest dirty PATH  the same with a page of PATH (made anew) that
+ *                        we write through a shared mapping: fsync fails
+ *                        with EIO, as the disk cannot read the bad data
  *   latenttest cmdline   the same, but print the frame that holds our
  *                        argument strings, and wait for good: the test
  *                        arms it and reads /proc/PID/cmdline, which the
@@ -92,21 +97,27 @@ int main(int argc, char **argv)
 	sigset_t usr1;
 	int sig, fds[2];
 
-	if (strcmp(mode, "load") && strcmp(mode, "copyin") && strcmp(mode, "copyout") &&
-	    strcmp(mode, "cmdline") && strcmp(mode, "cow") && (strcmp(mode, "file") || argc < 3)) {
-		fprintf(stderr, "usage: latenttest load|copyin|copyout|cmdline|cow|file PATH\n");
+	if (strcmp(mode, "load") && strcmp(mode, "fetch") && strcmp(mode, "copyin") && strcmp(mode, "copyout") &&
+	    strcmp(mode, "cmdline") && strcmp(mode, "cow") &&
+	    ((strcmp(mode, "file") && strcmp(mode, "dirty")) || argc < 3)) {
+		fprintf(stderr, "usage: latenttest load|fetch|copyin|copyout|cmdline|cow|file PATH|dirty PATH\n");
 		return 2;
 	}
-	int fd = !strcmp(mode, "file") ? open(argv[2], O_RDONLY) : -1;
-	char *page = fd >= 0 ? mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0)
-			     : mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	bool file = !strcmp(mode, "file"), dirty = !strcmp(mode, "dirty");
+	int fd = file ? open(argv[2], O_RDONLY) : dirty ? open(argv[2], O_RDWR | O_CREAT | O_TRUNC, 0644) : -1;
+	if (dirty && ftruncate(fd, PAGE))
+		return 1;
+	char *page = file ? mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0)
+		     : dirty ? mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
+			     : mmap(NULL, PAGE, PROT_READ | PROT_WRITE | PROT_EXEC,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (page == MAP_FAILED)
 		return 1;
 	static char before[PAGE], after[PAGE];
-	if (fd >= 0)
+	if (file)
 		memcpy(before, page, PAGE); /* faults the page in, too */
 	else
-		memset(page, 0x5a, PAGE);
+		memset(page, 0xc3, PAGE); /* x86's ret, for fetch; any pattern for the rest */
 	pid_t child = !strcmp(mode, "cow") ? fork() : -1;
 	if (child == 0)
 		for (;;)
@@ -126,6 +137,11 @@ int main(int argc, char **argv)
 	while (cmdline);
 	if (!strcmp(mode, "load")) {
 		check(load_is_sigbus(page), "a load from the bad page: SIGBUS BUS_MCEERR_AR");
+	} else if (!strcmp(mode, "fetch")) {
+		bus_code = 0;
+		if (sigsetjmp(bus_jump, 1) == 0)
+			((void (*)(void))page)(); /* the ret written below */
+		check(bus_code == BUS_MCEERR_AR, "a call into the bad page: SIGBUS BUS_MCEERR_AR");
 	} else if (!strcmp(mode, "copyin")) {
 		check_err(write(fds[1], page, PAGE), EFAULT, "write(2) from the bad page: EFAULT");
 		check(load_is_sigbus(page), "then a load from it: SIGBUS BUS_MCEERR_AR");
@@ -139,6 +155,8 @@ int main(int argc, char **argv)
 			page[0] = 1;
 		check(bus_code == BUS_MCEERR_AR, "a write to the bad shared page: SIGBUS BUS_MCEERR_AR");
 		kill(child, SIGKILL);
+	} else if (dirty) {
+		check_err(fsync(fd), EIO, "fsync of the bad dirty page: EIO");
 	} else {
 		check_err(pread(fd, after, PAGE, 0), EFAULT, "read(2) of the bad cached page: EFAULT");
 		printf("latenttest: read failed; waiting for SIGUSR1\n");

@@ -54,6 +54,15 @@ def test_a_user_load_is_an_action_required_machine_check(vm):
     assert "hwpoison" in vm.command("page %d" % pfn)
 
 
+def test_an_instruction_fetch_is_one_too(vm):
+    pid, pfn = start(vm, "fetch")
+    arm(vm, pfn)
+    mark = vm.mark()
+    finish(vm, pid)
+    vm.wait_for(r"Machine Check Exception: 7 Bank \d+: bd80000000000150", since=mark)
+    assert "Action required: instruction fetch error in a user process" in vm.command("mcelog")
+
+
 def test_debugfs_latent_pfn_arms_a_frame_too(vm):
     pid, pfn = start(vm, "load")
     out = vm.command("run debugfstest latent %d" % pfn)
@@ -107,6 +116,14 @@ def test_a_bad_page_cache_page_fails_one_read_and_is_read_again(vm):
                 since=mark, timeout=20)
     finish(vm, pid)
     assert "Action required: data load in error recoverable area of kernel" in vm.command("mcelog")
+
+
+def test_writing_back_a_bad_dirty_page_fails_with_eio(vm):
+    pid, pfn = start(vm, "dirty /home/latent-dirty")
+    arm(vm, pfn)
+    mark = vm.mark()
+    finish(vm, pid)   # fsync: EIO
+    vm.wait_for(r"latent: vda: a write from armed frame %#x fails" % pfn, since=mark)
 
 
 def test_bad_frames_are_refused_and_nothing_changes(vm):
