@@ -94,7 +94,9 @@ void hugetlb_report_meminfo(struct seq_file *m);
 /* ---- page tables (mm/hugetlb_fault.c, and inline for the walkers) ----- */
 
 /* The page-directory entry that maps (or would map) the 2 MiB at addr,
- * NULL if no page directory is there (Linux: huge_pte_offset). */
+ * NULL if no page directory is there (Linux: huge_pte_offset) - or if
+ * the entry points at a page table: an empty one an earlier mapping of
+ * the addresses left, before the first fault replaces it. */
 static inline uint64_t *huge_pte_offset(struct mm_struct *mm, unsigned long addr)
 {
 	uint64_t *table = mm->pgd;
@@ -105,7 +107,8 @@ static inline uint64_t *huge_pte_offset(struct mm_struct *mm, unsigned long addr
 			return NULL;
 		table = __va(entry & PTE_ADDR_MASK);
 	}
-	return &table[(addr >> HPAGE_SHIFT) & 511];
+	uint64_t *pmd = &table[(addr >> HPAGE_SHIFT) & 511];
+	return (*pmd & (PTE_PRESENT | PTE_HUGE)) == PTE_PRESENT ? NULL : pmd;
 }
 
 /* A fault in a hugetlb area (mm/fault.c's branch): 0, -ENOMEM, -EIO

@@ -170,14 +170,16 @@ static int hugetlb_no_page(struct vm_area_struct *vma, unsigned long haddr, uint
 	return 0;
 }
 
-/* A write to a read-only huge page of a private area (Linux: hugetlb_wp):
- * the area's own page, mapped here only, becomes writable; anything else
- * is copied. A bad source fails the copy: SIGBUS BUS_MCEERR_AR. */
+/* A write to a read-only huge page (Linux: hugetlb_wp): a shared area's
+ * page, or a private area's own page mapped here only, becomes writable;
+ * anything else is copied. A bad source fails the copy: SIGBUS
+ * BUS_MCEERR_AR. */
 static int hugetlb_wp(struct vm_area_struct *vma, unsigned long haddr, uint64_t *pte)
 {
 	struct page *old = pfn_to_page(pte_pfn(*pte));
 
-	if (page_test(old, PG_anon) && old->mapcount == 1 && old->refcount == 1) {
+	if ((vma->vm_flags & VM_SHARED) ||
+	    (page_test(old, PG_anon) && old->mapcount == 1 && old->refcount == 1)) {
 		*pte |= PTE_WRITE | PTE_DIRTY;
 		flush_tlb_page(vma->vm_mm, haddr);
 		return 0;

@@ -91,7 +91,20 @@ uint64_t *huge_pte_alloc(struct mm_struct *mm, unsigned long addr)
 		}
 		table = __va(*entry & PTE_ADDR_MASK);
 	}
-	return &table[index_at(addr, 1)];
+	uint64_t *pmd = &table[index_at(addr, 1)];
+	/* A page table an earlier 4 KiB mapping of these addresses left
+	 * (tables stay until the address space goes): empty, as its area was
+	 * unmapped; the huge page's entry replaces it. */
+	if ((*pmd & (PTE_PRESENT | PTE_HUGE)) == PTE_PRESENT) {
+		uint64_t *pt = __va(*pmd & PTE_ADDR_MASK);
+		for (int i = 0; i < 512; i++)
+			if (pt[i])
+				return NULL; /* cannot be: never map over live PTEs */
+		*pmd = 0;
+		flush_tlb_page(mm, addr);
+		free_table(pt);
+	}
+	return pmd;
 }
 
 uint64_t vm_page_prot(unsigned long vm_flags)

@@ -22,7 +22,8 @@ void pgd_free(struct mm_struct *mm);
 uint64_t *walk_pte(uint64_t *pgd, unsigned long va, bool create);
 /* The page-directory entry for the 2 MiB at addr, with the levels above
  * it made if missing (Linux: huge_pte_alloc): where a hugetlb page is
- * mapped (mm/hugetlb_fault.c). NULL when out of memory. */
+ * mapped (mm/hugetlb_fault.c); an empty page table left there by an
+ * earlier mapping is freed. NULL when out of memory. */
 uint64_t *huge_pte_alloc(struct mm_struct *mm, unsigned long addr);
 /*
  * A page in a PROT_NONE area stays in memory, but its PTE has the present

@@ -219,6 +219,29 @@ static int maps_line_has(const void *p, const char *name)
 	return end && (size_t)(end - line) > len && !strncmp(end - len, name, len);
 }
 
+/* Where 4 KiB pages were mapped before (their page table stays), a
+ * MAP_FIXED huge page maps as well. */
+static void test_over_old_page_table(long n)
+{
+	char *p = mmap(NULL, 2 * HPAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *a = (char *)(((uintptr_t)p + HPAGE - 1) & ~(HPAGE - 1));
+	a[0] = a[PAGE] = 1;
+	munmap(p, 2 * HPAGE);
+	char *m = mmap(a, HPAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_FIXED, -1, 0);
+	check(m == a, "MAP_FIXED|MAP_HUGETLB where 4 KiB pages were");
+	fill(m, HPAGE, 5);
+	check(holds(m, HPAGE, 5) && pool_is(n, n - 1, 0), "...it holds its data");
+	munmap(m, HPAGE);
+	check(pool_is(n, n, 0), "...munmap: back to the pool");
+	munmap(mmap(a, HPAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
+		    MAP_FIXED, -1, 0), HPAGE);
+	check(pool_is(n, n, 0), "...mapped and unmapped untouched: nothing used");
+	p = mmap(a, HPAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	check(p == a && p[0] == 0 && (p[PAGE] = 2) == 2, "4 KiB pages there again");
+	munmap(p, HPAGE);
+}
+
 static void test_map_hugetlb(long n)
 {
 	char *m = mmap(NULL, 2 * HPAGE, PROT_READ | PROT_WRITE,
@@ -515,6 +538,7 @@ int main(int argc, char **argv)
 		umount(MNT);
 		rmdir(MNT);
 		test_map_hugetlb(n);
+		test_over_old_page_table(n);
 		test_shm_hugetlb(n);
 		test_split_and_protect(n);
 		test_empty_pool();
