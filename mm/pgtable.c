@@ -87,7 +87,12 @@ uint64_t *huge_pte_alloc(struct mm_struct *mm, unsigned long addr)
 			uint64_t *next = alloc_table();
 			if (!next)
 				return NULL;
-			*entry = __pa(next) | PTE_PRESENT | PTE_WRITE | PTE_USER;
+			/* The allocation may have slept, and another thread's
+			 * fault added the table meanwhile: its table stands. */
+			if (*entry & PTE_PRESENT)
+				free_table(next);
+			else
+				*entry = __pa(next) | PTE_PRESENT | PTE_WRITE | PTE_USER;
 		}
 		table = __va(*entry & PTE_ADDR_MASK);
 	}
