@@ -222,7 +222,7 @@ UNIT_KERNEL_SRCS := mm/buddy.c mm/swap.c mm/slab.c mm/page_flags.c lib/format.c 
                     lib/rbtree.c mm/vma.c mm/pagewalk.c kernel/kallsyms.c kernel/timerqueue.c \
                     kernel/rtc.c lib/xarray.c lib/errseq.c fs/iov_iter.c \
                     drivers/virtio_ring.c lib/crc32.c kernel/sysctl_int.c \
-                    lib/int_sqrt.c mm/watermark.c mm/swapfile.c
+                    lib/int_sqrt.c mm/watermark.c mm/swapfile.c mm/hugetlb.c
 UNIT_KERNEL_OBJS := $(UNIT_KERNEL_SRCS:%.c=$(BUILD)/unit/%.o)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 

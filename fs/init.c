@@ -18,6 +18,7 @@
 #include "kernel/waitqueue.h"
 #include "kernel/x86.h"
 #include "lib/err.h"
+#include "mm/hugetlb.h"
 #include "mm/shmem.h"
 
 int init_mkdir(const char *pathname, umode_t mode)
@@ -73,6 +74,7 @@ void vfs_init(void)
 	for (unsigned int i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		init_mkdir(dirs[i], 0755);
 	shmem_init();
+	init_hugetlbfs_fs();
 }
 
 /* What is mounted on the root, whichever it is: /tmp is a tmpfs,

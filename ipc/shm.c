@@ -20,6 +20,7 @@
 #include "fs/seq_file.h"
 #include "ipc/ipc.h"
 #include "lib/format.h"
+#include "mm/hugetlb.h"
 #include "mm/mm_types.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
@@ -101,6 +102,13 @@ static struct shmid_kernel *shm_of(struct vm_area_struct *vma)
 	return vma->vm_file->private_data;
 }
 
+/* What an attach maps: the segment in whole pages - huge pages for a
+ * SHM_HUGETLB one (Linux: the size of its file). */
+static unsigned long shm_mapped_size(const struct shmid_kernel *shp)
+{
+	return ALIGN_UP(shp->shm_segsz, is_file_hugepages(shp->shm_file) ? HPAGE_SIZE : PAGE_SIZE);
+}
+
 static void shm_destroy(struct shmid_kernel *shp)
 {
 	if (!shp->shm_perm.deleted)
@@ -148,7 +156,9 @@ static struct kern_ipc_perm *newseg(struct ipc_ids *ids, key_t key, int flag, un
 	if (!shp)
 		return ERR_PTR(-ENOMEM);
 	snprintf(name, sizeof(name), "SYSV%08x", (unsigned int)key);
-	shp->shm_file = shmem_file_setup(name, (loff_t)size);
+	/* SHM_HUGETLB: huge pages, reserved now (ENOMEM if the pool is short). */
+	shp->shm_file = flag & SHM_HUGETLB ? hugetlb_file_setup(name, size, true)
+					   : shmem_file_setup(name, (loff_t)size);
 	if (IS_ERR(shp->shm_file)) {
 		long err = PTR_ERR(shp->shm_file);
 		kfree(shp);
@@ -184,13 +194,13 @@ long sys_shmget(uint64_t key, uint64_t size, uint64_t flag)
  * SHM_RND, else it must be SHMLBA-aligned; SHM_REMAP replaces what is
  * there, else that is EINVAL), or one the kernel picks. 0 if none. */
 static unsigned long shmat_address(struct mm_struct *mm, uint64_t shmaddr, int flag,
-				   unsigned long size, long *err)
+				   unsigned long size, bool huge, long *err)
 {
 	unsigned long addr = shmaddr;
 
 	*err = -EINVAL;
 	if (!addr) {
-		addr = get_unmapped_area(mm, size);
+		addr = huge ? hugetlb_get_unmapped_area(mm, size) : get_unmapped_area(mm, size);
 		if (!addr)
 			*err = -ENOMEM;
 		return addr;
@@ -228,9 +238,10 @@ long sys_shmat(uint64_t shmid, uint64_t shmaddr, uint64_t uflag)
 		return -EINVAL;
 	if (ipcperms(&shp->shm_perm, acc))
 		return -EACCES;
-	unsigned long size = ALIGN_UP(shp->shm_segsz, PAGE_SIZE);
+	unsigned long size = shm_mapped_size(shp);
 	mmap_write_lock(mm);
-	unsigned long addr = shmat_address(mm, shmaddr, flag, size, &err);
+	unsigned long addr = shmat_address(mm, shmaddr, flag, size,
+					   is_file_hugepages(shp->shm_file), &err);
 	if (addr)
 		err = mmap_region(mm, shp->shm_file, addr, size, vm_flags, 0);
 	if (addr && !err) {
@@ -256,7 +267,7 @@ long sys_shmdt(uint64_t addr)
 	struct vm_area_struct *vma = find_vma(mm, addr);
 	if (vma && vma->vm_start == addr && vma->vm_ops == &shm_vm_ops && vma->vm_pgoff == 0) {
 		struct file *file = vma->vm_file;
-		unsigned long end = addr + ALIGN_UP(shm_of(vma)->shm_segsz, PAGE_SIZE);
+		unsigned long end = addr + shm_mapped_size(shm_of(vma));
 		while (vma && vma->vm_start < end && vma->vm_file == file) {
 			struct vm_area_struct *next = vma_next(mm, vma);
 			do_munmap(mm, vma->vm_start, vma->vm_end - vma->vm_start);
@@ -318,8 +329,9 @@ static long shmctl_shm_info(uint64_t ubuf)
 
 	for (; (perm = ipc_next(&shm_ids, &index)); index++) {
 		struct shmid_kernel *shp = (struct shmid_kernel *)perm;
-		info.shm_tot += ALIGN_UP(shp->shm_segsz, PAGE_SIZE) >> PAGE_SHIFT;
-		info.shm_rss += shp->shm_file->f_mapping->nrpages;
+		info.shm_tot += shm_mapped_size(shp) >> PAGE_SHIFT;
+		info.shm_rss += shp->shm_file->f_mapping->nrpages *
+				(is_file_hugepages(shp->shm_file) ? PAGES_PER_HUGE_PAGE : 1);
 	}
 	if (copy_to_user(ubuf, &info, sizeof(info)))
 		return -EFAULT;

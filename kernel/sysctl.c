@@ -6,6 +6,7 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mce/mce.h"
+#include "mm/hugetlb.h"
 #include "mm/memory-failure.h"
 #include "mm/vmscan.h"
 #include "mm/watermark.h"
@@ -41,6 +42,8 @@ const struct ctl_table sysctl_table[] = {
 	  "1: try to recover from memory errors; 0: panic on any" },
 	{ "vm.min_free_kbytes", &min_free_kbytes, sizeof(int), 0644, min_free_kbytes_sysctl_handler,
 	  &zero, NULL, "KiB kept free: the min watermark (low and high follow)" },
+	{ "vm.nr_hugepages", NULL, sizeof(int), 0644, hugetlb_sysctl_handler, &zero, NULL,
+	  "huge pages (2 MiB) in the hugetlb pool: writing grows or shrinks it" },
 	{ "vm.scrub_interval", &sysctl_scrub_interval, sizeof(int), 0644, proc_dointvec_minmax, &zero,
 	  NULL, "seconds between the emulated memory controller's patrol scrubs (0: none)" },
 	{ "vm.swappiness", &vm_swappiness, sizeof(int), 0644, proc_dointvec_minmax, &zero,

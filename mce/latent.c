@@ -86,6 +86,8 @@ static const char *cannot_arm(unsigned long pfn)
 		return "already armed";
 	if (compound_head(page)->refcount == 0)
 		return "a free frame: nobody reads it (arm one that holds data)";
+	if (PageHuge(page))
+		return "a hugetlb page (use inject srar or madvise(MADV_HWPOISON) on it)";
 	if (nr_latent == MAX_LATENT)
 		return "too many armed frames";
 	return NULL;

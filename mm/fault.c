@@ -10,6 +10,7 @@
 #include "lib/string.h"
 #include "mm/buddy.h"
 #include "mm/huge_mm.h"
+#include "mm/hugetlb.h"
 #include "mm/mmap.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
@@ -186,6 +187,8 @@ struct page *get_user_page(struct mm_struct *mm, unsigned long addr)
 
 	if (!vma || addr < vma->vm_start)
 		return NULL;
+	if (is_vm_hugetlb_page(vma))
+		return hugetlb_get_user_page(vma, addr);
 	uint64_t *pmd = walk_pmd(mm->pgd, addr, false);
 	if (pmd && pmd_trans_huge(*pmd))
 		return follow_trans_huge_pmd(*pmd, addr);
@@ -210,6 +213,8 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned error, in
 		*si_code = SEGV_ACCERR;
 		return -EFAULT;
 	}
+	if (is_vm_hugetlb_page(vma))
+		return hugetlb_fault(mm, vma, addr, error);
 	uint64_t *pmd = walk_pmd(mm->pgd, addr, true);
 	if (!pmd)
 		return -ENOMEM;

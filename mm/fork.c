@@ -13,6 +13,7 @@
 #include "kernel/x86.h"
 #include "mm/buddy.h"
 #include "mm/huge_mm.h"
+#include "mm/hugetlb.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
 #include "mm/pagewalk.h"
@@ -84,7 +85,8 @@ static int copy_pmd(uint64_t *spmd, unsigned long addr, unsigned long next,
 	return copy_huge_pmd(walk->private, walk->vma, spmd, addr);
 }
 
-static const struct mm_walk_ops copy_ops = { .pmd_entry = copy_pmd, .pte_entry = copy_pte };
+static const struct mm_walk_ops copy_ops = { .pmd_entry = copy_pmd, .pte_entry = copy_pte,
+					     .hugetlb_entry = copy_hugetlb_entry };
 
 static int copy_vma(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma)
 {

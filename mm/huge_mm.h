@@ -16,6 +16,7 @@
 #define MM_HUGE_MM_H
 
 #include "lib/list.h"
+#include "mm/hugetlb.h"
 #include "mm/mm_types.h"
 #include "mm/page.h"
 #include "mm/paging.h"
@@ -39,7 +40,7 @@ static inline unsigned long pmd_pfn(uint64_t pmd)
 /* An anonymous huge page: its head (Linux: PageTransHuge). */
 static inline bool PageTransHuge(const struct page *page)
 {
-	return page_test(page, PG_head) && page_test(page, PG_anon);
+	return page_test(page, PG_head) && page_test(page, PG_anon) && !PageHuge(page);
 }
 
 /* What a fault handler returns to say "do it with 4 KiB pages"

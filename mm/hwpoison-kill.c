@@ -72,7 +72,8 @@ struct to_kill {
 	struct list_head list;
 	struct proc *tsk;
 	struct signal_struct *group; /* the process it was chosen for */
-	unsigned long addr;          /* where the page was in that process */
+	unsigned long addr;          /* where the bad frame was in that process */
+	short size_shift;            /* si_addr_lsb: the page's size (21 for hugetlb) */
 };
 
 /* Each process and each thread is told once, however many of its areas
@@ -88,21 +89,28 @@ static bool already_collected(const struct list_head *tokill, const struct proc 
 	return false;
 }
 
+/* The reverse map finds where the page starts in an area; the bad frame
+ * is offset bytes into it (a hugetlb page: one of 512), and the signal's
+ * si_addr_lsb is the whole page's size (Linux: add_to_kill's size_shift,
+ * page_shift of the compound head). */
 struct collect {
 	struct list_head *tokill;
 	bool force_early;
+	unsigned long offset;
+	short size_shift;
 };
 
 static void add_to_kill(struct proc *t, struct signal_struct *group, unsigned long addr,
-			struct list_head *tokill)
+			const struct collect *c)
 {
 	struct to_kill *tk = kmalloc(sizeof(*tk));
 
 	if (!tk)
 		return;
 	get_task_struct(t);
-	*tk = (struct to_kill){ .tsk = t, .group = group, .addr = addr };
-	list_add_tail(&tk->list, tokill);
+	*tk = (struct to_kill){ .tsk = t, .group = group, .addr = addr + c->offset,
+				.size_shift = c->size_shift };
+	list_add_tail(&tk->list, c->tokill);
 }
 
 /* tsk stands for its process here: it is the leader, or the leader no
@@ -128,14 +136,16 @@ static void collect_procs_vma(struct vm_area_struct *vma, unsigned long addr, ui
 			continue;
 		struct proc *t = task_early_kill(tsk, c->force_early);
 		if (t && !already_collected(c->tokill, t, tsk->signal))
-			add_to_kill(t, tsk->signal, addr, c->tokill);
+			add_to_kill(t, tsk->signal, addr, c);
 	}
 }
 
 /* Done before unmapping: afterwards the reverse map no longer finds them. */
-static void collect_procs(struct page *p, struct list_head *tokill, bool force_early)
+static void collect_procs(struct page *p, unsigned long pfn, struct list_head *tokill,
+			  bool force_early)
 {
-	struct collect c = { tokill, force_early };
+	struct collect c = { tokill, force_early, (pfn - page_to_pfn(p)) << PAGE_SHIFT,
+			     (short)(PAGE_SHIFT + compound_order(p)) };
 	struct rmap_walk_control rwc = { .rmap_one = collect_procs_vma, .arg = &c };
 
 	rmap_walk(p, &rwc);
@@ -180,15 +190,16 @@ static void unmap_one(struct vm_area_struct *vma, unsigned long addr, uint64_t *
 	unmap_pte(vma, addr, pte, u->page, entry);
 }
 
-static void kill_proc(struct proc *t, unsigned long addr, unsigned long pfn, int flags)
+static void kill_proc(struct proc *t, unsigned long addr, short size_shift, unsigned long pfn,
+		      int flags)
 {
 	struct sig_pending_info info = { .code = BUS_MCEERR_AO, .addr = addr,
-					 .addr_lsb = PAGE_SHIFT };
+					 .addr_lsb = size_shift };
 
 	pr_err(MF "%#lx: Sending SIGBUS to %s:%d due to hardware memory corruption\n",
 	       pfn, t->comm, t->pid);
 	if ((flags & MF_ACTION_REQUIRED) && t == current)
-		force_sig_fault(SIGBUS, BUS_MCEERR_AR, addr, PAGE_SHIFT);
+		force_sig_fault(SIGBUS, BUS_MCEERR_AR, addr, size_shift);
 	else
 		do_send_sig_info(SIGBUS, &info, t, PIDTYPE_PID);
 }
@@ -213,7 +224,7 @@ static void kill_procs(struct list_head *tokill, bool forcekill, bool unmap_fail
 			       pfn, t->comm, t->pid);
 			proc_kill(t, SIGKILL);
 		} else {
-			kill_proc(t, tk->addr, pfn, flags);
+			kill_proc(t, tk->addr, tk->size_shift, pfn, flags);
 		}
 		put_task_struct(t);
 		kfree(tk);
@@ -261,7 +272,7 @@ bool hwpoison_user_mappings(struct page *p, unsigned long pfn, int flags)
 		}
 	}
 	INIT_LIST_HEAD(&tokill);
-	collect_procs(p, &tokill, flags & MF_ACTION_REQUIRED);
+	collect_procs(p, pfn, &tokill, flags & MF_ACTION_REQUIRED);
 	rmap_walk(p, &rwc);
 	bool unmapped = p->mapcount == 0;
 	if (!unmapped)
@@ -301,11 +312,13 @@ int kill_accessing_process(struct proc *p, unsigned long pfn, int flags)
 	struct find_mm f = { .mm = p->mm };
 	struct rmap_walk_control rwc = { .rmap_one = find_in_mm, .arg = &f,
 					 .hwpoison_entries = true };
+	struct page *head = compound_head(pfn_to_page(pfn)); /* a hugetlb page is mapped whole */
 
 	if (p->mm)
-		rmap_walk(pfn_to_page(pfn), &rwc);
+		rmap_walk(head, &rwc);
 	if (!f.found)
 		return -EFAULT;
-	kill_proc(p, f.addr, pfn, flags);
+	kill_proc(p, f.addr + ((pfn - page_to_pfn(head)) << PAGE_SHIFT),
+		  (short)(PAGE_SHIFT + compound_order(head)), pfn, flags);
 	return -EHWPOISON;
 }

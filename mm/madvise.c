@@ -15,6 +15,7 @@
 #include "mm/fault.h"
 #include "mm/huge_mm.h"
 #include "mm/khugepaged.h"
+#include "mm/hugetlb.h"
 #include "mm/memory-failure.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
@@ -74,7 +75,18 @@ static int madvise_dontneed(struct mm_struct *mm, unsigned long start, unsigned 
 			    const struct madvice *m)
 {
 	(void)m;
-	unmap_range(mm, start, end);
+	for (struct vm_area_struct *vma = find_vma(mm, start); vma && vma->vm_start < end;
+	     vma = vma_next(mm, vma)) {
+		unsigned long from = MAX(start, vma->vm_start), to = MIN(end, vma->vm_end);
+		/* Huge pages go whole: from one's start, and only those wholly
+		 * in the range (Linux: madvise_dontneed_free_valid_vma). */
+		if (is_vm_hugetlb_page(vma)) {
+			if (from & ~HPAGE_MASK)
+				return -EINVAL;
+			to &= HPAGE_MASK;
+		}
+		unmap_range(mm, from, to);
+	}
 	return 0;
 }
 
@@ -261,7 +273,7 @@ static const struct madvice advice_table[] = {
 	{ .advice = MADV_SEQUENTIAL }, { .advice = MADV_WILLNEED },
 	{ .advice = MADV_DONTNEED, .apply = madvise_dontneed, .refuse = VM_LOCKED },
 	{ .advice = MADV_DONTNEED_LOCKED, .apply = madvise_dontneed },
-	{ .advice = MADV_FREE, .apply = madvise_dontneed, .refuse = VM_LOCKED | VM_SHARED },
+	{ .advice = MADV_FREE, .apply = madvise_dontneed, .refuse = VM_LOCKED | VM_SHARED | VM_HUGETLB },
 	{ .advice = MADV_REMOVE, .apply = madvise_remove },
 	{ .advice = MADV_DONTFORK, .apply = madvise_update_flags, .set = VM_DONTCOPY },
 	{ .advice = MADV_DOFORK, .apply = madvise_update_flags, .clear = VM_DONTCOPY },
@@ -304,15 +316,18 @@ static struct page *get_readable_page(struct mm_struct *mm, unsigned long va)
 
 /* Each page of the range in turn; a page that cannot be had (unmapped,
  * PROT_NONE or already poisoned) ends it with -EFAULT, as get_user_pages
- * would. Only root may (Linux: CAP_SYS_ADMIN, else EPERM). */
+ * would. Only root may (Linux: CAP_SYS_ADMIN, else EPERM). The next
+ * address is a page size further - 2 MiB after a frame of a huge page,
+ * whose poisoning costs all of it (Linux: page_size(compound_head)). */
 static long inject_error(unsigned long advice, unsigned long start, unsigned long end)
 {
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
+	for (unsigned long va = start, size; va < end; va += size) {
 		struct page *page = get_readable_page(current->mm, va);
 		if (!page)
 			return -EFAULT;
+		size = PAGE_SIZE << compound_order(compound_head(page));
 		unsigned long pfn = page_to_pfn(page);
 		if (advice == MADV_SOFT_OFFLINE) {
 			pr_info("Soft offlining pfn %#lx at process virtual address %#lx\n", pfn, va);

@@ -32,6 +32,7 @@
 #include "mm/buddy.h"
 #include "mm/filemap.h"
 #include "mm/huge_mm.h"
+#include "mm/hugetlb.h"
 #include "mm/memblock.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
@@ -62,6 +63,8 @@ enum mf_action_page_type {
 	MF_MSG_KERNEL,
 	MF_MSG_KERNEL_HIGH_ORDER,
 	MF_MSG_SLAB,
+	MF_MSG_HUGE,
+	MF_MSG_FREE_HUGE,
 	MF_MSG_UNMAP_FAILED,
 	MF_MSG_DIRTY_SWAPCACHE,
 	MF_MSG_CLEAN_SWAPCACHE,
@@ -82,6 +85,8 @@ static const char *const action_page_types[] = {
 	[MF_MSG_KERNEL] = "reserved kernel page",
 	[MF_MSG_KERNEL_HIGH_ORDER] = "high-order kernel page",
 	[MF_MSG_SLAB] = "kernel slab page",
+	[MF_MSG_HUGE] = "huge page",
+	[MF_MSG_FREE_HUGE] = "free huge page",
 	[MF_MSG_UNMAP_FAILED] = "unmapping failed page",
 	[MF_MSG_DIRTY_SWAPCACHE] = "dirty swapcache page",
 	[MF_MSG_CLEAN_SWAPCACHE] = "clean swapcache page",
@@ -251,6 +256,23 @@ static enum mf_result me_swapcache_clean(const struct page_state *ps, struct pag
 	return has_extra_refcount(ps, p, pfn, 0) ? MF_FAILED : MF_RECOVERED;
 }
 
+/*
+ * A hugetlb page, unmapped from every process (Linux 6.1: me_huge_page).
+ * A file's page stays in its page cache, poisoned (hugetlbfs's
+ * error_remove_page does nothing): later faults on it are SIGBUS, and it
+ * leaves the pool with the file. A private copy has no other owner: it
+ * leaves the pool as memory_failure lets go of it (free_huge_page), and
+ * its 511 good frames go back to the buddy allocator.
+ */
+static enum mf_result me_huge_page(const struct page_state *ps, struct page *head,
+				   unsigned long pfn)
+{
+	struct address_space *mapping = page_mapping(head);
+	enum mf_result result = mapping ? truncate_error_page(head, pfn, mapping) : MF_RECOVERED;
+
+	return has_extra_refcount(ps, head, pfn, mapping ? 1 : 0) ? MF_FAILED : result;
+}
+
 static bool flags_are(const struct page *p, unsigned long mask, unsigned long res)
 {
 	return (p->flags & mask) == res;
@@ -349,6 +371,7 @@ static const struct page_state {
 } error_states[] = {
 	{ is_reserved, MF_MSG_KERNEL, me_kernel },
 	{ is_slab, MF_MSG_SLAB, me_kernel },
+	{ PageHuge, MF_MSG_HUGE, me_huge_page },
 	{ is_dirty_swapcache, MF_MSG_DIRTY_SWAPCACHE, me_swapcache_dirty },
 	{ is_clean_swapcache, MF_MSG_CLEAN_SWAPCACHE, me_swapcache_clean },
 	{ is_dirty_mlocked, MF_MSG_DIRTY_MLOCKED_LRU, me_pagecache_dirty },
@@ -455,6 +478,47 @@ static int memory_failure_user(struct page *p, unsigned long pfn, int flags)
 	return ret;
 }
 
+/*
+ * A frame of a hugetlb page (Linux 6.1: memory_failure_hugetlb). The
+ * whole 2 MiB page is lost: PG_hwpoison on its head (the bad frame is
+ * remembered, hugetlb_set_page_hwpoison), every mapping becomes a
+ * hwpoison entry at the page-directory level, and whoever is told gets
+ * si_addr_lsb 21. A free pool page leaves the pool at once. Counted once
+ * in HardwareCorrupted, as Linux 6.1 counts it (one raw page).
+ */
+static int memory_failure_hugetlb(unsigned long pfn, int flags)
+{
+	struct page *p = pfn_to_page(pfn), *head = compound_head(p);
+
+	if (head->refcount == 0) { /* free in the pool */
+		if (hwpoison_filter(head))
+			return -EOPNOTSUPP;
+		num_poisoned_pages++;
+		return action_result(pfn, MF_MSG_FREE_HUGE,
+				     dissolve_free_huge_page(head, p) ? MF_RECOVERED : MF_FAILED, flags);
+	}
+	if (!hugetlb_set_page_hwpoison(head, p)) {
+		pr_err(MF "%#lx: already hardware poisoned\n", pfn);
+		if ((flags & MF_ACTION_REQUIRED) && current)
+			return kill_accessing_process(current, pfn, flags);
+		return -EHWPOISON;
+	}
+	if (hwpoison_filter(head)) {
+		page_clear(head, PG_hwpoison);
+		head->private = 0;
+		return -EOPNOTSUPP;
+	}
+	num_poisoned_pages++;
+	get_page(head);
+	lock_page(head);
+	int ret = hwpoison_user_mappings(head, pfn, flags)
+			  ? identify_page_state(pfn, head, flags)
+			  : action_result(pfn, MF_MSG_UNMAP_FAILED, MF_IGNORED, flags);
+	unlock_page(head);
+	put_page(head); /* a private copy's last reference: it leaves the pool */
+	return ret;
+}
+
 int memory_failure(unsigned long pfn, int flags)
 {
 	if (!sysctl_memory_failure_recovery)
@@ -466,6 +530,8 @@ int memory_failure(unsigned long pfn, int flags)
 		return -ENXIO;
 	}
 	struct page *p = pfn_to_page(pfn);
+	if (PageHuge(p))
+		return memory_failure_hugetlb(pfn, flags);
 	if (page_test_and_set(p, PG_hwpoison)) {
 		pr_err(MF "%#lx: already hardware poisoned\n", pfn);
 		if ((flags & MF_ACTION_REQUIRED) && current)
@@ -586,6 +652,18 @@ int unpoison_memory(unsigned long pfn)
 	if (hw_memory_failure) {
 		pr_info("Unpoison: Disabled after HW memory failure %#lx\n", pfn);
 		return -EOPNOTSUPP;
+	}
+	/* A poisoned hugetlb page still in use - mapped, or kept in its
+	 * file - cannot come back. Its mark is on the head: another frame of
+	 * it reads as never poisoned, below (Linux 6.1 tests the frame
+	 * itself too). Once the page has left the pool its bad frame is an
+	 * ordinary kept-off one. */
+	if (PageHuge(p) && page_test(p, PG_hwpoison)) {
+		if (p->refcount > 1)
+			pr_info("Unpoison: Someone grabs the hwpoison page %#lx\n", pfn);
+		else
+			pr_info("Unpoison: the hwpoison page has non-NULL mapping %#lx\n", pfn);
+		return -EBUSY;
 	}
 	if (!page_test(p, PG_hwpoison)) {
 		pr_info("Unpoison: Page was already unpoisoned %#lx\n", pfn);

@@ -46,7 +46,8 @@ void soft_offline_retired(unsigned long pfn, bool was_free);
  * (false: a mapping could not be removed); and tell the current process,
  * which consumed pfn again, where it has it (-EHWPOISON, or -EFAULT if it
  * has no such address). */
-bool hwpoison_user_mappings(struct page *p, unsigned long pfn, int flags);
+bool hwpoison_user_mappings(struct page *p, unsigned long pfn, int flags); /* p: a hugetlb
+	* page's head, pfn the bad frame in it: si_addr points there, lsb 21 */
 struct proc;
 int kill_accessing_process(struct proc *p, unsigned long pfn, int flags);
 /* Undo a software-injected poisoning (hwpoison-inject's unpoison-pfn). */

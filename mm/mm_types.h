@@ -67,6 +67,8 @@ struct vm_area_struct {
 	struct anon_vma *anon_vma;      /* reverse map of its pages (mm/rmap.c) */
 	struct list_head anon_vma_node; /* on anon_vma->vmas */
 	struct list_head shared;        /* on vm_file's mapping->i_mmap (mm/rmap.h) */
+	void *vm_private_data;          /* the mapping's own: a private hugetlb
+					 * area's reservation (mm/hugetlb_fault.c) */
 };
 
 struct mm_struct {
@@ -80,6 +82,8 @@ struct mm_struct {
 	 * NUL-terminated strings in user memory (/proc/PID/cmdline). */
 	unsigned long arg_start, arg_end, env_start, env_end;
 	unsigned long rss;              /* pages mapped */
+	unsigned long hugetlb_usage;    /* 4 KiB pages mapped by hugetlb areas, not in rss
+					 * (/proc/PID/status HugetlbPages; mm/hugetlb_fault.c) */
 	struct list_head task_list;     /* the tasks using it, through task->mm_node:
 					 * memory-failure finds a page's processes here.
 					 * Changed at fork, exec and exit (kernel/proc.c),

@@ -13,6 +13,7 @@
 #include "kernel/errno.h"
 #include "kernel/proc.h"
 #include "kernel/uaccess.h"
+#include "mm/hugetlb.h"
 #include "mm/mmap_lock.h"
 #include "lib/err.h"
 #include "mm/pgtable.h"
@@ -146,7 +147,11 @@ static long do_mmap(struct mm_struct *mm, uint64_t addr, uint64_t len, uint64_t 
 		file = mmap_file(fd, type, prot);
 		if (IS_ERR(file))
 			return PTR_ERR(file);
+	} else if (flags & MAP_HUGETLB) {
+		return hugetlb_mmap_anon(mm, addr, len, prot, flags);
 	}
+	if (is_file_hugepages(file))
+		return hugetlb_mmap_file(mm, file, addr, len, prot, flags, off);
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (flags & MAP_FIXED) {
 		if (addr & ~PAGE_MASK || !access_ok(addr, len))

@@ -10,6 +10,7 @@
 #include "kernel/uaccess.h"
 #include "mm/fault.h"
 #include "mm/huge_mm.h"
+#include "mm/hugetlb.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
 #include "mm/pagewalk.h"
@@ -59,7 +60,8 @@ static int protect_pmd(uint64_t *pmd, unsigned long addr, unsigned long next,
 }
 
 static const struct mm_walk_ops protect_ops = { .pmd_entry = protect_pmd,
-						.pte_entry = protect_pte };
+						.pte_entry = protect_pte,
+						.hugetlb_entry = hugetlb_protect_entry };
 
 static int protect_vma(struct vm_area_struct *vma, void *arg)
 {

@@ -83,6 +83,9 @@ struct page {
 		struct {
 			unsigned long compound_head;  /* the head's address | 1 */
 			unsigned char compound_order; /* first tail only: the page's order */
+			/* first tail only: whose compound page it is - 0 the
+			 * kernel's, HUGETLB_PAGE_DTOR the hugetlb pool's */
+			unsigned char compound_dtor;
 			/* first tail only: page-directory entries mapping the
 			 * whole compound page (a transparent huge page,
 			 * mm/huge_memory.c); its frames' own mapcounts count PTEs */

@@ -1,5 +1,6 @@
 #include "mm/kernel-page-flags.h"
 #include "mm/huge_mm.h"
+#include "mm/hugetlb.h"
 #include "mm/page.h"
 #include "lib/format.h"
 
@@ -86,6 +87,8 @@ uint64_t stable_page_flags(const struct page *page)
 		u |= 1ULL << KPF_COMPOUND_HEAD;
 	else if (PageTail(page))
 		u |= 1ULL << KPF_COMPOUND_TAIL;
+	if (PageHuge(page)) /* every frame of a hugetlb page, as Linux */
+		u |= 1ULL << KPF_HUGE;
 	/* A tail frame of a slab page belongs to the slab too. */
 	if (PageTail(page) && page_test(head, PG_slab))
 		u |= 1ULL << KPF_SLAB;

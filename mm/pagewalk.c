@@ -6,6 +6,7 @@
  */
 #include "mm/pagewalk.h"
 #include "mm/huge_mm.h"
+#include "mm/hugetlb.h"
 #include "mm/mmap.h"
 #include "mm/paging.h"
 
@@ -57,6 +58,24 @@ static int walk_table(uint64_t *table, int level, unsigned long addr, unsigned l
 	return err;
 }
 
+/* A hugetlb area: one entry per 2 MiB, never a page table below (Linux:
+ * walk_hugetlb_range). */
+static int walk_hugetlb_range(unsigned long addr, unsigned long end, struct mm_walk *walk)
+{
+	const struct mm_walk_ops *ops = walk->ops;
+	int err = 0;
+
+	if (!ops->hugetlb_entry)
+		return 0;
+	for (unsigned long next; addr < end && !err; addr = next) {
+		next = MIN(end, (addr & HPAGE_MASK) + HPAGE_SIZE);
+		uint64_t *pte = huge_pte_offset(walk->mm, addr);
+		if (pte && *pte)
+			err = ops->hugetlb_entry(pte, HPAGE_MASK, addr, next, walk);
+	}
+	return err;
+}
+
 static int walk_hole(unsigned long addr, unsigned long next, struct mm_walk *walk)
 {
 	walk->vma = NULL;
@@ -81,7 +100,10 @@ int walk_page_range(struct mm_struct *mm, unsigned long start, unsigned long end
 		} else {
 			next = MIN(end, vma->vm_end);
 			walk.vma = vma;
-			err = walk_table(mm->pgd, PT_LEVELS - 1, start, next, &walk);
+			if (is_vm_hugetlb_page(vma))
+				err = walk_hugetlb_range(start, next, &walk);
+			else
+				err = walk_table(mm->pgd, PT_LEVELS - 1, start, next, &walk);
 			vma = vma_next(mm, vma);
 		}
 		start = next;

@@ -30,6 +30,12 @@ struct mm_walk_ops {
 	 * 2 a PDPT, 3 a page directory, Linux's numbering) or, with depth -1,
 	 * no area at all. */
 	int (*pte_hole)(unsigned long addr, unsigned long next, int depth, struct mm_walk *walk);
+	/* In a hugetlb area (mm/hugetlb.h), each page-directory entry that is
+	 * not empty - a 2 MiB page, or the hwpoison entry that replaced one -
+	 * instead of the callbacks above (hmask: the huge page's address
+	 * mask). NULL: hugetlb areas are skipped (Linux's walker too). */
+	int (*hugetlb_entry)(uint64_t *pte, unsigned long hmask, unsigned long addr,
+			     unsigned long next, struct mm_walk *walk);
 };
 
 struct mm_walk {

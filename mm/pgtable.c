@@ -4,6 +4,7 @@
 #include "lib/string.h"
 #include "mm/buddy.h"
 #include "mm/huge_mm.h"
+#include "mm/hugetlb.h"
 #include "mm/mmap.h"
 #include "mm/pagewalk.h"
 #include "mm/paging.h"
@@ -97,6 +98,27 @@ uint64_t *walk_pte(uint64_t *pgd, unsigned long va, bool create)
 	return walk_to(pgd, va, 0, create);
 }
 
+uint64_t *huge_pte_alloc(struct mm_struct *mm, unsigned long addr)
+{
+	uint64_t *pmd = walk_pmd(mm->pgd, addr, true);
+
+	if (!pmd)
+		return NULL;
+	/* A page table an earlier 4 KiB mapping of these addresses left
+	 * (tables stay until the address space goes): empty, as its area was
+	 * unmapped; the huge page's entry replaces it. */
+	if ((*pmd & (PTE_PRESENT | PTE_HUGE)) == PTE_PRESENT) {
+		uint64_t *pt = __va(*pmd & PTE_ADDR_MASK);
+		for (int i = 0; i < 512; i++)
+			if (pt[i])
+				return NULL; /* cannot be: never map over live PTEs */
+		*pmd = 0;
+		flush_tlb_page(mm, addr);
+		pte_free(pt);
+	}
+	return pmd;
+}
+
 uint64_t vm_page_prot(unsigned long vm_flags)
 {
 	if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
@@ -186,7 +208,8 @@ static int zap_pmd_entry(uint64_t *pmd, unsigned long addr, unsigned long next,
 }
 
 static const struct mm_walk_ops zap_ops = { .pmd_entry = zap_pmd_entry,
-					    .pte_entry = zap_pte_entry };
+					    .pte_entry = zap_pte_entry,
+					    .hugetlb_entry = hugetlb_zap_entry };
 
 void unmap_range(struct mm_struct *mm, unsigned long start, unsigned long end)
 {

@@ -27,6 +27,11 @@ uint64_t *walk_pte(uint64_t *pgd, unsigned long va, bool create);
 /* The page-directory entry for va (Linux: pmd_alloc), the same way; it
  * may be empty, point at a page table, or map a huge page itself. */
 uint64_t *walk_pmd(uint64_t *pgd, unsigned long va, bool create);
+/* The page-directory entry for the 2 MiB at addr, with the levels above
+ * it made if missing (Linux: huge_pte_alloc): where a hugetlb page is
+ * mapped (mm/hugetlb_fault.c); an empty page table left there by an
+ * earlier mapping is freed. NULL when out of memory. */
+uint64_t *huge_pte_alloc(struct mm_struct *mm, unsigned long addr);
 /*
  * A page in a PROT_NONE area stays in memory, but its PTE has the present
  * bit clear, so that every access faults - from user mode, and the

@@ -2,6 +2,7 @@
 #include "kernel/errno.h"
 #include "mm/buddy.h"
 #include "mm/huge_mm.h"
+#include "mm/hugetlb.h"
 #include "mm/mmap_lock.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
@@ -72,7 +73,8 @@ unsigned long vma_address(const struct page *page, const struct vm_area_struct *
 
 /* The PTE at addr if it maps page (Linux: page_vma_mapped_walk), or the
  * hwpoison entry left there for it if the walk asked for those; for a
- * huge page, the PMD that maps it. */
+ * transparent huge page, the PMD that maps it; for a hugetlb page, its
+ * page-directory entry. */
 static uint64_t *page_vma_mapped(const struct page *page, struct vm_area_struct *vma,
 				 unsigned long addr, bool hwpoison_entries)
 {
@@ -82,7 +84,8 @@ static uint64_t *page_vma_mapped(const struct page *page, struct vm_area_struct 
 		uint64_t *pmd = walk_pmd(vma->vm_mm->pgd, addr, false);
 		return pmd && pmd_trans_huge(*pmd) && pmd_pfn(*pmd) == pfn ? pmd : NULL;
 	}
-	uint64_t *pte = walk_pte(vma->vm_mm->pgd, addr, false);
+	uint64_t *pte = is_vm_hugetlb_page(vma) ? huge_pte_offset(vma->vm_mm, addr)
+						 : walk_pte(vma->vm_mm->pgd, addr, false);
 
 	if (!pte)
 		return NULL;
@@ -176,7 +179,10 @@ void unmap_pte(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, st
 	*pte = entry;
 	flush_tlb_page(vma->vm_mm, addr);
 	page->mapcount--;
-	vma->vm_mm->rss--;
+	if (is_vm_hugetlb_page(vma)) /* hugetlb pages are not in RSS */
+		vma->vm_mm->hugetlb_usage -= PAGES_PER_HUGE_PAGE;
+	else
+		vma->vm_mm->rss--;
 	put_page(page);
 }
 

@@ -4,6 +4,7 @@
  */
 #include "mm/swap.h"
 #include "mm/buddy.h"
+#include "mm/hugetlb.h"
 #include "mm/vmscan.h"
 
 struct lruvec lruvec;
@@ -90,5 +91,9 @@ void put_page(struct page *page)
 		del_page_from_lru_list(head);
 	/* A tmpfs page's PG_swapbacked chose its LRU list; it ends here. */
 	page_clear(head, PG_swapbacked);
+	if (PageHuge(head)) {
+		free_huge_page(head); /* back to the pool (Linux: its compound_dtor) */
+		return;
+	}
 	free_pages(head, compound_order(head));
 }

@@ -15,6 +15,7 @@
 #include "kernel/errno.h"
 #include "mm/fault.h"
 #include "mm/huge_mm.h"
+#include "mm/hugetlb.h"
 #include "mm/mmap.h"
 #include "mm/rmap.h"
 #include "mm/slab.h"
@@ -147,6 +148,10 @@ static void vma_unlink_file(struct vm_area_struct *vma)
  * [addr, vm_end) follows it, sharing its reverse map. */
 static int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr)
 {
+	/* A hugetlb area's pages are 2 MiB: it splits only between them
+	 * (Linux: hugetlb_vm_op_split) - munmap, mprotect inside one: EINVAL. */
+	if (is_vm_hugetlb_page(vma) && (addr & ~HPAGE_MASK))
+		return -EINVAL;
 	struct vm_area_struct *tail = kzalloc(sizeof(*tail));
 
 	if (!tail)

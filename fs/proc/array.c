@@ -96,7 +96,7 @@ static void task_mem(struct seq_file *m, struct mm_struct *mm)
 	show_kb(m, "VmLib:", 0);
 	show_kb(m, "VmPTE:", 0);
 	show_kb(m, "VmSwap:", 0);
-	seq_printf(m, "HugetlbPages:\t%8lu kB\n", 0UL);
+	seq_printf(m, "HugetlbPages:\t%8lu kB\n", mm->hugetlb_usage << (PAGE_SHIFT - 10));
 }
 
 /* The signals whose action is to ignore them, and those with a handler. */

@@ -10,6 +10,7 @@
 #include "fs/buffer_head.h"
 #include "kernel/proc.h"
 #include "mm/buddy.h"
+#include "mm/hugetlb.h"
 #include "mm/memory-failure.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
@@ -93,10 +94,7 @@ int meminfo_show(struct seq_file *m)
 	show_zero_kb(m, "ShmemPmdMapped:");
 	show_zero_kb(m, "FileHugePages:");
 	show_zero_kb(m, "FilePmdMapped:");
-	seq_printf(m, "HugePages_Total:   %5lu\nHugePages_Free:    %5lu\n", 0UL, 0UL);
-	seq_printf(m, "HugePages_Rsvd:    %5lu\nHugePages_Surp:    %5lu\n", 0UL, 0UL);
-	seq_printf(m, "Hugepagesize:   %8lu kB\n", (unsigned long)HUGEPAGE_KB);
-	seq_printf(m, "Hugetlb:        %8lu kB\n", 0UL);
+	hugetlb_report_meminfo(m);
 	/* The direct map is all 2 MiB pages (mm/paging.c). */
 	seq_printf(m, "DirectMap4k:    %8lu kB\n", direct_map_small_pages * (PAGE_SIZE / 1024));
 	seq_printf(m, "DirectMap2M:    %8lu kB\n", direct_map_huge_pages * HUGEPAGE_KB);

@@ -25,7 +25,8 @@ HOST_BUSYBOX = "/bin/busybox"
 TIMEOUT = 120   # seconds for one script under TCG on a loaded machine
 KERNEL_LINE = re.compile(r"^\[ *\d+\.\d+\] ")
 # What a script needs that a Linux host may not have.
-NEEDS = {"sysctl": "/proc/sys/vm/memory_failure_early_kill"}
+NEEDS = {"sysctl": "/proc/sys/vm/memory_failure_early_kill",
+         "hugetlbfs": "/proc/sys/vm/nr_hugepages"}
 
 
 def between_markers(text, name):

@@ -23,6 +23,7 @@
 #include "mm/oom.h"
 #include "mm/fault.h"
 #include "mm/huge_mm.h"
+#include "mm/hugetlb.h"
 #include "mm/rmap.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
@@ -418,4 +419,19 @@ void yield(void)
 void latent_page_freed(struct page *page)
 {
 	(void)page;
+}
+
+/* mm/hugetlb_fault.c maps huge pages with real page tables: the host
+ * tests have no hugetlb areas, so mm/fault.c's branches never come here. */
+int hugetlb_fault(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
+		  unsigned error)
+{
+	(void)mm, (void)vma, (void)addr, (void)error;
+	abort();
+}
+
+struct page *hugetlb_get_user_page(struct vm_area_struct *vma, unsigned long addr)
+{
+	(void)vma, (void)addr;
+	abort();
 }
