@@ -45,7 +45,7 @@ def test_vm_shows_a_huge_page_whole(vm):
     frames and its PMD mapping count: looking does not split it."""
     since = vm.mark()
     vm.command("run thptest hold &")
-    m = vm.wait_for(r"thptest: pid (\d+) holds 0x([0-9a-f]+)", since=since)
+    m = vm.wait_for(r"thptest: pid (\d+) holds 0x([0-9a-f]+)\s", since=since)  # the whole number
     pid, addr = m.group(1), int(m.group(2), 16)
     try:
         table = vm.command(f"vm {pid}")
