@@ -28,7 +28,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -39,7 +38,9 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "pagemap.h"
 #include "pattern.h"
+#include "touch.h"
 
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE 25
@@ -56,46 +57,16 @@
 #define KPF_THP (1ULL << 22)
 #define KHUGEPAGED "/sys/kernel/mm/transparent_hugepage/khugepaged/"
 
-static sigjmp_buf bus_jump;
-static volatile int bus_code;
-
-static void on_sigbus(int sig, siginfo_t *si, void *uc)
-{
-	(void)sig, (void)uc;
-	bus_code = si->si_code;
-	siglongjmp(bus_jump, 1);
-}
-
-
-/* Whether page p reads back right; SIGBUS counts as wrong, its code kept. */
+/* Whether page p reads back right; a SIGBUS (its code in bus_code:
+ * touch.h) counts as wrong. */
 static bool intact(volatile uint64_t *mem, unsigned long p)
 {
-	bus_code = 0;
-	if (sigsetjmp(bus_jump, 1))
+	if (touch((volatile char *)&mem[p * WORDS]))
 		return false;
 	for (unsigned long i = 0; i < WORDS; i++)
 		if (mem[p * WORDS + i] != word(p, i, SEED))
 			return false;
 	return true;
-}
-
-static uint64_t read_word(const char *path, uint64_t index)
-{
-	uint64_t w = 0;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0 || pread(fd, &w, 8, (off_t)(index * 8)) != 8)
-		w = 0;
-	if (fd >= 0)
-		close(fd);
-	return w;
-}
-
-static uint64_t pfn_of(const void *va)
-{
-	uint64_t pm = read_word("/proc/self/pagemap", (uintptr_t)va / PS);
-
-	return pm >> 63 ? pm & ((1ULL << 55) - 1) : 0;
 }
 
 /* Backed by one huge page: 512 contiguous frames, kpageflags THP. */
@@ -272,10 +243,8 @@ static void test_poison(bool daemon, bool plain)
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO | SA_NODEFER };
 	sigset_t usr1;
 
-	sigaction(SIGBUS, &sa, NULL);
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &usr1, NULL);

@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "pagemap.h"
 
 #define PAGE 4096
 #ifndef BUS_MCEERR_AR
@@ -60,19 +61,6 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 	bus_addr = si->si_addr;
 	bus_lsb = si->si_addr_lsb;
 	siglongjmp(bus_jump, 1);
-}
-
-/* The frame behind va, from /proc/self/pagemap (bits 0-54, bit 63 present). */
-static uint64_t pfn_of(const void *va)
-{
-	uint64_t word = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-
-	if (fd < 0 || pread(fd, &word, 8, (off_t)((uintptr_t)va / PAGE * 8)) != 8)
-		word = 0;
-	if (fd >= 0)
-		close(fd);
-	return word >> 63 ? word & ((1ULL << 55) - 1) : 0;
 }
 
 /* Read the page; whether that raised SIGBUS BUS_MCEERR_AR at it. */
