@@ -390,7 +390,7 @@ bool out_of_memory(struct oom_control *oc)
  * index, the reverse map) come with GFP_NOIO, which may neither write to
  * swap nor kill (mm/buddy.c). So the fault path, which holds nothing
  * now, first reclaims as GFP_KERNEL may - swap I/O included - and retries
- * if that freed anything; only then does it call the OOM killer itself,
+ * the fault if that freed anything; only then does it call the OOM killer itself,
  * as Linux did before 5.16 (gfp_mask 0). The faulting process - unless
  * it is dying - sleeps a tick, for the victim to exit, and faults again.
  */
@@ -400,8 +400,13 @@ void pagefault_out_of_memory(void)
 
 	if (fatal_signal_pending(current))
 		return; /* it dies on its way back to user mode */
-	if (try_to_free_pages(GFP_KERNEL, 0))
-		return;
+	/* A pass may only start the writes that free pages later: a few
+	 * more, a tick apart, as the allocator retries (should_reclaim_retry). */
+	for (int i = 0; i < MAX_RECLAIM_RETRIES; i++) {
+		if (try_to_free_pages(GFP_KERNEL, 0))
+			return;
+		schedule_timeout_uninterruptible(1);
+	}
 	out_of_memory(&oc);
 	if (!fatal_signal_pending(current))
 		schedule_timeout_uninterruptible(1);
