@@ -240,8 +240,8 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c tests/unit/host_kernel.c $(UNIT_KERNEL
 PAGECACHE_UNIT_OBJS := $(addprefix $(BUILD)/unit/,mm/filemap.o mm/page-writeback.o mm/truncate.o \
                        mm/vmscan.o fs/simple_aops.o mm/swap_state.o mm/swap_fault.o mm/page_io.o \
                        block/blk-core.o block/blk-fault.o)
-$(PAGECACHE_UNIT_OBJS): UNIT_CFLAGS += -include tests/unit/host_irq.h
-$(PAGECACHE_UNIT_OBJS): tests/unit/host_irq.h
+$(PAGECACHE_UNIT_OBJS) $(BUILD)/unit/lib/xarray.o: UNIT_CFLAGS += -include tests/unit/host_irq.h
+$(PAGECACHE_UNIT_OBJS) $(BUILD)/unit/lib/xarray.o: tests/unit/host_irq.h
 $(BUILD)/unit/test_memory_failure $(BUILD)/unit/test_memory_failure_swap: $(BUILD)/unit/mm/rmap.o $(BUILD)/unit/mm/memory-failure.o $(BUILD)/unit/mm/hwpoison-kill.o $(BUILD)/unit/mm/soft-offline.o \
 	$(PAGECACHE_UNIT_OBJS) $(BUILD)/unit/mm/hwpoison-filter.o
 # Code that needs page tables is linked only into its own tests, which

@@ -115,8 +115,12 @@ static int virtblk_queue_bio(struct block_device *bdev, struct bio *bio)
 	if (virtqueue_add(&vblk->vq, sg, out, n - out, req) < 0)
 		return -EBUSY;
 	vblk->free_reqs = req->next_free;
-	if (virtqueue_kick_needed(&vblk->vq))
-		vp_notify(&vblk->vp, 0);
+	/* Every request is kicked, although the device may have set
+	 * VRING_USED_F_NO_NOTIFY: the flag is only advice (the spec: "it's
+	 * unreliable, so it's simply an optimization"), and Debian's QEMU
+	 * 7.2 under TCG was seen to leave a request that arrived while it
+	 * was set in the ring for good - a swap read that never finished. */
+	vp_notify(&vblk->vp, 0);
 	return 0;
 }
 

@@ -58,12 +58,6 @@ int virtqueue_add(struct virtqueue *vq, const struct vring_sg *sg, unsigned int 
 	return 0;
 }
 
-bool virtqueue_kick_needed(const struct virtqueue *vq)
-{
-	__asm__ volatile("mfence" ::: "memory"); /* our idx store before its flags load */
-	return !(vq->used->flags & VRING_USED_F_NO_NOTIFY);
-}
-
 /* Put the chain that starts at head back on the free chain, in front. */
 static void detach_chain(struct virtqueue *vq, uint16_t head)
 {

@@ -82,11 +82,10 @@ void vring_init(struct virtqueue *vq, unsigned int num, void *mem, void **tokens
  * Chain out device-readable buffers then in device-writable ones into one
  * request, remember token for it and make it available to the device.
  * -ENOSPC (and nothing changes) if fewer than out + in descriptors are
- * free. The caller then kicks the device if virtqueue_kick_needed().
+ * free. The caller then kicks the device.
  */
 int virtqueue_add(struct virtqueue *vq, const struct vring_sg *sg, unsigned int out,
 		  unsigned int in, void *token);
-bool virtqueue_kick_needed(const struct virtqueue *vq);
 
 /* The token of the next request the device finished (its descriptors go
  * back on the free chain), with the bytes it wrote in *len; NULL when

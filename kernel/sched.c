@@ -15,6 +15,8 @@
 #include "kernel/timekeeping.h"
 #include "kernel/timer.h"
 #include "kernel/x86.h"
+#include "kernel/backtrace.h"
+#include "kernel/printk.h"
 #include "mm/pgtable.h"
 
 #define SLICE_TICKS 5 /* 50 ms */
@@ -101,7 +103,19 @@ void scheduler(void)
 void sched(void)
 {
 	struct proc *p = current;
+	static bool warned;
 
+	/* With interrupts on, the wake-up a sleeper waits for can come
+	 * between its test and its sleep and be lost - and it would come
+	 * back with them off. Say so once, and go on safely. */
+	if (!irqs_disabled()) {
+		cli();
+		if (!warned) {
+			warned = true;
+			pr_err("BUG: sched() with interrupts on in %s[%d]\n", p->comm, p->pid);
+			dump_stack();
+		}
+	}
 	p->sum_exec_runtime += ktime_get_ns() - p->exec_start;
 	/* As Linux counts them for getrusage: a task that goes on running
 	 * later (preempted, yielding) switches involuntarily. */

@@ -18,6 +18,7 @@
 #include "lib/xarray.h"
 #include "kernel/errno.h"
 #include "mm/slab.h"
+#include "kernel/x86.h"
 
 #define XA_CHUNK_SHIFT 6
 #define XA_CHUNK_SIZE (1u << XA_CHUNK_SHIFT)
@@ -87,9 +88,17 @@ struct node_reserve {
 	unsigned int nr;
 };
 
+/* Nodes set aside by xa_preload for a store made with interrupts off,
+ * when kzalloc may not reclaim (Linux: radix_tree_preload's per-CPU
+ * pool). They stay here until a store takes them. */
+static struct node_reserve preloaded;
+
+/* count nodes in res: the preloaded ones first, then new ones. */
 static int reserve_nodes(struct node_reserve *res, unsigned int count)
 {
 	res->nr = 0;
+	while (res->nr < count && preloaded.nr)
+		res->nodes[res->nr++] = preloaded.nodes[--preloaded.nr];
 	while (res->nr < count) {
 		struct xa_node *node = kzalloc(sizeof(*node));
 
@@ -155,6 +164,28 @@ static void grow(struct xarray *xa, unsigned int height, struct node_reserve *re
 		xa->xa_head = top;
 		xa->xa_height++;
 	}
+}
+
+int xa_preload(const struct xarray *xa, unsigned long index)
+{
+	bool was_on = irq_save();
+	unsigned int count = nodes_needed(xa, index);
+
+	irq_restore(was_on);
+	while (preloaded.nr < count) {
+		struct xa_node *node = kzalloc(sizeof(*node));
+
+		if (!node)
+			return -ENOMEM;
+		was_on = irq_save();
+		if (preloaded.nr < count) { /* another preload may have topped it up meanwhile */
+			preloaded.nodes[preloaded.nr++] = node;
+			node = NULL;
+		}
+		irq_restore(was_on);
+		kfree(node);
+	}
+	return 0;
 }
 
 int xa_store(struct xarray *xa, unsigned long index, void *entry)

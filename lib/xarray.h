@@ -8,7 +8,8 @@
  *
  * The caller serializes changes (the page cache: interrupts off, one
  * CPU). Storing needs memory for tree nodes: xa_store can fail with
- * -ENOMEM and then changes nothing.
+ * -ENOMEM and then changes nothing. With interrupts off the allocator
+ * cannot reclaim, so such a caller first calls xa_preload, which may.
  */
 #ifndef LIB_XARRAY_H
 #define LIB_XARRAY_H
@@ -46,6 +47,12 @@ void *xa_load(const struct xarray *xa, unsigned long index);
 /* Put entry (not NULL) at index: 0, or -ENOMEM (nothing changed). An
  * entry already there is replaced and its marks kept. */
 int xa_store(struct xarray *xa, unsigned long index, void *entry);
+/* Set aside, while the caller may still sleep (interrupts on), the
+ * nodes a store at index would need now: 0, or -ENOMEM. The next store
+ * takes them first, so a store with interrupts off right after it finds
+ * its memory even when free memory is under the watermark (Linux:
+ * radix_tree_preload; the xarray's xas_nomem does it after the fact). */
+int xa_preload(const struct xarray *xa, unsigned long index);
 /* Remove what is at index (and its marks): the old entry, or NULL. Nodes
  * that become empty are freed. */
 void *xa_erase(struct xarray *xa, unsigned long index);

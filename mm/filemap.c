@@ -144,6 +144,9 @@ int add_to_page_cache_lru(struct page *page, struct address_space *mapping, unsi
 	bool was_on;
 	int err;
 
+	/* The index's nodes, allocated while reclaim may still run. */
+	if (xa_preload(&mapping->i_pages, index))
+		return -ENOMEM;
 	page_set(page, PG_locked); /* nobody else can see it yet */
 	get_page(page);            /* the cache's reference */
 	page->mapping = mapping;

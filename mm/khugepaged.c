@@ -31,6 +31,7 @@
 #include "kernel/errno.h"
 #include "kernel/hrtimer.h"
 #include "kernel/printk.h"
+#include "kernel/x86.h"
 #include "kernel/proc.h"
 #include "kernel/timekeeping.h"
 #include "kernel/waitqueue.h"
@@ -369,8 +370,10 @@ static void khugepaged(void *arg)
 	(void)arg;
 	for (;;) {
 		khugepaged_do_scan();
+		cli(); /* schedule_hrtimeout_on's rule; a scan runs with them on */
 		schedule_hrtimeout_on(&khugepaged_wait,
 				      ktime_get_ns() + scan_sleep_millisecs * 1000000ULL);
+		sti();
 	}
 }
 

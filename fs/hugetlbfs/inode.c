@@ -73,9 +73,13 @@ struct page *hugetlbfs_find_page(struct address_space *mapping, unsigned long hi
 int hugetlb_add_to_page_cache(struct page *page, struct address_space *mapping,
 			      unsigned long hindex)
 {
-	bool was_on = irq_save(); /* the page cache's rule (mm/pagemap.h) */
-	int err = xa_store(&mapping->i_pages, hindex << HUGETLB_PAGE_ORDER, page);
+	int err = xa_preload(&mapping->i_pages, hindex << HUGETLB_PAGE_ORDER);
+	bool was_on;
 
+	if (err)
+		return err;
+	was_on = irq_save(); /* the page cache's rule (mm/pagemap.h) */
+	err = xa_store(&mapping->i_pages, hindex << HUGETLB_PAGE_ORDER, page);
 	if (!err)
 		mapping->nrpages++;
 	irq_restore(was_on);
