@@ -28,6 +28,9 @@ def test_small_pages_collapse_into_one_huge_page(vm, how):
     assert vm.vmstat()["thp_collapse_alloc"] == before + 1
     # khugepaged counts its own collapses only, as Linux does.
     assert sysfs_number(vm, "pages_collapsed") == collapsed + (how == "daemon")
+    # The daemon slept and scanned with interrupts as the scheduler
+    # wants them (kernel/sched.c:sched says so once otherwise).
+    assert "BUG: sched() with interrupts on" not in vm.transcript
 
 
 def start_poisoned(vm, how):
