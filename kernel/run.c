@@ -187,7 +187,11 @@ int cmd_sh(int argc, char **argv)
 }
 
 /* fg PID: a job of the console (stopped, or running in the background)
- * gets the terminal and SIGCONT, and the console waits for it again. */
+ * gets the terminal and SIGCONT, and the console waits for it again. A
+ * job that has already ended, and whose end no prompt has reported yet,
+ * is reported at once: so "fg PID" always ends with the job's fate, which
+ * is what a script that waits for a background job needs (the shell's
+ * `wait PID`). */
 int cmd_fg(int argc, char **argv)
 {
 	uint64_t pid;
@@ -197,11 +201,17 @@ int cmd_fg(int argc, char **argv)
 	if (!monitor_number("fg", argv[1], &pid) || terminal_busy("fg"))
 		return -1;
 	struct proc *p = find_task_by_pid((int)MIN(pid, (uint64_t)PID_MAX));
-	if (!p || p->parent != current || p->state == ZOMBIE) {
+	if (!p || p->parent != current) {
 		kprintf("fg: no job %lu (the console's jobs: see ps)\n", (unsigned long)pid);
 		return -1;
 	}
 	kprintf("[%d] %s\n", p->pid, p->comm);
+	if (p->state == ZOMBIE) {
+		struct wait_result res;
+		do_wait(p->pid, WEXITED, &res);
+		print_status(&res);
+		return 0;
+	}
 	kill_pgrp(task_pgrp_nr(p), SIGCONT, &info);
 	wait_foreground(p);
 	return 0;

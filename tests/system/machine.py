@@ -350,6 +350,22 @@ class Machine:
         _echo, _newline, output = text.partition("\n")  # drop the echoed line
         return output.replace("\r\n", "\n").strip("\n")
 
+    def job_end(self, pid, since, timeout=10):
+        """How the console's background job pid ended: its "[PID] NAME
+        exited with status N" (or "killed by signal ...") line, waiting
+        for it. A prompt after since (a mark() from before the end) may
+        have told it already; if not, the job is running or unreaped and
+        `fg PID` waits for it or tells its end at once."""
+        end = re.compile(r"^\[%d\] \S+ (exited with status \d+|killed by signal .*?)\r?$"
+                         % pid, re.M)
+        match = end.search(self.transcript, since)
+        if match:
+            return match.group(1)
+        out = self.command("fg %d" % pid, timeout=timeout)
+        match = end.search(out)
+        assert match, out
+        return match.group(1)
+
     def run_suite(self, command, timeout=60):
         """Run one of the user-space test suites (`run NAME [ARGS]`): each
         prints ok/FAIL per check and "NAME: N failed". Fails unless every

@@ -117,7 +117,7 @@ def test_poisoning_a_running_process_page(vm, via, mode):
     vm.wait_for(rf"Memory failure: {pfn:#x}: recovery action for dirty LRU page: "
                 "Recovered", since=since)
     vm.wait_for("victim: recovered from reading the page", since=since)
-    vm.command("")
+    assert vm.job_end(pid, since) == "exited with status 0"
     text = vm.transcript[since:]
     told = rf"Memory failure: {pfn:#x}: Sending SIGBUS to victim:{pid} due to hardware memory"
     assert bool(re.search(told, text)) == (mode == "early")
@@ -125,7 +125,6 @@ def test_poisoning_a_running_process_page(vm, via, mode):
     if mode == "early":
         expected.insert(0, ("BUS_MCEERR_AO", "0", "12"))
     assert sigbus_lines(text) == expected
-    vm.wait_for(rf"\[{pid}\] victim exited with status 0", since=since)
 
 
 def test_a_spinning_process_faults_on_its_next_read(vm):

@@ -31,9 +31,10 @@ def arm(vm, pfn):
 
 def finish(vm, pid):
     """SIGUSR1: latenttest touches its page; its verdict."""
+    since = vm.mark()
     vm.command("kill %d 10" % pid)
     vm.wait_for(r"latenttest: 0 failed", timeout=20)
-    assert re.search(r"\[%d\] latenttest exited with status 0" % pid, vm.command(""))
+    assert vm.job_end(pid, since, timeout=20) == "exited with status 0"
 
 
 def test_a_user_load_is_an_action_required_machine_check(vm):

@@ -465,8 +465,7 @@ def expect_action_required_kill(vm, pid, pfn, since):
                 "memory corruption", since=since)
     vm.wait_for(rf"Memory failure: {pfn:#x}: recovery action for dirty LRU page: "
                 "Recovered", since=since)
-    vm.command("")  # the console reports finished jobs before its prompt
-    vm.wait_for(rf"\[{pid}\] sleep killed by signal 7 SIGBUS", since=since)
+    assert vm.job_end(pid, since) == "killed by signal 7 SIGBUS"
     assert len(re.findall(r"Bank 1: bd80000000000134", vm.transcript[since:])) == 1
 
 

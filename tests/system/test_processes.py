@@ -51,6 +51,19 @@ def spawn_background(vm, command):
     return int(re.search(rf"^\[(\d+)\] {name}$", out, re.M).group(1))
 
 
+def test_fg_waits_for_a_background_job_and_tells_its_end(vm):
+    pid = spawn_background(vm, "sleep 1")
+    assert vm.command(f"fg {pid}") == f"[{pid}] sleep\n[{pid}] sleep exited with status 0"
+    assert vm.command(f"fg {pid}") == f"fg: no job {pid} (the console's jobs: see ps)"
+    # Killed in the background: either the prompt after kill tells its
+    # end, or fg does (at once if it is a zombie by then), never both.
+    pid = spawn_background(vm, "spin")
+    since = vm.mark()
+    vm.command(f"kill {pid} 9")
+    assert vm.job_end(pid, since) == "killed by signal 9 SIGKILL"
+    assert len(re.findall(rf"\[{pid}\] spin killed", vm.transcript[since:])) == 1
+
+
 def ps_rows(out):
     """ps's output as {pid: (ppid, state, rss, name, kill mode)}."""
     rows = re.findall(r"^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\d+)\s+(\S+)$", out, re.M)

@@ -161,12 +161,12 @@ def test_read_error_is_sigbus_for_the_owner_only(swap_vm):
     slot = int(swap_vm.wait_for(r"page 4096 in swap slot (\d+);", timeout=TIMEOUT).group(1))
     try:
         swap_vm.command("blk fail vdb %d 8 read" % (slot * 8))
+        since = swap_vm.mark()
         swap_vm.command("kill %d 10" % pid)   # SIGUSR1: touch the pages now
         swap_vm.wait_for(r"swaptest: SIGBUS si_code %d at that page" % BUS_ADRERR,
                          timeout=TIMEOUT)
         swap_vm.wait_for(r"swaptest: other pages: 0 bad", timeout=TIMEOUT)
-        # (The console tells of a background job's end with its next prompt.)
-        assert re.search(r"\[%d\] swaptest exited with status 0" % pid, swap_vm.command(""))
+        assert swap_vm.job_end(pid, since, timeout=TIMEOUT) == "exited with status 0"
     finally:
         swap_vm.command("blk heal vdb")
     assert re.search(r"Read-error on swap-device \(254:16:%d\)" % (slot * 8),
