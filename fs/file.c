@@ -32,6 +32,8 @@ void fput(struct file *f)
 	if (--f->f_count > 0)
 		return;
 	locks_remove_file(f);
+	if (f->f_mode & FMODE_WRITER)
+		f->f_inode->i_writecount--;
 	if (f->f_op->release)
 		f->f_op->release(f->f_inode, f);
 	if (f->f_path.dentry)

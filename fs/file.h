@@ -41,6 +41,7 @@
 /* What a struct file may be used for, from the access mode. */
 #define FMODE_READ 1
 #define FMODE_WRITE 2
+#define FMODE_WRITER 0x10000 /* counted in the inode's i_writecount (Linux's) */
 
 /* lseek's whence. */
 #define SEEK_SET 0

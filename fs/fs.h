@@ -99,6 +99,7 @@ struct inode {
 	void *i_private;             /* the file system's or the device's */
 	struct file_lock_context *i_flctx; /* its file locks (fs/locks.c); NULL: none yet */
 	unsigned int i_flags;        /* S_SWAPFILE: swapon and swapoff (mm/swapon.c) set it */
+	int i_writecount;            /* open files that may write it (fs/open.c, fs/file.c) */
 };
 
 /* The inode is an active swap area (Linux's S_SWAPFILE): its blocks are

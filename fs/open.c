@@ -17,6 +17,7 @@
 #include "kernel/uaccess.h"
 #include "lib/err.h"
 #include "lib/string.h"
+#include "mm/pagemap.h"
 #include "mm/slab.h"
 
 static const struct file_operations empty_fops;
@@ -87,6 +88,27 @@ static bool mnt_is_readonly(const struct vfsmount *mnt)
 	return (mnt->mnt_flags & MNT_RDONLY) || (mnt->mnt_sb->s_flags & SB_RDONLY);
 }
 
+/*
+ * A writer of a regular file is counted (i_writecount), and the file's
+ * huge pages, which only the collapse daemon makes of files nobody
+ * writes (mm/khugepaged.c), go: the page cache is emptied, as Linux 6.1's
+ * do_dentry_open does, after writing back what was dirty (a writer that
+ * closed may have left some), so the writer finds small pages only.
+ */
+static void get_write_access(struct file *f)
+{
+	struct inode *inode = f->f_inode;
+
+	if (!S_ISREG(inode->i_mode))
+		return;
+	inode->i_writecount++;
+	f->f_mode |= FMODE_WRITER;
+	if (inode->i_mapping->nr_thps) {
+		filemap_write_and_wait(inode->i_mapping);
+		truncate_inode_pages(inode->i_mapping, 0);
+	}
+}
+
 long vfs_open_path(const struct path *path, unsigned int flags, struct file **out)
 {
 	struct inode *inode = path->dentry->d_inode;
@@ -106,6 +128,8 @@ long vfs_open_path(const struct path *path, unsigned int flags, struct file **ou
 	f->f_inode = inode;
 	f->f_mapping = inode->i_mapping;
 	f->f_wb_err = errseq_sample(&inode->i_mapping->wb_err);
+	if (f->f_mode & FMODE_WRITE)
+		get_write_access(f);
 	if (f->f_op->open) {
 		int err = f->f_op->open(inode, f);
 		if (err) {

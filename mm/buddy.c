@@ -133,6 +133,7 @@ static void prep_compound_page(struct page *head, unsigned int order)
 	for (unsigned long i = 1; i < (1UL << order); i++)
 		head[i].compound_head = (unsigned long)head | 1;
 	head[1].compound_order = (unsigned char)order;
+	head[1].compound_dtor = 0; /* the kernel's, until hugetlb or THP says otherwise */
 	head[1].compound_mapcount = 0;
 }
 
@@ -359,7 +360,11 @@ static bool destroy_compound_page(struct page *head, unsigned int order)
 		}
 		head[i].compound_head = 0;
 		head[i].compound_order = 0;
+		head[i].compound_dtor = 0;
 		head[i].compound_mapcount = 0;
+		/* A tail's own state (a file huge page's frames are each
+		 * uptodate) is not the next owner's; poison and arming stay. */
+		head[i].flags &= 1UL << PG_hwpoison | 1UL << PG_latent;
 	}
 	page_clear(head, PG_head);
 	return true;

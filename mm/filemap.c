@@ -18,6 +18,7 @@
 #include "kernel/x86.h"
 #include "lib/err.h"
 #include "mm/buddy.h"
+#include "mm/huge_mm.h"
 #include "mm/pagemap.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
@@ -49,7 +50,7 @@ static struct wait_queue_head *page_waitqueue(const struct page *page)
  * so that the wake-up cannot come between the test and the sleep. */
 bool trylock_page(struct page *page)
 {
-	return !page_test_and_set(page, PG_locked);
+	return !page_test_and_set(compound_head(page), PG_locked);
 }
 
 void lock_page(struct page *page)
@@ -60,6 +61,7 @@ void lock_page(struct page *page)
 
 void unlock_page(struct page *page)
 {
+	page = compound_head(page);
 	if (!page_test(page, PG_locked))
 		panic("unlock_page: pfn %#lx is not locked", page_to_pfn(page));
 	page_clear(page, PG_locked);
@@ -77,7 +79,7 @@ void wait_on_page_bit(struct page *page, enum pageflags bit)
 
 void wait_on_page_locked(struct page *page)
 {
-	wait_on_page_bit(page, PG_locked);
+	wait_on_page_bit(compound_head(page), PG_locked);
 }
 
 void wake_up_page(struct page *page)
@@ -103,6 +105,7 @@ void address_space_init_once(struct address_space *mapping)
  * again stays. A page not on a list yet keeps PG_referenced. */
 void mark_page_accessed(struct page *page)
 {
+	page = compound_head(page); /* a huge page is used as a whole */
 	if (!page_test(page, PG_referenced)) {
 		page_set(page, PG_referenced);
 		return;
@@ -167,11 +170,33 @@ int add_to_page_cache_lru(struct page *page, struct address_space *mapping, unsi
 	return 0;
 }
 
+/* A file's huge page leaves whole: its 512 slots and counts. */
+static void delete_huge_page_from_cache(struct page *head)
+{
+	struct address_space *mapping = head->mapping;
+	bool was_on = irq_save();
+
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		xa_erase(&mapping->i_pages, head->index + i);
+		head[i].mapping = NULL;
+	}
+	mapping->nrpages -= HPAGE_PMD_NR;
+	mapping->nr_thps--;
+	irq_restore(was_on);
+	mod_node_page_state(NR_FILE_PAGES, -(long)HPAGE_PMD_NR);
+	mod_node_page_state(NR_FILE_THPS, -(long)HPAGE_PMD_NR);
+	put_page(head); /* the cache's reference */
+}
+
 void delete_from_page_cache(struct page *page)
 {
 	struct address_space *mapping = page->mapping;
-	bool was_on = irq_save();
 
+	if (PageTransHuge(compound_head(page))) {
+		delete_huge_page_from_cache(compound_head(page));
+		return;
+	}
+	bool was_on = irq_save();
 	xa_erase(&mapping->i_pages, page->index);
 	mapping->nrpages--;
 	irq_restore(was_on);
@@ -506,6 +531,28 @@ long generic_file_write_iter(struct file *file, struct iov_iter *from, loff_t *p
 /* ---- mmap() -------------------------------------------------------- */
 
 /*
+ * A frame of a file's huge page (mm/khugepaged.c made it), locked and
+ * held: the whole page by the PMD where the area can map it so; where
+ * it cannot, the huge page becomes 512 small ones and the fault is
+ * retried with them (a huge page is only ever mapped whole: mm/huge_mm.h).
+ */
+static int filemap_map_huge(struct vm_area_struct *vma, unsigned long addr, struct page *page)
+{
+	struct page *head = compound_head(page);
+
+	if (do_set_pmd(vma, addr, page) == 0) {
+		unlock_page(head);
+		return 0;
+	}
+	/* If someone else holds it for a moment (a read() copying from it),
+	 * the split fails and the access is simply retried. */
+	split_huge_page(page);
+	unlock_page(head);
+	put_page(page);
+	return 0;
+}
+
+/*
  * A missing page of a file mapping: the page-cache page itself is mapped
  * - read-only, whatever the area allows, so that the first write to it
  * faults again (mm/fault.c): a shared area then dirties the page
@@ -535,6 +582,8 @@ static int filemap_fault(struct vm_area_struct *vma, unsigned long addr)
 		put_page(page);
 		return -EHWPOISON;
 	}
+	if (PageTransHuge(compound_head(page)))
+		return filemap_map_huge(vma, addr, page);
 	/* The reference taken by the lookup belongs to the mapping now. */
 	err = map_user_page(vma->vm_mm, addr & PAGE_MASK, page, vma->vm_flags & ~VM_WRITE);
 	unlock_page(page);

@@ -10,6 +10,9 @@
  * wait queues, chosen by a hash of the page's address. A wake-up may
  * then wake sleepers waiting for other pages: they find their page still
  * locked and sleep again.
+ *
+ * A compound page has one lock, its head's: any of its frames may be
+ * passed (a file huge page's frames are each in the page cache).
  */
 #ifndef MM_FILEMAP_H
 #define MM_FILEMAP_H

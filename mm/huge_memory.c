@@ -1,15 +1,20 @@
 /*
- * Transparent huge pages for anonymous memory (mm/huge_mm.h): the fault,
- * fork, unmap and mprotect of a PMD-mapped huge page, and its split into
- * 512 ordinary pages.
+ * Transparent huge pages (mm/huge_mm.h): the fault, fork, unmap and
+ * mprotect of a PMD-mapped huge page, and its split into 512 ordinary
+ * pages; for a file's huge page (made by mm/khugepaged.c:collapse_file)
+ * its PMD mapping at a fault too.
  *
  * Counting, as Linux's: a PMD mapping counts in the first tail's
  * compound_mapcount and holds one reference on the head; the area's mm
- * counts 512 resident pages; AnonHugePages (NR_ANON_THPS) counts huge
- * pages with at least one PMD mapping. On the LRU the head stands for all
- * 512 frames.
+ * counts 512 resident pages; AnonHugePages (NR_ANON_THPS) and
+ * FilePmdMapped (NR_FILE_PMDMAPPED) count huge pages with at least one
+ * PMD mapping. On the LRU the head stands for all 512 frames. A file's
+ * huge page holds one more reference, the page cache's, for all 512.
  */
 #include "mm/huge_mm.h"
+#include "fs/file.h"
+#include "fs/fs.h"
+#include "fs/stat.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "lib/format.h"
@@ -17,6 +22,7 @@
 #include "mm/buddy.h"
 #include "mm/fault.h"
 #include "mm/khugepaged.h"
+#include "mm/pagemap.h"
 #include "mm/pgtable.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
@@ -35,24 +41,42 @@ static const char *const defrag_names[] = { "always", "defer", "defer+madvise", 
 					    "never" };
 static unsigned thp_defrag = 3; /* madvise */
 
+/* Linux 6.1's test for READ_ONLY_THP_FOR_FS: text of a file in a page
+ * cache that can read it again, which nobody may write meanwhile -
+ * opening the file for writing drops its huge pages (fs/open.c). */
+bool file_thp_enabled(const struct vm_area_struct *vma)
+{
+	const struct inode *inode = vma->vm_file ? vma->vm_file->f_inode : NULL;
+
+	return inode && vma->vm_ops == &generic_file_vm_ops && (vma->vm_flags & VM_EXEC) &&
+	       S_ISREG(inode->i_mode) && inode->i_writecount == 0;
+}
+
 bool hugepage_vma_ok(const struct vm_area_struct *vma, bool madvise_collapse)
 {
-	if (vma->vm_ops != &anon_vm_ops || (vma->vm_flags & (VM_SHARED | VM_NOHUGEPAGE)))
+	if (vma->vm_flags & VM_NOHUGEPAGE)
+		return false;
+	if (vma->vm_ops == &anon_vm_ops ? (vma->vm_flags & VM_SHARED) : !file_thp_enabled(vma))
 		return false;
 	return madvise_collapse || thp_enabled == THP_ALWAYS ||
 	       (thp_enabled == THP_MADVISE && (vma->vm_flags & VM_HUGEPAGE));
 }
 
-/* May vma have a huge page at addr (Linux: transhuge_vma_suitable and
- * hugepage_vma_check)? The area may, and the whole aligned 2 MiB is
- * inside it. */
-static bool transhuge_vma_suitable(const struct vm_area_struct *vma, unsigned long addr)
+/* Is the aligned 2 MiB around addr wholly inside vma? */
+static bool pmd_range_inside(const struct vm_area_struct *vma, unsigned long addr)
 {
 	unsigned long haddr = addr & HPAGE_PMD_MASK;
 
-	if (haddr < vma->vm_start || haddr + HPAGE_PMD_SIZE > vma->vm_end)
-		return false;
-	return hugepage_vma_ok(vma, false);
+	return haddr >= vma->vm_start && haddr + HPAGE_PMD_SIZE <= vma->vm_end;
+}
+
+/* May an anonymous fault at addr get a huge page (Linux:
+ * transhuge_vma_suitable and hugepage_vma_check with in_pf)? A file's
+ * come only from the collapse daemon. */
+static bool transhuge_vma_suitable(const struct vm_area_struct *vma, unsigned long addr)
+{
+	return vma->vm_ops == &anon_vm_ops && pmd_range_inside(vma, addr) &&
+	       hugepage_vma_ok(vma, false);
 }
 
 /*
@@ -83,17 +107,23 @@ static uint64_t *pgtable_trans_huge_withdraw(uint64_t *pmd)
 	return page_address(pt);
 }
 
-/* The first and the last PMD mapping change AnonHugePages. */
+/* The first and the last PMD mapping change AnonHugePages, or a file's
+ * FilePmdMapped. */
+static enum node_stat_item pmdmapped_item(const struct page *head)
+{
+	return page_test(head, PG_anon) ? NR_ANON_THPS : NR_FILE_PMDMAPPED;
+}
+
 void thp_map_pmd(struct page *head)
 {
 	if (head[1].compound_mapcount++ == 0)
-		mod_node_page_state(NR_ANON_THPS, (long)HPAGE_PMD_NR);
+		mod_node_page_state(pmdmapped_item(head), (long)HPAGE_PMD_NR);
 }
 
 static void thp_unmap_pmd(struct page *head)
 {
 	if (--head[1].compound_mapcount == 0)
-		mod_node_page_state(NR_ANON_THPS, -(long)HPAGE_PMD_NR);
+		mod_node_page_state(pmdmapped_item(head), -(long)HPAGE_PMD_NR);
 }
 
 /* A fresh zeroed huge page at the empty PMD (Linux: do_huge_pmd_anonymous_page);
@@ -123,6 +153,7 @@ static int do_huge_pmd_anonymous_page(struct vm_area_struct *vma, unsigned long 
 		put_page(page);
 		return 0;
 	}
+	prep_transhuge_page(page);
 	page_add_new_anon_rmap(page, vma, haddr);
 	lru_cache_add(page);
 	thp_map_pmd(page);
@@ -189,7 +220,8 @@ int copy_huge_pmd(struct mm_struct *dst, struct vm_area_struct *vma, uint64_t *s
 		return 0;
 	}
 	struct page *head = pfn_to_page(pmd_pfn(*src_pmd));
-	/* (A private anonymous area: VM_SHARED ones never have huge pages.) */
+	/* (A private area: shared anonymous ones never have huge pages, and
+	 * a file's are never writable.) */
 	if (vma->vm_flags & VM_WRITE)
 		*src_pmd &= ~PTE_WRITE;
 	pgtable_trans_huge_deposit(dst_pmd, table);
@@ -219,8 +251,8 @@ void change_huge_pmd(struct vm_area_struct *vma, uint64_t *pmd, unsigned long ad
 	struct page *head = pfn_to_page(pmd_pfn(*pmd));
 	unsigned long vm_flags = vma->vm_flags;
 
-	if (compound_mapcount(head) > 1)
-		vm_flags &= ~VM_WRITE; /* still shared after fork: its first write copies */
+	if (compound_mapcount(head) > 1 || !page_test(head, PG_anon))
+		vm_flags &= ~VM_WRITE; /* shared after fork, or the file's: a write copies */
 	*pmd = (*pmd & (PTE_ADDR_MASK | PTE_ACCESSED | PTE_DIRTY)) | PTE_HUGE | vm_page_prot(vm_flags);
 	flush_tlb_page(vma->vm_mm, addr);
 }
@@ -253,13 +285,27 @@ static void split_pmd_one(struct vm_area_struct *vma, unsigned long addr, uint64
 	(F(PG_anon) | F(PG_swapbacked) | F(PG_dirty) | F(PG_uptodate) | F(PG_active) | \
 	 F(PG_referenced) | F(PG_mlocked) | F(PG_unevictable) | F(PG_lru))
 
+/* A file's huge page leaves the page cache's count of them; its 512
+ * frames stay in the cache, each at its index already. */
+static void split_page_cache_thp(struct page *head)
+{
+	struct address_space *mapping = head->mapping;
+
+	mapping->nr_thps--;
+	mod_node_page_state(NR_FILE_THPS, -(long)HPAGE_PMD_NR);
+}
+
 /* The compound page, no longer PMD-mapped anywhere, becomes 512 pages
- * (Linux: __split_huge_page). */
+ * (Linux: __split_huge_page). Each page of a file's keeps a reference of
+ * the page cache's. */
 static void __split_huge_page(struct page *head, struct page *page, struct list_head *list)
 {
 	unsigned long inherit = head->flags & TAIL_INHERITS;
 	bool on_lru = page_test(head, PG_lru);
+	int cached = !page_test(head, PG_anon);
 
+	if (cached)
+		split_page_cache_thp(head);
 	page_clear(head, PG_head);
 	/* From the last, so that the tails follow the head in order. */
 	for (unsigned long i = HPAGE_PMD_NR - 1; i > 0; i--) {
@@ -267,12 +313,13 @@ static void __split_huge_page(struct page *head, struct page *page, struct list_
 
 		tail->compound_head = 0;
 		tail->compound_order = 0;
+		tail->compound_dtor = 0;
 		tail->compound_mapcount = 0;
 		tail->flags = (tail->flags & F(PG_hwpoison)) | inherit;
 		tail->mapping = head->mapping;
 		tail->index = head->index + i;
 		tail->private = 0;
-		tail->refcount = tail->mapcount + (tail == page);
+		tail->refcount = tail->mapcount + (tail == page) + cached;
 		if (on_lru) {
 			list_add(&tail->lru, &head->lru); /* the head counted for it */
 		} else if (list) {
@@ -286,7 +333,7 @@ static void __split_huge_page(struct page *head, struct page *page, struct list_
 			free_page(tail);
 		}
 	}
-	head->refcount = head->mapcount + (head == page);
+	head->refcount = head->mapcount + (head == page) + cached;
 	count_vm_event(THP_SPLIT_PAGE);
 }
 
@@ -295,7 +342,9 @@ int split_huge_page_to_list(struct page *page, struct list_head *list)
 	struct page *head = compound_head(page);
 	struct rmap_walk_control rwc = { .rmap_one = split_pmd_one };
 
-	if (!PageTransHuge(head) || head->refcount != compound_mapcount(head) + 1)
+	int cached = !page_test(head, PG_anon);
+
+	if (!PageTransHuge(head) || head->refcount != compound_mapcount(head) + 1 + cached)
 		return -EBUSY;
 	rmap_walk(head, &rwc);
 	if (compound_mapcount(head)) {
@@ -306,6 +355,41 @@ int split_huge_page_to_list(struct page *page, struct list_head *list)
 	}
 	__split_huge_page(head, page, list);
 	return 0;
+}
+
+static bool pte_table_empty(const uint64_t *table)
+{
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
+		if (!pte_none(table[i]))
+			return false;
+	return true;
+}
+
+int do_set_pmd(struct vm_area_struct *vma, unsigned long addr, struct page *page)
+{
+	struct page *head = compound_head(page);
+	unsigned long haddr = addr & HPAGE_PMD_MASK;
+
+	if (!pmd_range_inside(vma, addr) || linear_page_index(vma, haddr) != head->index)
+		return VM_FAULT_FALLBACK; /* the area does not map the whole page, aligned */
+	uint64_t *pmd = walk_pmd(vma->vm_mm->pgd, haddr, false);
+	if (!pmd || pmd_trans_huge(*pmd) || !(*pmd & PTE_PRESENT))
+		return VM_FAULT_FALLBACK;
+	/* The fault made the page table; empty, it becomes the PMD's reserve.
+	 * With anything in it (a private copy, a hwpoison entry) the huge
+	 * page cannot be mapped here. */
+	uint64_t *table = __va(*pmd & PTE_ADDR_MASK);
+	if (!pte_table_empty(table))
+		return VM_FAULT_FALLBACK;
+	pgtable_trans_huge_deposit(pmd, table);
+	/* Read-only, whatever the area allows: a write copies (after a split). */
+	*pmd = ((uint64_t)page_to_pfn(head) << PAGE_SHIFT) |
+	       vm_page_prot(vma->vm_flags & ~VM_WRITE) | PTE_HUGE | PTE_ACCESSED;
+	flush_tlb_page(vma->vm_mm, haddr); /* (the table was in the paging-structure caches) */
+	thp_map_pmd(head);
+	vma->vm_mm->rss += HPAGE_PMD_NR;
+	count_vm_event(THP_FILE_MAPPED);
+	return 0; /* the lookup's reference is the mapping's now */
 }
 
 void split_huge_pmd(struct vm_area_struct *vma, uint64_t *pmd, unsigned long addr)

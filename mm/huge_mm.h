@@ -1,8 +1,13 @@
 /*
- * Transparent huge pages for anonymous memory (Linux: include/linux/huge_mm.h,
+ * Transparent huge pages (Linux: include/linux/huge_mm.h,
  * mm/huge_memory.c). An anonymous fault in a 2 MiB-aligned range that lies
  * wholly inside its area may get one compound page of 512 frames, mapped
  * by a single page-directory entry (PTE_HUGE) instead of a page table.
+ * The collapse daemon (mm/khugepaged.c) makes them too: of anonymous
+ * pages, and of the page cache of read-only executable files (Linux's
+ * READ_ONLY_THP_FOR_FS), whose huge page then stands in the page cache
+ * for 512 small ones - each of its frames at its own index, with the
+ * file's mapping and index as a small page has them.
  *
  * A huge page here is only ever mapped whole, by PMDs: whenever one of
  * its mappings has to become 512 PTEs (a partial munmap, mprotect or
@@ -37,10 +42,21 @@ static inline unsigned long pmd_pfn(uint64_t pmd)
 	return (unsigned long)((pmd & PTE_ADDR_MASK) >> PAGE_SHIFT);
 }
 
-/* An anonymous huge page: its head (Linux: PageTransHuge). */
+/* compound_dtor of a transparent huge page (Linux's number). */
+#define TRANSHUGE_PAGE_DTOR 3
+
+/* A new compound page of order HPAGE_PMD_ORDER becomes a transparent huge
+ * page (Linux: prep_transhuge_page). */
+static inline void prep_transhuge_page(struct page *head)
+{
+	head[1].compound_dtor = TRANSHUGE_PAGE_DTOR;
+}
+
+/* The head of a transparent huge page, anonymous or file (Linux:
+ * PageTransHuge). */
 static inline bool PageTransHuge(const struct page *page)
 {
-	return page_test(page, PG_head) && page_test(page, PG_anon) && !PageHuge(page);
+	return page_test(page, PG_head) && page[1].compound_dtor == TRANSHUGE_PAGE_DTOR;
 }
 
 /* What a fault handler returns to say "do it with 4 KiB pages"
@@ -92,9 +108,16 @@ static inline int split_huge_page(struct page *page)
 }
 
 /* May vma have huge pages at all (Linux: hugepage_vma_check): an
- * anonymous private area the policy (or, ignoring it, MADV_COLLAPSE)
- * allows. */
+ * anonymous private area, or an executable mapping of a regular file
+ * nobody has open for writing (file_thp_enabled), that the policy (or,
+ * ignoring it, MADV_COLLAPSE) allows. */
 bool hugepage_vma_ok(const struct vm_area_struct *vma, bool madvise_collapse);
+bool file_thp_enabled(const struct vm_area_struct *vma);
+/* The file huge page holding page (its head, locked, with a reference)
+ * at the fault's addr: mapped by the PMD if the area can (Linux:
+ * do_set_pmd), 0; VM_FAULT_FALLBACK if it cannot - the page is then
+ * split, and the fault maps a small one. */
+int do_set_pmd(struct vm_area_struct *vma, unsigned long addr, struct page *page);
 /* For the collapse daemon (mm/khugepaged.c): keep a page table for a new
  * PMD mapping's split; count a new PMD mapping of head. */
 void pgtable_trans_huge_deposit(uint64_t *pmd, uint64_t *table);

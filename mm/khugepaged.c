@@ -24,6 +24,15 @@
  * plain copy made the kernel panic. The plain copy is still here for
  * the experiment: /sys/kernel/debug/hwpoison/collapse-copy-mc = 0.
  *
+ * The page cache of a read-only executable file is collapsed the same
+ * way (collapse_file, Linux's READ_ONLY_THP_FOR_FS): the sources are the
+ * file's 512 cached pages, read in if they were not; they are unmapped
+ * from every process, and the new huge page, locked, takes their places
+ * in the page cache before the copy - so that a lookup meanwhile would
+ * wait for it. An abandoned copy puts the old pages back in their slots.
+ * The huge page is mapped by a PMD here at once, elsewhere at the next
+ * fault (mm/filemap.c:filemap_map_huge).
+ *
  * MADV_COLLAPSE asks for the same collapse at once, over a range.
  */
 #include "mm/khugepaged.h"
@@ -35,6 +44,9 @@
 #include "kernel/proc.h"
 #include "kernel/timekeeping.h"
 #include "kernel/waitqueue.h"
+#include "fs/file.h"
+#include "fs/fs.h"
+#include "lib/err.h"
 #include "lib/format.h"
 #include "lib/parse.h"
 #include "lib/string.h"
@@ -43,10 +55,12 @@
 #include "mm/huge_mm.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
+#include "mm/pagemap.h"
 #include "mm/pgtable.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
 #include "mm/vmscan.h"
+#include "mm/vmstat.h"
 
 /* /sys/kernel/mm/transparent_hugepage/khugepaged, Linux's defaults. */
 static unsigned long pages_to_scan = HPAGE_PMD_NR * 8;
@@ -73,6 +87,9 @@ enum scan_result {
 	SCAN_VMA_CHECK,        /* the area may not have huge pages here */
 	SCAN_ALLOC_HUGE_PAGE_FAIL,
 	SCAN_COPY_MC,          /* the copy read bad memory */
+	SCAN_FAIL,             /* a file page dirty, under write-back, unreadable or poisoned */
+	SCAN_TRUNCATED,        /* the run goes past the end of the file, or left it */
+	SCAN_PAGE_COMPOUND,    /* the file has a huge page there already */
 };
 
 static struct list_head scan_list = LIST_HEAD_INIT(scan_list); /* mm->khugepaged_node */
@@ -202,6 +219,17 @@ static long copy_pages(struct page *hpage, const struct collapse *c)
 	return -1;
 }
 
+/* The copy of page read bad memory: say so; the caller has undone the rest. */
+static enum scan_result abandon(struct mm_struct *mm, unsigned long haddr, struct page *page)
+{
+	struct proc *owner = list_first_entry(&mm->task_list, struct proc, mm_node);
+
+	collapses_abandoned++;
+	pr_warn("khugepaged: collapse at %#lx of %s[%d] abandoned: the copy of pfn %#lx "
+		"read bad memory\n", haddr, owner->comm, owner->pid, page_to_pfn(page));
+	return SCAN_COPY_MC;
+}
+
 /* Step 5: the huge page replaces the run; the old pages and their page
  * table go (the table stays as the huge PMD's reserve for a split). */
 static void install(struct vm_area_struct *vma, unsigned long haddr, uint64_t *pmd,
@@ -254,15 +282,187 @@ static enum scan_result collapse_huge_page(struct vm_area_struct *vma, unsigned 
 	if (bad >= 0) {
 		*pmd = pmdval; /* undo 3 and 2: as if nothing had happened */
 		putback(&c);
-		collapses_abandoned++;
-		struct proc *owner = list_first_entry(&mm->task_list, struct proc, mm_node);
-		pr_warn("khugepaged: collapse at %#lx of %s[%d] abandoned: the copy of pfn %#lx "
-			"read bad memory\n", haddr, owner->comm, owner->pid, page_to_pfn(c.pages[bad]));
-		return SCAN_COPY_MC;
+		return abandon(mm, haddr, c.pages[bad]);
 	}
 	install(vma, haddr, pmd, __va(pmdval & PTE_ADDR_MASK), hpage, &c);
 	count_vm_event(THP_COLLAPSE_ALLOC);
 	return SCAN_SUCCEED;
+}
+
+/* ---- file-backed collapse (Linux: collapse_file) ------------------- */
+
+/* Steps 1 and 2 for a file: its 512 pages of the run, read in where they
+ * were not cached, each held; all must be clean and small. */
+static enum scan_result file_pages_get(struct file *file, unsigned long start,
+				       struct collapse *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		struct page *page = read_mapping_page(file->f_mapping, start + i, file);
+		if (IS_ERR(page))
+			return SCAN_FAIL;
+		c->pages[i] = page;
+		c->present++;
+		if (PageTransHuge(compound_head(page)))
+			return SCAN_PAGE_COMPOUND;
+		/* Linux starts writing a dirty one first; here it waits for
+		 * write-back, and the next scan looks again. */
+		if (page_test(page, PG_dirty) || page_test(page, PG_writeback) ||
+		    page_test(page, PG_hwpoison))
+			return SCAN_FAIL;
+	}
+	return SCAN_SUCCEED;
+}
+
+static void file_pages_put(struct collapse *c)
+{
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
+		if (c->pages[i])
+			put_page(c->pages[i]);
+}
+
+/* Step 3 for a file: no process maps the pages any more (one touching
+ * them faults, and finds the huge page or these again), and nobody but
+ * the cache and the collapse holds them. The reads of step 1 may have
+ * slept: a page truncated meanwhile ends it. */
+static enum scan_result file_pages_unmap(struct address_space *mapping, unsigned long start,
+					 struct collapse *c)
+{
+	if (mapping->host->i_writecount)
+		return SCAN_FAIL; /* a writer opened it meanwhile */
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		struct page *page = c->pages[i];
+		if (page->mapping != mapping || page->index != start + i)
+			return SCAN_TRUNCATED;
+		unmap_mapping_page(page);
+		if (page->refcount != 2 || page->mapcount)
+			return SCAN_PAGE_COUNT; /* someone else holds it */
+	}
+	return SCAN_SUCCEED;
+}
+
+/* The locked huge page takes the old pages' slots in the page cache
+ * (existing slots: no memory needed), each frame at its index. */
+static void page_cache_replace(struct address_space *mapping, unsigned long start,
+			       struct page *hpage)
+{
+	page_set(hpage, PG_locked); /* nobody else can see it yet */
+	bool was_on = irq_save();
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		hpage[i].mapping = mapping;
+		hpage[i].index = start + i;
+		xa_store(&mapping->i_pages, start + i, &hpage[i]);
+	}
+	irq_restore(was_on);
+}
+
+/* Undo page_cache_replace: the old pages in their slots again. */
+static void page_cache_restore(struct address_space *mapping, unsigned long start,
+			       struct page *hpage, const struct collapse *c)
+{
+	bool was_on = irq_save();
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		xa_store(&mapping->i_pages, start + i, c->pages[i]);
+		hpage[i].mapping = NULL;
+		hpage[i].index = 0;
+	}
+	irq_restore(was_on);
+	unlock_page(hpage);
+}
+
+/* Step 5 for a file: the huge page is the cache's now, uptodate in every
+ * frame; the old pages leave it and are freed. */
+static void file_collapse_finish(struct address_space *mapping, struct page *hpage,
+				 const struct collapse *c)
+{
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		struct page *page = c->pages[i];
+		page_set(&hpage[i], PG_uptodate);
+		page->mapping = NULL;
+		unlock_page(page);
+		put_page(page); /* the cache's reference; the collapse's is put last */
+	}
+	mapping->nr_thps++;
+	mod_node_page_state(NR_FILE_THPS, (long)HPAGE_PMD_NR);
+	lru_cache_add(hpage);
+	unlock_page(hpage);
+	count_vm_event(THP_FILE_ALLOC);
+}
+
+/* Map the file's huge page holding page (a reference the mapping takes
+ * over) by the PMD at haddr; -1 if it cannot be (private copies there). */
+static int map_file_huge_page(struct vm_area_struct *vma, unsigned long haddr, struct page *page)
+{
+	if (!walk_pte(vma->vm_mm->pgd, haddr, true))
+		return -1; /* (no memory for a page table to keep in reserve) */
+	return do_set_pmd(vma, haddr, page) ? -1 : 0;
+}
+
+/*
+ * Collapse the file's run at haddr of vma (Linux: collapse_file): the
+ * caller holds vma's mm's mmap_lock to write. Steps 2 to 5 do not sleep,
+ * so no fault, truncation or reclaim comes between them.
+ */
+static enum scan_result collapse_file(struct vm_area_struct *vma, unsigned long haddr,
+				      struct page *hpage)
+{
+	struct address_space *mapping = vma->vm_file->f_mapping;
+	unsigned long start = linear_page_index(vma, haddr);
+	static struct collapse c; /* 4 KiB: not on a kernel stack; one collapse at a time */
+	enum scan_result result = file_pages_get(vma->vm_file, start, &c);
+
+	if (result == SCAN_SUCCEED)
+		result = isolate(&c);
+	if (result == SCAN_SUCCEED)
+		result = file_pages_unmap(mapping, start, &c);
+	if (result != SCAN_SUCCEED) {
+		putback(&c);
+		file_pages_put(&c);
+		return result;
+	}
+	page_cache_replace(mapping, start, hpage);
+	long bad = copy_pages(hpage, &c);
+	if (bad >= 0) {
+		page_cache_restore(mapping, start, hpage, &c);
+		putback(&c);
+		file_pages_put(&c);
+		return abandon(vma->vm_mm, haddr, c.pages[bad]);
+	}
+	file_collapse_finish(mapping, hpage, &c);
+	file_pages_put(&c);
+	get_page(hpage); /* the PMD's; the allocation's is the cache's */
+	if (map_file_huge_page(vma, haddr, hpage))
+		put_page(hpage);
+	return SCAN_SUCCEED;
+}
+
+/* Is the file's run at haddr one collapse_file can work on? A huge page
+ * the file has there already (another process collapsed it) is mapped
+ * here at once, as Linux's collapse_pte_mapped_thp does. */
+static enum scan_result file_run_check(struct vm_area_struct *vma, unsigned long haddr)
+{
+	struct address_space *mapping = vma->vm_file->f_mapping;
+	unsigned long start = linear_page_index(vma, haddr);
+	uint64_t *pmd = walk_pmd(vma->vm_mm->pgd, haddr, false);
+
+	if (((vma->vm_start >> PAGE_SHIFT) - vma->vm_pgoff) % HPAGE_PMD_NR)
+		return SCAN_VMA_CHECK; /* file pages not on 2 MiB in the area */
+	if (pmd && pmd_trans_huge(*pmd))
+		return SCAN_PMD_MAPPED;
+	if ((loff_t)(start + HPAGE_PMD_NR) << PAGE_SHIFT > i_size_read(mapping->host))
+		return SCAN_TRUNCATED;
+	struct page *page = find_get_page(mapping, start);
+	if (!page)
+		return SCAN_SUCCEED;
+	if (!PageTransHuge(compound_head(page))) {
+		put_page(page);
+		return SCAN_SUCCEED;
+	}
+	if (map_file_huge_page(vma, haddr, page)) {
+		put_page(page);
+		return SCAN_PAGE_COMPOUND;
+	}
+	return SCAN_PMD_MAPPED;
 }
 
 /* Collapse the run at haddr if it can be; the mmap_lock held to write. */
@@ -272,13 +472,20 @@ static enum scan_result collapse_run(struct vm_area_struct *vma, unsigned long h
 	if (!hugepage_vma_ok(vma, madvised) || haddr < vma->vm_start ||
 	    haddr + HPAGE_PMD_SIZE > vma->vm_end)
 		return SCAN_VMA_CHECK;
+	if (vma->vm_file) {
+		enum scan_result check = file_run_check(vma, haddr);
+		if (check != SCAN_SUCCEED)
+			return check;
+	}
 	struct page *hpage = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_COMP, HPAGE_PMD_ORDER);
 	if (!hpage) {
 		count_vm_event(THP_COLLAPSE_ALLOC_FAILED);
 		return SCAN_ALLOC_HUGE_PAGE_FAIL;
 	}
+	prep_transhuge_page(hpage);
 	/* The allocation may have reclaimed and slept: look again. */
-	enum scan_result result = collapse_huge_page(vma, haddr, hpage);
+	enum scan_result result = vma->vm_file ? collapse_file(vma, haddr, hpage)
+					       : collapse_huge_page(vma, haddr, hpage);
 	if (result != SCAN_SUCCEED)
 		put_page(hpage);
 	return result;

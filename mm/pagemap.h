@@ -89,7 +89,8 @@ struct address_space_operations {
 struct address_space {
 	struct inode *host;          /* the owner */
 	struct xarray i_pages;       /* index -> struct page; DIRTY/WRITEBACK marks */
-	unsigned long nrpages;       /* pages in i_pages */
+	unsigned long nrpages;       /* pages in i_pages (a huge page counts 512) */
+	unsigned long nr_thps;       /* huge pages among them (mm/khugepaged.c) */
 	const struct address_space_operations *a_ops;
 	unsigned long flags;         /* AS_* */
 	errseq_t wb_err;             /* the last write-back error (lib/errseq.h) */
@@ -162,7 +163,8 @@ int add_to_page_cache_lru(struct page *page, struct address_space *mapping, unsi
  * LRU list (soft offline). The caller holds both and moved the mappings. */
 void replace_page_cache_page(struct page *old, struct page *new);
 /* Take a locked page out of its mapping (the caller still holds its
- * own reference and the lock). */
+ * own reference and the lock). A frame of a file's huge page takes the
+ * whole huge page out: its data is on the disk (it is never dirty). */
 void delete_from_page_cache(struct page *page);
 
 /* The page at index, read in through a_ops->readpage if it is not
@@ -257,6 +259,9 @@ int file_write_and_wait_range(struct file *file, loff_t start, loff_t end);
  * dirty ones dropped. Waits for pages under write-back. */
 void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend);
 void truncate_inode_pages(struct address_space *mapping, loff_t lstart);
+/* Take every mapping of a page-cache page away, whatever was written
+ * through it (Linux: unmap_mapping_page); a huge page's PMDs too. */
+void unmap_mapping_page(struct page *page);
 /* The inode is being evicted: every page goes. */
 void truncate_inode_pages_final(struct address_space *mapping);
 /* The file is now newsize long: drop the cache beyond it. */

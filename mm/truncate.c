@@ -17,6 +17,7 @@
 #include "mm/buddy.h"
 #include "mm/mmap.h"
 #include "mm/filemap.h"
+#include "mm/huge_mm.h"
 #include "mm/paging.h"
 #include "mm/pagemap.h"
 #include "mm/pgtable.h"
@@ -30,6 +31,10 @@ static void unmap_one(struct vm_area_struct *vma, unsigned long addr, uint64_t *
 {
 	struct page *page = arg;
 
+	if (PageTransHuge(page)) { /* a file's huge page: pte is its PMD */
+		zap_huge_pmd(vma->vm_mm, pte, addr);
+		return;
+	}
 	*pte = 0;
 	flush_tlb_page(vma->vm_mm, addr);
 	page->mapcount--;
@@ -37,11 +42,11 @@ static void unmap_one(struct vm_area_struct *vma, unsigned long addr, uint64_t *
 	put_page(page);
 }
 
-static void unmap_mapping_page(struct page *page)
+void unmap_mapping_page(struct page *page)
 {
 	struct rmap_walk_control rwc = { .rmap_one = unmap_one, .arg = page };
 
-	if (page->mapcount > 0)
+	if (page_mapcount(page) > 0)
 		rmap_walk(page, &rwc);
 }
 
@@ -51,7 +56,7 @@ static int truncate_inode_page(struct address_space *mapping, struct page *page)
 {
 	if (page->mapping != mapping)
 		return -EIO;
-	unmap_mapping_page(page);
+	unmap_mapping_page(compound_head(page)); /* a huge page goes whole */
 	if (mapping->a_ops->invalidatepage)
 		mapping->a_ops->invalidatepage(page, 0, PAGE_SIZE);
 	cancel_dirty_page(page);

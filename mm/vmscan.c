@@ -116,11 +116,12 @@ int isolate_lru_page(struct page *page)
 
 int remove_mapping(struct address_space *mapping, struct page *page)
 {
+	page = compound_head(page); /* a file's huge page leaves whole */
 	/* The disk's completion interrupt clears PG_writeback: with
 	 * interrupts off the checks and the removal are one step (Linux
 	 * freezes the refcount at 2 under the mapping's i_pages lock). */
 	bool was_on = irq_save();
-	bool busy = page->mapping != mapping || page->refcount != 2 || page->mapcount > 0 ||
+	bool busy = page->mapping != mapping || page->refcount != 2 || page_mapcount(page) > 0 ||
 		    page_test(page, PG_dirty) || page_test(page, PG_writeback);
 
 	if (!busy)
@@ -138,7 +139,7 @@ int remove_mapping(struct address_space *mapping, struct page *page)
  */
 static bool page_is_pinned(const struct page *page)
 {
-	return page->refcount > 2 + page->mapcount;
+	return page->refcount > 2 + page_mapcount(page);
 }
 
 /* Pages reclaim must leave where they are, whatever their state. */
@@ -256,6 +257,10 @@ static enum shrink_result shrink_page(struct page *page, struct list_head *page_
 	if (page_test(page, PG_anon) || page_test(page, PG_swapcache))
 		return shrink_anon_page(page, page_list);
 	if (!mapping || !page_evictable(page, mapping) || page_is_pinned(page))
+		return PAGE_KEEP;
+	/* A file's huge page too goes as 512 small ones (Linux would drop it
+	 * whole; here a huge page is only ever PMD-mapped, mm/huge_mm.h). */
+	if (PageTransHuge(page) && split_huge_page_to_list(page, page_list))
 		return PAGE_KEEP;
 	if (page->mapcount > 0 && !try_to_unmap(page))
 		return PAGE_KEEP; /* some process is changing its address space */

@@ -101,6 +101,8 @@ enum vm_event_item {
 	THP_SPLIT_PMD,      /* PMD mappings split into 512 PTEs */
 	THP_COLLAPSE_ALLOC, /* huge pages khugepaged or MADV_COLLAPSE made (mm/khugepaged.c) */
 	THP_COLLAPSE_ALLOC_FAILED, /* collapses without a huge page to make */
+	THP_FILE_ALLOC,     /* file huge pages collapse_file made */
+	THP_FILE_MAPPED,    /* PMD mappings of file huge pages (do_set_pmd, collapse) */
 	NR_VM_EVENT_ITEMS,
 };
 

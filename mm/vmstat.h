@@ -16,6 +16,9 @@ enum node_stat_item {
 	NR_VMSCAN_WRITE, /* pages reclaim started writing (mm/vmscan.c: pageout) */
 	NR_ANON_THPS,    /* frames of PMD-mapped anonymous huge pages (meminfo:
 			  * AnonHugePages; mm/huge_memory.c) */
+	NR_FILE_THPS,    /* frames of huge pages in a page cache (FileHugePages;
+			  * mm/khugepaged.c collapse_file) */
+	NR_FILE_PMDMAPPED, /* frames of those with a PMD mapping (FilePmdMapped) */
 	NR_VM_NODE_STAT_ITEMS,
 };
 

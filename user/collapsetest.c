@@ -41,6 +41,8 @@
 #include "pagemap.h"
 #include "pattern.h"
 #include "touch.h"
+#include "usr1.h"
+#include "write_text.h"
 
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE 25
@@ -54,7 +56,6 @@
 #define NR 512UL
 #define BAD 100
 #define SEED 0x5eed
-#define KPF_THP (1ULL << 22)
 #define KHUGEPAGED "/sys/kernel/mm/transparent_hugepage/khugepaged/"
 
 /* Whether page p reads back right; a SIGBUS (its code in bus_code:
@@ -69,29 +70,6 @@ static bool intact(volatile uint64_t *mem, unsigned long p)
 	return true;
 }
 
-/* Backed by one huge page: 512 contiguous frames, kpageflags THP. */
-static bool is_huge(const char *mem)
-{
-	uint64_t first = pfn_of(mem);
-
-	if (!first || first % NR || !(read_word("/proc/kpageflags", first) & KPF_THP))
-		return false;
-	for (unsigned long p = 1; p < NR; p++)
-		if (pfn_of(mem + p * PS) != first + p)
-			return false;
-	return true;
-}
-
-static void write_knob(const char *path, const char *value)
-{
-	int fd = open(path, O_WRONLY);
-
-	if (fd < 0 || write(fd, value, strlen(value)) < 0)
-		printf("collapsetest: cannot write %s\n", path);
-	if (fd >= 0)
-		close(fd);
-}
-
 /* 512 small pages, aligned to 2 MiB, in an area that may have huge ones
  * once we say so. */
 static char *small_pages(void)
@@ -102,16 +80,6 @@ static char *small_pages(void)
 	madvise(mem, HPS, MADV_NOHUGEPAGE);
 	fill((uint64_t *)mem, NR, SEED);
 	return mem;
-}
-
-static void wait_usr1(void)
-{
-	sigset_t usr1;
-	int sig;
-
-	sigemptyset(&usr1);
-	sigaddset(&usr1, SIGUSR1);
-	sigwait(&usr1, &sig);
 }
 
 /* Ask for the collapse; with the daemon, wait for it (up to 20 s) to
@@ -126,9 +94,9 @@ static int collapse(char *mem, bool daemon, bool want_huge)
 	int fd = open(KHUGEPAGED "full_scans", O_RDONLY);
 	if (fd >= 0 && read(fd, before, sizeof(before) - 1) < 0)
 		before[0] = '\0';
-	write_knob(KHUGEPAGED "scan_sleep_millisecs", "100");
+	write_text(KHUGEPAGED "scan_sleep_millisecs", "100");
 	madvise(mem, HPS, MADV_HUGEPAGE); /* khugepaged learns of the area */
-	for (int i = 0; i < 200 && !(want_huge && is_huge(mem)); i++) {
+	for (int i = 0; i < 200 && !(want_huge && is_huge_page(mem)); i++) {
 		struct timespec tick = { 0, 100 * 1000 * 1000 };
 		char now[32] = "";
 		nanosleep(&tick, NULL);
@@ -138,7 +106,7 @@ static int collapse(char *mem, bool daemon, bool want_huge)
 	}
 	if (fd >= 0)
 		close(fd);
-	write_knob(KHUGEPAGED "scan_sleep_millisecs", "10000");
+	write_text(KHUGEPAGED "scan_sleep_millisecs", "10000");
 	return 0;
 }
 
@@ -184,10 +152,10 @@ static void test_collapse(bool daemon)
 {
 	char *mem = small_pages();
 
-	check(!is_huge(mem), "512 small pages to begin with");
+	check(!is_huge_page(mem), "512 small pages to begin with");
 	check(collapse(mem, daemon, true) == 0, daemon ? "khugepaged collapsed them"
 						       : "MADV_COLLAPSE: 0");
-	check(is_huge(mem), "one huge page now: 512 contiguous frames, kpageflags THP");
+	check(is_huge_page(mem), "one huge page now: 512 contiguous frames, kpageflags THP");
 	unsigned long bad = 0;
 	for (unsigned long p = 0; p < NR; p++)
 		bad += !intact((uint64_t *)mem, p);
@@ -216,10 +184,10 @@ static void test_huge(void)
 {
 	char *mem = small_pages();
 
-	check(collapse(mem, false, true) == 0 && is_huge(mem), "one huge page");
+	check(collapse(mem, false, true) == 0 && is_huge_page(mem), "one huge page");
 	print_bad_pfn(mem);
 	wait_usr1();
-	check(!is_huge(mem), "arming a frame split it");
+	check(!is_huge_page(mem), "arming a frame split it");
 	check_all_but_bad(mem);
 }
 
@@ -230,11 +198,11 @@ static void test_poison(bool daemon, bool plain)
 	print_bad_pfn(mem);
 	wait_usr1();
 	if (plain)
-		write_knob("/sys/kernel/debug/hwpoison/collapse-copy-mc", "0");
+		write_text("/sys/kernel/debug/hwpoison/collapse-copy-mc", "0");
 	int err = collapse(mem, daemon, false);
 	if (!daemon)
 		check(err == EINVAL, "MADV_COLLAPSE over the bad page: EINVAL");
-	check(!is_huge(mem), "no huge page: the collapse was abandoned");
+	check(!is_huge_page(mem), "no huge page: the collapse was abandoned");
 	printf("collapsetest: collapse abandoned; waiting for SIGUSR1\n");
 	fflush(stdout);
 	wait_usr1();
@@ -243,11 +211,7 @@ static void test_poison(bool daemon, bool plain)
 
 int main(int argc, char **argv)
 {
-	sigset_t usr1;
-
-	sigemptyset(&usr1);
-	sigaddset(&usr1, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	block_usr1();
 	if (argc == 2 && !strcmp(argv[1], "knobs")) {
 		test_knobs();
 	} else if (argc == 2 && !strcmp(argv[1], "huge")) {

@@ -32,4 +32,18 @@ static inline uint64_t pfn_of(const void *va)
 	return pm >> 63 ? pm & ((1ULL << 55) - 1) : 0;
 }
 
+/* The 2 MiB at va are one transparent huge page: 512 contiguous frames
+ * from one on 2 MiB, kpageflags THP. */
+static inline int is_huge_page(const char *va)
+{
+	uint64_t first = pfn_of(va);
+
+	if (!first || first % 512 || !(read_word("/proc/kpageflags", first) & (1ULL << 22)))
+		return 0; /* (bit 22: KPF_THP) */
+	for (unsigned long p = 1; p < 512; p++)
+		if (pfn_of(va + p * 4096) != first + p)
+			return 0;
+	return 1;
+}
+
 #endif

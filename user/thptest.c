@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "proc_value.h"
 
 #ifndef MADV_HWPOISON
 #define MADV_HWPOISON 100
@@ -76,23 +77,6 @@ static uint64_t kpageflags(uint64_t pfn)
 	if (pread(kpageflags_fd, &f, sizeof(f), (off_t)(pfn * sizeof(f))) != sizeof(f))
 		return 0;
 	return f;
-}
-
-/* A /proc file's "NAME value" or "NAME: value kB" line. */
-static long proc_value(const char *file, const char *name)
-{
-	char line[256];
-	size_t len = strlen(name);
-	long v = -1;
-	FILE *f = fopen(file, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, name, len) && (line[len] == ' ' || line[len] == ':'))
-			v = strtol(line + len + 1, NULL, 10);
-	fclose(f);
-	return v;
 }
 
 static long vmstat(const char *name)

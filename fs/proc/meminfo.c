@@ -92,8 +92,8 @@ int meminfo_show(struct seq_file *m)
 	show_val_kb(m, "AnonHugePages:", global_node_page_state(NR_ANON_THPS));
 	show_zero_kb(m, "ShmemHugePages:");
 	show_zero_kb(m, "ShmemPmdMapped:");
-	show_zero_kb(m, "FileHugePages:");
-	show_zero_kb(m, "FilePmdMapped:");
+	show_val_kb(m, "FileHugePages:", global_node_page_state(NR_FILE_THPS));
+	show_val_kb(m, "FilePmdMapped:", global_node_page_state(NR_FILE_PMDMAPPED));
 	hugetlb_report_meminfo(m);
 	/* The direct map is all 2 MiB pages (mm/paging.c). */
 	seq_printf(m, "DirectMap4k:    %8lu kB\n", direct_map_small_pages * (PAGE_SIZE / 1024));

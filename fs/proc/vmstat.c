@@ -43,6 +43,8 @@ static const struct {
 	{ "thp_split_pmd", THP_SPLIT_PMD },
 	{ "thp_collapse_alloc", THP_COLLAPSE_ALLOC },
 	{ "thp_collapse_alloc_failed", THP_COLLAPSE_ALLOC_FAILED },
+	{ "thp_file_alloc", THP_FILE_ALLOC },
+	{ "thp_file_mapped", THP_FILE_MAPPED },
 };
 
 static void show_line(struct seq_file *m, const char *name, unsigned long value)
@@ -65,6 +67,8 @@ int vmstat_show(struct seq_file *m)
 	show_line(m, "nr_shmem", global_node_page_state(NR_SHMEM));
 	show_line(m, "nr_anon_transparent_hugepages",
 		  global_node_page_state(NR_ANON_THPS) / HPAGE_PMD_NR);
+	show_line(m, "nr_file_hugepages", global_node_page_state(NR_FILE_THPS) / HPAGE_PMD_NR);
+	show_line(m, "nr_file_pmdmapped", global_node_page_state(NR_FILE_PMDMAPPED) / HPAGE_PMD_NR);
 	show_line(m, "nr_vmscan_write", global_node_page_state(NR_VMSCAN_WRITE));
 	for (size_t i = 0; i < ARRAY_SIZE(vm_events); i++)
 		show_line(m, vm_events[i].name, vm_event_states[vm_events[i].item]);

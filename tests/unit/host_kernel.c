@@ -219,6 +219,17 @@ __attribute__((weak)) int split_huge_page_to_list(struct page *page, struct list
 	return -EBUSY;
 }
 
+__attribute__((weak)) int do_set_pmd(struct vm_area_struct *vma, unsigned long addr, struct page *page)
+{
+	(void)vma, (void)addr, (void)page;
+	return VM_FAULT_FALLBACK;
+}
+
+__attribute__((weak)) void zap_huge_pmd(struct mm_struct *mm, uint64_t *pmd, unsigned long addr)
+{
+	(void)mm, (void)pmd, (void)addr;
+}
+
 __attribute__((weak)) int huge_pmd_fault(struct vm_area_struct *vma, unsigned long addr, uint64_t *pmd, bool write)
 {
 	(void)vma, (void)addr, (void)pmd, (void)write;
