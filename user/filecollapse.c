@@ -181,6 +181,8 @@ static void test_collapse(bool daemon)
 	else
 		check(madvise(mem, HPS, MADV_COLLAPSE) == 0, "MADV_COLLAPSE: 0");
 	check(is_huge_page(mem), "one huge page now: 512 contiguous frames, kpageflags THP");
+	check(read_word("/proc/self/pagemap", (uintptr_t)(mem + HPS - PAGE) / PAGE) >> 61 & 1,
+	      "pagemap: a file page (bit 61)");
 	check(bad_in_mapping(mem) == 0, "every page intact in the mapping");
 	check(bad_in_file() == 0, "every page intact through pread");
 	check(file_huge_kb() == huge_kb + 2048, "FileHugePages: 2048 kB more");

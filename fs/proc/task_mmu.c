@@ -179,7 +179,8 @@ static int pagemap_pmd(uint64_t *pmd, unsigned long addr, unsigned long next,
 		return 0;
 	const struct page *head = pfn_to_page(pmd_pfn(*pmd));
 	uint64_t flags = PM_PRESENT | PM_SOFT_DIRTY |
-			 (compound_mapcount(head) == 1 ? PM_MMAP_EXCLUSIVE : 0);
+			 (compound_mapcount(head) == 1 ? PM_MMAP_EXCLUSIVE : 0) |
+			 (page_test(head, PG_anon) ? 0 : PM_FILE); /* a file's (collapse_file) */
 	for (; addr < next; addr += PAGE_SIZE)
 		*entry_of(walk, addr) = (page_to_pfn(follow_trans_huge_pmd(*pmd, addr)) &
 					 PM_PFRAME_MASK) | flags;
