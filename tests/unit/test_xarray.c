@@ -324,6 +324,32 @@ static void test_enomem_changes_nothing(void)
 	CHECK(xa_empty(&xa));
 }
 
+/* xa_preload sets the nodes a store will need aside while memory may
+ * still be had; the store then needs no allocation (the page cache's
+ * stores under interrupts off: mm/filemap.c:add_to_page_cache_lru). */
+static void test_preload_serves_a_later_store(void)
+{
+	struct xarray xa = XARRAY_INIT;
+	int hogged;
+
+	setup();
+	for (unsigned long i = 0; i < 100; i++)
+		ref_store(&xa, i);
+	CHECK(xa_preload(&xa, 1UL << 40) == 0);
+	CHECK(xa_preload(&xa, 1UL << 40) == 0); /* twice: no more set aside */
+	hogged = exhaust_memory();
+	ref_store(&xa, 1UL << 40);              /* CHECKs that it succeeds */
+	check_all(&xa, 200);
+	/* The reserve is used up: the next store that needs nodes fails. */
+	CHECK(xa_store(&xa, 1UL << 50, entry_for(1)) == -ENOMEM);
+	CHECK(xa_preload(&xa, 1UL << 50) == -ENOMEM);
+	check_all(&xa, 200);
+	for (int i = 0; i < hogged; i++)
+		free_pages(hog[i], 0);
+	xa_destroy(&xa);
+	CHECK(xa_empty(&xa));
+}
+
 int main(void)
 {
 	RUN(test_random_dense);
@@ -332,5 +358,6 @@ int main(void)
 	RUN(test_tree_shrinks);
 	RUN(test_marks_summarize_subtrees);
 	RUN(test_enomem_changes_nothing);
+	RUN(test_preload_serves_a_later_store);
 	return finish("xarray");
 }
