@@ -6,8 +6,10 @@
  * time. The khugepaged thread scans such areas and collapses each fully
  * aligned 2 MiB run of small anonymous pages into one huge page:
  *
- *   1. look: every PTE of the run maps an anonymous page only this
- *      mapping holds, or nothing (hpage_collapse_scan_pmd);
+ *   1. look: every PTE of the run maps an anonymous page, or nothing,
+ *      or is a swap entry - within the limits max_ptes_none, _shared
+ *      and _swap (hpage_collapse_scan_pmd); the swapped pages are
+ *      brought in first;
  *   2. isolate the sources: lock each page and take it off its LRU list;
  *   3. unlink their page table from the page directory, so that no
  *      access can reach them meanwhile;
@@ -59,6 +61,8 @@
 #include "mm/pgtable.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
+#include "mm/swap_fault.h"
+#include "mm/swap_state.h"
 #include "mm/vmscan.h"
 #include "mm/vmstat.h"
 
@@ -66,6 +70,8 @@
 static unsigned long pages_to_scan = HPAGE_PMD_NR * 8;
 static unsigned long scan_sleep_millisecs = 10000;
 static unsigned long max_ptes_none = HPAGE_PMD_NR - 1;
+static unsigned long max_ptes_swap = HPAGE_PMD_NR / 8;
+static unsigned long max_ptes_shared = HPAGE_PMD_NR / 2;
 static unsigned long pages_collapsed, full_scans;
 /* Not Linux's: collapses abandoned because the copy met bad memory. */
 static unsigned long collapses_abandoned;
@@ -79,7 +85,8 @@ enum scan_result {
 	SCAN_PMD_NULL,         /* no page table there */
 	SCAN_PMD_MAPPED,       /* a huge page already */
 	SCAN_EXCEED_NONE_PTE,  /* more empty PTEs than max_ptes_none */
-	SCAN_EXCEED_SWAP_PTE,  /* a page out in swap (or poisoned) */
+	SCAN_EXCEED_SWAP_PTE,  /* more pages out in swap than max_ptes_swap, or a poisoned one */
+	SCAN_EXCEED_SHARED_PTE, /* more pages shared (after fork) than max_ptes_shared */
 	SCAN_PAGE_ANON,        /* not an anonymous page */
 	SCAN_PAGE_COUNT,       /* shared, or held by someone else */
 	SCAN_PAGE_LOCK,        /* locked by someone else */
@@ -132,6 +139,7 @@ struct collapse {
 	struct page *pages[HPAGE_PMD_NR]; /* NULL for an empty PTE */
 	int isolated;                     /* pages[0..isolated) are locked, off the LRU */
 	unsigned long present;
+	unsigned long swapped;            /* swap entries among the PTEs (pages[i] NULL) */
 };
 
 /* Step 1: may the run at pmd be collapsed? */
@@ -142,9 +150,10 @@ static enum scan_result scan_pmd(uint64_t *pmd, struct collapse *c)
 	if (pmd_trans_huge(*pmd))
 		return SCAN_PMD_MAPPED;
 	uint64_t *pt = __va(*pmd & PTE_ADDR_MASK);
-	unsigned long none = 0;
+	unsigned long none = 0, shared = 0;
 
 	c->present = 0;
+	c->swapped = 0;
 	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
 		c->pages[i] = NULL;
 		if (pte_none(pt[i])) {
@@ -152,16 +161,41 @@ static enum scan_result scan_pmd(uint64_t *pmd, struct collapse *c)
 				return SCAN_EXCEED_NONE_PTE;
 			continue;
 		}
-		if (!pte_present(pt[i]))
-			return SCAN_EXCEED_SWAP_PTE;
+		if (!pte_present(pt[i])) {
+			if (is_hwpoison_entry(pt[i]) || ++c->swapped > max_ptes_swap)
+				return SCAN_EXCEED_SWAP_PTE;
+			continue;
+		}
 		struct page *page = pfn_to_page(pte_pfn(pt[i]));
 		if (!page_test(page, PG_anon) || PageTail(page) || page_test(page, PG_head))
 			return SCAN_PAGE_ANON;
-		if (page->mapcount != 1 || page->refcount != 1 || page_test(page, PG_swapcache) ||
+		/* Shared after fork: the huge page is this mapping's own copy,
+		 * the small one stays for the others. */
+		if (page->mapcount > 1 && ++shared > max_ptes_shared)
+			return SCAN_EXCEED_SHARED_PTE;
+		/* Held by its mappings and the swap cache only. */
+		if (page->refcount != page->mapcount + page_test(page, PG_swapcache) ||
 		    page_test(page, PG_hwpoison))
 			return SCAN_PAGE_COUNT;
 		c->pages[i] = page;
 		c->present++;
+	}
+	return SCAN_SUCCEED;
+}
+
+/* Bring the run's swapped pages in (Linux: __collapse_huge_page_swapin);
+ * they come back as swap-cache pages. The reads sleep: the mmap_lock,
+ * held to write, keeps the run as it is meanwhile. */
+static enum scan_result swapin_run(struct vm_area_struct *vma, unsigned long haddr,
+				   uint64_t *pmd)
+{
+	uint64_t *pt = __va(*pmd & PTE_ADDR_MASK);
+
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		if (!is_swap_pte(pt[i]) || is_hwpoison_entry(pt[i]))
+			continue;
+		if (do_swap_page(vma, haddr + i * PAGE_SIZE, &pt[i], false))
+			return SCAN_FAIL; /* a read error: the owner learns at its own access */
 	}
 	return SCAN_SUCCEED;
 }
@@ -230,6 +264,22 @@ static enum scan_result abandon(struct mm_struct *mm, unsigned long haddr, struc
 	return SCAN_COPY_MC;
 }
 
+/* A source page after its copy: mapped here no more. A page another
+ * process maps, or one whose swap slot another still counts on, goes
+ * back on its list; the rest is freed with this reference, its slot too. */
+static void release_old_page(struct page *page)
+{
+	if (!page)
+		return;
+	page->mapcount--;
+	if (!page->mapcount)
+		try_to_free_swap(page);
+	if (page->mapcount || page_test(page, PG_swapcache))
+		lru_cache_add(page);
+	unlock_page(page);
+	put_page(page); /* the PTE's reference */
+}
+
 /* Step 5: the huge page replaces the run; the old pages and their page
  * table go (the table stays as the huge PMD's reserve for a split). */
 static void install(struct vm_area_struct *vma, unsigned long haddr, uint64_t *pmd,
@@ -245,14 +295,8 @@ static void install(struct vm_area_struct *vma, unsigned long haddr, uint64_t *p
 	*pmd = ((uint64_t)page_to_pfn(hpage) << PAGE_SHIFT) | vm_page_prot(vma->vm_flags) |
 	       PTE_HUGE | PTE_ACCESSED | (vma->vm_flags & VM_WRITE ? PTE_DIRTY : 0);
 	mm->rss += HPAGE_PMD_NR - c->present;
-	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
-		struct page *page = c->pages[i];
-		if (!page)
-			continue;
-		page->mapcount--;
-		unlock_page(page);
-		put_page(page); /* the PTE's reference: the last */
-	}
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
+		release_old_page(c->pages[i]);
 }
 
 /*
@@ -268,6 +312,13 @@ static enum scan_result collapse_huge_page(struct vm_area_struct *vma, unsigned 
 	static struct collapse c; /* 4 KiB: not on a kernel stack; one collapse at a time */
 	enum scan_result result = scan_pmd(pmd, &c);
 
+	if (result == SCAN_SUCCEED && c.swapped) {
+		result = swapin_run(vma, haddr, pmd);
+		if (result == SCAN_SUCCEED)
+			result = scan_pmd(pmd, &c);
+		if (result == SCAN_SUCCEED && c.swapped)
+			result = SCAN_EXCEED_SWAP_PTE; /* (read again and swapped out meanwhile) */
+	}
 	if (result != SCAN_SUCCEED)
 		return result;
 	result = isolate(&c);
@@ -648,6 +699,26 @@ static long max_ptes_none_store(const char *buf, size_t count)
 	return store_ulong(buf, count, &max_ptes_none, 0, HPAGE_PMD_NR - 1);
 }
 
+static long max_ptes_swap_show(char *buf, size_t size)
+{
+	return show_ulong(buf, size, max_ptes_swap);
+}
+
+static long max_ptes_swap_store(const char *buf, size_t count)
+{
+	return store_ulong(buf, count, &max_ptes_swap, 0, HPAGE_PMD_NR - 1);
+}
+
+static long max_ptes_shared_show(char *buf, size_t size)
+{
+	return show_ulong(buf, size, max_ptes_shared);
+}
+
+static long max_ptes_shared_store(const char *buf, size_t count)
+{
+	return store_ulong(buf, count, &max_ptes_shared, 0, HPAGE_PMD_NR - 1);
+}
+
 static long pages_collapsed_show(char *buf, size_t size)
 {
 	return show_ulong(buf, size, pages_collapsed);
@@ -667,6 +738,8 @@ const struct kobj_attribute khugepaged_attrs[] = {
 	{ "pages_to_scan", pages_to_scan_show, pages_to_scan_store },
 	{ "scan_sleep_millisecs", scan_sleep_show, scan_sleep_store },
 	{ "max_ptes_none", max_ptes_none_show, max_ptes_none_store },
+	{ "max_ptes_swap", max_ptes_swap_show, max_ptes_swap_store },
+	{ "max_ptes_shared", max_ptes_shared_show, max_ptes_shared_store },
 	{ "pages_collapsed", pages_collapsed_show, NULL },
 	{ "full_scans", full_scans_show, NULL },
 	{ "collapses_abandoned", collapses_abandoned_show, NULL }, /* not Linux's */

@@ -9,6 +9,15 @@
  *                             intact
  *   collapsetest daemon       the same, khugepaged doing it (we make it
  *                             scan every 100 ms and wait up to 20 s)
+ *   collapsetest shared       512 pages shared with a fork child: more
+ *                             than max_ptes_shared (256), EINVAL; the
+ *                             child writes (copies) 300 of them, and the
+ *                             212 shared ones collapse with the rest;
+ *                             both see their data intact
+ *   collapsetest swap         60 pages swapped out (MADV_PAGEOUT): fewer
+ *                             than max_ptes_swap (64), brought in and
+ *                             collapsed; then 100 out: EINVAL (needs a
+ *                             swap device)
  *   collapsetest huge         MADV_COLLAPSE, then the same wait for page
  *                             100 to be armed (which splits the huge page:
  *                             one PMD cannot fault for 4 KiB alone); then
@@ -34,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,6 +56,9 @@
 
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE 25
+#endif
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
 #endif
 #ifndef BUS_MCEERR_AR
 #define BUS_MCEERR_AR 4
@@ -138,14 +151,26 @@ static void test_knobs(void)
 	check(read_knob("pages_to_scan") == 4096, "pages_to_scan: 4096");
 	check(read_knob("scan_sleep_millisecs") == 10000, "scan_sleep_millisecs: 10000");
 	check(read_knob("max_ptes_none") == 511, "max_ptes_none: 511");
+	check(read_knob("max_ptes_swap") == 64, "max_ptes_swap: 64");
+	check(read_knob("max_ptes_shared") == 256, "max_ptes_shared: 256");
 	check(read_knob("pages_collapsed") >= 0 && read_knob("full_scans") >= 0,
 	      "pages_collapsed and full_scans");
 	check(write_errno("pages_to_scan", "0") == EINVAL, "pages_to_scan 0: EINVAL");
 	check(write_errno("max_ptes_none", "512") == EINVAL, "max_ptes_none 512: EINVAL");
+	check(write_errno("max_ptes_shared", "512") == EINVAL, "max_ptes_shared 512: EINVAL");
 	check(write_errno("scan_sleep_millisecs", "soon") == EINVAL, "scan_sleep_millisecs soon: EINVAL");
 	check(write_errno("pages_collapsed", "1") == EACCES, "pages_collapsed is read-only: EACCES");
 	check(read_knob("pages_to_scan") == 4096 && read_knob("max_ptes_none") == 511,
 	      "nothing changed");
+}
+
+static unsigned long bad_pages(char *mem)
+{
+	unsigned long bad = 0;
+
+	for (unsigned long p = 0; p < NR; p++)
+		bad += !intact((uint64_t *)mem, p);
+	return bad;
 }
 
 static void test_collapse(bool daemon)
@@ -156,10 +181,64 @@ static void test_collapse(bool daemon)
 	check(collapse(mem, daemon, true) == 0, daemon ? "khugepaged collapsed them"
 						       : "MADV_COLLAPSE: 0");
 	check(is_huge_page(mem), "one huge page now: 512 contiguous frames, kpageflags THP");
-	unsigned long bad = 0;
-	for (unsigned long p = 0; p < NR; p++)
-		bad += !intact((uint64_t *)mem, p);
-	check(bad == 0, "every page's data intact");
+	check(bad_pages(mem) == 0, "every page's data intact");
+}
+
+static void test_shared(void)
+{
+	char *mem = small_pages();
+	int go[2], done[2];
+
+	if (pipe(go) || pipe(done))
+		return;
+	pid_t child = fork();
+	if (child == 0) { /* wait for the parent's first try, copy 300, let it go on */
+		char c;
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		fill((uint64_t *)mem, 300, SEED);
+		if (write(done[1], "x", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(2);
+		_exit(bad_pages(mem) == 0 ? 0 : 1);
+	}
+	madvise(mem, HPS, MADV_HUGEPAGE);
+	check(madvise(mem, HPS, MADV_COLLAPSE) == -1 && errno == EINVAL,
+	      "512 shared pages, more than max_ptes_shared: EINVAL");
+	char c;
+	check(write(go[1], "x", 1) == 1 && read(done[0], &c, 1) == 1, "the child copied 300 pages");
+	check(madvise(mem, HPS, MADV_COLLAPSE) == 0 && is_huge_page(mem),
+	      "212 shared: collapsed into one huge page");
+	check(bad_pages(mem) == 0, "the parent's data intact");
+	int status = -1;
+	check(write(go[1], "x", 1) == 1 && waitpid(child, &status, 0) == child &&
+		      WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "the child's data intact, its 212 pages still shared with nobody but it");
+}
+
+/* Pages [0, n) of mem swapped out; false if they did not all go. */
+static bool page_out(char *mem, unsigned long n)
+{
+	if (madvise(mem, n * PS, MADV_PAGEOUT))
+		return false;
+	for (unsigned long p = 0; p < n; p++)
+		if (!(read_word("/proc/self/pagemap", (uintptr_t)(mem + p * PS) / PS) >> 62 & 1))
+			return false;
+	return true;
+}
+
+static void test_swap(void)
+{
+	char *mem = small_pages();
+
+	madvise(mem, HPS, MADV_HUGEPAGE);
+	check(page_out(mem, 60), "60 pages out in swap");
+	check(madvise(mem, HPS, MADV_COLLAPSE) == 0 && is_huge_page(mem),
+	      "fewer than max_ptes_swap: brought in, one huge page");
+	check(bad_pages(mem) == 0, "every page's data intact");
+	check(page_out(mem, 100), "100 pages out in swap (the huge page split)");
+	check(madvise(mem, HPS, MADV_COLLAPSE) == -1 && errno == EINVAL && !is_huge_page(mem),
+	      "more than max_ptes_swap: EINVAL");
+	check(bad_pages(mem) == 0, "every page's data intact");
 }
 
 /* The 511 good pages read back, the bad one is SIGBUS BUS_MCEERR_AR. */
@@ -216,13 +295,18 @@ int main(int argc, char **argv)
 		test_knobs();
 	} else if (argc == 2 && !strcmp(argv[1], "huge")) {
 		test_huge();
+	} else if (argc == 2 && !strcmp(argv[1], "shared")) {
+		test_shared();
+	} else if (argc == 2 && !strcmp(argv[1], "swap")) {
+		test_swap();
 	} else if (argc == 2 && (!strcmp(argv[1], "madvise") || !strcmp(argv[1], "daemon"))) {
 		test_collapse(!strcmp(argv[1], "daemon"));
 	} else if ((argc == 3 || argc == 4) && !strcmp(argv[1], "poison") &&
 		   (!strcmp(argv[2], "madvise") || !strcmp(argv[2], "daemon"))) {
 		test_poison(!strcmp(argv[2], "daemon"), argc == 4 && !strcmp(argv[3], "memcpy"));
 	} else {
-		fprintf(stderr, "usage: collapsetest knobs|madvise|daemon|huge|poison madvise|daemon [memcpy]\n");
+		fprintf(stderr, "usage: collapsetest knobs|madvise|daemon|shared|swap|huge|"
+				"poison madvise|daemon [memcpy]\n");
 		return 2;
 	}
 	printf("collapsetest: %d failed\n", failures);

@@ -36,6 +36,15 @@ def test_small_pages_collapse_into_one_huge_page(vm, how):
     assert "BUG: sched() with interrupts on" not in vm.transcript
 
 
+def test_pages_shared_after_fork_collapse_up_to_max_ptes_shared(vm):
+    vm.run_suite("collapsetest shared", timeout=60)
+
+
+def test_swapped_pages_are_brought_in_up_to_max_ptes_swap(boot_vm):
+    m = boot_vm(swap=64 * 1024 * 1024)
+    m.run_suite("collapsetest swap", timeout=120)
+
+
 def start_armed(vm, command):
     """`run COMMAND &`, and the frame it tells of (its page 100) armed:
     pid and frame."""
