@@ -24,6 +24,8 @@
 #include "mce/mce.h"
 #include "mm/layout.h"
 #include "mm/fault.h"
+#include "mm/hugetlb.h"
+#include "mm/mmap.h"
 #include "mm/mmap_lock.h"
 #include "mm/oom.h"
 
@@ -190,8 +192,10 @@ static void user_exception(struct trapframe *tf)
 /* A fault on a user address: resolved under the address space's read
  * lock, and - if the faulting code ran with interrupts on (user mode, or
  * a system call copying user memory) - with interrupts on, since finding
- * a page may take a while (and, with disks, sleep). */
-static int user_address_fault(struct trapframe *tf, uint64_t addr, int *si_code)
+ * a page may take a while (and, with disks, sleep). For a page taken away
+ * as corrupt, *lsb says how much went: a hugetlb page's whole 2 MiB
+ * (Linux: VM_FAULT_HWPOISON_LARGE and its hstate's shift). */
+static int user_address_fault(struct trapframe *tf, uint64_t addr, int *si_code, int *lsb)
 {
 	struct mm_struct *mm = current->mm;
 	bool irqs = tf->rflags & RFLAGS_IF;
@@ -201,6 +205,10 @@ static int user_address_fault(struct trapframe *tf, uint64_t addr, int *si_code)
 	if (!mmap_read_trylock(mm)) /* as Linux: the uncontended case costs no call */
 		mmap_read_lock(mm);
 	int err = handle_mm_fault(mm, addr, (unsigned)tf->error, si_code);
+	if (err == -EHWPOISON) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		*lsb = vma && is_vm_hugetlb_page(vma) ? HPAGE_SHIFT : PAGE_SHIFT;
+	}
 	mmap_read_unlock(mm);
 	if (irqs)
 		cli();
@@ -210,11 +218,11 @@ static int user_address_fault(struct trapframe *tf, uint64_t addr, int *si_code)
 static void page_fault(struct trapframe *tf)
 {
 	uint64_t addr = read_cr2(); /* before interrupts are on: another fault would change it */
-	int si_code = SEGV_MAPERR;
+	int si_code = SEGV_MAPERR, lsb = PAGE_SHIFT;
 	int err = -EFAULT;
 
 	if (current && current->mm && addr < TASK_SIZE)
-		err = user_address_fault(tf, addr, &si_code);
+		err = user_address_fault(tf, addr, &si_code, &lsb);
 	else if (!from_user(tf) && latent_kernel_access(tf, addr))
 		return; /* the emulated memory controller's #MC: recovered, or it panicked */
 	if (err == FAULT_LATENT && latent_user_access(tf, addr))
@@ -224,7 +232,7 @@ static void page_fault(struct trapframe *tf)
 	if (err == -EHWPOISON && from_user(tf)) {
 		pr_err("MCE: Killing %s:%d due to hardware memory corruption fault at %lx\n",
 		       current->comm, current->pid, addr);
-		force_sig_fault(SIGBUS, BUS_MCEERR_AR, addr, PAGE_SHIFT);
+		force_sig_fault(SIGBUS, BUS_MCEERR_AR, addr, lsb);
 		return;
 	}
 	if (err == -EIO && from_user(tf)) { /* a file mapping beyond its end, or unreadable */

@@ -19,9 +19,7 @@
 #include "fs/fs.h"
 #include "kernel/copy_mc.h"
 #include "kernel/errno.h"
-#include "kernel/printk.h"
 #include "kernel/proc.h"
-#include "kernel/signal.h"
 #include "mm/buddy.h"
 #include "mm/fault.h"
 #include "mm/pagewalk.h"
@@ -199,24 +197,6 @@ static int hugetlb_wp(struct vm_area_struct *vma, unsigned long haddr, uint64_t 
 	return 0;
 }
 
-/*
- * A poisoned huge page was touched. From user mode the thread gets
- * SIGBUS BUS_MCEERR_AR at the address with si_addr_lsb 21 - the whole
- * 2 MiB is gone (Linux: VM_FAULT_HWPOISON_LARGE, the hstate's shift in
- * do_sigbus); the fault is then done (0), the signal goes with the return
- * to user mode. The kernel's own access (a system call's copy) gets
- * -EHWPOISON, which its exception-table fixup makes EFAULT.
- */
-static int hugetlb_hwpoison_fault(unsigned long addr, unsigned error)
-{
-	if (!(error & PF_USER))
-		return -EHWPOISON;
-	pr_err("MCE: Killing %s:%d due to hardware memory corruption fault at %lx\n",
-	       current->comm, current->pid, addr);
-	force_sig_fault(SIGBUS, BUS_MCEERR_AR, addr, HPAGE_SHIFT);
-	return 0;
-}
-
 int hugetlb_fault(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
 		  unsigned error)
 {
@@ -225,19 +205,17 @@ int hugetlb_fault(struct mm_struct *mm, struct vm_area_struct *vma, unsigned lon
 
 	if (!pte)
 		return -ENOMEM;
+	/* A poisoned page: -EHWPOISON, which kernel/trap.c makes SIGBUS
+	 * BUS_MCEERR_AR with si_addr_lsb 21 - the whole 2 MiB is gone. */
 	if (is_hwpoison_entry(*pte))
-		return hugetlb_hwpoison_fault(addr, error);
+		return -EHWPOISON;
 	if (!pte_present(*pte)) {
 		int err = hugetlb_no_page(vma, haddr, pte);
-		if (err == -EHWPOISON)
-			return hugetlb_hwpoison_fault(addr, error);
 		if (err || !(error & PF_WRITE))
 			return err;
 	}
-	if ((error & PF_WRITE) && !(*pte & PTE_WRITE)) {
-		int err = hugetlb_wp(vma, haddr, pte);
-		return err == -EHWPOISON ? hugetlb_hwpoison_fault(addr, error) : err;
-	}
+	if ((error & PF_WRITE) && !(*pte & PTE_WRITE))
+		return hugetlb_wp(vma, haddr, pte);
 	return 0;
 }
 

@@ -42,6 +42,9 @@
 #ifndef SHM_HUGETLB
 #define SHM_HUGETLB 04000
 #endif
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
 #ifndef MADV_HWPOISON
 #define MADV_HWPOISON 100
 #endif
@@ -356,6 +359,8 @@ static int poison(long n)
 	      bus_addr == (uintptr_t)(m + HPAGE / 2),
 	      "touching another frame of it: SIGBUS BUS_MCEERR_AR, si_addr_lsb 21, si_addr there");
 	check(touch(m) == BUS_MCEERR_AR && bus_lsb == 21, "...and again: the whole 2 MiB is gone");
+	check_err(madvise(m, HPAGE, MADV_POPULATE_READ), EHWPOISON,
+		  "MADV_POPULATE_READ of it: EHWPOISON, and no signal");
 	int pipefd[2];
 	check(pipe(pipefd) == 0, "a pipe");
 	check_err(write(pipefd[1], m + PAGE, 16), EFAULT,
