@@ -43,10 +43,7 @@ bool hugepage_vma_ok(const struct vm_area_struct *vma, bool madvise_collapse)
 	       (thp_enabled == THP_MADVISE && (vma->vm_flags & VM_HUGEPAGE));
 }
 
-/* May vma have a huge page at addr (Linux: transhuge_vma_suitable and
- * hugepage_vma_check)? The area may, and the whole aligned 2 MiB is
- * inside it. */
-static bool transhuge_vma_suitable(const struct vm_area_struct *vma, unsigned long addr)
+bool transhuge_vma_suitable(const struct vm_area_struct *vma, unsigned long addr)
 {
 	unsigned long haddr = addr & HPAGE_PMD_MASK;
 

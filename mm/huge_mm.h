@@ -95,6 +95,10 @@ static inline int split_huge_page(struct page *page)
  * anonymous private area the policy (or, ignoring it, MADV_COLLAPSE)
  * allows. */
 bool hugepage_vma_ok(const struct vm_area_struct *vma, bool madvise_collapse);
+/* May vma have a huge page at addr (Linux: transhuge_vma_suitable and
+ * hugepage_vma_check)? The area may, and the whole aligned 2 MiB is
+ * inside it. smaps's THPeligible asks it of the area's last 2 MiB. */
+bool transhuge_vma_suitable(const struct vm_area_struct *vma, unsigned long addr);
 /* For the collapse daemon (mm/khugepaged.c): keep a page table for a new
  * PMD mapping's split; count a new PMD mapping of head. */
 void pgtable_trans_huge_deposit(uint64_t *pmd, uint64_t *table);
