@@ -15,6 +15,7 @@
 #ifndef MM_HUGE_MM_H
 #define MM_HUGE_MM_H
 
+#include "fs/sysfs.h"
 #include "lib/list.h"
 #include "mm/hugetlb.h"
 #include "mm/mm_types.h"
@@ -105,11 +106,6 @@ void pgtable_trans_huge_deposit(uint64_t *pmd, uint64_t *table);
 void thp_map_pmd(struct page *head);
 
 /* The sysfs files of /sys/kernel/mm/transparent_hugepage (fs/sysfs.c). */
-struct kobj_attribute {
-	const char *name;
-	long (*show)(char *buf, size_t size);
-	long (*store)(const char *buf, size_t count);
-};
 extern const struct kobj_attribute hugepage_attrs[];
 extern const size_t nr_hugepage_attrs;
 
