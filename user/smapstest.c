@@ -25,6 +25,7 @@
 #define PS 4096UL
 #define HPS (2UL << 20)
 #define NR_HUGEPAGES "/proc/sys/vm/nr_hugepages"
+#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 #ifndef MAP_HUGETLB
 #define MAP_HUGETLB 0x40000
@@ -110,30 +111,37 @@ static int has_flag(const char *flag)
 	return flags && strstr(flags, word) && strstr(flags, word) < strchr(flags, '\n');
 }
 
-/* A child that only waits for the parent to close the pipe; fd is the
- * write end. */
-static pid_t child_waiting(int *fd)
+/* A field's value to check, and what the check says. */
+struct expect {
+	const char *name;
+	long kb;
+	const char *what;
+};
+
+/* Fork a child that maps the same pages and only waits, check during[]
+ * while it lives, then after once it has gone. */
+static void check_with_child(const void *addr, const struct expect *during, size_t n,
+			     const struct expect *after)
 {
 	int p[2];
 	char c;
 
-	if (pipe(p))
-		return -1;
+	if (pipe(p)) {
+		check(0, "pipe for a child");
+		return;
+	}
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(p[1]);
-		(void)!read(p[0], &c, 1);
+		(void)!read(p[0], &c, 1); /* until the parent closes its end */
 		_exit(0);
 	}
 	close(p[0]);
-	*fd = p[1];
-	return pid;
-}
-
-static void end_child(pid_t pid, int fd)
-{
-	close(fd);
+	for (size_t i = 0; i < n; i++)
+		check_field(addr, during[i].name, during[i].kb, during[i].what);
+	close(p[1]);
 	waitpid(pid, NULL, 0);
+	check_field(addr, after->name, after->kb, after->what);
 }
 
 static char *map_anon(size_t len, int advice)
@@ -157,7 +165,7 @@ static int block_is_linuxs(void)
 {
 	const char *line = strchr(block, '\n') + 1;
 
-	for (size_t i = 0; i < sizeof(block_names) / sizeof(block_names[0]); i++) {
+	for (size_t i = 0; i < N(block_names); i++) {
 		size_t len = strlen(block_names[i]);
 		const char *end = strchr(line, '\n');
 		if (strncmp(line, block_names[i], len) || line[len] != ':')
@@ -191,13 +199,12 @@ static void test_private_and_shared(void)
 	check(has_flag("rd") && has_flag("wr") && has_flag("nh") && !has_flag("hg"),
 	      "VmFlags: rd wr nh");
 
-	int fd;
-	pid_t pid = child_waiting(&fd);
-	check_field(p, "Shared_Dirty", 20, "after fork: the 5 pages are Shared_Dirty");
-	check_field(p, "Private_Dirty", 0, "after fork: none Private_Dirty");
-	check_field(p, "Pss", 10, "after fork: Pss is half of them");
-	end_child(pid, fd);
-	check_field(p, "Private_Dirty", 20, "the child gone: Private_Dirty again");
+	static const struct expect forked[] = {
+		{ "Shared_Dirty", 20, "after fork: the 5 pages are Shared_Dirty" },
+		{ "Private_Dirty", 0, "after fork: none Private_Dirty" },
+		{ "Pss", 10, "after fork: Pss is half of them" },
+	}, alone = { "Private_Dirty", 20, "the child gone: Private_Dirty again" };
+	check_with_child(p, forked, N(forked), &alone);
 
 	check(!mlock(p, 16 * PS), "mlock the 16 pages");
 	check_field(p, "Locked", 64, "mlock: all 16 Locked");
@@ -242,13 +249,12 @@ static void test_thp(void)
 	check_field(p, "Rss", 2048, "the huge page: Rss 2048 kB");
 	check_field(p, "Private_Dirty", 2048, "the huge page: Private_Dirty 2048 kB");
 
-	int fd;
-	pid_t pid = child_waiting(&fd);
-	check_field(p, "AnonHugePages", 2048, "after fork: still a huge page");
-	check_field(p, "Shared_Dirty", 2048, "after fork: Shared_Dirty 2048 kB");
-	check_field(p, "Pss", 1024, "after fork: Pss 1024 kB");
-	end_child(pid, fd);
-	check_field(p, "Private_Dirty", 2048, "the child gone: Private_Dirty 2048 kB again");
+	static const struct expect forked[] = {
+		{ "AnonHugePages", 2048, "after fork: still a huge page" },
+		{ "Shared_Dirty", 2048, "after fork: Shared_Dirty 2048 kB" },
+		{ "Pss", 1024, "after fork: Pss 1024 kB" },
+	}, alone = { "Private_Dirty", 2048, "the child gone: Private_Dirty 2048 kB again" };
+	check_with_child(p, forked, N(forked), &alone);
 	munmap(p, HPS);
 }
 
@@ -290,13 +296,12 @@ static void test_hugetlb(void)
 		check_field(priv, "Rss", 0, "hugetlb pages are not in Rss");
 		check(has_flag("ht"), "hugetlb: VmFlags ht");
 		check_field(shared, "Private_Hugetlb", 2048, "shared, mapped once: Private_Hugetlb");
-		int fd;
-		pid_t pid = child_waiting(&fd);
-		check_field(shared, "Shared_Hugetlb", 2048, "after fork: Shared_Hugetlb 2048 kB");
-		check_field(shared, "Private_Hugetlb", 0, "after fork: Private_Hugetlb 0");
 		check(has_flag("sh") && has_flag("ht"), "shared hugetlb: VmFlags sh ht");
-		end_child(pid, fd);
-		check_field(shared, "Private_Hugetlb", 2048, "the child gone: Private_Hugetlb again");
+		static const struct expect forked[] = {
+			{ "Shared_Hugetlb", 2048, "after fork: Shared_Hugetlb 2048 kB" },
+			{ "Private_Hugetlb", 0, "after fork: Private_Hugetlb 0" },
+		}, alone = { "Private_Hugetlb", 2048, "the child gone: Private_Hugetlb again" };
+		check_with_child(shared, forked, N(forked), &alone);
 	}
 	if (priv != MAP_FAILED)
 		munmap(priv, HPS);
@@ -317,7 +322,7 @@ static void test_rollup(void)
 	char *eol = strchr(rollup, '\n');
 	check(eol && eol - rollup > 8 && !strncmp(eol - 8, "[rollup]", 8),
 	      "smaps_rollup: its first line ends with [rollup]");
-	for (size_t i = 0; i < sizeof(sums) / sizeof(sums[0]); i++) {
+	for (size_t i = 0; i < N(sums); i++) {
 		char name[32], msg[128];
 		long total = 0;
 		snprintf(name, sizeof(name), "\n%s:", sums[i]);
@@ -344,11 +349,10 @@ static void test_swap(void)
 	check_field(p, "Swap", 32, "on swap: Swap 32 kB");
 	check_field(p, "SwapPss", 32, "on swap: SwapPss 32 kB, all ours");
 	check_field(p, "Rss", 0, "on swap: Rss 0");
-	int fd;
-	pid_t pid = child_waiting(&fd);
-	check_field(p, "SwapPss", 16, "after fork: SwapPss 16 kB, half ours");
-	end_child(pid, fd);
-	check_field(p, "SwapPss", 32, "the child gone: SwapPss 32 kB again");
+	static const struct expect forked[] = {
+		{ "SwapPss", 16, "after fork: SwapPss 16 kB, half ours" },
+	}, alone = { "SwapPss", 32, "the child gone: SwapPss 32 kB again" };
+	check_with_child(p, forked, N(forked), &alone);
 	munmap(p, 8 * PS);
 
 	/* Shared memory's pages on swap are the file's: Swap, no SwapPss. */
