@@ -1,8 +1,9 @@
 /*
  * sysfs, as little of it as Antidote needs (Linux: fs/sysfs): /sys with
- * the directory /sys/kernel/debug, where debugfs is mounted, and
- * /sys/kernel/mm/transparent_hugepage (mm/huge_memory.c). Linux's
- * devices, buses and classes are not there.
+ * the directory /sys/kernel/debug, where debugfs is mounted,
+ * /sys/kernel/mm/transparent_hugepage (mm/huge_memory.c) and
+ * /sys/kernel/mm/hugepages (mm/hugetlb.c). Linux's devices, buses and
+ * classes are not there.
  */
 #include "fs/file.h"
 #include "fs/fs.h"
@@ -62,7 +63,11 @@ static long sysfs_kf_write(struct file *f, struct iov_iter *from, loff_t *pos)
 	char *buf = kmalloc(SYSFS_BUF);
 	if (!buf)
 		return -ENOMEM;
-	long ret = copy_from_iter(buf, count, from) == count ? attr->store(buf, count) : -EFAULT;
+	long ret = -EFAULT;
+	if (copy_from_iter(buf, count, from) == count) {
+		buf[count] = '\0'; /* (Linux's kernfs ends it too: a store may parse it whole) */
+		ret = attr->store(buf, count);
+	}
 	kfree(buf);
 	return ret;
 }
@@ -84,20 +89,28 @@ static struct dentry *make_attr(struct dentry *parent, const struct kobj_attribu
 	return simple_create_dentry(parent, attr->name, inode);
 }
 
-static int make_hugepage_dir(struct dentry *kernel)
+static bool make_attrs(struct dentry *dir, const struct kobj_attribute *attrs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!make_attr(dir, &attrs[i]))
+			return false;
+	return true;
+}
+
+/* /sys/kernel/mm: transparent_hugepage/ and its khugepaged/, and
+ * hugepages/hugepages-2048kB/ for the hugetlb pool (its one size). */
+static int make_mm_dir(struct dentry *kernel)
 {
 	struct dentry *mm = make_dir(kernel, "mm");
 	struct dentry *thp = mm ? make_dir(mm, "transparent_hugepage") : NULL;
 	struct dentry *khugepaged = thp ? make_dir(thp, "khugepaged") : NULL;
+	struct dentry *hugepages = mm ? make_dir(mm, "hugepages") : NULL;
+	struct dentry *hstate = hugepages ? make_dir(hugepages, "hugepages-2048kB") : NULL;
 
-	if (!khugepaged)
+	if (!khugepaged || !hstate || !make_attrs(thp, hugepage_attrs, nr_hugepage_attrs) ||
+	    !make_attrs(khugepaged, khugepaged_attrs, nr_khugepaged_attrs) ||
+	    !make_attrs(hstate, hstate_attrs, nr_hstate_attrs))
 		return -ENOMEM;
-	for (size_t i = 0; i < nr_hugepage_attrs; i++)
-		if (!make_attr(thp, &hugepage_attrs[i]))
-			return -ENOMEM;
-	for (size_t i = 0; i < nr_khugepaged_attrs; i++)
-		if (!make_attr(khugepaged, &khugepaged_attrs[i]))
-			return -ENOMEM;
 	return 0;
 }
 
@@ -115,7 +128,7 @@ static int sysfs_fill_super(struct super_block *sb, void *data, int silent)
 	struct dentry *kernel = make_dir(sb->s_root, "kernel");
 	if (!kernel || !make_dir(kernel, "debug"))
 		return -ENOMEM;
-	return make_hugepage_dir(kernel);
+	return make_mm_dir(kernel);
 }
 
 static struct dentry *sysfs_mount(struct file_system_type *type, unsigned int flags,

@@ -44,6 +44,8 @@ const struct ctl_table sysctl_table[] = {
 	  &zero, NULL, "KiB kept free: the min watermark (low and high follow)" },
 	{ "vm.nr_hugepages", NULL, sizeof(int), 0644, hugetlb_sysctl_handler, &zero, NULL,
 	  "huge pages (2 MiB) in the hugetlb pool: writing grows or shrinks it" },
+	{ "vm.nr_overcommit_hugepages", NULL, sizeof(int), 0644, hugetlb_overcommit_handler, &zero,
+	  NULL, "huge pages the hugetlb pool may add from free memory when short (surplus)" },
 	{ "vm.scrub_interval", &sysctl_scrub_interval, sizeof(int), 0644, proc_dointvec_minmax, &zero,
 	  NULL, "seconds between the emulated memory controller's patrol scrubs (0: none)" },
 	{ "vm.swappiness", &vm_swappiness, sizeof(int), 0644, proc_dointvec_minmax, &zero,

@@ -70,13 +70,16 @@ static bool pmd_range_inside(const struct vm_area_struct *vma, unsigned long add
 	return haddr >= vma->vm_start && haddr + HPAGE_PMD_SIZE <= vma->vm_end;
 }
 
-/* May an anonymous fault at addr get a huge page (Linux:
- * transhuge_vma_suitable and hugepage_vma_check with in_pf)? A file's
- * come only from the collapse daemon. */
-static bool transhuge_vma_suitable(const struct vm_area_struct *vma, unsigned long addr)
+bool file_pmd_aligned(const struct vm_area_struct *vma)
 {
-	return vma->vm_ops == &anon_vm_ops && pmd_range_inside(vma, addr) &&
-	       hugepage_vma_ok(vma, false);
+	return ((vma->vm_start >> PAGE_SHIFT) - vma->vm_pgoff) % HPAGE_PMD_NR == 0;
+}
+
+bool transhuge_vma_suitable(const struct vm_area_struct *vma, unsigned long addr)
+{
+	if (vma->vm_file && !file_pmd_aligned(vma))
+		return false;
+	return pmd_range_inside(vma, addr) && hugepage_vma_ok(vma, false);
 }
 
 /*
@@ -188,7 +191,8 @@ static int do_huge_pmd_wp_page(struct vm_area_struct *vma, unsigned long addr, u
 int huge_pmd_fault(struct vm_area_struct *vma, unsigned long addr, uint64_t *pmd, bool write)
 {
 	khugepaged_enter_vma(vma); /* small pages here may be collapsed later */
-	if (!*pmd && transhuge_vma_suitable(vma, addr))
+	/* (A file's huge pages come only from the collapse daemon.) */
+	if (!*pmd && vma->vm_ops == &anon_vm_ops && transhuge_vma_suitable(vma, addr))
 		return do_huge_pmd_anonymous_page(vma, addr, pmd);
 	if (!pmd_trans_huge(*pmd))
 		return VM_FAULT_FALLBACK;

@@ -20,6 +20,7 @@
 #ifndef MM_HUGE_MM_H
 #define MM_HUGE_MM_H
 
+#include "fs/sysfs.h"
 #include "lib/list.h"
 #include "mm/hugetlb.h"
 #include "mm/mm_types.h"
@@ -113,6 +114,14 @@ static inline int split_huge_page(struct page *page)
  * ignoring it, MADV_COLLAPSE) allows. */
 bool hugepage_vma_ok(const struct vm_area_struct *vma, bool madvise_collapse);
 bool file_thp_enabled(const struct vm_area_struct *vma);
+/* Do a file's pages lie on 2 MiB in vma, so that a huge page of the file
+ * can be mapped there by one PMD? */
+bool file_pmd_aligned(const struct vm_area_struct *vma);
+/* May vma have a huge page at addr (Linux: transhuge_vma_suitable and
+ * hugepage_vma_check)? The area may, the whole aligned 2 MiB is inside
+ * it, and a file's pages lie on 2 MiB there. smaps's THPeligible asks it
+ * of the area's last 2 MiB. */
+bool transhuge_vma_suitable(const struct vm_area_struct *vma, unsigned long addr);
 /* The file huge page holding page (its head, locked, with a reference)
  * at the fault's addr: mapped by the PMD if the area can (Linux:
  * do_set_pmd), 0; VM_FAULT_FALLBACK if it cannot - the page is then
@@ -124,11 +133,6 @@ void pgtable_trans_huge_deposit(uint64_t *pmd, uint64_t *table);
 void thp_map_pmd(struct page *head);
 
 /* The sysfs files of /sys/kernel/mm/transparent_hugepage (fs/sysfs.c). */
-struct kobj_attribute {
-	const char *name;
-	long (*show)(char *buf, size_t size);
-	long (*store)(const char *buf, size_t count);
-};
 extern const struct kobj_attribute hugepage_attrs[];
 extern const size_t nr_hugepage_attrs;
 

@@ -9,14 +9,19 @@
  *   HugePages_Total  nr_huge_pages        Free  free_huge_pages
  *   HugePages_Rsvd   resv_huge_pages      Surp  surplus_huge_pages
  *
- * A surplus page is one in use beyond what vm.nr_hugepages now asks for
- * (it was lowered under the pages in use): it leaves the pool when freed.
+ * A surplus page is one beyond what vm.nr_hugepages asks for: one in use
+ * when it was lowered under the pages in use, or one taken from the
+ * buddy allocator when the pool ran short, up to
+ * vm.nr_overcommit_hugepages of them (for a reservation, or a fault
+ * without one). It leaves the pool when freed.
  */
 #include "mm/hugetlb.h"
 #include "fs/seq_file.h"
+#include "fs/sysfs.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/sysctl.h"
+#include "lib/parse.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
 
@@ -41,20 +46,20 @@ static struct page *dequeue_huge_page(struct hstate *h)
 }
 
 /* A new pool page from the buddy allocator (Linux: alloc_fresh_huge_page),
- * free: no references. Reclaim may run for it, but not the OOM killer
- * (the allocator never kills for an order this large). */
-static bool alloc_fresh_huge_page(struct hstate *h)
+ * counted in the pool but on no list yet, with no references. Reclaim
+ * may run for it, but not the OOM killer (the allocator never kills for
+ * an order this large). */
+static struct page *alloc_fresh_huge_page(struct hstate *h)
 {
 	struct page *head = alloc_pages(GFP_KERNEL | __GFP_COMP, HUGETLB_PAGE_ORDER);
 
 	if (!head)
-		return false;
+		return NULL;
 	head[1].compound_dtor = HUGETLB_PAGE_DTOR;
 	head->refcount = 0;
 	head->private = 0;
 	h->nr_huge_pages++;
-	enqueue_huge_page(h, head);
-	return true;
+	return head;
 }
 
 /* Give a page that left the pool back to the buddy allocator (Linux:
@@ -92,9 +97,12 @@ void set_max_huge_pages(unsigned long count)
 
 	while (h->surplus_huge_pages && count > persistent_huge_pages(h))
 		h->surplus_huge_pages--;
-	while (count > persistent_huge_pages(h))
-		if (!alloc_fresh_huge_page(h))
+	while (count > persistent_huge_pages(h)) {
+		struct page *head = alloc_fresh_huge_page(h);
+		if (!head)
 			break;
+		enqueue_huge_page(h, head);
+	}
 	unsigned long min_count = h->resv_huge_pages + h->nr_huge_pages - h->free_huge_pages;
 	min_count = MAX(count, min_count);
 	while (min_count < persistent_huge_pages(h)) {
@@ -107,16 +115,39 @@ void set_max_huge_pages(unsigned long count)
 		h->surplus_huge_pages++;
 }
 
+/* A page beyond the pool's size (Linux: alloc_surplus_huge_page), while
+ * the surplus is under vm.nr_overcommit_hugepages: in use, on no list.
+ * It leaves the pool when freed (free_huge_page). */
+static struct page *alloc_surplus_huge_page(struct hstate *h)
+{
+	if (h->surplus_huge_pages >= h->nr_overcommit_huge_pages)
+		return NULL;
+	struct page *head = alloc_fresh_huge_page(h);
+	if (!head)
+		return NULL;
+	/* The allocation may have slept, and others taken the surplus
+	 * allowed meanwhile (or it was lowered). */
+	if (h->surplus_huge_pages >= h->nr_overcommit_huge_pages) {
+		update_and_free_page(h, head);
+		return NULL;
+	}
+	h->surplus_huge_pages++;
+	return head;
+}
+
 struct page *alloc_huge_page(bool reserved)
 {
 	struct hstate *h = &default_hstate;
+	struct page *head = NULL;
 
-	if (!reserved && h->free_huge_pages <= h->resv_huge_pages)
-		return NULL; /* every free page is promised to someone */
-	struct page *head = dequeue_huge_page(h);
+	/* Unreserved, only a free page nobody was promised will do. */
+	if (reserved || h->free_huge_pages > h->resv_huge_pages)
+		head = dequeue_huge_page(h);
+	if (!head)
+		head = alloc_surplus_huge_page(h);
 	if (!head)
 		return NULL;
-	if (reserved && h->resv_huge_pages) /* (see hugetlb_acct_memory) */
+	if (reserved && h->resv_huge_pages) /* (see return_unused_surplus_pages) */
 		h->resv_huge_pages--;
 	head->refcount = 1;
 	/* The pool's pages were zeroed once, by the buddy allocator: the
@@ -146,22 +177,65 @@ void free_huge_page(struct page *head)
 	enqueue_huge_page(h, head);
 }
 
+/* Enough free pages for delta more promises: the free ones nobody was
+ * promised, then surplus pages (Linux: gather_surplus_pages). They are
+ * kept aside until there are enough, so that nobody takes them
+ * meanwhile (an allocation may sleep); those not needed in the end go
+ * back - all of them, with -ENOMEM and nothing changed, if there cannot
+ * be enough. */
+static int gather_surplus_pages(struct hstate *h, unsigned long delta)
+{
+	struct list_head surplus_list = { &surplus_list, &surplus_list };
+	unsigned long allocated = 0;
+	struct page *head;
+	int err = 0;
+
+	while (h->resv_huge_pages + delta > h->free_huge_pages + allocated) {
+		head = alloc_surplus_huge_page(h);
+		if (!head) {
+			err = -ENOMEM;
+			break;
+		}
+		list_add(&head->lru, &surplus_list);
+		allocated++;
+	}
+	if (!err)
+		h->resv_huge_pages += delta;
+	while (!list_empty(&surplus_list)) {
+		head = list_first_entry(&surplus_list, struct page, lru);
+		list_del(&head->lru);
+		if (!err && h->free_huge_pages < h->resv_huge_pages) {
+			enqueue_huge_page(h, head);
+		} else {
+			h->surplus_huge_pages--;
+			update_and_free_page(h, head);
+		}
+	}
+	return err;
+}
+
+/* Promises given back: as many surplus pages, free now, leave the pool
+ * (Linux: return_unused_surplus_pages). */
+static void return_unused_surplus_pages(struct hstate *h, unsigned long unused)
+{
+	/* (Poison may have taken promised pages already: dissolve_free_huge_page.) */
+	h->resv_huge_pages -= MIN(h->resv_huge_pages, unused);
+	for (unsigned long n = MIN(unused, h->surplus_huge_pages); n; n--) {
+		struct page *head = dequeue_huge_page(h);
+		if (!head)
+			break;
+		h->surplus_huge_pages--;
+		update_and_free_page(h, head);
+	}
+}
+
 int hugetlb_acct_memory(long delta)
 {
 	struct hstate *h = &default_hstate;
 
-	if (delta > 0 && (unsigned long)delta > h->free_huge_pages - h->resv_huge_pages)
-		return -ENOMEM;
 	if (delta > 0)
-		h->resv_huge_pages += (unsigned long)delta;
-	else /* (poison may have taken promised pages already: dissolve_free_huge_page) */
-		h->resv_huge_pages -= MIN(h->resv_huge_pages, (unsigned long)-delta);
-	/* Surplus pages kept free only for the promises given back now
-	 * leave the pool (Linux: return_unused_surplus_pages). */
-	while (delta < 0 && h->surplus_huge_pages && h->free_huge_pages > h->resv_huge_pages) {
-		h->surplus_huge_pages--;
-		update_and_free_page(h, dequeue_huge_page(h));
-	}
+		return gather_surplus_pages(h, (unsigned long)delta);
+	return_unused_surplus_pages(h, (unsigned long)-delta);
 	return 0;
 }
 
@@ -192,24 +266,45 @@ bool hugetlb_set_page_hwpoison(struct page *head, struct page *raw)
 	return true; /* it leaves the pool when it is freed (free_huge_page) */
 }
 
+/* A pool count as an int setting (Linux: proc_hugetlb_doulongvec_minmax,
+ * an unsigned long). */
+static int hugetlb_dointvec(const struct ctl_table *table, int write, char *buffer, size_t *lenp,
+			    int64_t *ppos, unsigned long *count)
+{
+	int value = (int)MIN(*count, (unsigned long)INT32_MAX);
+	struct ctl_table t = *table;
+
+	t.data = &value;
+	int err = proc_dointvec_minmax(&t, write, buffer, lenp, ppos);
+	if (!err && write)
+		*count = (unsigned long)value;
+	return err;
+}
+
 /* vm.nr_hugepages: reads what the pool holds (without surplus pages, as
  * Linux shows), a write resizes it. */
 int hugetlb_sysctl_handler(const struct ctl_table *table, int write, char *buffer, size_t *lenp,
 			   int64_t *ppos)
 {
-	struct hstate *h = &default_hstate;
-	int value = (int)persistent_huge_pages(h);
-	struct ctl_table t = *table;
+	unsigned long count = persistent_huge_pages(&default_hstate);
 
 	/* sysctl.vm.nr_hugepages= on the command line comes before the
 	 * buddy allocator exists: refused (Linux has hugepages= for it). */
 	if (write && !zone.managed_pages)
 		return -EINVAL;
-	t.data = &value;
-	int err = proc_dointvec_minmax(&t, write, buffer, lenp, ppos);
+	int err = hugetlb_dointvec(table, write, buffer, lenp, ppos, &count);
 	if (!err && write)
-		set_max_huge_pages((unsigned long)value);
+		set_max_huge_pages(count);
 	return err;
+}
+
+/* vm.nr_overcommit_hugepages: the most surplus pages the pool may add
+ * when it runs short; lowering it frees none (they go when unused). */
+int hugetlb_overcommit_handler(const struct ctl_table *table, int write, char *buffer,
+			       size_t *lenp, int64_t *ppos)
+{
+	return hugetlb_dointvec(table, write, buffer, lenp, ppos,
+				&default_hstate.nr_overcommit_huge_pages);
 }
 
 void hugetlb_report_meminfo(struct seq_file *m)
@@ -223,3 +318,70 @@ void hugetlb_report_meminfo(struct seq_file *m)
 	seq_printf(m, "Hugepagesize:   %8lu kB\n", HPAGE_SIZE >> 10);
 	seq_printf(m, "Hugetlb:        %8lu kB\n", h->nr_huge_pages * (HPAGE_SIZE >> 10));
 }
+
+/* ---- /sys/kernel/mm/hugepages/hugepages-2048kB (fs/sysfs.c) ---------- */
+
+/* All the pool's pages, surplus too (unlike vm.nr_hugepages: Linux's
+ * nr_hugepages_show). */
+static long nr_hugepages_show(char *buf, size_t size)
+{
+	return sysfs_emit(buf, size, "%lu\n", default_hstate.nr_huge_pages);
+}
+
+/* A count written in decimal (Linux: kstrtoul(buf, 10)) goes to set. */
+static long store_count(const char *buf, size_t count, void (*set)(unsigned long n))
+{
+	uint64_t n;
+	int err = kstrtoull(buf, 10, &n);
+
+	if (err)
+		return err;
+	set((unsigned long)n);
+	return (long)count;
+}
+
+/* As vm.nr_hugepages. */
+static long nr_hugepages_store(const char *buf, size_t count)
+{
+	return store_count(buf, count, set_max_huge_pages);
+}
+
+static long nr_overcommit_hugepages_show(char *buf, size_t size)
+{
+	return sysfs_emit(buf, size, "%lu\n", default_hstate.nr_overcommit_huge_pages);
+}
+
+static void set_overcommit(unsigned long n)
+{
+	default_hstate.nr_overcommit_huge_pages = n;
+}
+
+static long nr_overcommit_hugepages_store(const char *buf, size_t count)
+{
+	return store_count(buf, count, set_overcommit);
+}
+
+static long free_hugepages_show(char *buf, size_t size)
+{
+	return sysfs_emit(buf, size, "%lu\n", default_hstate.free_huge_pages);
+}
+
+static long resv_hugepages_show(char *buf, size_t size)
+{
+	return sysfs_emit(buf, size, "%lu\n", default_hstate.resv_huge_pages);
+}
+
+static long surplus_hugepages_show(char *buf, size_t size)
+{
+	return sysfs_emit(buf, size, "%lu\n", default_hstate.surplus_huge_pages);
+}
+
+/* Linux's order (hstate_attrs), without the NUMA nr_hugepages_mempolicy. */
+const struct kobj_attribute hstate_attrs[] = {
+	{ "nr_hugepages", nr_hugepages_show, nr_hugepages_store },
+	{ "nr_overcommit_hugepages", nr_overcommit_hugepages_show, nr_overcommit_hugepages_store },
+	{ "free_hugepages", free_hugepages_show, NULL },
+	{ "resv_hugepages", resv_hugepages_show, NULL },
+	{ "surplus_hugepages", surplus_hugepages_show, NULL },
+};
+const size_t nr_hstate_attrs = ARRAY_SIZE(hstate_attrs);

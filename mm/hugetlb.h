@@ -1,6 +1,7 @@
 /*
  * HugeTLB pages (Linux: include/linux/hugetlb.h): a pool of 2 MiB pages,
- * set aside on request (vm.nr_hugepages) and used only by hugetlbfs files
+ * set aside on request (vm.nr_hugepages, or on demand up to
+ * vm.nr_overcommit_hugepages) and used only by hugetlbfs files
  * (fs/hugetlbfs/inode.c) - named ones, and the unnamed ones behind
  * mmap(MAP_HUGETLB) and shmget(SHM_HUGETLB). Each is mapped whole, by one
  * page-directory entry with the PS bit (PTE_HUGE): no page table below it.
@@ -18,6 +19,7 @@
 #ifndef MM_HUGETLB_H
 #define MM_HUGETLB_H
 
+#include "fs/sysfs.h"
 #include "mm/mm_types.h"
 #include "mm/page.h"
 #include "mm/paging.h"
@@ -59,7 +61,8 @@ struct hstate {
 	unsigned long nr_huge_pages;      /* pool pages: free + in use */
 	unsigned long free_huge_pages;
 	unsigned long resv_huge_pages;    /* free pages promised to mappings */
-	unsigned long surplus_huge_pages; /* in use beyond max: freed, not kept */
+	unsigned long surplus_huge_pages; /* beyond vm.nr_hugepages: freed, not kept */
+	unsigned long nr_overcommit_huge_pages; /* the most surplus pages allocated on demand */
 };
 extern struct hstate default_hstate;
 
@@ -67,14 +70,16 @@ extern struct hstate default_hstate;
  * allocator (as many as it has), or shrink it by the free pages that are
  * not reserved; pages in use beyond the count become surplus. */
 void set_max_huge_pages(unsigned long count);
-/* A free pool page for a mapping, with one reference, zeroed: against a
- * reservation (reserved) or from the unreserved free pages. NULL if none. */
+/* A pool page for a mapping, with one reference, zeroed: against a
+ * reservation (reserved) or from the unreserved free pages, else a
+ * surplus page if vm.nr_overcommit_hugepages allows. NULL if none. */
 struct page *alloc_huge_page(bool reserved);
 /* The last reference went (put_page): back to the free list, or to the
  * buddy allocator if it is surplus or poisoned. */
 void free_huge_page(struct page *head);
-/* Reserve delta more free pages (delta < 0: give them back); -ENOMEM if
- * the free, unreserved ones are too few (Linux: hugetlb_acct_memory). */
+/* Reserve delta more free pages (delta < 0: give them back), adding
+ * surplus pages if the free, unreserved ones are too few; -ENOMEM if
+ * even those are (Linux: hugetlb_acct_memory). */
 int hugetlb_acct_memory(long delta);
 /* memory_failure on the free pool page head (raw: the bad frame): out of
  * the pool for good, the good frames back to the buddy allocator (Linux:
@@ -88,6 +93,11 @@ bool hugetlb_set_page_hwpoison(struct page *head, struct page *raw);
 struct ctl_table;
 int hugetlb_sysctl_handler(const struct ctl_table *table, int write, char *buffer, size_t *lenp,
 			   int64_t *ppos);
+int hugetlb_overcommit_handler(const struct ctl_table *table, int write, char *buffer,
+			       size_t *lenp, int64_t *ppos);
+/* /sys/kernel/mm/hugepages/hugepages-2048kB (fs/sysfs.c). */
+extern const struct kobj_attribute hstate_attrs[];
+extern const size_t nr_hstate_attrs;
 struct seq_file;
 void hugetlb_report_meminfo(struct seq_file *m);
 

@@ -496,8 +496,8 @@ static enum scan_result file_run_check(struct vm_area_struct *vma, unsigned long
 	unsigned long start = linear_page_index(vma, haddr);
 	uint64_t *pmd = walk_pmd(vma->vm_mm->pgd, haddr, false);
 
-	if (((vma->vm_start >> PAGE_SHIFT) - vma->vm_pgoff) % HPAGE_PMD_NR)
-		return SCAN_VMA_CHECK; /* file pages not on 2 MiB in the area */
+	if (!file_pmd_aligned(vma))
+		return SCAN_VMA_CHECK;
 	if (pmd && pmd_trans_huge(*pmd))
 		return SCAN_PMD_MAPPED;
 	if ((loff_t)(start + HPAGE_PMD_NR) << PAGE_SHIFT > i_size_read(mapping->host))

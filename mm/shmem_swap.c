@@ -46,6 +46,18 @@ swp_entry_t shmem_swap_entry(struct inode *inode, unsigned long index)
 	return (swp_entry_t){ (uint64_t)(uintptr_t)xa_load(&SHMEM_I(inode)->swap_entries, index) };
 }
 
+unsigned long shmem_partial_swap_usage(struct inode *inode, unsigned long start,
+				       unsigned long end)
+{
+	unsigned long index = start, swapped = 0;
+
+	while (index < end && xa_find(&SHMEM_I(inode)->swap_entries, &index, end - 1, XA_PRESENT)) {
+		swapped++;
+		index++;
+	}
+	return swapped << PAGE_SHIFT;
+}
+
 /* The index's entry goes; the slot's count is the caller's to drop. */
 static void shmem_forget_entry(struct shmem_inode_info *info, unsigned long index)
 {

@@ -16,6 +16,10 @@ struct writeback_control;
 void shmem_swap_init(struct shmem_inode_info *info);
 /* The swap entry the file keeps for index; val 0 if none. */
 swp_entry_t shmem_swap_entry(struct inode *inode, unsigned long index);
+/* Bytes of indexes start..end-1 on swap (smaps; Linux:
+ * shmem_partial_swap_usage). */
+unsigned long shmem_partial_swap_usage(struct inode *inode, unsigned long start,
+				       unsigned long end);
 /* a_ops->writepage: reclaim moves the locked, unmapped page (PG_dirty
  * cleared) to a new slot through the swap cache; without a slot, or
  * asked by anyone but reclaim, it stays dirty in the cache. Unlocks; 0. */

@@ -188,6 +188,8 @@ static void test_collapse(bool daemon)
 	check(file_huge_kb() == huge_kb + 2048, "FileHugePages: 2048 kB more");
 	check(proc_value("/proc/meminfo", "FilePmdMapped") == pmd_kb + 2048,
 	      "FilePmdMapped: 2048 kB more");
+	check(proc_value("/proc/self/smaps_rollup", "FilePmdMapped") == 2048,
+	      "smaps_rollup: FilePmdMapped 2048 kB, this process's");
 	check(madvise(mem, HPS, MADV_COLLAPSE) == 0, "MADV_COLLAPSE again: 0, nothing to do");
 }
 

@@ -3,7 +3,8 @@
  * and memory_failure on a huge page. Runs as root, unchanged on Linux
  * (where a free mount point and a pool of 4 pages are all it needs).
  *
- *   hugetlbtest          the pool, files, mappings, fork, SysV segments
+ *   hugetlbtest          the pool, files, mappings, fork, SysV segments,
+ *                        surplus pages (vm.nr_overcommit_hugepages)
  *   hugetlbtest poison   MADV_HWPOISON on one 4 KiB frame of a huge page:
  *                        the whole 2 MiB is lost (si_addr_lsb 21), and the
  *                        page leaves the pool
@@ -60,15 +61,20 @@ static long sysctl_read(const char *path)
 	return buf[0] ? atol(buf) : -1;
 }
 
-static int set_pool(long n)
+static int sysctl_write(const char *path, long n)
 {
 	char buf[32];
-	int fd = open("/proc/sys/vm/nr_hugepages", O_WRONLY);
+	int fd = open(path, O_WRONLY);
 	int len = snprintf(buf, sizeof(buf), "%ld\n", n);
 	int ok = fd >= 0 && write(fd, buf, (size_t)len) == len;
 
 	close(fd);
 	return ok;
+}
+
+static int set_pool(long n)
+{
+	return sysctl_write("/proc/sys/vm/nr_hugepages", n);
 }
 
 /* A /proc/meminfo field (its number, kB or a count). */
@@ -299,6 +305,49 @@ static void test_empty_pool(void)
 	check_err((long)mmap(NULL, HPAGE, PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0),
 		  ENOMEM, "MAP_HUGETLB with an empty pool: ENOMEM");
+}
+
+/* vm.nr_overcommit_hugepages: an empty pool adds surplus pages for a
+ * mapping's reservation, up to the limit, and they leave when unmapped.
+ * sysctl and sysfs show the same settings. */
+#define HSTATE_DIR "/sys/kernel/mm/hugepages/hugepages-2048kB/"
+#define OVERCOMMIT "/proc/sys/vm/nr_overcommit_hugepages"
+
+static int surplus_is(long surp)
+{
+	long m = meminfo("HugePages_Surp"), s = sysctl_read(HSTATE_DIR "surplus_hugepages");
+
+	if (m == surp && s == surp)
+		return 1;
+	printf("   (HugePages_Surp %ld, surplus_hugepages %ld; wanted %ld)\n", m, s, surp);
+	return 0;
+}
+
+static void test_overcommit(void)
+{
+	long old = sysctl_read(OVERCOMMIT);
+
+	check(old >= 0 && sysctl_write(OVERCOMMIT, 2) &&
+	      sysctl_read(HSTATE_DIR "nr_overcommit_hugepages") == 2,
+	      "vm.nr_overcommit_hugepages = 2, as sysfs shows");
+	char *m = mmap(NULL, 2 * HPAGE, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	check(m != MAP_FAILED && pool_is(2, 2, 2) && surplus_is(2),
+	      "MAP_HUGETLB of 2 pages, empty pool: 2 surplus pages, reserved");
+	check(sysctl_read(HSTATE_DIR "nr_hugepages") == 2 &&
+	      sysctl_read("/proc/sys/vm/nr_hugepages") == 0,
+	      "sysfs nr_hugepages counts them, vm.nr_hugepages does not");
+	check_err((long)mmap(NULL, HPAGE, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0),
+		  ENOMEM, "one more page: over the limit, ENOMEM");
+	if (m != MAP_FAILED) {
+		fill(m, 2 * HPAGE, 9);
+		check(holds(m, 2 * HPAGE, 9) && pool_is(2, 0, 0) && surplus_is(2),
+		      "both written: in use, still surplus");
+		check(munmap(m, 2 * HPAGE) == 0 && pool_is(0, 0, 0) && surplus_is(0),
+		      "munmap: the surplus pages leave the pool");
+	}
+	check(sysctl_write(OVERCOMMIT, old), "vm.nr_overcommit_hugepages as it was");
 }
 
 /* ---- poison ------------------------------------------------------------ */
@@ -550,6 +599,7 @@ int main(int argc, char **argv)
 		test_shm_hugetlb(n);
 		test_split_and_protect(n);
 		test_empty_pool();
+		test_overcommit();
 	}
 	set_pool(old);
 	printf("hugetlbtest: %d failed\n", failures);

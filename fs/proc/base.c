@@ -66,7 +66,7 @@ static int get_inode_mm(struct inode *inode, struct mm_struct **mm)
 	return 0;
 }
 
-/* A report about the address space (maps, cmdline): empty without one. */
+/* A report about the address space (maps, smaps, cmdline). */
 static int mm_seq_open(struct inode *inode, struct file *f)
 {
 	struct mm_struct *mm;
@@ -105,6 +105,17 @@ static int comm_show(struct seq_file *m)
 static int maps_show(struct seq_file *m)
 {
 	return m->private ? proc_pid_maps_show(m) : 0;
+}
+
+static int smaps_show(struct seq_file *m)
+{
+	return m->private ? proc_pid_smaps_show(m) : 0;
+}
+
+/* Linux's answer for a task without memory, unlike maps' empty file. */
+static int smaps_rollup_show(struct seq_file *m)
+{
+	return m->private ? proc_pid_smaps_rollup_show(m) : -ESRCH;
 }
 
 /* The argument strings, NULs and all, as they are in the process's
@@ -415,6 +426,8 @@ static const struct proc_entry tgid_base_stuff[] = {
 	{ "oom_score", S_IFREG | 0444, &proc_task_seq_fops, NULL, oom_score_show },
 	{ "oom_score_adj", S_IFREG | 0644, &proc_oom_score_adj_operations, NULL, oom_score_adj_show },
 	{ "pagemap", S_IFREG | 0400, &proc_pagemap_operations, NULL, NULL },
+	{ "smaps", S_IFREG | 0444, &proc_mm_seq_fops, NULL, smaps_show },
+	{ "smaps_rollup", S_IFREG | 0444, &proc_mm_seq_fops, NULL, smaps_rollup_show },
 	{ "stat", S_IFREG | 0444, &proc_task_seq_fops, NULL, proc_tgid_stat_show },
 	{ "status", S_IFREG | 0444, &proc_task_seq_fops, NULL, proc_pid_status_show },
 	{ "task", S_IFDIR | 0555, &proc_task_operations, &proc_task_inode_operations, NULL },

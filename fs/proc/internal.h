@@ -72,9 +72,11 @@ int proc_pid_status_show(struct seq_file *m);
 int proc_tgid_stat_show(struct seq_file *m); /* /proc/PID/stat */
 int proc_tid_stat_show(struct seq_file *m);  /* /proc/PID/task/TID/stat */
 
-/* fs/proc/task_mmu.c: maps' m->private and pagemap's f->private_data
- * are the process's mm, held by the caller. */
+/* fs/proc/task_mmu.c: the m->private of maps, smaps and smaps_rollup and
+ * pagemap's f->private_data are the process's mm, held by the caller. */
 int proc_pid_maps_show(struct seq_file *m);
+int proc_pid_smaps_show(struct seq_file *m);
+int proc_pid_smaps_rollup_show(struct seq_file *m);
 long proc_pagemap_read(struct file *f, struct iov_iter *to, loff_t *pos);
 
 /* fs/proc/stat.c: /proc/stat, /proc/loadavg */

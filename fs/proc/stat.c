@@ -18,26 +18,33 @@
 #define NR_SOFTIRQS 10
 
 /* user nice system idle iowait irq softirq steal guest guest_nice */
-static void show_cpu(struct seq_file *m, const char *name)
+static void show_cpu(struct seq_file *m, const char *name, const struct kernel_cpustat *cpu)
 {
 	seq_printf(m, "%s %llu 0 %llu %llu 0 0 0 0 0 0\n", name,
-		   (unsigned long long)nsec_to_clock_t(kcpustat.user),
-		   (unsigned long long)nsec_to_clock_t(kcpustat.system),
-		   (unsigned long long)nsec_to_clock_t(kcpustat.idle));
+		   (unsigned long long)nsec_to_clock_t(cpu->user),
+		   (unsigned long long)nsec_to_clock_t(cpu->system),
+		   (unsigned long long)nsec_to_clock_t(cpu->idle));
 }
 
 int stat_show(struct seq_file *m)
 {
 	unsigned long long intr = 0;
 	uint64_t boot_ns = ktime_get_real_ns() - ktime_get_boottime_ns();
+	/* One copy of the counts, so that a tick or an interrupt while the
+	 * lines are printed cannot make "cpu" and "cpu0", or the intr total
+	 * and its parts, disagree. */
+	struct kernel_cpustat cpu = kcpustat;
+	unsigned long irqs[NR_IRQS];
 
-	show_cpu(m, "cpu ");
-	show_cpu(m, "cpu0");
-	for (int irq = 0; irq < NR_IRQS; irq++)
-		intr += kstat_irqs(irq);
+	show_cpu(m, "cpu ", &cpu);
+	show_cpu(m, "cpu0", &cpu);
+	for (int irq = 0; irq < NR_IRQS; irq++) {
+		irqs[irq] = kstat_irqs(irq);
+		intr += irqs[irq];
+	}
 	seq_printf(m, "intr %llu", intr); /* the sum, then each line's */
 	for (int irq = 0; irq < NR_IRQS; irq++)
-		seq_printf(m, " %lu", kstat_irqs(irq));
+		seq_printf(m, " %lu", irqs[irq]);
 	seq_printf(m, "\nctxt %llu\nbtime %llu\nprocesses %lu\nprocs_running %u\nprocs_blocked 0\n",
 		   (unsigned long long)nr_context_switches(),
 		   (unsigned long long)(boot_ns / NSEC_PER_SEC), total_forks, nr_running());

@@ -1,6 +1,7 @@
 """hugetlbfs and the hugetlb pool (mm/hugetlb.c, mm/hugetlb_fault.c,
-fs/hugetlbfs/inode.c), and memory_failure on a huge page, checked from a
-user program (user/hugetlbtest.c) and the console."""
+fs/hugetlbfs/inode.c), its sysfs files and surplus pages, and
+memory_failure on a huge page, checked from a user program
+(user/hugetlbtest.c), busybox and the console."""
 import re
 
 
@@ -8,6 +9,7 @@ def test_pool_files_mappings_and_segments(vm):
     out = vm.run_suite("hugetlbtest", timeout=120)
     assert "ok: mmap MAP_SHARED: at a 2 MiB-aligned address" in out
     assert "ok: mprotect(PROT_READ) of the first huge page: a write there is SIGSEGV" in out
+    assert "ok: MAP_HUGETLB of 2 pages, empty pool: 2 surplus pages, reserved" in out
     # The pool is empty again, and meminfo says so.
     assert vm.meminfo()["Hugetlb"] == 0
     assert re.search(r"^HugePages_Total:\s+0$", vm.command("meminfo"), re.M)
@@ -33,6 +35,60 @@ def test_nr_hugepages_from_the_console(vm):
     assert re.search(r"^vm\.nr_hugepages = 2\b", vm.command("sysctl"), re.M)
     vm.command("sysctl vm.nr_hugepages=0")
     assert vm.meminfo()["Hugetlb"] == 0
+
+
+HSTATE = "/sys/kernel/mm/hugepages/hugepages-2048kB"
+KERNEL_LINE = re.compile(r"^\[ *\d+\.\d+\] ")
+
+
+def run(vm, line):
+    """A busybox command's output lines, without the kernel's log lines
+    and the job's end."""
+    out = vm.command(f"run {line}")
+    assert re.search(r"exited with status 0$", out), out
+    return [l for l in out.splitlines()[:-1] if not KERNEL_LINE.match(l)]
+
+
+def counts(vm):
+    """nr, free, resv and surplus_hugepages."""
+    return [run(vm, f"/bin/cat {HSTATE}/{name}_hugepages")[0]
+            for name in ("nr", "free", "resv", "surplus")]
+
+
+def write(vm, path, text):
+    """Write text to path: "ok", or the error (strerror)."""
+    out = vm.command(f"run proctest write {path} {text}")
+    return re.search(rf"proctest: write {re.escape(path)}: (.*)$", out, re.M).group(1)
+
+
+def test_sysfs_hugepages_files(vm):
+    """Linux's hstate files: nr_hugepages sets the pool as the sysctl
+    does; bad numbers and writes to the read-only counts change
+    nothing."""
+    assert run(vm, f"/bin/ls -1 {HSTATE}") == sorted([
+        "free_hugepages", "nr_hugepages", "nr_overcommit_hugepages", "resv_hugepages",
+        "surplus_hugepages"])
+    assert write(vm, f"{HSTATE}/nr_hugepages", "3") == "ok"
+    assert counts(vm) == ["3", "3", "0", "0"]
+    assert run(vm, "/bin/cat /proc/sys/vm/nr_hugepages") == ["3"]
+    assert vm.meminfo()["Hugetlb"] == 3 * 2048
+    assert write(vm, f"{HSTATE}/nr_hugepages", "2x") == "Invalid argument"
+    assert write(vm, f"{HSTATE}/nr_hugepages", "-1") == "Invalid argument"
+    assert write(vm, f"{HSTATE}/free_hugepages", "1") == "Permission denied"
+    assert counts(vm) == ["3", "3", "0", "0"]
+    assert write(vm, f"{HSTATE}/nr_hugepages", "0") == "ok"
+    assert vm.meminfo()["Hugetlb"] == 0
+
+
+def test_nr_overcommit_hugepages_from_the_console(vm):
+    """The sysctl and the sysfs file are one setting; a bad value is
+    refused and leaves it."""
+    vm.command("sysctl vm.nr_overcommit_hugepages=4")
+    assert run(vm, f"/bin/cat {HSTATE}/nr_overcommit_hugepages") == ["4"]
+    assert write(vm, f"{HSTATE}/nr_overcommit_hugepages", "0") == "ok"
+    assert re.search(r"^vm\.nr_overcommit_hugepages = 0\b", vm.command("sysctl"), re.M)
+    assert write(vm, "/proc/sys/vm/nr_overcommit_hugepages", "-1") == "Invalid argument"
+    assert run(vm, "/bin/cat /proc/sys/vm/nr_overcommit_hugepages") == ["0"]
 
 
 def test_unpoison_refuses_a_huge_page_its_file_holds(vm):

@@ -84,6 +84,17 @@ def test_sysctl_files_and_console_agree(vm):
         vm.command("sysctl vm.memory_failure_early_kill=0")
 
 
+def test_smaps_of_a_kernel_thread(vm):
+    """A kernel thread (the kworker, pid 2) has no memory: its maps and
+    smaps are empty, its smaps_rollup is ESRCH - Linux's answers."""
+    for name in ("maps", "smaps"):
+        out = vm.command(f"run /bin/cat /proc/2/{name}")
+        lines = [line for line in out.splitlines() if not re.match(r"^\[ *\d+\.\d+\] ", line)]
+        assert len(lines) == 1 and lines[0].endswith("cat exited with status 0"), out
+    out = vm.command("run /bin/cat /proc/2/smaps_rollup")
+    assert "cat: read error: No such process" in out and out.endswith("status 1"), out
+
+
 def test_reading_proc_gives_back_its_memory(vm):
     vm.command("run proctest", timeout=60)   # the fixed entries' dentries stay cached
     before = vm.meminfo()

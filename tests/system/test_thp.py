@@ -1,6 +1,7 @@
 """Transparent huge pages for anonymous memory (user/thptest.c,
 mm/huge_memory.c): the fault, fork and copy-on-write, splitting, the
-sysfs knobs, and one poisoned 4 KiB frame of a huge page.
+sysfs knobs, and one poisoned 4 KiB frame of a huge page. And
+/proc/PID/smaps (user/smapstest.c), which reports them per area.
 
 The tests share one VM; the one that poisons a frame says so.
 """
@@ -76,6 +77,36 @@ def test_a_poisoned_frame_costs_only_its_4k(vm):
     assert vm.meminfo()["HardwareCorrupted"] == before + 8  # and soft offline's frame
 
 
+def test_smaps_counts_what_each_area_holds(vm):
+    """smapstest reads its own smaps: written pages are Private_Dirty,
+    fork makes them Shared_Dirty with half the Pss, a huge page is
+    `AnonHugePages:      2048 kB` (as Linux's khugepaged selftest parses
+    it), hugetlb pages are Private_Hugetlb or, mapped twice,
+    Shared_Hugetlb; smaps_rollup adds the areas up."""
+    out = vm.run_suite("smapstest")
+    assert "ok: one write: khugepaged's check_huge_anon finds the huge page" in out
+    assert "ok: after fork: Shared_Hugetlb 2048 kB" in out
+
+
+def test_smaps_of_another_process(vm):
+    """Another process's smaps, as busybox cat reads it: thptest's held
+    huge page, Linux's lines."""
+    since = vm.mark()
+    vm.command("run thptest hold &")
+    m = vm.wait_for(r"thptest: pid (\d+) holds 0x([0-9a-f]+)\s", since=since)
+    pid, addr = m.group(1), int(m.group(2), 16)
+    try:
+        out = vm.command(f"run /bin/cat /proc/{pid}/smaps")
+        block = re.search(rf"^0*{addr:x}-.*?^VmFlags:.*$", out, re.M | re.S)
+        assert block, out
+        assert re.search(r"^AnonHugePages: {6}2048 kB$", block.group(0), re.M), block.group(0)
+        assert re.search(r"^THPeligible: {4}1$", block.group(0), re.M), block.group(0)
+        assert re.search(r"^VmFlags: rd wr .*\bhg\b", block.group(0), re.M), block.group(0)
+    finally:
+        vm.command(f"kill {pid} 9")
+        vm.command("run sleep 0")  # (the console reports the job's end)
+
+
 @pytest.fixture(scope="module")
 def swap_vm():
     machine = Machine(swap=64 * 1024 * 1024)
@@ -92,3 +123,11 @@ def test_pageout_of_a_huge_page_swaps_all_of_it(swap_vm):
     intact."""
     out = swap_vm.run_suite("thptest pageout")
     assert "ok: MADV_PAGEOUT: all 512 pages were written to swap" in out
+
+
+def test_smaps_shows_pages_on_swap(swap_vm):
+    """Pages MADV_PAGEOUT wrote out are Swap, their SwapPss shared with a
+    child that holds the same slots; shared memory's are Swap only."""
+    out = swap_vm.run_suite("smapstest swap")
+    assert "ok: after fork: SwapPss 16 kB, half ours" in out
+    assert "ok: shared, on swap: Swap 32 kB" in out

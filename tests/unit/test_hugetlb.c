@@ -1,10 +1,12 @@
 /*
  * The hugetlb pool's accounting (mm/hugetlb.c) on the host's synthetic
  * memory: growing and shrinking with vm.nr_hugepages, reservations,
- * surplus pages, and poison taking a page out of the pool.
+ * surplus pages (and those vm.nr_overcommit_hugepages lets the pool add),
+ * poison taking a page out of the pool, and the sysfs files.
  */
 #include "kernel/errno.h"
 #include "mm/buddy.h"
+#include "lib/string.h"
 #include "mm/hugetlb.h"
 #include "tests/unit/host_kernel.h"
 #include "tests/unit/test.h"
@@ -106,6 +108,89 @@ static void test_poison_page_in_use(void)
 	CHECK(!page_test(head, PG_hwpoison) && head->refcount == 0);
 }
 
+/* An empty pool adds surplus pages for faults without a promise, up to
+ * the overcommit limit; each goes back to the buddy allocator when freed. */
+static void test_overcommit_faults(void)
+{
+	setup();
+	unsigned long before = nr_free_pages();
+	CHECK(!alloc_huge_page(false)); /* no overcommit: nothing */
+	h->nr_overcommit_huge_pages = 2;
+	struct page *a = alloc_huge_page(false), *b = alloc_huge_page(false);
+	CHECK(a && b && PageHuge(a) && a->refcount == 1 && pool_is(2, 0, 0, 2));
+	CHECK(nr_free_pages() == before - 2 * PAGES_PER_HUGE_PAGE);
+	CHECK(!alloc_huge_page(false) && pool_is(2, 0, 0, 2)); /* the limit */
+	h->nr_overcommit_huge_pages = 0; /* lowered: the pages in use stay */
+	CHECK(pool_is(2, 0, 0, 2));
+	set_max_huge_pages(1); /* one becomes a pool page again */
+	CHECK(pool_is(2, 0, 0, 1));
+	put_page(a); /* surplus: it leaves */
+	put_page(b); /* the pool's: it stays */
+	CHECK(pool_is(1, 1, 0, 0));
+	set_max_huge_pages(0);
+	CHECK(pool_is(0, 0, 0, 0) && nr_free_pages() == before);
+}
+
+/* A reservation the free pages cannot cover gets surplus pages for the
+ * rest, all or none; giving the promises back frees them. */
+static void test_overcommit_reservations(void)
+{
+	setup();
+	unsigned long before = nr_free_pages();
+	set_max_huge_pages(1);
+	h->nr_overcommit_huge_pages = 2;
+	CHECK(hugetlb_acct_memory(4) == -ENOMEM && pool_is(1, 1, 0, 0)); /* 1 + 2 < 4 */
+	CHECK(nr_free_pages() == before - PAGES_PER_HUGE_PAGE);
+	CHECK(hugetlb_acct_memory(3) == 0 && pool_is(3, 3, 3, 2));
+	struct page *a = alloc_huge_page(true);
+	CHECK(a && pool_is(3, 2, 2, 2));
+	CHECK(hugetlb_acct_memory(-2) == 0 && pool_is(1, 0, 0, 0)); /* two surplus go */
+	put_page(a); /* (the pool's page now) */
+	CHECK(pool_is(1, 1, 0, 0));
+	h->nr_overcommit_huge_pages = HOST_PAGES; /* more than there is memory for */
+	CHECK(hugetlb_acct_memory(HOST_PAGES) == -ENOMEM && pool_is(1, 1, 0, 0));
+	set_max_huge_pages(0);
+	CHECK(nr_free_pages() == before);
+}
+
+static const struct kobj_attribute *hstate_attr(const char *name)
+{
+	for (size_t i = 0; i < nr_hstate_attrs; i++)
+		if (!strcmp(hstate_attrs[i].name, name))
+			return &hstate_attrs[i];
+	return NULL;
+}
+
+static bool shows(const char *name, const char *text)
+{
+	char buf[32];
+	long len = hstate_attr(name)->show(buf, sizeof(buf));
+
+	return len == (long)strlen(text) && !memcmp(buf, text, (size_t)len);
+}
+
+/* /sys/kernel/mm/hugepages/hugepages-2048kB: the counts; nr_hugepages
+ * and nr_overcommit_hugepages take a decimal number, nothing else. */
+static void test_sysfs_files(void)
+{
+	setup();
+	CHECK(hstate_attr("nr_hugepages")->store("3\n", 2) == 2 && pool_is(3, 3, 0, 0));
+	CHECK(hugetlb_acct_memory(1) == 0);
+	CHECK(shows("nr_hugepages", "3\n") && shows("free_hugepages", "3\n") &&
+	      shows("resv_hugepages", "1\n") && shows("surplus_hugepages", "0\n"));
+	CHECK(hstate_attr("nr_hugepages")->store("2x", 2) == -EINVAL && pool_is(3, 3, 1, 0));
+	CHECK(hstate_attr("nr_hugepages")->store("-1", 2) == -EINVAL && pool_is(3, 3, 1, 0));
+	CHECK(hstate_attr("nr_overcommit_hugepages")->store("5", 1) == 1 &&
+	      shows("nr_overcommit_hugepages", "5\n"));
+	CHECK(hstate_attr("nr_overcommit_hugepages")->store("", 0) == -EINVAL &&
+	      h->nr_overcommit_huge_pages == 5);
+	CHECK(!hstate_attr("free_hugepages")->store && !hstate_attr("resv_hugepages")->store &&
+	      !hstate_attr("surplus_hugepages")->store);
+	CHECK(hugetlb_acct_memory(-1) == 0);
+	hstate_attr("nr_hugepages")->store("0", 1);
+	CHECK(pool_is(0, 0, 0, 0));
+}
+
 int main(void)
 {
 	RUN(test_grow_and_shrink);
@@ -113,5 +198,8 @@ int main(void)
 	RUN(test_poison_free_page);
 	RUN(test_poison_promised_page);
 	RUN(test_poison_page_in_use);
+	RUN(test_overcommit_faults);
+	RUN(test_overcommit_reservations);
+	RUN(test_sysfs_files);
 	return finish("hugetlb");
 }
