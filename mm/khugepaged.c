@@ -48,6 +48,7 @@
 #include "kernel/waitqueue.h"
 #include "fs/file.h"
 #include "fs/fs.h"
+#include "fs/sysfs.h"
 #include "lib/err.h"
 #include "lib/format.h"
 #include "lib/parse.h"
@@ -642,11 +643,6 @@ void khugepaged_init(void)
 
 /* ---- /sys/kernel/mm/transparent_hugepage/khugepaged ------------------- */
 
-static long show_ulong(char *buf, size_t size, unsigned long v)
-{
-	return (long)MIN((size_t)snprintf(buf, size, "%lu\n", v), size);
-}
-
 /* A number in [min, max], with or without a newline; -EINVAL otherwise. */
 static long store_ulong(const char *buf, size_t count, unsigned long *v, unsigned long min,
 			unsigned long max)
@@ -666,7 +662,7 @@ static long store_ulong(const char *buf, size_t count, unsigned long *v, unsigne
 
 static long pages_to_scan_show(char *buf, size_t size)
 {
-	return show_ulong(buf, size, pages_to_scan);
+	return sysfs_emit(buf, size, "%lu\n", pages_to_scan);
 }
 
 static long pages_to_scan_store(const char *buf, size_t count)
@@ -676,7 +672,7 @@ static long pages_to_scan_store(const char *buf, size_t count)
 
 static long scan_sleep_show(char *buf, size_t size)
 {
-	return show_ulong(buf, size, scan_sleep_millisecs);
+	return sysfs_emit(buf, size, "%lu\n", scan_sleep_millisecs);
 }
 
 /* A new interval takes effect at once (Linux wakes the thread too). */
@@ -691,7 +687,7 @@ static long scan_sleep_store(const char *buf, size_t count)
 
 static long max_ptes_none_show(char *buf, size_t size)
 {
-	return show_ulong(buf, size, max_ptes_none);
+	return sysfs_emit(buf, size, "%lu\n", max_ptes_none);
 }
 
 static long max_ptes_none_store(const char *buf, size_t count)
@@ -701,7 +697,7 @@ static long max_ptes_none_store(const char *buf, size_t count)
 
 static long max_ptes_swap_show(char *buf, size_t size)
 {
-	return show_ulong(buf, size, max_ptes_swap);
+	return sysfs_emit(buf, size, "%lu\n", max_ptes_swap);
 }
 
 static long max_ptes_swap_store(const char *buf, size_t count)
@@ -711,7 +707,7 @@ static long max_ptes_swap_store(const char *buf, size_t count)
 
 static long max_ptes_shared_show(char *buf, size_t size)
 {
-	return show_ulong(buf, size, max_ptes_shared);
+	return sysfs_emit(buf, size, "%lu\n", max_ptes_shared);
 }
 
 static long max_ptes_shared_store(const char *buf, size_t count)
@@ -721,17 +717,17 @@ static long max_ptes_shared_store(const char *buf, size_t count)
 
 static long pages_collapsed_show(char *buf, size_t size)
 {
-	return show_ulong(buf, size, pages_collapsed);
+	return sysfs_emit(buf, size, "%lu\n", pages_collapsed);
 }
 
 static long full_scans_show(char *buf, size_t size)
 {
-	return show_ulong(buf, size, full_scans);
+	return sysfs_emit(buf, size, "%lu\n", full_scans);
 }
 
 static long collapses_abandoned_show(char *buf, size_t size)
 {
-	return show_ulong(buf, size, collapses_abandoned);
+	return sysfs_emit(buf, size, "%lu\n", collapses_abandoned);
 }
 
 const struct kobj_attribute khugepaged_attrs[] = {

@@ -48,18 +48,13 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "madv.h"
 #include "pagemap.h"
 #include "pattern.h"
 #include "touch.h"
 #include "usr1.h"
 #include "write_text.h"
 
-#ifndef MADV_COLLAPSE
-#define MADV_COLLAPSE 25
-#endif
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT 21
-#endif
 #ifndef BUS_MCEERR_AR
 #define BUS_MCEERR_AR 4
 #endif

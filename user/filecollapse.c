@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "madv.h"
 #include "pagemap.h"
 #include "pattern.h"
 #include "proc_value.h"
@@ -52,12 +53,6 @@
 #include "usr1.h"
 #include "write_text.h"
 
-#ifndef MADV_COLLAPSE
-#define MADV_COLLAPSE 25
-#endif
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT 21
-#endif
 #ifndef BUS_ADRERR
 #define BUS_ADRERR 2
 #endif

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "madv.h"
 
 #define HPAGE (2UL << 20)
 #define PAGE 4096UL
@@ -42,9 +43,6 @@
 #endif
 #ifndef SHM_HUGETLB
 #define SHM_HUGETLB 04000
-#endif
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22
 #endif
 #ifndef MADV_HWPOISON
 #define MADV_HWPOISON 100
