@@ -279,12 +279,14 @@ unit-tests: $(UNIT_TESTS)
 .SECONDARY: $(UNIT_KERNEL_OBJS) $(UNIT_EXTRA_OBJS)
 
 # `make test`: every unit test, then the system tests in QEMU, then one
-# summary line. tests/run_tests.py says what each part found.
-test: deps all unit-tests
+# summary line. tests/run_tests.py says what each part found. The build
+# runs JOBS compilers at a time, after deps has installed them.
+test: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) all unit-tests
 	@$(PYTHON) tests/run_tests.py --jobs=$(JOBS)
 
 unit-test: deps unit-tests
-	@$(PYTHON) tests/run_tests.py --unit-only
+	@$(PYTHON) tests/run_tests.py --unit-only --jobs=$(JOBS)
 
 # ORDER=reverse or ORDER=shuffle:SEED: every test must pass in any order
 # (.ci/run checks reverse order too).

@@ -7,6 +7,7 @@ System tests are pytest modules under tests/system that boot the kernel in
 QEMU; their counts come from pytest's JUnit XML report.
 """
 import argparse
+import concurrent.futures
 import glob
 import os
 import re
@@ -18,15 +19,18 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 
 
-def run_unit_tests():
-    """Run every unit-test binary; return (passed, failed)."""
+def run_unit_tests(jobs):
+    """Run every unit-test binary, jobs at a time (each prints when it is
+    done, in name order); return (passed, failed)."""
     passed = failed = 0
     binaries = sorted(glob.glob(os.path.join(BUILD, "unit", "test_*")))
     if not binaries:
         print("no unit tests found under build/unit (run make unit-tests)")
         return 0, 1
-    for binary in binaries:
-        result = subprocess.run([binary], capture_output=True, text=True)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
+        results = pool.map(lambda b: subprocess.run([b], capture_output=True, text=True),
+                           binaries)
+    for binary, result in zip(binaries, results):
         sys.stdout.write(result.stdout)
         sys.stdout.write(result.stderr)
         counts = re.search(r"(\d+) passed, (\d+) failed\s*$", result.stdout)
@@ -74,13 +78,14 @@ def main():
     parser.add_argument("--order", default="file",
                         help="system tests in file order, reverse, or shuffle:SEED")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="system-test modules run side by side (default: one per CPU)")
+                        help="unit-test programs, and system-test modules, run side by side "
+                             "(default: one per CPU)")
     args = parser.parse_args()
 
     passed = failed = 0
     if not args.system_only:
         print("== unit tests (host, ASan+UBSan) ==")
-        p, f = run_unit_tests()
+        p, f = run_unit_tests(args.jobs)
         passed, failed = passed + p, failed + f
     if not args.unit_only:
         print("== system tests (QEMU, %s order) ==" % args.order)
