@@ -45,14 +45,18 @@ def test_swapped_pages_are_brought_in_up_to_max_ptes_swap(boot_vm):
     m.run_suite("collapsetest swap", timeout=120)
 
 
-def start_armed(vm, command):
-    """`run COMMAND &`, and the frame it tells of (its page 100) armed:
+def start_armed(vm, command, poison=False):
+    """`run COMMAND &`, and the frame it tells of (its page 100) armed -
+    or, with poison, poisoned at once by software (memory_failure now):
     pid and frame."""
     name = command.split()[0]
     out = vm.command("run %s &" % command)
     pid = int(re.search(r"^\[(\d+)\] %s$" % name, out, re.M).group(1))
     pfn = int(vm.wait_for(r"%s: pfn (\d+);" % name, timeout=20).group(1))
-    assert "latent: %#x armed" % pfn in vm.command("inject latent %d" % pfn)
+    if poison:
+        vm.command("hwpoison corrupt-pfn %#x" % pfn)
+    else:
+        assert "latent: %#x armed" % pfn in vm.command("inject latent %d" % pfn)
     return pid, pfn
 
 
@@ -120,11 +124,15 @@ def test_a_files_pages_collapse_into_one_huge_page(vm, how):
     assert "BUG" not in vm.transcript
 
 
-def test_a_bad_frame_in_a_files_huge_page_costs_nothing(vm):
+@pytest.mark.parametrize("poison", [False, True], ids=["armed", "poisoned"])
+def test_a_bad_frame_in_a_files_huge_page_costs_nothing(vm, poison):
+    """Armed (found when the page is read) or poisoned at once: the huge
+    page splits, and the bad frame is a clean page-cache page, dropped
+    and read again."""
     split = vm.vmstat()["thp_split_page"]
-    pid, pfn = start_armed(vm, "filecollapse huge %s" % FILE)
-    assert vm.vmstat()["thp_split_page"] == split + 1
     since = vm.mark()
+    pid, pfn = start_armed(vm, "filecollapse huge %s" % FILE, poison)
+    assert vm.vmstat()["thp_split_page"] == split + 1
     vm.command("kill %d 10" % pid)
     vm.wait_for(r"Memory failure: %#x: recovery action for clean LRU page: Recovered" % pfn,
                 since=since, timeout=30)
