@@ -33,7 +33,8 @@ OBJS := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
 QEMU_FLAGS := -M pc -m $(MEM) -accel $(ACCEL) -cdrom $(BUILD)/antidote.iso -boot d \
               -net none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: swap-disk all run gdb test unit-test unit-tests system-test deps clean disk disk-note FORCE
+.PHONY: swap-disk all run gdb test unit-test unit-tests system-test deps clean disk disk-note FORCE \
+        lab-tree grade
 
 all: $(BUILD)/antidote.iso $(BUILD)/disk.img disk-note
 
@@ -284,6 +285,16 @@ unit-tests: $(UNIT_TESTS)
 test: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) all unit-tests
 	@$(PYTHON) tests/run_tests.py --jobs=$(JOBS)
+
+# The labs (docs/labs/README.md): a student tree for lab LAB, with its
+# solution taken out, and the lab's grade in this tree.
+lab-tree:
+	@[ -n "$(LAB)" ] && [ -n "$(OUT)" ] || { echo "usage: make lab-tree LAB=n OUT=DIR"; exit 2; }
+	@$(PYTHON) tools/lab_tree.py $(LAB) $(OUT)
+
+grade: deps
+	@[ -n "$(LAB)" ] || { echo "usage: make grade LAB=n"; exit 2; }
+	@$(PYTHON) tests/grade/grade.py $(LAB) --jobs=$(JOBS)
 
 unit-test: deps unit-tests
 	@$(PYTHON) tests/run_tests.py --unit-only --jobs=$(JOBS)

@@ -83,6 +83,7 @@ static bool is_free_block(unsigned long pfn, unsigned int order)
 /* Put a block on the free lists, merging it with its free buddies. */
 static void free_one_block(unsigned long pfn, unsigned int order)
 {
+	/* LAB 1: BEGIN */
 	while (order < MAX_ORDER - 1) {
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
 		if (!is_free_block(buddy_pfn, order))
@@ -92,6 +93,10 @@ static void free_one_block(unsigned long pfn, unsigned int order)
 		order++;
 	}
 	add_to_free_list(pfn_to_page(pfn), order);
+	/* LAB 1: STUB
+	(void)is_free_block; // for your code
+	add_to_free_list(pfn_to_page(pfn), order); // no merging: memory fragments for good
+	   LAB 1: END */
 }
 
 void buddy_free_range(unsigned long start_pfn, unsigned long end_pfn)
@@ -115,10 +120,15 @@ void buddy_free_range(unsigned long start_pfn, unsigned long end_pfn)
  */
 static void expand(unsigned long pfn, unsigned int low, unsigned int high)
 {
+	/* LAB 1: BEGIN */
 	while (high > low) {
 		high--;
 		add_to_free_list(pfn_to_page(pfn + (1UL << high)), high);
 	}
+	/* LAB 1: STUB
+	(void)pfn, (void)low, (void)high;
+	panic("lab 1: implement expand (mm/buddy.c)");
+	   LAB 1: END */
 }
 
 /*
@@ -152,6 +162,28 @@ static void clear_block(struct page *page, unsigned int order)
 	memset(page_address(page), 0, PAGE_SIZE << order);
 }
 
+/* The smallest free block of at least 2^order frames, taken off its
+ * list and cut down to 2^order frames (Linux: __rmqueue_smallest); NULL
+ * if there is none. */
+static struct page *__rmqueue_smallest(unsigned int order)
+{
+	/* LAB 1: BEGIN */
+	for (unsigned int o = order; o < MAX_ORDER; o++) {
+		struct list_head *list = &zone.free_area[o].free_list;
+		if (list_empty(list))
+			continue;
+		struct page *page = list_first_entry(list, struct page, lru);
+		del_from_free_list(page, o);
+		expand(page_to_pfn(page), order, o);
+		return page;
+	}
+	return NULL;
+	/* LAB 1: STUB
+	(void)order, (void)expand; // expand: for your code
+	panic("lab 1: implement __rmqueue_smallest (mm/buddy.c)");
+	   LAB 1: END */
+}
+
 /* A free block of at least 2^order frames, if taking it leaves the
  * watermark alloc_flags names (Linux: get_page_from_freelist). */
 static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order,
@@ -162,20 +194,14 @@ static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order,
 	if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
 	    !zone_watermark_ok(&zone, order, mark, alloc_flags))
 		return NULL;
-	for (unsigned int o = order; o < MAX_ORDER; o++) {
-		struct list_head *list = &zone.free_area[o].free_list;
-		if (list_empty(list))
-			continue;
-		struct page *page = list_first_entry(list, struct page, lru);
-		del_from_free_list(page, o);
-		expand(page_to_pfn(page), order, o);
-		page->refcount = 1;
-		if ((gfp_mask & __GFP_COMP) && order > 0)
-			prep_compound_page(page, order);
-		clear_block(page, order);
-		return page;
-	}
-	return NULL;
+	struct page *page = __rmqueue_smallest(order);
+	if (!page)
+		return NULL;
+	page->refcount = 1;
+	if ((gfp_mask & __GFP_COMP) && order > 0)
+		prep_compound_page(page, order);
+	clear_block(page, order);
+	return page;
 }
 
 /*
@@ -440,6 +466,7 @@ static void break_down_buddy_pages(unsigned long pfn, unsigned int order,
 
 struct page *buddy_free_block_of(const struct page *page)
 {
+	/* LAB 1: BEGIN */
 	unsigned long pfn = page_to_pfn(page);
 
 	/* The block's first frame is pfn rounded down to some order, and the
@@ -450,6 +477,10 @@ struct page *buddy_free_block_of(const struct page *page)
 			return head;
 	}
 	return NULL;
+	/* LAB 1: STUB
+	(void)page;
+	return NULL; // as if no frame were ever free
+	   LAB 1: END */
 }
 
 bool take_page_off_buddy(struct page *page)

@@ -17,11 +17,15 @@ import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
+sys.path.insert(0, os.path.join(ROOT, "tests", "grade"))
+import junit  # noqa: E402
+from labs import LABS  # noqa: E402  (the labs' checks)
 
 
-def run_unit_tests(jobs):
+def run_unit_tests(jobs, ok):
     """Run every unit-test binary, jobs at a time (each prints when it is
-    done, in name order); return (passed, failed)."""
+    done, in name order); return (passed, failed). Adds "unit:PROGRAM:TEST"
+    to the set ok for each test that passed."""
     passed = failed = 0
     binaries = sorted(glob.glob(os.path.join(BUILD, "unit", "test_*")))
     if not binaries:
@@ -31,6 +35,9 @@ def run_unit_tests(jobs):
         results = pool.map(lambda b: subprocess.run([b], capture_output=True, text=True),
                            binaries)
     for binary, result in zip(binaries, results):
+        program = os.path.basename(binary)
+        ok |= {f"unit:{program}:{line[3:]}" for line in result.stdout.splitlines()
+               if line.startswith("ok ")}
         sys.stdout.write(result.stdout)
         sys.stdout.write(result.stderr)
         counts = re.search(r"(\d+) passed, (\d+) failed\s*$", result.stdout)
@@ -44,10 +51,11 @@ def run_unit_tests(jobs):
     return passed, failed
 
 
-def run_system_tests(order, jobs):
+def run_system_tests(order, jobs, ok):
     """Run pytest on tests/system in the given order, in jobs QEMU machines
     at a time (pytest-xdist; each module's tests stay in one worker, so a
-    module's shared `vm` is still booted once); return (passed, failed)."""
+    module's shared `vm` is still booted once); return (passed, failed).
+    Adds the node id of each test that passed to the set ok."""
     report = os.path.join(BUILD, "system-tests.xml")
     if os.path.exists(report):
         os.remove(report)
@@ -62,6 +70,7 @@ def run_system_tests(order, jobs):
     suite = ET.parse(report).getroot()
     if suite.tag == "testsuites":
         suite = suite[0]
+    ok |= {node for node, (passed, _) in junit.results(report).items() if passed}
     total = int(suite.get("tests", 0))
     bad = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
     skipped = int(suite.get("skipped", 0))
@@ -69,6 +78,22 @@ def run_system_tests(order, jobs):
         print("pytest collected no system tests")
         return 0, 1
     return total - bad - skipped, bad + (1 if code != 0 and bad == 0 else 0)
+
+
+def grade_labs(ok):
+    """Each lab's score from the tests that passed: every one must be full
+    (a check naming a test that did not run counts as failed). Returns how
+    many labs fell short."""
+    short = 0
+    for n, lab in sorted(LABS.items()):
+        total = sum(c.points for c in lab.checks)
+        missed = [c for c in lab.checks if c.test not in ok]
+        score = total - sum(c.points for c in missed)
+        print(f"lab {n} ({lab.name}): Score: {score}/{total}")
+        for c in missed:
+            print(f"  missed: {c.name} ({c.test})")
+        short += bool(missed)
+    return short
 
 
 def main():
@@ -83,14 +108,18 @@ def main():
     args = parser.parse_args()
 
     passed = failed = 0
+    ok = set()
     if not args.system_only:
         print("== unit tests (host, ASan+UBSan) ==")
-        p, f = run_unit_tests(args.jobs)
+        p, f = run_unit_tests(args.jobs, ok)
         passed, failed = passed + p, failed + f
     if not args.unit_only:
         print("== system tests (QEMU, %s order) ==" % args.order)
-        p, f = run_system_tests(args.order, args.jobs)
+        p, f = run_system_tests(args.order, args.jobs, ok)
         passed, failed = passed + p, failed + f
+    if not args.unit_only and not args.system_only:
+        print("== labs: the full tree's grades (tests/grade/labs.py) ==")
+        failed += grade_labs(ok)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

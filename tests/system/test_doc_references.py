@@ -5,7 +5,7 @@ import re
 
 from machine import REPO_ROOT
 
-DOCS = sorted((REPO_ROOT / "docs").glob("*.md")) + [REPO_ROOT / "README.md"]
+DOCS = sorted((REPO_ROOT / "docs").rglob("*.md")) + [REPO_ROOT / "README.md"]
 REFERENCE = re.compile(r"\b([\w./-]+\.(?:c|h|asm|S|py)):(\w+)")
 SOURCE_DIRS = ["boot", "kernel", "mm", "mce", "fs", "lib", "block", "drivers", "user", "tests", "tools"]
 

@@ -10,7 +10,7 @@ from iso import build_iso, make_initramfs
 from machine import REPO_ROOT
 from transcripts import NUMBER, Replay, parse
 
-DOCS = sorted((REPO_ROOT / "docs").glob("*.md")) + [REPO_ROOT / "README.md"]
+DOCS = sorted((REPO_ROOT / "docs").rglob("*.md")) + [REPO_ROOT / "README.md"]
 SECTIONS = [(doc, section) for doc in DOCS for section in parse(doc)]
 
 
