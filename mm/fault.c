@@ -7,6 +7,7 @@
 #include "mm/fault.h"
 #include "kernel/copy_mc.h"
 #include "kernel/errno.h"
+#include "kernel/panic.h"
 #include "lib/string.h"
 #include "mm/buddy.h"
 #include "mm/huge_mm.h"
@@ -34,6 +35,7 @@ static int do_anonymous_page(struct vm_area_struct *vma, unsigned long addr, uin
 {
 	if (anon_vma_prepare(vma))
 		return -ENOMEM;
+	/* LAB 2: BEGIN */
 	struct page *page = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0);
 	if (!page)
 		return -ENOMEM;
@@ -53,6 +55,10 @@ static int do_anonymous_page(struct vm_area_struct *vma, unsigned long addr, uin
 	if (vma->vm_flags & VM_WRITE)
 		*pte |= PTE_DIRTY;
 	return 0;
+	/* LAB 2: STUB
+	(void)addr, (void)pte;
+	panic("lab 2: implement do_anonymous_page (mm/fault.c)");
+	   LAB 2: END */
 }
 
 /* Anonymous areas have no ->fault: the fault path knows them by their
@@ -108,6 +114,7 @@ static bool anon_page_exclusive(const struct page *page)
 static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
 		      uint64_t *pte)
 {
+	/* LAB 2: BEGIN */
 	struct page *old = pfn_to_page((*pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
 
 	if (anon_page_exclusive(old)) {
@@ -142,6 +149,10 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned
 	old->mapcount--;
 	put_page(old);
 	return 0;
+	/* LAB 2: STUB
+	(void)mm, (void)vma, (void)addr, (void)pte, (void)anon_page_exclusive; // for your code
+	panic("lab 2: implement do_wp_page (mm/fault.c)");
+	   LAB 2: END */
 }
 
 /* The first write to a page of a shared file area: the file learns that

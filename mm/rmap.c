@@ -1,5 +1,6 @@
 #include "mm/rmap.h"
 #include "kernel/errno.h"
+#include "kernel/panic.h"
 #include "mm/buddy.h"
 #include "mm/huge_mm.h"
 #include "mm/hugetlb.h"
@@ -24,11 +25,16 @@ int __anon_vma_prepare(struct vm_area_struct *vma)
 
 void anon_vma_link(struct vm_area_struct *copy, struct vm_area_struct *vma)
 {
+	/* LAB 2: BEGIN */
 	copy->anon_vma = vma->anon_vma;
 	if (!copy->anon_vma)
 		return;
 	list_add_tail(&copy->anon_vma_node, &copy->anon_vma->vmas);
 	copy->anon_vma->refcount++;
+	/* LAB 2: STUB
+	(void)copy, (void)vma;
+	panic("lab 2: implement anon_vma_link (mm/rmap.c)");
+	   LAB 2: END */
 }
 
 void anon_vma_unlink(struct vm_area_struct *vma)
@@ -118,8 +124,13 @@ static void rmap_walk_anon(struct page *page, const struct rmap_walk_control *rw
 	if (page_mapcount(page) == 0 && !rwc->hwpoison_entries)
 		return;
 
+	/* LAB 2: BEGIN */
 	for (struct list_head *l = av->vmas.next; l != &av->vmas; l = l->next)
 		rmap_one_vma(page, list_entry(l, struct vm_area_struct, anon_vma_node), rwc);
+	/* LAB 2: STUB
+	(void)av;
+	panic("lab 2: implement rmap_walk_anon (mm/rmap.c)");
+	   LAB 2: END */
 }
 
 static void rmap_walk_file(struct page *page, const struct rmap_walk_control *rwc)

@@ -14,6 +14,7 @@ Lab = namedtuple("Lab", "name handout checks")
 Check = namedtuple("Check", "name points test")
 
 BOOT = "tests/system/test_boot_and_memory.py::"
+PROCESSES = "tests/system/test_processes.py::"
 
 LABS = {
     1: Lab("Buddy allocator", "docs/labs/01-buddy.md", [
@@ -32,5 +33,25 @@ LABS = {
               BOOT + "test_selftest_buddy_allocates_everything_and_merges_back"),
         Check("selftest offline: a taken frame is never handed out", 15,
               BOOT + "test_selftest_offline_never_hands_out_a_taken_frame"),
+    ]),
+    2: Lab("Page faults and the reverse map", "docs/labs/02-faults-and-rmap.md", [
+        Check("a page shared after fork is found in both processes", 5,
+              "unit:test_rmap:test_page_shared_after_fork_is_found_in_both"),
+        Check("a split area: the page is found in its half", 5,
+              "unit:test_rmap:test_split_area_finds_the_page_in_its_half"),
+        Check("hwpoison entries found only when asked", 5,
+              "unit:test_rmap:test_hwpoison_entries_only_when_asked"),
+        Check("a private file page is copied at its first write", 10,
+              "unit:test_filemap:test_file_faults"),
+        Check("the kernel boots to its prompt", 10,
+              BOOT + "test_boot_log_shows_memory_map_and_reaches_prompt"),
+        Check("a program runs", 5, PROCESSES + "test_hello_prints_and_exits_zero"),
+        Check("after fork one frame is mapped twice, until a write copies it", 20,
+              PROCESSES + "test_a_page_shared_after_fork_is_mapped_twice_until_written"),
+        Check("forktest: copy-on-write, execve and 300 processes", 15,
+              PROCESSES + "test_fork_cow_execve_and_300_processes"),
+        Check("usertests: every suite", 15, PROCESSES + "test_usertests_runs_every_suite"),
+        Check("a poisoned page shared after fork: the child is told", 10,
+              "tests/system/test_mm.py::test_fork_after_a_shared_page_is_poisoned"),
     ]),
 }

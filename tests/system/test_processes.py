@@ -177,6 +177,24 @@ def test_fork_cow_execve_and_300_processes(vm):
     assert slab_objects(vm) == objects
 
 
+def test_a_page_shared_after_fork_is_mapped_twice_until_written(vm):
+    """Copy-on-write as the reverse map counts it: one frame, two PTEs;
+    the child's write gives it a copy, and each frame has one again."""
+    since = vm.mark()
+    parent = spawn_background(vm, "cowtest")
+    m = vm.wait_for(r"cowtest: child (\d+) shares pfn (\d+)", since=since)
+    child, pfn = int(m.group(1)), int(m.group(2))
+    assert re.search(r"refcount 2 mapcount 2$", vm.command("page %#x" % pfn), re.M)
+    vm.command("kill %d 10" % child)
+    copy = int(vm.wait_for(r"cowtest: child wrote: pfn (\d+)", since=since).group(1))
+    assert copy != pfn
+    for frame in (pfn, copy):
+        assert re.search(r"\(.*anon.*\) refcount 1 mapcount 1$", vm.command("page %#x" % frame),
+                         re.M), frame
+    vm.command("kill %d 10" % child)
+    assert vm.job_end(parent, since) == "exited with status 0"
+
+
 def test_memory_calls_and_malloc_stress(vm):
     """user/memtest.c: mmap/munmap/mprotect/mlock/msync/brk, SIGSEGV codes."""
     vm.run_suite("memtest")
