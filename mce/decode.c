@@ -82,11 +82,16 @@ static void describe_mcacod(uint16_t code, char *buf, size_t size)
 
 bool mce_usable_address(const struct mce *m)
 {
+	/* LAB 3: BEGIN */
 	if (!(m->status & MCI_STATUS_ADDRV) || !(m->status & MCI_STATUS_MISCV))
 		return false;
 	if (MCI_MISC_ADDR_MODE(m->misc) != MCI_MISC_ADDR_PHYS)
 		return false;
 	return MCI_MISC_ADDR_LSB(m->misc) <= 12; /* at least page-precise */
+	/* LAB 3: STUB
+	(void)m;
+	return false; // no address is ever good enough: nothing is recovered
+	   LAB 3: END */
 }
 
 /* The bits below the lowest valid one are not part of the address. */

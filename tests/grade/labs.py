@@ -15,6 +15,8 @@ Check = namedtuple("Check", "name points test")
 
 BOOT = "tests/system/test_boot_and_memory.py::"
 PROCESSES = "tests/system/test_processes.py::"
+MCE = "tests/system/test_machine_check.py::"
+LATENT = "tests/system/test_latent.py::"
 
 LABS = {
     1: Lab("Buddy allocator", "docs/labs/01-buddy.md", [
@@ -53,5 +55,24 @@ LABS = {
         Check("usertests: every suite", 15, PROCESSES + "test_usertests_runs_every_suite"),
         Check("a poisoned page shared after fork: the child is told", 10,
               "tests/system/test_mm.py::test_fork_after_a_shared_page_is_poisoned"),
+    ]),
+    3: Lab("MCA bank decoding and the severity table", "docs/labs/03-severity.md", [
+        Check("every rule of the table, one record each", 25,
+              "unit:test_mce:test_every_severity_rule"),
+        Check("records the handout does not show", 15, "unit:test_mce:test_held_back_cases"),
+        Check("an address is usable only if MISC says it is physical and page-precise", 10,
+              "unit:test_mce:test_usable_address"),
+        Check("a scrub error on a free page is recovered", 10,
+              MCE + "test_scrub_error_on_free_page_is_recovered[console-9029]"),
+        Check("panic: processor context corrupt", 10,
+              MCE + "test_processor_context_corrupt_panics[console]"),
+        Check("panic: in kernel and no restart IP", 10,
+              MCE + "test_action_required_in_kernel_panics[console-In kernel and no restart IP]"),
+        Check("panic: data load in unrecoverable area of kernel", 5,
+              LATENT + "test_a_plain_kernel_read_of_a_bad_page_panics"),
+        Check("a user load of bad memory: action required, SIGBUS", 10,
+              LATENT + "test_a_user_load_is_an_action_required_machine_check"),
+        Check("a kernel copy from a bad user page: recoverable, EFAULT", 5,
+              LATENT + "test_a_kernel_copy_from_a_bad_user_page_fails_with_efault"),
     ]),
 }
