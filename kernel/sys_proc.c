@@ -61,6 +61,7 @@ long sys_kill(uint64_t pid, uint64_t sig)
  * task_early_kill), with Linux's checks on every argument. */
 static long prctl_mce_kill(uint64_t how, uint64_t mode, uint64_t arg4, uint64_t arg5)
 {
+	/* LAB 5: BEGIN */
 	if (arg4 | arg5)
 		return -EINVAL;
 	if (how == PR_MCE_KILL_CLEAR) {
@@ -83,6 +84,10 @@ static long prctl_mce_kill(uint64_t how, uint64_t mode, uint64_t arg4, uint64_t 
 		return -EINVAL;
 	}
 	return 0;
+	/* LAB 5: STUB
+	(void)how, (void)mode, (void)arg4, (void)arg5;
+	return -EINVAL; // as a kernel without PR_MCE_KILL
+	   LAB 5: END */
 }
 
 #define PR_SET_NAME 15

@@ -230,9 +230,14 @@ static void page_fault(struct trapframe *tf)
 	if (err == 0 || err == FAULT_LATENT)
 		return; /* demand paging: the access can be retried */
 	if (err == -EHWPOISON && from_user(tf)) {
+		/* LAB 5: BEGIN */
 		pr_err("MCE: Killing %s:%d due to hardware memory corruption fault at %lx\n",
 		       current->comm, current->pid, addr);
 		force_sig_fault(SIGBUS, BUS_MCEERR_AR, addr, lsb);
+		/* LAB 5: STUB
+		(void)lsb;
+		force_sig_fault(SIGBUS, BUS_ADRERR, addr, 0); // a SIGBUS, but not the one Linux sends
+		   LAB 5: END */
 		return;
 	}
 	if (err == -EIO && from_user(tf)) { /* a file mapping beyond its end, or unreadable */

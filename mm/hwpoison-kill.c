@@ -36,6 +36,7 @@
  */
 static struct proc *find_early_kill_thread(struct proc *tsk)
 {
+	/* LAB 5: BEGIN */
 	struct list_head *threads = &tsk->signal->thread_head;
 
 	for (struct list_head *l = threads->next; l != threads; l = l->next) {
@@ -50,6 +51,10 @@ static struct proc *find_early_kill_thread(struct proc *tsk)
 		}
 	}
 	return NULL;
+	/* LAB 5: STUB
+	(void)tsk;
+	return NULL; // nobody is told early: everyone learns at the next touch
+	   LAB 5: END */
 }
 
 /* The process that consumed the data (action required) always hears, in
@@ -126,6 +131,7 @@ static bool represents_group(const struct proc *tsk)
 static void collect_procs_vma(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte,
 			      void *arg)
 {
+	/* LAB 5: BEGIN */
 	struct collect *c = arg;
 	struct list_head *tasks = &vma->vm_mm->task_list;
 
@@ -138,6 +144,10 @@ static void collect_procs_vma(struct vm_area_struct *vma, unsigned long addr, ui
 		if (t && !already_collected(c->tokill, t, tsk->signal))
 			add_to_kill(t, tsk->signal, addr, c);
 	}
+	/* LAB 5: STUB
+	(void)vma, (void)addr, (void)pte, (void)arg; // nobody is collected
+	(void)represents_group, (void)task_early_kill, (void)already_collected, (void)add_to_kill;
+	   LAB 5: END */
 }
 
 /* Done before unmapping: afterwards the reverse map no longer finds them. */
@@ -180,6 +190,7 @@ static uint64_t swap_entry_for(struct vm_area_struct *vma, struct page *page)
  * one more PTE stays mapped: the unmap failed. */
 static void unmap_one(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, void *arg)
 {
+	/* LAB 5: BEGIN */
 	struct unmap *u = arg;
 	uint64_t entry = 0;
 
@@ -188,6 +199,9 @@ static void unmap_one(struct vm_area_struct *vma, unsigned long addr, uint64_t *
 	else if (u->to == UNMAP_SWAP_ENTRY && !(entry = swap_entry_for(vma, u->page)))
 		return;
 	unmap_pte(vma, addr, pte, u->page, entry);
+	/* LAB 5: STUB
+	(void)vma, (void)addr, (void)pte, (void)arg, (void)swap_entry_for; // stays mapped
+	   LAB 5: END */
 }
 
 static void kill_proc(struct proc *t, unsigned long addr, short size_shift, unsigned long pfn,
@@ -196,12 +210,16 @@ static void kill_proc(struct proc *t, unsigned long addr, short size_shift, unsi
 	struct sig_pending_info info = { .code = BUS_MCEERR_AO, .addr = addr,
 					 .addr_lsb = size_shift };
 
+	/* LAB 5: BEGIN */
 	pr_err(MF "%#lx: Sending SIGBUS to %s:%d due to hardware memory corruption\n",
 	       pfn, t->comm, t->pid);
 	if ((flags & MF_ACTION_REQUIRED) && t == current)
 		force_sig_fault(SIGBUS, BUS_MCEERR_AR, addr, size_shift);
 	else
 		do_send_sig_info(SIGBUS, &info, t, PIDTYPE_PID);
+	/* LAB 5: STUB
+	(void)t, (void)addr, (void)size_shift, (void)pfn, (void)flags, (void)info; // nobody hears
+	   LAB 5: END */
 }
 
 /* Those collected are told only if data was lost (forcekill): the page

@@ -20,7 +20,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import junit  # noqa: E402
-from labs import LABS  # noqa: E402
+from labs import LABS, is_unit, tests_of  # noqa: E402
 
 PYTHON = "/usr/bin/python3"   # Debian's, which has pytest (make deps)
 
@@ -31,8 +31,7 @@ def unit_program(check):
 
 def build(lab, jobs):
     """make the kernel and the lab's unit-test programs; the error, or None."""
-    programs = sorted({"build/unit/" + unit_program(c) for c in lab.checks
-                       if c.test.startswith("unit:")})
+    programs = sorted({"build/unit/" + unit_program(c) for c in lab.checks if is_unit(c)})
     result = subprocess.run(["make", "--no-print-directory", f"-j{jobs}", "all"] + programs,
                             cwd=ROOT, capture_output=True, text=True)
     if result.returncode == 0:
@@ -67,13 +66,20 @@ def run_system(checks, jobs):
     and pytest's own words."""
     with tempfile.TemporaryDirectory() as tmp:
         report = os.path.join(tmp, "grade.xml")
+        nodes = [node for c in checks for node in tests_of(c)]
         command = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                   f"--junitxml={report}"] + [c.test for c in checks]
-        if jobs > 1 and len(checks) > 1:
+                   f"--junitxml={report}"] + nodes
+        if jobs > 1 and len(nodes) > 1:
             command += ["-n", str(jobs), "--dist", "loadfile"]
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
         results = junit.results(report) if os.path.exists(report) else {}
         return results, (result.stdout + result.stderr)[-3000:]
+
+
+def system_result(check, results):
+    """(passed, seconds) of a system check: every test of it passed."""
+    runs = [results.get(node, (False, 0.0)) for node in tests_of(check)]
+    return all(passed for passed, _ in runs), sum(seconds for _, seconds in runs)
 
 
 def check_line(check, passed, seconds):
@@ -88,23 +94,23 @@ def heading(n):
 def grade(lab, first_failure, jobs):
     """Print every check's line; the points scored."""
     units, score, why = UnitRuns(), 0, {}   # what failed checks said, once each
-    system = [c for c in lab.checks if not c.test.startswith("unit:")]
+    system = [c for c in lab.checks if not is_unit(c)]
     results = {}
     if system and not first_failure:
         results, words = run_system(system, jobs)
-        if not all(results.get(c.test, (False,))[0] for c in system):
+        if not all(system_result(c, results)[0] for c in system):
             why["system tests"] = words
     for check in lab.checks:
-        if check.test.startswith("unit:"):
+        if is_unit(check):
             passed, seconds, words = units.result(check)
             if words:
                 why[unit_program(check)] = words
         else:
             if first_failure:
                 results, words = run_system([check], 1)
-                if not results.get(check.test, (False,))[0]:
-                    why[check.test] = words
-            passed, seconds = results.get(check.test, (False, 0.0))
+                if not system_result(check, results)[0]:
+                    why[check.name] = words
+            passed, seconds = system_result(check, results)
         print(check_line(check, passed, seconds), flush=True)
         score += check.points if passed else 0
         if first_failure and not passed:

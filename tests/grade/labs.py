@@ -3,7 +3,8 @@
 
 A check names a test the suite has already: a host unit test as
 "unit:PROGRAM:TEST" (build/unit/PROGRAM prints "ok TEST"), or a system
-test as its pytest node id. `make test` runs them all anyway, so it
+test as its pytest node id - or a list of system tests, all of which
+must pass (the cases of one parametrized test, say). `make test` runs them all anyway, so it
 also checks that the full tree scores every point of every lab
 (tests/run_tests.py); tests/system/test_labs.py checks that each
 student tree scores less.
@@ -13,10 +14,20 @@ from collections import namedtuple
 Lab = namedtuple("Lab", "name handout checks")
 Check = namedtuple("Check", "name points test")
 
+
+def tests_of(check):
+    """The test ids a check needs to pass."""
+    return check.test if isinstance(check.test, list) else [check.test]
+
+
+def is_unit(check):
+    return isinstance(check.test, str) and check.test.startswith("unit:")
+
 BOOT = "tests/system/test_boot_and_memory.py::"
 PROCESSES = "tests/system/test_processes.py::"
 MCE = "tests/system/test_machine_check.py::"
 LATENT = "tests/system/test_latent.py::"
+HWPOISON = "tests/system/test_hwpoison.py::"
 
 LABS = {
     1: Lab("Buddy allocator", "docs/labs/01-buddy.md", [
@@ -99,5 +110,31 @@ LABS = {
               "tests/system/test_hwpoison_file.py::test_poisoned_file_pages"),
         Check("unpoison returns software poison only", 10,
               MCE + "test_unpoison_returns_software_poison_only[console]"),
+    ]),
+    5: Lab("Early and late kill", "docs/labs/05-early-and-late-kill.md", [
+        Check("early kill: one thread of the process, the one that asked", 10,
+              "unit:test_memory_failure:test_early_kill_picks_one_thread"),
+        Check("a vfork child and its parent: each told once", 5,
+              "unit:test_memory_failure:test_vfork_child_and_parent_each_told_once"),
+        Check("action required: the process that touched it", 5,
+              "unit:test_memory_failure:test_kill_accessing_process"),
+        Check("late kill: BUS_MCEERR_AR at the next touch, si_addr, si_addr_lsb 12", 10,
+              HWPOISON + "test_poisoning_a_running_process_page[late-console]"),
+        Check("early kill: BUS_MCEERR_AO at once, then AR at the touch", 10,
+              HWPOISON + "test_poisoning_a_running_process_page[early-console]"),
+        Check("vm.memory_failure_early_kill and PR_MCE_KILL, each way", 15,
+              [HWPOISON + "test_early_kill_policy[%s]" % case
+               for case in ("1-default-True", "0-default-False", "1-late-False", "0-early-True")]),
+        Check("prctl(PR_MCE_KILL) as Linux: arguments and errors", 10,
+              HWPOISON + "test_prctl_mce_kill_as_linux"),
+        Check("a process spinning in user mode faults on its next read", 5,
+              HWPOISON + "test_a_spinning_process_faults_on_its_next_read"),
+        Check("after fork: a late parent and an early child", 10,
+              [HWPOISON + "test_page_shared_by_late_parent_and_early_child[%s]" % how
+               for how in ("private", "shared")]),
+        Check("threads: who is told, each rule", 10,
+              "tests/system/test_threads.py::test_memory_failure_thread_rules"),
+        Check("Linux's own tinjpage: late, then early", 10,
+              "tests/system/test_tinjpage.py::test_tinjpage_late_then_early"),
     ]),
 }
