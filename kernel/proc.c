@@ -292,6 +292,14 @@ struct mm_struct *mmget(struct mm_struct *mm)
 	return mm;
 }
 
+bool mmget_not_zero(struct mm_struct *mm)
+{
+	if (mm->mm_users == 0)
+		return false;
+	mm->mm_users++;
+	return true;
+}
+
 struct mm_struct *get_task_mm(struct proc *p)
 {
 	return p->mm ? mmget(p->mm) : NULL;

@@ -290,6 +290,10 @@ void unhash_task(struct proc *p);
 void mm_add_task(struct mm_struct *mm, struct proc *p);
 void mm_drop_task(struct proc *p);
 struct mm_struct *mmget(struct mm_struct *mm);
+/* mmget of an mm found on a list (swap's, khugepaged's), unless it is
+ * already being torn down (mm_users 0: mm_release may sleep while it
+ * unmaps) - taking it then would tear it down twice. */
+bool mmget_not_zero(struct mm_struct *mm);
 /* The first time a user task runs, swtch() "returns" here. */
 void first_run(void);
 /* a and b swap pids (execve in a thread takes the leader's). */

@@ -44,13 +44,16 @@ struct mm_struct *mm_alloc(void)
 
 void mm_release(struct mm_struct *mm)
 {
+	/* First, as Linux's __mmput: the unmapping below may sleep (a file's
+	 * last reference, a locked page), and khugepaged, woken meanwhile,
+	 * must not find the mm and scan areas being torn down. */
+	khugepaged_exit(mm);
 	while (!list_empty(&mm->mmap)) {
 		struct vm_area_struct *vma = list_first_entry(&mm->mmap, struct vm_area_struct, list);
 		unmap_range(mm, vma->vm_start, vma->vm_end);
 		remove_vma(mm, vma);
 	}
 	swap_mmlist_del(mm);
-	khugepaged_exit(mm);
 	pgd_free(mm); /* the page tables */
 	kfree(mm);
 }

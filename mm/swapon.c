@@ -443,10 +443,14 @@ static int unuse_mms(unsigned int type)
 	int err = 0;
 
 	/* Each address space is held while it is walked (the walk sleeps),
-	 * so its place on the list stays; the one before is let go after. */
+	 * so its place on the list stays; the one before is let go after. One
+	 * being torn down is passed over: its swap entries are going anyway
+	 * (try_to_unuse looks again). */
 	for (struct list_head *l = swap_mmlist.next; l != &swap_mmlist && !err; l = l->next) {
-		struct mm_struct *mm = mmget(list_entry(l, struct mm_struct, mmlist));
+		struct mm_struct *mm = list_entry(l, struct mm_struct, mmlist);
 
+		if (!mmget_not_zero(mm))
+			continue;
 		if (prev)
 			mmput(prev);
 		prev = mm;
