@@ -66,6 +66,7 @@ int errseq_check(errseq_t *eseq, errseq_t since)
 
 int errseq_check_and_advance(errseq_t *eseq, errseq_t *since)
 {
+	/* LAB 6: BEGIN */
 	errseq_t old = __atomic_load_n(eseq, __ATOMIC_RELAXED);
 	errseq_t new;
 
@@ -79,4 +80,8 @@ int errseq_check_and_advance(errseq_t *eseq, errseq_t *since)
 		cmpxchg(eseq, old, new);
 	*since = new;
 	return -(int)(new & MAX_ERRNO);
+	/* LAB 6: STUB
+	(void)eseq, (void)since;
+	return 0; // no write-back error is ever reported
+	   LAB 6: END */
 }

@@ -197,6 +197,7 @@ static enum mf_result me_pagecache_clean(const struct page_state *ps, struct pag
 		del_page_from_lru_list(p);
 	if (page_test(p, PG_anon))
 		return MF_RECOVERED;
+	/* LAB 6: BEGIN */
 	struct address_space *mapping = page_mapping(p);
 	if (!mapping)
 		return MF_FAILED; /* torn down meanwhile */
@@ -205,6 +206,10 @@ static enum mf_result me_pagecache_clean(const struct page_state *ps, struct pag
 	int extra_pins = shmem_inode(mapping->host);
 	enum mf_result result = truncate_error_page(p, pfn, mapping);
 	return has_extra_refcount(ps, p, pfn, extra_pins) ? MF_FAILED : result;
+	/* LAB 6: STUB
+	(void)ps, (void)pfn, (void)truncate_error_page; // for your code
+	return MF_IGNORED; // the page stays in its file's cache, poisoned
+	   LAB 6: END */
 }
 
 /* The data existed only here. A page-cache page's file learns that a
@@ -214,11 +219,13 @@ static enum mf_result me_pagecache_clean(const struct page_state *ps, struct pag
 static enum mf_result me_pagecache_dirty(const struct page_state *ps, struct page *p,
 					 unsigned long pfn)
 {
+	/* LAB 6: BEGIN */
 	struct address_space *mapping = page_mapping(p);
 
 	page_set(p, PG_error);
 	if (mapping)
 		mapping_set_error(mapping, -EIO);
+	/* LAB 6: END */
 	return me_pagecache_clean(ps, p, pfn);
 }
 

@@ -4,7 +4,8 @@
 A check names a test the suite has already: a host unit test as
 "unit:PROGRAM:TEST" (build/unit/PROGRAM prints "ok TEST"), or a system
 test as its pytest node id - or a list of system tests, all of which
-must pass (the cases of one parametrized test, say). `make test` runs them all anyway, so it
+must pass (the cases of one parametrized test, say; unit tests are named
+one per check). `make test` runs them all anyway, so it
 also checks that the full tree scores every point of every lab
 (tests/run_tests.py); tests/system/test_labs.py checks that each
 student tree scores less.
@@ -136,5 +137,28 @@ LABS = {
               "tests/system/test_threads.py::test_memory_failure_thread_rules"),
         Check("Linux's own tinjpage: late, then early", 10,
               "tests/system/test_tinjpage.py::test_tinjpage_late_then_early"),
+    ]),
+    6: Lab("Poisoned page-cache pages", "docs/labs/06-page-cache.md", [
+        Check("errseq: each open file hears of an error once", 10,
+              "unit:test_errseq:test_each_open_file_reports_once"),
+        Check("errseq: a dup shares the report", 5, "unit:test_errseq:test_dup_shares_the_report"),
+        Check("errseq: a file opened after an unseen error hears it", 5,
+              "unit:test_errseq:test_opened_after_error_before_anyone_saw"),
+        Check("errseq: a new error after a report is reported again", 5,
+              "unit:test_errseq:test_new_error_after_a_report"),
+        Check("a clean file page is dropped silently", 10,
+              "unit:test_memory_failure:test_clean_file_page_is_dropped_silently"),
+        Check("a dirty file page loses its data, and the file says so", 10,
+              "unit:test_memory_failure:test_dirty_file_page_loses_its_data"),
+        Check("a write-back error: EIO once per open file", 10,
+              "unit:test_filemap:test_writeback_error_reported_once_per_file"),
+        Check("error_remove_page punches the page out", 5,
+              "unit:test_filemap:test_error_remove_page"),
+        Check("poisoned file pages: re-read data, EIO once, on every path", 20,
+              "tests/system/test_hwpoison_file.py::test_poisoned_file_pages"),
+        Check("poisoned metadata pages of the disk", 10,
+              "tests/system/test_hwpoison_file.py::test_poisoned_metadata_pages"),
+        Check("a bad page-cache page fails one read and is read again", 10,
+              LATENT + "test_a_bad_page_cache_page_fails_one_read_and_is_read_again"),
     ]),
 }
