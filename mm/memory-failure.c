@@ -243,11 +243,16 @@ static enum mf_result me_pagecache_dirty(const struct page_state *ps, struct pag
 static enum mf_result me_swapcache_dirty(const struct page_state *ps, struct page *p,
 					 unsigned long pfn)
 {
+	/* LAB 7: BEGIN */
 	page_clear(p, PG_dirty);
 	page_clear(p, PG_uptodate);
 	if (page_test(p, PG_lru))
 		del_page_from_lru_list(p);
 	return has_extra_refcount(ps, p, pfn, 1) ? MF_FAILED : MF_DELAYED;
+	/* LAB 7: STUB
+	(void)ps, (void)p, (void)pfn;
+	return MF_IGNORED; // left as it was: it may even be written to swap
+	   LAB 7: END */
 }
 
 /* A clean swap-cache page: its slot holds the same data. It leaves the
@@ -257,10 +262,15 @@ static enum mf_result me_swapcache_dirty(const struct page_state *ps, struct pag
 static enum mf_result me_swapcache_clean(const struct page_state *ps, struct page *p,
 					 unsigned long pfn)
 {
+	/* LAB 7: BEGIN */
 	delete_from_swap_cache(p);
 	if (page_test(p, PG_lru))
 		del_page_from_lru_list(p);
 	return has_extra_refcount(ps, p, pfn, 0) ? MF_FAILED : MF_RECOVERED;
+	/* LAB 7: STUB
+	(void)ps, (void)p, (void)pfn;
+	return MF_IGNORED; // left in the swap cache: the next swap-in maps the bad frame
+	   LAB 7: END */
 }
 
 /*

@@ -69,6 +69,7 @@ int do_swap_page(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, 
 		put_page(page);
 		return 0;
 	}
+	/* LAB 7: BEGIN */
 	if (page_test(page, PG_hwpoison)) {
 		/* A poisoned dirty page memory_failure kept in the swap cache
 		 * for its owners (me_swapcache_dirty; a clean one has left
@@ -78,6 +79,7 @@ int do_swap_page(struct vm_area_struct *vma, unsigned long addr, uint64_t *pte, 
 		put_page(page);
 		return -EHWPOISON;
 	}
+	/* LAB 7: END */
 	if (!page_test(page, PG_uptodate)) {
 		/* The slot could not be read: as Linux, SIGBUS (BUS_ADRERR)
 		 * for this access, and for the next, until a read works. */
