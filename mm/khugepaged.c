@@ -41,6 +41,7 @@
 #include "kernel/copy_mc.h"
 #include "kernel/errno.h"
 #include "kernel/hrtimer.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/x86.h"
 #include "kernel/proc.h"
@@ -332,9 +333,14 @@ static enum scan_result collapse_huge_page(struct vm_area_struct *vma, unsigned 
 	flush_run(mm, haddr);
 	long bad = copy_pages(hpage, &c);
 	if (bad >= 0) {
+		/* LAB 8: BEGIN */
 		*pmd = pmdval; /* undo 3 and 2: as if nothing had happened */
 		putback(&c);
 		return abandon(mm, haddr, c.pages[bad]);
+		/* LAB 8: STUB
+		(void)pmdval, (void)abandon; // for your code
+		panic("lab 8: implement the undoing of an abandoned collapse (mm/khugepaged.c)");
+		   LAB 8: END */
 	}
 	install(vma, haddr, pmd, __va(pmdval & PTE_ADDR_MASK), hpage, &c);
 	count_vm_event(THP_COLLAPSE_ALLOC);
@@ -412,6 +418,7 @@ static void page_cache_replace(struct address_space *mapping, unsigned long star
 static void page_cache_restore(struct address_space *mapping, unsigned long start,
 			       struct page *hpage, const struct collapse *c)
 {
+	/* LAB 8: BEGIN */
 	bool was_on = irq_save();
 	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
 		xa_store(&mapping->i_pages, start + i, c->pages[i]);
@@ -420,6 +427,10 @@ static void page_cache_restore(struct address_space *mapping, unsigned long star
 	}
 	irq_restore(was_on);
 	unlock_page(hpage);
+	/* LAB 8: STUB
+	(void)mapping, (void)start, (void)hpage, (void)c;
+	panic("lab 8: implement page_cache_restore (mm/khugepaged.c)");
+	   LAB 8: END */
 }
 
 /* Step 5 for a file: the huge page is the cache's now, uptodate in every

@@ -29,6 +29,7 @@ PROCESSES = "tests/system/test_processes.py::"
 MCE = "tests/system/test_machine_check.py::"
 LATENT = "tests/system/test_latent.py::"
 HWPOISON = "tests/system/test_hwpoison.py::"
+COLLAPSE = "tests/system/test_collapse.py::"
 
 LABS = {
     1: Lab("Buddy allocator", "docs/labs/01-buddy.md", [
@@ -180,5 +181,24 @@ LABS = {
               "tests/system/test_swap_poison.py::test_swapoff_then_swapon_again"),
         Check("a memory hog three times RAM, poisoned while it swaps: every page checked", 25,
               "tests/system/test_swap_stress.py::test_poison_while_swapping"),
+    ]),
+    8: Lab("copy_mc and the collapse daemon", "docs/labs/08-copy-mc-and-collapse.md", [
+        Check("MADV_COLLAPSE over a bad frame: abandoned, undone, 511 pages intact", 25,
+              COLLAPSE + "test_a_collapse_over_a_bad_page_is_abandoned_and_undone"
+              "[collapsetest poison madvise-dirty]"),
+        Check("khugepaged over a bad frame: the same", 15,
+              COLLAPSE + "test_a_collapse_over_a_bad_page_is_abandoned_and_undone"
+              "[collapsetest poison daemon-dirty]"),
+        Check("a file's collapse over a bad frame: the page cache as it was", 20,
+              COLLAPSE + "test_a_collapse_over_a_bad_page_is_abandoned_and_undone"
+              "[filecollapse poison /home/collapse.bin-clean]"),
+        Check("the control case: the same collapse with a plain memcpy panics", 10,
+              COLLAPSE + "test_the_same_collapse_with_a_plain_memcpy_panics"),
+        Check("copy_from_user from a bad page: EFAULT", 10,
+              LATENT + "test_a_kernel_copy_from_a_bad_user_page_fails_with_efault"),
+        Check("copy_to_user into a bad page: EFAULT", 10,
+              LATENT + "test_a_kernel_copy_into_a_bad_user_page_fails_with_efault"),
+        Check("copy-on-write from a bad page: SIGBUS for the writer", 10,
+              LATENT + "test_a_copy_on_write_from_a_bad_page_is_sigbus_for_the_writer"),
     ]),
 }
