@@ -62,6 +62,7 @@
 #include "mm/pagemap.h"
 #include "mm/pgtable.h"
 #include "mm/rmap.h"
+#include "mm/slab.h"
 #include "mm/swap.h"
 #include "mm/swap_fault.h"
 #include "mm/swap_state.h"
@@ -307,42 +308,41 @@ static void install(struct vm_area_struct *vma, unsigned long haddr, uint64_t *p
  * change the run meanwhile (reclaim leaves a write-locked mm alone).
  */
 static enum scan_result collapse_huge_page(struct vm_area_struct *vma, unsigned long haddr,
-					   struct page *hpage)
+					   struct page *hpage, struct collapse *c)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	uint64_t *pmd = walk_pmd(mm->pgd, haddr, false);
-	static struct collapse c; /* 4 KiB: not on a kernel stack; one collapse at a time */
-	enum scan_result result = scan_pmd(pmd, &c);
+	enum scan_result result = scan_pmd(pmd, c);
 
-	if (result == SCAN_SUCCEED && c.swapped) {
+	if (result == SCAN_SUCCEED && c->swapped) {
 		result = swapin_run(vma, haddr, pmd);
 		if (result == SCAN_SUCCEED)
-			result = scan_pmd(pmd, &c);
-		if (result == SCAN_SUCCEED && c.swapped)
+			result = scan_pmd(pmd, c);
+		if (result == SCAN_SUCCEED && c->swapped)
 			result = SCAN_EXCEED_SWAP_PTE; /* (read again and swapped out meanwhile) */
 	}
 	if (result != SCAN_SUCCEED)
 		return result;
-	result = isolate(&c);
+	result = isolate(c);
 	if (result != SCAN_SUCCEED) {
-		putback(&c);
+		putback(c);
 		return result;
 	}
 	uint64_t pmdval = *pmd; /* step 3: nobody can reach the pages now */
 	*pmd = 0;
 	flush_run(mm, haddr);
-	long bad = copy_pages(hpage, &c);
+	long bad = copy_pages(hpage, c);
 	if (bad >= 0) {
 		/* LAB 8: BEGIN */
 		*pmd = pmdval; /* undo 3 and 2: as if nothing had happened */
-		putback(&c);
-		return abandon(mm, haddr, c.pages[bad]);
+		putback(c);
+		return abandon(mm, haddr, c->pages[bad]);
 		/* LAB 8: STUB
 		(void)pmdval, (void)abandon; // for your code
 		panic("lab 8: implement the undoing of an abandoned collapse (mm/khugepaged.c)");
 		   LAB 8: END */
 	}
-	install(vma, haddr, pmd, __va(pmdval & PTE_ADDR_MASK), hpage, &c);
+	install(vma, haddr, pmd, __va(pmdval & PTE_ADDR_MASK), hpage, c);
 	count_vm_event(THP_COLLAPSE_ALLOC);
 	return SCAN_SUCCEED;
 }
@@ -467,32 +467,31 @@ static int map_file_huge_page(struct vm_area_struct *vma, unsigned long haddr, s
  * so no fault, truncation or reclaim comes between them.
  */
 static enum scan_result collapse_file(struct vm_area_struct *vma, unsigned long haddr,
-				      struct page *hpage)
+				      struct page *hpage, struct collapse *c)
 {
 	struct address_space *mapping = vma->vm_file->f_mapping;
 	unsigned long start = linear_page_index(vma, haddr);
-	static struct collapse c; /* 4 KiB: not on a kernel stack; one collapse at a time */
-	enum scan_result result = file_pages_get(vma->vm_file, start, &c);
+	enum scan_result result = file_pages_get(vma->vm_file, start, c);
 
 	if (result == SCAN_SUCCEED)
-		result = isolate(&c);
+		result = isolate(c);
 	if (result == SCAN_SUCCEED)
-		result = file_pages_unmap(mapping, start, &c);
+		result = file_pages_unmap(mapping, start, c);
 	if (result != SCAN_SUCCEED) {
-		putback(&c);
-		file_pages_put(&c);
+		putback(c);
+		file_pages_put(c);
 		return result;
 	}
 	page_cache_replace(mapping, start, hpage);
-	long bad = copy_pages(hpage, &c);
+	long bad = copy_pages(hpage, c);
 	if (bad >= 0) {
-		page_cache_restore(mapping, start, hpage, &c);
-		putback(&c);
-		file_pages_put(&c);
-		return abandon(vma->vm_mm, haddr, c.pages[bad]);
+		page_cache_restore(mapping, start, hpage, c);
+		putback(c);
+		file_pages_put(c);
+		return abandon(vma->vm_mm, haddr, c->pages[bad]);
 	}
-	file_collapse_finish(mapping, hpage, &c);
-	file_pages_put(&c);
+	file_collapse_finish(mapping, hpage, c);
+	file_pages_put(c);
 	get_page(hpage); /* the PMD's; the allocation's is the cache's */
 	if (map_file_huge_page(vma, haddr, hpage))
 		put_page(hpage);
@@ -546,9 +545,18 @@ static enum scan_result collapse_run(struct vm_area_struct *vma, unsigned long h
 		return SCAN_ALLOC_HUGE_PAGE_FAIL;
 	}
 	prep_transhuge_page(hpage);
-	/* The allocation may have reclaimed and slept: look again. */
-	enum scan_result result = vma->vm_file ? collapse_file(vma, haddr, hpage)
-					       : collapse_huge_page(vma, haddr, hpage);
+	/* The pages a collapse works on: 4 KiB, not on a kernel stack; its
+	 * own, since a collapse may sleep (reads, swap-in) while another
+	 * process's MADV_COLLAPSE or khugepaged runs one too. */
+	struct collapse *c = kmalloc(sizeof(*c));
+	if (!c) {
+		put_page(hpage);
+		return SCAN_ALLOC_HUGE_PAGE_FAIL;
+	}
+	/* The allocations may have reclaimed and slept: look again. */
+	enum scan_result result = vma->vm_file ? collapse_file(vma, haddr, hpage, c)
+					       : collapse_huge_page(vma, haddr, hpage, c);
+	kfree(c);
 	if (result != SCAN_SUCCEED)
 		put_page(hpage);
 	return result;
@@ -658,14 +666,9 @@ void khugepaged_init(void)
 static long store_ulong(const char *buf, size_t count, unsigned long *v, unsigned long min,
 			unsigned long max)
 {
-	char text[24];
 	uint64_t n;
 
-	if (count == 0 || count >= sizeof(text))
-		return -EINVAL;
-	memcpy(text, buf, count);
-	text[count - (buf[count - 1] == '\n')] = '\0';
-	if (!parse_u64(text, &n) || n < min || n > max)
+	if (kstrtoull(buf, 10, &n) || n < min || n > max)
 		return -EINVAL;
 	*v = (unsigned long)n;
 	return (long)count;
