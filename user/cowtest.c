@@ -2,10 +2,10 @@
  * A page shared copy-on-write after fork, and its copy at the first write
  * (mm/fault.c:do_wp_page; tests/system/test_processes.py). The parent
  * writes a page and forks; the child prints
- *     cowtest: child PID shares pfn N
+ *     cowtest: child PID shares pfn 0xN
  * (the parent's frame: the test sees it mapped twice) and waits for
  * SIGUSR1; then it writes the page and prints
- *     cowtest: child wrote: pfn M
+ *     cowtest: child wrote: pfn 0xM
  * (a copy of its own) and waits for SIGUSR1 again. Both check that each
  * sees its own data, and the parent exits with the child's status.
  */
@@ -22,11 +22,11 @@
 
 static int child(volatile char *page, uint64_t pfn)
 {
-	printf("cowtest: child %d shares pfn %llu\n", getpid(), (unsigned long long)pfn);
+	printf("cowtest: child %d shares pfn %#llx\n", getpid(), (unsigned long long)pfn);
 	fflush(stdout);
 	wait_usr1();
 	page[0] = 'c';
-	printf("cowtest: child wrote: pfn %llu\n", (unsigned long long)pfn_of((char *)page));
+	printf("cowtest: child wrote: pfn %#llx\n", (unsigned long long)pfn_of((char *)page));
 	fflush(stdout);
 	wait_usr1();
 	return page[0] == 'c' && page[1] == 'p' ? 0 : 1;
