@@ -148,6 +148,8 @@ static const struct {
 	[138] = SYSCALL("fstatfs", sys_fstatfs),
 	[149] = SYSCALL("mlock", sys_mlock),
 	[150] = SYSCALL("munlock", sys_munlock),
+	[151] = SYSCALL("mlockall", sys_mlockall),
+	[152] = SYSCALL("munlockall", sys_munlockall),
 	[157] = SYSCALL("prctl", sys_prctl),
 	[158] = SYSCALL("arch_prctl", sys_arch_prctl),
 	[160] = SYSCALL("setrlimit", sys_setrlimit),

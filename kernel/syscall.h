@@ -122,6 +122,8 @@ long sys_memfd_create(uint64_t uname, uint64_t flags);
 long sys_mprotect(uint64_t start, uint64_t len, uint64_t prot);
 long sys_mlock(uint64_t start, uint64_t len);
 long sys_munlock(uint64_t start, uint64_t len);
+long sys_mlockall(uint64_t flags);
+long sys_munlockall(void);
 long sys_msync(uint64_t start, uint64_t len, uint64_t flags);
 
 /* mm/madvise.c */

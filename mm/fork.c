@@ -92,7 +92,8 @@ static int copy_vma(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 {
 	if (vma->vm_flags & VM_DONTCOPY)
 		return 0;
-	int err = insert_vma(dst, vma->vm_start, vma->vm_end, vma->vm_flags);
+	/* Memory locks are not inherited (Linux: dup_mmap). */
+	int err = insert_vma(dst, vma->vm_start, vma->vm_end, vma->vm_flags & ~VM_LOCKED);
 	if (err)
 		return err;
 	struct vm_area_struct *copy = find_vma(dst, vma->vm_start);

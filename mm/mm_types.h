@@ -78,6 +78,8 @@ struct mm_struct {
 	unsigned long start_brk, brk;   /* the heap: [start_brk, brk) */
 	unsigned long mmap_base;        /* mmap() hands out addresses below this */
 	unsigned long start_stack;
+	unsigned long def_flags;        /* VM_LOCKED after mlockall(MCL_FUTURE): every new
+					 * area gets it (insert_vma), and is populated */
 	/* execve's argument and environment strings, each a block of
 	 * NUL-terminated strings in user memory (/proc/PID/cmdline). */
 	unsigned long arg_start, arg_end, env_start, env_end;

@@ -134,6 +134,9 @@ long mmap_region(struct mm_struct *mm, struct file *file, unsigned long addr, un
 	err = mmap_backing(vma, file, off);
 	if (err)
 		remove_vma(mm, vma);
+	else if (vma->vm_flags & VM_LOCKED)
+		mlock_vma(vma, NULL); /* mlockall(MCL_FUTURE): populated now, as far as
+				       * it goes (Linux: mm_populate) */
 	return err;
 }
 
@@ -210,6 +213,8 @@ static long do_brk(struct mm_struct *mm, uint64_t brk)
 			vma_set_end(mm, heap, new_end);
 		else if (insert_vma(mm, old_end, new_end, VM_READ | VM_WRITE))
 			return (long)mm->brk;
+		if (mm->def_flags & VM_LOCKED)
+			mlock_vma(find_vma(mm, old_end), NULL); /* mlockall(MCL_FUTURE) */
 	}
 	mm->brk = brk;
 	return (long)brk;

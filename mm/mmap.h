@@ -36,7 +36,8 @@ void mm_release(struct mm_struct *mm);
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
 /* The area after vma, or NULL. */
 struct vm_area_struct *vma_next(struct mm_struct *mm, struct vm_area_struct *vma);
-/* Add [start, end) as a new area; -EEXIST if it overlaps one, -ENOMEM. */
+/* Add [start, end) as a new area (locked too after mlockall(MCL_FUTURE));
+ * -EEXIST if it overlaps one, -ENOMEM. */
 int insert_vma(struct mm_struct *mm, unsigned long start, unsigned long end,
 	       unsigned long vm_flags);
 /* Put an area whose vm_file is set (with a reference it owns) on the
@@ -64,6 +65,9 @@ unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long len);
 /* Remove [start, end) from every area (splitting as needed) and unmap it. */
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
 unsigned long prot_to_vm_flags(uint64_t prot);
+/* Lock vma in memory: VM_LOCKED, every page present and PG_mlocked (mlock,
+ * mlockall; mm/mprotect.c). 0, or -EINTR for a fatal signal. */
+int mlock_vma(struct vm_area_struct *vma, void *arg);
 /* A new area [addr, addr + len) with vm_flags, free before, mapping file
  * from byte off (NULL: anonymous; shared anonymous gets a shmem file):
  * 0 or -errno, nothing left behind. (The exec loader and mmap.) */

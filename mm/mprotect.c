@@ -1,6 +1,7 @@
 /*
  * Changing an area's rights (mprotect), keeping it in memory (mlock,
- * munlock) and msync - the calls that act on every area of a range.
+ * munlock, mlockall, munlockall) and msync - the calls that act on every
+ * area of a range.
  */
 #include "fs/file.h"
 #include "kernel/errno.h"
@@ -16,6 +17,10 @@
 #include "mm/pagewalk.h"
 #include "mm/paging.h"
 #include "mm/pgtable.h"
+
+#define MCL_CURRENT 1 /* mlockall: the areas there are now */
+#define MCL_FUTURE 2  /* ... and every area mapped from now on */
+#define MCL_ONFAULT 4 /* ... locked as pages fault in (not supported) */
 
 #define MS_ASYNC 1
 #define MS_INVALIDATE 2
@@ -126,13 +131,31 @@ static int munlock_vma(struct vm_area_struct *vma, void *arg)
  * area is locked but not populated, and a page that cannot be had (no
  * memory, poisoned) ends the area's population without failing the call.
  */
-static int mlock_vma(struct vm_area_struct *vma, void *arg)
+/* Where mlock starts populating vma. The stack is one area of its whole
+ * size (kernel/exec.c), where Linux's grows down as it is used: only its
+ * used part - the entries from the top down to the first empty one - is
+ * populated, as Linux's smaller area would be. */
+static unsigned long mlock_start(struct vm_area_struct *vma)
+{
+	unsigned long va = vma->vm_end;
+
+	if (!(vma->vm_flags & VM_GROWSDOWN))
+		return vma->vm_start;
+	for (; va > vma->vm_start; va -= PAGE_SIZE) {
+		uint64_t *pte = walk_pte(vma->vm_mm->pgd, va - PAGE_SIZE, false);
+		if (!pte || pte_none(*pte))
+			break;
+	}
+	return va;
+}
+
+int mlock_vma(struct vm_area_struct *vma, void *arg)
 {
 	(void)arg;
 	vma->vm_flags |= VM_LOCKED;
 	if (!(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
 		return 0;
-	for (unsigned long va = vma->vm_start; va < vma->vm_end; va += PAGE_SIZE) {
+	for (unsigned long va = mlock_start(vma); va < vma->vm_end; va += PAGE_SIZE) {
 		struct page *page = get_user_page(vma->vm_mm, va);
 		if (!page)
 			return 0;
@@ -166,6 +189,49 @@ long sys_mlock(uint64_t start, uint64_t len)
 long sys_munlock(uint64_t start, uint64_t len)
 {
 	return mlock_range(start, len, false);
+}
+
+/* Each area of mm, lowest first, until fn fails. */
+static int for_each_vma(struct mm_struct *mm, int (*fn)(struct vm_area_struct *vma, void *arg))
+{
+	int err = 0;
+
+	for (struct vm_area_struct *vma = find_vma(mm, 0); !err && vma; vma = vma_next(mm, vma))
+		err = fn(vma, NULL);
+	return err;
+}
+
+/*
+ * mlockall (Linux: mm/mlock.c): MCL_CURRENT locks every area now, as
+ * mlock of each would; MCL_FUTURE makes every later mmap and brk area
+ * locked and populated (mm->def_flags), until munlockall or execve.
+ * MCL_ONFAULT - lock pages only as they fault in - is refused (EINVAL):
+ * this kernel has no VM_LOCKONFAULT.
+ */
+long sys_mlockall(uint64_t flags)
+{
+	struct mm_struct *mm = current->mm;
+	long err = 0;
+
+	if (!(flags & (MCL_CURRENT | MCL_FUTURE)) || flags & ~(uint64_t)(MCL_CURRENT | MCL_FUTURE))
+		return -EINVAL;
+	mmap_write_lock(mm);
+	mm->def_flags = flags & MCL_FUTURE ? VM_LOCKED : 0;
+	if (flags & MCL_CURRENT)
+		err = for_each_vma(mm, mlock_vma);
+	mmap_write_unlock(mm);
+	return err;
+}
+
+long sys_munlockall(void)
+{
+	struct mm_struct *mm = current->mm;
+
+	mmap_write_lock(mm);
+	mm->def_flags = 0;
+	long err = for_each_vma(mm, munlock_vma);
+	mmap_write_unlock(mm);
+	return err;
 }
 
 /* MS_SYNC on a shared file area: write its part of the file and wait,

@@ -28,9 +28,11 @@
 struct shmem_inode_info {
 	unsigned long alloced;  /* pages charged to the file system for it: its cache's
 				 * and its swapped ones, as last counted (shmem_recalc_inode) */
-	unsigned long swapped;  /* indexes whose data is on a swap slot (swap_entries) */
-	struct xarray swap_entries; /* index -> swp_entry_t.val of a swapped-out page:
-				     * shmem_writepage adds, swap-in and truncation remove */
+	unsigned long swapped;  /* indexes with an entry in swap_entries: their data is
+				 * on a swap slot, or was lost there (a swap-in error) */
+	struct xarray swap_entries; /* index -> swp_entry_t.val of a swapped-out page, or a
+				     * swap-in error entry: shmem_writepage adds, swap-in
+				     * and truncation remove */
 	struct list_head swaplist;  /* on shmem_swaplist while swapped > 0 (swapoff's) */
 	unsigned int seals;     /* F_SEAL_*; memfd files only, others have F_SEAL_SEAL */
 	struct inode vfs_inode;

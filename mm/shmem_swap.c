@@ -11,7 +11,9 @@
  *                       from the swap cache once it is clean
  *   shmem_swapin_page   a read, write or fault finds the entry: the page
  *                       comes from the swap cache or its slot, back into
- *                       the file's cache, dirty; the slot is freed
+ *                       the file's cache, dirty; the slot is freed. A
+ *                       page that cannot come back leaves a swap-in
+ *                       error entry in the slot's place
  *   shmem_undo_swap     truncation, hole punching and the file's end
  *                       free the slots of the range (free_swap_and_cache)
  *   shmem_unuse         swapoff walks shmem_swaplist - only the files
@@ -66,6 +68,12 @@ static void shmem_forget_entry(struct shmem_inode_info *info, unsigned long inde
 		list_del(&info->swaplist); /* (which re-initialises it) */
 }
 
+/* Linux 6.1's swap-in error entry: no slot behind it. */
+static bool is_swapin_error(swp_entry_t entry)
+{
+	return swp_type(entry) == SWP_SWAPIN_ERROR;
+}
+
 int shmem_writepage(struct page *page, struct writeback_control *wbc)
 {
 	struct inode *inode = ((struct address_space *)page->mapping)->host;
@@ -104,6 +112,27 @@ redirty:
 	return 0;
 }
 
+/*
+ * The locked swap-cache page of entry is not uptodate: its slot could
+ * not be read, or memory_failure kept it poisoned there
+ * (me_swapcache_dirty). Its data is lost, so, as Linux 6.1's
+ * shmem_set_folio_swapin_error, a swap-in error entry takes the slot's
+ * place in the index - every later read, write or fault of it is EIO
+ * (SIGBUS for a fault) until truncation removes it - and the slot and
+ * the page are let go: swapoff need not wait for them, and a read that
+ * works later cannot bring back a page the process was told is gone.
+ */
+static void shmem_set_swapin_error(struct inode *inode, unsigned long index, struct page *page,
+				   swp_entry_t entry)
+{
+	swp_entry_t error = swp_entry(SWP_SWAPIN_ERROR, page_to_pfn(page));
+
+	/* (Replacing an entry allocates nothing.) */
+	(void)xa_store(&SHMEM_I(inode)->swap_entries, index, entry_to_xa(error));
+	delete_from_swap_cache(page); /* the cache's count ... */
+	swap_free(entry);             /* ... and the index's: the slot is free */
+}
+
 /* The locked swap-cache page of entry takes index's place in inode's
  * cache again: dirty, its slot freed. */
 static int shmem_add_swapped_page(struct inode *inode, unsigned long index, struct page *page,
@@ -140,9 +169,12 @@ static int shmem_add_swapped_page(struct inode *inode, unsigned long index, stru
 int shmem_swapin_page(struct inode *inode, unsigned long index, swp_entry_t entry,
 		      struct page **pagep)
 {
-	struct page *page = lookup_swap_cache(entry);
+	struct page *page;
 	int err;
 
+	if (is_swapin_error(entry))
+		return -EIO;
+	page = lookup_swap_cache(entry);
 	if (!page)
 		page = swapin_readahead(entry);
 	if (!page)
@@ -152,11 +184,12 @@ int shmem_swapin_page(struct inode *inode, unsigned long index, swp_entry_t entr
 	if (!page_test(page, PG_swapcache) || page->private != entry.val ||
 	    shmem_swap_entry(inode, index).val != entry.val)
 		err = -EAGAIN; /* swapped in or truncated meanwhile */
-	else if (!page_test(page, PG_uptodate))
-		err = -EIO; /* the slot could not be read, or memory_failure kept the
-			     * poisoned page here (me_swapcache_dirty: EIO, as Linux) */
-	else if (page_test(page, PG_hwpoison))
-		err = -EHWPOISON;
+	else if (!page_test(page, PG_uptodate)) {
+		shmem_set_swapin_error(inode, index, page, entry);
+		err = -EIO;
+	} else if (page_test(page, PG_hwpoison)) {
+		err = -EHWPOISON; /* poisoned, but memory_failure could not take it */
+	}
 	else
 		err = shmem_add_swapped_page(inode, index, page, entry);
 	if (err) {
@@ -179,8 +212,11 @@ static void shmem_truncate_swap(struct inode *inode, unsigned long start, unsign
 
 	while (info->swapped && index < end &&
 	       (xa = xa_find(&info->swap_entries, &index, end - 1, XA_PRESENT))) {
+		swp_entry_t entry = { (uint64_t)(uintptr_t)xa };
+
 		shmem_forget_entry(info, index);
-		free_swap_and_cache((swp_entry_t){ (uint64_t)(uintptr_t)xa });
+		if (!is_swapin_error(entry))
+			free_swap_and_cache(entry);
 		index++;
 	}
 }
@@ -259,7 +295,11 @@ static int shmem_unuse_inode(struct inode *inode, unsigned int type)
 		int err = shmem_swapin_page(inode, index, entry, &page);
 		if (err == -EAGAIN)
 			continue; /* look at the same index again */
-		if (err == -EIO || err == -EHWPOISON) {
+		if (err == -EIO) {
+			index++; /* a swap-in error entry now: the slot is free */
+			continue;
+		}
+		if (err == -EHWPOISON) {
 			index++; /* stays on its slot: swapoff fails with -EBUSY */
 			continue;
 		}

@@ -27,7 +27,8 @@ int shmem_writepage(struct page *page, struct writeback_control *wbc);
 /* Bring index's page back from entry into the file's cache: 0 and the
  * page locked with a reference in *pagep; -EAGAIN if the index changed
  * meanwhile (look again), -ENOMEM, -EIO if the slot could not be read
- * or memory_failure kept the page poisoned in the swap cache. */
+ * or memory_failure kept the page poisoned in the swap cache (then, and
+ * ever after, the index holds a swap-in error entry). */
 int shmem_swapin_page(struct inode *inode, unsigned long index, swp_entry_t entry,
 		      struct page **pagep);
 /* After truncate_inode_pages_range(lstart, lend) (lend -1: to the end),

@@ -404,12 +404,14 @@ static int unuse_pte(uint64_t *pte, unsigned long addr, unsigned long next,
 	/* 0 also when the PTE changed meanwhile: the page is there already,
 	 * or the next pass looks again. */
 	int err = do_swap_page(walk->vma, addr, pte, false);
-	if (err != -EHWPOISON)
+	if (err != -EIO && err != -EHWPOISON)
 		return err;
-	/* A poisoned page memory_failure kept in the swap cache
-	 * (me_swapcache_dirty, which cleared PG_uptodate): as Linux 6.1's
-	 * unuse_pte for a page that is not uptodate, a swap-in error entry
-	 * takes the slot's place; the owner's next access gets SIGBUS. */
+	/* The slot could not be read, or memory_failure kept the poisoned
+	 * page in the swap cache (me_swapcache_dirty, which cleared
+	 * PG_uptodate): as Linux 6.1's unuse_pte for a page that is not
+	 * uptodate, a swap-in error entry takes the slot's place, and the
+	 * owner's next access gets SIGBUS. The data is lost either way;
+	 * swapoff goes on. */
 	struct page *page = lookup_swap_cache(entry); /* kept there while a PTE counts it */
 	*pte = make_swapin_error_entry(page_to_pfn(page));
 	put_page(page);

@@ -122,7 +122,7 @@ int insert_vma(struct mm_struct *mm, unsigned long start, unsigned long end,
 	if (!vma)
 		return -ENOMEM;
 	*vma = (struct vm_area_struct){ .vm_start = start, .vm_end = end,
-					.vm_flags = vm_flags, .vm_mm = mm,
+					.vm_flags = vm_flags | mm->def_flags, .vm_mm = mm,
 					.vm_pgoff = start >> PAGE_SHIFT, .vm_ops = &anon_vm_ops };
 	vma_link(mm, vma);
 	return 0;

@@ -1,5 +1,5 @@
 /*
- * Memory system calls: mmap, munmap, mprotect, mlock, msync, madvise,
+ * Memory system calls: mmap, munmap, mprotect, mlock, mlockall, msync, madvise,
  * brk, and malloc under stress, with the signals bad accesses bring.
  * Prints ok/FAIL per check and "memtest: N failed".
  *
@@ -14,6 +14,7 @@
  *                               (and it holds a present PROT_NONE page)
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -126,6 +127,42 @@ static void mlock_msync(void)
 	munmap(m, 2 * 4096);
 	check(mlock(m, 4096) == -1 && errno == ENOMEM, "mlock of unmapped memory: ENOMEM");
 	check(msync(m, 4096, MS_SYNC) == -1 && errno == ENOMEM, "msync of unmapped memory: ENOMEM");
+}
+
+/* Is the page at p present, without touching it (pagemap bit 63)? */
+static int present(const void *p)
+{
+	uint64_t entry = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0 || pread(fd, &entry, 8, (off_t)((uintptr_t)p / 4096 * 8)) != 8)
+		entry = 0;
+	close(fd);
+	return (int)(entry >> 63);
+}
+
+/* mlockall: MCL_FUTURE populates each new area at once; munlockall
+ * ends that; a forked child inherits no memory locks. */
+static void mlockall_munlockall(void)
+{
+	check(mlockall(0) == -1 && errno == EINVAL, "mlockall(0): EINVAL");
+	check(mlockall(MCL_CURRENT | MCL_FUTURE) == 0, "mlockall(MCL_CURRENT | MCL_FUTURE)");
+	char *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	check(m != MAP_FAILED && present(m) == 1, "after MCL_FUTURE a new area is populated");
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *c = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		_exit(c != MAP_FAILED && present(c) == 0 ? 0 : 1);
+	}
+	int status = -1;
+	check(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		      WEXITSTATUS(status) == 0,
+	      "a forked child's new area is not locked");
+	check(munlockall() == 0, "munlockall");
+	char *n = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	check(n != MAP_FAILED && present(n) == 0, "after munlockall a new area is not populated");
+	munmap(m, 4096);
+	munmap(n, 4096);
 }
 
 /* Pages already present in an area made PROT_NONE must fault as well
@@ -371,6 +408,7 @@ int main(int argc, char **argv)
 	}
 	mmap_munmap_mprotect();
 	mlock_msync();
+	mlockall_munlockall();
 	prot_none();
 	hwpoison_refusals();
 	wrapping_lengths();

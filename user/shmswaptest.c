@@ -15,11 +15,23 @@
  *                           must come back (/proc/swaps Used)
  *   shmswaptest hold MIB    fill, then wait for SIGUSR1 (a swapoff, say)
  *                           and check every page
+ *   shmswaptest readerr MIB fill, keep only the tmpfs file (much of it on
+ *                           swap), lock the process's own memory, and
+ *                           wait for SIGUSR1 while the host makes every
+ *                           read of the swap disk fail: each page reads
+ *                           right or fails with EIO. At the next SIGUSR1
+ *                           (reads work again) each page that failed
+ *                           still fails - Linux 6.1's swap-in error
+ *                           entry: EIO for read and write, SIGBUS
+ *                           BUS_ADRERR for an access - and every other
+ *                           page is right; truncation makes them holes
  *
  * "shmswaptest: OK" or "shmswaptest: FAIL ...".
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +43,7 @@
 #include <unistd.h>
 
 #include "pattern.h"
+#include "sigbus.h"
 
 #define PATH "/tmp/shmswaptest"
 
@@ -214,35 +227,151 @@ static int fork_test(unsigned long pages)
 	return bad ? 1 : 0;
 }
 
-static int hold_test(unsigned long pages)
+static void wait_usr1(const char *what)
 {
-	struct areas a;
 	sigset_t usr1;
 	int sig;
 
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &usr1, NULL);
-	setup(&a, pages);
-	printf("shmswaptest: waiting for SIGUSR1\n");
-	fflush(stdout);
+	printf("shmswaptest: %s; waiting for SIGUSR1\n", what);
 	sigwait(&usr1, &sig);
+}
+
+static int hold_test(unsigned long pages)
+{
+	struct areas a;
+
+	setup(&a, pages);
+	wait_usr1("filled");
 	unsigned long bad = check_all("holder", &a, 2);
 	teardown(&a);
 	printf(bad ? "shmswaptest: FAIL %lu bad pages\n" : "shmswaptest: OK\n", bad);
 	return bad ? 1 : 0;
 }
 
+/* Does an access to page p of the mapping give SIGBUS BUS_ADRERR there? */
+static int access_sigbus(const uint64_t *mem, unsigned long p)
+{
+	const volatile uint64_t *page = mem + p * WORDS;
+
+	if (sigsetjmp(bus_jump, 1))
+		return bus_code == BUS_ADRERR && bus_addr == (void *)page;
+	(void)*page;
+	return 0;
+}
+
+/* Read each page of the tmpfs file: failed[p] says whether it failed
+ * with EIO; a page read must be right. Returns the pages read wrong or
+ * failing otherwise. */
+static unsigned long read_each(int fd, unsigned long pages, unsigned char *failed)
+{
+	static uint64_t buf[WORDS];
+	unsigned long bad = 0;
+
+	for (unsigned long p = 0; p < pages; p++) {
+		ssize_t n = pread(fd, buf, PAGE, (off_t)(p * PAGE));
+		failed[p] = n < 0 && errno == EIO;
+		if (n == (ssize_t)PAGE)
+			page_ok("reader", "tmpfs read()", buf, p, 1, &bad);
+		else if (!failed[p] && !bad++)
+			printf("shmswaptest: FAIL read of page %lu: %zd (%s)\n", p, n, strerror(errno));
+	}
+	return bad;
+}
+
+/* After the reads work again: what failed fails the same way for read,
+ * write and access, and all else reads right. */
+static unsigned long check_lost(int fd, unsigned long pages, const unsigned char *failed)
+{
+	unsigned char *again = malloc(pages);
+	uint64_t *mem = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
+	static uint64_t zeros[WORDS];
+	unsigned long bad, lost = 0, sigbus = 0, write_eio = 0;
+
+	if (!again || mem == MAP_FAILED)
+		die("shmswaptest: readerr");
+	sigaction(SIGBUS, &sa, NULL);
+	bad = read_each(fd, pages, again);
+	for (unsigned long p = 0; p < pages; p++) {
+		if (again[p] != failed[p] && !bad++)
+			printf("shmswaptest: FAIL page %lu %s\n", p,
+			       failed[p] ? "reads again" : "fails now");
+		if (!failed[p])
+			continue;
+		lost++;
+		sigbus += access_sigbus(mem, p);
+		write_eio += pwrite(fd, zeros, PAGE, (off_t)(p * PAGE)) < 0 && errno == EIO;
+	}
+	printf("shmswaptest: after healing %lu pages still fail: SIGBUS BUS_ADRERR at %lu, "
+	       "EIO for write at %lu\n", lost, sigbus, write_eio);
+	munmap(mem, pages * PAGE);
+	free(again);
+	return bad + (lost - sigbus) + (lost - write_eio);
+}
+
+/* Truncated and grown again, the lost pages are holes: zeros. */
+static unsigned long check_holes(int fd, unsigned long pages, const unsigned char *failed)
+{
+	static uint64_t buf[WORDS];
+	unsigned long bad = 0;
+
+	if (ftruncate(fd, 0) || ftruncate(fd, (off_t)(pages * PAGE)))
+		die("shmswaptest: truncate");
+	for (unsigned long p = 0; p < pages; p++) {
+		if (!failed[p])
+			continue;
+		if (pread(fd, buf, PAGE, (off_t)(p * PAGE)) != (ssize_t)PAGE || buf[0] || buf[WORDS - 1])
+			bad++;
+	}
+	printf("shmswaptest: after truncation the lost pages read as %s\n",
+	       bad ? "something else" : "zeros");
+	return bad;
+}
+
+static int readerr_test(unsigned long pages)
+{
+	struct areas a;
+	unsigned char *failed = malloc(pages);
+	unsigned long bad, eio = 0;
+
+	setup(&a, pages);
+	/* Only the tmpfs file stays, through its descriptor; the process's
+	 * own pages must not need the failing disk. */
+	munmap(a.mem[TMPFS], pages * PAGE);
+	munmap(a.mem[SHARED_ANON], pages * PAGE);
+	if (!failed || shmdt(a.mem[SYSV]) || shmctl(a.shmid, IPC_RMID, NULL) ||
+	    mlockall(MCL_CURRENT))
+		die("shmswaptest: readerr");
+	wait_usr1("readerr ready");
+	bad = read_each(a.fd, pages, failed);
+	for (unsigned long p = 0; p < pages; p++)
+		eio += failed[p];
+	printf("shmswaptest: while reads fail %lu pages EIO, %lu read right, %lu bad\n", eio,
+	       pages - eio - bad, bad);
+	wait_usr1("reads failed");
+	bad += check_lost(a.fd, pages, failed) + check_holes(a.fd, pages, failed);
+	if (close(a.fd) || unlink(PATH))
+		die("shmswaptest: removing " PATH);
+	printf("shmswaptest: swap used %ld kB after removing it\n", swap_used_kb());
+	printf(bad || !eio ? "shmswaptest: FAIL %lu bad\n" : "shmswaptest: OK\n", bad);
+	return bad || !eio;
+}
+
 int main(int argc, char **argv)
 {
-	int hold = argc > 1 && !strcmp(argv[1], "hold");
-	const char *mib = argv[hold ? 2 : 1];
+	const char *mode = argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9') ? argv[1] : "fork";
+	const char *mib = argv[strcmp(mode, "fork") ? 2 : 1];
 	unsigned long pages = (mib ? strtoul(mib, NULL, 10) : 24) * 256;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (!pages) {
-		fprintf(stderr, "usage: shmswaptest [hold] [MIB]\n");
+	if (!pages || (strcmp(mode, "fork") && strcmp(mode, "hold") && strcmp(mode, "readerr"))) {
+		fprintf(stderr, "usage: shmswaptest [hold|readerr] [MIB]\n");
 		return 2;
 	}
-	return hold ? hold_test(pages) : fork_test(pages);
+	if (!strcmp(mode, "hold"))
+		return hold_test(pages);
+	return !strcmp(mode, "readerr") ? readerr_test(pages) : fork_test(pages);
 }

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "pattern.h"
+#include "sigbus.h"
 
 #define PM_SWAP (1ULL << 62)
 
@@ -72,18 +73,23 @@ static uint64_t *map_filled(unsigned long pages, uint64_t seed)
 	return mem;
 }
 
-static unsigned long default_mib(void)
+static unsigned long ram_pages(void)
 {
 	struct sysinfo si;
 
 	sysinfo(&si);
-	return 3 * (unsigned long)(si.totalram * si.mem_unit >> 20);
+	return (unsigned long)(si.totalram * si.mem_unit / PAGE);
+}
+
+static unsigned long default_mib(void)
+{
+	return 3 * (ram_pages() / 256);
 }
 
 /* Memory set aside after the fill and given back just before fork: the
- * child's page tables need some free frames, and Antidote has no kswapd
- * yet to keep a few free while the fill takes every one (fork's
- * page-table allocations cannot wait for swap-out). */
+ * child's page tables need some free frames at once, while the fill has
+ * taken every one (fork's page-table allocations cannot wait for
+ * swap-out). */
 #define BALLAST (4UL << 20)
 
 static int fork_test(unsigned long pages)
@@ -182,25 +188,15 @@ static int pagemap_test(unsigned long pages)
 	return !(swapped && !bad);
 }
 
-static sigjmp_buf bus_jump;
-static volatile int bus_code;
-static void *volatile bus_addr;
-
-static void on_sigbus(int sig, siginfo_t *info, void *ctx)
-{
-	(void)sig, (void)ctx;
-	bus_code = info->si_code;
-	bus_addr = info->si_addr;
-	siglongjmp(bus_jump, 1);
-}
-
 static int readerr_test(unsigned long pages)
 {
 	uint64_t *mem = map_filled(pages, 5), pm = 0;
-	/* Fill as much again after it: what the swap cache still held of
-	 * the first fill is dropped, so touching page 0 reads its slot. */
-	void *pusher = map_filled(pages, 6);
-	munmap(pusher, pages * PAGE);
+	/* Fill as much again after it, and at least the RAM: what the swap
+	 * cache still held of the first fill is dropped, so touching the
+	 * target page reads its slot. */
+	unsigned long push = pages > ram_pages() ? pages : ram_pages();
+	void *pusher = map_filled(push, 6);
+	munmap(pusher, push * PAGE);
 	int fd = open("/proc/self/pagemap", O_RDONLY);
 	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
 	sigset_t usr1;

@@ -173,11 +173,85 @@ def test_read_error_is_sigbus_for_the_owner_only(swap_vm):
                      swap_vm.command("log"))
 
 
-def test_write_errors_mark_slots_bad_and_keep_the_pages(boot_vm):
+def swapon_vdb(vm):
+    out = vm.command("run /bin/swapon /dev/vdb")
+    # (The default priority depends on the swapons and swapoffs before.)
+    assert re.search(r"Adding %dk swap on /dev/vdb\.  Priority:-\d+ " % SWAP_KB, out), out
+
+
+def test_swapoff_over_an_unreadable_slot_leaves_a_swapin_error_entry(swap_vm):
+    """As Linux 6.1's unuse_pte: a slot swapoff cannot read becomes a
+    swap-in error entry, swapoff succeeds, and the owner gets SIGBUS
+    BUS_ADRERR at that page only."""
+    since = swap_vm.mark()
+    pid = start(swap_vm, "swaptest readerr 40")
+    slot = int(swap_vm.wait_for(r"page 2560 in swap slot (\d+);", timeout=TIMEOUT).group(1))
+    swap_vm.command("blk fail vdb %d 8 read" % (slot * 8))
+    try:
+        out = swap_vm.command("run /bin/swapoff /dev/vdb", timeout=TIMEOUT)
+    finally:
+        swap_vm.command("blk heal vdb")
+    try:
+        assert "swapoff exited with status 0" in out, out
+        assert swaps(swap_vm) == [SWAPS_HEADING]
+        swap_vm.command("kill %d 10" % pid)   # SIGUSR1: touch the pages now
+        swap_vm.wait_for(r"swaptest: SIGBUS si_code %d at that page" % BUS_ADRERR,
+                         timeout=TIMEOUT)
+        swap_vm.wait_for(r"swaptest: other pages: 0 bad", timeout=TIMEOUT)
+        assert swap_vm.job_end(pid, since, timeout=TIMEOUT) == "exited with status 0"
+    finally:
+        swapon_vdb(swap_vm)
+    assert re.search(r"Read-error on swap-device \(254:16:%d\)" % (slot * 8),
+                     swap_vm.command("log"))
+
+
+def test_shmem_pages_whose_slots_fail_to_read_stay_lost(boot_vm):
+    """As Linux 6.1's shmem_set_folio_swapin_error: a tmpfs page whose
+    slot fails to read is EIO (read, write) or SIGBUS BUS_ADRERR (an
+    access) then and ever after - never stale data, never a page that
+    quietly comes back - while every other page reads right; its slot is
+    freed (swapoff succeeds), and truncation makes it a hole. (A machine
+    of its own: its many Read-error lines use up the log's rate limit,
+    which the other tests' lines would then miss.)"""
+    swap_vm = boot_vm(mem=MEM, swap=SWAP)
+    since = swap_vm.mark()
+    out = swap_vm.command("run shmswaptest readerr 24 &")
+    pid = int(re.search(r"^\[(\d+)\] shmswaptest$", out, re.M).group(1))
+    swap_vm.wait_for(r"shmswaptest: readerr ready; waiting for SIGUSR1", timeout=TIMEOUT)
+    swap_vm.command("blk fail vdb 0 %d read" % (SWAP // 512))   # every read of the disk
+    try:
+        swap_vm.command("kill %d 10" % pid)
+        during = swap_vm.wait_for(r"shmswaptest: while reads fail (\d+) pages EIO, "
+                                  r"(\d+) read right, (\d+) bad", timeout=TIMEOUT)
+        swap_vm.wait_for(r"shmswaptest: reads failed; waiting for SIGUSR1", timeout=TIMEOUT)
+    finally:
+        swap_vm.command("blk heal vdb")
+    eio = int(during.group(1))
+    assert eio > 0 and during.group(3) == "0", during.group(0)
+    out = swap_vm.command("run /bin/swapoff /dev/vdb", timeout=TIMEOUT)
+    try:
+        assert "swapoff exited with status 0" in out, out
+        swap_vm.command("kill %d 10" % pid)
+        lost = swap_vm.wait_for(r"after healing (\d+) pages still fail: SIGBUS BUS_ADRERR at "
+                                r"(\d+), EIO for write at (\d+)", timeout=TIMEOUT)
+        assert lost.groups() == (str(eio),) * 3, lost.group(0)
+        swap_vm.wait_for(r"after truncation the lost pages read as zeros", timeout=TIMEOUT)
+        verdict = swap_vm.wait_for(r"shmswaptest: (OK|FAIL.*)", timeout=TIMEOUT)
+        assert verdict.group(1) == "OK", verdict.group(0)
+        assert swap_vm.job_end(pid, since, timeout=TIMEOUT) == "exited with status 0"
+    finally:
+        swapon_vdb(swap_vm)
+    assert "Read-error on swap-device (254:16:" in swap_vm.command("log")
+
+
+@pytest.mark.parametrize("workload", ["swaptest 100", "shmswaptest 24"])
+def test_write_errors_mark_slots_bad_and_keep_the_pages(boot_vm, workload):
+    """Anonymous pages, and tmpfs, shared-anonymous and SysV pages: a page
+    whose slot fails to write stays in memory, and every page checks out."""
     m = boot_vm(mem=MEM, swap=SWAP)
     m.command("blk fail vdb 8 64 write")    # slots 1-8: the first handed out
-    out = m.command("run swaptest 100", timeout=TIMEOUT)
-    assert "swaptest: OK" in out, out
+    out = m.command("run %s" % workload, timeout=TIMEOUT)
+    assert "%s: OK" % workload.split()[0] in out, out
     assert "Write-error on swap-device (254:16:8)" in m.command("log")
     # A failed slot is out of use for good once its page has left it (a
     # page still counted by some PTE keeps its slot until then): up to 8
@@ -231,7 +305,7 @@ def test_shmem_larger_than_ram_swaps_out_and_back(swap_vm):
 def test_swapoff_brings_shmem_pages_back(swap_vm):
     pid = int(re.search(r"^\[(\d+)\] shmswaptest$",
                         swap_vm.command("run shmswaptest hold 8 &"), re.M).group(1))
-    swap_vm.wait_for(r"shmswaptest: waiting for SIGUSR1", timeout=TIMEOUT)
+    swap_vm.wait_for(r"shmswaptest: filled; waiting for SIGUSR1", timeout=TIMEOUT)
     # A second workload pushes the shmem pages out to swap, then exits
     # (40 MiB and the holder's 24 are more than the RAM).
     assert "swaptest: OK" in swap_vm.command("run swaptest 40", timeout=TIMEOUT)
@@ -242,6 +316,4 @@ def test_swapoff_brings_shmem_pages_back(swap_vm):
     swap_vm.command("kill %d 10" % pid)   # SIGUSR1: check every page now
     verdict = swap_vm.wait_for(r"shmswaptest: (OK|FAIL.*)", timeout=TIMEOUT)
     assert verdict.group(1) == "OK", verdict.group(0)
-    out = swap_vm.command("run /bin/swapon /dev/vdb")
-    # (The default priority depends on the swapons and swapoffs before.)
-    assert re.search(r"Adding %dk swap on /dev/vdb\.  Priority:-\d+ " % SWAP_KB, out), out
+    swapon_vdb(swap_vm)
