@@ -115,8 +115,18 @@ static int munlock_pmd(uint64_t *pmd, unsigned long addr, unsigned long next,
 	return 0;
 }
 
+static int munlock_hugetlb(uint64_t *pte, unsigned long hmask, unsigned long addr,
+			   unsigned long next, struct mm_walk *walk)
+{
+	(void)hmask, (void)addr, (void)next, (void)walk;
+	if (pte_present(*pte))
+		page_clear(pfn_to_page(pmd_pfn(*pte)), PG_mlocked);
+	return 0;
+}
+
 static const struct mm_walk_ops munlock_ops = { .pmd_entry = munlock_pmd,
-						.pte_entry = munlock_pte };
+						.pte_entry = munlock_pte,
+						.hugetlb_entry = munlock_hugetlb };
 
 /* munlock: the pages present are evictable again. */
 static int munlock_vma(struct vm_area_struct *vma, void *arg)

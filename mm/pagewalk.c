@@ -72,6 +72,8 @@ static int walk_hugetlb_range(unsigned long addr, unsigned long end, struct mm_w
 		uint64_t *pte = huge_pte_offset(walk->mm, addr);
 		if (pte && *pte)
 			err = ops->hugetlb_entry(pte, HPAGE_MASK, addr, next, walk);
+		else if (ops->pte_hole) /* no huge page there yet */
+			err = ops->pte_hole(addr, next, hole_depth[1], walk);
 	}
 	return err;
 }

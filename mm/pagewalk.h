@@ -33,7 +33,8 @@ struct mm_walk_ops {
 	/* In a hugetlb area (mm/hugetlb.h), each page-directory entry that is
 	 * not empty - a 2 MiB page, or the hwpoison entry that replaced one -
 	 * instead of the callbacks above (hmask: the huge page's address
-	 * mask). NULL: hugetlb areas are skipped (Linux's walker too). */
+	 * mask); an empty one is a pte_hole at depth 3. NULL: hugetlb areas
+	 * are skipped (Linux's walker too). */
 	int (*hugetlb_entry)(uint64_t *pte, unsigned long hmask, unsigned long addr,
 			     unsigned long next, struct mm_walk *walk);
 };

@@ -249,6 +249,39 @@ static void test_over_old_page_table(long n)
 	munmap(p, HPAGE);
 }
 
+/* /proc/self/pagemap's entry for the 4 KiB page at p. */
+static uint64_t pagemap(const void *p)
+{
+	uint64_t entry = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0 || pread(fd, &entry, 8, (off_t)((uintptr_t)p / PAGE * 8)) != 8)
+		entry = 0;
+	close(fd);
+	return entry;
+}
+
+#define PM_PFN(e) ((e) & ((1ULL << 55) - 1))
+#define PM_SOFT_DIRTY (1ULL << 55)
+#define PM_EXCLUSIVE (1ULL << 56)
+#define PM_FILE (1ULL << 61)
+#define PM_PRESENT (1ULL << 63)
+
+/* pagemap of a huge page: each 4 KiB present with its own frame, one
+ * after another from a 2 MiB-aligned head; a file's page or not. */
+static int pagemap_huge(const char *m, uint64_t file)
+{
+	uint64_t head = pagemap(m);
+
+	if ((head & (PM_PRESENT | PM_FILE | PM_EXCLUSIVE)) != (PM_PRESENT | file | PM_EXCLUSIVE) ||
+	    PM_PFN(head) % (HPAGE / PAGE))
+		return 0;
+	for (unsigned long i = 1; i < HPAGE / PAGE; i += 97)
+		if (pagemap(m + i * PAGE) != head + i)
+			return 0;
+	return 1;
+}
+
 static void test_map_hugetlb(long n)
 {
 	char *m = mmap(NULL, 2 * HPAGE, PROT_READ | PROT_WRITE,
@@ -258,8 +291,10 @@ static void test_map_hugetlb(long n)
 	check(pool_is(n, n, 2), "...reserves 2 pages");
 	check(maps_line_has(m, "/anon_hugepage (deleted)"),
 	      "/proc/self/maps names it /anon_hugepage (deleted)");
+	check(pagemap(m) == PM_SOFT_DIRTY, "pagemap, untouched: not present");
 	fill(m, 2 * HPAGE, 1);
 	check(pool_is(n, n - 2, 0), "...touched: 2 in use");
+	check(pagemap_huge(m + HPAGE, 0), "pagemap: 512 frames of a huge page, anonymous");
 	check(status_kb("HugetlbPages") == 4096, "/proc/self/status: HugetlbPages 4096 kB");
 	check(in_child(child_writes_private, m) == 0, "fork: the child sees the data and writes");
 	check(holds(m, 2 * HPAGE, 1), "...copy-on-write: the parent's data is unchanged");
@@ -272,6 +307,7 @@ static void test_map_hugetlb(long n)
 		 -1, 0);
 	check(m != MAP_FAILED, "mmap MAP_SHARED|MAP_ANONYMOUS|MAP_HUGETLB");
 	fill(m, 2 * HPAGE, 1);
+	check(pagemap_huge(m, PM_FILE), "pagemap: 512 frames of a huge page, a file's");
 	check(in_child(child_reads_and_writes, m) == 0 && holds(m + HPAGE, HPAGE, 7),
 	      "fork: shared, the parent sees the child's write");
 	munmap(m, 2 * HPAGE);

@@ -47,12 +47,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pattern.h"
+
 #ifndef MADV_HWPOISON
 #define MADV_HWPOISON 100
 #endif
 
 #define PS 4096UL
-#define WORDS (PS / sizeof(uint64_t))
 #define PM_PRESENT (1ULL << 63)
 #define PM_SWAP (1ULL << 62)
 #define PM_PFN_MASK ((1ULL << 55) - 1)
@@ -100,11 +101,6 @@ static void Fail(const char *what)
 	failed++;
 }
 
-static uint64_t word(unsigned long page, unsigned long i)
-{
-	return (((uint64_t)page << 20) | i) * 0x9e3779b97f4a7c15ULL;
-}
-
 static uint64_t *page_addr(unsigned long p)
 {
 	return mem + p * WORDS;
@@ -114,7 +110,7 @@ static uint64_t *page_addr(unsigned long p)
 static int page_ok(unsigned long p)
 {
 	for (unsigned long i = 0; i < WORDS; i++)
-		if (((volatile uint64_t *)page_addr(p))[i] != word(p, i))
+		if (((volatile uint64_t *)page_addr(p))[i] != word(p, i, 0))
 			return 0;
 	return 1;
 }
@@ -238,7 +234,7 @@ static void test_dirty(unsigned long p)
 
 	if (!page_ok(p))
 		Fail("dirty: the page came back from swap wrong");
-	page_addr(p)[0] = ~word(p, 0);
+	page_addr(p)[0] = ~word(p, 0, 0);
 	unsigned long pfn = pfn_of(p);
 	printf("mfswap: dirty: page %lu read in and written: pfn %#lx swapcache %d\n", p, pfn,
 	       kpageflag(pfn, KPF_SWAPCACHE));
@@ -335,9 +331,7 @@ int main(int argc, char **argv)
 		perror("mfswap: mmap");
 		return 1;
 	}
-	for (unsigned long p = 0; p < npages; p++)
-		for (unsigned long i = 0; i < WORDS; i++)
-			page_addr(p)[i] = word(p, i);
+	fill(mem, npages, 0);
 	munmap(page_addr(npages - TAIL_PAGES), TAIL_PAGES * PS);
 	printf("mfswap: %lu MiB filled\n", mib);
 

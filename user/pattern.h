@@ -1,6 +1,6 @@
 /*
  * The page contents the swap tests check (user/swaptest.c,
- * user/shmswaptest.c): each word computed from its page's number, its
+ * user/shmswaptest.c, user/swapstress.c, user/mfswap.c): each word computed from its page's number, its
  * place in the page and a seed, so a page that comes back wrong -
  * another page's, stale, zeroed - is found.
  */

@@ -35,8 +35,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define PAGE 4096UL
-#define WORDS (PAGE / sizeof(uint64_t))
+#include "pattern.h"
+
 #ifndef BUS_MCEERR_AR
 #define BUS_MCEERR_AR 4
 #endif
@@ -47,11 +47,6 @@ static unsigned char *lost;          /* one byte a page: 1 once SIGBUS said so *
 static sigjmp_buf at_page;
 static volatile sig_atomic_t last_pass, frames_wanted;
 static volatile unsigned long bus_page;
-
-static uint64_t word(unsigned long page, unsigned long i)
-{
-	return (((uint64_t)page << 20) | i) * 0x9e3779b97f4a7c15ULL;
-}
 
 static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {
@@ -119,7 +114,7 @@ static int check_page(unsigned long p)
 		return 0;
 	}
 	for (unsigned long i = 0; i < WORDS; i++)
-		if (w[i] != word(p, i))
+		if (w[i] != word(p, i, 0))
 			return 1;
 	return 0;
 }
@@ -156,9 +151,7 @@ int main(int argc, char **argv)
 	handle(SIGBUS, on_sigbus, NULL);
 	handle(SIGUSR1, NULL, on_sigusr1);
 	handle(SIGUSR2, NULL, on_sigusr2);
-	for (unsigned long p = 0; p < pages; p++)
-		for (unsigned long i = 0; i < WORDS; i++)
-			area[p * WORDS + i] = word(p, i);
+	fill(area, pages, 0);
 	printf("swapstress: pid %d filled %lu MiB\n", getpid(), mib);
 	fflush(stdout);
 	for (int done = 0; !done; passes++) {

@@ -495,10 +495,31 @@ static int pagemap_pmd(uint64_t *pmd, unsigned long addr, unsigned long next,
 	return 0;
 }
 
+/* A hugetlb page: the same, each 4 KiB of it with its own frame (Linux:
+ * pagemap_hugetlb_range). A private one is anonymous, a shared one a
+ * file's; the hwpoison entry that replaced a poisoned one shows only
+ * soft-dirty, as in Linux 6.1. */
+static int pagemap_hugetlb(uint64_t *pte, unsigned long hmask, unsigned long addr,
+			   unsigned long next, struct mm_walk *walk)
+{
+	uint64_t flags = PM_SOFT_DIRTY, frame = 0;
+
+	if (pte_present(*pte)) {
+		const struct page *head = pfn_to_page(pmd_pfn(*pte));
+		flags |= PM_PRESENT | (page_test(head, PG_anon) ? 0 : PM_FILE) |
+			 (page_mapcount(head) == 1 ? PM_MMAP_EXCLUSIVE : 0);
+		frame = pmd_pfn(*pte) + ((addr & ~hmask) >> PAGE_SHIFT);
+	}
+	for (; addr < next; addr += PAGE_SIZE, frame += (flags & PM_PRESENT) != 0)
+		*entry_of(walk, addr) = (frame & PM_PFRAME_MASK) | flags;
+	return 0;
+}
+
 static const struct mm_walk_ops pagemap_ops = {
 	.pmd_entry = pagemap_pmd,
 	.pte_entry = pagemap_pte,
 	.pte_hole = pagemap_hole,
+	.hugetlb_entry = pagemap_hugetlb,
 };
 
 /* f->private_data is the process's mm (a reference, from open). */

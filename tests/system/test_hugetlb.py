@@ -10,6 +10,8 @@ def test_pool_files_mappings_and_segments(vm):
     assert "ok: mmap MAP_SHARED: at a 2 MiB-aligned address" in out
     assert "ok: mprotect(PROT_READ) of the first huge page: a write there is SIGSEGV" in out
     assert "ok: MAP_HUGETLB of 2 pages, empty pool: 2 surplus pages, reserved" in out
+    assert "ok: pagemap: 512 frames of a huge page, anonymous" in out
+    assert "ok: pagemap: 512 frames of a huge page, a file's" in out
     # The pool is empty again, and meminfo says so.
     assert vm.meminfo()["Hugetlb"] == 0
     assert re.search(r"^HugePages_Total:\s+0$", vm.command("meminfo"), re.M)

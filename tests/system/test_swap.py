@@ -214,6 +214,7 @@ def test_shmem_pages_whose_slots_fail_to_read_stay_lost(boot_vm):
     of its own: its many Read-error lines use up the log's rate limit,
     which the other tests' lines would then miss.)"""
     swap_vm = boot_vm(mem=MEM, swap=SWAP)
+    free_before = swap_vm.memory_in_use()["MemFree"]
     since = swap_vm.mark()
     out = swap_vm.command("run shmswaptest readerr 24 &")
     pid = int(re.search(r"^\[(\d+)\] shmswaptest$", out, re.M).group(1))
@@ -242,6 +243,8 @@ def test_shmem_pages_whose_slots_fail_to_read_stay_lost(boot_vm):
     finally:
         swapon_vdb(swap_vm)
     assert "Read-error on swap-device (254:16:" in swap_vm.command("log")
+    # The lost pages' frames went back (one is 4 kB; there were thousands).
+    assert swap_vm.memory_in_use()["MemFree"] >= free_before - 1024
 
 
 @pytest.mark.parametrize("workload", ["swaptest 100", "shmswaptest 24"])
