@@ -63,6 +63,7 @@ static const struct {
 	[23] = SYSCALL("select", sys_select),
 	[24] = SYSCALL("sched_yield", sys_sched_yield),
 	[26] = SYSCALL("msync", sys_msync),
+	[27] = SYSCALL("mincore", sys_mincore),
 	[28] = SYSCALL("madvise", sys_madvise),
 	[29] = SYSCALL("shmget", sys_shmget),
 	[30] = SYSCALL("shmat", sys_shmat),

@@ -123,6 +123,7 @@ long sys_mprotect(uint64_t start, uint64_t len, uint64_t prot);
 long sys_mlock(uint64_t start, uint64_t len);
 long sys_munlock(uint64_t start, uint64_t len);
 long sys_mlockall(uint64_t flags);
+long sys_mincore(uint64_t start, uint64_t len, uint64_t uvec);
 long sys_munlockall(void);
 long sys_msync(uint64_t start, uint64_t len, uint64_t flags);
 

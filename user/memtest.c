@@ -1,6 +1,7 @@
 /*
- * Memory system calls: mmap, munmap, mprotect, mlock, mlockall, msync, madvise,
- * brk, and malloc under stress, with the signals bad accesses bring.
+ * Memory system calls: mmap, munmap, mprotect, mlock, mlockall, mincore,
+ * msync, madvise, brk, and malloc under stress, with the signals bad
+ * accesses bring.
  * Prints ok/FAIL per check and "memtest: N failed".
  *
  *   memtest                     every check that leaves memory healthy
@@ -163,6 +164,35 @@ static void mlockall_munlockall(void)
 	check(n != MAP_FAILED && present(n) == 0, "after munlockall a new area is not populated");
 	munmap(m, 4096);
 	munmap(n, 4096);
+}
+
+/* mincore: a touched anonymous page is resident, an untouched one not;
+ * a file's cached page is resident before any touch; bad arguments. */
+static void mincore_checks(void)
+{
+	unsigned char vec[3] = { 9, 9, 9 };
+	char *m = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	m[4096] = 1;
+	check(mincore(m, 3 * 4096, vec) == 0 && vec[0] == 0 && vec[1] == 1 && vec[2] == 0,
+	      "mincore: only the touched page is resident");
+	check(mincore(m + 1, 4096, vec) == -1 && errno == EINVAL, "mincore, unaligned: EINVAL");
+	check(mincore(m, 4096, (unsigned char *)8) == -1 && errno == EFAULT,
+	      "mincore, bad vector: EFAULT");
+	munmap(m, 3 * 4096);
+	check(mincore(m, 4096, vec) == -1 && errno == ENOMEM, "mincore, unmapped: ENOMEM");
+
+	int fd = open("/tmp/memtest.mincore", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	char page[4096] = { 1 };
+	check(fd >= 0 && write(fd, page, sizeof(page)) == (ssize_t)sizeof(page) &&
+		      ftruncate(fd, 2 * 4096) == 0,
+	      "a file of a written page and a hole");
+	m = mmap(NULL, 2 * 4096, PROT_READ, MAP_SHARED, fd, 0);
+	check(m != MAP_FAILED && mincore(m, 2 * 4096, vec) == 0 && vec[0] == 1 && vec[1] == 0,
+	      "mincore: the file's cached page is resident untouched, its hole is not");
+	munmap(m, 2 * 4096);
+	close(fd);
+	unlink("/tmp/memtest.mincore");
 }
 
 /* Pages already present in an area made PROT_NONE must fault as well
@@ -409,6 +439,7 @@ int main(int argc, char **argv)
 	mmap_munmap_mprotect();
 	mlock_msync();
 	mlockall_munlockall();
+	mincore_checks();
 	prot_none();
 	hwpoison_refusals();
 	wrapping_lengths();
