@@ -116,22 +116,43 @@ static int cmd_help(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Split line into words in place, as a shell does before its expansions:
+ * blanks separate words, and '...' or "..." keep blanks inside one (in
+ * double quotes, \" and \\ stand for " and \). The words are argv[0..];
+ * their number, or -1 for too many, -2 for a quote left open.
+ */
 static int split_words(char *line, char **argv)
 {
 	int argc = 0;
+	char *in = line;
 
-	for (char *p = line; *p; ) {
-		while (*p == ' ' || *p == '\t')
-			*p++ = '\0';
-		if (!*p)
-			break;
+	for (;;) {
+		while (*in == ' ' || *in == '\t')
+			in++;
+		if (!*in)
+			return argc;
 		if (argc == MONITOR_MAX_ARGS)
 			return -1;
-		argv[argc++] = p;
-		while (*p && *p != ' ' && *p != '\t')
-			p++;
+		char *out = in; /* never passes in: the word shrinks in place */
+		char quote = 0;  /* the open quote's character, or 0 */
+		argv[argc++] = out;
+		while (*in && (quote || (*in != ' ' && *in != '\t'))) {
+			char c = *in++;
+			if (c == quote || (!quote && (c == '\'' || c == '"'))) {
+				quote = quote ? 0 : c;
+				continue;
+			}
+			if (quote == '"' && c == '\\' && (*in == '"' || *in == '\\'))
+				c = *in++;
+			*out++ = c;
+		}
+		if (quote)
+			return -2;
+		if (*in)
+			in++; /* the blank that ended the word */
+		*out = '\0';
 	}
-	return argc;
 }
 
 void monitor_execute(char *line)
@@ -139,8 +160,12 @@ void monitor_execute(char *line)
 	char *argv[MONITOR_MAX_ARGS + 1];
 	int argc = split_words(line, argv);
 
-	if (argc < 0) {
+	if (argc == -1) {
 		kprintf("error: too many words (at most %d)\n", MONITOR_MAX_ARGS);
+		return;
+	}
+	if (argc == -2) {
+		kprintf("error: a quote is not closed\n");
 		return;
 	}
 	if (argc == 0)

@@ -81,6 +81,23 @@ def test_too_many_words(vm):
     assert vm.command(" ".join(["x"] * 17)) == "error: too many words (at most 16)"
 
 
+def program_output(out):
+    """What a `run` printed, less log lines and the job's end."""
+    return [line for line in out.splitlines() if not line.startswith("[")]
+
+
+def test_quotes_keep_spaces_in_one_word(vm):
+    out = vm.command(r'''run /bin/echo "a  b" 'c"d' "e\"f\\g" h''i''')
+    assert program_output(out) == [r'a  b c"d e"f\g hi'], out
+    out = vm.command('''run /bin/sh -c "echo one; echo 'two  three'"''')
+    assert program_output(out) == ["one", "two  three"], out
+
+
+def test_an_open_quote_is_refused(vm):
+    assert vm.command('run /bin/echo "a b') == "error: a quote is not closed"
+    assert vm.command("run /bin/echo 'a") == "error: a quote is not closed"
+
+
 def test_overlong_line_is_rejected_whole(vm):
     before = vm.command("meminfo")
     out = vm.command("meminfo" + " " * 200 + "x")
