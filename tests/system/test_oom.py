@@ -14,10 +14,10 @@ from machine import Machine
 MEM = "64M"
 
 INVOKED = re.compile(r"(\w+) invoked oom-killer: gfp_mask=(0x[0-9a-f]+)\(([\w|]*)\), "
-                     r"order=(\d+), oom_score_adj=(-?\d+)")
+                     r"order=(\d+), oom_score_adj=(-?\d+)\r?\n")
 KILLED = re.compile(r"Out of memory: Killed process (\d+) \((\w+)\) total-vm:(\d+)kB, "
                     r"anon-rss:(\d+)kB, file-rss:(\d+)kB, shmem-rss:(\d+)kB, UID:(\d+) "
-                    r"pgtables:(\d+)kB oom_score_adj:(-?\d+)")
+                    r"pgtables:(\d+)kB oom_score_adj:(-?\d+)\r?\n")
 
 
 @pytest.fixture(scope="module")

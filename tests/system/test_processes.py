@@ -182,11 +182,11 @@ def test_a_page_shared_after_fork_is_mapped_twice_until_written(vm):
     the child's write gives it a copy, and each frame has one again."""
     since = vm.mark()
     parent = spawn_background(vm, "cowtest")
-    m = vm.wait_for(r"cowtest: child (\d+) shares pfn (0x[0-9a-f]+)", since=since)
+    m = vm.wait_for(r"cowtest: child (\d+) shares pfn (0x[0-9a-f]+)\r?\n", since=since)
     child, pfn = int(m.group(1)), int(m.group(2), 16)
     assert re.search(r"refcount 2 mapcount 2$", vm.command("page %#x" % pfn), re.M)
     vm.command("kill %d 10" % child)
-    copy = int(vm.wait_for(r"cowtest: child wrote: pfn (0x[0-9a-f]+)", since=since).group(1), 16)
+    copy = int(vm.wait_for(r"cowtest: child wrote: pfn (0x[0-9a-f]+)\r?\n", since=since).group(1), 16)
     assert copy != pfn
     for frame in (pfn, copy):
         assert re.search(r"\(.*anon.*\) refcount 1 mapcount 1$", vm.command("page %#x" % frame),

@@ -234,10 +234,10 @@ def test_shmem_pages_whose_slots_fail_to_read_stay_lost(boot_vm):
         assert "swapoff exited with status 0" in out, out
         swap_vm.command("kill %d 10" % pid)
         lost = swap_vm.wait_for(r"after healing (\d+) pages still fail: SIGBUS BUS_ADRERR at "
-                                r"(\d+), EIO for write at (\d+)", timeout=TIMEOUT)
+                                r"(\d+), EIO for write at (\d+)\r?\n", timeout=TIMEOUT)
         assert lost.groups() == (str(eio),) * 3, lost.group(0)
         swap_vm.wait_for(r"after truncation the lost pages read as zeros", timeout=TIMEOUT)
-        verdict = swap_vm.wait_for(r"shmswaptest: (OK|FAIL.*)", timeout=TIMEOUT)
+        verdict = swap_vm.wait_for(r"shmswaptest: (OK|FAIL.*)\r?\n", timeout=TIMEOUT)
         assert verdict.group(1) == "OK", verdict.group(0)
         assert swap_vm.job_end(pid, since, timeout=TIMEOUT) == "exited with status 0"
     finally:
@@ -317,6 +317,6 @@ def test_swapoff_brings_shmem_pages_back(swap_vm):
     assert re.search(r"swapoff exited with status 0", out), out
     assert swaps(swap_vm) == [SWAPS_HEADING]
     swap_vm.command("kill %d 10" % pid)   # SIGUSR1: check every page now
-    verdict = swap_vm.wait_for(r"shmswaptest: (OK|FAIL.*)", timeout=TIMEOUT)
+    verdict = swap_vm.wait_for(r"shmswaptest: (OK|FAIL.*)\r?\n", timeout=TIMEOUT)
     assert verdict.group(1) == "OK", verdict.group(0)
     swapon_vdb(swap_vm)

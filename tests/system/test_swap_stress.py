@@ -46,7 +46,7 @@ def test_poison_while_swapping(boot_vm):
         injected.append(pfn)
     m.command("kill %d %d" % (pid, SIGUSR1))
     summary = m.wait_for(r"swapstress: (\d+) passes, (\d+) pages lost \(SIGBUS BUS_MCEERR_AR\), "
-                         r"(\d+) bad: (\w+)", timeout=TIMEOUT)
+                         r"(\d+) bad: (\w+)\r?\n", timeout=TIMEOUT)
     results = []
     for pfn in injected:
         result = re.search(r"Memory failure: %#x: recovery action for ([^:]+): (\w+)" % pfn,
