@@ -38,6 +38,7 @@ struct cred {
 #define CAP_IPC_OWNER 15
 #define CAP_SYS_PTRACE 19
 #define CAP_SYS_ADMIN 21
+#define CAP_SYS_NICE 23
 #define CAP_SYS_RESOURCE 24
 
 extern struct cred init_cred; /* root's: the kernel threads' and the first processes' */

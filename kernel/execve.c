@@ -14,6 +14,7 @@
 #include "kernel/fpu.h"
 #include "kernel/exec.h"
 #include "kernel/proc.h"
+#include "kernel/rseq.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "kernel/x86.h"
@@ -211,6 +212,7 @@ static void flush_old_exec(struct mm_struct *mm, const char *name)
 	files_close_on_exec(current->files);
 	flush_signal_handlers(current->sighand);
 	current->sas_ss_sp = current->sas_ss_size = 0;
+	rseq_execve(current); /* its area was in the old address space */
 	current->fs_base = 0;
 	wrmsr(MSR_FS_BASE, 0);
 	fpu_init_state(&current->fpu); /* the old program's registers must not leak */

@@ -18,6 +18,7 @@
 #include "fs/fs_struct.h"
 #include "kernel/pgrp.h"
 #include "kernel/proc.h"
+#include "kernel/rseq.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "kernel/x86.h"
@@ -168,6 +169,7 @@ static void copy_thread(struct proc *p, const struct kernel_clone_args *args)
 	p->fs_base = flags & CLONE_SETTLS ? args->tls : parent->fs_base;
 	p->set_child_tid = flags & CLONE_CHILD_SETTID ? args->child_tid : 0;
 	p->clear_child_tid = flags & CLONE_CHILD_CLEARTID ? args->child_tid : 0;
+	rseq_fork(p, flags & CLONE_VM);
 	fpu_save(&p->fpu); /* the parent's live registers */
 }
 

@@ -113,6 +113,13 @@ struct proc {
 	uint64_t set_child_tid;      /* CLONE_CHILD_SETTID: our tid goes here as we start */
 	uint64_t clear_child_tid;    /* CLONE_CHILD_CLEARTID: 0 and a futex wake at exit */
 	uint64_t robust_list;        /* struct robust_list_head: walked at exit (kernel/futex.c) */
+	/* Restartable sequences (kernel/rseq.c): registered by the task
+	 * itself; the event bits and rseq_notify set by the scheduler and
+	 * signal delivery, cleared by the task on its way to user mode. */
+	uint64_t rseq;               /* its struct rseq (0: none registered) */
+	uint32_t rseq_len, rseq_sig; /* ...its size, and the signature before abort addresses */
+	unsigned long rseq_event_mask; /* RSEQ_EVENT_*: preempted or signalled since the last fixup */
+	bool rseq_notify;            /* look at the rseq area before going back (Linux: TIF_NOTIFY_RESUME) */
 
 	/* The machine-check kill policy and a pending memory-error kill:
 	 * flags by the task itself (prctl), inherited at fork; mce_* by the

@@ -10,6 +10,7 @@
  * handler touches the same data (run queue, wait queues).
  */
 #include "kernel/proc.h"
+#include "kernel/rseq.h"
 #include "kernel/serial.h"
 #include "kernel/gdt.h"
 #include "kernel/timekeeping.h"
@@ -124,6 +125,7 @@ void sched(void)
 	else
 		p->nvcsw++;
 	nr_switches++;
+	rseq_preempt(p); /* a critical section it is in must start over */
 	if (p->mm) {
 		fpu_save(&p->fpu);
 		p->fs_base = rdmsr(MSR_FS_BASE);

@@ -221,6 +221,9 @@ bool fatal_signal_pending(const struct proc *p);
 /* A signal the process cannot block or ignore right now (faults): if it
  * is blocked or ignored, the default action (death) happens anyway. */
 void force_sig_fault(int sig, int code, uint64_t addr, short addr_lsb);
+/* The frame for sig, or the task's rseq area, is bad: a SIGSEGV (if sig
+ * was SIGSEGV, an uncatchable one; 0: no signal was being delivered). */
+void force_sigsegv(int sig);
 /* On every return to user mode: act on pending signals
  * (kernel/signal_frame.c). */
 void do_signal(struct trapframe *tf);

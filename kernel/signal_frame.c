@@ -16,6 +16,7 @@
 #include "kernel/gdt.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/rseq.h"
 #include "kernel/uaccess.h"
 #include "kernel/x86.h"
 #include "lib/string.h"
@@ -68,7 +69,7 @@ struct rt_sigframe {
  * default action (death) happens. Any other signal's failure becomes a
  * SIGSEGV the process may still catch.
  */
-static void force_sigsegv(int sig)
+void force_sigsegv(int sig)
 {
 	if (sig == SIGSEGV)
 		current->sighand->action[SIGSEGV].handler = SIG_DFL;
@@ -172,6 +173,8 @@ static int setup_rt_frame(int sig, const struct k_sigaction *ka,
 
 	if (!(ka->flags & SA_RESTORER))
 		return -EFAULT; /* x86-64 has no default way back */
+	if (!rseq_signal_deliver(sig, tf))
+		return -EFAULT; /* its rseq area is bad (Linux sets the frame up anyway) */
 	sp = get_sigframe(ka, tf->rsp, &fpstate);
 	if (!sp)
 		return -EFAULT;

@@ -159,6 +159,12 @@ long sys_futex(uint64_t uaddr, uint64_t op, uint64_t val, uint64_t utime, uint64
 long sys_set_robust_list(uint64_t head, uint64_t len);
 long sys_get_robust_list(uint64_t pid, uint64_t head_ptr, uint64_t len_ptr);
 long sys_syslog(uint64_t type, uint64_t buf, uint64_t len); /* kernel/syslog.c */
+long sys_rseq(uint64_t rseq, uint64_t rseq_len, uint64_t flags, uint64_t sig); /* kernel/rseq.c */
+
+/* kernel/sched_affinity.c */
+long sys_sched_setaffinity(uint64_t pid, uint64_t len, uint64_t user_mask_ptr);
+long sys_sched_getaffinity(uint64_t pid, uint64_t len, uint64_t user_mask_ptr);
+long sys_getcpu(uint64_t cpup, uint64_t nodep, uint64_t unused);
 
 /* kernel/sys_time.c */
 long sys_clock_gettime(uint64_t clock, uint64_t tp);

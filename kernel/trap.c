@@ -16,6 +16,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/rseq.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
@@ -291,5 +292,9 @@ void trap(struct trapframe *tf)
 	mce_irq_work_run();   /* on the way to user mode the kernel holds nothing */
 	if (current->mce_work)
 		mce_task_work();
+	/* Before signals, so that a SIGSEGV for a bad rseq area is taken now
+	 * (Linux loops back to its signal work instead). */
+	if (current->rseq_notify)
+		rseq_handle_notify_resume(tf);
 	do_signal(tf);
 }
