@@ -117,7 +117,7 @@ struct proc {
 	 * itself; the event bits and rseq_notify set by the scheduler and
 	 * signal delivery, cleared by the task on its way to user mode. */
 	uint64_t rseq;               /* its struct rseq (0: none registered) */
-	uint32_t rseq_len, rseq_sig; /* ...its size, and the signature before abort addresses */
+	uint32_t rseq_sig;           /* ...and the signature before its abort addresses */
 	unsigned long rseq_event_mask; /* RSEQ_EVENT_*: preempted or signalled since the last fixup */
 	bool rseq_notify;            /* look at the rseq area before going back (Linux: TIF_NOTIFY_RESUME) */
 

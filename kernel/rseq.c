@@ -59,19 +59,12 @@ static uint64_t rseq_field(const struct proc *t, size_t offset)
 	return t->rseq + offset;
 }
 
-/* The CPU we run on into the area (Linux: rseq_update_cpu_id). */
-static int rseq_update_cpu_id(struct proc *t)
+/* cpu_id_start is always a CPU (ours: 0); cpu_id is that CPU, or
+ * RSEQ_CPU_ID_UNINITIALIZED once unregistered (Linux:
+ * rseq_update_cpu_id, rseq_reset_rseq_cpu_id). */
+static int rseq_put_cpu_id(struct proc *t, uint32_t cpu_id)
 {
-	uint32_t cpu[2] = { 0, 0 }; /* cpu_id_start, cpu_id */
-
-	return copy_to_user(rseq_field(t, offsetof(struct rseq, cpu_id_start)), cpu,
-			    sizeof(cpu));
-}
-
-/* Unregistering: the area says "no CPU" again. */
-static int rseq_reset_rseq_cpu_id(struct proc *t)
-{
-	uint32_t cpu[2] = { 0, RSEQ_CPU_ID_UNINITIALIZED };
+	uint32_t cpu[2] = { 0, cpu_id }; /* cpu_id_start, cpu_id */
 
 	return copy_to_user(rseq_field(t, offsetof(struct rseq, cpu_id_start)), cpu,
 			    sizeof(cpu));
@@ -194,7 +187,7 @@ static int __rseq_handle_notify_resume(struct proc *t, struct trapframe *tf)
 	ret = rseq_ip_fixup(t, tf);
 	if (ret)
 		return ret;
-	return rseq_update_cpu_id(t);
+	return rseq_put_cpu_id(t, 0);
 }
 
 void rseq_preempt(struct proc *p)
@@ -205,9 +198,8 @@ void rseq_preempt(struct proc *p)
 	p->rseq_notify = true;
 }
 
-bool rseq_signal_deliver(int sig, struct trapframe *tf)
+bool rseq_signal_deliver(struct trapframe *tf)
 {
-	(void)sig;
 	if (!current->rseq)
 		return true;
 	current->rseq_event_mask |= RSEQ_EVENT_SIGNAL;
@@ -223,7 +215,7 @@ void rseq_handle_notify_resume(struct trapframe *tf)
 void rseq_execve(struct proc *p)
 {
 	p->rseq = 0;
-	p->rseq_len = p->rseq_sig = 0;
+	p->rseq_sig = 0;
 	p->rseq_event_mask = 0;
 }
 
@@ -236,20 +228,20 @@ void rseq_fork(struct proc *p, bool shares_mm)
 		return;
 	}
 	p->rseq = parent->rseq;
-	p->rseq_len = parent->rseq_len;
 	p->rseq_sig = parent->rseq_sig;
 	p->rseq_event_mask = parent->rseq_event_mask;
 }
 
-static long rseq_unregister(uint64_t rseq, uint64_t rseq_len, uint32_t sig)
+/* A registered area is always a struct rseq: Linux 6.1 keeps no length. */
+static long rseq_unregister(uint64_t rseq, uint64_t rseq_len, uint64_t sig)
 {
 	struct proc *t = current;
 
-	if (!t->rseq || t->rseq != rseq || rseq_len != t->rseq_len)
+	if (!t->rseq || t->rseq != rseq || rseq_len != sizeof(struct rseq))
 		return -EINVAL;
 	if (sig != t->rseq_sig)
 		return -EPERM;
-	if (rseq_reset_rseq_cpu_id(t))
+	if (rseq_put_cpu_id(t, RSEQ_CPU_ID_UNINITIALIZED))
 		return -EFAULT;
 	rseq_execve(t);
 	return 0;
@@ -266,12 +258,12 @@ long sys_rseq(uint64_t rseq, uint64_t rseq_len, uint64_t flags, uint64_t sig)
 	if (flags & RSEQ_FLAG_UNREGISTER) {
 		if (flags & ~(uint64_t)RSEQ_FLAG_UNREGISTER)
 			return -EINVAL;
-		return rseq_unregister(rseq, rseq_len, (uint32_t)sig);
+		return rseq_unregister(rseq, rseq_len, sig);
 	}
 	if (flags)
 		return -EINVAL;
 	if (t->rseq) {
-		if (t->rseq != rseq || rseq_len != t->rseq_len)
+		if (t->rseq != rseq || rseq_len != sizeof(struct rseq))
 			return -EINVAL;
 		if (sig != t->rseq_sig)
 			return -EPERM;
@@ -282,7 +274,6 @@ long sys_rseq(uint64_t rseq, uint64_t rseq_len, uint64_t flags, uint64_t sig)
 	if (!access_ok(rseq, rseq_len))
 		return -EFAULT;
 	t->rseq = rseq;
-	t->rseq_len = (uint32_t)rseq_len;
 	t->rseq_sig = (uint32_t)sig;
 	t->rseq_notify = true; /* cpu_id is set before the thread goes on */
 	return 0;

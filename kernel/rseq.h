@@ -21,9 +21,9 @@ struct proc;
 
 /* The task is switched away from (kernel/sched.c:sched). */
 void rseq_preempt(struct proc *p);
-/* sig's handler is about to be set up on tf (kernel/signal_frame.c):
- * false if the rseq area was bad and a SIGSEGV is forced instead. */
-bool rseq_signal_deliver(int sig, struct trapframe *tf);
+/* A signal handler is about to be set up on tf (kernel/signal_frame.c):
+ * false if the rseq area is bad, and the caller forces a SIGSEGV. */
+bool rseq_signal_deliver(struct trapframe *tf);
 /* On the way back to user mode, if an event is pending (kernel/trap.c). */
 void rseq_handle_notify_resume(struct trapframe *tf);
 /* fork: a child in its own address space keeps the registration, one

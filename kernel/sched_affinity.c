@@ -42,7 +42,7 @@ long sys_sched_setaffinity(uint64_t pid, uint64_t len, uint64_t user_mask_ptr)
 
 	/* A shorter mask is zero-extended, a longer one's extra CPUs are
 	 * ones that do not exist (Linux: get_user_cpu_mask). */
-	if (copy_from_user(&mask, user_mask_ptr, len < CPUMASK_SIZE ? len : CPUMASK_SIZE))
+	if (copy_from_user(&mask, user_mask_ptr, MIN(len, CPUMASK_SIZE)))
 		return -EFAULT;
 	p = find_process_by_pid((int)pid);
 	if (!p)

@@ -173,7 +173,7 @@ static int setup_rt_frame(int sig, const struct k_sigaction *ka,
 
 	if (!(ka->flags & SA_RESTORER))
 		return -EFAULT; /* x86-64 has no default way back */
-	if (!rseq_signal_deliver(sig, tf))
+	if (!rseq_signal_deliver(tf))
 		return -EFAULT; /* its rseq area is bad (Linux sets the frame up anyway) */
 	sp = get_sigframe(ka, tf->rsp, &fpstate);
 	if (!sp)
